@@ -1,0 +1,125 @@
+/**
+ * Deterministic fault injection and call counting. A fault rule matches a service and/or operation
+ * (absent = all) and may add latency, throttle (at a seeded rate, above a requests-per-second budget,
+ * or for the first N matching calls), or fail with a 5xx.
+ */
+import { createRng, type Rng } from './random.js';
+
+export interface FaultRule {
+  /** Signing name, e.g. `iam`. Absent: every service. */
+  readonly service?: string;
+  /** Operation, e.g. `ListAccessKeys`. Absent: every operation. */
+  readonly operation?: string;
+  /** Added latency for every matching call, in milliseconds. */
+  readonly latencyMs?: number;
+  /** Fraction (0..1) of matching calls answered with a throttling error. */
+  readonly throttleRate?: number;
+  /** Matching calls beyond this many per wall-clock second are throttled. */
+  readonly throttleAboveRps?: number;
+  /** Fraction (0..1) of matching calls answered with a 5xx `ServiceFailure`. */
+  readonly errorRate?: number;
+  /** Only the first N matching calls are affected by throttle/error (deterministic "fail twice, then succeed"). */
+  readonly times?: number;
+  /** With `times`: fail with `throttle` or `error` (default `error`) regardless of the rates. */
+  readonly kind?: 'throttle' | 'error';
+}
+
+export interface FaultConfig {
+  readonly seed?: number;
+  readonly rules?: readonly FaultRule[];
+}
+
+export type FaultDecision = { latencyMs: number; fail: 'throttle' | 'error' | null };
+
+export interface CallCount {
+  readonly service: string;
+  readonly operation: string;
+  readonly count: number;
+}
+
+const WRITE_PREFIXES = ['Create', 'Update', 'Delete', 'Put', 'Tag', 'Untag', 'Publish', 'Send', 'Attach', 'Detach', 'Add', 'Remove', 'Enable', 'Deactivate', 'Generate'];
+
+/** True for operations that change state (GenerateCredentialReport counts: it starts a job). */
+export function isWriteOperation(operation: string): boolean {
+  return WRITE_PREFIXES.some((p) => operation.startsWith(p));
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+  private rng: Rng = createRng(1);
+  private readonly matched = new Map<number, number>();
+  private readonly windows = new Map<number, { second: number; count: number }>();
+  private readonly counts = new Map<string, number>();
+
+  constructor(config: FaultConfig = {}, private readonly wallNow: () => number = Date.now) {
+    this.configure(config);
+  }
+
+  configure(config: FaultConfig): void {
+    this.rules = [...(config.rules ?? [])];
+    this.rng = createRng(config.seed ?? 1);
+    this.matched.clear();
+    this.windows.clear();
+  }
+
+  /** Counts the call and decides its fate. Called once per request, in arrival order. */
+  decide(service: string, operation: string): FaultDecision {
+    const key = `${service}:${operation}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    let latencyMs = 0;
+    let fail: FaultDecision['fail'] = null;
+    this.rules.forEach((rule, index) => {
+      if (rule.service !== undefined && rule.service !== service) return;
+      if (rule.operation !== undefined && rule.operation !== operation) return;
+      latencyMs += rule.latencyMs ?? 0;
+      const seen = (this.matched.get(index) ?? 0) + 1;
+      this.matched.set(index, seen);
+      if (fail) return;
+      if (rule.times !== undefined) {
+        if (seen > rule.times) return;
+        if (rule.throttleRate === undefined && rule.errorRate === undefined && rule.throttleAboveRps === undefined) {
+          fail = rule.kind ?? 'error';
+          return;
+        }
+      }
+      if (rule.throttleAboveRps !== undefined) {
+        const second = Math.floor(this.wallNow() / 1000);
+        const w = this.windows.get(index);
+        const window = w && w.second === second ? w : { second, count: 0 };
+        window.count += 1;
+        this.windows.set(index, window);
+        if (window.count > rule.throttleAboveRps) fail = 'throttle';
+      }
+      if (!fail && rule.throttleRate !== undefined && this.rng.next() < rule.throttleRate) fail = 'throttle';
+      if (!fail && rule.errorRate !== undefined && this.rng.next() < rule.errorRate) fail = 'error';
+    });
+    return { latencyMs, fail };
+  }
+
+  calls(): CallCount[] {
+    return [...this.counts.entries()]
+      .map(([key, count]) => {
+        const [service = '', operation = ''] = key.split(':');
+        return { service, operation, count };
+      })
+      .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
+  }
+
+  count(service?: string, operation?: string): number {
+    let total = 0;
+    for (const c of this.calls()) {
+      if ((service === undefined || c.service === service) && (operation === undefined || c.operation === operation)) {
+        total += c.count;
+      }
+    }
+    return total;
+  }
+
+  writeCalls(): CallCount[] {
+    return this.calls().filter((c) => isWriteOperation(c.operation));
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+  }
+}

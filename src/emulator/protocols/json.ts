@@ -1,0 +1,51 @@
+/** AWS JSON 1.1 protocol (SSM, Secrets Manager, Organizations): `X-Amz-Target`, `{"__type","message"}` errors. */
+import { AwsServiceError } from '../errors.js';
+
+export function jsonError(error: AwsServiceError): string {
+  return JSON.stringify({ __type: error.code, message: error.message });
+}
+
+/** JSON 1.1 services send timestamps as epoch seconds. */
+export function epochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+export function parseJsonBody(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new AwsServiceError('SerializationException', 'Request body is not a JSON object');
+}
+
+/** NextToken pagination for JSON services. */
+export function paginateToken<T>(
+  items: readonly T[],
+  input: Readonly<Record<string, unknown>>,
+  defaultMax: number,
+  maxAllowed: number,
+): { page: T[]; NextToken: string | undefined } {
+  const rawMax = input.MaxResults;
+  const max = rawMax === undefined ? defaultMax : Number(rawMax);
+  if (!Number.isInteger(max) || max < 1 || max > maxAllowed) {
+    throw new AwsServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(rawMax)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${maxAllowed}`,
+    );
+  }
+  let start = 0;
+  if (typeof input.NextToken === 'string') {
+    const m = /^kw1:(\d+)$/.exec(Buffer.from(input.NextToken, 'base64').toString('utf8'));
+    if (!m) throw new AwsServiceError('InvalidNextTokenException', 'The specified token is invalid.');
+    start = Number(m[1]);
+  }
+  const page = items.slice(start, start + max);
+  const next = start + page.length;
+  return {
+    page,
+    NextToken: next < items.length ? Buffer.from(`kw1:${next}`).toString('base64') : undefined,
+  };
+}

@@ -1,0 +1,37 @@
+/** A small seeded PRNG (mulberry32): the emulator's ids and fault decisions are reproducible from a seed. */
+export interface Rng {
+  next(): number;
+  int(maxExclusive: number): number;
+  chars(alphabet: string, length: number): string;
+}
+
+export function createRng(seed: number): Rng {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (maxExclusive: number) => Math.floor(next() * maxExclusive);
+  return {
+    next,
+    int,
+    chars(alphabet, length) {
+      let out = '';
+      for (let i = 0; i < length; i++) out += alphabet[int(alphabet.length)];
+      return out;
+    },
+  };
+}
+
+/** Hashes a string to a 32-bit seed (FNV-1a). */
+export function seedFrom(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

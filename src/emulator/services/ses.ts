@@ -1,0 +1,7 @@
+import type { RestJsonService } from './types.js';
+
+export const sesService: RestJsonService = {
+  protocol: 'rest-json',
+  signingName: 'ses',
+  routes: [],
+};
