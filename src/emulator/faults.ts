@@ -37,7 +37,23 @@ export interface CallCount {
   readonly count: number;
 }
 
-const WRITE_PREFIXES = ['Create', 'Update', 'Delete', 'Put', 'Tag', 'Untag', 'Publish', 'Send', 'Attach', 'Detach', 'Add', 'Remove', 'Enable', 'Deactivate', 'Generate'];
+const WRITE_PREFIXES = [
+  'Create',
+  'Update',
+  'Delete',
+  'Put',
+  'Tag',
+  'Untag',
+  'Publish',
+  'Send',
+  'Attach',
+  'Detach',
+  'Add',
+  'Remove',
+  'Enable',
+  'Deactivate',
+  'Generate',
+];
 
 /** True for operations that change state (GenerateCredentialReport counts: it starts a job). */
 export function isWriteOperation(operation: string): boolean {
@@ -51,7 +67,10 @@ export class FaultInjector {
   private readonly windows = new Map<number, { second: number; count: number }>();
   private readonly counts = new Map<string, number>();
 
-  constructor(config: FaultConfig = {}, private readonly wallNow: () => number = Date.now) {
+  constructor(
+    config: FaultConfig = {},
+    private readonly wallNow: () => number = Date.now,
+  ) {
     this.configure(config);
   }
 
@@ -77,7 +96,11 @@ export class FaultInjector {
       if (fail) return;
       if (rule.times !== undefined) {
         if (seen > rule.times) return;
-        if (rule.throttleRate === undefined && rule.errorRate === undefined && rule.throttleAboveRps === undefined) {
+        if (
+          rule.throttleRate === undefined &&
+          rule.errorRate === undefined &&
+          rule.throttleAboveRps === undefined
+        ) {
           fail = rule.kind ?? 'error';
           return;
         }
@@ -108,7 +131,10 @@ export class FaultInjector {
   count(service?: string, operation?: string): number {
     let total = 0;
     for (const c of this.calls()) {
-      if ((service === undefined || c.service === service) && (operation === undefined || c.operation === operation)) {
+      if (
+        (service === undefined || c.service === service) &&
+        (operation === undefined || c.operation === operation)
+      ) {
         total += c.count;
       }
     }

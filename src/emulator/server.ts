@@ -162,7 +162,12 @@ const XML = 'text/xml';
 const JSON11 = 'application/x-amz-json-1.1';
 const GENERIC_XMLNS = 'https://keywarden.local/doc/';
 
-async function handle(state: EmulatorState, faults: FaultInjector, req: IncomingMessage, res: ServerResponse) {
+async function handle(
+  state: EmulatorState,
+  faults: FaultInjector,
+  req: IncomingMessage,
+  res: ServerResponse,
+) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req);
   const requestId = newUuid(state);
@@ -190,7 +195,13 @@ async function handle(state: EmulatorState, faults: FaultInjector, req: Incoming
   }
   const service = BY_SIGNING_NAME.get(scope.service);
   if (!service) {
-    fail(new AwsServiceError('UnknownService', `The keywarden emulator does not implement the service '${scope.service}'.`, 400));
+    fail(
+      new AwsServiceError(
+        'UnknownService',
+        `The keywarden emulator does not implement the service '${scope.service}'.`,
+        400,
+      ),
+    );
     return;
   }
 
@@ -209,9 +220,16 @@ async function handle(state: EmulatorState, faults: FaultInjector, req: Incoming
       const params = parseQueryBody(body, url.searchParams);
       const action = params.Action ?? '';
       const operation = service.operations[action];
-      const failQ = (e: AwsServiceError) => send(res, e.statusCode, XML, queryError(e, service.xmlns, requestId), requestId);
+      const failQ = (e: AwsServiceError) =>
+        send(res, e.statusCode, XML, queryError(e, service.xmlns, requestId), requestId);
       if (!operation) {
-        failQ(new AwsServiceError('InvalidAction', `The action ${action || '(none)'} is not valid for this web service (${service.signingName}).`, 400));
+        failQ(
+          new AwsServiceError(
+            'InvalidAction',
+            `The action ${action || '(none)'} is not valid for this web service (${service.signingName}).`,
+            400,
+          ),
+        );
         return;
       }
       const refused = await admit(state, faults, scope, action, ctx, service.protocol);
@@ -226,11 +244,18 @@ async function handle(state: EmulatorState, faults: FaultInjector, req: Incoming
     }
     case 'json': {
       const prefix = `${service.targetPrefix}.`;
-      const action = typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
+      const action =
+        typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
       const operation = service.operations[action];
       const failJ = (e: AwsServiceError) => send(res, e.statusCode, JSON11, jsonError(e), requestId);
       if (!operation) {
-        failJ(new AwsServiceError('UnknownOperationException', `Unknown operation ${String(target ?? '(no X-Amz-Target)')}`, 400));
+        failJ(
+          new AwsServiceError(
+            'UnknownOperationException',
+            `Unknown operation ${String(target ?? '(no X-Amz-Target)')}`,
+            400,
+          ),
+        );
         return;
       }
       const refused = await admit(state, faults, scope, action, ctx, service.protocol);
@@ -250,7 +275,13 @@ async function handle(state: EmulatorState, faults: FaultInjector, req: Incoming
         send(res, e.statusCode, 'application/json', JSON.stringify({ message: e.message }), requestId);
       };
       if (!route) {
-        failR(new AwsServiceError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404));
+        failR(
+          new AwsServiceError(
+            'UnknownOperationException',
+            `Unknown operation ${req.method} ${url.pathname}`,
+            404,
+          ),
+        );
         return;
       }
       const refused = await admit(state, faults, scope, route.operation, ctx, service.protocol);
@@ -284,15 +315,31 @@ async function admit(
   }
   if (decision.fail === 'error') {
     return protocol === 'query'
-      ? new AwsServiceError('ServiceFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500)
-      : new AwsServiceError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+      ? new AwsServiceError(
+          'ServiceFailure',
+          'The request processing has failed because of an unknown error, exception or failure.',
+          500,
+        )
+      : new AwsServiceError(
+          'InternalFailure',
+          'The request processing has failed because of an unknown error, exception or failure.',
+          500,
+        );
   }
   if (ctx.principal.kind === 'user') {
     const key = findUserKey(state, ctx.principal.accessKeyId);
     if (key && key.status !== 'Active') {
       return protocol === 'query'
-        ? new AwsServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
-        : new AwsServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+        ? new AwsServiceError(
+            'InvalidClientTokenId',
+            'The security token included in the request is invalid.',
+            403,
+          )
+        : new AwsServiceError(
+            'UnrecognizedClientException',
+            'The security token included in the request is invalid.',
+            400,
+          );
     }
     if (key) key.lastUsed = { date: ctx.now, serviceName: scope.service, region: scope.region };
   }
@@ -338,7 +385,12 @@ function handleAdmin(
       } else if (typeof input.set === 'string' && !Number.isNaN(Date.parse(input.set))) {
         state.clock.set(new Date(input.set));
       } else {
-        return sendJson(res, 400, { error: 'send {"advanceDays": number} or {"set": "ISO-8601 time"}' }, requestId);
+        return sendJson(
+          res,
+          400,
+          { error: 'send {"advanceDays": number} or {"set": "ISO-8601 time"}' },
+          requestId,
+        );
       }
       return sendJson(res, 200, { now: state.clock.now().toISOString() }, requestId);
     }
@@ -358,7 +410,12 @@ function handleAdmin(
         requestId,
       );
     case 'GET /ses/emails':
-      return sendJson(res, 200, { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) }, requestId);
+      return sendJson(
+        res,
+        200,
+        { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) },
+        requestId,
+      );
     case 'GET /accounts':
       return sendJson(
         res,

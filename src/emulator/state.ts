@@ -174,7 +174,12 @@ export interface Organization {
 
 /** Who signed a request. Unknown key ids act as the world's default account (so `aws` with dummy keys works). */
 export type Principal =
-  | { readonly kind: 'user'; readonly accountId: string; readonly userName: string; readonly accessKeyId: string }
+  | {
+      readonly kind: 'user';
+      readonly accountId: string;
+      readonly userName: string;
+      readonly accessKeyId: string;
+    }
   | {
       readonly kind: 'assumed-role';
       readonly accountId: string;
@@ -328,7 +333,12 @@ export function addAccessKey(
   state: EmulatorState,
   account: AccountState,
   user: IamUser,
-  init: { status?: 'Active' | 'Inactive'; createDate?: Date; lastUsed?: KeyLastUsed | null; accessKeyId?: string } = {},
+  init: {
+    status?: 'Active' | 'Inactive';
+    createDate?: Date;
+    lastUsed?: KeyLastUsed | null;
+    accessKeyId?: string;
+  } = {},
 ): AccessKey {
   if (user.accessKeys.length >= 2) {
     throw new AwsServiceError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);

@@ -44,7 +44,12 @@ function serialize(name: string, value: XmlValue, out: string[]): void {
   out.push(`<${name}>${escapeXml(String(value))}</${name}>`);
 }
 
-export function queryResponse(action: string, xmlns: string, result: XmlObject | undefined, requestId: string) {
+export function queryResponse(
+  action: string,
+  xmlns: string,
+  result: XmlObject | undefined,
+  requestId: string,
+) {
   const out: string[] = [`<${action}Response xmlns="${xmlns}">`];
   if (result !== undefined) serialize(`${action}Result`, result, out);
   out.push(`<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
@@ -71,7 +76,11 @@ export function listParam(params: QueryParams, name: string, memberName = 'membe
 }
 
 /** Reads `Name.member.N.Field` (or `Name.entry.N.Field`) into an ordered list of records. */
-export function structListParam(params: QueryParams, name: string, memberName = 'member'): Record<string, string>[] {
+export function structListParam(
+  params: QueryParams,
+  name: string,
+  memberName = 'member',
+): Record<string, string>[] {
   const prefix = `${name}.${memberName}.`;
   const byIndex = new Map<number, Record<string, string>>();
   for (const [k, v] of Object.entries(params)) {
@@ -91,7 +100,10 @@ export function structListParam(params: QueryParams, name: string, memberName = 
 export function requiredParam(params: QueryParams, name: string): string {
   const value = params[name];
   if (value === undefined || value === '') {
-    throw new AwsServiceError('ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+    throw new AwsServiceError(
+      'ValidationError',
+      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
