@@ -204,6 +204,11 @@ export interface CredentialReportSettings {
   inProgressPolls: number;
   /** A report younger than this is returned again by GenerateCredentialReport (AWS: 4 hours). */
   reuseSeconds: number;
+  /**
+   * Age after which GetCredentialReport answers `ReportExpired` (410) until a new report is generated.
+   * Default: never (AWS does not document an expiry age); set it to exercise that error path.
+   */
+  expireSeconds?: number;
 }
 
 export interface EmulatorState {

@@ -50,3 +50,32 @@ export function paginateToken<T>(
     NextToken: next < items.length ? Buffer.from(`kw1:${next}`).toString('base64') : undefined,
   };
 }
+
+/** Reads an optional string member; any other type is a ValidationException, as AWS's deserializer would answer. */
+export function stringMember(input: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = input[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw new AwsServiceError(
+      'ValidationException',
+      `1 validation error detected: Value at '${lowerFirst(name)}' failed to satisfy constraint: Member must be a string`,
+    );
+  }
+  return value;
+}
+
+/** Reads a required string member: absent or empty is AWS's "Member must not be null" ValidationException. */
+export function requiredStringMember(input: Readonly<Record<string, unknown>>, name: string): string {
+  const value = stringMember(input, name);
+  if (value === undefined || value === '') {
+    throw new AwsServiceError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+    );
+  }
+  return value;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

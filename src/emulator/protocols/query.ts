@@ -25,6 +25,16 @@ export function isoSeconds(date: Date): string {
 
 function serialize(name: string, value: XmlValue, out: string[]): void {
   if (value === undefined || value === null) return;
+  if (value instanceof Map) {
+    out.push(`<${name}>`);
+    for (const [k, v] of value as ReadonlyMap<string, XmlValue>) {
+      out.push(`<entry><key>${escapeXml(k)}</key>`);
+      serialize('value', v, out);
+      out.push('</entry>');
+    }
+    out.push(`</${name}>`);
+    return;
+  }
   if (Array.isArray(value)) {
     out.push(`<${name}>`);
     for (const item of value) serialize('member', item, out);

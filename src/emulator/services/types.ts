@@ -13,8 +13,17 @@ export interface RequestContext {
 /** Query-protocol parameters exactly as sent: flat names such as `Tags.member.1.Key`. */
 export type QueryParams = Readonly<Record<string, string>>;
 
-/** An XML value: objects become elements, arrays become `<member>` lists, Dates RFC 3339. */
-export type XmlValue = string | number | boolean | Date | null | undefined | readonly XmlValue[] | XmlObject;
+/** An XML value: objects become elements, arrays `<member>` lists, Maps `<entry><key/><value/></entry>` lists, Dates RFC 3339. */
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | null
+  | undefined
+  | readonly XmlValue[]
+  | ReadonlyMap<string, XmlValue>
+  | XmlObject;
 export interface XmlObject {
   readonly [key: string]: XmlValue;
 }

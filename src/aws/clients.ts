@@ -1,0 +1,71 @@
+/**
+ * One place that builds AWS SDK v3 clients, "inject or construct": callers pass clients they already
+ * have (tests, Lambda), otherwise clients are built from `AwsConnection`. The SDK's own credential
+ * chain, endpoint variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_IAM`, ...) and adaptive retry apply.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromIni } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface AwsConnection {
+  readonly region?: string;
+  /** Overrides every service's endpoint (the emulator, LocalStack, a VPC endpoint). */
+  readonly endpoint?: string;
+  /** A named profile from ~/.aws/config; otherwise the default credential chain. */
+  readonly profile?: string;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Total attempts per call, including the first (SDK default 3). */
+  readonly maxAttempts?: number;
+}
+
+export interface AwsClients {
+  readonly iam: IAMClient;
+  readonly sts: STSClient;
+  readonly ssm: SSMClient;
+}
+
+/** IAM is global: signed for us-east-1 unless the user points elsewhere. */
+export const DEFAULT_REGION = 'us-east-1';
+
+export function clientConfig(connection: AwsConnection) {
+  return {
+    region: connection.region ?? DEFAULT_REGION,
+    retryMode: 'adaptive' as const,
+    maxAttempts: connection.maxAttempts ?? 5,
+    ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
+    ...(connection.credentials
+      ? { credentials: connection.credentials }
+      : connection.profile
+        ? { credentials: fromIni({ profile: connection.profile }) }
+        : {}),
+  };
+}
+
+export function createClients(connection: AwsConnection, given: Partial<AwsClients> = {}): AwsClients {
+  const config = clientConfig(connection);
+  return {
+    iam: given.iam ?? new IAMClient(config),
+    sts: given.sts ?? new STSClient(config),
+    ssm: given.ssm ?? new SSMClient(config),
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,154 @@
+/**
+ * Live mode: the IAM API user by user, for when the credential report is not wanted (it can be up
+ * to 4 hours old) or not allowed. Many more calls than report mode, run with bounded concurrency and
+ * the SDK's adaptive retry.
+ */
+import {
+  type AccessKeyMetadata,
+  GetAccessKeyLastUsedCommand,
+  GetAccountSummaryCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  type IAMClient,
+  ListAccessKeysCommand,
+  ListGroupsForUserCommand,
+  ListMFADevicesCommand,
+  paginateListUsers,
+  type User,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AccessKeyRecord, RootRecord, UserRecord } from '../core/model.js';
+import type { AwsClients } from './clients.js';
+import { mapWithConcurrency } from './clients.js';
+import { errorName, wrapAwsError } from './errors.js';
+import type { InventoryOptions, InventoryResult } from './report-inventory.js';
+import { accountIdFromArn } from './report-inventory.js';
+import { readExcludedUsers } from './ssm-exclusions.js';
+
+export interface LiveInventoryOptions extends InventoryOptions {
+  /** Read group membership (only needed when group exemptions are configured). */
+  readonly needGroups: boolean;
+  /** Read MFA devices (only needed when CONSOLE_WITHOUT_MFA is enabled). */
+  readonly needMfa: boolean;
+}
+
+async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw wrapAwsError(action, error);
+  }
+}
+
+async function keyRecords(iam: IAMClient, userName: string, keys: AccessKeyMetadata[]): Promise<AccessKeyRecord[]> {
+  const sorted = [...keys].sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
+  return Promise.all(
+    sorted.map(async (key, index) => {
+      const used = await call(`iam:GetAccessKeyLastUsed for ${userName}`, () =>
+        iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId })),
+      );
+      const last = used.AccessKeyLastUsed;
+      const na = (v: string | undefined) => (v === undefined || v === 'N/A' ? null : v);
+      return {
+        accessKeyId: key.AccessKeyId ?? null,
+        idAmbiguous: false,
+        slot: index === 0 ? 1 : 2,
+        status: key.Status === 'Active' ? 'Active' : 'Inactive',
+        createDate: key.CreateDate ?? new Date(0),
+        lastUsedDate: last?.LastUsedDate ?? null,
+        lastUsedService: last?.LastUsedDate ? na(last.ServiceName) : null,
+        lastUsedRegion: last?.LastUsedDate ? na(last.Region) : null,
+      } satisfies AccessKeyRecord;
+    }),
+  );
+}
+
+async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
+  try {
+    const out = await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    return out.LoginProfile?.CreateDate ?? null;
+  } catch (error) {
+    if (errorName(error) === 'NoSuchEntityException') return null;
+    throw wrapAwsError(`iam:GetLoginProfile for ${userName}`, error);
+  }
+}
+
+async function userRecord(iam: IAMClient, accountId: string, listed: User, options: LiveInventoryOptions): Promise<UserRecord> {
+  const userName = listed.UserName ?? '';
+  const [keys, detail, loginProfile, groups, mfa] = await Promise.all([
+    call(`iam:ListAccessKeys for ${userName}`, () => iam.send(new ListAccessKeysCommand({ UserName: userName }))),
+    call(`iam:GetUser ${userName}`, () => iam.send(new GetUserCommand({ UserName: userName }))),
+    loginProfileCreateDate(iam, userName),
+    options.needGroups
+      ? call(`iam:ListGroupsForUser ${userName}`, () => iam.send(new ListGroupsForUserCommand({ UserName: userName })))
+      : Promise.resolve(null),
+    options.needMfa
+      ? call(`iam:ListMFADevices ${userName}`, () => iam.send(new ListMFADevicesCommand({ UserName: userName })))
+      : Promise.resolve(null),
+  ]);
+  const user = detail.User ?? listed;
+  const tags: Record<string, string> = {};
+  for (const t of user.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  return {
+    accountId,
+    userName,
+    userId: user.UserId ?? '',
+    arn: user.Arn ?? '',
+    path: user.Path ?? '/',
+    createDate: user.CreateDate ?? new Date(0),
+    tags,
+    groups: (groups?.Groups ?? []).map((g) => g.GroupName ?? ''),
+    loginProfile: loginProfile ? { createDate: loginProfile } : null,
+    passwordLastUsed: user.PasswordLastUsed ?? null,
+    mfaActive: (mfa?.MFADevices ?? []).length > 0,
+    accessKeys: await keyRecords(iam, userName, keys.AccessKeyMetadata ?? []),
+  };
+}
+
+/**
+ * The only live view of the root user: GetAccountSummary says whether root has access keys (of any
+ * status) and MFA, not their dates. Such a key is treated as active; the report mode knows better.
+ */
+async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootRecord> {
+  const summary = await call('iam:GetAccountSummary', () => iam.send(new GetAccountSummaryCommand({})));
+  const map = summary.SummaryMap ?? {};
+  return {
+    accountId,
+    arn: `arn:aws:iam::${accountId}:root`,
+    mfaActive: (map.AccountMFAEnabled ?? 0) > 0,
+    accessKeys:
+      (map.AccountAccessKeysPresent ?? 0) > 0 ? [{ slot: 1, active: true, lastRotated: null, lastUsedDate: null }] : [],
+  };
+}
+
+/** Collects one account's inventory through the per-user IAM API. */
+export async function collectLiveInventory(clients: AwsClients, options: LiveInventoryOptions): Promise<InventoryResult> {
+  const warnings: string[] = [];
+  const listed: User[] = [];
+  options.onProgress?.('listing users');
+  await call('iam:ListUsers', async () => {
+    for await (const page of paginateListUsers({ client: clients.iam, pageSize: 1000 }, {})) {
+      listed.push(...(page.Users ?? []));
+    }
+  });
+  let accountId = listed.map((u) => accountIdFromArn(u.Arn ?? '')).find((id) => id !== null) ?? null;
+  if (accountId === null) {
+    accountId =
+      (await call('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({})))).Account ?? null;
+  }
+  if (accountId === null) throw new Error('cannot determine the AWS account id');
+  const account = accountId;
+  let done = 0;
+  const users = await mapWithConcurrency(listed, options.concurrency, async (u) => {
+    const record = await userRecord(clients.iam, account, u, options);
+    done++;
+    if (done % 100 === 0) options.onProgress?.(`read ${done}/${listed.length} users`);
+    return record;
+  });
+  const root = await rootFromSummary(clients.iam, account);
+  const ssmExcludedUsers = await readExcludedUsers(clients.ssm, options.ssmParameterName, warnings);
+  return {
+    inventory: { accountId: account, source: 'live', reportGeneratedAt: null, users, root, ssmExcludedUsers },
+    warnings,
+  };
+}

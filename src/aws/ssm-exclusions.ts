@@ -1,0 +1,27 @@
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { errorName, wrapAwsError } from './errors.js';
+
+/**
+ * Reads the comma-separated exclusion list teams keep for custom Config rules (for example
+ * `/iam-unused-user-cleanup/excluded-users`). A missing parameter is a warning and an empty list.
+ */
+export async function readExcludedUsers(
+  ssm: SSMClient,
+  parameterName: string | null,
+  warnings: string[],
+): Promise<string[] | null> {
+  if (parameterName === null) return null;
+  try {
+    const out = await ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
+    return (out.Parameter?.Value ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  } catch (error) {
+    if (errorName(error) === 'ParameterNotFound') {
+      warnings.push(`SSM parameter ${parameterName} does not exist; no users are exempt through it`);
+      return [];
+    }
+    throw wrapAwsError(`ssm:GetParameter ${parameterName}`, error);
+  }
+}

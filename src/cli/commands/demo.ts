@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Command } from 'commander';
+import { auditAccount } from '../../aws/audit-account.js';
+import { clientConfig, createClients } from '../../aws/clients.js';
+import { type AccountAuditOrError, buildAuditReport } from '../../core/audit.js';
+import { resolvePolicy } from '../../core/policy.js';
+import { startEmulator } from '../../emulator/server.js';
+import { loadWorldFile } from '../../emulator/world.js';
+import { CliError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { DEMO_WORLD_PATH, VERSION } from '../paths.js';
+import { renderJson } from '../render/json.js';
+import { renderTable } from '../render/table.js';
+
+const DEMO_ROLE = 'KeywardenAuditRole';
+
+export function registerDemo(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
+  program
+    .command('demo')
+    .description('Audit a demo AWS organization (3 accounts, ~40 users) served by the built-in emulator; no AWS account needed')
+    .option('--output <file>', 'where to write the JSON report', '.keywarden/demo-audit.json')
+    .option('--world <file>', 'a world file to use instead of the demo world')
+    .addHelpText(
+      'after',
+      `
+The demo starts the emulator on 127.0.0.1, assumes ${DEMO_ROLE} in each account with STS and runs
+the same audit a real account gets (AWS SDK over HTTP), then stops the emulator.
+
+Examples:
+  $ keywarden demo
+  $ npm run demo
+  $ keywarden demo --output /tmp/audit.json`,
+    )
+    .action(async (flags: { output: string; world?: string }) => {
+      const world = await loadWorldFile(flags.world ?? DEMO_WORLD_PATH);
+      const policy = resolvePolicy({}).value;
+      if (policy === null) throw new CliError('internal: the default policy does not resolve');
+      const emulator = await startEmulator({ world, clock: { frozen: true } });
+      const now = emulator.clock.now();
+      const base = { endpoint: emulator.url, credentials: { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' } };
+      const sts = new STSClient(clientConfig(base));
+      try {
+        io.stdout.write(`Demo: AWS emulator on ${emulator.url} serving ${emulator.state.accounts.size} accounts\n`);
+        const results: AccountAuditOrError[] = [];
+        for (const accountId of emulator.state.accounts.keys()) {
+          const assumed = await sts.send(
+            new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${DEMO_ROLE}`, RoleSessionName: 'keywarden-demo' }),
+          );
+          const c = assumed.Credentials;
+          if (!c?.AccessKeyId || !c.SecretAccessKey) throw new CliError(`AssumeRole into ${accountId} returned no credentials`);
+          const clients = createClients({
+            endpoint: emulator.url,
+            credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+          });
+          try {
+            results.push(await auditAccount(clients, policy, { now, report: { sleep: async () => {} } }));
+          } finally {
+            clients.iam.destroy();
+            clients.sts.destroy();
+            clients.ssm.destroy();
+          }
+        }
+        const report = buildAuditReport(results, policy, now, { name: 'keywarden', version: VERSION });
+        io.stdout.write(`\n${renderTable(report, { color: !!io.stdout.isTTY && !io.env.NO_COLOR })}`);
+        const out = resolve(io.cwd, flags.output);
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, renderJson(report));
+        io.stdout.write(`\nJSON report: ${relative(io.cwd, out) || out}\n`);
+        io.stdout.write('Next: keywarden audit --help, or run `keywarden sandbox` and point the AWS CLI at it.\n');
+        setExitCode(0);
+      } finally {
+        sts.destroy();
+        await emulator.stop();
+      }
+    });
+}

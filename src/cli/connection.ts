@@ -1,0 +1,67 @@
+/** Turns the common AWS flags and the environment into an `AwsConnection`, and SDK failures into one-line CLI errors. */
+import type { Command } from 'commander';
+import type { AwsConnection } from '../aws/clients.js';
+import { AwsCallError, describeAwsError, isNetworkError } from '../aws/errors.js';
+import { CliError } from './errors.js';
+
+export interface AwsFlags {
+  readonly profile?: string;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+}
+
+export function addAwsOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'AWS named profile (default: the standard credential chain)')
+    .option('--region <region>', 'AWS region to sign requests for (IAM is global; default us-east-1)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (e.g. the keywarden sandbox); also AWS_ENDPOINT_URL');
+}
+
+export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConnection {
+  const endpoint = flags.endpointUrl ?? env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new CliError(`--endpoint-url: not a URL (got ${JSON.stringify(endpoint)})`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new CliError(`--endpoint-url: must start with http:// or https:// (got ${JSON.stringify(endpoint)})`);
+    }
+  }
+  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const staticCredentials =
+    flags.profile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+  return {
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(staticCredentials ? { credentials: staticCredentials } : {}),
+  };
+}
+
+/** Maps what the SDK throws to one clear line: missing credentials, unreachable endpoint, access denied. */
+export function awsFailure(error: unknown, connection: AwsConnection): CliError {
+  const cause = error instanceof AwsCallError ? error.cause : error;
+  const { code, message } = describeAwsError(cause);
+  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return new CliError(
+      `no AWS credentials found${connection.profile ? ` for profile ${connection.profile}` : ''}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile`,
+      2,
+      { cause: error },
+    );
+  }
+  if (isNetworkError(cause)) {
+    const where = connection.endpoint ?? 'the AWS endpoint';
+    return new CliError(`cannot reach ${where}: ${code} (is the endpoint right and running?)`, 2, { cause: error });
+  }
+  const what = error instanceof AwsCallError ? error.message : `${code}: ${message}`;
+  return new CliError(what, 2, { cause: error });
+}

@@ -1,0 +1,20 @@
+/** An error the CLI reports as one line and an exit code (2: usage, policy, credentials or input error). */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Parses an integer flag or throws a CliError naming the flag and the bad value. */
+export function parseIntegerOption(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new CliError(`${flag}: must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  }
+  return n;
+}

@@ -1,0 +1,34 @@
+import type { AuditReport, Finding } from '../../core/audit.js';
+
+const COLUMNS = [
+  'accountId',
+  'userName',
+  'userArn',
+  'rule',
+  'credential',
+  'accessKeyId',
+  'severity',
+  'ageDays',
+  'lastUsedDaysAgo',
+  'exempt',
+  'exemptReason',
+  'message',
+] as const satisfies readonly (keyof Finding)[];
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** RFC 4180 field: quoted only when it holds a comma, quote or line break; quotes doubled. */
+export function csvField(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One row per finding (exempt ones included, flagged), CRLF line endings as RFC 4180 asks. */
+export function renderCsv(report: AuditReport): string {
+  const lines = [COLUMNS.join(',')];
+  for (const finding of report.findings) {
+    lines.push(COLUMNS.map((column) => csvField(finding[column])).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,175 @@
+import pc from 'picocolors';
+import type { AccountStatus, AuditReport, Finding } from '../../core/audit.js';
+
+export interface TableOptions {
+  /** Use ANSI colors; the CLI decides (TTY, NO_COLOR, --no-color). */
+  readonly color: boolean;
+}
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
+const NO_OPEN_FINDING = 3;
+
+interface UserGroup {
+  readonly userName: string;
+  readonly findings: Finding[];
+  worst: number;
+  open: number;
+}
+
+/**
+ * A human summary for the terminal: findings grouped by account and user, the users who most
+ * need attention first, and one totals line at the end.
+ */
+export function renderTable(report: AuditReport, options: TableOptions): string {
+  const c = pc.createColors(options.color);
+  const byAccount = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const list = byAccount.get(f.accountId);
+    if (list === undefined) byAccount.set(f.accountId, [f]);
+    else list.push(f);
+  }
+  const lines: string[] = [];
+  for (const account of report.accounts) {
+    lines.push(...renderAccount(account, byAccount.get(account.accountId) ?? [], c), '');
+  }
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderAccount(account: AccountStatus, findings: readonly Finding[], c: Colors): string[] {
+  if (account.status === 'error') {
+    return [
+      `${c.bold(`Account ${account.accountId}`)} ${c.red(`ERROR: ${account.error ?? 'unknown error'}`)}`,
+    ];
+  }
+  const inv = account.inventory;
+  const source =
+    inv === null
+      ? ''
+      : inv.source === 'live'
+        ? ' · live inventory'
+        : ` · credential report generated ${inv.reportGeneratedAt ?? 'at an unknown time'}`;
+  const lines = [c.bold(`Account ${account.accountId}`) + c.dim(source)];
+  if (findings.length === 0) return [...lines, c.green('  no findings')];
+
+  let ruleWidth = 0;
+  let credWidth = 0;
+  for (const f of findings) {
+    ruleWidth = Math.max(ruleWidth, f.rule.length);
+    credWidth = Math.max(credWidth, credentialLabel(f).length);
+  }
+  for (const user of groupUsers(findings)) {
+    const open = user.open === 0 ? 'all exempt' : `${user.open} open`;
+    lines.push(`  ${c.bold(user.userName)} ${c.dim(`(${open})`)}`);
+    for (const f of user.findings) {
+      const parts = [
+        severityLabel(f, c),
+        f.rule.padEnd(ruleWidth),
+        credentialLabel(f).padEnd(credWidth),
+        `age ${f.ageDays === null ? '-' : `${f.ageDays}d`}`.padEnd(10),
+        `last used ${f.lastUsedDaysAgo === null ? 'never' : `${f.lastUsedDaysAgo}d ago`}`.padEnd(18),
+      ];
+      if (f.exempt) parts.push(c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`));
+      else if (f.exemptionExpired !== null) {
+        parts.push(c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`));
+      }
+      lines.push(`    ${parts.join('  ').trimEnd()}`);
+    }
+  }
+  return lines;
+}
+
+function groupUsers(findings: readonly Finding[]): UserGroup[] {
+  const users = new Map<string, UserGroup>();
+  for (const f of findings) {
+    let user = users.get(f.userName);
+    if (user === undefined) {
+      user = { userName: f.userName, findings: [], worst: NO_OPEN_FINDING, open: 0 };
+      users.set(f.userName, user);
+    }
+    user.findings.push(f);
+    if (!f.exempt) {
+      user.open++;
+      user.worst = Math.min(user.worst, SEVERITY_RANK[f.severity]);
+    }
+  }
+  return [...users.values()].sort(
+    (a, b) => a.worst - b.worst || b.open - a.open || (a.userName < b.userName ? -1 : 1),
+  );
+}
+
+function severityLabel(f: Finding, c: Colors): string {
+  const label = f.severity.toUpperCase().padEnd(6);
+  if (f.exempt) return c.dim(label);
+  switch (f.severity) {
+    case 'high':
+      return c.red(label);
+    case 'medium':
+      return c.yellow(label);
+    case 'low':
+      return c.dim(label);
+    default:
+      return f.severity satisfies never;
+  }
+}
+
+function credentialLabel(f: Finding): string {
+  switch (f.credential) {
+    case 'password':
+      return 'password';
+    case 'user':
+      return 'user';
+    case 'access-key':
+      if (f.accessKeyId !== null) return f.accessKeyId;
+      return f.accessKeyIdAmbiguous
+        ? `key slot ${f.accessKeySlot} (id ambiguous)`
+        : `key slot ${f.accessKeySlot}`;
+    default:
+      return f.credential satisfies never;
+  }
+}
+
+function summaryLine(report: AuditReport): string {
+  const s = report.summary;
+  const parts = [
+    count(s.users, 'user'),
+    `${count(s.accessKeys, 'access key')} (${s.activeAccessKeys} active)`,
+    `${count(s.findings, 'finding')} (${s.exempt} exempt)`,
+  ];
+  if (s.accountErrors > 0) parts.push(`${count(s.accountErrors, 'account')} failed`);
+  const freshness = inventoryFreshness(report);
+  if (freshness !== null) parts.push(freshness);
+  return parts.join(' · ');
+}
+
+/** Names the oldest credential report, since that bounds how stale the whole audit may be. */
+function inventoryFreshness(report: AuditReport): string | null {
+  let inventories = 0;
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const account of report.accounts) {
+    if (account.inventory === null) continue;
+    inventories++;
+    const generated = account.inventory.reportGeneratedAt;
+    if (generated !== null) oldest = Math.min(oldest, Date.parse(generated));
+  }
+  if (inventories === 0) return null;
+  if (oldest === Number.POSITIVE_INFINITY) return 'live inventory';
+  const ageMs = Date.parse(report.evaluatedAt) - oldest;
+  return `report generated ${formatAge(ageMs)}`;
+}
+
+/** `just now`, `5m ago`, `2h ago`, `3d ago`: rounded down, never negative. */
+export function formatAge(ageMs: number): string {
+  const minutes = Math.floor(Math.max(0, ageMs) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+function count(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}

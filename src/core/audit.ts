@@ -1,0 +1,461 @@
+import { findExemption, tagExemptionWarning } from './exemptions.js';
+import type { AccountInventory, InventorySource, UserRecord } from './model.js';
+import { ROOT_USER_NAME } from './model.js';
+import type { Policy, PresetName, RuleId } from './policy.js';
+import { enabledRuleIds, RULE_IDS } from './policy.js';
+import { RULES_BY_ID } from './rules/registry.js';
+import type { CredentialType, RuleOutcome, Severity, UserRule, Violation } from './rules/types.js';
+
+/** The three verdicts AWS Config and cdk-nag use. */
+export type Compliance = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+/** One problem with one credential, ready for JSON (this shape is parsed by other tools). */
+export interface Finding {
+  /** Stable and readable: `<account>/<user>/<rule>/<key id | key-slot-N | password | user>`. */
+  readonly id: string;
+  readonly accountId: string;
+  readonly userName: string;
+  readonly userArn: string;
+  readonly rule: RuleId;
+  readonly credential: CredentialType;
+  /** Null when not yet known or ambiguous (see `accessKeyIdAmbiguous`). */
+  readonly accessKeyId: string | null;
+  readonly accessKeySlot: 1 | 2 | null;
+  /** Two keys share a creation second, so the report row could not be tied to one key id. */
+  readonly accessKeyIdAmbiguous: boolean;
+  readonly severity: Severity;
+  readonly ageDays: number | null;
+  readonly lastUsedDaysAgo: number | null;
+  readonly exempt: boolean;
+  readonly exemptReason: string | null;
+  /** Set when the only matching exemption has run out; the finding is then not exempt. */
+  readonly exemptionExpired: { readonly reason: string; readonly until: string } | null;
+  readonly message: string;
+}
+
+/** One verdict per (user, enabled rule), the unit AWS Config reports on. */
+export interface Evaluation {
+  readonly accountId: string;
+  readonly userName: string;
+  /** IAM unique id; the account id for the root user. */
+  readonly userId: string;
+  readonly rule: RuleId;
+  readonly compliance: Compliance;
+  /** Why: the first violation, or the exemption that made it COMPLIANT; null when plainly compliant. */
+  readonly annotation: string | null;
+}
+
+export interface InventoryInfo {
+  readonly source: InventorySource;
+  readonly reportGeneratedAt: string | null;
+}
+
+/** The audit of one account that could be inventoried. */
+export interface AccountAudit {
+  readonly kind: 'ok';
+  readonly accountId: string;
+  readonly inventory: InventoryInfo;
+  readonly users: number;
+  readonly accessKeys: number;
+  readonly activeAccessKeys: number;
+  readonly findings: readonly Finding[];
+  readonly evaluations: readonly Evaluation[];
+  readonly warnings: readonly string[];
+}
+
+/** An account whose inventory failed (no role, access denied...); reported, never silently dropped. */
+export interface AccountAuditError {
+  readonly kind: 'error';
+  readonly accountId: string;
+  readonly error: string;
+}
+
+export type AccountAuditOrError = AccountAudit | AccountAuditError;
+
+export interface AccountStatus {
+  readonly accountId: string;
+  readonly status: 'ok' | 'error';
+  readonly error: string | null;
+  /** Null for accounts with status `error`. */
+  readonly inventory: InventoryInfo | null;
+}
+
+export interface PolicySummary {
+  readonly preset: PresetName | null;
+  readonly enabledRules: readonly RuleId[];
+  readonly maxKeyAgeDays: number;
+  readonly unusedDays: number;
+}
+
+export interface RuleCounts {
+  readonly findings: number;
+  readonly exempt: number;
+}
+
+export interface AuditSummary {
+  readonly accounts: number;
+  readonly accountErrors: number;
+  readonly users: number;
+  readonly accessKeys: number;
+  readonly activeAccessKeys: number;
+  /** All findings, exempt ones included. */
+  readonly findings: number;
+  readonly exempt: number;
+  /** findings - exempt: what someone has to act on. */
+  readonly open: number;
+  readonly byRule: Readonly<Partial<Record<RuleId, RuleCounts>>>;
+}
+
+/** The whole audit as plain JSON-ready data (schemaVersion 1). */
+export interface AuditReport {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly evaluatedAt: string;
+  readonly policy: PolicySummary;
+  readonly accounts: readonly AccountStatus[];
+  readonly findings: readonly Finding[];
+  readonly evaluations: readonly Evaluation[];
+  readonly summary: AuditSummary;
+  readonly warnings: readonly string[];
+}
+
+export type FailOn = 'any' | 'high' | 'none';
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
+const CREDENTIAL_RANK: Readonly<Record<CredentialType, number>> = { 'access-key': 0, password: 1, user: 2 };
+const RULE_RANK = Object.fromEntries(RULE_IDS.map((id, i) => [id, i])) as Readonly<Record<RuleId, number>>;
+
+/**
+ * Runs every enabled rule over one account's inventory. Pure: same inventory, policy and `now`,
+ * same result. The common compliant path allocates only the evaluation record.
+ */
+export function evaluateAccount(inventory: AccountInventory, policy: Policy, now: Date): AccountAudit {
+  const userRules: UserRule[] = [];
+  for (const id of enabledRuleIds(policy)) {
+    const rule = RULES_BY_ID[id];
+    if (rule.kind === 'user') userRules.push(rule);
+  }
+  const findings: Finding[] = [];
+  const evaluations: Evaluation[] = [];
+  const warnings: string[] = [];
+  let accessKeys = 0;
+  let activeAccessKeys = 0;
+
+  for (const user of inventory.users) {
+    accessKeys += user.accessKeys.length;
+    for (const key of user.accessKeys) if (key.status === 'Active') activeAccessKeys++;
+    const warning = tagExemptionWarning(user, policy);
+    if (warning !== null) warnings.push(warning);
+    for (const rule of userRules) {
+      const result = rule.evaluateUser(user, policy, now);
+      evaluations.push(judge(result, user, rule, inventory, policy, now, findings));
+    }
+  }
+
+  const root = inventory.root;
+  const rootRule = RULES_BY_ID.ROOT_ACCESS_KEY;
+  if (root !== null && policy.rules.ROOT_ACCESS_KEY.enabled && rootRule.kind === 'root') {
+    const result = rootRule.evaluateRoot(root, policy, now);
+    const principal = { accountId: inventory.accountId, userName: ROOT_USER_NAME, userArn: root.arn };
+    let compliance: Compliance = 'NOT_APPLICABLE';
+    let annotation: string | null = null;
+    switch (result.kind) {
+      case 'not-applicable':
+        break;
+      case 'evaluated':
+        compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
+        annotation = firstViolation(result.violations);
+        for (const v of result.violations) {
+          findings.push(toFinding(principal, rootRule.id, rootRule.severity, v, { kind: 'none' }));
+        }
+        break;
+      default:
+        return assertNever(result);
+    }
+    evaluations.push({
+      accountId: inventory.accountId,
+      userName: ROOT_USER_NAME,
+      userId: inventory.accountId,
+      rule: rootRule.id,
+      compliance,
+      annotation,
+    });
+  }
+
+  return {
+    kind: 'ok',
+    accountId: inventory.accountId,
+    inventory: {
+      source: inventory.source,
+      reportGeneratedAt: inventory.reportGeneratedAt?.toISOString() ?? null,
+    },
+    users: inventory.users.length,
+    accessKeys,
+    activeAccessKeys,
+    findings,
+    evaluations,
+    warnings,
+  };
+}
+
+function judge(
+  result: RuleOutcome,
+  user: UserRecord,
+  rule: UserRule,
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  findings: Finding[],
+): Evaluation {
+  switch (result.kind) {
+    case 'not-applicable':
+      return evaluation(inventory.accountId, user, rule.id, 'NOT_APPLICABLE', null);
+    case 'evaluated': {
+      if (result.violations.length === 0)
+        return evaluation(inventory.accountId, user, rule.id, 'COMPLIANT', null);
+      const exemption = findExemption(user, rule.id, policy, inventory, now);
+      const principal = { accountId: inventory.accountId, userName: user.userName, userArn: user.arn };
+      for (const v of result.violations)
+        findings.push(toFinding(principal, rule.id, rule.severity, v, exemption));
+      switch (exemption.kind) {
+        case 'exempt':
+          return evaluation(
+            inventory.accountId,
+            user,
+            rule.id,
+            'COMPLIANT',
+            `exempt: ${exemption.reason} (${exemption.source}` +
+              `${exemption.until === null ? '' : `, until ${exemption.until}`})`,
+          );
+        case 'expired':
+          return evaluation(
+            inventory.accountId,
+            user,
+            rule.id,
+            'NON_COMPLIANT',
+            `${firstViolation(result.violations)}; exemption expired on ${exemption.until}`,
+          );
+        case 'none':
+          return evaluation(
+            inventory.accountId,
+            user,
+            rule.id,
+            'NON_COMPLIANT',
+            firstViolation(result.violations),
+          );
+        default:
+          return assertNever(exemption);
+      }
+    }
+    default:
+      return assertNever(result);
+  }
+}
+
+function evaluation(
+  accountId: string,
+  user: UserRecord,
+  rule: RuleId,
+  compliance: Compliance,
+  annotation: string | null,
+): Evaluation {
+  return {
+    accountId,
+    userName: user.userName,
+    userId: user.userId,
+    rule,
+    compliance,
+    annotation,
+  };
+}
+
+function firstViolation(violations: readonly Violation[]): string | null {
+  const first = violations[0];
+  if (first === undefined) return null;
+  return violations.length === 1 ? first.text : `${first.text} (+${violations.length - 1} more)`;
+}
+
+function toFinding(
+  principal: { readonly accountId: string; readonly userName: string; readonly userArn: string },
+  rule: RuleId,
+  severity: Severity,
+  v: Violation,
+  exemption: ReturnType<typeof findExemption>,
+): Finding {
+  const key = v.key;
+  const ambiguous = key?.idAmbiguous ?? false;
+  const accessKeyId = key === null || ambiguous ? null : key.accessKeyId;
+  const slot = key?.slot ?? v.rootKeySlot;
+  const suffix = v.credential === 'access-key' ? (accessKeyId ?? `key-slot-${slot ?? 0}`) : v.credential;
+  const expired = exemption.kind === 'expired' ? { reason: exemption.reason, until: exemption.until } : null;
+  return {
+    id: `${principal.accountId}/${principal.userName}/${rule}/${suffix}`,
+    accountId: principal.accountId,
+    userName: principal.userName,
+    userArn: principal.userArn,
+    rule,
+    credential: v.credential,
+    accessKeyId,
+    accessKeySlot: slot,
+    accessKeyIdAmbiguous: ambiguous,
+    severity,
+    ageDays: v.ageDays,
+    lastUsedDaysAgo: v.lastUsedDaysAgo,
+    exempt: exemption.kind === 'exempt',
+    exemptReason: exemption.kind === 'exempt' ? exemption.reason : null,
+    exemptionExpired: expired,
+    message:
+      expired === null
+        ? `${v.text}.`
+        : `${v.text}; exemption expired on ${expired.until} (${expired.reason}).`,
+  };
+}
+
+/** Orders findings worst first, then by account, user, rule and credential, so output is stable. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    compareText(a.accountId, b.accountId) ||
+    compareText(a.userName, b.userName) ||
+    RULE_RANK[a.rule] - RULE_RANK[b.rule] ||
+    CREDENTIAL_RANK[a.credential] - CREDENTIAL_RANK[b.credential] ||
+    compareText(a.id, b.id)
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Assembles per-account results into the single report every output format and consumer reads.
+ * Failed accounts are kept (status `error`) so a partial audit never looks like a clean one.
+ */
+export function buildAuditReport(
+  accounts: readonly AccountAuditOrError[],
+  policy: Policy,
+  now: Date,
+  tool: { readonly name: string; readonly version: string },
+): AuditReport {
+  const enabled = enabledRuleIds(policy);
+  const ordered = [...accounts].sort((a, b) => compareText(a.accountId, b.accountId));
+  const statuses: AccountStatus[] = [];
+  const findings: Finding[] = [];
+  const evaluations: Evaluation[] = [];
+  const warnings: string[] = [];
+  let users = 0;
+  let accessKeys = 0;
+  let activeAccessKeys = 0;
+  let accountErrors = 0;
+
+  for (const account of ordered) {
+    switch (account.kind) {
+      case 'ok':
+        statuses.push({
+          accountId: account.accountId,
+          status: 'ok',
+          error: null,
+          inventory: account.inventory,
+        });
+        for (const f of account.findings) findings.push(f);
+        for (const e of account.evaluations) evaluations.push(e);
+        warnings.push(...account.warnings);
+        users += account.users;
+        accessKeys += account.accessKeys;
+        activeAccessKeys += account.activeAccessKeys;
+        break;
+      case 'error':
+        accountErrors++;
+        statuses.push({
+          accountId: account.accountId,
+          status: 'error',
+          error: account.error,
+          inventory: null,
+        });
+        break;
+      default:
+        return assertNever(account);
+    }
+  }
+  findings.sort(compareFindings);
+
+  const byRule: Partial<Record<RuleId, { findings: number; exempt: number }>> = {};
+  for (const id of enabled) byRule[id] = { findings: 0, exempt: 0 };
+  let exempt = 0;
+  for (const f of findings) {
+    const counts = byRule[f.rule];
+    if (counts !== undefined) {
+      counts.findings++;
+      if (f.exempt) counts.exempt++;
+    }
+    if (f.exempt) exempt++;
+  }
+
+  return {
+    schemaVersion: 1,
+    tool: { name: tool.name, version: tool.version },
+    evaluatedAt: now.toISOString(),
+    policy: {
+      preset: policy.preset,
+      enabledRules: enabled,
+      maxKeyAgeDays: policy.rules.KEY_ROTATION.maxKeyAgeDays,
+      unusedDays: policy.rules.UNUSED_CREDENTIALS.unusedDays,
+    },
+    accounts: statuses,
+    findings,
+    evaluations,
+    summary: {
+      accounts: ordered.length,
+      accountErrors,
+      users,
+      accessKeys,
+      activeAccessKeys,
+      findings: findings.length,
+      exempt,
+      open: findings.length - exempt,
+      byRule,
+    },
+    warnings,
+  };
+}
+
+/**
+ * Whether the audit should fail a pipeline: true when a NON-exempt finding reaches the threshold.
+ * Account errors are not findings; the CLI decides separately how to treat them.
+ */
+export function hasFailure(report: AuditReport, failOn: FailOn): boolean {
+  switch (failOn) {
+    case 'none':
+      return false;
+    case 'any':
+      return report.findings.some((f) => !f.exempt);
+    case 'high':
+      return report.findings.some((f) => !f.exempt && f.severity === 'high');
+    default:
+      return assertNever(failOn);
+  }
+}
+
+/**
+ * Users with an access-key finding whose key id is still unknown. The credential-report adapter
+ * calls ListAccessKeys for just these users, attaches ids and re-evaluates, instead of listing
+ * keys for every user. Keys already marked ambiguous are left out: listing again cannot help.
+ */
+export function usersNeedingKeyIds(audit: AccountAudit): string[] {
+  const names = new Set<string>();
+  for (const f of audit.findings) {
+    if (
+      f.credential === 'access-key' &&
+      f.accessKeyId === null &&
+      !f.accessKeyIdAmbiguous &&
+      f.userName !== ROOT_USER_NAME
+    ) {
+      names.add(f.userName);
+    }
+  }
+  return [...names].sort(compareText);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

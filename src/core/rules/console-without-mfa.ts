@@ -1,0 +1,30 @@
+import { daysBetween } from '../days.js';
+import { NOT_APPLICABLE, outcome } from './shared.js';
+import type { UserRule } from './types.js';
+
+/**
+ * CIS 1.10 / AWS Config `mfa-enabled-for-iam-console-access`: a user who can sign in to the
+ * console must have an MFA device. Severity high: a phished password is then enough.
+ */
+export const consoleWithoutMfa: UserRule = {
+  kind: 'user',
+  id: 'CONSOLE_WITHOUT_MFA',
+  title: 'Console access without MFA',
+  severity: 'high',
+  description: 'Users with a console password must have MFA enabled.',
+  evaluateUser(user, _policy, now) {
+    const profile = user.loginProfile;
+    if (profile === null) return NOT_APPLICABLE;
+    if (user.mfaActive) return outcome(undefined);
+    return outcome([
+      {
+        credential: 'password',
+        key: null,
+        rootKeySlot: null,
+        ageDays: daysBetween(profile.createDate, now),
+        lastUsedDaysAgo: user.passwordLastUsed === null ? null : daysBetween(user.passwordLastUsed, now),
+        text: 'User has a console password but no MFA device',
+      },
+    ]);
+  },
+};

@@ -1,0 +1,35 @@
+import { NOT_APPLICABLE, outcome } from './shared.js';
+import type { UserRule } from './types.js';
+
+/**
+ * CIS 1.13: a user should have at most one active access key. Two active keys are normal for the
+ * few days of a rotation, so severity is low.
+ */
+export const multipleActiveKeys: UserRule = {
+  kind: 'user',
+  id: 'MULTIPLE_ACTIVE_KEYS',
+  title: 'More than one active access key',
+  severity: 'low',
+  description: 'A user should have at most one active access key.',
+  evaluateUser(user) {
+    let active = 0;
+    for (const key of user.accessKeys) if (key.status === 'Active') active++;
+    if (active === 0) return NOT_APPLICABLE;
+    if (active < 2) return outcome(undefined);
+    const ids = user.accessKeys
+      .filter((k) => k.status === 'Active')
+      .map((k) => (k.idAmbiguous ? null : k.accessKeyId))
+      .filter((id): id is string => id !== null);
+    const list = ids.length === active ? ` (${ids.join(', ')})` : '';
+    return outcome([
+      {
+        credential: 'user',
+        key: null,
+        rootKeySlot: null,
+        ageDays: null,
+        lastUsedDaysAgo: null,
+        text: `User has ${active} active access keys${list}`,
+      },
+    ]);
+  },
+};

@@ -1,0 +1,39 @@
+import { daysBetween } from '../days.js';
+import { outcome, plural } from './shared.js';
+import type { RootRule, Violation } from './types.js';
+
+/**
+ * AWS Config `iam-root-access-key-check`: the root user must have no active access key.
+ * Severity high: a root key cannot be limited by any policy. Never exempt. A known root with no
+ * active key is COMPLIANT (never NOT_APPLICABLE); an unknown root is not evaluated at all.
+ */
+export const rootAccessKey: RootRule = {
+  kind: 'root',
+  id: 'ROOT_ACCESS_KEY',
+  title: 'Root user access key',
+  severity: 'high',
+  description: 'The root user must not have an active access key.',
+  evaluateRoot(root, _policy, now) {
+    let violations: Violation[] | undefined;
+    for (const key of root.accessKeys) {
+      if (!key.active) continue;
+      const lastUsedDaysAgo = key.lastUsedDate === null ? null : daysBetween(key.lastUsedDate, now);
+      violations ??= [];
+      violations.push({
+        credential: 'access-key',
+        key: null,
+        rootKeySlot: key.slot,
+        ageDays: key.lastRotated === null ? null : daysBetween(key.lastRotated, now),
+        lastUsedDaysAgo,
+        // lastRotated is null only when the inventory cannot see root keys' dates (live mode).
+        text:
+          key.lastRotated === null
+            ? 'Root user has an access key (live inventory sees only that one exists; the credential report has its dates)'
+            : `Root user has an active access key in slot ${key.slot} (` +
+              (lastUsedDaysAgo === null ? 'never used' : `last used ${plural(lastUsedDaysAgo, 'day')} ago`) +
+              ')',
+      });
+    }
+    return outcome(violations);
+  },
+};

@@ -1,0 +1,65 @@
+import { daysBetween } from '../days.js';
+import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, outcome, plural } from './shared.js';
+import type { UserRule, Violation } from './types.js';
+
+/**
+ * AWS Config `iam-user-unused-credentials-check` (and the RevokeUnusedIAMUserCredentials runbook):
+ * an active key or a console password is unused when its last use is unusedDays or more ago, or,
+ * never used, when it was created unusedDays or more ago. A password is judged only while a login
+ * profile exists; a leftover PasswordLastUsed after the profile was deleted is ignored.
+ * Severity medium: idle credentials are attack surface nobody watches.
+ */
+export const unusedCredentials: UserRule = {
+  kind: 'user',
+  id: 'UNUSED_CREDENTIALS',
+  title: 'Unused credentials',
+  severity: 'medium',
+  description: 'Active access keys and console passwords must have been used within unusedDays.',
+  evaluateUser(user, policy, now) {
+    const profile = user.loginProfile;
+    if (profile === null && !hasActiveKey(user)) return NOT_APPLICABLE;
+    const limit = policy.rules.UNUSED_CREDENTIALS.unusedDays;
+    let violations: Violation[] | undefined;
+
+    for (const key of user.accessKeys) {
+      if (key.status !== 'Active') continue;
+      const ageDays = daysBetween(key.createDate, now);
+      const lastUsedDaysAgo = key.lastUsedDate === null ? null : daysBetween(key.lastUsedDate, now);
+      if ((lastUsedDaysAgo ?? ageDays) < limit) continue;
+      const label = `Active access key ${keyLabel(key)}`;
+      violations ??= [];
+      violations.push({
+        credential: 'access-key',
+        key,
+        rootKeySlot: null,
+        ageDays,
+        lastUsedDaysAgo,
+        text:
+          (lastUsedDaysAgo === null
+            ? `${label} has never been used and was created ${plural(ageDays, 'day')} ago (limit ${limit})`
+            : `${label} was last used ${plural(lastUsedDaysAgo, 'day')} ago (limit ${limit})`) +
+          keyIdNote(key),
+      });
+    }
+
+    if (profile !== null) {
+      const ageDays = daysBetween(profile.createDate, now);
+      const lastUsedDaysAgo = user.passwordLastUsed === null ? null : daysBetween(user.passwordLastUsed, now);
+      if ((lastUsedDaysAgo ?? ageDays) >= limit) {
+        violations ??= [];
+        violations.push({
+          credential: 'password',
+          key: null,
+          rootKeySlot: null,
+          ageDays,
+          lastUsedDaysAgo,
+          text:
+            lastUsedDaysAgo === null
+              ? `Console password has never been used and was created ${plural(ageDays, 'day')} ago (limit ${limit})`
+              : `Console password was last used ${plural(lastUsedDaysAgo, 'day')} ago (limit ${limit})`,
+        });
+      }
+    }
+    return outcome(violations);
+  },
+};

@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountAuditOrError } from '../../src/core/audit.js';
+import { buildAuditReport, evaluateAccount, hasFailure, usersNeedingKeyIds } from '../../src/core/audit.js';
+import type { AccountInventory } from '../../src/core/model.js';
+import type { Policy } from '../../src/core/policy.js';
+import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
+
+const TOOL = { name: 'keywarden', version: '0.1.0' };
+
+function report(inv: AccountInventory, p: Policy = policy(), extra: AccountAuditOrError[] = []) {
+  return buildAuditReport([evaluateAccount(inv, p, NOW), ...extra], p, NOW, TOOL);
+}
+
+/** alice: one 120-day-old key; bob: fresh key; carol: no credentials; root with an active key. */
+function sampleInventory(overrides: Partial<AccountInventory> = {}): AccountInventory {
+  return inventory({
+    users: [
+      user({
+        userName: 'alice',
+        accessKeys: [key({ accessKeyId: 'AKIAALICE', createDate: daysAgo(120), lastUsedDate: daysAgo(2) })],
+      }),
+      user({
+        userName: 'bob',
+        accessKeys: [
+          key({ accessKeyId: 'AKIABOB' }),
+          key({ slot: 2, accessKeyId: 'AKIABOB2', status: 'Inactive' }),
+        ],
+      }),
+      user({ userName: 'carol' }),
+    ],
+    root: root({ accessKeys: [{ slot: 1, active: true, lastRotated: daysAgo(700), lastUsedDate: null }] }),
+    ...overrides,
+  });
+}
+
+describe('buildAuditReport', () => {
+  it('produces the documented top-level shape', () => {
+    // Act
+    const r = report(sampleInventory());
+    // Assess
+    expect(Object.keys(r)).toEqual([
+      'schemaVersion',
+      'tool',
+      'evaluatedAt',
+      'policy',
+      'accounts',
+      'findings',
+      'evaluations',
+      'summary',
+      'warnings',
+    ]);
+    expect(r.schemaVersion).toBe(1);
+    expect(r.evaluatedAt).toBe('2026-11-22T12:00:00.000Z');
+    expect(r.policy).toEqual({
+      preset: null,
+      enabledRules: ['KEY_ROTATION', 'UNUSED_CREDENTIALS', 'MULTIPLE_ACTIVE_KEYS', 'ROOT_ACCESS_KEY'],
+      maxKeyAgeDays: 90,
+      unusedDays: 90,
+    });
+    expect(r.accounts).toEqual([
+      {
+        accountId: ACCOUNT_ID,
+        status: 'ok',
+        error: null,
+        inventory: { source: 'credential-report', reportGeneratedAt: '2026-11-22T10:00:00.000Z' },
+      },
+    ]);
+  });
+
+  it('builds findings with stable ids, ages and messages', () => {
+    const r = report(sampleInventory());
+    const alice = r.findings.find((f) => f.userName === 'alice');
+    expect(alice).toMatchObject({
+      id: `${ACCOUNT_ID}/alice/KEY_ROTATION/AKIAALICE`,
+      userArn: `arn:aws:iam::${ACCOUNT_ID}:user/alice`,
+      rule: 'KEY_ROTATION',
+      credential: 'access-key',
+      accessKeyId: 'AKIAALICE',
+      accessKeySlot: 1,
+      severity: 'medium',
+      ageDays: 120,
+      lastUsedDaysAgo: 2,
+      exempt: false,
+      exemptReason: null,
+      exemptionExpired: null,
+      message: 'Active access key AKIAALICE is 120 days old (max 90).',
+    });
+    const rootFinding = r.findings.find((f) => f.rule === 'ROOT_ACCESS_KEY');
+    expect(rootFinding).toMatchObject({
+      id: `${ACCOUNT_ID}/<root_account>/ROOT_ACCESS_KEY/key-slot-1`,
+      userName: '<root_account>',
+      accessKeyId: null,
+      severity: 'high',
+      ageDays: 700,
+    });
+  });
+
+  it('counts users, keys and findings in the summary', () => {
+    const r = report(sampleInventory());
+    expect(r.summary).toEqual({
+      accounts: 1,
+      accountErrors: 0,
+      users: 3,
+      accessKeys: 3,
+      activeAccessKeys: 2,
+      findings: 2,
+      exempt: 0,
+      open: 2,
+      byRule: {
+        KEY_ROTATION: { findings: 1, exempt: 0 },
+        UNUSED_CREDENTIALS: { findings: 0, exempt: 0 },
+        MULTIPLE_ACTIVE_KEYS: { findings: 0, exempt: 0 },
+        ROOT_ACCESS_KEY: { findings: 1, exempt: 0 },
+      },
+    });
+  });
+
+  it('emits one evaluation per user and enabled rule, plus root', () => {
+    // Act
+    const r = report(sampleInventory());
+    // Assess
+    const verdicts = Object.fromEntries(r.evaluations.map((e) => [`${e.userName}:${e.rule}`, e.compliance]));
+    expect(verdicts).toEqual({
+      'alice:KEY_ROTATION': 'NON_COMPLIANT',
+      'alice:UNUSED_CREDENTIALS': 'COMPLIANT',
+      'alice:MULTIPLE_ACTIVE_KEYS': 'COMPLIANT',
+      'bob:KEY_ROTATION': 'COMPLIANT',
+      'bob:UNUSED_CREDENTIALS': 'COMPLIANT',
+      'bob:MULTIPLE_ACTIVE_KEYS': 'COMPLIANT',
+      'carol:KEY_ROTATION': 'NOT_APPLICABLE',
+      'carol:UNUSED_CREDENTIALS': 'NOT_APPLICABLE',
+      'carol:MULTIPLE_ACTIVE_KEYS': 'NOT_APPLICABLE',
+      '<root_account>:ROOT_ACCESS_KEY': 'NON_COMPLIANT',
+    });
+  });
+
+  it('skips root when it is unknown and disabled rules entirely', () => {
+    const p = policy({
+      rules: { MULTIPLE_ACTIVE_KEYS: { enabled: false }, UNUSED_CREDENTIALS: { enabled: false } },
+    });
+    const r = report(sampleInventory({ root: null }), p);
+    expect(new Set(r.evaluations.map((e) => e.rule))).toEqual(new Set(['KEY_ROTATION']));
+    expect(Object.keys(r.summary.byRule)).toEqual(['KEY_ROTATION', 'ROOT_ACCESS_KEY']);
+  });
+
+  it('marks exempt findings and turns the evaluation COMPLIANT with an annotation', () => {
+    // Prepare
+    const p = policy({
+      exemptions: { users: [{ name: 'ali*', reason: 'break-glass admin', until: '2027-06-30' }] },
+    });
+    // Act
+    const r = report(sampleInventory(), p);
+    // Assess
+    const finding = r.findings.find((f) => f.userName === 'alice');
+    expect(finding).toMatchObject({ exempt: true, exemptReason: 'break-glass admin' });
+    const evaluation = r.evaluations.find((e) => e.userName === 'alice' && e.rule === 'KEY_ROTATION');
+    expect(evaluation?.compliance).toBe('COMPLIANT');
+    expect(evaluation?.annotation).toBe('exempt: break-glass admin (exemptions.users[0], until 2027-06-30)');
+    expect(r.summary).toMatchObject({ findings: 2, exempt: 1, open: 1 });
+    expect(r.summary.byRule.KEY_ROTATION).toEqual({ findings: 1, exempt: 1 });
+  });
+
+  it('says in the message when an exemption expired', () => {
+    const p = policy({
+      exemptions: { users: [{ name: 'alice', reason: 'migration', until: '2026-10-31' }] },
+    });
+    const finding = report(sampleInventory(), p).findings.find((f) => f.userName === 'alice');
+    expect(finding).toMatchObject({
+      exempt: false,
+      exemptionExpired: { reason: 'migration', until: '2026-10-31' },
+      message:
+        'Active access key AKIAALICE is 120 days old (max 90); exemption expired on 2026-10-31 (migration).',
+    });
+  });
+
+  it('never exempts root findings', () => {
+    const p = policy({ exemptions: { users: [{ name: '*', reason: 'everyone' }] } });
+    const rootFinding = report(sampleInventory(), p).findings.find((f) => f.rule === 'ROOT_ACCESS_KEY');
+    expect(rootFinding?.exempt).toBe(false);
+  });
+
+  it('sorts findings worst first, then account, user, rule, credential', () => {
+    // Prepare
+    const p = policy({ rules: { CONSOLE_WITHOUT_MFA: { enabled: true } } });
+    const old = { createDate: daysAgo(200), lastUsedDate: daysAgo(100) };
+    const inv = inventory({
+      users: [
+        user({ userName: 'zed', accessKeys: [key({ accessKeyId: 'AKIAZ', ...old })] }),
+        user({
+          userName: 'amy',
+          loginProfile: { createDate: daysAgo(200) },
+          passwordLastUsed: daysAgo(100),
+          accessKeys: [
+            key({ accessKeyId: 'AKIAA1', ...old }),
+            key({ slot: 2, accessKeyId: 'AKIAA2', ...old }),
+          ],
+        }),
+      ],
+    });
+    const other = evaluateAccount(
+      inventory({
+        accountId: '000000000001',
+        users: [user({ accountId: '000000000001', userName: 'zed', accessKeys: [key(old)] })],
+      }),
+      p,
+      NOW,
+    );
+    // Act
+    const r = report(inv, p, [other]);
+    // Assess
+    expect(
+      r.findings.map((f) => `${f.severity} ${f.accountId.slice(-1)} ${f.userName} ${f.rule} ${f.credential}`),
+    ).toEqual([
+      'high 2 amy CONSOLE_WITHOUT_MFA password',
+      'medium 1 zed KEY_ROTATION access-key',
+      'medium 1 zed UNUSED_CREDENTIALS access-key',
+      'medium 2 amy KEY_ROTATION access-key',
+      'medium 2 amy KEY_ROTATION access-key',
+      'medium 2 amy UNUSED_CREDENTIALS access-key',
+      'medium 2 amy UNUSED_CREDENTIALS access-key',
+      'medium 2 amy UNUSED_CREDENTIALS password',
+      'medium 2 zed KEY_ROTATION access-key',
+      'medium 2 zed UNUSED_CREDENTIALS access-key',
+      'low 2 amy MULTIPLE_ACTIVE_KEYS user',
+    ]);
+  });
+
+  it('keeps failed accounts with status error', () => {
+    const r = report(sampleInventory(), policy(), [
+      { kind: 'error', accountId: '999999999999', error: 'AccessDenied: sts:AssumeRole' },
+    ]);
+    expect(r.accounts[1]).toEqual({
+      accountId: '999999999999',
+      status: 'error',
+      error: 'AccessDenied: sts:AssumeRole',
+      inventory: null,
+    });
+    expect(r.summary.accountErrors).toBe(1);
+  });
+
+  it('collects warnings for unusable exemption tags', () => {
+    const inv = inventory({ users: [user({ tags: { 'keywarden:exempt': 'yes' } })] });
+    expect(report(inv).warnings).toHaveLength(1);
+  });
+});
+
+describe('keys without a known id', () => {
+  it('names report keys by slot and asks for their ids', () => {
+    // Prepare
+    const inv = inventory({
+      users: [
+        user({
+          userName: 'alice',
+          accessKeys: [key({ accessKeyId: null, slot: 2, createDate: daysAgo(120) })],
+        }),
+        user({
+          userName: 'bob',
+          accessKeys: [key({ accessKeyId: null, idAmbiguous: true, createDate: daysAgo(120) })],
+        }),
+        user({ userName: 'carol', accessKeys: [key({ accessKeyId: null })] }),
+      ],
+    });
+    // Act
+    const audit = evaluateAccount(inv, policy(), NOW);
+    // Assess
+    expect(audit.findings.map((f) => f.id)).toEqual([
+      `${ACCOUNT_ID}/alice/KEY_ROTATION/key-slot-2`,
+      `${ACCOUNT_ID}/bob/KEY_ROTATION/key-slot-1`,
+    ]);
+    expect(audit.findings[1]?.message).toContain(
+      'could not be determined because two keys share a creation time',
+    );
+    expect(audit.findings[1]?.accessKeyIdAmbiguous).toBe(true);
+    expect(usersNeedingKeyIds(audit)).toEqual(['alice']);
+  });
+});
+
+describe('hasFailure', () => {
+  const p = policy({ exemptions: { users: [{ name: 'alice', reason: 'r' }] } });
+
+  it.each([
+    { name: 'open medium finding', inv: sampleInventory({ root: null }), failOn: 'any', expected: true },
+    { name: 'open medium finding', inv: sampleInventory({ root: null }), failOn: 'high', expected: false },
+    { name: 'open high finding', inv: sampleInventory(), failOn: 'high', expected: true },
+    { name: 'open high finding', inv: sampleInventory(), failOn: 'none', expected: false },
+    {
+      name: 'only exempt findings',
+      inv: sampleInventory({ root: null }),
+      failOn: 'any',
+      expected: false,
+      policy: p,
+    },
+    { name: 'no findings', inv: inventory(), failOn: 'any', expected: false },
+  ] as const)('$name with --fail-on $failOn', (row) => {
+    const r = report(row.inv, 'policy' in row ? row.policy : policy());
+    expect(hasFailure(r, row.failOn)).toBe(row.expected);
+  });
+});
