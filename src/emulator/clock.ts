@@ -23,12 +23,13 @@ export function createClock(options: ClockOptions = {}, wallNow: () => number = 
   const frozen = options.frozen ?? true;
   let base = truncateToSecond(options.start ?? new Date(wallNow())).getTime();
   let wallAtBase = wallNow();
-  const current = () => (frozen ? base : base + (wallNow() - wallAtBase));
+  const current = (wall: number) => (frozen ? base : base + (wall - wallAtBase));
   return {
-    now: () => truncateToSecond(new Date(current())),
+    now: () => truncateToSecond(new Date(current(wallNow()))),
     advance(days: number) {
-      base = current() + days * DAY_MS;
-      wallAtBase = wallNow();
+      const wall = wallNow();
+      base = current(wall) + days * DAY_MS;
+      wallAtBase = wall;
       return truncateToSecond(new Date(base));
     },
     set(date: Date) {

@@ -37,27 +37,28 @@ export interface CallCount {
   readonly count: number;
 }
 
-const WRITE_PREFIXES = [
-  'Create',
-  'Update',
-  'Delete',
-  'Put',
-  'Tag',
-  'Untag',
-  'Publish',
-  'Send',
-  'Attach',
-  'Detach',
-  'Add',
-  'Remove',
-  'Enable',
-  'Deactivate',
-  'Generate',
+/**
+ * Operations that only read. Everything else counts as a write, so an operation added to the
+ * emulator later (SetTopicAttributes, RotateSecret, UploadSSHPublicKey, ...) can never slip past a
+ * "dry run makes no writes" assertion. AssumeRole issues temporary credentials but changes nothing
+ * in the account, so it is a read here.
+ */
+const READ_PREFIXES = [
+  'Get',
+  'List',
+  'Describe',
+  'Search',
+  'Simulate',
+  'Check',
+  'Lookup',
+  'Assume',
+  'Decode',
+  'BatchGet',
 ];
 
 /** True for operations that change state (GenerateCredentialReport counts: it starts a job). */
 export function isWriteOperation(operation: string): boolean {
-  return WRITE_PREFIXES.some((p) => operation.startsWith(p));
+  return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
 export class FaultInjector {

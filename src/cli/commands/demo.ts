@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { auditAccount } from '../../aws/audit-account.js';
 import { clientConfig, createClients } from '../../aws/clients.js';
 import { type AccountAuditOrError, buildAuditReport } from '../../core/audit.js';
-import { resolvePolicy } from '../../core/policy.js';
 import { startEmulator } from '../../emulator/server.js';
-import { loadWorldFile } from '../../emulator/world.js';
+import { loadWorld } from '../world-loader.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { DEMO_WORLD_PATH, VERSION } from '../paths.js';
+import { DEMO_POLICY_PATH, DEMO_WORLD_PATH, VERSION } from '../paths.js';
+import { loadPolicy } from '../policy-loader.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 
@@ -22,6 +22,7 @@ export function registerDemo(program: Command, io: CliIO, setExitCode: (code: nu
     .description('Audit a demo AWS organization (3 accounts, ~40 users) served by the built-in emulator; no AWS account needed')
     .option('--output <file>', 'where to write the JSON report', '.keywarden/demo-audit.json')
     .option('--world <file>', 'a world file to use instead of the demo world')
+    .option('--config <file>', 'a policy file to use instead of the demo policy (worlds/demo-policy.yaml)')
     .addHelpText(
       'after',
       `
@@ -33,10 +34,9 @@ Examples:
   $ npm run demo
   $ keywarden demo --output /tmp/audit.json`,
     )
-    .action(async (flags: { output: string; world?: string }) => {
-      const world = await loadWorldFile(flags.world ?? DEMO_WORLD_PATH);
-      const policy = resolvePolicy({}).value;
-      if (policy === null) throw new CliError('internal: the default policy does not resolve');
+    .action(async (flags: { output: string; world?: string; config?: string }) => {
+      const { policy } = loadPolicy({ cwd: io.cwd, config: flags.config ?? DEMO_POLICY_PATH });
+      const world = await loadWorld(flags.world ?? DEMO_WORLD_PATH);
       const emulator = await startEmulator({ world, clock: { frozen: true } });
       const now = emulator.clock.now();
       const base = { endpoint: emulator.url, credentials: { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' } };

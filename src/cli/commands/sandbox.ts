@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { ADMIN_PREFIX, startEmulator } from '../../emulator/server.js';
-import { loadWorldFile } from '../../emulator/world.js';
 import { CliError, parseIntegerOption } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { DEMO_WORLD_PATH } from '../paths.js';
+import { loadWorld } from '../world-loader.js';
 
 interface SandboxOptions {
   readonly world?: string;
@@ -33,7 +33,7 @@ The emulator's clock ticks with wall time; move it with
       const port = parseIntegerOption('--port', options.port, 0, 65535);
       const seed = parseIntegerOption('--seed', options.seed, 0, 2 ** 31 - 1);
       const worldPath = options.world ?? DEMO_WORLD_PATH;
-      const world = await loadWorldFile(worldPath);
+      const world = await loadWorld(worldPath);
       const emulator = await startEmulator({ world, port, seed, clock: { frozen: false } }).catch((error: unknown) => {
         throw new CliError(`cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}`);
       });

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { createClock } from '../../src/emulator/clock.js';
+import { generateWorld } from '../../src/emulator/generate-world.js';
+import { createState } from '../../src/emulator/state.js';
+import { applyWorld, parseWorld, type World } from '../../src/emulator/world.js';
+
+const allUsers = (world: World) => world.accounts.flatMap((a) => a.users ?? []);
+const allKeys = (world: World) => allUsers(world).flatMap((u) => u.accessKeys ?? []);
+
+describe('generateWorld', () => {
+  it('gives the same world for the same seed', () => {
+    const a = generateWorld({ accounts: 3, usersPerAccount: 50, seed: 42 });
+    const b = generateWorld({ accounts: 3, usersPerAccount: 50, seed: 42 });
+    expect(b).toEqual(a);
+  });
+
+  it('gives a different world for a different seed', () => {
+    const a = generateWorld({ accounts: 3, usersPerAccount: 50, seed: 42 });
+    const b = generateWorld({ accounts: 3, usersPerAccount: 50, seed: 43 });
+    expect(b).not.toEqual(a);
+  });
+
+  it('generates 5,000 users with about 8,000 keys, quickly', () => {
+    // Act
+    const started = performance.now();
+    const world = generateWorld({ accounts: 10, usersPerAccount: 500, seed: 7 });
+    const elapsedMs = performance.now() - started;
+    // Assess
+    expect(world.accounts).toHaveLength(10);
+    expect(allUsers(world)).toHaveLength(5_000);
+    const keys = allKeys(world);
+    expect(keys.length).toBeGreaterThanOrEqual(7_000);
+    expect(keys.length).toBeLessThanOrEqual(9_000);
+    expect(elapsedMs).toBeLessThan(1_000);
+  });
+
+  it('has a realistic mix of ages and use', () => {
+    const keys = allKeys(generateWorld({ accounts: 2, usersPerAccount: 1_000, seed: 3 }));
+    const ages = keys.map((k) => k.createdDaysAgo ?? 0);
+    expect(Math.min(...ages)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...ages)).toBeLessThanOrEqual(600);
+    const neverOrStale = keys.filter(
+      (k) =>
+        k.lastUsedDaysAgo === 'never' || (typeof k.lastUsedDaysAgo === 'number' && k.lastUsedDaysAgo >= 90),
+    );
+    expect(neverOrStale.length / keys.length).toBeGreaterThan(0.2);
+    expect(neverOrStale.length / keys.length).toBeLessThan(0.4);
+    const users = allUsers(generateWorld({ accounts: 1, usersPerAccount: 1_000, seed: 3 }));
+    expect(users.some((u) => u.loginProfile)).toBe(true);
+    expect(users.some((u) => u.tags?.['keywarden:owner'])).toBe(true);
+  });
+
+  it('derives 12-digit account ids from the index and puts every account in one organization', () => {
+    const world = generateWorld({ accounts: 3, usersPerAccount: 1 });
+    expect(world.accounts.map((a) => a.id)).toEqual(['100000000000', '100000000001', '100000000002']);
+    expect(world.organizations).toHaveLength(1);
+    expect(world.organizations?.[0]?.managementAccountId).toBe('100000000000');
+  });
+
+  it.each([1, 2, 99])('makes a world that survives YAML and re-parses (seed %i)', (seed) => {
+    const world = generateWorld({ accounts: 2, usersPerAccount: 40, seed });
+    const { value, errors } = parseWorld(stringify(world), 'generated.yaml');
+    expect(errors).toEqual([]);
+    expect(value).toEqual(world);
+  });
+
+  it('makes a 5,000-user world that re-parses from JSON and applies', () => {
+    const world = generateWorld({ accounts: 10, usersPerAccount: 500, seed: 11 });
+    const { value, errors } = parseWorld(JSON.stringify(world), 'generated.json');
+    expect(errors).toEqual([]);
+    const state = createState({ clock: createClock({ start: new Date('2026-11-22T12:00:00Z') }) });
+    applyWorld(state, value ?? world);
+    expect(state.keyIndex.size).toBe(allKeys(world).length);
+  });
+
+  it.each([
+    { options: { accounts: 0, usersPerAccount: 1 }, message: 'accounts must be an integer ≥ 1 (got 0)' },
+    {
+      options: { accounts: 1, usersPerAccount: 1.5 },
+      message: 'usersPerAccount must be an integer ≥ 0 (got 1.5)',
+    },
+  ])('rejects $options', ({ options, message }) => {
+    expect(() => generateWorld(options)).toThrow(message);
+  });
+});
