@@ -15,7 +15,11 @@ export interface AuditAccountOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-export async function auditAccount(clients: AwsClients, policy: Policy, options: AuditAccountOptions): Promise<AccountAudit> {
+export async function auditAccount(
+  clients: AwsClients,
+  policy: Policy,
+  options: AuditAccountOptions,
+): Promise<AccountAudit> {
   const common = {
     ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
     concurrency: policy.inventory.concurrency,

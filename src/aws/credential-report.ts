@@ -48,7 +48,8 @@ function time(value: string | undefined, column: string, line: number): Date | n
   const v = text(value);
   if (v === null) return null;
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new Error(`credential report line ${line}: ${column} is not a time (got ${JSON.stringify(v)})`);
+  if (Number.isNaN(ms))
+    throw new Error(`credential report line ${line}: ${column} is not a time (got ${JSON.stringify(v)})`);
   return new Date(ms);
 }
 
@@ -59,7 +60,10 @@ function bool(value: string | undefined): boolean | null {
 
 /** Parses the report CSV (AWS's columns, in any order) into rows. Pure. */
 export function parseCredentialReport(csv: string): ReportRow[] {
-  const records = parse(csv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const records = parse(csv, { columns: true, skip_empty_lines: true, trim: true }) as Record<
+    string,
+    string
+  >[];
   return records.map((r, i) => {
     const line = i + 2;
     const keys: ReportKey[] = [];
@@ -104,7 +108,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Typically two calls: GenerateCredentialReport, then GetCredentialReport; more only while AWS is
  * still building it (`ReportInProgress`) or throttling generation (`LimitExceeded`).
  */
-export async function fetchCredentialReport(iam: IAMClient, options: FetchReportOptions = {}): Promise<CredentialReport> {
+export async function fetchCredentialReport(
+  iam: IAMClient,
+  options: FetchReportOptions = {},
+): Promise<CredentialReport> {
   const sleep = options.sleep ?? defaultSleep;
   const maxPolls = options.maxPolls ?? 30;
   let delay = options.initialDelayMs ?? 250;
@@ -131,7 +138,8 @@ export async function fetchCredentialReport(iam: IAMClient, options: FetchReport
       return { generatedAt: report.GeneratedTime ?? new Date(0), rows: parseCredentialReport(content) };
     } catch (error) {
       const name = errorName(error);
-      const retryable = name === 'CredentialReportNotReadyException' || name === 'CredentialReportNotPresentException';
+      const retryable =
+        name === 'CredentialReportNotReadyException' || name === 'CredentialReportNotPresentException';
       if (!retryable || poll + 1 >= maxPolls) throw wrapAwsError('iam:GetCredentialReport', error);
       await backoff();
     }

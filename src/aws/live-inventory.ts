@@ -40,7 +40,11 @@ async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function keyRecords(iam: IAMClient, userName: string, keys: AccessKeyMetadata[]): Promise<AccessKeyRecord[]> {
+async function keyRecords(
+  iam: IAMClient,
+  userName: string,
+  keys: AccessKeyMetadata[],
+): Promise<AccessKeyRecord[]> {
   const sorted = [...keys].sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
   return Promise.all(
     sorted.map(async (key, index) => {
@@ -73,17 +77,28 @@ async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise
   }
 }
 
-async function userRecord(iam: IAMClient, accountId: string, listed: User, options: LiveInventoryOptions): Promise<UserRecord> {
+async function userRecord(
+  iam: IAMClient,
+  accountId: string,
+  listed: User,
+  options: LiveInventoryOptions,
+): Promise<UserRecord> {
   const userName = listed.UserName ?? '';
   const [keys, detail, loginProfile, groups, mfa] = await Promise.all([
-    call(`iam:ListAccessKeys for ${userName}`, () => iam.send(new ListAccessKeysCommand({ UserName: userName }))),
+    call(`iam:ListAccessKeys for ${userName}`, () =>
+      iam.send(new ListAccessKeysCommand({ UserName: userName })),
+    ),
     call(`iam:GetUser ${userName}`, () => iam.send(new GetUserCommand({ UserName: userName }))),
     loginProfileCreateDate(iam, userName),
     options.needGroups
-      ? call(`iam:ListGroupsForUser ${userName}`, () => iam.send(new ListGroupsForUserCommand({ UserName: userName })))
+      ? call(`iam:ListGroupsForUser ${userName}`, () =>
+          iam.send(new ListGroupsForUserCommand({ UserName: userName })),
+        )
       : Promise.resolve(null),
     options.needMfa
-      ? call(`iam:ListMFADevices ${userName}`, () => iam.send(new ListMFADevicesCommand({ UserName: userName })))
+      ? call(`iam:ListMFADevices ${userName}`, () =>
+          iam.send(new ListMFADevicesCommand({ UserName: userName })),
+        )
       : Promise.resolve(null),
   ]);
   const user = detail.User ?? listed;
@@ -117,12 +132,17 @@ async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootR
     arn: `arn:aws:iam::${accountId}:root`,
     mfaActive: (map.AccountMFAEnabled ?? 0) > 0,
     accessKeys:
-      (map.AccountAccessKeysPresent ?? 0) > 0 ? [{ slot: 1, active: true, lastRotated: null, lastUsedDate: null }] : [],
+      (map.AccountAccessKeysPresent ?? 0) > 0
+        ? [{ slot: 1, active: true, lastRotated: null, lastUsedDate: null }]
+        : [],
   };
 }
 
 /** Collects one account's inventory through the per-user IAM API. */
-export async function collectLiveInventory(clients: AwsClients, options: LiveInventoryOptions): Promise<InventoryResult> {
+export async function collectLiveInventory(
+  clients: AwsClients,
+  options: LiveInventoryOptions,
+): Promise<InventoryResult> {
   const warnings: string[] = [];
   const listed: User[] = [];
   options.onProgress?.('listing users');
@@ -134,7 +154,8 @@ export async function collectLiveInventory(clients: AwsClients, options: LiveInv
   let accountId = listed.map((u) => accountIdFromArn(u.Arn ?? '')).find((id) => id !== null) ?? null;
   if (accountId === null) {
     accountId =
-      (await call('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({})))).Account ?? null;
+      (await call('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({}))))
+        .Account ?? null;
   }
   if (accountId === null) throw new Error('cannot determine the AWS account id');
   const account = accountId;

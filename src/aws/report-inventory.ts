@@ -87,7 +87,10 @@ function reportKeys(row: ReportRow): AccessKeyRecord[] {
 }
 
 /** Collects one account's inventory from the credential report and the authorization details. */
-export async function collectReportInventory(clients: AwsClients, options: InventoryOptions): Promise<InventoryResult> {
+export async function collectReportInventory(
+  clients: AwsClients,
+  options: InventoryOptions,
+): Promise<InventoryResult> {
   const warnings: string[] = [];
   options.onProgress?.('generating the credential report');
   const report = await fetchCredentialReport(clients.iam, options.report);
@@ -137,7 +140,8 @@ export async function collectReportInventory(clients: AwsClients, options: Inven
   }
   const inReport = new Set(report.rows.map((r) => r.user));
   const newer = details.filter((d) => !inReport.has(d.UserName ?? '')).length;
-  if (newer > 0) warnings.push(`${newer} user(s) created after the credential report was generated are not judged`);
+  if (newer > 0)
+    warnings.push(`${newer} user(s) created after the credential report was generated are not judged`);
 
   const ssmExcludedUsers = await readExcludedUsers(clients.ssm, options.ssmParameterName, warnings);
   return {

@@ -14,7 +14,10 @@ export function addAwsOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'AWS named profile (default: the standard credential chain)')
     .option('--region <region>', 'AWS region to sign requests for (IAM is global; default us-east-1)')
-    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (e.g. the keywarden sandbox); also AWS_ENDPOINT_URL');
+    .option(
+      '--endpoint-url <url>',
+      'send every AWS call to this endpoint (e.g. the keywarden sandbox); also AWS_ENDPOINT_URL',
+    );
 }
 
 export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConnection {
@@ -27,7 +30,9 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
       throw new CliError(`--endpoint-url: not a URL (got ${JSON.stringify(endpoint)})`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new CliError(`--endpoint-url: must start with http:// or https:// (got ${JSON.stringify(endpoint)})`);
+      throw new CliError(
+        `--endpoint-url: must start with http:// or https:// (got ${JSON.stringify(endpoint)})`,
+      );
     }
   }
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -60,7 +65,9 @@ export function awsFailure(error: unknown, connection: AwsConnection): CliError 
   }
   if (isNetworkError(cause)) {
     const where = connection.endpoint ?? 'the AWS endpoint';
-    return new CliError(`cannot reach ${where}: ${code} (is the endpoint right and running?)`, 2, { cause: error });
+    return new CliError(`cannot reach ${where}: ${code} (is the endpoint right and running?)`, 2, {
+      cause: error,
+    });
   }
   const what = error instanceof AwsCallError ? error.message : `${code}: ${message}`;
   return new CliError(what, 2, { cause: error });

@@ -18,3 +18,10 @@ export function parseIntegerOption(flag: string, raw: string, min: number, max: 
   }
   return n;
 }
+
+/** One CLI line for a list of validation errors: the first, and how many more there are. */
+export function firstOf(errors: readonly string[], fallback: string, prefix = ''): CliError {
+  const more =
+    errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+  return new CliError(`${prefix}${errors[0] ?? fallback}${more}`);
+}

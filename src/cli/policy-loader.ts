@@ -8,7 +8,7 @@ import {
   parsePolicyFile,
   resolvePolicy,
 } from '../core/policy.js';
-import { CliError } from './errors.js';
+import { CliError, firstOf } from './errors.js';
 
 export const DEFAULT_POLICY_FILES = ['keywarden.yaml', 'keywarden.yml'];
 
@@ -43,7 +43,9 @@ export function loadPolicy(args: LoadPolicyArgs): LoadedPolicy {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new CliError(`cannot read policy file ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new CliError(
+        `cannot read policy file ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
     const parsed = parsePolicyFile(text, source ?? 'policy');
     warnings.push(...parsed.warnings);
@@ -62,6 +64,5 @@ export function loadPolicy(args: LoadPolicyArgs): LoadedPolicy {
 }
 
 function policyError(errors: readonly string[]): CliError {
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-  return new CliError(`${errors[0] ?? 'invalid policy'}${more}`);
+  return firstOf(errors, 'invalid policy');
 }

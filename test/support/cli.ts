@@ -43,7 +43,10 @@ export async function runCli(
 }
 
 /** Spawns the built CLI (`npm run build` first; `npm test` does). */
-export function spawnCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
+export function spawnCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
@@ -64,7 +67,9 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<Reg
       const m = pattern.exec(seen);
       if (m) resolve(m);
     });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}: ${errors}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`process exited (${code}) before printing ${pattern}: ${errors}`)),
+    );
   });
 }
 

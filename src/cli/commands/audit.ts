@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createClients } from '../../aws/clients.js';
 import { auditAccount } from '../../aws/audit-account.js';
+import { createClients } from '../../aws/clients.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
@@ -43,7 +43,9 @@ export function parseNow(raw: string | undefined): Date {
   if (raw === undefined) return new Date();
   const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new CliError(`--now: must be an ISO-8601 time such as 2026-11-22T12:00:00Z (got ${JSON.stringify(raw)})`);
+    throw new CliError(
+      `--now: must be an ISO-8601 time such as 2026-11-22T12:00:00Z (got ${JSON.stringify(raw)})`,
+    );
   }
   return new Date(ms);
 }
@@ -54,7 +56,11 @@ export interface RunAuditResult {
 }
 
 /** Validates flags and policy (no AWS call before this succeeds), then audits the account. */
-export async function runAudit(flags: AuditFlags, io: CliIO, progress: (m: string) => void): Promise<RunAuditResult> {
+export async function runAudit(
+  flags: AuditFlags,
+  io: CliIO,
+  progress: (m: string) => void,
+): Promise<RunAuditResult> {
   const now = parseNow(flags.now);
   const mode: InventoryMode | undefined =
     flags.inventory === undefined ? undefined : oneOf('--inventory', flags.inventory, INVENTORY_MODES);
@@ -65,12 +71,17 @@ export async function runAudit(flags: AuditFlags, io: CliIO, progress: (m: strin
     overrides: { maxKeyAgeDays: flags.maxKeyAgeDays, unusedDays: flags.unusedDays },
   });
   for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
-  const policy: Policy = mode ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } } : loaded.policy;
+  const policy: Policy = mode
+    ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } }
+    : loaded.policy;
   const connection = connectionFrom(flags, io.env);
   const clients = createClients(connection);
   try {
     const audit = await auditAccount(clients, policy, { now, onProgress: progress });
-    return { report: buildAuditReport([audit], policy, now, { name: 'keywarden', version: VERSION }), policy };
+    return {
+      report: buildAuditReport([audit], policy, now, { name: 'keywarden', version: VERSION }),
+      policy,
+    };
   } catch (error) {
     throw awsFailure(error, connection);
   } finally {
@@ -119,12 +130,17 @@ Examples:
   );
   command.action(async (flags: AuditFlags) => {
     const format: Format =
-      flags.format === undefined ? (io.stdout.isTTY ? 'table' : 'json') : oneOf('--format', flags.format, FORMATS);
+      flags.format === undefined
+        ? io.stdout.isTTY
+          ? 'table'
+          : 'json'
+        : oneOf('--format', flags.format, FORMATS);
     const failOn: FailOn = oneOf('--fail-on', flags.failOn, FAIL_ON);
     const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\r\x1b[2K… ${m}`) : () => {};
     const { report } = await runAudit(flags, io, progress);
     if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
-    const color = flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
+    const color =
+      flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const text = render(report, format, color);
     if (flags.output !== undefined) {
       writeFileSync(resolve(io.cwd, flags.output), text);

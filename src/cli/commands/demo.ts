@@ -6,20 +6,22 @@ import { auditAccount } from '../../aws/audit-account.js';
 import { clientConfig, createClients } from '../../aws/clients.js';
 import { type AccountAuditOrError, buildAuditReport } from '../../core/audit.js';
 import { startEmulator } from '../../emulator/server.js';
-import { loadWorld } from '../world-loader.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { DEMO_POLICY_PATH, DEMO_WORLD_PATH, VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
+import { loadWorld } from '../world-loader.js';
 
 const DEMO_ROLE = 'KeywardenAuditRole';
 
 export function registerDemo(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
   program
     .command('demo')
-    .description('Audit a demo AWS organization (3 accounts, ~40 users) served by the built-in emulator; no AWS account needed')
+    .description(
+      'Audit a demo AWS organization (3 accounts, ~40 users) served by the built-in emulator; no AWS account needed',
+    )
     .option('--output <file>', 'where to write the JSON report', '.keywarden/demo-audit.json')
     .option('--world <file>', 'a world file to use instead of the demo world')
     .option('--config <file>', 'a policy file to use instead of the demo policy (worlds/demo-policy.yaml)')
@@ -39,20 +41,33 @@ Examples:
       const world = await loadWorld(flags.world ?? DEMO_WORLD_PATH);
       const emulator = await startEmulator({ world, clock: { frozen: true } });
       const now = emulator.clock.now();
-      const base = { endpoint: emulator.url, credentials: { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' } };
+      const base = {
+        endpoint: emulator.url,
+        credentials: { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' },
+      };
       const sts = new STSClient(clientConfig(base));
       try {
-        io.stdout.write(`Demo: AWS emulator on ${emulator.url} serving ${emulator.state.accounts.size} accounts\n`);
+        io.stdout.write(
+          `Demo: AWS emulator on ${emulator.url} serving ${emulator.state.accounts.size} accounts\n`,
+        );
         const results: AccountAuditOrError[] = [];
         for (const accountId of emulator.state.accounts.keys()) {
           const assumed = await sts.send(
-            new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${DEMO_ROLE}`, RoleSessionName: 'keywarden-demo' }),
+            new AssumeRoleCommand({
+              RoleArn: `arn:aws:iam::${accountId}:role/${DEMO_ROLE}`,
+              RoleSessionName: 'keywarden-demo',
+            }),
           );
           const c = assumed.Credentials;
-          if (!c?.AccessKeyId || !c.SecretAccessKey) throw new CliError(`AssumeRole into ${accountId} returned no credentials`);
+          if (!c?.AccessKeyId || !c.SecretAccessKey)
+            throw new CliError(`AssumeRole into ${accountId} returned no credentials`);
           const clients = createClients({
             endpoint: emulator.url,
-            credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken },
+            credentials: {
+              accessKeyId: c.AccessKeyId,
+              secretAccessKey: c.SecretAccessKey,
+              sessionToken: c.SessionToken,
+            },
           });
           try {
             results.push(await auditAccount(clients, policy, { now, report: { sleep: async () => {} } }));
@@ -68,7 +83,9 @@ Examples:
         mkdirSync(dirname(out), { recursive: true });
         writeFileSync(out, renderJson(report));
         io.stdout.write(`\nJSON report: ${relative(io.cwd, out) || out}\n`);
-        io.stdout.write('Next: keywarden audit --help, or run `keywarden sandbox` and point the AWS CLI at it.\n');
+        io.stdout.write(
+          'Next: keywarden audit --help, or run `keywarden sandbox` and point the AWS CLI at it.\n',
+        );
         setExitCode(0);
       } finally {
         sts.destroy();

@@ -11,7 +11,10 @@ export function registerInit(program: Command, io: CliIO): void {
     .description('Write a commented default policy file (keywarden.yaml)')
     .option('--config <file>', 'where to write it', 'keywarden.yaml')
     .option('--force', 'overwrite an existing file')
-    .addHelpText('after', '\nExamples:\n  $ keywarden init\n  $ keywarden init --config policies/prod.yaml --force')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keywarden init\n  $ keywarden init --config policies/prod.yaml --force',
+    )
     .action((flags: { config: string; force?: boolean }) => {
       const path = resolve(io.cwd, flags.config);
       if (existsSync(path) && !flags.force) {

@@ -14,7 +14,9 @@ interface SandboxOptions {
 export function registerSandbox(program: Command, io: CliIO): void {
   program
     .command('sandbox')
-    .description('Run the local AWS emulator (IAM, STS, SNS, SSM, Secrets Manager, Organizations, SES) on 127.0.0.1')
+    .description(
+      'Run the local AWS emulator (IAM, STS, SNS, SSM, Secrets Manager, Organizations, SES) on 127.0.0.1',
+    )
     .option('--world <file>', 'world file (YAML or JSON) to serve; default: the demo world')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4566')
     .option('--seed <n>', 'seed for generated ids and secrets', '1')
@@ -34,9 +36,13 @@ The emulator's clock ticks with wall time; move it with
       const seed = parseIntegerOption('--seed', options.seed, 0, 2 ** 31 - 1);
       const worldPath = options.world ?? DEMO_WORLD_PATH;
       const world = await loadWorld(worldPath);
-      const emulator = await startEmulator({ world, port, seed, clock: { frozen: false } }).catch((error: unknown) => {
-        throw new CliError(`cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      const emulator = await startEmulator({ world, port, seed, clock: { frozen: false } }).catch(
+        (error: unknown) => {
+          throw new CliError(
+            `cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        },
+      );
       const accounts = [...emulator.state.accounts.values()];
       const users = accounts.reduce((n, a) => n + a.iam.users.size, 0);
       io.stdout.write(

@@ -1,0 +1,103 @@
+/**
+ * Test support: a moto server (third-party AWS emulator, Python) seeded with one world account by
+ * `moto_world.py`, so end-to-end scenarios can be checked against an emulator that is not ours.
+ * moto is part of every machine image we test on and CI runs it: when it is missing, tests FAIL
+ * with the reason rather than skip.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { WorldAccount } from '../../src/emulator/world.js';
+import { runProcess } from './cli.js';
+
+export const MOTO_WORLD_SCRIPT = fileURLToPath(new URL('./moto_world.py', import.meta.url));
+/** The interpreter that has moto and boto3; `KEYWARDEN_TEST_PYTHON` overrides it. */
+export const MOTO_PYTHON = process.env.KEYWARDEN_TEST_PYTHON ?? 'python3';
+/** How long `stop()` waits for a clean exit after closing stdin before it kills the process. */
+const STOP_GRACE_MS = 5_000;
+
+export interface MotoSpec {
+  /** The instant every `...DaysAgo` in the account is measured from. */
+  readonly now: Date;
+  /** One world account; no root and no key ids (moto cannot hold them, and the script refuses). */
+  readonly account: WorldAccount;
+}
+
+export interface Moto {
+  readonly endpoint: string;
+  readonly accountId: string;
+  /** The ids moto generated, per user name, in the order of the world's `accessKeys`. */
+  readonly keys: Readonly<Record<string, readonly string[]>>;
+  stop(): Promise<void>;
+}
+
+export type MotoCheck =
+  | { readonly ok: true; readonly version: string }
+  | { readonly ok: false; readonly reason: string };
+
+const MISSING =
+  'moto is required for the moto e2e tests (CI runs them): install it with `pip install "moto[server]==5.2.1" boto3`, or point KEYWARDEN_TEST_PYTHON at a Python that has it';
+
+/** Whether `python3` can import moto and boto3; the reason says what to install when not. */
+export async function motoAvailable(): Promise<MotoCheck> {
+  const probe = 'import boto3, moto, moto.server; print(moto.__version__)';
+  try {
+    const result = await runProcess(MOTO_PYTHON, ['-c', probe]);
+    if (result.exitCode === 0) return { ok: true, version: result.stdout.trim() };
+    const last = result.stderr.trim().split('\n').at(-1) ?? '';
+    return { ok: false, reason: `${MOTO_PYTHON} cannot import moto (${last}). ${MISSING}` };
+  } catch (error) {
+    return { ok: false, reason: `cannot run ${MOTO_PYTHON} (${(error as Error).message}). ${MISSING}` };
+  }
+}
+
+/**
+ * Starts moto on a free loopback port, seeds it and resolves once it prints its ready line. Rejects
+ * with the script's stderr if it exits first. The server also exits when this process does (its
+ * stdin closes), so a crashed test run leaves nothing behind.
+ */
+export function startMoto(spec: MotoSpec): Promise<Moto> {
+  const child = spawn(MOTO_PYTHON, [MOTO_WORLD_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  // A write after an early exit fails with EPIPE; the exit handler below reports why it exited.
+  child.stdin.on('error', () => {});
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return new Promise<Moto>((resolve, reject) => {
+    let stdout = '';
+    child.once('error', (error) =>
+      reject(new Error(`cannot run ${MOTO_PYTHON}: ${error.message}. ${MISSING}`)),
+    );
+    child.once('exit', (code, signal) => {
+      const hint = /No module named/.test(stderr) ? ` ${MISSING}` : '';
+      reject(
+        new Error(`moto_world.py exited (${code ?? signal}) before it was ready:\n${stderr.trim()}${hint}`),
+      );
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const newline = stdout.indexOf('\n');
+      if (newline < 0) return;
+      try {
+        const ready = JSON.parse(stdout.slice(0, newline)) as Omit<Moto, 'stop'>;
+        resolve({ endpoint: ready.endpoint, accountId: ready.accountId, keys: ready.keys, stop });
+      } catch (error) {
+        child.kill('SIGKILL');
+        reject(
+          new Error(`moto_world.py printed something other than its ready line: ${stdout}`, { cause: error }),
+        );
+      }
+    });
+    child.stdin.write(`${JSON.stringify({ now: spec.now.toISOString(), account: spec.account })}\n`);
+  });
+}

@@ -1,0 +1,211 @@
+"""Seed a moto server with one Keywarden world account, for the audit's second-opinion e2e test.
+
+moto (https://github.com/getmoto/moto) is a third-party AWS emulator: running our end-to-end
+scenarios against it catches misreadings of AWS that our own emulator would share with our code.
+
+Usage: python3 test/support/moto_world.py [spec.json]   (the spec is one JSON line on stdin otherwise)
+
+The spec is {"now": "<ISO time>", "account": <one account of a Keywarden world>}: the same fields
+as src/emulator/world.ts (users with createdDaysAgo, tags, groups, mfa, loginProfile,
+passwordLastUsedDaysAgo and accessKeys; ssmParameters). Everything is created through the API with
+boto3, then dated `now - days` in moto's in-process backend, because moto has no API that sets a
+creation or last-use time. When the server is ready the script prints ONE JSON line
+
+    {"endpoint": "http://127.0.0.1:PORT", "accountId": "...", "keys": {"<user>": ["<key id>", ...]}}
+
+and serves until stdin reaches end-of-file (the parent closed it or died) or SIGTERM.
+
+What moto 5.2.1 cannot represent is refused with exit code 3 instead of seeded differently:
+given key ids (moto generates its own; "keys" maps them back), a root user (no <root_account>
+row in its credential report), and a login profile younger than its user (moto has no
+login-profile creation time: GetLoginProfile and the report's password_last_changed both use the
+user's creation time).
+"""
+
+import json
+import logging
+import os
+import signal
+import sys
+from datetime import datetime, timedelta, timezone
+
+REGION = "us-east-1"
+DEFAULT_SERVICE = "s3"
+
+
+class Unsupported(Exception):
+    """The spec asks for something moto cannot hold; the test must not get a different world."""
+
+
+def days_ago(now, days):
+    # moto keeps naive UTC datetimes (moto.core.utils.utcnow) and formats them with "+00:00".
+    # Whole seconds, as AWS stores them (and as our emulator's world loader does).
+    return (now - timedelta(days=days)).replace(microsecond=0)
+
+
+def last_used_days(value):
+    """A world's lastUsedDaysAgo: a number, or "never" / null / absent for never."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def user_age_days(user):
+    """Mirrors userAgeDays in src/emulator/world.ts: given, else the oldest time of any credential."""
+    if user.get("createdDaysAgo") is not None:
+        return user["createdDaysAgo"]
+    ages = [last_used_days(user.get("passwordLastUsedDaysAgo")) or 0]
+    for key in user.get("accessKeys") or []:
+        ages += [key.get("createdDaysAgo") or 0, last_used_days(key.get("lastUsedDaysAgo")) or 0]
+    profile = user.get("loginProfile")
+    if profile is not None:
+        ages += [profile.get("createdDaysAgo") or 0, last_used_days(profile.get("passwordLastUsedDaysAgo")) or 0]
+    return max(ages)
+
+
+def check_representable(account):
+    if account.get("root"):
+        raise Unsupported("root: moto has no root user (its credential report has no <root_account> row)")
+    for user in account.get("users") or []:
+        age = user_age_days(user)
+        profile = user.get("loginProfile")
+        if profile is not None and profile.get("createdDaysAgo", age) != age:
+            raise Unsupported(
+                f"users[{user['name']}].loginProfile.createdDaysAgo: moto dates a login profile with its "
+                f"user's creation ({age} days ago), got {profile['createdDaysAgo']}"
+            )
+        for key in user.get("accessKeys") or []:
+            if "id" in key:
+                raise Unsupported(f"users[{user['name']}].accessKeys[].id: moto generates key ids (got {key['id']})")
+
+
+def create_through_api(endpoint, account):
+    """Creates users, groups, tags, login profiles, MFA, keys and SSM parameters the way a client would."""
+    import boto3
+
+    session = boto3.session.Session(
+        aws_access_key_id="AKIDMOTOSEEDER", aws_secret_access_key="seeder", region_name=REGION
+    )
+    iam = session.client("iam", endpoint_url=endpoint)
+    ssm = session.client("ssm", endpoint_url=endpoint)
+    keys = {}
+    groups = set()
+    for group in account.get("groups") or []:
+        iam.create_group(GroupName=group["name"], Path=group.get("path", "/"))
+        groups.add(group["name"])
+    for user in account.get("users") or []:
+        name = user["name"]
+        tags = [{"Key": k, "Value": v} for k, v in (user.get("tags") or {}).items()]
+        iam.create_user(UserName=name, Path=user.get("path", "/"), Tags=tags)
+        for group in user.get("groups") or []:
+            if group not in groups:
+                iam.create_group(GroupName=group)
+                groups.add(group)
+            iam.add_user_to_group(GroupName=group, UserName=name)
+        profile = user.get("loginProfile")
+        if profile is not None:  # `{}` is a login profile with every default, so not a truthiness test
+            iam.create_login_profile(UserName=name, Password="Seeded-Passw0rd!")
+        if user.get("mfa"):
+            device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
+            iam.enable_mfa_device(
+                UserName=name,
+                SerialNumber=device["SerialNumber"],
+                AuthenticationCode1="123456",
+                AuthenticationCode2="654321",
+            )
+        keys[name] = []
+        # Created in list order, so moto's slots (list order in User.access_keys) match the world's.
+        for key in user.get("accessKeys") or []:
+            key_id = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+            if key.get("status", "Active") != "Active":
+                iam.update_access_key(UserName=name, AccessKeyId=key_id, Status=key["status"])
+            keys[name].append(key_id)
+    for parameter in account.get("ssmParameters") or []:
+        extra = {"Description": parameter["description"]} if "description" in parameter else {}
+        ssm.put_parameter(
+            Name=parameter["name"], Value=parameter["value"], Type=parameter.get("type", "String"), **extra
+        )
+    return keys
+
+
+def set_dates(account_id, account, keys, now):
+    """Backdates what the API just created. Attribute names as read in moto 5.2.1's moto/iam/models.py."""
+    from moto.iam.models import AccessKeyLastUsed, iam_backends
+
+    backend = iam_backends[account_id]["aws"]
+    for spec in account.get("users") or []:
+        user = backend.users[spec["name"]]
+        age = user_age_days(spec)
+        # Also GetLoginProfile's CreateDate and the report's user_creation_time and password_last_changed.
+        user.create_date = days_ago(now, age)
+        for device in user.mfa_devices.values():
+            device.enable_date = user.create_date
+        profile = spec.get("loginProfile")
+        if profile is not None:
+            # moto's CreateLoginProfile ignores PasswordResetRequired.
+            user.password_reset_required = bool(profile.get("passwordResetRequired", False))
+        password_used = last_used_days(
+            profile.get("passwordLastUsedDaysAgo") if profile is not None else spec.get("passwordLastUsedDaysAgo")
+        )
+        # User.password_last_used is a plain datetime (GetUser's PasswordLastUsed, the report's password_last_used).
+        user.password_last_used = None if password_used is None else days_ago(now, password_used)
+        for key_spec, key_id in zip(spec.get("accessKeys") or [], keys[spec["name"]], strict=True):
+            key = user.get_access_key_by_id(key_id)
+            key.create_date = days_ago(now, key_spec.get("createdDaysAgo", age))
+            used = last_used_days(key_spec.get("lastUsedDaysAgo"))
+            # GetAccessKeyLastUsed reads .timestamp/.service/.region, so it must be an AccessKeyLastUsed,
+            # not a bare datetime (to_csv accepts both). The report writes not_supported for both anyway.
+            key.last_used = (
+                None
+                if used is None
+                else AccessKeyLastUsed(
+                    timestamp=days_ago(now, used),
+                    service=key_spec.get("service", DEFAULT_SERVICE),
+                    region=key_spec.get("region", REGION),
+                )
+            )
+
+
+def read_spec():
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], encoding="utf-8") as handle:
+            return json.load(handle)
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise Unsupported("no spec: pass a JSON file or write one JSON line on stdin")
+    return json.loads(line)
+
+
+def main():
+    spec = read_spec()
+    account = spec["account"]
+    account_id = account.get("id", "123456789012")
+    now = datetime.fromisoformat(spec["now"].replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+    check_representable(account)
+
+    # Every request lands in this account, whatever key signs it: get_current_account in
+    # moto/core/responses.py reads MOTO_ACCOUNT_ID before looking at the signing key.
+    os.environ["MOTO_ACCOUNT_ID"] = account_id
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on stderr
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    keys = create_through_api(endpoint, account)
+    set_dates(account_id, account, keys, now)
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    print(json.dumps({"endpoint": endpoint, "accountId": account_id, "keys": keys}), flush=True)
+    # Serve until the parent closes stdin (or exits, which closes it too). With a spec file and a
+    # terminal, Ctrl-D stops it.
+    while sys.stdin.readline():
+        pass
+    server.stop()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Unsupported as error:
+        print(f"moto_world.py: {error}", file=sys.stderr)
+        sys.exit(3)
