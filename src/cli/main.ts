@@ -7,6 +7,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInit } from './commands/init.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import { type CliIO, processIO } from './io.js';
 import { VERSION } from './paths.js';
@@ -32,6 +33,7 @@ Examples:
   registerDemo(program, io, setExitCode);
   registerAudit(program, io, setExitCode);
   registerInit(program, io);
+  registerValidate(program, io);
   registerSandbox(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { enabledRuleIds } from '../../core/policy.js';
+import type { CliIO } from '../io.js';
+import { loadPolicy } from '../policy-loader.js';
+
+interface ValidateFlags {
+  readonly config?: string;
+  readonly preset?: string;
+  readonly maxKeyAgeDays?: string;
+  readonly unusedDays?: string;
+  readonly print?: boolean;
+}
+
+export function registerValidate(program: Command, io: CliIO): void {
+  program
+    .command('validate')
+    .description(
+      'Check a policy file (and flags) without calling AWS; print the effective policy with --print',
+    )
+    .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
+    .option('--preset <name>', 'aws-config, cis or rotation-165-180-185')
+    .option('--max-key-age-days <n>', 'KEY_ROTATION threshold override')
+    .option('--unused-days <n>', 'UNUSED_CREDENTIALS threshold override')
+    .option('--print', 'print the effective policy as YAML')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 valid, 2 invalid (the first problem on one line, naming the field and the value).
+
+Examples:
+  $ keywarden validate
+  $ keywarden validate --config examples/keywarden.yaml --print
+  $ keywarden validate --preset cis --unused-days 30 --print`,
+    )
+    .action((flags: ValidateFlags) => {
+      const loaded = loadPolicy({
+        cwd: io.cwd,
+        config: flags.config,
+        preset: flags.preset,
+        overrides: { maxKeyAgeDays: flags.maxKeyAgeDays, unusedDays: flags.unusedDays },
+      });
+      for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+      const p = loaded.policy;
+      io.stdout.write(
+        `${loaded.source ?? 'defaults'}${p.preset ? ` (preset ${p.preset})` : ''}: valid · rules ${enabledRuleIds(p).join(', ')} · ` +
+          `maxKeyAgeDays ${p.rules.KEY_ROTATION.maxKeyAgeDays} · unusedDays ${p.rules.UNUSED_CREDENTIALS.unusedDays}\n`,
+      );
+      if (flags.print) io.stdout.write(stringify(p));
+    });
+}
