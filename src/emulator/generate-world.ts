@@ -14,6 +14,11 @@ export interface GenerateWorldOptions {
   readonly usersPerAccount: number;
   /** Default 1. */
   readonly seed?: number;
+  /**
+   * Upper bound on key ages in days (default: the user's age, up to 600). A small value models a
+   * well-kept estate where most keys are rotated on time; the default models a neglected one.
+   */
+  readonly keyMaxAgeDays?: number;
 }
 
 /** Splits a space-separated list; keeps the name pools readable. */
@@ -79,7 +84,7 @@ function key(rng: Rng, maxAgeDays: number, activeProbability: number): WorldAcce
   };
 }
 
-function user(rng: Rng, taken: Set<string>): WorldUser {
+function user(rng: Rng, taken: Set<string>, keyMaxAgeDays: number): WorldUser {
   const human = rng.next() < 0.6;
   const base = human
     ? `${pick(rng, FIRST_NAMES)}.${pick(rng, LAST_NAMES)}`
@@ -92,8 +97,9 @@ function user(rng: Rng, taken: Set<string>): WorldUser {
   const roll = rng.next();
   const keyCount = roll < 0.05 ? 0 : roll < 0.35 ? 1 : 2;
   const accessKeys: WorldAccessKey[] = [];
-  if (keyCount >= 1) accessKeys.push(key(rng, createdDaysAgo, 0.93));
-  if (keyCount === 2) accessKeys.push(key(rng, createdDaysAgo, 0.6));
+  const keyAge = Math.min(createdDaysAgo, keyMaxAgeDays);
+  if (keyCount >= 1) accessKeys.push(key(rng, keyAge, 0.93));
+  if (keyCount === 2) accessKeys.push(key(rng, keyAge, 0.6));
 
   const tags: Record<string, string> = {};
   const team = pick(rng, TEAMS);
@@ -129,14 +135,14 @@ function user(rng: Rng, taken: Set<string>): WorldUser {
   };
 }
 
-function account(rng: Rng, index: number, usersPerAccount: number): WorldAccount {
+function account(rng: Rng, index: number, usersPerAccount: number, keyMaxAgeDays: number): WorldAccount {
   const id = String(FIRST_ACCOUNT_ID + index);
   const base = ACCOUNT_NAMES[index % ACCOUNT_NAMES.length] ?? 'account';
   const round = Math.floor(index / ACCOUNT_NAMES.length);
   const name = round === 0 ? base : `${base}-${round + 1}`;
   const taken = new Set<string>();
   const users: WorldUser[] = [];
-  for (let u = 0; u < usersPerAccount; u++) users.push(user(rng, taken));
+  for (let u = 0; u < usersPerAccount; u++) users.push(user(rng, taken, keyMaxAgeDays));
   return {
     id,
     name,
@@ -161,8 +167,9 @@ export function generateWorld(options: GenerateWorldOptions): World {
   const accountCount = wholeNumber(options.accounts, 1, 'accounts');
   const usersPerAccount = wholeNumber(options.usersPerAccount, 0, 'usersPerAccount');
   const rng = createRng(wholeNumber(options.seed ?? 1, 0, 'seed'));
+  const keyMaxAgeDays = wholeNumber(options.keyMaxAgeDays ?? MAX_AGE_DAYS, 1, 'keyMaxAgeDays');
   const accounts: WorldAccount[] = [];
-  for (let i = 0; i < accountCount; i++) accounts.push(account(rng, i, usersPerAccount));
+  for (let i = 0; i < accountCount; i++) accounts.push(account(rng, i, usersPerAccount, keyMaxAgeDays));
   const managementAccountId = accounts[0]?.id ?? String(FIRST_ACCOUNT_ID);
   return {
     organizations: [
