@@ -20,6 +20,14 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 export const INVENTORY_MODES = ['report', 'live'] as const;
 export type InventoryMode = (typeof INVENTORY_MODES)[number];
 
+/**
+ * `recommended` rotates keys in use and revokes unused ones; `runbook` does exactly what the AWS
+ * runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials does: deactivate unused keys and
+ * delete unused login profiles, never rotate or delete a key.
+ */
+export const REMEDIATION_MODES = ['recommended', 'runbook'] as const;
+export type RemediationMode = (typeof REMEDIATION_MODES)[number];
+
 // ---------------------------------------------------------------------------------------------
 // The effective policy: every field filled in.
 // ---------------------------------------------------------------------------------------------
@@ -71,6 +79,16 @@ export interface RotationConfig {
   readonly forceDeactivateAfterDays: number | null;
 }
 
+export interface RemediationConfig {
+  readonly mode: RemediationMode;
+  /** Changes applied per run; the rest waits for the next run. Notifications do not count. */
+  readonly maxActions: number;
+  /** Replacement keys are stored in Secrets Manager as `<secretNamePrefix>/<accountId>/<userName>`. */
+  readonly secretNamePrefix: string;
+  /** User tag whose value names who is notified; without it the security team is. */
+  readonly ownerTag: string;
+}
+
 export interface Policy {
   readonly version: 1;
   readonly preset: PresetName | null;
@@ -88,6 +106,7 @@ export interface Policy {
     readonly concurrency: number;
   };
   readonly rotation: RotationConfig;
+  readonly remediation: RemediationConfig;
 }
 
 /** The recommended policy used when neither a preset nor a file says otherwise. */
@@ -117,6 +136,12 @@ export const DEFAULT_POLICY: Policy = {
     inUseGraceDays: 7,
     forceDeactivateAfterDays: null,
   },
+  remediation: {
+    mode: 'recommended',
+    maxActions: 50,
+    secretNamePrefix: 'keywarden',
+    ownerTag: 'keywarden:owner',
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -130,6 +155,12 @@ const MAX_REPORT_AGE_SECONDS = 604_800;
 const REPORT_AGE_MESSAGE = `must be an integer from 1 to ${MAX_REPORT_AGE_SECONDS} (7 days)`;
 const MAX_CONCURRENCY = 64;
 const CONCURRENCY_MESSAGE = `must be an integer from 1 to ${MAX_CONCURRENCY}`;
+const MAX_ACTIONS = 10_000;
+const MAX_ACTIONS_MESSAGE = `must be an integer from 1 to ${MAX_ACTIONS}`;
+const SECRET_PREFIX_MESSAGE =
+  'must be 1 to 256 of the characters Secrets Manager allows in a name (A-Z a-z 0-9 / _ + = . @ -), ' +
+  'not starting or ending with "/"';
+const TAG_KEY_MESSAGE = 'must be an IAM tag key: 1 to 128 letters, digits, spaces or _ . : / = + - @';
 
 function boundedInt(min: number, max: number, message: string) {
   return z.int({ error: message }).min(min, { error: message }).max(max, { error: message });
@@ -146,6 +177,13 @@ const ruleList = z
 const iamPath = z
   .string()
   .regex(/^\/(?:[\x21-\x7e]*\/)?$/, { error: 'must be an IAM path that starts and ends with "/"' });
+
+const secretNamePrefix = z
+  .string({ error: SECRET_PREFIX_MESSAGE })
+  .regex(/^(?!\/)[A-Za-z0-9/_+=.@-]{1,256}(?<!\/)$/, { error: SECRET_PREFIX_MESSAGE });
+const tagKey = z
+  .string({ error: TAG_KEY_MESSAGE })
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: TAG_KEY_MESSAGE });
 
 const exemptionCommon = { reason: text, until: dateOnly.optional(), rules: ruleList.optional() };
 
@@ -196,6 +234,14 @@ const policyFileSchema = z.strictObject({
       forceDeactivateAfterDays: days.nullable().optional(),
     })
     .optional(),
+  remediation: z
+    .strictObject({
+      mode: z.enum(REMEDIATION_MODES).optional(),
+      maxActions: boundedInt(1, MAX_ACTIONS, MAX_ACTIONS_MESSAGE).optional(),
+      secretNamePrefix: secretNamePrefix.optional(),
+      ownerTag: tagKey.optional(),
+    })
+    .optional(),
 });
 
 /** A validated policy file (or preset) before defaults are filled in. */
@@ -214,6 +260,8 @@ export const PRESETS: Readonly<Record<PresetName, PolicyInput>> = {
       ROOT_ACCESS_KEY: { enabled: true },
       CONSOLE_WITHOUT_MFA: { enabled: false },
     },
+    // Remediation is the runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials, nothing more.
+    remediation: { mode: 'runbook' },
   },
   // CIS AWS Foundations Benchmark: 1.12 (unused 45 days), 1.13 (one active key), 1.14 (90-day rotation),
   // 1.4 (no root keys), 1.10 (MFA for console users).
@@ -227,7 +275,8 @@ export const PRESETS: Readonly<Record<PresetName, PolicyInput>> = {
       CONSOLE_WITHOUT_MFA: { enabled: true },
     },
   },
-  // The common enterprise schedule: rotate at 165 days, deactivate at 180, delete at 185.
+  // The common enterprise schedule: rotate at 165 days, deactivate at 180, delete at 185; a key still
+  // used within the last 10 days is not deactivated.
   'rotation-165-180-185': {
     version: 1,
     rules: { KEY_ROTATION: { enabled: true, maxKeyAgeDays: 165 } },
@@ -415,6 +464,7 @@ function applyInput(base: Policy, input: PolicyInput): Policy {
     },
     inventory: { ...base.inventory, ...input.inventory },
     rotation: { ...base.rotation, ...input.rotation },
+    remediation: { ...base.remediation, ...input.remediation },
   };
 }
 
@@ -493,7 +543,8 @@ export const DEFAULT_POLICY_YAML = `# Keywarden policy. Only "version" is requir
 version: 1
 
 # Start from a preset and override single values below:
-#   aws-config            the AWS Config managed rules (rotation 90, unused 90, root keys)
+#   aws-config            the AWS Config managed rules (rotation 90, unused 90, root keys);
+#                         remediation is the AWS runbook: revoke unused credentials, never rotate
 #   cis                   CIS AWS Foundations (unused 45, one active key, MFA for console users)
 #   rotation-165-180-185  rotate at 165 days, deactivate at 180, delete at 185
 # preset: aws-config
@@ -535,4 +586,10 @@ rotation:
   deleteAfterDays: 118         # delete the old key
   inUseGraceDays: 7            # wait this long when the old key is still being used
   forceDeactivateAfterDays: null   # deactivate even if still in use; null = never
+
+remediation:
+  mode: recommended            # recommended (rotate keys in use, revoke unused ones) | runbook (revoke unused only)
+  maxActions: 50               # changes per run; the rest waits for the next run (notifications don't count)
+  secretNamePrefix: keywarden  # new keys are stored in Secrets Manager as <prefix>/<account>/<user>
+  ownerTag: "keywarden:owner"  # user tag naming whom to notify; without it, the security team
 `;

@@ -157,7 +157,7 @@ describe('parsePolicy', () => {
       {
         name: 'unknown top-level key',
         yaml: 'exemption: {}',
-        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation`,
+        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation`,
       },
       {
         name: 'bad date',

@@ -1,0 +1,172 @@
+/**
+ * The remediation plan: plain, serializable data. The planner decides, the apply step acts; the
+ * apply step re-checks each action's `expect` against live IAM before it changes anything.
+ */
+import type { RemediationMode, RuleId } from '../policy.js';
+
+export const ACTION_TYPES = [
+  'create-key',
+  'store-secret',
+  'deactivate-key',
+  'delete-key',
+  'delete-login-profile',
+  'notify',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/**
+ * Where a credential is in its lifecycle; part of every action id, so each stage of one key
+ * yields its own actions (and its own notification, sent once).
+ */
+export const STAGES = [
+  'warn',
+  'rotate',
+  'blocked',
+  'deactivate',
+  'still-in-use',
+  'force-deactivate',
+  'delete',
+  'revoke-unused',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The rules remediation serves: rotation (the lifecycle) and revoking unused credentials. */
+export type RemediationRule = Extract<RuleId, 'KEY_ROTATION' | 'UNUSED_CREDENTIALS'>;
+
+interface ActionBase {
+  /** Stable: `<accountId>/<userName>/<accessKeyId | password>/<type>/<stage>`. */
+  readonly id: string;
+  /**
+   * The actions that stand or fall together (`<accountId>/<userName>/<accessKeyId | password>/<stage>`):
+   * capping keeps or defers a chain whole, so a key is never created without being stored.
+   */
+  readonly chainId: string;
+  readonly accountId: string;
+  readonly userName: string;
+  readonly stage: Stage;
+  readonly rule: RemediationRule;
+  /** One sentence: why this action is planned. */
+  readonly reason: string;
+}
+
+/** What the plan assumed about a key; the apply step skips the action when live IAM differs. */
+export interface KeyExpectation {
+  readonly status: 'Active' | 'Inactive';
+  /** ISO timestamp, or null for never used: a later live value means the key was used since. */
+  readonly lastUsedDate: string | null;
+}
+
+/** Creates the replacement for `replacesAccessKeyId`; its new key id is only known when applied. */
+export interface CreateKeyAction extends ActionBase {
+  readonly type: 'create-key';
+  readonly replacesAccessKeyId: string;
+  /** The secret the following store-secret action writes. */
+  readonly secretName: string;
+  /** The replaced key is still Active and the user has exactly this many keys (IAM allows two). */
+  readonly expect: KeyExpectation & { readonly accessKeyCount: number };
+}
+
+/** Stores the key created by `createKeyActionId` in Secrets Manager. */
+export interface StoreSecretAction extends ActionBase {
+  readonly type: 'store-secret';
+  readonly replacesAccessKeyId: string;
+  readonly createKeyActionId: string;
+  readonly secretName: string;
+}
+
+export interface DeactivateKeyAction extends ActionBase {
+  readonly type: 'deactivate-key';
+  readonly accessKeyId: string;
+  /**
+   * `replacementAccessKeyId`: the key the user switches to, which must still be Active when this
+   * runs; null when the key is revoked as unused.
+   */
+  readonly expect: KeyExpectation & {
+    readonly status: 'Active';
+    readonly replacementAccessKeyId: string | null;
+  };
+}
+
+export interface DeleteKeyAction extends ActionBase {
+  readonly type: 'delete-key';
+  readonly accessKeyId: string;
+  readonly expect: KeyExpectation & { readonly status: 'Inactive' };
+}
+
+export interface DeleteLoginProfileAction extends ActionBase {
+  readonly type: 'delete-login-profile';
+  readonly expect: {
+    readonly loginProfileCreateDate: string;
+    readonly passwordLastUsed: string | null;
+  };
+}
+
+/** A message to the key's owner; always the last action of its chain. */
+export interface NotifyAction extends ActionBase {
+  readonly type: 'notify';
+  /** Null for a console-password notification. */
+  readonly accessKeyId: string | null;
+  /** The owner tag's value; null = the security team. */
+  readonly recipient: string | null;
+  /** What happened (or, for `warn`, what is about to). */
+  readonly happened: string;
+  /** What the owner must do. */
+  readonly ownerAction: string;
+  /** ISO timestamp by which the owner must act; null when there is no deadline. */
+  readonly dueDate: string | null;
+  /** Where the new key can be fetched; set for the `rotate` stage only. */
+  readonly secretName: string | null;
+}
+
+export type Action =
+  | CreateKeyAction
+  | StoreSecretAction
+  | DeactivateKeyAction
+  | DeleteKeyAction
+  | DeleteLoginProfileAction
+  | NotifyAction;
+
+/** A user the plan could not help; someone has to act. */
+export interface BlockedItem {
+  readonly accountId: string;
+  readonly userName: string;
+  /** The key concerned, when one is (null also when its id is unknown). */
+  readonly accessKeyId: string | null;
+  readonly rule: RemediationRule;
+  readonly reason: string;
+}
+
+/** A credential deliberately left alone: exempt, or the root user. */
+export interface SkippedItem {
+  readonly accountId: string;
+  readonly userName: string;
+  readonly accessKeyId: string | null;
+  readonly credential: 'access-key' | 'password';
+  readonly rule: RuleId;
+  /** The stage that would have been planned; null for root. */
+  readonly stage: Stage | null;
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly schemaVersion: 1;
+  readonly generatedAt: string;
+  readonly mode: RemediationMode;
+  /** In apply order: users by account then name; within a user, see `actionRank` in planner.ts. */
+  readonly actions: readonly Action[];
+  /** Whole chains left for a later run by {@link capPlan}; same order. */
+  readonly deferred: readonly Action[];
+  readonly blocked: readonly BlockedItem[];
+  readonly skipped: readonly SkippedItem[];
+}
+
+/**
+ * What the journal knows and IAM does not. Both look-ups must be pure for the duration of one
+ * planning call.
+ */
+export interface JournalFacts {
+  /** When Keywarden deactivated the key; null when it has no record. */
+  deactivatedAt(accountId: string, accessKeyId: string): Date | null;
+  /** True when the notify action with this id was already sent. */
+  notified(actionId: string): boolean;
+}

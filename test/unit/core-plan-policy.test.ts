@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { journalFactsFrom } from '../../src/core/plan/facts.js';
+import { actionId, secretNameFor } from '../../src/core/plan/ids.js';
+import { DEFAULT_POLICY, DEFAULT_POLICY_YAML, parsePolicy, resolvePolicy } from '../../src/core/policy.js';
+
+const SOURCE = 'keywarden.yaml';
+
+describe('policy: remediation section', () => {
+  it('defaults to the recommended mode', () => {
+    expect(DEFAULT_POLICY.remediation).toEqual({
+      mode: 'recommended',
+      maxActions: 50,
+      secretNamePrefix: 'keywarden',
+      ownerTag: 'keywarden:owner',
+    });
+    expect(DEFAULT_POLICY_YAML).toContain('remediation:');
+  });
+
+  it.each([
+    { preset: 'aws-config', mode: 'runbook', schedule: [90, 104, 118, 7] },
+    { preset: 'cis', mode: 'recommended', schedule: [90, 104, 118, 7] },
+    { preset: 'rotation-165-180-185', mode: 'recommended', schedule: [165, 180, 185, 10] },
+  ])('preset $preset: mode $mode, schedule $schedule', ({ preset, mode, schedule }) => {
+    // Act
+    const p = resolvePolicy({ preset }).value;
+    // Assess
+    expect(p?.remediation.mode).toBe(mode);
+    const r = p?.rotation;
+    expect([r?.rotateAfterDays, r?.deactivateAfterDays, r?.deleteAfterDays, r?.inUseGraceDays]).toEqual(
+      schedule,
+    );
+  });
+
+  it('a file overrides the preset, field by field', () => {
+    const text = [
+      'version: 1',
+      'preset: aws-config',
+      'remediation: { mode: recommended, maxActions: 10, secretNamePrefix: corp/iam-keys, ownerTag: "team:owner" }',
+    ].join('\n');
+    expect(parsePolicy(text, SOURCE).value?.remediation).toEqual({
+      mode: 'recommended',
+      maxActions: 10,
+      secretNamePrefix: 'corp/iam-keys',
+      ownerTag: 'team:owner',
+    });
+  });
+
+  it.each([
+    {
+      yaml: 'remediation: { mode: auto }',
+      error: `${SOURCE}: remediation.mode: must be one of: recommended, runbook (got "auto")`,
+    },
+    {
+      yaml: 'remediation: { maxActions: 0 }',
+      error: `${SOURCE}: remediation.maxActions: must be an integer from 1 to 10000 (got 0)`,
+    },
+    {
+      yaml: 'remediation: { secretNamePrefix: /keys }',
+      error: 'remediation.secretNamePrefix: must be 1 to 256',
+    },
+    { yaml: 'remediation: { secretNamePrefix: keys/ }', error: '(got "keys/")' },
+    { yaml: 'remediation: { secretNamePrefix: "my keys" }', error: '(got "my keys")' },
+    { yaml: 'remediation: { ownerTag: "" }', error: 'remediation.ownerTag: must be an IAM tag key' },
+    { yaml: 'remediation: { maxAction: 5 }', error: 'remediation.maxAction: unknown key' },
+  ])('rejects $yaml', ({ yaml, error }) => {
+    // Act
+    const result = parsePolicy(`version: 1\n${yaml}\n`, SOURCE);
+    // Assess
+    expect(result.value).toBeNull();
+    expect(result.errors.join('\n')).toContain(error);
+  });
+});
+
+describe('plan ids and secret names', () => {
+  it('builds ids from account, user, subject, type and stage', () => {
+    expect(actionId('111111111111', 'alice', 'AKIA1', 'deactivate-key', 'deactivate')).toBe(
+      '111111111111/alice/AKIA1/deactivate-key/deactivate',
+    );
+  });
+
+  it.each([
+    { userName: 'alice.smith+ci@corp', secret: 'keywarden/111111111111/alice.smith+ci@corp' },
+    { userName: 'a,b', secret: null },
+  ])('secret name for $userName', ({ userName, secret }) => {
+    expect(secretNameFor('keywarden', '111111111111', userName)).toBe(secret);
+  });
+});
+
+describe('journalFactsFrom', () => {
+  it('looks facts up by account and key id, and notifications by id', () => {
+    const facts = journalFactsFrom({
+      deactivatedAt: { '111111111111/AKIA1': '2026-11-01T00:00:00Z' },
+      notified: ['x/notify/warn'],
+    });
+    expect(facts.deactivatedAt('111111111111', 'AKIA1')?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(facts.deactivatedAt('222222222222', 'AKIA1')).toBeNull();
+    expect([facts.notified('x/notify/warn'), facts.notified('y')]).toEqual([true, false]);
+  });
+
+  it('refuses a timestamp it cannot read', () => {
+    expect(() => journalFactsFrom({ deactivatedAt: { '1/AKIA1': 'yesterday' } })).toThrow(
+      /deactivatedAt\["1\/AKIA1"\] is not a timestamp \(got "yesterday"\)/,
+    );
+  });
+});
