@@ -23,7 +23,7 @@ export async function auditAccount(
   const common = {
     ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
     concurrency: policy.inventory.concurrency,
-    report: options.report,
+    report: { maxAgeSeconds: policy.inventory.reportMaxAgeSeconds, now: options.now, ...options.report },
     onProgress: options.onProgress,
   };
   if (policy.inventory.mode === 'live') {

@@ -99,7 +99,19 @@ export interface FetchReportOptions {
   readonly maxPolls?: number;
   /** First wait in ms; doubles up to 5 s (default 250). */
   readonly initialDelayMs?: number;
+  /**
+   * Reuse an existing report up to this age (default 4 hours). AWS itself returns the existing
+   * report from GenerateCredentialReport while it is younger than 4 hours, so a longer maximum is
+   * honoured by reading the existing report first; a shorter one cannot force a new report (the
+   * caller warns about the age instead).
+   */
+  readonly maxAgeSeconds?: number;
+  /** The time ages are measured against (default: the wall clock). */
+  readonly now?: Date;
 }
+
+/** AWS's own reuse window for GenerateCredentialReport. */
+const AWS_REUSE_SECONDS = 4 * 3600;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -108,11 +120,39 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Typically two calls: GenerateCredentialReport, then GetCredentialReport; more only while AWS is
  * still building it (`ReportInProgress`) or throttling generation (`LimitExceeded`).
  */
+async function readExisting(iam: IAMClient): Promise<CredentialReport | null> {
+  try {
+    return decode(await iam.send(new GetCredentialReportCommand({})));
+  } catch (error) {
+    const name = errorName(error);
+    if (
+      name === 'CredentialReportNotPresentException' ||
+      name === 'CredentialReportExpiredException' ||
+      name === 'CredentialReportNotReadyException'
+    ) {
+      return null;
+    }
+    throw wrapAwsError('iam:GetCredentialReport', error);
+  }
+}
+
+function decode(report: { Content?: Uint8Array; GeneratedTime?: Date }): CredentialReport {
+  const content = report.Content ? Buffer.from(report.Content).toString('utf8') : '';
+  return { generatedAt: report.GeneratedTime ?? new Date(0), rows: parseCredentialReport(content) };
+}
+
 export async function fetchCredentialReport(
   iam: IAMClient,
   options: FetchReportOptions = {},
 ): Promise<CredentialReport> {
   const sleep = options.sleep ?? defaultSleep;
+  if ((options.maxAgeSeconds ?? AWS_REUSE_SECONDS) > AWS_REUSE_SECONDS) {
+    const existing = await readExisting(iam);
+    const now = options.now ?? new Date();
+    if (existing && (now.getTime() - existing.generatedAt.getTime()) / 1000 <= (options.maxAgeSeconds ?? 0)) {
+      return existing;
+    }
+  }
   const maxPolls = options.maxPolls ?? 30;
   let delay = options.initialDelayMs ?? 250;
   const backoff = async () => {
@@ -133,9 +173,7 @@ export async function fetchCredentialReport(
   }
   for (let poll = 0; ; poll++) {
     try {
-      const report = await iam.send(new GetCredentialReportCommand({}));
-      const content = report.Content ? Buffer.from(report.Content).toString('utf8') : '';
-      return { generatedAt: report.GeneratedTime ?? new Date(0), rows: parseCredentialReport(content) };
+      return decode(await iam.send(new GetCredentialReportCommand({})));
     } catch (error) {
       const name = errorName(error);
       const retryable =

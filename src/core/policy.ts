@@ -575,7 +575,7 @@ exemptions:
 
 inventory:
   mode: report                 # report (IAM credential report) | live (ListUsers, ListAccessKeys, ...)
-  reportMaxAgeSeconds: 14400   # regenerate the credential report when older than this
+  reportMaxAgeSeconds: 14400   # reuse a credential report up to this age; AWS makes a new one only after 4 h
   concurrency: 8               # parallel IAM calls per account
 
 # Used by remediation: days after key creation.

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseCredentialReport } from '../../src/aws/credential-report.js';
+
+const HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,' +
+  'access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,' +
+  'access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,' +
+  'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+
+const csv = (...rows: string[]) => [HEADER, ...rows].join('\n');
+
+describe('parseCredentialReport', () => {
+  it.each([
+    ['N/A', null],
+    ['no_information', null],
+    ['not_supported', null],
+    ['2026-10-01T08:30:00+00:00', new Date('2026-10-01T08:30:00Z')],
+  ])('reads password_last_used %s', (value, expected) => {
+    const [row] = parseCredentialReport(
+      csv(
+        `alice,arn:aws:iam::123456789012:user/alice,2025-01-01T00:00:00+00:00,true,${value},2025-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+      ),
+    );
+    expect(row?.passwordLastUsed).toEqual(expected);
+  });
+
+  it('keeps only the key slots that hold a key, with not_supported region/service as null', () => {
+    const [row] = parseCredentialReport(
+      csv(
+        'bob,arn:aws:iam::123456789012:user/bob,2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,' +
+          'false,N/A,N/A,N/A,N/A,' +
+          'true,2026-06-01T00:00:00+00:00,2026-11-20T10:00:00+00:00,not_supported,not_supported,false,N/A,false,N/A',
+      ),
+    );
+    expect(row?.keys).toEqual([
+      {
+        slot: 2,
+        active: true,
+        lastRotated: new Date('2026-06-01T00:00:00Z'),
+        lastUsedDate: new Date('2026-11-20T10:00:00Z'),
+        lastUsedRegion: null,
+        lastUsedService: null,
+      },
+    ]);
+    expect(row?.passwordEnabled).toBe(false);
+  });
+
+  it('reads the root row with not_supported password fields', () => {
+    const [row] = parseCredentialReport(
+      csv(
+        '<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,true,2024-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+      ),
+    );
+    expect(row?.user).toBe('<root_account>');
+    expect(row?.passwordEnabled).toBeNull();
+    expect(row?.mfaActive).toBe(true);
+    expect(row?.keys[0]?.active).toBe(true);
+  });
+
+  it('names the line and column of a malformed time', () => {
+    expect(() =>
+      parseCredentialReport(
+        csv(
+          'carol,arn:aws:iam::123456789012:user/carol,yesterday,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+        ),
+      ),
+    ).toThrow('credential report line 2: user_creation_time is not a time (got "yesterday")');
+  });
+});
