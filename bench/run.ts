@@ -115,6 +115,8 @@ function evaluationThroughput(
     ssmExcludedUsers: null,
   };
   evaluateAccount({ ...inventory, users: list.slice(0, 10_000) }, DEFAULT_POLICY, now); // warm up
+  // Collect the garbage of building the input first, so only the evaluation's own work is timed.
+  (globalThis as { gc?: () => void }).gc?.();
   const started = performance.now();
   const audit = evaluateAccount(inventory, DEFAULT_POLICY, now);
   const seconds = (performance.now() - started) / 1000;
