@@ -69,7 +69,10 @@ function renderAccount(account: AccountStatus, findings: readonly Finding[], c: 
         f.rule.padEnd(ruleWidth),
         credentialLabel(f).padEnd(credWidth),
         `age ${f.ageDays === null ? '-' : `${f.ageDays}d`}`.padEnd(10),
-        `last used ${f.lastUsedDaysAgo === null ? 'never' : `${f.lastUsedDaysAgo}d ago`}`.padEnd(18),
+        // No age means no dates at all (a user-level finding, or a root key seen only in live mode).
+        `last used ${f.ageDays === null ? '-' : f.lastUsedDaysAgo === null ? 'never' : `${f.lastUsedDaysAgo}d ago`}`.padEnd(
+          18,
+        ),
       ];
       if (f.exempt) parts.push(c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`));
       else if (f.exemptionExpired !== null) {
