@@ -175,6 +175,16 @@ describe('keywarden audit on the demo world', () => {
     expect((JSON.parse(readFileSync(out, 'utf8')) as AuditReport).schemaVersion).toBe(1);
   });
 
+  it('on a terminal: table by default and progress on stderr; piped: JSON and a quiet stderr', async () => {
+    const args = ['audit', '--endpoint-url', emu.url, '--now', NOW, '--config', DEMO_POLICY_PATH];
+    const tty = await runCli(args, { env: envFor[PROD], tty: true });
+    expect(tty.stdout).toMatch(/users · \d+ access keys/);
+    expect(tty.stderr).toMatch(/generating the credential report/);
+    const piped = await runCli(args, { env: envFor[PROD] });
+    expect((JSON.parse(piped.stdout) as AuditReport).schemaVersion).toBe(1);
+    expect(piped.stderr).toBe('');
+  });
+
   it('exits by --fail-on: any → 1, high (no high finding in prod) → 0, none → 0', async () => {
     expect((await audit(['--format', 'json', '--fail-on', 'any'])).exitCode).toBe(1);
     expect((await audit(['--format', 'json', '--fail-on', 'high'])).exitCode).toBe(0);

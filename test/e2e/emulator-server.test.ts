@@ -147,7 +147,9 @@ describe('emulator server', () => {
         method: 'PUT',
         body: JSON.stringify({ rules: [{ operation: 'ListUsers', times: 1 }] }),
       });
-      await expect(iam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'ServiceFailureException' });
+      await expect(iam.send(new ListUsersCommand({}))).rejects.toMatchObject({
+        name: 'ServiceFailureException',
+      });
       await admin('faults', { method: 'PUT', body: '{}' });
       iam.destroy();
     });
