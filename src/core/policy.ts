@@ -87,6 +87,27 @@ export interface RemediationConfig {
   readonly secretNamePrefix: string;
   /** User tag whose value names who is notified; without it the security team is. */
   readonly ownerTag: string;
+  /** KMS key for the secrets holding new keys; null = the account's `aws/secretsmanager` key. */
+  readonly secretKmsKeyId: string | null;
+  /** Tags put on every secret Keywarden creates. */
+  readonly secretTags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Where notifications go. Each channel is optional; the Slack webhook URL is a secret, so the
+ * policy only names where to read it (an environment variable or an SSM SecureString parameter).
+ */
+export interface NotificationsConfig {
+  /** The fallback recipient for users without an owner tag, and the email digest's copy. */
+  readonly securityTeamEmail: string | null;
+  /** An SNS topic, possibly in a central account: one message per recipient digest. */
+  readonly sns: { readonly topicArn: string } | null;
+  readonly slack: {
+    readonly webhookUrlEnv: string | null;
+    readonly webhookUrlSsmParameter: string | null;
+  } | null;
+  /** SES v2: each owner (owner tag value) gets one email digest per run. */
+  readonly email: { readonly from: string } | null;
 }
 
 export interface Policy {
@@ -107,6 +128,7 @@ export interface Policy {
   };
   readonly rotation: RotationConfig;
   readonly remediation: RemediationConfig;
+  readonly notifications: NotificationsConfig;
 }
 
 /** The recommended policy used when neither a preset nor a file says otherwise. */
@@ -141,7 +163,10 @@ export const DEFAULT_POLICY: Policy = {
     maxActions: 50,
     secretNamePrefix: 'keywarden',
     ownerTag: 'keywarden:owner',
+    secretKmsKeyId: null,
+    secretTags: { 'managed-by': 'keywarden' },
   },
+  notifications: { securityTeamEmail: null, sns: null, slack: null, email: null },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +209,20 @@ const secretNamePrefix = z
 const tagKey = z
   .string({ error: TAG_KEY_MESSAGE })
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { error: TAG_KEY_MESSAGE });
+
+const email = z
+  .string()
+  .trim()
+  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'must be an email address' });
+const snsTopicArn = z
+  .string()
+  .trim()
+  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+    error: 'must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)',
+  });
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' });
 
 const exemptionCommon = { reason: text, until: dateOnly.optional(), rules: ruleList.optional() };
 
@@ -240,6 +279,25 @@ const policyFileSchema = z.strictObject({
       maxActions: boundedInt(1, MAX_ACTIONS, MAX_ACTIONS_MESSAGE).optional(),
       secretNamePrefix: secretNamePrefix.optional(),
       ownerTag: tagKey.optional(),
+      secretKmsKeyId: text.nullable().optional(),
+      secretTags: z
+        .record(tagKey, z.string().max(256, { error: 'must be at most 256 characters' }))
+        .optional(),
+    })
+    .optional(),
+  notifications: z
+    .strictObject({
+      securityTeamEmail: email.nullable().optional(),
+      sns: z.strictObject({ topicArn: snsTopicArn }).nullable().optional(),
+      slack: z
+        .strictObject({ webhookUrlEnv: envName.optional(), webhookUrlSsmParameter: text.optional() })
+        .refine((v) => (v.webhookUrlEnv === undefined) !== (v.webhookUrlSsmParameter === undefined), {
+          error:
+            'set exactly one of webhookUrlEnv or webhookUrlSsmParameter (the URL itself never goes in the policy)',
+        })
+        .nullable()
+        .optional(),
+      email: z.strictObject({ from: email }).nullable().optional(),
     })
     .optional(),
 });
@@ -464,7 +522,28 @@ function applyInput(base: Policy, input: PolicyInput): Policy {
     },
     inventory: { ...base.inventory, ...input.inventory },
     rotation: { ...base.rotation, ...input.rotation },
-    remediation: { ...base.remediation, ...input.remediation },
+    remediation: {
+      ...base.remediation,
+      ...input.remediation,
+      secretTags: input.remediation?.secretTags ?? base.remediation.secretTags,
+    },
+    notifications: {
+      securityTeamEmail:
+        input.notifications?.securityTeamEmail === undefined
+          ? base.notifications.securityTeamEmail
+          : input.notifications.securityTeamEmail,
+      sns: input.notifications?.sns === undefined ? base.notifications.sns : input.notifications.sns,
+      slack:
+        input.notifications?.slack === undefined
+          ? base.notifications.slack
+          : input.notifications.slack === null
+            ? null
+            : {
+                webhookUrlEnv: input.notifications.slack.webhookUrlEnv ?? null,
+                webhookUrlSsmParameter: input.notifications.slack.webhookUrlSsmParameter ?? null,
+              },
+      email: input.notifications?.email === undefined ? base.notifications.email : input.notifications.email,
+    },
   };
 }
 
@@ -592,4 +671,13 @@ remediation:
   maxActions: 50               # changes per run; the rest waits for the next run (notifications don't count)
   secretNamePrefix: keywarden  # new keys are stored in Secrets Manager as <prefix>/<account>/<user>
   ownerTag: "keywarden:owner"  # user tag naming whom to notify; without it, the security team
+  secretKmsKeyId: null         # KMS key for those secrets; null = aws/secretsmanager
+  secretTags: { managed-by: keywarden }
+
+# Where remediation notifications go (one digest per recipient per run). All optional.
+notifications:
+  securityTeamEmail: null      # fallback recipient for users without an owner tag
+  sns: null                    # { topicArn: "arn:aws:sns:us-east-1:111111111111:keywarden-security" }
+  slack: null                  # { webhookUrlEnv: KEYWARDEN_SLACK_WEBHOOK_URL } or { webhookUrlSsmParameter: /keywarden/slack }
+  email: null                  # { from: keywarden@example.com }  (SES; to the owner tag's address)
 `;

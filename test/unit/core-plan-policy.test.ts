@@ -12,6 +12,8 @@ describe('policy: remediation section', () => {
       maxActions: 50,
       secretNamePrefix: 'keywarden',
       ownerTag: 'keywarden:owner',
+      secretKmsKeyId: null,
+      secretTags: { 'managed-by': 'keywarden' },
     });
     expect(DEFAULT_POLICY_YAML).toContain('remediation:');
   });
@@ -42,6 +44,8 @@ describe('policy: remediation section', () => {
       maxActions: 10,
       secretNamePrefix: 'corp/iam-keys',
       ownerTag: 'team:owner',
+      secretKmsKeyId: null,
+      secretTags: { 'managed-by': 'keywarden' },
     });
   });
 
@@ -101,5 +105,60 @@ describe('journalFactsFrom', () => {
     expect(() => journalFactsFrom({ deactivatedAt: { '1/AKIA1': 'yesterday' } })).toThrow(
       /deactivatedAt\["1\/AKIA1"\] is not a timestamp \(got "yesterday"\)/,
     );
+  });
+});
+
+describe('policy: notifications section', () => {
+  it('is off by default', () => {
+    expect(DEFAULT_POLICY.notifications).toEqual({
+      securityTeamEmail: null,
+      sns: null,
+      slack: null,
+      email: null,
+    });
+  });
+
+  it('reads every channel', () => {
+    const text = [
+      'version: 1',
+      'notifications:',
+      '  securityTeamEmail: security@example.com',
+      '  sns: { topicArn: "arn:aws:sns:us-east-1:111111111111:keywarden-security" }',
+      '  slack: { webhookUrlEnv: KEYWARDEN_SLACK_WEBHOOK_URL }',
+      '  email: { from: keywarden@example.com }',
+    ].join('\n');
+    expect(parsePolicy(text, SOURCE).value?.notifications).toEqual({
+      securityTeamEmail: 'security@example.com',
+      sns: { topicArn: 'arn:aws:sns:us-east-1:111111111111:keywarden-security' },
+      slack: { webhookUrlEnv: 'KEYWARDEN_SLACK_WEBHOOK_URL', webhookUrlSsmParameter: null },
+      email: { from: 'keywarden@example.com' },
+    });
+  });
+
+  it.each([
+    [
+      'a webhook URL in the file',
+      'slack: { webhookUrl: "https://hooks.slack.com/x" }',
+      /notifications\.slack\.webhookUrl: unknown key/,
+    ],
+    [
+      'both webhook sources',
+      'slack: { webhookUrlEnv: A, webhookUrlSsmParameter: /b }',
+      /exactly one of webhookUrlEnv or webhookUrlSsmParameter/,
+    ],
+    [
+      'a bad topic ARN',
+      'sns: { topicArn: "keywarden-security" }',
+      /notifications\.sns\.topicArn: must be an SNS topic ARN/,
+    ],
+    [
+      'a bad email',
+      'securityTeamEmail: security',
+      /notifications\.securityTeamEmail: must be an email address/,
+    ],
+  ])('rejects %s', (_name, line, message) => {
+    const result = parsePolicy(`version: 1\nnotifications:\n  ${line}\n`, SOURCE);
+    expect(result.value).toBeNull();
+    expect(result.errors.join('\n')).toMatch(message);
   });
 });

@@ -157,7 +157,7 @@ describe('parsePolicy', () => {
       {
         name: 'unknown top-level key',
         yaml: 'exemption: {}',
-        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation`,
+        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation, notifications`,
       },
       {
         name: 'bad date',
