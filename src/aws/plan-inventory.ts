@@ -1,0 +1,53 @@
+/**
+ * The inventory remediation plans from: every key must carry its id, because an action names the
+ * key it changes. Live mode has ids already; report mode attaches them (one ListAccessKeys per
+ * user) for every user that has a key the lifecycle could touch: inactive, unused, or old enough
+ * to be warned about. Users whose keys are all young, active and in use need no id.
+ */
+import { daysBetween } from '../core/days.js';
+import type { AccountInventory, UserRecord } from '../core/model.js';
+import type { Policy } from '../core/policy.js';
+import type { AwsClients } from './clients.js';
+import type { FetchReportOptions } from './credential-report.js';
+import { collectLiveInventory } from './live-inventory.js';
+import { attachAccessKeyIds, collectReportInventory, type InventoryResult } from './report-inventory.js';
+
+export function needsKeyIds(user: UserRecord, policy: Policy, now: Date): boolean {
+  const earliest = Math.min(
+    policy.rotation.rotateAfterDays - policy.rotation.warnBeforeDays,
+    policy.rules.UNUSED_CREDENTIALS.unusedDays,
+  );
+  return user.accessKeys.some(
+    (k) =>
+      k.accessKeyId === null &&
+      (k.status === 'Inactive' ||
+        daysBetween(k.createDate, now) >= earliest ||
+        (k.lastUsedDate !== null && daysBetween(k.lastUsedDate, now) >= earliest)),
+  );
+}
+
+export async function collectPlanningInventory(
+  clients: AwsClients,
+  policy: Policy,
+  options: { readonly now: Date; readonly report?: FetchReportOptions; readonly onProgress?: (m: string) => void },
+): Promise<InventoryResult> {
+  const common = {
+    ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
+    concurrency: policy.inventory.concurrency,
+    report: { maxAgeSeconds: policy.inventory.reportMaxAgeSeconds, now: options.now, ...options.report },
+    onProgress: options.onProgress,
+  };
+  if (policy.inventory.mode === 'live') {
+    return collectLiveInventory(clients, {
+      ...common,
+      needGroups: policy.exemptions.groups.length > 0,
+      needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
+    });
+  }
+  const { inventory, warnings } = await collectReportInventory(clients, common);
+  const users = inventory.users.filter((u) => needsKeyIds(u, policy, options.now)).map((u) => u.userName);
+  if (users.length === 0) return { inventory, warnings };
+  options.onProgress?.(`looking up access key ids for ${users.length} users`);
+  const withIds: AccountInventory = await attachAccessKeyIds(clients.iam, inventory, users, policy.inventory.concurrency);
+  return { inventory: withIds, warnings };
+}
