@@ -98,7 +98,7 @@ export interface RemediationConfig {
  * policy only names where to read it (an environment variable or an SSM SecureString parameter).
  */
 export interface NotificationsConfig {
-  /** The fallback recipient for users without an owner tag, and the email digest's copy. */
+  /** The fallback recipient for users without an owner tag, and the Reply-To of owner emails. */
   readonly securityTeamEmail: string | null;
   /** An SNS topic, possibly in a central account: one message per recipient digest. */
   readonly sns: { readonly topicArn: string } | null;
