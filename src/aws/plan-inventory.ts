@@ -29,7 +29,11 @@ export function needsKeyIds(user: UserRecord, policy: Policy, now: Date): boolea
 export async function collectPlanningInventory(
   clients: AwsClients,
   policy: Policy,
-  options: { readonly now: Date; readonly report?: FetchReportOptions; readonly onProgress?: (m: string) => void },
+  options: {
+    readonly now: Date;
+    readonly report?: FetchReportOptions;
+    readonly onProgress?: (m: string) => void;
+  },
 ): Promise<InventoryResult> {
   const common = {
     ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
@@ -48,6 +52,11 @@ export async function collectPlanningInventory(
   const users = inventory.users.filter((u) => needsKeyIds(u, policy, options.now)).map((u) => u.userName);
   if (users.length === 0) return { inventory, warnings };
   options.onProgress?.(`looking up access key ids for ${users.length} users`);
-  const withIds: AccountInventory = await attachAccessKeyIds(clients.iam, inventory, users, policy.inventory.concurrency);
+  const withIds: AccountInventory = await attachAccessKeyIds(
+    clients.iam,
+    inventory,
+    users,
+    policy.inventory.concurrency,
+  );
   return { inventory: withIds, warnings };
 }

@@ -29,5 +29,8 @@ export interface NotificationContext {
 export interface Notifier {
   /** The channels this notifier will use; empty when the policy configures none. */
   readonly channels: readonly ChannelName[];
-  deliver(actions: readonly NotifyAction[], context: NotificationContext): Promise<readonly NotificationDelivery[]>;
+  deliver(
+    actions: readonly NotifyAction[],
+    context: NotificationContext,
+  ): Promise<readonly NotificationDelivery[]>;
 }

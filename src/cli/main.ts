@@ -3,10 +3,16 @@
  * exit codes (0 ok, 1 findings/failures, 2 usage, policy, credentials or input errors).
  */
 import { Command, CommanderError } from 'commander';
+import { JournalError } from '../journal/journal.js';
+import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerPlan } from './commands/plan.js';
+import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerUndo } from './commands/undo.js';
 import { registerValidate } from './commands/validate.js';
 import { CliError } from './errors.js';
 import { type CliIO, processIO } from './io.js';
@@ -33,6 +39,11 @@ Examples:
   registerDemo(program, io, setExitCode);
   registerAudit(program, io, setExitCode);
   registerInit(program, io);
+  registerPlan(program, io);
+  registerApply(program, io, setExitCode);
+  registerRotate(program, io, setExitCode);
+  registerUndo(program, io, setExitCode);
+  registerHistory(program, io);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const command of program.commands) {
@@ -65,9 +76,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       // commander already printed its one-line message
       return 2;
     }
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof JournalError) {
       io.stderr.write(`keywarden: ${error.message}\n`);
-      return error.exitCode;
+      return error instanceof CliError ? error.exitCode : 2;
     }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     io.stderr.write(`keywarden: unexpected error: ${message.split('\n')[0]}\n`);

@@ -41,7 +41,8 @@ export function renderPlan(plan: Plan, options: { readonly color: boolean }): st
   }
   if (plan.blocked.length > 0) {
     lines.push(c.red('Blocked (someone has to act):'));
-    for (const b of plan.blocked) lines.push(`  ${b.accountId}/${b.userName} ${b.accessKeyId ?? ''} ${b.reason}`);
+    for (const b of plan.blocked)
+      lines.push(`  ${b.accountId}/${b.userName} ${b.accessKeyId ?? ''} ${b.reason}`);
   }
   if (plan.deferred.length > 0) {
     lines.push(c.yellow(`Deferred to a later run by the action cap: ${plan.deferred.length} action(s)`));
@@ -49,7 +50,8 @@ export function renderPlan(plan: Plan, options: { readonly color: boolean }): st
   }
   if (plan.skipped.length > 0) {
     lines.push(c.cyan('Skipped (exempt or root):'));
-    for (const s of plan.skipped) lines.push(`  ${s.accountId}/${s.userName} ${s.accessKeyId ?? s.credential}: ${s.reason}`);
+    for (const s of plan.skipped)
+      lines.push(`  ${s.accountId}/${s.userName} ${s.accessKeyId ?? s.credential}: ${s.reason}`);
   }
   if (plan.actions.length === 0 && plan.blocked.length === 0) lines.push('Nothing to do.');
   return `${lines.join('\n')}\n`;

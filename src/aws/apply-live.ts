@@ -1,0 +1,190 @@
+/**
+ * Live re-verification for the apply step: what IAM holds for one user right before a change, and
+ * whether that still matches what the plan assumed. The checks are pure functions of what was read,
+ * so each skip reason is tested without AWS.
+ */
+import {
+  GetAccessKeyLastUsedCommand,
+  GetLoginProfileCommand,
+  GetUserCommand,
+  type IAMClient,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
+import type {
+  CreateKeyAction,
+  DeactivateKeyAction,
+  DeleteKeyAction,
+  DeleteLoginProfileAction,
+} from '../core/plan/types.js';
+import { errorName, wrapAwsError } from './errors.js';
+
+export interface LiveKey {
+  readonly accessKeyId: string;
+  readonly status: 'Active' | 'Inactive';
+  readonly createDate: Date | null;
+}
+
+/** The go-ahead, or why the action is skipped (one sentence, shown to the operator). */
+export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+const OK: Verdict = { ok: true };
+const skip = (reason: string): Verdict => ({ ok: false, reason });
+
+/** Every key of the user; users have at most two, so no pagination is needed in practice. */
+export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKey[]> {
+  const keys: LiveKey[] = [];
+  let marker: string | undefined;
+  do {
+    const out = await call(`iam:ListAccessKeys for ${userName}`, () =>
+      iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })),
+    );
+    for (const k of out.AccessKeyMetadata ?? []) {
+      if (k.AccessKeyId === undefined) continue;
+      keys.push({
+        accessKeyId: k.AccessKeyId,
+        status: k.Status === 'Active' ? 'Active' : 'Inactive',
+        createDate: k.CreateDate ?? null,
+      });
+    }
+    marker = out.IsTruncated ? out.Marker : undefined;
+  } while (marker !== undefined);
+  return keys;
+}
+
+/** The key's last use; null when never used. */
+export async function keyLastUsed(iam: IAMClient, accessKeyId: string): Promise<Date | null> {
+  const out = await call(`iam:GetAccessKeyLastUsed ${accessKeyId}`, () =>
+    iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
+  );
+  return out.AccessKeyLastUsed?.LastUsedDate ?? null;
+}
+
+export interface LiveLoginProfile {
+  /** Null when the user has no login profile. */
+  readonly createDate: Date | null;
+  readonly passwordLastUsed: Date | null;
+}
+
+export async function loginProfileState(iam: IAMClient, userName: string): Promise<LiveLoginProfile> {
+  let createDate: Date | null = null;
+  try {
+    const out = await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    createDate = out.LoginProfile?.CreateDate ?? null;
+  } catch (error) {
+    if (errorName(error) !== 'NoSuchEntityException') {
+      throw wrapAwsError(`iam:GetLoginProfile for ${userName}`, error);
+    }
+  }
+  const user = await call(`iam:GetUser ${userName}`, () =>
+    iam.send(new GetUserCommand({ UserName: userName })),
+  );
+  return { createDate, passwordLastUsed: user.User?.PasswordLastUsed ?? null };
+}
+
+async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw wrapAwsError(action, error);
+  }
+}
+
+// ---- the checks ----
+
+/** IAM stores whole seconds; compare at that grain so a re-read of the same use is not "later". */
+function seconds(date: Date | string): number {
+  return Math.floor(new Date(date).getTime() / 1000);
+}
+
+/** True when `live` is a use after the one the plan saw (`planned` null = never used). */
+export function usedSince(live: Date | null, planned: string | null): boolean {
+  if (live === null) return false;
+  return planned === null || seconds(live) > seconds(planned);
+}
+
+function describeUse(date: Date | string | null): string {
+  return date === null ? 'never' : new Date(date).toISOString();
+}
+
+function usedSinceReason(accessKeyId: string, live: Date | null, planned: string | null): string {
+  return (
+    `access key ${accessKeyId} was used since the plan (last used ${describeUse(live)}, ` +
+    `the plan saw ${describeUse(planned)}); plan again`
+  );
+}
+
+export function checkCreateKey(action: CreateKeyAction, keys: readonly LiveKey[]): Verdict {
+  const replaced = keys.find((k) => k.accessKeyId === action.replacesAccessKeyId);
+  if (replaced === undefined) {
+    return skip(`access key ${action.replacesAccessKeyId} no longer exists, so it needs no replacement`);
+  }
+  if (replaced.status !== 'Active') {
+    return skip(`access key ${action.replacesAccessKeyId} is now Inactive; only an Active key is rotated`);
+  }
+  if (keys.length !== action.expect.accessKeyCount) {
+    return skip(
+      `user now has ${keys.length} access keys (the plan expected ${action.expect.accessKeyCount}); plan again`,
+    );
+  }
+  if (keys.length >= 2) return skip('user already has 2 access keys, the IAM limit; no key can be created');
+  return OK;
+}
+
+export function checkDeactivateKey(
+  action: DeactivateKeyAction,
+  keys: readonly LiveKey[],
+  lastUsed: Date | null,
+): Verdict {
+  const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
+  if (key === undefined) return skip(`access key ${action.accessKeyId} no longer exists`);
+  if (key.status !== 'Active') return skip(`access key ${action.accessKeyId} is already Inactive`);
+  if (usedSince(lastUsed, action.expect.lastUsedDate)) {
+    return skip(usedSinceReason(action.accessKeyId, lastUsed, action.expect.lastUsedDate));
+  }
+  const replacementId = action.expect.replacementAccessKeyId;
+  if (replacementId !== null) {
+    const replacement = keys.find((k) => k.accessKeyId === replacementId);
+    if (replacement === undefined) {
+      return skip(`its replacement ${replacementId} no longer exists; the user would be left without a key`);
+    }
+    if (replacement.status !== 'Active') {
+      return skip(
+        `its replacement ${replacementId} is Inactive; the user would be left without a working key`,
+      );
+    }
+  }
+  return OK;
+}
+
+/** Only the key lookup; the last use is read once the key is known to exist. */
+export function checkDeleteKeyStatus(action: DeleteKeyAction, keys: readonly LiveKey[]): Verdict {
+  const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
+  if (key === undefined) return skip(`access key ${action.accessKeyId} no longer exists`);
+  if (key.status !== 'Inactive') {
+    return skip(`access key ${action.accessKeyId} is Active again; only an Inactive key is deleted`);
+  }
+  return OK;
+}
+
+export function checkDeleteKeyUse(action: DeleteKeyAction, lastUsed: Date | null): Verdict {
+  return usedSince(lastUsed, action.expect.lastUsedDate)
+    ? skip(usedSinceReason(action.accessKeyId, lastUsed, action.expect.lastUsedDate))
+    : OK;
+}
+
+export function checkDeleteLoginProfile(action: DeleteLoginProfileAction, live: LiveLoginProfile): Verdict {
+  if (live.createDate === null) return skip('the user no longer has a console password');
+  if (seconds(live.createDate) !== seconds(action.expect.loginProfileCreateDate)) {
+    return skip(
+      `the console password was set again (login profile created ${live.createDate.toISOString()}, ` +
+        `the plan saw ${action.expect.loginProfileCreateDate}); plan again`,
+    );
+  }
+  if (usedSince(live.passwordLastUsed, action.expect.passwordLastUsed)) {
+    return skip(
+      `the console password was used since the plan (last used ${describeUse(live.passwordLastUsed)}, ` +
+        `the plan saw ${describeUse(action.expect.passwordLastUsed)}); plan again`,
+    );
+  }
+  return OK;
+}

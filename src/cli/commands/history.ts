@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { openJournal } from '../../journal/journal.js';
+import { historyRows } from '../../journal/records.js';
+import { CliError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { DEFAULT_JOURNAL } from '../remediation.js';
+
+export function registerHistory(program: Command, io: CliIO): void {
+  program
+    .command('history')
+    .description('Show the journal: every intent and outcome of every run')
+    .option('--user <name>', 'only this user')
+    .option('--run <run-id>', 'only this run')
+    .option('--journal <file>', `journal file (default: ${DEFAULT_JOURNAL})`)
+    .option('--format <format>', 'table or json', 'table')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ keywarden history\n  $ keywarden history --user demo-app\n  $ keywarden history --run 2026-11-22T12-00-00Z-1a2b3c --format json',
+    )
+    .action((flags: { user?: string; run?: string; journal?: string; format: string }) => {
+      if (flags.format !== 'table' && flags.format !== 'json') {
+        throw new CliError(`--format: must be one of table, json (got ${JSON.stringify(flags.format)})`);
+      }
+      const { records, warnings } = openJournal(resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL)).read();
+      for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+      const rows = historyRows(records, { userName: flags.user, runId: flags.run });
+      if (flags.format === 'json') {
+        io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      if (rows.length === 0) {
+        io.stdout.write('no journal entries\n');
+        return;
+      }
+      for (const r of rows) {
+        io.stdout.write(
+          `${r.at}  ${r.runId}  ${r.status.padEnd(7)} ${r.type.padEnd(20)} ${r.accountId}/${r.userName} ${r.accessKeyId ?? ''}${r.reason ? `  (${r.reason})` : ''}\n`,
+        );
+      }
+    });
+}

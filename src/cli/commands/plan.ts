@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import {
+  addRemediationOptions,
+  planCurrentAccount,
+  type RemediationFlags,
+  remediationContext,
+} from '../remediation.js';
+import { renderPlan } from '../render/plan.js';
+
+interface PlanFlags extends RemediationFlags {
+  readonly format?: string;
+  readonly output?: string;
+}
+
+export function registerPlan(program: Command, io: CliIO): void {
+  const command = program
+    .command('plan')
+    .description(
+      'Show what remediation would change (rotate, deactivate, delete, revoke, notify); changes nothing',
+    )
+    .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)')
+    .option('--output <file>', 'write the plan to a file');
+  addRemediationOptions(command).addHelpText(
+    'after',
+    `
+Examples:
+  $ keywarden plan
+  $ keywarden plan --preset aws-config            # exactly the AWS runbook: revoke unused credentials
+  $ keywarden plan --preset rotation-165-180-185 --format json --output plan.json
+  $ keywarden plan --now 2027-03-01T00:00:00Z      # what would happen then`,
+  );
+  command.action(async (flags: PlanFlags) => {
+    const format = flags.format ?? (io.stdout.isTTY ? 'table' : 'json');
+    if (format !== 'table' && format !== 'json') {
+      throw new CliError(`--format: must be one of table, json (got ${JSON.stringify(format)})`);
+    }
+    const ctx = remediationContext(flags, io);
+    try {
+      for (const w of ctx.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+      const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\r\x1b[2K… ${m}`) : () => {};
+      const { plan, warnings } = await planCurrentAccount(ctx, progress);
+      if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+      for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+      const text =
+        format === 'json'
+          ? `${JSON.stringify(plan, null, 2)}\n`
+          : renderPlan(plan, { color: !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined });
+      if (flags.output !== undefined) writeFileSync(resolve(io.cwd, flags.output), text);
+      else io.stdout.write(text);
+    } finally {
+      ctx.close();
+    }
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * Test support for the apply e2e tests: an emulator with a small world, SDK clients with the
+ * production retry mode, a live inventory, a plan, and a journal in a temporary directory.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import {
+  type ApplyOptions,
+  type ApplyResult,
+  applyPlan,
+  type RemediationClients,
+} from '../../src/aws/apply.js';
+import { collectLiveInventory } from '../../src/aws/live-inventory.js';
+import type { NotificationDelivery, Notifier } from '../../src/channels/types.js';
+import { capPlan } from '../../src/core/plan/cap.js';
+import { planAccount } from '../../src/core/plan/planner.js';
+import type { NotifyAction, Plan } from '../../src/core/plan/types.js';
+import { DEFAULT_POLICY, type Policy } from '../../src/core/policy.js';
+import type { Emulator } from '../../src/emulator/server.js';
+import type { AccessKey, IamUser } from '../../src/emulator/state.js';
+import type { World, WorldUser } from '../../src/emulator/world.js';
+import { type Journal, newRunId, openJournal } from '../../src/journal/journal.js';
+import { factsFromJournal } from '../../src/journal/records.js';
+import { clientConfig, startTestEmulator } from '../support/emulator.js';
+
+export const ACCOUNT = '111111111111';
+
+export function worldOf(users: readonly WorldUser[]): World {
+  return { accounts: [{ id: ACCOUNT, users }] };
+}
+
+/** Policy with remediation overrides (cap, KMS key, tags). */
+export function policyWith(remediation: Partial<Policy['remediation']> = {}): Policy {
+  return { ...DEFAULT_POLICY, remediation: { ...DEFAULT_POLICY.remediation, ...remediation } };
+}
+
+/** Records what it was asked to deliver and answers "sent" on one channel. */
+export interface FakeNotifier extends Notifier {
+  readonly batches: NotifyAction[][];
+}
+
+export function fakeNotifier(): FakeNotifier {
+  const batches: NotifyAction[][] = [];
+  return {
+    channels: ['sns'],
+    batches,
+    async deliver(actions): Promise<NotificationDelivery[]> {
+      batches.push([...actions]);
+      return [
+        {
+          actionIds: actions.map((a) => a.id),
+          channel: 'sns',
+          recipient: 'arn:aws:sns:us-east-1:111111111111:keywarden',
+          status: 'sent',
+          messageId: `m-${batches.length}`,
+          error: null,
+        },
+      ];
+    },
+  };
+}
+
+/** Thrown by the crash hook in place of SIGKILL. */
+export class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+}
+
+export interface Harness {
+  readonly emu: Emulator;
+  readonly clients: RemediationClients;
+  readonly journal: Journal;
+  readonly policy: Policy;
+  /** Live inventory + plan (capped) with the journal's facts, as the CLI does. */
+  plan(policy?: Policy): Promise<Plan>;
+  apply(plan: Plan, overrides?: Partial<ApplyOptions>): Promise<ApplyResult>;
+  /** The options applyPlan got, for recover/undo. */
+  options(overrides?: Partial<ApplyOptions>): ApplyOptions;
+  journalText(): string;
+  user(userName: string): IamUser;
+  key(userName: string, accessKeyId: string): AccessKey;
+  secret(name: string): Promise<string | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(
+  world: World,
+  options: { policy?: Policy; maxAttempts?: number; retryMode?: 'adaptive' | 'standard' } = {},
+): Promise<Harness> {
+  const emu = await startTestEmulator({ world });
+  const config = {
+    ...clientConfig(emu, { maxAttempts: options.maxAttempts ?? 1 }),
+    retryMode: options.retryMode ?? 'adaptive',
+  };
+  const clients: RemediationClients = {
+    iam: new IAMClient(config),
+    secretsManager: new SecretsManagerClient(config),
+  };
+  const sts = new STSClient(config);
+  const ssm = new SSMClient(config);
+  const dir = mkdtempSync(join(tmpdir(), 'keywarden-apply-'));
+  const journal = openJournal(join(dir, '.keywarden', 'journal.jsonl'));
+  const policy = options.policy ?? policyWith();
+  const now = () => emu.clock.now();
+  const applyOptions = (overrides: Partial<ApplyOptions> = {}): ApplyOptions => ({
+    runId: newRunId(now()),
+    journal,
+    policy,
+    clientsFor: () => clients,
+    now,
+    notifier: fakeNotifier(),
+    ...overrides,
+  });
+  const userNamed = (userName: string): IamUser => {
+    const user = emu.state.accounts.get(ACCOUNT)?.iam.users.get(userName);
+    if (user === undefined) throw new Error(`no user ${userName} in the emulator`);
+    return user;
+  };
+  return {
+    emu,
+    clients,
+    journal,
+    policy,
+    async plan(p = policy) {
+      const { inventory } = await collectLiveInventory(
+        { iam: clients.iam, sts, ssm },
+        { ssmParameterName: null, concurrency: 4, needGroups: false, needMfa: false },
+      );
+      const facts = factsFromJournal(journal.read().records);
+      return capPlan(planAccount(inventory, p, now(), facts), p.remediation.maxActions);
+    },
+    apply: (plan, overrides) => applyPlan(plan, applyOptions(overrides)),
+    options: applyOptions,
+    journalText: () => readFileSync(journal.path, 'utf8'),
+    user: userNamed,
+    key(userName, accessKeyId) {
+      const key = userNamed(userName).accessKeys.find((k) => k.accessKeyId === accessKeyId);
+      if (key === undefined) throw new Error(`no key ${accessKeyId} of ${userName} in the emulator`);
+      return key;
+    },
+    async secret(name) {
+      const out = await clients.secretsManager.send(new GetSecretValueCommand({ SecretId: name }));
+      return out.SecretString;
+    },
+    async stop() {
+      for (const c of [clients.iam, clients.secretsManager, sts, ssm]) c.destroy();
+      await emu.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Makes one signed call with the key's own credentials, so IAM records a use of it now. */
+export async function useKey(harness: Harness, userName: string, accessKeyId: string): Promise<void> {
+  const key = harness.key(userName, accessKeyId);
+  const iam = new IAMClient(
+    clientConfig(harness.emu, { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }),
+  );
+  try {
+    await iam.send(new GetUserCommand({}));
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** The plan's action of this type for this user (throws when absent, so a test fails loudly). */
+export function actionOf<T extends Plan['actions'][number]['type']>(
+  plan: Plan,
+  userName: string,
+  type: T,
+): Extract<Plan['actions'][number], { type: T }> {
+  const found = plan.actions.find((a) => a.userName === userName && a.type === type);
+  if (found === undefined) {
+    throw new Error(`plan has no ${type} for ${userName}: ${plan.actions.map((a) => a.id).join(', ')}`);
+  }
+  return found as Extract<Plan['actions'][number], { type: T }>;
+}

@@ -1,0 +1,166 @@
+/** A run killed part-way, then recoverIncompleteRuns and a fresh plan finish the job. */
+import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recoverIncompleteRuns } from '../../src/aws/apply.js';
+import { newRunId } from '../../src/journal/journal.js';
+import { incompleteRuns } from '../../src/journal/records.js';
+import {
+  ACCOUNT,
+  actionOf,
+  fakeNotifier,
+  type Harness,
+  SimulatedCrash,
+  startHarness,
+  useKey,
+  worldOf,
+} from './apply-harness.js';
+
+const IVY = 'AKIAIVY0000000000001';
+const rotating = (name: string, id: string) => ({
+  name,
+  createdDaysAgo: 200,
+  accessKeys: [{ id, createdDaysAgo: 95, lastUsedDaysAgo: 1 }],
+});
+const crash = () => {
+  throw new SimulatedCrash('killed by the test');
+};
+
+describe('resume after a crash', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('deletes a key created but never stored, then a fresh plan rotates again', async () => {
+    // Prepare
+    h = await startHarness(worldOf([rotating('ivy', IVY)]));
+    const crashed = h.options({ crashAfter: 'create-key', onCrash: crash });
+    await expect(h.apply(await h.plan(), crashed)).rejects.toThrow(SimulatedCrash);
+    const orphan = h.user('ivy').accessKeys[1]?.accessKeyId ?? '';
+    const [pending] = incompleteRuns(h.journal.read().records);
+    expect(pending).toMatchObject({
+      runId: crashed.runId,
+      unstoredKeys: [{ accessKeyId: orphan, userName: 'ivy' }],
+    });
+
+    // Act
+    const recovery = await recoverIncompleteRuns(h.options({ command: 'resume' }));
+    const plan = await h.plan();
+    const rerun = await h.apply(plan, { command: 'resume' });
+
+    // Assess
+    expect(recovery.recovered).toEqual([crashed.runId]);
+    expect(recovery.results).toMatchObject([{ type: 'cleanup-key', accessKeyId: orphan, status: 'done' }]);
+    expect(h.emu.faults.count('iam', 'UpdateAccessKey')).toBe(1);
+    expect(incompleteRuns(h.journal.read().records)).toEqual([]);
+    expect(rerun.results.map((r) => `${r.type}:${r.status}`)).toEqual([
+      'create-key:done',
+      'store-secret:done',
+      'notify:done',
+    ]);
+    const replacement = rerun.results[0]?.newAccessKeyId ?? '';
+    expect(h.user('ivy').accessKeys.map((k) => k.accessKeyId)).toEqual([IVY, replacement]);
+    expect(replacement).not.toBe(orphan);
+    const stored = JSON.parse((await h.secret(`keywarden/${ACCOUNT}/ivy`)) ?? '{}') as Record<string, string>;
+    expect(stored.AccessKeyId).toBe(replacement);
+  });
+
+  it('finds the key of a create-key whose outcome was never written, by its creation time', async () => {
+    // Prepare: the journal holds the intent; the process died right after IAM created the key.
+    h = await startHarness(worldOf([rotating('ivy', IVY)]));
+    const create = actionOf(await h.plan(), 'ivy', 'create-key');
+    const runId = newRunId(h.emu.clock.now());
+    const at = h.emu.clock.now().toISOString();
+    h.journal.append({
+      v: 1,
+      type: 'run-started',
+      runId,
+      at,
+      command: 'apply',
+      resumeOf: null,
+      planned: 3,
+      deferred: 0,
+    });
+    h.journal.append({ v: 1, type: 'intent', runId, at, actionId: create.id, action: create });
+    const made = await h.clients.iam.send(new CreateAccessKeyCommand({ UserName: 'ivy' }));
+
+    // Act
+    const recovery = await recoverIncompleteRuns(h.options());
+
+    // Assess
+    expect(recovery.results).toMatchObject([
+      { type: 'cleanup-key', accessKeyId: made.AccessKey?.AccessKeyId, status: 'done' },
+    ]);
+    expect(h.user('ivy').accessKeys.map((k) => k.accessKeyId)).toEqual([IVY]);
+  });
+
+  it('leaves alone a key found by creation time that has been used: someone holds it', async () => {
+    // Prepare
+    h = await startHarness(worldOf([rotating('ivy', IVY)]));
+    const create = actionOf(await h.plan(), 'ivy', 'create-key');
+    const runId = newRunId(h.emu.clock.now());
+    const at = h.emu.clock.now().toISOString();
+    h.journal.append({
+      v: 1,
+      type: 'run-started',
+      runId,
+      at,
+      command: 'apply',
+      resumeOf: null,
+      planned: 3,
+      deferred: 0,
+    });
+    h.journal.append({ v: 1, type: 'intent', runId, at, actionId: create.id, action: create });
+    const made = await h.clients.iam.send(new CreateAccessKeyCommand({ UserName: 'ivy' }));
+    await useKey(h, 'ivy', made.AccessKey?.AccessKeyId ?? '');
+
+    // Act
+    const recovery = await recoverIncompleteRuns(h.options());
+
+    // Assess
+    expect(recovery.results[0]).toMatchObject({ type: 'cleanup-key', status: 'skipped' });
+    expect(recovery.results[0]?.reason).toContain('so someone holds it');
+    expect(h.user('ivy').accessKeys).toHaveLength(2);
+  });
+
+  it('after a kill between two users, sends the finished chain its notice and rotates only the other user', async () => {
+    // Prepare
+    h = await startHarness(
+      worldOf([rotating('jack', 'AKIAJACK000000000001'), rotating('kate', 'AKIAKATE000000000001')]),
+    );
+    const plan = await h.plan();
+    const jackStore = actionOf(plan, 'jack', 'store-secret').id;
+    const crashed = h.options({ crashAfter: jackStore, onCrash: crash });
+    await expect(h.apply(plan, crashed)).rejects.toThrow(SimulatedCrash);
+    const notifier = fakeNotifier();
+
+    // Act
+    const recovery = await recoverIncompleteRuns(h.options({ notifier }));
+    const again = await h.plan();
+    const rerun = await h.apply(again);
+
+    // Assess
+    expect(recovery.results.map((r) => `${r.userName}:${r.type}:${r.status}`)).toEqual(['jack:notify:done']);
+    expect(notifier.batches.flat().map((a) => a.id)).toEqual([actionOf(plan, 'jack', 'notify').id]);
+    expect(again.actions.map((a) => `${a.userName}:${a.type}`)).toEqual([
+      'kate:create-key',
+      'kate:store-secret',
+      'kate:notify',
+    ]);
+    expect(rerun.results.every((r) => r.status === 'done')).toBe(true);
+    expect(h.user('jack').accessKeys).toHaveLength(2);
+    expect(h.user('kate').accessKeys).toHaveLength(2);
+  });
+
+  it('has nothing to recover after a run that finished', async () => {
+    // Prepare
+    h = await startHarness(worldOf([rotating('ivy', IVY)]));
+    await h.apply(await h.plan());
+
+    // Act
+    const recovery = await recoverIncompleteRuns(h.options());
+
+    // Assess
+    expect(recovery).toEqual({ recovered: [], results: [] });
+  });
+});

@@ -1,0 +1,285 @@
+/**
+ * `keywarden plan / apply / undo / history` end to end: the CLI (in-process) drives the real SDK
+ * against the emulator; time moves with the emulator's clock and is passed to the CLI with --now,
+ * so every stage of the rotation lifecycle is reached deterministically.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionResult } from '../../src/aws/apply.js';
+import type { Plan } from '../../src/core/plan/types.js';
+import type { Emulator } from '../../src/emulator/server.js';
+import type { World } from '../../src/emulator/world.js';
+import { runCli } from '../support/cli.js';
+import { clientConfig, startTestEmulator } from '../support/emulator.js';
+
+const ACCOUNT = '222222222222';
+const CENTRAL = '111111111111';
+const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:keywarden-security`;
+const OLD_KEY = 'AKIAAPPROTATE0000001';
+const STUCK_KEY = 'AKIAAPPSTUCK00000001';
+
+const WORLD: World = {
+  organizations: [{ id: 'o-remediate01', managementAccountId: CENTRAL }],
+  accounts: [
+    { id: CENTRAL, snsTopics: [{ name: 'keywarden-security' }] },
+    {
+      id: ACCOUNT,
+      users: [
+        {
+          name: 'app-rotate',
+          tags: { 'keywarden:owner': 'dana@example.com' },
+          accessKeys: [{ id: OLD_KEY, createdDaysAgo: 95, lastUsedDaysAgo: 0.5 }],
+        },
+        {
+          name: 'app-stuck',
+          tags: { 'keywarden:owner': 'sam@example.com' },
+          accessKeys: [{ id: STUCK_KEY, createdDaysAgo: 95, lastUsedDaysAgo: 0.5 }],
+        },
+        { name: 'app-warn', accessKeys: [{ createdDaysAgo: 80, lastUsedDaysAgo: 1 }] },
+        {
+          name: 'app-unused',
+          accessKeys: [{ id: 'AKIAAPPUNUSED0000001', createdDaysAgo: 120, lastUsedDaysAgo: 'never' }],
+        },
+        {
+          name: 'console-unused',
+          createdDaysAgo: 200,
+          loginProfile: { createdDaysAgo: 150, passwordLastUsedDaysAgo: 100 },
+        },
+        {
+          name: 'app-spare',
+          accessKeys: [
+            { id: 'AKIAAPPSPAREOLD00001', status: 'Inactive', createdDaysAgo: 200, lastUsedDaysAgo: 150 },
+            { id: 'AKIAAPPSPARENEW00001', createdDaysAgo: 95, lastUsedDaysAgo: 1 },
+          ],
+        },
+        {
+          name: 'app-two-active',
+          accessKeys: [
+            { id: 'AKIAAPPTWOA000000001', createdDaysAgo: 96, lastUsedDaysAgo: 1 },
+            { id: 'AKIAAPPTWOB000000001', createdDaysAgo: 95, lastUsedDaysAgo: 1 },
+          ],
+        },
+        {
+          name: 'vendor-exempt',
+          tags: { 'keywarden:exempt': 'true', 'keywarden:exempt-reason': 'vendor rotates it' },
+          accessKeys: [{ id: 'AKIAVENDOREXEMPT0001', createdDaysAgo: 300, lastUsedDaysAgo: 'never' }],
+        },
+      ],
+    },
+  ],
+};
+
+let emu: Emulator;
+const dir = mkdtempSync(join(tmpdir(), 'kw-remediate-'));
+const journal = join(dir, 'journal.jsonl');
+const policyPath = join(dir, 'keywarden.yaml');
+const outputs: string[] = [];
+
+const ENV = { AWS_ACCESS_KEY_ID: 'AKIDREMEDIATOR', AWS_SECRET_ACCESS_KEY: 'x' };
+
+beforeAll(async () => {
+  writeFileSync(
+    policyPath,
+    [
+      'version: 1',
+      'notifications:',
+      '  securityTeamEmail: security@example.com',
+      `  sns: { topicArn: "${TOPIC}" }`,
+      '  email: { from: keywarden@example.com }',
+    ].join('\n'),
+  );
+  emu = await startTestEmulator({ world: WORLD, credentialReport: { inProgressPolls: 0 } });
+  // The remediator works in the prod account: unknown keys act as the default account, so assume a role there.
+  emu.state.defaultAccountId = ACCOUNT;
+});
+afterAll(() => emu.stop());
+
+async function cli(args: string[]) {
+  const result = await runCli(
+    [
+      ...args,
+      '--endpoint-url',
+      emu.url,
+      '--now',
+      emu.clock.now().toISOString(),
+      '--journal',
+      journal,
+      '--config',
+      policyPath,
+    ],
+    { env: ENV, cwd: dir },
+  );
+  outputs.push(result.stdout, result.stderr);
+  return result;
+}
+
+async function applyJson(extra: string[] = []) {
+  const result = await cli(['apply', '--yes', '--format', 'json', ...extra]);
+  expect(result.stderr).not.toMatch(/keywarden: (?!warning)/);
+  return {
+    ...result,
+    ...(JSON.parse(result.stdout) as { runId: string; plan: Plan; results: ActionResult[] }),
+  };
+}
+
+const keysOf = (user: string) => emu.state.accounts.get(ACCOUNT)?.iam.users.get(user)?.accessKeys ?? [];
+const statusOf = (user: string, id: string) =>
+  keysOf(user).find((k) => k.accessKeyId === id)?.status ?? 'gone';
+const userResults = (results: readonly ActionResult[], user: string) =>
+  results.filter((r) => r.userName === user).map((r) => `${r.type}:${r.status}`);
+
+/** Acts as the application: reads its key from Secrets Manager and makes one call with it. */
+async function appSwitchesToNewKey(secretName: string) {
+  const sm = new SecretsManagerClient(clientConfig(emu, { accessKeyId: 'AKIDAPP' }));
+  const secret = JSON.parse(
+    (await sm.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString ?? '{}',
+  ) as { AccessKeyId: string; SecretAccessKey: string; UserName: string; CreateDate: string };
+  sm.destroy();
+  const sts = new STSClient(
+    clientConfig(emu, { accessKeyId: secret.AccessKeyId, secretAccessKey: secret.SecretAccessKey }),
+  );
+  await sts.send(new GetCallerIdentityCommand({}));
+  sts.destroy();
+  return secret;
+}
+
+async function useKey(accessKeyId: string) {
+  const sts = new STSClient(clientConfig(emu, { accessKeyId }));
+  await sts.send(new GetCallerIdentityCommand({}));
+  sts.destroy();
+}
+
+describe('remediation lifecycle through the CLI', () => {
+  let firstRun = '';
+  let secretName = '';
+
+  it('plan shows each stage and changes nothing', async () => {
+    emu.faults.resetCounts();
+    const result = await cli(['plan', '--format', 'json']);
+    expect(result.exitCode).toBe(0);
+    const plan = JSON.parse(result.stdout) as Plan;
+    const of = (user: string) =>
+      plan.actions.filter((a) => a.userName === user).map((a) => `${a.type}/${a.stage}`);
+    expect(of('app-rotate')).toEqual(['create-key/rotate', 'store-secret/rotate', 'notify/rotate']);
+    expect(of('app-warn')).toEqual(['notify/warn']);
+    expect(of('app-unused')).toEqual(['deactivate-key/revoke-unused', 'notify/revoke-unused']);
+    expect(of('console-unused')).toEqual(['delete-login-profile/revoke-unused', 'notify/revoke-unused']);
+    expect(of('app-spare').slice(0, 3)).toEqual([
+      'delete-key/rotate',
+      'create-key/rotate',
+      'store-secret/rotate',
+    ]);
+    expect(of('vendor-exempt')).toEqual([]);
+    expect(plan.skipped.map((s) => s.userName)).toContain('vendor-exempt');
+    expect(plan.blocked.map((b) => b.userName)).toContain('app-two-active');
+    expect(emu.faults.writeCalls()).toEqual([]);
+  });
+
+  it('apply without --yes is a dry run: no write call reaches AWS', async () => {
+    emu.faults.resetCounts();
+    const result = await cli(['apply', '--format', 'json']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/dry run: nothing changed/);
+    expect(emu.faults.writeCalls()).toEqual([]);
+  });
+
+  it('apply --yes rotates (new key only in Secrets Manager), revokes unused credentials, frees a slot, notifies', async () => {
+    const run = await applyJson();
+    firstRun = run.runId;
+    expect(run.exitCode).toBe(0);
+    expect(userResults(run.results, 'app-rotate')).toEqual([
+      'create-key:done',
+      'store-secret:done',
+      'notify:done',
+    ]);
+    const created = run.results.find((r) => r.userName === 'app-rotate' && r.type === 'create-key');
+    secretName = created?.secretName ?? '';
+    expect(secretName).toBe(`keywarden/${ACCOUNT}/app-rotate`);
+    expect(statusOf('app-rotate', OLD_KEY)).toBe('Active');
+    expect(keysOf('app-rotate')).toHaveLength(2);
+    expect(statusOf('app-unused', 'AKIAAPPUNUSED0000001')).toBe('Inactive');
+    expect(emu.state.accounts.get(ACCOUNT)?.iam.users.get('console-unused')?.loginProfile).toBeNull();
+    expect(statusOf('app-spare', 'AKIAAPPSPAREOLD00001')).toBe('gone');
+    expect(statusOf('vendor-exempt', 'AKIAVENDOREXEMPT0001')).toBe('Active');
+    const messages = emu.state.accounts.get(CENTRAL)?.sns.messages ?? [];
+    expect(messages.some((m) => m.topicArn === TOPIC && m.message.includes('app-rotate'))).toBe(true);
+    const emails = emu.state.accounts.get(ACCOUNT)?.ses.sent ?? [];
+    expect(emails.some((e) => e.to.includes('dana@example.com') && e.body.includes(secretName))).toBe(true);
+  });
+
+  it('the secret holds the new key, in the documented JSON shape', async () => {
+    const secret = await appSwitchesToNewKey(secretName);
+    expect(secret.UserName).toBe('app-rotate');
+    expect(secret.AccessKeyId).not.toBe(OLD_KEY);
+    expect(keysOf('app-rotate').map((k) => k.accessKeyId)).toContain(secret.AccessKeyId);
+  });
+
+  it('a second run the same day repeats nothing (notifications are sent once)', async () => {
+    const run = await applyJson();
+    expect(run.results.filter((r) => r.status === 'done')).toEqual([]);
+  });
+
+  it('after the switch-over window: deactivates the switched key, keeps notifying about the one still in use', async () => {
+    emu.clock.advance(14);
+    await useKey(STUCK_KEY); // app-stuck never moved to its new key
+    const run = await applyJson();
+    expect(userResults(run.results, 'app-rotate')).toContain('deactivate-key:done');
+    expect(statusOf('app-rotate', OLD_KEY)).toBe('Inactive');
+    expect(statusOf('app-stuck', STUCK_KEY)).toBe('Active');
+    expect(run.plan.actions.some((a) => a.userName === 'app-stuck' && a.stage === 'still-in-use')).toBe(true);
+  });
+
+  it('undo reactivates what a run deactivated', async () => {
+    const history = await runCli(
+      ['history', '--user', 'app-rotate', '--format', 'json', '--journal', journal],
+      {
+        cwd: dir,
+      },
+    );
+    expect(history.exitCode).toBe(0);
+    const rows = JSON.parse(history.stdout) as { runId: string; type: string; status: string }[];
+    const deactivation = rows.find((r) => r.type === 'deactivate-key' && r.status === 'done');
+    expect(deactivation).toBeDefined();
+    const undo = await cli(['undo', deactivation?.runId ?? '', '--yes']);
+    expect(undo.exitCode).toBe(0);
+    expect(statusOf('app-rotate', OLD_KEY)).toBe('Active');
+    // Put it back: the next run deactivates it again (the app still uses only the new key).
+    const again = await applyJson();
+    expect(userResults(again.results, 'app-rotate')).toContain('deactivate-key:done');
+  });
+
+  it('after the delete window: deletes the inactive old key; undo then lists it as impossible', async () => {
+    emu.clock.advance(14);
+    const run = await applyJson();
+    expect(userResults(run.results, 'app-rotate')).toContain('delete-key:done');
+    expect(statusOf('app-rotate', OLD_KEY)).toBe('gone');
+    const undo = await cli(['undo', firstRun, '--yes']);
+    expect(undo.stdout).toMatch(/cannot undo .*AKIAAPPSPAREOLD00001|cannot undo .*app-spare/);
+  });
+
+  it('never touched the exempt user', () => {
+    expect(keysOf('vendor-exempt').map((k) => `${k.accessKeyId}:${k.status}`)).toEqual([
+      'AKIAVENDOREXEMPT0001:Active',
+    ]);
+  });
+
+  it('no secret access key appears in any output, the journal, SNS messages or emails', () => {
+    const secrets = [...(emu.state.accounts.get(ACCOUNT)?.secrets.values() ?? [])].flatMap((s) =>
+      s.versions.map(
+        (v) => (JSON.parse(v.secretString ?? '{}') as { SecretAccessKey: string }).SecretAccessKey,
+      ),
+    );
+    expect(secrets.length).toBeGreaterThan(0);
+    const haystack = [
+      ...outputs,
+      readFileSync(journal, 'utf8'),
+      ...[...emu.state.accounts.values()].flatMap((a) => a.sns.messages.map((m) => m.message)),
+      ...[...emu.state.accounts.values()].flatMap((a) => a.ses.sent.map((e) => e.body)),
+    ].join('\n');
+    for (const secret of secrets) expect(haystack.includes(secret)).toBe(false);
+  });
+});

@@ -1,0 +1,107 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JournalError, newRunId, openJournal } from '../../src/journal/journal.js';
+import type { JournalRecord } from '../../src/journal/records.js';
+
+const AT = '2026-11-22T12:00:00.000Z';
+const started = (runId: string): JournalRecord => ({
+  v: 1,
+  type: 'run-started',
+  runId,
+  at: AT,
+  command: 'apply',
+  resumeOf: null,
+  planned: 0,
+  deferred: 0,
+});
+const finished = (runId: string): JournalRecord => ({
+  v: 1,
+  type: 'run-finished',
+  runId,
+  at: AT,
+  done: 0,
+  skipped: 0,
+  failed: 0,
+  deferred: 0,
+});
+
+describe('openJournal', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'keywarden-journal-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the directory and appends one JSON line per record', () => {
+    // Prepare
+    const journal = openJournal(join(dir, '.keywarden', 'journal.jsonl'));
+
+    // Act
+    journal.append(started('r1'));
+    journal.append(finished('r1'));
+
+    // Assess
+    expect(readFileSync(journal.path, 'utf8').split('\n')).toEqual([
+      JSON.stringify(started('r1')),
+      JSON.stringify(finished('r1')),
+      '',
+    ]);
+    expect(journal.read()).toEqual({ records: [started('r1'), finished('r1')], warnings: [] });
+  });
+
+  it('reads a missing file as an empty journal', () => {
+    // Act
+    const read = openJournal(join(dir, 'none.jsonl')).read();
+
+    // Assess
+    expect(read).toEqual({ records: [], warnings: [] });
+  });
+
+  it('keeps earlier content and starts a new line after a record torn by a crash', () => {
+    // Prepare
+    const path = join(dir, 'journal.jsonl');
+    appendFileSync(path, `${JSON.stringify(started('r1'))}\n{"v":1,"type":"inte`);
+
+    // Act
+    const journal = openJournal(path);
+    const before = journal.read();
+    journal.append(started('r2'));
+    const after = journal.read();
+
+    // Assess
+    expect(before.records).toEqual([started('r1')]);
+    expect(before.warnings).toEqual([expect.stringContaining('line 2: incomplete last record ignored')]);
+    expect(readFileSync(path, 'utf8')).toContain('{"v":1,"type":"inte\n');
+    expect(after.records).toEqual([started('r1'), started('r2')]);
+    expect(after.warnings).toEqual([expect.stringContaining('line 2: incomplete record ignored')]);
+  });
+
+  it('names the file and line of a corrupt record', () => {
+    // Prepare
+    const path = join(dir, 'journal.jsonl');
+    appendFileSync(path, `${JSON.stringify(started('r1'))}\nhello\n${JSON.stringify(finished('r1'))}\n`);
+
+    // Act
+    const attempt = () => openJournal(path).read();
+
+    // Assess
+    expect(attempt).toThrow(JournalError);
+    expect(attempt).toThrow(`${path}: journal line 2: not JSON`);
+  });
+});
+
+describe('newRunId', () => {
+  it('is the time, file-name safe and sortable, plus 6 random hex digits', () => {
+    // Act
+    const a = newRunId(new Date(AT));
+    const b = newRunId(new Date(AT));
+
+    // Assess
+    expect(a).toMatch(/^2026-11-22T12-00-00Z-[0-9a-f]{6}$/);
+    expect(a).not.toBe(b);
+  });
+});

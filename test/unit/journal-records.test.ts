@@ -1,0 +1,427 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  Action,
+  CreateKeyAction,
+  DeactivateKeyAction,
+  DeleteKeyAction,
+  DeleteLoginProfileAction,
+  NotifyAction,
+  StoreSecretAction,
+} from '../../src/core/plan/types.js';
+import {
+  factsFromJournal,
+  historyRows,
+  incompleteRuns,
+  type JournalAction,
+  JournalParseError,
+  type JournalRecord,
+  parseJournal,
+  undoableActions,
+} from '../../src/journal/records.js';
+
+const ACCOUNT = '123456789012';
+const T0 = '2026-11-22T12:00:00.000Z';
+const T1 = '2026-11-23T12:00:00.000Z';
+const T2 = '2026-11-24T12:00:00.000Z';
+
+// ---- builders ----
+
+const base = (userName: string, subject: string, type: string, stage: Action['stage']) => ({
+  id: `${ACCOUNT}/${userName}/${subject}/${type}/${stage}`,
+  chainId: `${ACCOUNT}/${userName}/${subject}/${stage}`,
+  accountId: ACCOUNT,
+  userName,
+  stage,
+  rule: 'KEY_ROTATION' as const,
+  reason: 'Because.',
+});
+
+function createKey(userName = 'alice', key = 'AKIAOLD'): CreateKeyAction {
+  return {
+    ...base(userName, key, 'create-key', 'rotate'),
+    type: 'create-key',
+    replacesAccessKeyId: key,
+    secretName: `keywarden/${ACCOUNT}/${userName}`,
+    expect: { status: 'Active', lastUsedDate: null, accessKeyCount: 1 },
+  };
+}
+
+function storeSecret(userName = 'alice', key = 'AKIAOLD'): StoreSecretAction {
+  return {
+    ...base(userName, key, 'store-secret', 'rotate'),
+    type: 'store-secret',
+    replacesAccessKeyId: key,
+    createKeyActionId: createKey(userName, key).id,
+    secretName: `keywarden/${ACCOUNT}/${userName}`,
+  };
+}
+
+function deactivate(userName = 'bob', key = 'AKIABOB'): DeactivateKeyAction {
+  return {
+    ...base(userName, key, 'deactivate-key', 'deactivate'),
+    type: 'deactivate-key',
+    accessKeyId: key,
+    expect: { status: 'Active', lastUsedDate: null, replacementAccessKeyId: 'AKIANEW' },
+  };
+}
+
+function deleteKey(userName = 'carol', key = 'AKIACAROL'): DeleteKeyAction {
+  return {
+    ...base(userName, key, 'delete-key', 'delete'),
+    type: 'delete-key',
+    accessKeyId: key,
+    expect: { status: 'Inactive', lastUsedDate: null },
+  };
+}
+
+function deleteLoginProfile(userName = 'dina'): DeleteLoginProfileAction {
+  return {
+    ...base(userName, 'password', 'delete-login-profile', 'revoke-unused'),
+    type: 'delete-login-profile',
+    expect: { loginProfileCreateDate: T0, passwordLastUsed: null },
+  };
+}
+
+function notify(userName = 'bob', key = 'AKIABOB'): NotifyAction {
+  return {
+    ...base(userName, key, 'notify', 'deactivate'),
+    type: 'notify',
+    accessKeyId: key,
+    recipient: null,
+    happened: 'Deactivated.',
+    ownerAction: 'Nothing.',
+    dueDate: null,
+    secretName: null,
+  };
+}
+
+function reactivate(key = 'AKIABOB'): JournalAction {
+  return {
+    id: `${ACCOUNT}/bob/${key}/reactivate-key/undo`,
+    type: 'reactivate-key',
+    accountId: ACCOUNT,
+    userName: 'bob',
+    accessKeyId: key,
+    reason: 'Undo.',
+    undoes: deactivate().id,
+  };
+}
+
+function started(runId: string, at = T0, resumeOf: string | null = null): JournalRecord {
+  return {
+    v: 1,
+    type: 'run-started',
+    runId,
+    at,
+    command: resumeOf === null ? 'apply' : 'resume',
+    resumeOf,
+    planned: 0,
+    deferred: 0,
+  };
+}
+function finished(runId: string, at = T0): JournalRecord {
+  return { v: 1, type: 'run-finished', runId, at, done: 0, skipped: 0, failed: 0, deferred: 0 };
+}
+function intent(runId: string, action: JournalAction, at = T0): JournalRecord {
+  return { v: 1, type: 'intent', runId, at, actionId: action.id, action };
+}
+function outcome(
+  runId: string,
+  action: JournalAction,
+  status: 'done' | 'skipped' | 'failed' = 'done',
+  at = T0,
+  extra: { newAccessKeyId?: string } = {},
+): JournalRecord {
+  return {
+    v: 1,
+    type: 'outcome',
+    runId,
+    at,
+    actionId: action.id,
+    status,
+    reason: null,
+    requestId: 'req-1',
+    ...extra,
+  };
+}
+/** intent + outcome */
+function step(runId: string, action: JournalAction, status: 'done' | 'skipped' | 'failed' = 'done', at = T0) {
+  return [intent(runId, action, at), outcome(runId, action, status, at)];
+}
+const lines = (records: readonly JournalRecord[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
+
+// ---- tests ----
+
+describe('parseJournal', () => {
+  it('reads every record of a well-formed journal', () => {
+    // Prepare
+    const records = [started('r1'), ...step('r1', deactivate()), finished('r1')];
+
+    // Act
+    const parsed = parseJournal(lines(records));
+
+    // Assess
+    expect(parsed).toEqual({ records, warnings: [] });
+  });
+
+  it('drops a torn last line (no newline) with a warning', () => {
+    // Prepare
+    const text = `${lines([started('r1'), intent('r1', deactivate())])}{"v":1,"type":"outc`;
+
+    // Act
+    const parsed = parseJournal(text);
+
+    // Assess
+    expect(parsed.records).toHaveLength(2);
+    expect(parsed.warnings).toEqual([
+      expect.stringMatching(/^journal line 3: incomplete last record ignored/),
+    ]);
+  });
+
+  it.each([
+    ['not JSON', '{"v":1,"type":"outc', /journal line 2: not JSON/],
+    [
+      'an unknown record type',
+      '{"v":1,"type":"party","runId":"r1","at":"2026-11-22T12:00:00Z"}',
+      /line 2: unknown record type "party"/,
+    ],
+    [
+      'an outcome without status',
+      '{"v":1,"type":"outcome","runId":"r1","at":"2026-11-22T12:00:00Z","actionId":"x"}',
+      /line 2: unknown status/,
+    ],
+  ])('rejects a bad line in the middle (%s) with its line number', (_, bad, message) => {
+    // Prepare
+    const text = `${lines([started('r1')])}${bad}\n${lines([finished('r1')])}`;
+
+    // Act
+    const attempt = () => parseJournal(text);
+
+    // Assess
+    expect(attempt).toThrow(message);
+    expect(attempt).toThrow(JournalParseError);
+  });
+
+  it('rejects a bad last line that ends with a newline: it was written whole', () => {
+    // Prepare
+    const text = `${lines([started('r1')])}{"v":2}\n`;
+
+    // Act
+    const attempt = () => parseJournal(text);
+
+    // Assess
+    expect(attempt).toThrow(/journal line 2: unsupported record version 2/);
+  });
+});
+
+describe('factsFromJournal', () => {
+  it('knows when a key was deactivated, and forgets it once an undo reactivated it', () => {
+    // Prepare
+    const applied = [started('r1', T0), ...step('r1', deactivate(), 'done', T0), finished('r1', T0)];
+    const undone = [started('u1', T1), ...step('u1', reactivate(), 'done', T1), finished('u1', T1)];
+
+    // Act
+    const before = factsFromJournal(applied);
+    const after = factsFromJournal([...applied, ...undone]);
+    const again = factsFromJournal([...applied, ...undone, ...step('r2', deactivate(), 'done', T2)]);
+
+    // Assess
+    expect(before.deactivatedAt(ACCOUNT, 'AKIABOB')).toEqual(new Date(T0));
+    expect(after.deactivatedAt(ACCOUNT, 'AKIABOB')).toBeNull();
+    expect(again.deactivatedAt(ACCOUNT, 'AKIABOB')).toEqual(new Date(T2));
+  });
+
+  it('ignores a deactivation that was skipped, and counts one interrupted before its outcome', () => {
+    // Prepare
+    const skipped = [started('r1'), ...step('r1', deactivate(), 'skipped'), finished('r1')];
+    const interrupted = [started('r2', T1), intent('r2', deactivate(), T1)];
+
+    // Act
+    const facts = factsFromJournal([...skipped, ...interrupted]);
+    const onlySkipped = factsFromJournal(skipped);
+
+    // Assess
+    expect(onlySkipped.deactivatedAt(ACCOUNT, 'AKIABOB')).toBeNull();
+    expect(facts.deactivatedAt(ACCOUNT, 'AKIABOB')).toEqual(new Date(T1));
+  });
+
+  it('knows the notify actions that were delivered, not those that failed', () => {
+    // Prepare
+    const records = [
+      started('r1'),
+      ...step('r1', notify('bob', 'AKIABOB')),
+      ...step('r1', notify('eve', 'AKIAEVE'), 'failed'),
+      finished('r1'),
+    ];
+
+    // Act
+    const facts = factsFromJournal(records);
+
+    // Assess
+    expect(facts.notified(notify('bob', 'AKIABOB').id)).toBe(true);
+    expect(facts.notified(notify('eve', 'AKIAEVE').id)).toBe(false);
+  });
+});
+
+describe('incompleteRuns', () => {
+  it('reports an intent without an outcome', () => {
+    // Prepare
+    const records = [started('r1'), intent('r1', deactivate())];
+
+    // Act
+    const runs = incompleteRuns(records);
+
+    // Assess
+    expect(runs).toEqual([
+      { runId: 'r1', startedAt: T0, command: 'apply', pendingIntents: [deactivate()], unstoredKeys: [] },
+    ]);
+  });
+
+  it('finds a key created but never stored, with or without the create outcome', () => {
+    // Prepare
+    const withOutcome = [
+      started('r1'),
+      intent('r1', createKey('alice')),
+      outcome('r1', createKey('alice'), 'done', T0, { newAccessKeyId: 'AKIANEWALICE' }),
+      intent('r1', storeSecret('alice')),
+    ];
+    const withoutOutcome = [started('r2', T1), intent('r2', createKey('eve', 'AKIAEVE'), T1)];
+
+    // Act
+    const runs = incompleteRuns([...withOutcome, ...withoutOutcome]);
+
+    // Assess
+    expect(runs.map((r) => r.unstoredKeys)).toEqual([
+      [
+        {
+          accountId: ACCOUNT,
+          userName: 'alice',
+          accessKeyId: 'AKIANEWALICE',
+          replacesAccessKeyId: 'AKIAOLD',
+          createIntentAt: T0,
+          createActionId: createKey('alice').id,
+        },
+      ],
+      [
+        {
+          accountId: ACCOUNT,
+          userName: 'eve',
+          accessKeyId: null,
+          replacesAccessKeyId: 'AKIAEVE',
+          createIntentAt: T1,
+          createActionId: createKey('eve', 'AKIAEVE').id,
+        },
+      ],
+    ]);
+    expect(runs[0]?.pendingIntents).toEqual([storeSecret('alice')]);
+  });
+
+  it('does not report a stored key, a failed create, or a run that finished', () => {
+    // Prepare
+    const stored = [started('r1'), ...step('r1', createKey('alice')), ...step('r1', storeSecret('alice'))];
+    const failedCreate = [started('r2'), ...step('r2', createKey('eve', 'AKIAEVE'), 'failed')];
+    const complete = [started('r3'), ...step('r3', deactivate()), finished('r3')];
+
+    // Act
+    const runs = incompleteRuns([...stored, ...failedCreate, ...complete]);
+
+    // Assess
+    expect(runs.map((r) => [r.runId, r.unstoredKeys.length, r.pendingIntents.length])).toEqual([
+      ['r1', 0, 0],
+      ['r2', 0, 0],
+    ]);
+  });
+
+  it('excludes a run a later resume run finished, but not one whose resume also stopped', () => {
+    // Prepare
+    const crashed = [started('r1', T0), intent('r1', createKey())];
+    const resumed = [started('r2', T1, 'r1'), finished('r2', T1)];
+    const crashedResume = [started('r3', T1, 'r1')];
+
+    // Act
+    const recovered = incompleteRuns([...crashed, ...resumed]);
+    const stillOpen = incompleteRuns([...crashed, ...crashedResume]);
+
+    // Assess
+    expect(recovered).toEqual([]);
+    expect(stillOpen.map((r) => r.runId)).toEqual(['r1', 'r3']);
+  });
+});
+
+describe('historyRows', () => {
+  const records = [
+    started('r1', T0),
+    ...step('r1', deactivate('bob'), 'done', T0),
+    ...step('r1', deleteKey('carol'), 'skipped', T0),
+    finished('r1', T0),
+    started('r2', T1),
+    intent('r2', deactivate('bob', 'AKIABOB2'), T1),
+  ];
+
+  it('gives one row per action with its outcome, or intent when it has none', () => {
+    // Act
+    const rows = historyRows(records);
+
+    // Assess
+    expect(
+      rows.map((r) => `${r.runId}:${r.command}:${r.userName}:${r.type}:${r.accessKeyId}:${r.status}`),
+    ).toEqual([
+      'r1:apply:bob:deactivate-key:AKIABOB:done',
+      'r1:apply:carol:delete-key:AKIACAROL:skipped',
+      'r2:apply:bob:deactivate-key:AKIABOB2:intent',
+    ]);
+  });
+
+  it('filters by user and by run', () => {
+    // Act
+    const bob = historyRows(records, { userName: 'bob' });
+    const r1 = historyRows(records, { runId: 'r1' });
+    const both = historyRows(records, { userName: 'bob', runId: 'r2' });
+
+    // Assess
+    expect(bob.map((r) => r.runId)).toEqual(['r1', 'r2']);
+    expect(r1.map((r) => r.userName)).toEqual(['bob', 'carol']);
+    expect(both.map((r) => r.accessKeyId)).toEqual(['AKIABOB2']);
+  });
+});
+
+describe('undoableActions', () => {
+  it('reactivates deactivated keys and lists deletions and created keys as cannot-undo', () => {
+    // Prepare
+    const records = [
+      started('r1'),
+      ...step('r1', deactivate('bob')),
+      ...step('r1', deactivate('eve', 'AKIAEVE'), 'skipped'),
+      ...step('r1', deleteKey('carol')),
+      ...step('r1', deleteLoginProfile('dina')),
+      intent('r1', createKey('alice')),
+      outcome('r1', createKey('alice'), 'done', T0, { newAccessKeyId: 'AKIANEWALICE' }),
+      ...step('r1', notify()),
+      finished('r1'),
+      started('r2'),
+      ...step('r2', deactivate('frank', 'AKIAFRANK')),
+    ];
+
+    // Act
+    const { reactivate: targets, cannotUndo } = undoableActions(records, 'r1');
+
+    // Assess
+    expect(targets).toEqual([
+      { accountId: ACCOUNT, userName: 'bob', accessKeyId: 'AKIABOB', actionId: deactivate('bob').id },
+    ]);
+    expect(cannotUndo.map((c) => [c.type, c.userName, c.accessKeyId])).toEqual([
+      ['delete-key', 'carol', 'AKIACAROL'],
+      ['delete-login-profile', 'dina', null],
+      ['create-key', 'alice', 'AKIAOLD'],
+    ]);
+    expect(cannotUndo[2]?.reason).toContain('AKIANEWALICE');
+  });
+
+  it('has nothing for a run the journal does not know', () => {
+    // Act
+    const result = undoableActions([started('r1')], 'nope');
+
+    // Assess
+    expect(result).toEqual({ reactivate: [], cannotUndo: [] });
+  });
+});
