@@ -22,7 +22,6 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   const program = new Command('keywarden')
     .description('Keeps AWS IAM user credentials healthy: audit, rotate, revoke, notify.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -283,3 +283,48 @@ describe('remediation lifecycle through the CLI', () => {
     for (const secret of secrets) expect(haystack.includes(secret)).toBe(false);
   });
 });
+
+describe('remediation input errors change nothing in AWS', () => {
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'version: 1\nrotation: { rotateAfterDays: 120, deactivateAfterDays: 100 }\n');
+
+  it.each([
+    [
+      ['apply', '--yes', '--max-actions', 'lots'],
+      /--max-actions: must be an integer from 0 to 10000 \(got "lots"\)/,
+    ],
+    [['apply', '--yes', '--inventory', 'psychic'], /--inventory: must be one of report, live/],
+    [['apply', '--yes', '--format', 'yaml'], /--format: must be one of table, json/],
+    [['apply', '--yes', '--now', 'tomorrow'], /--now: must be an ISO-8601 time/],
+    [
+      ['rotate', '--user', 'app-warn', '--yes', '--poll-seconds', '-1'],
+      /--poll-seconds: must be a positive number/,
+    ],
+    [['rotate', '--yes'], /required option '--user <name>'/],
+    [['undo', 'no-such-run', '--yes'], /no run no-such-run/],
+  ])('%j', async (args, message) => {
+    emu.faults.resetCounts();
+    const result = await runCli([...args, '--endpoint-url', emu.url, '--journal', journal], {
+      env: ENV,
+      cwd: dir,
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(emu.faults.writeCalls()).toEqual([]);
+  });
+
+  it('a bad policy file', async () => {
+    emu.faults.resetCounts();
+    const result = await runCli(
+      ['apply', '--yes', '--config', bad, '--endpoint-url', emu.url, '--journal', journal],
+      {
+        env: ENV,
+        cwd: dir,
+      },
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/rotation/);
+    expect(emu.faults.count()).toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+/** The blast-radius cap and `rotate --user --wait-for-switch`, through the CLI against the emulator. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { describe, expect, it } from 'vitest';
+import type { ActionResult } from '../../src/aws/apply.js';
+import type { World } from '../../src/emulator/world.js';
+import { runCli } from '../support/cli.js';
+import { clientConfig, useEmulator } from '../support/emulator.js';
+
+const ACCOUNT = '123456789012';
+const ENV = { AWS_ACCESS_KEY_ID: 'AKIDREMEDIATOR', AWS_SECRET_ACCESS_KEY: 'x' };
+const WORLD: World = {
+  accounts: [
+    {
+      id: ACCOUNT,
+      users: [
+        { name: 'a-unused', accessKeys: [{ createdDaysAgo: 200, lastUsedDaysAgo: 'never' }] },
+        { name: 'b-unused', accessKeys: [{ createdDaysAgo: 200, lastUsedDaysAgo: 'never' }] },
+        { name: 'c-rotate', accessKeys: [{ createdDaysAgo: 95, lastUsedDaysAgo: 1 }] },
+        {
+          name: 'svc',
+          accessKeys: [{ id: 'AKIASVCOLD0000000001', createdDaysAgo: 10, lastUsedDaysAgo: 0.5 }],
+        },
+      ],
+    },
+  ],
+};
+
+describe('remediation cap and on-demand rotation', () => {
+  const emu = useEmulator({ world: WORLD });
+  const dir = mkdtempSync(join(tmpdir(), 'kw-cap-'));
+  const run = (args: string[]) =>
+    runCli(
+      [
+        ...args,
+        '--endpoint-url',
+        emu.current.url,
+        '--now',
+        emu.current.clock.now().toISOString(),
+        '--journal',
+        join(dir, 'journal.jsonl'),
+      ],
+      { env: ENV, cwd: dir },
+    );
+
+  it('--max-actions caps the changes; whole chains are deferred to the next run', async () => {
+    const first = await run(['apply', '--yes', '--format', 'json', '--max-actions', '2']);
+    const results = (JSON.parse(first.stdout) as { results: ActionResult[] }).results;
+    const changes = results.filter((r) => r.type !== 'notify' && r.status === 'done');
+    expect(changes.map((r) => `${r.userName}:${r.type}`)).toEqual([
+      'a-unused:deactivate-key',
+      'b-unused:deactivate-key',
+    ]);
+    expect(results.filter((r) => r.status === 'deferred').map((r) => `${r.userName}:${r.type}`)).toEqual(
+      expect.arrayContaining(['c-rotate:create-key', 'c-rotate:store-secret']),
+    );
+    const second = await run(['apply', '--yes', '--format', 'json', '--max-actions', '2']);
+    const next = (JSON.parse(second.stdout) as { results: ActionResult[] }).results;
+    expect(next.filter((r) => r.status === 'done' && r.type !== 'notify').map((r) => r.type)).toEqual([
+      'create-key',
+      'store-secret',
+    ]);
+  });
+
+  it('rotate --user --wait-for-switch: waits for the application to use the new key, then deactivates the old one', async () => {
+    // Act: start the rotation; it polls every 10 ms for the new key's first use.
+    const rotation = run(['rotate', '--user', 'svc', '--yes', '--wait-for-switch', '--poll-seconds', '0.01']);
+    // The application: wait for the secret to exist, fetch it, make one call with the new key.
+    const account = emu.current.state.accounts.get(ACCOUNT);
+    let finished = false;
+    void rotation.then(() => {
+      finished = true;
+    });
+    while (!finished && !account?.secrets.has(`keywarden/${ACCOUNT}/svc`))
+      await new Promise((r) => setImmediate(r));
+    expect(finished, (await Promise.race([rotation, Promise.resolve(null)]))?.stderr).toBe(false);
+    const sm = new SecretsManagerClient(clientConfig(emu.current));
+    const secret = JSON.parse(
+      (await sm.send(new GetSecretValueCommand({ SecretId: `keywarden/${ACCOUNT}/svc` }))).SecretString ??
+        '{}',
+    ) as { AccessKeyId: string; SecretAccessKey: string };
+    sm.destroy();
+    const sts = new STSClient(
+      clientConfig(emu.current, { accessKeyId: secret.AccessKeyId, secretAccessKey: secret.SecretAccessKey }),
+    );
+    await sts.send(new GetCallerIdentityCommand({}));
+    sts.destroy();
+    const result = await rotation;
+    // Assess
+    expect(result.exitCode, result.stderr).toBe(0);
+    const keys = account?.iam.users.get('svc')?.accessKeys.map((k) => `${k.accessKeyId}:${k.status}`);
+    expect(keys).toEqual(['AKIASVCOLD0000000001:Inactive', `${secret.AccessKeyId}:Active`]);
+    expect(result.stdout).not.toContain(secret.SecretAccessKey);
+  });
+
+  it('rotate refuses an unknown user with one line and no change', async () => {
+    emu.current.faults.resetCounts();
+    const result = await run(['rotate', '--user', 'nobody', '--yes']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--user: no IAM user "nobody"/);
+    expect(emu.current.faults.writeCalls()).toEqual([]);
+  });
+});
