@@ -179,6 +179,27 @@ describe('remediation lifecycle through the CLI', () => {
     expect(emu.faults.writeCalls()).toEqual([]);
   });
 
+  it('plans the same actions from the credential report as from live IAM', async () => {
+    const live = JSON.parse((await cli(['plan', '--format', 'json'])).stdout) as Plan;
+    const report = JSON.parse(
+      (await cli(['plan', '--format', 'json', '--inventory', 'report'])).stdout,
+    ) as Plan;
+    expect(report.actions.map((a) => a.id)).toEqual(live.actions.map((a) => a.id));
+  });
+
+  it('--preset aws-config plans exactly the AWS runbook: revoke unused credentials, never rotate or delete', async () => {
+    const result = await cli(['plan', '--format', 'json', '--preset', 'aws-config']);
+    const plan = JSON.parse(result.stdout) as Plan;
+    const changes = new Set(
+      plan.actions.filter((a) => a.type !== 'notify').map((a) => `${a.type}/${a.stage}`),
+    );
+    expect([...changes].sort()).toEqual([
+      'deactivate-key/revoke-unused',
+      'delete-login-profile/revoke-unused',
+    ]);
+    expect(plan.mode).toBe('runbook');
+  });
+
   it('apply without --yes is a dry run: no write call reaches AWS', async () => {
     emu.faults.resetCounts();
     const result = await cli(['apply', '--format', 'json']);
