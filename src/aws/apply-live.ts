@@ -16,7 +16,7 @@ import type {
   DeleteKeyAction,
   DeleteLoginProfileAction,
 } from '../core/plan/types.js';
-import { errorName, wrapAwsError } from './errors.js';
+import { callAws, errorName, wrapAwsError } from './errors.js';
 
 export interface LiveKey {
   readonly accessKeyId: string;
@@ -35,7 +35,7 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKe
   const keys: LiveKey[] = [];
   let marker: string | undefined;
   do {
-    const out = await call(`iam:ListAccessKeys for ${userName}`, () =>
+    const out = await callAws(`iam:ListAccessKeys for ${userName}`, () =>
       iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })),
     );
     for (const k of out.AccessKeyMetadata ?? []) {
@@ -53,7 +53,7 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKe
 
 /** The key's last use; null when never used. */
 export async function keyLastUsed(iam: IAMClient, accessKeyId: string): Promise<Date | null> {
-  const out = await call(`iam:GetAccessKeyLastUsed ${accessKeyId}`, () =>
+  const out = await callAws(`iam:GetAccessKeyLastUsed ${accessKeyId}`, () =>
     iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
   );
   return out.AccessKeyLastUsed?.LastUsedDate ?? null;
@@ -75,18 +75,10 @@ export async function loginProfileState(iam: IAMClient, userName: string): Promi
       throw wrapAwsError(`iam:GetLoginProfile for ${userName}`, error);
     }
   }
-  const user = await call(`iam:GetUser ${userName}`, () =>
+  const user = await callAws(`iam:GetUser ${userName}`, () =>
     iam.send(new GetUserCommand({ UserName: userName })),
   );
   return { createDate, passwordLastUsed: user.User?.PasswordLastUsed ?? null };
-}
-
-async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw wrapAwsError(action, error);
-  }
 }
 
 // ---- the checks ----

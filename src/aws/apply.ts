@@ -53,7 +53,7 @@ import {
   loginProfileState,
   type Verdict,
 } from './apply-live.js';
-import { describeAwsError, wrapAwsError } from './errors.js';
+import { callAws, describeAwsError, wrapAwsError } from './errors.js';
 import { type NewAccessKey, storeAccessKeySecret } from './secrets.js';
 
 export interface RemediationClients {
@@ -632,7 +632,7 @@ async function deactivateKey(action: DeactivateKeyAction, iam: IAMClient): Promi
   const lastUsed = exists ? await keyLastUsed(iam, action.accessKeyId) : null;
   const skip = verdictOutcome(checkDeactivateKey(action, keys, lastUsed));
   if (skip !== null) return skip;
-  const out = await send(`iam:UpdateAccessKey ${action.accessKeyId} Inactive`, () =>
+  const out = await callAws(`iam:UpdateAccessKey ${action.accessKeyId} Inactive`, () =>
     iam.send(
       new UpdateAccessKeyCommand({
         UserName: action.userName,
@@ -650,7 +650,7 @@ async function deleteKey(action: DeleteKeyAction, iam: IAMClient): Promise<Outco
   if (status !== null) return status;
   const use = verdictOutcome(checkDeleteKeyUse(action, await keyLastUsed(iam, action.accessKeyId)));
   if (use !== null) return use;
-  const out = await send(`iam:DeleteAccessKey ${action.accessKeyId}`, () =>
+  const out = await callAws(`iam:DeleteAccessKey ${action.accessKeyId}`, () =>
     iam.send(new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId })),
   );
   return done(out.$metadata.requestId);
@@ -660,18 +660,10 @@ async function deleteLoginProfile(action: DeleteLoginProfileAction, iam: IAMClie
   const live = await loginProfileState(iam, action.userName);
   const skip = verdictOutcome(checkDeleteLoginProfile(action, live));
   if (skip !== null) return skip;
-  const out = await send(`iam:DeleteLoginProfile ${action.userName}`, () =>
+  const out = await callAws(`iam:DeleteLoginProfile ${action.userName}`, () =>
     iam.send(new DeleteLoginProfileCommand({ UserName: action.userName })),
   );
   return done(out.$metadata.requestId);
-}
-
-async function send<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw wrapAwsError(what, error);
-  }
 }
 
 /**
@@ -843,7 +835,7 @@ export async function undoRun(
         if (key === undefined)
           return skipped(`access key ${t.accessKeyId} no longer exists; it cannot be reactivated`);
         if (key.status === 'Active') return skipped(`access key ${t.accessKeyId} is already Active`);
-        const out = await send(`iam:UpdateAccessKey ${t.accessKeyId} Active`, () =>
+        const out = await callAws(`iam:UpdateAccessKey ${t.accessKeyId} Active`, () =>
           iam.send(
             new UpdateAccessKeyCommand({
               UserName: t.userName,

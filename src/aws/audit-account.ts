@@ -5,37 +5,19 @@
 import { type AccountAudit, evaluateAccount, usersNeedingKeyIds } from '../core/audit.js';
 import type { Policy } from '../core/policy.js';
 import type { AwsClients } from './clients.js';
-import type { FetchReportOptions } from './credential-report.js';
-import { collectLiveInventory } from './live-inventory.js';
-import { attachAccessKeyIds, collectReportInventory } from './report-inventory.js';
+import { type CollectOptions, collectInventory } from './inventory.js';
+import { attachAccessKeyIds } from './report-inventory.js';
 
-export interface AuditAccountOptions {
-  readonly now: Date;
-  readonly report?: FetchReportOptions;
-  readonly onProgress?: (message: string) => void;
-}
+export type AuditAccountOptions = CollectOptions;
 
 export async function auditAccount(
   clients: AwsClients,
   policy: Policy,
   options: AuditAccountOptions,
 ): Promise<AccountAudit> {
-  const common = {
-    ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
-    concurrency: policy.inventory.concurrency,
-    report: { maxAgeSeconds: policy.inventory.reportMaxAgeSeconds, now: options.now, ...options.report },
-    onProgress: options.onProgress,
-  };
-  if (policy.inventory.mode === 'live') {
-    const { inventory, warnings } = await collectLiveInventory(clients, {
-      ...common,
-      needGroups: policy.exemptions.groups.length > 0,
-      needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
-    });
-    const audit = evaluateAccount(inventory, policy, options.now);
-    return { ...audit, warnings: [...warnings, ...audit.warnings] };
-  }
-  const { inventory, warnings } = await collectReportInventory(clients, common);
+  const { inventory, warnings } = await collectInventory(clients, policy, options);
+  const audit = evaluateAccount(inventory, policy, options.now);
+  if (inventory.source === 'live') return { ...audit, warnings: [...warnings, ...audit.warnings] };
   const reportWarnings = [...warnings];
   const ageSeconds = inventory.reportGeneratedAt
     ? Math.floor((options.now.getTime() - inventory.reportGeneratedAt.getTime()) / 1000)
@@ -45,13 +27,12 @@ export async function auditAccount(
       `the credential report is ${formatAge(ageSeconds)} old, older than reportMaxAgeSeconds (${policy.inventory.reportMaxAgeSeconds}); AWS reuses a report for up to 4 hours — use --inventory live for fresher data`,
     );
   }
-  const first = evaluateAccount(inventory, policy, options.now);
-  const needIds = usersNeedingKeyIds(first);
-  if (needIds.length === 0) return { ...first, warnings: [...reportWarnings, ...first.warnings] };
+  const needIds = usersNeedingKeyIds(audit);
+  if (needIds.length === 0) return { ...audit, warnings: [...reportWarnings, ...audit.warnings] };
   options.onProgress?.(`looking up access key ids for ${needIds.length} users`);
   const withIds = await attachAccessKeyIds(clients.iam, inventory, needIds, policy.inventory.concurrency);
-  const audit = evaluateAccount(withIds, policy, options.now);
-  return { ...audit, warnings: [...reportWarnings, ...audit.warnings] };
+  const final = evaluateAccount(withIds, policy, options.now);
+  return { ...final, warnings: [...reportWarnings, ...final.warnings] };
 }
 
 export function formatAge(seconds: number): string {

@@ -41,3 +41,12 @@ export function isNetworkError(error: unknown): boolean {
 export function errorName(error: unknown): string | undefined {
   return (error as SdkErrorLike | undefined)?.name;
 }
+
+/** Runs one AWS call and wraps what it throws once, with what was being done (`iam:ListAccessKeys for alice`). */
+export async function callAws<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw wrapAwsError(action, error);
+  }
+}

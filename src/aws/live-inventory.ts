@@ -20,7 +20,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessKeyRecord, RootRecord, UserRecord } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
-import { errorName, wrapAwsError } from './errors.js';
+import { callAws, errorName, wrapAwsError } from './errors.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
 import { accountIdFromArn } from './report-inventory.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
@@ -32,14 +32,6 @@ export interface LiveInventoryOptions extends InventoryOptions {
   readonly needMfa: boolean;
 }
 
-async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw wrapAwsError(action, error);
-  }
-}
-
 async function keyRecords(
   iam: IAMClient,
   userName: string,
@@ -48,7 +40,7 @@ async function keyRecords(
   const sorted = [...keys].sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
   return Promise.all(
     sorted.map(async (key, index) => {
-      const used = await call(`iam:GetAccessKeyLastUsed for ${userName}`, () =>
+      const used = await callAws(`iam:GetAccessKeyLastUsed for ${userName}`, () =>
         iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId })),
       );
       const last = used.AccessKeyLastUsed;
@@ -85,18 +77,18 @@ async function userRecord(
 ): Promise<UserRecord> {
   const userName = listed.UserName ?? '';
   const [keys, detail, loginProfile, groups, mfa] = await Promise.all([
-    call(`iam:ListAccessKeys for ${userName}`, () =>
+    callAws(`iam:ListAccessKeys for ${userName}`, () =>
       iam.send(new ListAccessKeysCommand({ UserName: userName })),
     ),
-    call(`iam:GetUser ${userName}`, () => iam.send(new GetUserCommand({ UserName: userName }))),
+    callAws(`iam:GetUser ${userName}`, () => iam.send(new GetUserCommand({ UserName: userName }))),
     loginProfileCreateDate(iam, userName),
     options.needGroups
-      ? call(`iam:ListGroupsForUser ${userName}`, () =>
+      ? callAws(`iam:ListGroupsForUser ${userName}`, () =>
           iam.send(new ListGroupsForUserCommand({ UserName: userName })),
         )
       : Promise.resolve(null),
     options.needMfa
-      ? call(`iam:ListMFADevices ${userName}`, () =>
+      ? callAws(`iam:ListMFADevices ${userName}`, () =>
           iam.send(new ListMFADevicesCommand({ UserName: userName })),
         )
       : Promise.resolve(null),
@@ -125,7 +117,7 @@ async function userRecord(
  * status) and MFA, not their dates. Such a key is treated as active; the report mode knows better.
  */
 async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootRecord> {
-  const summary = await call('iam:GetAccountSummary', () => iam.send(new GetAccountSummaryCommand({})));
+  const summary = await callAws('iam:GetAccountSummary', () => iam.send(new GetAccountSummaryCommand({})));
   const map = summary.SummaryMap ?? {};
   return {
     accountId,
@@ -146,7 +138,7 @@ export async function collectLiveInventory(
   const warnings: string[] = [];
   const listed: User[] = [];
   options.onProgress?.('listing users');
-  await call('iam:ListUsers', async () => {
+  await callAws('iam:ListUsers', async () => {
     for await (const page of paginateListUsers({ client: clients.iam, pageSize: 1000 }, {})) {
       listed.push(...(page.Users ?? []));
     }
@@ -154,7 +146,7 @@ export async function collectLiveInventory(
   let accountId = listed.map((u) => accountIdFromArn(u.Arn ?? '')).find((id) => id !== null) ?? null;
   if (accountId === null) {
     accountId =
-      (await call('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({}))))
+      (await callAws('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({}))))
         .Account ?? null;
   }
   if (accountId === null) throw new Error('cannot determine the AWS account id');

@@ -8,9 +8,8 @@ import { daysBetween } from '../core/days.js';
 import type { AccountInventory, UserRecord } from '../core/model.js';
 import type { Policy } from '../core/policy.js';
 import type { AwsClients } from './clients.js';
-import type { FetchReportOptions } from './credential-report.js';
-import { collectLiveInventory } from './live-inventory.js';
-import { attachAccessKeyIds, collectReportInventory, type InventoryResult } from './report-inventory.js';
+import { type CollectOptions, collectInventory } from './inventory.js';
+import { attachAccessKeyIds, type InventoryResult } from './report-inventory.js';
 
 export function needsKeyIds(user: UserRecord, policy: Policy, now: Date): boolean {
   const earliest = Math.min(
@@ -29,26 +28,10 @@ export function needsKeyIds(user: UserRecord, policy: Policy, now: Date): boolea
 export async function collectPlanningInventory(
   clients: AwsClients,
   policy: Policy,
-  options: {
-    readonly now: Date;
-    readonly report?: FetchReportOptions;
-    readonly onProgress?: (m: string) => void;
-  },
+  options: CollectOptions,
 ): Promise<InventoryResult> {
-  const common = {
-    ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
-    concurrency: policy.inventory.concurrency,
-    report: { maxAgeSeconds: policy.inventory.reportMaxAgeSeconds, now: options.now, ...options.report },
-    onProgress: options.onProgress,
-  };
-  if (policy.inventory.mode === 'live') {
-    return collectLiveInventory(clients, {
-      ...common,
-      needGroups: policy.exemptions.groups.length > 0,
-      needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
-    });
-  }
-  const { inventory, warnings } = await collectReportInventory(clients, common);
+  const { inventory, warnings } = await collectInventory(clients, policy, options);
+  if (inventory.source === 'live') return { inventory, warnings };
   const users = inventory.users.filter((u) => needsKeyIds(u, policy, options.now)).map((u) => u.userName);
   if (users.length === 0) return { inventory, warnings };
   options.onProgress?.(`looking up access key ids for ${users.length} users`);

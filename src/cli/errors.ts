@@ -25,3 +25,9 @@ export function firstOf(errors: readonly string[], fallback: string, prefix = ''
     errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
   return new CliError(`${prefix}${errors[0] ?? fallback}${more}`);
 }
+
+/** Checks a flag against its allowed values or throws a CliError naming the flag and the bad value. */
+export function parseChoice<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new CliError(`${flag}: must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+}

@@ -17,7 +17,7 @@ import { openJournal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/records.js';
 import { parseNow } from './commands/audit.js';
 import { type AwsFlags, addAwsOptions, awsFailure, connectionFrom } from './connection.js';
-import { CliError, parseIntegerOption } from './errors.js';
+import { CliError, parseChoice, parseIntegerOption } from './errors.js';
 import type { CliIO } from './io.js';
 import { loadPolicy } from './policy-loader.js';
 
@@ -57,18 +57,15 @@ export interface RemediationContext {
 /** Validates every flag and the policy before any AWS call. */
 export function remediationContext(flags: RemediationFlags, io: CliIO): RemediationContext {
   const now = parseNow(flags.now);
-  if (flags.inventory !== undefined && !(INVENTORY_MODES as readonly string[]).includes(flags.inventory)) {
-    throw new CliError(
-      `--inventory: must be one of ${INVENTORY_MODES.join(', ')} (got ${JSON.stringify(flags.inventory)})`,
-    );
-  }
+  const inventoryMode =
+    flags.inventory === undefined ? undefined : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
   const loaded = loadPolicy({ cwd: io.cwd, config: flags.config, preset: flags.preset });
   const maxActions =
     flags.maxActions === undefined
       ? loaded.policy.remediation.maxActions
       : parseIntegerOption('--max-actions', flags.maxActions, 0, 10_000);
   // Remediation acts on what IAM holds now: live inventory unless asked otherwise.
-  const mode = (flags.inventory as Policy['inventory']['mode'] | undefined) ?? 'live';
+  const mode = inventoryMode ?? 'live';
   const policy: Policy = { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } };
   const connection = connectionFrom(flags, io.env);
   const base = createClients(connection);

@@ -8,12 +8,13 @@ import {
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createClock } from '../../src/emulator/clock.js';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/server.js';
 import {
   CREDENTIAL_REPORT_COLUMNS,
   renderCredentialReport,
 } from '../../src/emulator/services/credential-report.js';
-import { type AccountState, addAccessKey, addUser, getAccount } from '../../src/emulator/state.js';
+import { addAccessKey, addAccount, addUser, createState, getAccount } from '../../src/emulator/state.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
 const ACCOUNT_ID = '000000000000';
@@ -300,53 +301,11 @@ describe('credential report content', () => {
 });
 
 describe('renderCredentialReport', () => {
-  function emptyAccount(): AccountState {
-    return {
-      accountId: '111122223333',
-      name: 'test',
-      email: 'aws@example.com',
-      status: 'ACTIVE',
-      iam: {
-        users: new Map(),
-        groups: new Map(),
-        roles: new Map(),
-        root: {
-          arn: 'arn:aws:iam::111122223333:root',
-          createDate: new Date('2020-01-01T00:00:00Z'),
-          mfaActive: true,
-          passwordLastUsed: null,
-          accessKeys: [],
-        },
-        credentialReport: null,
-      },
-      ssm: new Map(),
-      sns: { topics: new Map(), messages: [] },
-      secrets: new Map(),
-      ses: { sent: [] },
-    };
-  }
-
   it('quotes a user name that contains a comma and leaves out users created after now', () => {
-    const account = emptyAccount();
-    for (const [userName, createDate] of [
-      ['ops,admin', new Date('2026-01-01T00:00:00Z')],
-      ['future', new Date(FIXED_NOW.getTime() + DAY_MS)],
-    ] as const) {
-      account.iam.users.set(userName, {
-        userName,
-        userId: `AIDA${userName.length}`,
-        arn: `arn:aws:iam::111122223333:user/${userName}`,
-        path: '/',
-        createDate,
-        tags: [],
-        groups: [],
-        accessKeys: [],
-        loginProfile: null,
-        passwordLastUsed: null,
-        passwordLastChanged: null,
-        mfaDevices: [],
-      });
-    }
+    const state = createState({ clock: createClock({ start: FIXED_NOW }) });
+    const account = addAccount(state, { accountId: '111122223333' });
+    addUser(state, account, { userName: 'ops,admin', createDate: new Date('2026-01-01T00:00:00Z') });
+    addUser(state, account, { userName: 'future', createDate: new Date(FIXED_NOW.getTime() + DAY_MS) });
 
     const csv = renderCredentialReport(account, FIXED_NOW);
     const rows = rowsOf(csv);

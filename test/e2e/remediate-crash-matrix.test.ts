@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world.js';
-import { BIN, runProcess } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { applyProcess } from '../support/remediation.js';
 
 const ACCOUNT = '123456789012';
 const WORLD: World = {
@@ -46,26 +46,7 @@ const WORLD_KEYS = [
   'AKIAUNUSED0000000001',
 ];
 
-async function apply(emu: Emulator, dir: string, extra: string[], env: NodeJS.ProcessEnv = {}) {
-  return runProcess(
-    process.execPath,
-    [
-      BIN,
-      'apply',
-      '--yes',
-      '--format',
-      'json',
-      '--endpoint-url',
-      emu.url,
-      '--now',
-      emu.clock.now().toISOString(),
-      '--journal',
-      join(dir, 'journal.jsonl'),
-      ...extra,
-    ],
-    { cwd: dir, env: { AWS_ACCESS_KEY_ID: 'AKIDREMEDIATOR', AWS_SECRET_ACCESS_KEY: 'x', ...env } },
-  );
-}
+const apply = applyProcess;
 
 /** What matters about the end state, independent of the random ids of new keys. */
 function outcome(emu: Emulator) {

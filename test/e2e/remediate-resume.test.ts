@@ -10,8 +10,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world.js';
-import { BIN, runProcess } from '../support/cli.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
+import { applyProcess } from '../support/remediation.js';
 
 const ACCOUNT = '123456789012';
 const WORLD: World = {
@@ -41,26 +41,7 @@ beforeEach(async () => {
 });
 afterEach(() => emu.stop());
 
-function apply(extra: string[], env: NodeJS.ProcessEnv = {}) {
-  return runProcess(
-    process.execPath,
-    [
-      BIN,
-      'apply',
-      '--yes',
-      '--format',
-      'json',
-      '--endpoint-url',
-      emu.url,
-      '--now',
-      emu.clock.now().toISOString(),
-      '--journal',
-      join(dir, 'journal.jsonl'),
-      ...extra,
-    ],
-    { cwd: dir, env: { AWS_ACCESS_KEY_ID: 'AKIDREMEDIATOR', AWS_SECRET_ACCESS_KEY: 'x', ...env } },
-  );
-}
+const apply = (extra: string[], env: NodeJS.ProcessEnv = {}) => applyProcess(emu, dir, extra, env);
 
 const keys = (user: string) =>
   emu.state.accounts

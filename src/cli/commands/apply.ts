@@ -5,7 +5,7 @@ import type { Notifier } from '../../channels/types.js';
 import { newRunId, openJournal } from '../../journal/journal.js';
 import { incompleteRuns } from '../../journal/records.js';
 import { awsFailure } from '../connection.js';
-import { CliError } from '../errors.js';
+import { CliError, parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import {
   addRemediationOptions,
@@ -51,6 +51,8 @@ export function applyOptions(ctx: RemediationContext, io: CliIO, runId: string, 
   };
 }
 
+const FORMATS = ['table', 'json'] as const;
+
 export function registerApply(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
   const command = program
     .command('apply')
@@ -75,10 +77,7 @@ Examples:
   $ keywarden apply --preset aws-config --yes`,
   );
   command.action(async (flags: ApplyFlags) => {
-    const format = flags.format ?? (io.stdout.isTTY ? 'table' : 'json');
-    if (format !== 'table' && format !== 'json') {
-      throw new CliError(`--format: must be one of table, json (got ${JSON.stringify(format)})`);
-    }
+    const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
     const ctx = remediationContext(flags, io);
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     try {

@@ -6,7 +6,7 @@ import { createClients } from '../../aws/clients.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
-import { CliError } from '../errors.js';
+import { CliError, parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
@@ -34,11 +34,6 @@ export interface AuditFlags {
   readonly endpointUrl?: string;
 }
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new CliError(`${flag}: must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
-}
-
 export function parseNow(raw: string | undefined): Date {
   if (raw === undefined) return new Date();
   const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? Date.parse(raw) : Number.NaN;
@@ -63,7 +58,7 @@ export async function runAudit(
 ): Promise<RunAuditResult> {
   const now = parseNow(flags.now);
   const mode: InventoryMode | undefined =
-    flags.inventory === undefined ? undefined : oneOf('--inventory', flags.inventory, INVENTORY_MODES);
+    flags.inventory === undefined ? undefined : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
   const loaded = loadPolicy({
     cwd: io.cwd,
     config: flags.config,
@@ -134,8 +129,8 @@ Examples:
         ? io.stdout.isTTY
           ? 'table'
           : 'json'
-        : oneOf('--format', flags.format, FORMATS);
-    const failOn: FailOn = oneOf('--fail-on', flags.failOn, FAIL_ON);
+        : parseChoice('--format', flags.format, FORMATS);
+    const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
     const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\r\x1b[2K… ${m}`) : () => {};
     const { report } = await runAudit(flags, io, progress);
     if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openJournal } from '../../journal/journal.js';
 import { historyRows } from '../../journal/records.js';
-import { CliError } from '../errors.js';
+import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { DEFAULT_JOURNAL } from '../remediation.js';
 
@@ -19,13 +19,11 @@ export function registerHistory(program: Command, io: CliIO): void {
       '\nExamples:\n  $ keywarden history\n  $ keywarden history --user demo-app\n  $ keywarden history --run 2026-11-22T12-00-00Z-1a2b3c --format json',
     )
     .action((flags: { user?: string; run?: string; journal?: string; format: string }) => {
-      if (flags.format !== 'table' && flags.format !== 'json') {
-        throw new CliError(`--format: must be one of table, json (got ${JSON.stringify(flags.format)})`);
-      }
+      const format = parseChoice('--format', flags.format, ['table', 'json'] as const);
       const { records, warnings } = openJournal(resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL)).read();
       for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
       const rows = historyRows(records, { userName: flags.user, runId: flags.run });
-      if (flags.format === 'json') {
+      if (format === 'json') {
         io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
+import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import {
   addRemediationOptions,
@@ -15,6 +15,8 @@ interface PlanFlags extends RemediationFlags {
   readonly format?: string;
   readonly output?: string;
 }
+
+const FORMATS = ['table', 'json'] as const;
 
 export function registerPlan(program: Command, io: CliIO): void {
   const command = program
@@ -34,10 +36,7 @@ Examples:
   $ keywarden plan --now 2027-03-01T00:00:00Z      # what would happen then`,
   );
   command.action(async (flags: PlanFlags) => {
-    const format = flags.format ?? (io.stdout.isTTY ? 'table' : 'json');
-    if (format !== 'table' && format !== 'json') {
-      throw new CliError(`--format: must be one of table, json (got ${JSON.stringify(format)})`);
-    }
+    const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
     const ctx = remediationContext(flags, io);
     try {
       for (const w of ctx.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);

@@ -1,0 +1,34 @@
+/** One account's inventory in the mode the policy asks for: the credential report or the live IAM API. */
+import type { Policy } from '../core/policy.js';
+import type { AwsClients } from './clients.js';
+import type { FetchReportOptions } from './credential-report.js';
+import { collectLiveInventory } from './live-inventory.js';
+import { collectReportInventory, type InventoryResult } from './report-inventory.js';
+
+export interface CollectOptions {
+  readonly now: Date;
+  readonly report?: FetchReportOptions;
+  readonly onProgress?: (message: string) => void;
+}
+
+export function collectInventory(
+  clients: AwsClients,
+  policy: Policy,
+  options: CollectOptions,
+): Promise<InventoryResult> {
+  const common = {
+    ssmParameterName: policy.exemptions.ssmParameter?.name ?? null,
+    concurrency: policy.inventory.concurrency,
+    report: { maxAgeSeconds: policy.inventory.reportMaxAgeSeconds, now: options.now, ...options.report },
+    onProgress: options.onProgress,
+  };
+  if (policy.inventory.mode === 'live') {
+    return collectLiveInventory(clients, {
+      ...common,
+      // Only read what a configured exemption or enabled rule needs.
+      needGroups: policy.exemptions.groups.length > 0,
+      needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
+    });
+  }
+  return collectReportInventory(clients, common);
+}
