@@ -50,8 +50,10 @@ export function renderPlan(plan: Plan, options: { readonly color: boolean }): st
   }
   if (plan.skipped.length > 0) {
     lines.push(c.cyan('Skipped (exempt or root):'));
-    for (const s of plan.skipped)
-      lines.push(`  ${s.accountId}/${s.userName} ${s.accessKeyId ?? s.credential}: ${s.reason}`);
+    for (const s of plan.skipped) {
+      const what = `${s.rule}${s.stage === null ? '' : `, ${s.stage}`}`;
+      lines.push(`  ${s.accountId}/${s.userName} ${s.accessKeyId ?? s.credential} (${what}): ${s.reason}`);
+    }
   }
   if (plan.actions.length === 0 && plan.blocked.length === 0) lines.push('Nothing to do.');
   return `${lines.join('\n')}\n`;
