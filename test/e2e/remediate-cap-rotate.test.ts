@@ -104,3 +104,43 @@ describe('remediation cap and on-demand rotation', () => {
     expect(emu.current.faults.writeCalls()).toEqual([]);
   });
 });
+
+describe('interactive confirmation', () => {
+  const confirmEmu = useEmulator({ world: WORLD });
+  const dir = mkdtempSync(join(tmpdir(), 'kw-confirm-'));
+
+  it('on a terminal, apply asks first: "no" changes nothing, "yes" applies', async () => {
+    const args = [
+      'apply',
+      '--format',
+      'table',
+      '--endpoint-url',
+      confirmEmu.current.url,
+      '--now',
+      confirmEmu.current.clock.now().toISOString(),
+    ];
+    const journalArgs = ['--journal', join(dir, 'confirm.jsonl')];
+    const questions: string[] = [];
+    confirmEmu.current.faults.resetCounts();
+    const declined = await runCli([...args, ...journalArgs], {
+      env: ENV,
+      cwd: dir,
+      confirm: async (q) => {
+        questions.push(q);
+        return false;
+      },
+    });
+    expect(questions).toEqual([expect.stringMatching(/^Apply \d+ action\(s\)\?$/)]);
+    expect(declined.stdout).toMatch(/Plan \(recommended\)/);
+    expect(declined.stderr).toMatch(/dry run: nothing changed/);
+    expect(confirmEmu.current.faults.writeCalls()).toEqual([]);
+    const accepted = await runCli([...args, ...journalArgs, '--max-actions', '1'], {
+      env: ENV,
+      cwd: dir,
+      confirm: async () => true,
+    });
+    expect(accepted.exitCode).toBe(0);
+    expect(accepted.stdout).toMatch(/done\s+deactivate-key\s+123456789012\/a-unused/);
+    expect(accepted.stdout).toMatch(/run \S+: 1 done, \d+ skipped, 0 failed, \d+ deferred/);
+  });
+});

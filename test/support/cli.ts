@@ -27,7 +27,14 @@ function capture(isTTY: boolean) {
 /** Runs `keywarden ...args` in this process with captured output and a controlled environment. */
 export async function runCli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; tty?: boolean; interrupted?: Promise<void> } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    tty?: boolean;
+    interrupted?: Promise<void>;
+    /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
+    confirm?: (question: string) => Promise<boolean>;
+  } = {},
 ): Promise<CliResult> {
   const out = capture(options.tty ?? false);
   const err = capture(options.tty ?? false);
@@ -37,6 +44,7 @@ export async function runCli(
     env: { AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
     cwd: options.cwd ?? REPO_ROOT,
     interrupted: options.interrupted ?? new Promise<void>(() => {}),
+    ...(options.confirm ? { confirm: options.confirm } : {}),
   };
   const exitCode = await main(args, io);
   return { exitCode, stdout: out.text(), stderr: err.text() };
