@@ -1,5 +1,6 @@
 /** AWS JSON 1.1 protocol (SSM, Secrets Manager, Organizations): `X-Amz-Target`, `{"__type","message"}` errors. */
 import { AwsServiceError } from '../errors.js';
+import { decodePosition, encodePosition, memberName, nullMemberError } from './common.js';
 
 export function jsonError(error: AwsServiceError): string {
   return JSON.stringify({ __type: error.code, message: error.message });
@@ -39,15 +40,16 @@ export function paginateToken<T>(
   }
   let start = 0;
   if (typeof input.NextToken === 'string') {
-    const m = /^kw1:(\d+)$/.exec(Buffer.from(input.NextToken, 'base64').toString('utf8'));
-    if (!m) throw new AwsServiceError('InvalidNextTokenException', 'The specified token is invalid.');
-    start = Number(m[1]);
+    const position = decodePosition(input.NextToken);
+    if (position === null)
+      throw new AwsServiceError('InvalidNextTokenException', 'The specified token is invalid.');
+    start = position;
   }
   const page = items.slice(start, start + max);
   const next = start + page.length;
   return {
     page,
-    NextToken: next < items.length ? Buffer.from(`kw1:${next}`).toString('base64') : undefined,
+    NextToken: next < items.length ? encodePosition(next) : undefined,
   };
 }
 
@@ -58,7 +60,7 @@ export function stringMember(input: Readonly<Record<string, unknown>>, name: str
   if (typeof value !== 'string') {
     throw new AwsServiceError(
       'ValidationException',
-      `1 validation error detected: Value at '${lowerFirst(name)}' failed to satisfy constraint: Member must be a string`,
+      `1 validation error detected: Value at '${memberName(name)}' failed to satisfy constraint: Member must be a string`,
     );
   }
   return value;
@@ -68,14 +70,7 @@ export function stringMember(input: Readonly<Record<string, unknown>>, name: str
 export function requiredStringMember(input: Readonly<Record<string, unknown>>, name: string): string {
   const value = stringMember(input, name);
   if (value === undefined || value === '') {
-    throw new AwsServiceError(
-      'ValidationException',
-      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
-    );
+    throw nullMemberError('ValidationException', name);
   }
   return value;
-}
-
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
 }

@@ -4,6 +4,7 @@
  */
 import { AwsServiceError } from '../errors.js';
 import type { QueryParams, XmlObject, XmlValue } from '../services/types.js';
+import { decodePosition, encodePosition, memberName, nullMemberError } from './common.js';
 
 export function parseQueryBody(body: string, search: URLSearchParams): Record<string, string> {
   const params: Record<string, string> = {};
@@ -110,16 +111,9 @@ export function structListParam(
 export function requiredParam(params: QueryParams, name: string): string {
   const value = params[name];
   if (value === undefined || value === '') {
-    throw new AwsServiceError(
-      'ValidationError',
-      `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
-    );
+    throw nullMemberError('ValidationError', name);
   }
   return value;
-}
-
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /**
@@ -135,7 +129,7 @@ export function paginateMarker<T>(
   let start = 0;
   const marker = params.Marker;
   if (marker !== undefined) {
-    const decoded = decodeMarker(marker);
+    const decoded = decodePosition(marker);
     if (decoded === null || decoded > items.length) {
       throw new AwsServiceError('ValidationError', `Invalid Marker: ${marker}`);
     }
@@ -144,7 +138,7 @@ export function paginateMarker<T>(
   const page = items.slice(start, start + maxItems);
   const next = start + page.length;
   const truncated = next < items.length;
-  return { page, IsTruncated: truncated, Marker: truncated ? encodeMarker(next) : undefined };
+  return { page, IsTruncated: truncated, Marker: truncated ? encodePosition(next) : undefined };
 }
 
 export function intParam(params: QueryParams, name: string, dflt: number, min: number, max: number): number {
@@ -154,18 +148,8 @@ export function intParam(params: QueryParams, name: string, dflt: number, min: n
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new AwsServiceError(
       'ValidationError',
-      `1 validation error detected: Value '${raw}' at '${lowerFirst(name)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+      `1 validation error detected: Value '${raw}' at '${memberName(name)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
     );
   }
   return n;
-}
-
-export function encodeMarker(position: number): string {
-  return Buffer.from(`kw1:${position}`).toString('base64');
-}
-
-export function decodeMarker(marker: string): number | null {
-  const text = Buffer.from(marker, 'base64').toString('utf8');
-  const m = /^kw1:(\d+)$/.exec(text);
-  return m ? Number(m[1]) : null;
 }

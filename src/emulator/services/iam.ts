@@ -201,14 +201,21 @@ function tagElements(tags: readonly Tag[]): XmlObject[] {
   return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
 }
 
-/** The `User` shape. Listings leave tags out, as AWS's ListUsers does. */
-function userElement(user: IamUser, withTags = false): XmlObject {
+/** The fields every IAM user shape starts with. */
+function userIdentity(user: IamUser): XmlObject {
   return {
     Path: user.path,
     UserName: user.userName,
     UserId: user.userId,
     Arn: user.arn,
     CreateDate: user.createDate,
+  };
+}
+
+/** The `User` shape. Listings leave tags out, as AWS's ListUsers does. */
+function userElement(user: IamUser, withTags = false): XmlObject {
+  return {
+    ...userIdentity(user),
     PasswordLastUsed: user.passwordLastUsed ?? undefined,
     Tags: withTags && user.tags.length > 0 ? tagElements(user.tags) : undefined,
   };
@@ -566,11 +573,7 @@ type AuthorizationEntry =
 
 function userDetail(user: IamUser): XmlObject {
   return {
-    Path: user.path,
-    UserName: user.userName,
-    UserId: user.userId,
-    Arn: user.arn,
-    CreateDate: user.createDate,
+    ...userIdentity(user),
     UserPolicyList: [],
     GroupList: [...user.groups],
     AttachedManagedPolicies: [],

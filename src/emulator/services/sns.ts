@@ -4,7 +4,8 @@
  * where `GET /_keywarden/sns/messages` shows it.
  */
 import { AwsServiceError } from '../errors.js';
-import { decodeMarker, encodeMarker, requiredParam, structListParam } from '../protocols/query.js';
+import { decodePosition, encodePosition } from '../protocols/common.js';
+import { requiredParam, structListParam } from '../protocols/query.js';
 import { type AccountState, newUuid, type SnsTopic, type Tag } from '../state.js';
 import type { QueryParams, QueryService, RequestContext, XmlObject } from './types.js';
 
@@ -60,7 +61,7 @@ function listTopics(ctx: RequestContext, params: QueryParams): XmlObject {
   const topics = [...ctx.account.sns.topics.values()].filter((t) => regionOf(t.arn) === ctx.region);
   let start = 0;
   if (params.NextToken !== undefined) {
-    const decoded = decodeMarker(params.NextToken);
+    const decoded = decodePosition(params.NextToken);
     if (decoded === null || decoded > topics.length)
       throw invalidParameter(`NextToken '${params.NextToken}'`);
     start = decoded;
@@ -69,7 +70,7 @@ function listTopics(ctx: RequestContext, params: QueryParams): XmlObject {
   const next = start + page.length;
   return {
     Topics: page.map((t) => ({ TopicArn: t.arn })),
-    NextToken: next < topics.length ? encodeMarker(next) : undefined,
+    NextToken: next < topics.length ? encodePosition(next) : undefined,
   };
 }
 
