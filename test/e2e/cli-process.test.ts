@@ -24,15 +24,16 @@ const keywarden = (args: string[], env: NodeJS.ProcessEnv = bareEnv()) =>
   runProcess(process.execPath, [BIN, ...args], { env, cwd: mkdtempSync(join(tmpdir(), 'kw-cwd-')) });
 
 describe('keywarden as a process', () => {
-  it.each([['audit'], ['demo'], ['init'], ['sandbox'], ['validate']])(
-    '%s --help shows examples',
-    async (command) => {
-      const result = await keywarden([command, '--help']);
-      expect(result.exitCode).toBe(0);
-      expect(result.stdout).toMatch(/Examples:/);
-      expect(result.stdout).toContain(`keywarden ${command}`);
-    },
-  );
+  it.each(
+    ['audit', 'demo', 'init', 'sandbox', 'validate', 'plan', 'apply', 'rotate', 'undo', 'history'].map(
+      (c) => [c],
+    ),
+  )('%s --help shows examples', async (command) => {
+    const result = await keywarden([command, '--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/Examples:/);
+    expect(result.stdout).toContain(`keywarden ${command}`);
+  });
 
   it('with no AWS credentials anywhere: one line, exit 2', async () => {
     const result = await keywarden(['audit', '--endpoint-url', 'http://127.0.0.1:9', '--format', 'json']);
