@@ -9,9 +9,11 @@ export interface CollectOptions {
   readonly now: Date;
   readonly report?: FetchReportOptions;
   readonly onProgress?: (message: string) => void;
+  /** Only these users (live mode reads just them; report mode filters its rows). */
+  readonly userNames?: readonly string[];
 }
 
-export function collectInventory(
+export async function collectInventory(
   clients: AwsClients,
   policy: Policy,
   options: CollectOptions,
@@ -28,7 +30,17 @@ export function collectInventory(
       // Only read what a configured exemption or enabled rule needs.
       needGroups: policy.exemptions.groups.length > 0,
       needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
+      ...(options.userNames ? { userNames: options.userNames } : {}),
     });
   }
-  return collectReportInventory(clients, common);
+  const result = await collectReportInventory(clients, common);
+  const only = options.userNames;
+  if (only === undefined) return result;
+  return {
+    ...result,
+    inventory: {
+      ...result.inventory,
+      users: result.inventory.users.filter((u) => only.includes(u.userName)),
+    },
+  };
 }

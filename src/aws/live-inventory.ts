@@ -30,6 +30,8 @@ export interface LiveInventoryOptions extends InventoryOptions {
   readonly needGroups: boolean;
   /** Read MFA devices (only needed when CONSOLE_WITHOUT_MFA is enabled). */
   readonly needMfa: boolean;
+  /** Read only these users (GetUser each; a missing one is left out) instead of listing them all. */
+  readonly userNames?: readonly string[];
 }
 
 async function keyRecords(
@@ -130,6 +132,15 @@ async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootR
   };
 }
 
+async function getUserIfExists(iam: IAMClient, userName: string): Promise<User | null> {
+  try {
+    return (await iam.send(new GetUserCommand({ UserName: userName }))).User ?? null;
+  } catch (error) {
+    if (errorName(error) === 'NoSuchEntityException') return null;
+    throw wrapAwsError(`iam:GetUser ${userName}`, error);
+  }
+}
+
 /** Collects one account's inventory through the per-user IAM API. */
 export async function collectLiveInventory(
   clients: AwsClients,
@@ -137,12 +148,19 @@ export async function collectLiveInventory(
 ): Promise<InventoryResult> {
   const warnings: string[] = [];
   const listed: User[] = [];
-  options.onProgress?.('listing users');
-  await callAws('iam:ListUsers', async () => {
-    for await (const page of paginateListUsers({ client: clients.iam, pageSize: 1000 }, {})) {
-      listed.push(...(page.Users ?? []));
+  if (options.userNames !== undefined) {
+    for (const userName of options.userNames) {
+      const user = await getUserIfExists(clients.iam, userName);
+      if (user !== null) listed.push(user);
     }
-  });
+  } else {
+    options.onProgress?.('listing users');
+    await callAws('iam:ListUsers', async () => {
+      for await (const page of paginateListUsers({ client: clients.iam, pageSize: 1000 }, {})) {
+        listed.push(...(page.Users ?? []));
+      }
+    });
+  }
   let accountId = listed.map((u) => accountIdFromArn(u.Arn ?? '')).find((id) => id !== null) ?? null;
   if (accountId === null) {
     accountId =

@@ -99,27 +99,35 @@ export interface PlannedAccount {
   readonly warnings: readonly string[];
 }
 
-/** Reads the account live and plans it, capped at the context's maxActions. */
-export async function planCurrentAccount(
+/** Reads the account (or just `userNames`) as the context's inventory mode says. */
+export async function readInventory(
   ctx: RemediationContext,
   progress: (m: string) => void,
-  narrow: (inventory: AccountInventory) => AccountInventory = (i) => i,
-): Promise<PlannedAccount> {
+  userNames?: readonly string[],
+): Promise<{ readonly inventory: AccountInventory; readonly warnings: readonly string[] }> {
   try {
-    const { inventory, warnings } = await collectPlanningInventory(ctx.clients, ctx.policy, {
+    return await collectPlanningInventory(ctx.clients, ctx.policy, {
       now: ctx.now,
       onProgress: progress,
+      ...(userNames ? { userNames } : {}),
     });
-    const scoped = narrow(inventory);
-    const plan = capPlan(
-      planAccount(scoped, ctx.policy, ctx.now, journalFacts(ctx.journalPath)),
-      ctx.maxActions,
-    );
-    return { inventory: scoped, plan, warnings };
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw awsFailure(error, ctx.connection);
   }
+}
+
+/** Reads the account and plans it, capped at the context's maxActions. */
+export async function planCurrentAccount(
+  ctx: RemediationContext,
+  progress: (m: string) => void,
+): Promise<PlannedAccount> {
+  const { inventory, warnings } = await readInventory(ctx, progress);
+  const plan = capPlan(
+    planAccount(inventory, ctx.policy, ctx.now, journalFacts(ctx.journalPath)),
+    ctx.maxActions,
+  );
+  return { inventory, plan, warnings };
 }
 
 /** Remediation acts in the account of the caller's credentials (organizations come later). */

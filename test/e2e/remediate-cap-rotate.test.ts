@@ -67,6 +67,7 @@ describe('remediation cap and on-demand rotation', () => {
 
   it('rotate --user --wait-for-switch: waits for the application to use the new key, then deactivates the old one', async () => {
     // Act: start the rotation; it polls every 10 ms for the new key's first use.
+    emu.current.faults.resetCounts();
     const rotation = run(['rotate', '--user', 'svc', '--yes', '--wait-for-switch', '--poll-seconds', '0.01']);
     // The application: wait for the secret to exist, fetch it, make one call with the new key.
     const account = emu.current.state.accounts.get(ACCOUNT);
@@ -91,6 +92,7 @@ describe('remediation cap and on-demand rotation', () => {
     const result = await rotation;
     // Assess
     expect(result.exitCode, result.stderr).toBe(0);
+    expect(emu.current.faults.count('iam', 'ListUsers')).toBe(0); // reads the one user, not the account
     const keys = account?.iam.users.get('svc')?.accessKeys.map((k) => `${k.accessKeyId}:${k.status}`);
     expect(keys).toEqual(['AKIASVCOLD0000000001:Inactive', `${secret.AccessKeyId}:Active`]);
     expect(result.stdout).not.toContain(secret.SecretAccessKey);

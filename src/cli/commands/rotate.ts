@@ -12,8 +12,8 @@ import type { CliIO } from '../io.js';
 import {
   addRemediationOptions,
   journalFacts,
-  planCurrentAccount,
   type RemediationFlags,
+  readInventory,
   remediationContext,
 } from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
@@ -67,7 +67,7 @@ Examples:
     const ctx = remediationContext(flags, io);
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     try {
-      const { inventory } = await planCurrentAccount(ctx, () => {});
+      const { inventory } = await readInventory(ctx, () => {}, [userName]);
       if (!inventory.users.some((u) => u.userName === userName)) {
         throw new CliError(
           `--user: no IAM user ${JSON.stringify(userName)} in account ${inventory.accountId}`,
