@@ -16,11 +16,14 @@ export const multipleActiveKeys: UserRule = {
     for (const key of user.accessKeys) if (key.status === 'Active') active++;
     if (active === 0) return NOT_APPLICABLE;
     if (active < 2) return outcome(undefined);
-    const ids = user.accessKeys
-      .filter((k) => k.status === 'Active')
-      .map((k) => (k.idAmbiguous ? null : k.accessKeyId))
-      .filter((id): id is string => id !== null);
-    const list = ids.length === active ? ` (${ids.join(', ')})` : '';
+    let list = '';
+    let named = 0;
+    for (const k of user.accessKeys) {
+      if (k.status !== 'Active' || k.idAmbiguous || k.accessKeyId === null) continue;
+      list += named++ === 0 ? k.accessKeyId : `, ${k.accessKeyId}`;
+    }
+    if (named === active) list = ` (${list})`;
+    else list = '';
     return outcome([
       {
         credential: 'user',
