@@ -15,7 +15,7 @@ export function renderResults(
       ? ` → new key ${r.newAccessKeyId}${r.secretName ? ` in ${r.secretName}` : ''}`
       : '';
     const why = r.reason ? c.dim(` (${r.reason})`) : '';
-    return `  ${paint(r.status)(r.status.padEnd(8))} ${r.type.padEnd(20)} ${r.accountId}/${r.userName} ${r.accessKeyId ?? ''}${extra}${why}`;
+    return `  ${paint(r.status)(r.status.padEnd(8))} ${r.type.padEnd(20)} ${r.accountId}/${r.userName} ${r.accessKeyId ?? (r.type === 'notify' ? '' : 'console password')}${extra}${why}`;
   });
   const count = (s: ActionResult['status']) => results.filter((r) => r.status === s).length;
   lines.push(
