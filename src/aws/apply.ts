@@ -34,9 +34,8 @@ import {
   incompleteRuns,
   type JournalAction,
   type JournalActionType,
-  type JournalDelivery,
+  type JournalRecord,
   knownCreatedKeys,
-  type OutcomeStatus,
   type ReactivateKeyAction,
   type RunCommand,
   undoableActions,
@@ -145,15 +144,8 @@ export const ACTION_PERMISSIONS: Readonly<Record<JournalActionType, readonly str
 const CLOCK_SKEW_MS = 60_000;
 const NO_CHANNEL = 'no notification channel configured';
 
-/** What one action's live check and change produced. */
-interface Outcome {
-  readonly status: OutcomeStatus;
-  readonly reason: string | null;
-  readonly requestId: string | null;
-  readonly newAccessKeyId?: string;
-  readonly secretArn?: string;
-  readonly deliveries?: readonly JournalDelivery[];
-}
+/** What one action's live check and change produced: the journal's outcome record, less its envelope. */
+type Outcome = Omit<Extract<JournalRecord, { type: 'outcome' }>, 'v' | 'type' | 'runId' | 'at' | 'actionId'>;
 
 const skipped = (reason: string): Outcome => ({ status: 'skipped', reason, requestId: null });
 const failed = (reason: string): Outcome => ({ status: 'failed', reason, requestId: null });
