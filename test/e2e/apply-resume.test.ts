@@ -68,21 +68,7 @@ describe('resume after a crash', () => {
   it('finds the key of a create-key whose outcome was never written, by its creation time', async () => {
     // Prepare: the journal holds the intent; the process died right after IAM created the key.
     h = await startHarness(worldOf([rotating('ivy', IVY)]));
-    const create = actionOf(await h.plan(), 'ivy', 'create-key');
-    const runId = newRunId(h.emu.clock.now());
-    const at = h.emu.clock.now().toISOString();
-    h.journal.append({
-      v: 1,
-      type: 'run-started',
-      runId,
-      at,
-      command: 'apply',
-      resumeOf: null,
-      planned: 3,
-      deferred: 0,
-    });
-    h.journal.append({ v: 1, type: 'intent', runId, at, actionId: create.id, action: create });
-    const made = await h.clients.iam.send(new CreateAccessKeyCommand({ UserName: 'ivy' }));
+    const made = await dieAfterCreatingKey(h, 'ivy');
 
     // Act
     const recovery = await recoverIncompleteRuns(h.options());
@@ -97,21 +83,7 @@ describe('resume after a crash', () => {
   it('leaves alone a key found by creation time that has been used: someone holds it', async () => {
     // Prepare
     h = await startHarness(worldOf([rotating('ivy', IVY)]));
-    const create = actionOf(await h.plan(), 'ivy', 'create-key');
-    const runId = newRunId(h.emu.clock.now());
-    const at = h.emu.clock.now().toISOString();
-    h.journal.append({
-      v: 1,
-      type: 'run-started',
-      runId,
-      at,
-      command: 'apply',
-      resumeOf: null,
-      planned: 3,
-      deferred: 0,
-    });
-    h.journal.append({ v: 1, type: 'intent', runId, at, actionId: create.id, action: create });
-    const made = await h.clients.iam.send(new CreateAccessKeyCommand({ UserName: 'ivy' }));
+    const made = await dieAfterCreatingKey(h, 'ivy');
     await useKey(h, 'ivy', made.AccessKey?.AccessKeyId ?? '');
 
     // Act
@@ -164,3 +136,25 @@ describe('resume after a crash', () => {
     expect(recovery).toEqual({ recovered: [], results: [] });
   });
 });
+
+/**
+ * The crash these tests recover from: a run journals its start and a create-key intent, IAM creates
+ * the key, and the process dies before the outcome is written.
+ */
+async function dieAfterCreatingKey(harness: Harness, userName: string) {
+  const create = actionOf(await harness.plan(), userName, 'create-key');
+  const runId = newRunId(harness.emu.clock.now());
+  const at = harness.emu.clock.now().toISOString();
+  harness.journal.append({
+    v: 1,
+    type: 'run-started',
+    runId,
+    at,
+    command: 'apply',
+    resumeOf: null,
+    planned: 3,
+    deferred: 0,
+  });
+  harness.journal.append({ v: 1, type: 'intent', runId, at, actionId: create.id, action: create });
+  return harness.clients.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+}
