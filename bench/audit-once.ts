@@ -5,7 +5,7 @@
  */
 import { auditAccount } from '../src/aws/audit-account.js';
 import { createClients } from '../src/aws/clients.js';
-import { DEFAULT_POLICY, type Policy } from '../src/core/policy.js';
+import { DEFAULT_POLICY, type Policy } from '../src/core/policy/types.js';
 
 const [endpoint = '', mode = 'report', concurrency = '8', now = new Date().toISOString()] =
   process.argv.slice(2);

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 
 import { evaluateAccount } from '../src/core/audit.js';
 import type { AccessKeyRecord, AccountInventory, UserRecord } from '../src/core/model.js';
-import { DEFAULT_POLICY } from '../src/core/policy.js';
+import { DEFAULT_POLICY } from '../src/core/policy/types.js';
 import { generateWorld } from '../src/emulator/generate-world.js';
 import { startEmulator } from '../src/emulator/server.js';
 

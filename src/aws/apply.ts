@@ -26,7 +26,7 @@ import type {
   Plan,
   StoreSecretAction,
 } from '../core/plan/types.js';
-import type { Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
 import {
   actionAccessKeyId,

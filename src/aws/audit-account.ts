@@ -3,7 +3,7 @@
  * for just the users with key findings, and the evaluation once more with them attached.
  */
 import { type AccountAudit, evaluateAccount, usersNeedingKeyIds } from '../core/audit.js';
-import type { Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy/types.js';
 import type { AwsClients } from './clients.js';
 import { type CollectOptions, collectInventory } from './inventory.js';
 import { attachAccessKeyIds } from './report-inventory.js';

@@ -1,5 +1,5 @@
 /** One account's inventory in the mode the policy asks for: the credential report or the live IAM API. */
-import type { Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy/types.js';
 import type { AwsClients } from './clients.js';
 import type { FetchReportOptions } from './credential-report.js';
 import { collectLiveInventory } from './live-inventory.js';

@@ -6,7 +6,7 @@
  */
 import { daysBetween } from '../core/days.js';
 import type { AccountInventory, UserRecord } from '../core/model.js';
-import type { Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy/types.js';
 import type { AwsClients } from './clients.js';
 import { type CollectOptions, collectInventory } from './inventory.js';
 import { attachAccessKeyIds, type InventoryResult } from './report-inventory.js';

@@ -7,7 +7,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsConnection, clientConfig } from '../aws/clients.js';
-import type { NotificationsConfig } from '../core/policy.js';
+import type { NotificationsConfig } from '../core/policy/types.js';
 import { emailChannel } from './email.js';
 import { type Digest, renderDigests } from './render.js';
 import { slackChannel } from './slack.js';

@@ -16,7 +16,7 @@ import { createNotifier } from '../channels/notifier.js';
 import { capPlan } from '../core/plan/cap.js';
 import { planAccount } from '../core/plan/planner.js';
 import type { Plan } from '../core/plan/types.js';
-import type { Policy } from '../core/policy.js';
+import type { Policy } from '../core/policy/types.js';
 import type { Emulator } from '../emulator/server.js';
 import { newRunId, openJournal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/records.js';

@@ -1,13 +1,9 @@
 /** Finds, reads and resolves the policy for a command: file (`--config` or ./keywarden.yaml), preset, flags. */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import {
-  type Policy,
-  type PolicyInput,
-  type PolicyOverrides,
-  parsePolicyFile,
-  resolvePolicy,
-} from '../core/policy.js';
+import { type PolicyOverrides, parsePolicyFile, resolvePolicy } from '../core/policy/resolve.js';
+import type { PolicyInput } from '../core/policy/schema.js';
+import type { Policy } from '../core/policy/types.js';
 import { CliError, firstOf } from './errors.js';
 
 export const DEFAULT_POLICY_FILES = ['keywarden.yaml', 'keywarden.yml'];

@@ -12,7 +12,7 @@ import type { AccountInventory } from '../core/model.js';
 import { capPlan } from '../core/plan/cap.js';
 import { planAccount } from '../core/plan/planner.js';
 import type { JournalFacts, Plan } from '../core/plan/types.js';
-import { INVENTORY_MODES, type Policy } from '../core/policy.js';
+import { INVENTORY_MODES, type Policy } from '../core/policy/types.js';
 import { openJournal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/records.js';
 import { parseNow } from './commands/audit.js';

@@ -1,10 +1,18 @@
+import type { ZodRawShape } from 'zod';
 import { findExemption, tagExemptionWarning } from './exemptions.js';
 import type { AccountInventory, InventorySource, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
-import type { Policy, PresetName, RuleId } from './policy.js';
-import { enabledRuleIds, RULE_IDS } from './policy.js';
-import { RULES_BY_ID } from './rules/registry.js';
-import type { CredentialType, RuleOutcome, Severity, UserRule, Violation } from './rules/types.js';
+import { enabledRuleIds, type Policy, type PresetName } from './policy/types.js';
+import { RULE_IDS, RULES, type RuleId } from './rules/registry.js';
+import type {
+  AccountRule,
+  CredentialType,
+  RuleOutcome,
+  RuleSettings,
+  Severity,
+  UserRule,
+  Violation,
+} from './rules/types.js';
 
 /** The three verdicts AWS Config and cdk-nag use. */
 export type Compliance = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
@@ -130,10 +138,14 @@ const RULE_RANK = Object.fromEntries(RULE_IDS.map((id, i) => [id, i])) as Readon
  * same result. The common compliant path allocates only the evaluation record.
  */
 export function evaluateAccount(inventory: AccountInventory, policy: Policy, now: Date): AccountAudit {
-  const userRules: UserRule[] = [];
-  for (const id of enabledRuleIds(policy)) {
-    const rule = RULES_BY_ID[id];
-    if (rule.kind === 'user') userRules.push(rule);
+  const userRules: { readonly rule: UserRule<RuleId>; readonly settings: RuleSettings<ZodRawShape> }[] = [];
+  const accountRules: { readonly rule: AccountRule<RuleId>; readonly settings: RuleSettings<ZodRawShape> }[] =
+    [];
+  for (const rule of RULES) {
+    const settings: RuleSettings<ZodRawShape> = policy.rules[rule.id];
+    if (!settings.enabled) continue;
+    if (rule.scope === 'user') userRules.push({ rule, settings });
+    else accountRules.push({ rule, settings });
   }
   const findings: Finding[] = [];
   const evaluations: Evaluation[] = [];
@@ -146,16 +158,17 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
     for (const key of user.accessKeys) if (key.status === 'Active') activeAccessKeys++;
     const warning = tagExemptionWarning(user, policy);
     if (warning !== null) warnings.push(warning);
-    for (const rule of userRules) {
-      const result = rule.evaluateUser(user, policy, now);
+    for (const { rule, settings } of userRules) {
+      const result = rule.evaluateUser(user, settings, now);
       evaluations.push(judge(result, user, rule, inventory, policy, now, findings));
     }
   }
 
+  // Account-level rules judge the root user, which no exemption covers; an unknown root is not judged.
   const root = inventory.root;
-  const rootRule = RULES_BY_ID.ROOT_ACCESS_KEY;
-  if (root !== null && policy.rules.ROOT_ACCESS_KEY.enabled && rootRule.kind === 'root') {
-    const result = rootRule.evaluateRoot(root, policy, now);
+  for (const { rule, settings } of accountRules) {
+    if (root === null) break;
+    const result = rule.evaluateRoot(root, settings, now);
     const principal = { accountId: inventory.accountId, userName: ROOT_USER_NAME, userArn: root.arn };
     let compliance: Compliance = 'NOT_APPLICABLE';
     let annotation: string | null = null;
@@ -166,7 +179,7 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
         compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
         annotation = firstViolation(result.violations);
         for (const v of result.violations) {
-          findings.push(toFinding(principal, rootRule.id, rootRule.severity, v, { kind: 'none' }));
+          findings.push(toFinding(principal, rule.id, rule.severity, v, { kind: 'none' }));
         }
         break;
       default:
@@ -176,7 +189,7 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
       accountId: inventory.accountId,
       userName: ROOT_USER_NAME,
       userId: inventory.accountId,
-      rule: rootRule.id,
+      rule: rule.id,
       compliance,
       annotation,
     });
@@ -201,7 +214,7 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
 function judge(
   result: RuleOutcome,
   user: UserRecord,
-  rule: UserRule,
+  rule: UserRule<RuleId>,
   inventory: AccountInventory,
   policy: Policy,
   now: Date,
@@ -213,7 +226,7 @@ function judge(
     case 'evaluated': {
       if (result.violations.length === 0)
         return evaluation(inventory.accountId, user, rule.id, 'COMPLIANT', null);
-      const exemption = findExemption(user, rule.id, policy, inventory, now);
+      const exemption = findExemption(user, rule, policy, inventory, now);
       const principal = { accountId: inventory.accountId, userName: user.userName, userArn: user.arn };
       for (const v of result.violations)
         findings.push(toFinding(principal, rule.id, rule.severity, v, exemption));

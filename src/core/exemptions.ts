@@ -1,7 +1,9 @@
 import picomatch from 'picomatch';
 import { endOfDayExclusiveMs } from './days.js';
 import type { AccountInventory, UserRecord } from './model.js';
-import type { Policy, RuleId } from './policy.js';
+import type { Policy } from './policy/types.js';
+import type { RuleId } from './rules/registry.js';
+import type { Rule } from './rules/types.js';
 
 /**
  * Why a (user, rule) pair is or is not exempt. `expired` is reported so an exemption that quietly
@@ -124,16 +126,17 @@ function expiredFor(e: CompiledEntry, rule: RuleId): ExemptionMatch {
 /**
  * Decides whether `user`'s findings for `rule` are exempt. Sources are checked in a fixed order
  * (users, paths, groups, tag, SSM list); the first active one wins, and only when every match has
- * expired is the first expired one reported. Root findings are never exempt.
+ * expired is the first expired one reported. A rule marked `neverExempt` (root keys) never is.
  */
 export function findExemption(
   user: UserRecord,
-  rule: RuleId,
+  judged: Pick<Rule<RuleId>, 'id' | 'neverExempt'>,
   policy: Policy,
   inventory: AccountInventory,
   now: Date,
 ): ExemptionMatch {
-  if (rule === 'ROOT_ACCESS_KEY') return NONE;
+  if (judged.neverExempt) return NONE;
+  const rule = judged.id;
   const c = compile(policy);
   const nowMs = now.getTime();
   let expired: ExemptionMatch = NONE;

@@ -20,7 +20,7 @@ import type { NotificationDelivery, Notifier } from '../../src/channels/types.js
 import { capPlan } from '../../src/core/plan/cap.js';
 import { planAccount } from '../../src/core/plan/planner.js';
 import type { NotifyAction, Plan } from '../../src/core/plan/types.js';
-import { DEFAULT_POLICY, type Policy } from '../../src/core/policy.js';
+import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { AccessKey, IamUser } from '../../src/emulator/state.js';
 import type { World, WorldUser } from '../../src/emulator/world.js';

@@ -1,7 +1,7 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/channels/notifier.js';
-import type { NotificationsConfig } from '../../src/core/policy.js';
+import type { NotificationsConfig } from '../../src/core/policy/types.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { NO_CHANNELS, notice } from './channels-support.js';
 

@@ -2,7 +2,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier, NotifierConfigError } from '../../src/channels/notifier.js';
-import type { NotificationsConfig } from '../../src/core/policy.js';
+import type { NotificationsConfig } from '../../src/core/policy/types.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { NO_CHANNELS, notice, type SlackReceiver, startSlackReceiver } from './channels-support.js';
 

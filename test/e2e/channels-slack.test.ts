@@ -1,7 +1,7 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/channels/notifier.js';
-import type { NotificationsConfig } from '../../src/core/policy.js';
+import type { NotificationsConfig } from '../../src/core/policy/types.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { NO_CHANNELS, notice, type SlackReceiver, startSlackReceiver } from './channels-support.js';
 

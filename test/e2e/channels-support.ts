@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NotifyAction } from '../../src/core/plan/types.js';
-import type { NotificationsConfig } from '../../src/core/policy.js';
+import type { NotificationsConfig } from '../../src/core/policy/types.js';
 
 export const OWNER_ACCOUNT = '123456789012';
 

@@ -1,7 +1,8 @@
 import { addDays } from '../../src/core/days.js';
 import type { AccessKeyRecord, AccountInventory, RootRecord, UserRecord } from '../../src/core/model.js';
-import type { Policy, PolicyInput } from '../../src/core/policy.js';
-import { resolvePolicy } from '../../src/core/policy.js';
+import { resolvePolicy } from '../../src/core/policy/resolve.js';
+import type { PolicyInput } from '../../src/core/policy/schema.js';
+import type { Policy } from '../../src/core/policy/types.js';
 
 /** The fixed clock every unit test uses. */
 export const NOW = new Date('2026-11-22T12:00:00Z');

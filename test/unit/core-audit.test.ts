@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountAuditOrError } from '../../src/core/audit.js';
 import { buildAuditReport, evaluateAccount, hasFailure, usersNeedingKeyIds } from '../../src/core/audit.js';
 import type { AccountInventory } from '../../src/core/model.js';
-import type { Policy } from '../../src/core/policy.js';
+import type { Policy } from '../../src/core/policy/types.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
 
 const TOOL = { name: 'keywarden', version: '0.1.0' };

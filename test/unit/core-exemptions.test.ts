@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findExemption, tagExemptionWarning } from '../../src/core/exemptions.js';
-import type { RuleId } from '../../src/core/policy.js';
+import type { RuleId } from '../../src/core/rules/registry.js';
+import { RULES_BY_ID } from '../../src/core/rules/registry.js';
 import { inventory, NOW, policy, user } from './builders.js';
 
 describe('findExemption', () => {
@@ -20,7 +21,7 @@ describe('findExemption', () => {
     // Prepare
     const p = policy({ exemptions: { users: [{ name: pattern, reason: 'break-glass admin' }] } });
     // Act
-    const match = findExemption(user({ userName }), 'KEY_ROTATION', p, inventory(), NOW);
+    const match = findExemption(user({ userName }), RULES_BY_ID.KEY_ROTATION, p, inventory(), NOW);
     // Assess
     expect(match.kind).toBe(kind);
   });
@@ -32,7 +33,7 @@ describe('findExemption', () => {
     { name: 'root path', userPath: '/', kind: 'none' },
   ])('path exemption: $name', ({ userPath, kind }) => {
     const p = policy({ exemptions: { paths: [{ path: '/service-accounts/', reason: 'platform team' }] } });
-    const match = findExemption(user({ path: userPath }), 'KEY_ROTATION', p, inventory(), NOW);
+    const match = findExemption(user({ path: userPath }), RULES_BY_ID.KEY_ROTATION, p, inventory(), NOW);
     expect(match.kind).toBe(kind);
   });
 
@@ -42,7 +43,7 @@ describe('findExemption', () => {
     { groups: [], kind: 'none' },
   ])('group exemption with groups $groups', ({ groups, kind }) => {
     const p = policy({ exemptions: { groups: [{ group: 'keywarden-exempt', reason: 'SEC-1234' }] } });
-    const match = findExemption(user({ groups }), 'UNUSED_CREDENTIALS', p, inventory(), NOW);
+    const match = findExemption(user({ groups }), RULES_BY_ID.UNUSED_CREDENTIALS, p, inventory(), NOW);
     expect(match.kind).toBe(kind);
   });
 
@@ -58,7 +59,7 @@ describe('findExemption', () => {
       tags: { 'keywarden:exempt': value, 'keywarden:exempt-reason': 'vendor integration' },
     });
     // Act
-    const match = findExemption(alice, 'KEY_ROTATION', policy(), inventory(), NOW);
+    const match = findExemption(alice, RULES_BY_ID.KEY_ROTATION, policy(), inventory(), NOW);
     // Assess
     expect(match).toMatchObject(expected);
   });
@@ -66,7 +67,7 @@ describe('findExemption', () => {
   it('uses a default reason when the reason tag is missing', () => {
     const match = findExemption(
       user({ tags: { 'keywarden:exempt': 'true' } }),
-      'KEY_ROTATION',
+      RULES_BY_ID.KEY_ROTATION,
       policy(),
       inventory(),
       NOW,
@@ -78,7 +79,7 @@ describe('findExemption', () => {
     const p = policy({ exemptions: { tag: { enabled: false } } });
     const match = findExemption(
       user({ tags: { 'keywarden:exempt': 'true' } }),
-      'KEY_ROTATION',
+      RULES_BY_ID.KEY_ROTATION,
       p,
       inventory(),
       NOW,
@@ -93,7 +94,7 @@ describe('findExemption', () => {
     const p = policy({
       exemptions: { users: [{ name: 'alice', reason: 'migration', until: '2027-06-30' }] },
     });
-    const match = findExemption(user(), 'KEY_ROTATION', p, inventory(), new Date(now));
+    const match = findExemption(user(), RULES_BY_ID.KEY_ROTATION, p, inventory(), new Date(now));
     expect(match.kind).toBe(kind);
   });
 
@@ -102,7 +103,7 @@ describe('findExemption', () => {
     { rule: 'UNUSED_CREDENTIALS', kind: 'none' },
   ])('a rules list limits coverage: $rule', ({ rule, kind }) => {
     const p = policy({ exemptions: { users: [{ name: 'alice', reason: 'r', rules: ['KEY_ROTATION'] }] } });
-    expect(findExemption(user(), rule, p, inventory(), NOW).kind).toBe(kind);
+    expect(findExemption(user(), RULES_BY_ID[rule], p, inventory(), NOW).kind).toBe(kind);
   });
 
   it('prefers an active exemption over an expired one that matched first', () => {
@@ -114,7 +115,7 @@ describe('findExemption', () => {
       },
     });
     // Act
-    const match = findExemption(user({ groups: ['ops'] }), 'KEY_ROTATION', p, inventory(), NOW);
+    const match = findExemption(user({ groups: ['ops'] }), RULES_BY_ID.KEY_ROTATION, p, inventory(), NOW);
     // Assess
     expect(match).toMatchObject({ kind: 'exempt', reason: 'new ticket', source: 'exemptions.groups[0]' });
   });
@@ -123,7 +124,7 @@ describe('findExemption', () => {
     const p = policy({
       exemptions: { users: [{ name: 'alice', reason: 'old ticket', until: '2026-01-31' }] },
     });
-    expect(findExemption(user(), 'KEY_ROTATION', p, inventory(), NOW)).toEqual({
+    expect(findExemption(user(), RULES_BY_ID.KEY_ROTATION, p, inventory(), NOW)).toEqual({
       kind: 'expired',
       reason: 'old ticket',
       until: '2026-01-31',
@@ -137,7 +138,13 @@ describe('findExemption', () => {
     { list: [], kind: 'none' },
   ])('SSM exclusion list $list', ({ list, kind }) => {
     const p = policy({ exemptions: { ssmParameter: { name: '/iam-unused-user-cleanup/excluded-users' } } });
-    const match = findExemption(user(), 'UNUSED_CREDENTIALS', p, inventory({ ssmExcludedUsers: list }), NOW);
+    const match = findExemption(
+      user(),
+      RULES_BY_ID.UNUSED_CREDENTIALS,
+      p,
+      inventory({ ssmExcludedUsers: list }),
+      NOW,
+    );
     expect(match.kind).toBe(kind);
     if (match.kind === 'exempt')
       expect(match.reason).toBe('listed in SSM parameter /iam-unused-user-cleanup/excluded-users');
@@ -148,13 +155,13 @@ describe('findExemption', () => {
       exemptions: { ssmParameter: { name: '/x', reason: 'cleanup list', rules: ['UNUSED_CREDENTIALS'] } },
     });
     const inv = inventory({ ssmExcludedUsers: ['alice'] });
-    expect(findExemption(user(), 'UNUSED_CREDENTIALS', p, inv, NOW).kind).toBe('exempt');
-    expect(findExemption(user(), 'KEY_ROTATION', p, inv, NOW).kind).toBe('none');
+    expect(findExemption(user(), RULES_BY_ID.UNUSED_CREDENTIALS, p, inv, NOW).kind).toBe('exempt');
+    expect(findExemption(user(), RULES_BY_ID.KEY_ROTATION, p, inv, NOW).kind).toBe('none');
   });
 
   it('never exempts root findings', () => {
     const p = policy({ exemptions: { users: [{ name: '*', reason: 'everyone' }] } });
-    expect(findExemption(user(), 'ROOT_ACCESS_KEY', p, inventory(), NOW).kind).toBe('none');
+    expect(findExemption(user(), RULES_BY_ID.ROOT_ACCESS_KEY, p, inventory(), NOW).kind).toBe('none');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/core/model.js';
 import { capPlan } from '../../src/core/plan/cap.js';
 import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
-import { mergePlans, planAccount } from '../../src/core/plan/planner.js';
+import { planAccount } from '../../src/core/plan/planner.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 
@@ -78,40 +78,5 @@ describe('capPlan', () => {
 
   it.each([-1, 1.5, Number.NaN])('rejects maxActions %s', (max) => {
     expect(() => capPlan(fixture(), max)).toThrow(/maxActions must be a whole number of 0 or more/);
-  });
-});
-
-describe('mergePlans', () => {
-  it('orders accounts by id so one cap spans every account', () => {
-    // Prepare
-    const at = (accountId: string) =>
-      planAccount(
-        inventory({
-          accountId,
-          users: [
-            user({
-              accountId,
-              accessKeys: [
-                key({ accessKeyId: `AKIA${accountId}`, createDate: daysAgo(200), lastUsedDate: null }),
-              ],
-            }),
-          ],
-        }),
-        policy(),
-        NOW,
-        NO_JOURNAL_FACTS,
-      );
-    // Act
-    const merged = mergePlans([at('222222222222'), at('111111111111')]);
-    // Assess
-    expect([...new Set(merged.actions.map((a) => a.accountId))]).toEqual(['111111111111', '222222222222']);
-    expect(users(capPlan(merged, 1).actions)).toEqual(['alice']);
-    expect(capPlan(merged, 1).actions.every((a) => a.accountId === '111111111111')).toBe(true);
-  });
-
-  it('refuses plans from different runs', () => {
-    const a = fixture();
-    const b = { ...fixture(), generatedAt: '2026-11-23T12:00:00.000Z' };
-    expect(() => mergePlans([a, b])).toThrow(/different runs/);
   });
 });

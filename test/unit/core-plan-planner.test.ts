@@ -4,7 +4,8 @@ import type { AccessKeyRecord, UserRecord } from '../../src/core/model.js';
 import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
 import type { Action, JournalFacts, Plan } from '../../src/core/plan/types.js';
-import type { Policy, PolicyInput } from '../../src/core/policy.js';
+import type { PolicyInput } from '../../src/core/policy/schema.js';
+import type { Policy } from '../../src/core/policy/types.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
 
 const OLD = 'AKIAOLD';

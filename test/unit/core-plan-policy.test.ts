@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { journalFactsFrom } from '../../src/core/plan/facts.js';
 import { actionId, secretNameFor } from '../../src/core/plan/ids.js';
-import { DEFAULT_POLICY, DEFAULT_POLICY_YAML, parsePolicy, resolvePolicy } from '../../src/core/policy.js';
+import { DEFAULT_POLICY_YAML } from '../../src/core/policy/init-text.js';
+import { parsePolicy, resolvePolicy } from '../../src/core/policy/resolve.js';
+import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 
 const SOURCE = 'keywarden.yaml';
 

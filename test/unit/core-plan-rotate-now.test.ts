@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planRotateNow } from '../../src/core/plan/rotate-now.js';
-import { DEFAULT_POLICY } from '../../src/core/policy.js';
+import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { daysAgo, inventory, key, NOW, user } from './builders.js';
 
 const types = (plan: ReturnType<typeof planRotateNow>) => plan.actions.map((a) => `${a.type}/${a.stage}`);

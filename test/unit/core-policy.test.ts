@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_POLICY,
-  DEFAULT_POLICY_YAML,
-  PRESET_NAMES,
-  parsePolicy,
-  parsePolicyFile,
-  RULE_IDS,
-  resolvePolicy,
-} from '../../src/core/policy.js';
+import { DEFAULT_POLICY_YAML } from '../../src/core/policy/init-text.js';
+import { parsePolicy, parsePolicyFile, resolvePolicy } from '../../src/core/policy/resolve.js';
+import { DEFAULT_POLICY, PRESET_NAMES } from '../../src/core/policy/types.js';
+import { RULE_IDS } from '../../src/core/rules/registry.js';
 
 const SOURCE = 'keywarden.yaml';
 
@@ -264,7 +259,9 @@ describe('parsePolicy', () => {
       SOURCE,
     );
     expect(result.value).not.toBeNull();
-    expect(result.warnings.join('\n')).toContain('root findings are never exempt');
+    expect(result.warnings.join('\n')).toContain(
+      'ROOT_ACCESS_KEY is listed but its findings are never exempt',
+    );
   });
 });
 

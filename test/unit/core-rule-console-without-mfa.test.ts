@@ -17,7 +17,7 @@ describe('CONSOLE_WITHOUT_MFA', () => {
       mfaActive: mfa,
     });
     // Act
-    const result = consoleWithoutMfa.evaluateUser(alice, p, NOW);
+    const result = consoleWithoutMfa.evaluateUser(alice, p.rules.CONSOLE_WITHOUT_MFA, NOW);
     // Assess
     const verdict =
       result.kind === 'not-applicable'
@@ -30,7 +30,7 @@ describe('CONSOLE_WITHOUT_MFA', () => {
 
   it('reports the password with its age and last use', () => {
     const alice = user({ loginProfile: { createDate: daysAgo(30) }, passwordLastUsed: daysAgo(3) });
-    const result = consoleWithoutMfa.evaluateUser(alice, p, NOW);
+    const result = consoleWithoutMfa.evaluateUser(alice, p.rules.CONSOLE_WITHOUT_MFA, NOW);
     const v = result.kind === 'evaluated' ? result.violations[0] : undefined;
     expect([v?.credential, v?.ageDays, v?.lastUsedDaysAgo]).toEqual(['password', 30, 3]);
   });

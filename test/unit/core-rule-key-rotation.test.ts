@@ -13,7 +13,7 @@ describe('KEY_ROTATION', () => {
     // Prepare
     const alice = user({ accessKeys: [key({ createDate: daysAgo(age) })] });
     // Act
-    const result = keyRotation.evaluateUser(alice, defaults, NOW);
+    const result = keyRotation.evaluateUser(alice, defaults.rules.KEY_ROTATION, NOW);
     // Assess
     expect(result.kind).toBe('evaluated');
     expect(result.kind === 'evaluated' && result.violations.length).toBe(violations);
@@ -21,7 +21,11 @@ describe('KEY_ROTATION', () => {
 
   it('is one second short of day 91 still compliant', () => {
     const createDate = new Date(daysAgo(91).getTime() + 1000);
-    const result = keyRotation.evaluateUser(user({ accessKeys: [key({ createDate })] }), defaults, NOW);
+    const result = keyRotation.evaluateUser(
+      user({ accessKeys: [key({ createDate })] }),
+      defaults.rules.KEY_ROTATION,
+      NOW,
+    );
     expect(result).toEqual({ kind: 'evaluated', violations: [] });
   });
 
@@ -34,7 +38,7 @@ describe('KEY_ROTATION', () => {
       ],
     });
     // Act
-    const result = keyRotation.evaluateUser(alice, defaults, NOW);
+    const result = keyRotation.evaluateUser(alice, defaults.rules.KEY_ROTATION, NOW);
     // Assess
     if (result.kind !== 'evaluated') throw new Error('expected evaluated');
     expect(result.violations.map((v) => [v.key?.accessKeyId, v.ageDays, v.lastUsedDaysAgo])).toEqual([
@@ -51,21 +55,29 @@ describe('KEY_ROTATION', () => {
         key({ slot: 2, createDate: daysAgo(5) }),
       ],
     });
-    expect(keyRotation.evaluateUser(alice, defaults, NOW)).toEqual({ kind: 'evaluated', violations: [] });
+    expect(keyRotation.evaluateUser(alice, defaults.rules.KEY_ROTATION, NOW)).toEqual({
+      kind: 'evaluated',
+      violations: [],
+    });
   });
 
   it.each([
     { name: 'no keys', keys: [] },
     { name: 'only inactive keys', keys: [key({ status: 'Inactive', createDate: daysAgo(500) })] },
   ])('is not applicable with $name', ({ keys }) => {
-    expect(keyRotation.evaluateUser(user({ accessKeys: keys }), defaults, NOW).kind).toBe('not-applicable');
+    expect(keyRotation.evaluateUser(user({ accessKeys: keys }), defaults.rules.KEY_ROTATION, NOW).kind).toBe(
+      'not-applicable',
+    );
   });
 
   it('honours maxKeyAgeDays', () => {
     const p = policy({ rules: { KEY_ROTATION: { maxKeyAgeDays: 165 } } });
     const at = (age: number) => user({ accessKeys: [key({ createDate: daysAgo(age) })] });
-    expect(keyRotation.evaluateUser(at(165), p, NOW)).toEqual({ kind: 'evaluated', violations: [] });
-    const result = keyRotation.evaluateUser(at(166), p, NOW);
+    expect(keyRotation.evaluateUser(at(165), p.rules.KEY_ROTATION, NOW)).toEqual({
+      kind: 'evaluated',
+      violations: [],
+    });
+    const result = keyRotation.evaluateUser(at(166), p.rules.KEY_ROTATION, NOW);
     expect(result.kind === 'evaluated' && result.violations.length).toBe(1);
   });
 
@@ -75,7 +87,7 @@ describe('KEY_ROTATION', () => {
       accessKeys: [key({ accessKeyId: 'AKIAGUESS', idAmbiguous: true, createDate: daysAgo(120) })],
     });
     // Act
-    const result = keyRotation.evaluateUser(alice, defaults, NOW);
+    const result = keyRotation.evaluateUser(alice, defaults.rules.KEY_ROTATION, NOW);
     // Assess
     const text = result.kind === 'evaluated' ? (result.violations[0]?.text ?? '') : '';
     expect(text).not.toContain('AKIAGUESS');

@@ -31,7 +31,7 @@ describe('MULTIPLE_ACTIVE_KEYS', () => {
       ),
     });
     // Act
-    const result = multipleActiveKeys.evaluateUser(alice, defaults, NOW);
+    const result = multipleActiveKeys.evaluateUser(alice, defaults.rules.MULTIPLE_ACTIVE_KEYS, NOW);
     // Assess
     const verdict =
       result.kind === 'not-applicable'
@@ -46,7 +46,7 @@ describe('MULTIPLE_ACTIVE_KEYS', () => {
     const alice = user({
       accessKeys: [key({ accessKeyId: 'AKIA1' }), key({ slot: 2, accessKeyId: 'AKIA2' })],
     });
-    const result = multipleActiveKeys.evaluateUser(alice, defaults, NOW);
+    const result = multipleActiveKeys.evaluateUser(alice, defaults.rules.MULTIPLE_ACTIVE_KEYS, NOW);
     const violations = result.kind === 'evaluated' ? result.violations : [];
     expect(violations).toHaveLength(1);
     expect(violations[0]?.credential).toBe('user');

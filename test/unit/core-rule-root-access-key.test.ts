@@ -6,14 +6,20 @@ const defaults = policy();
 
 describe('ROOT_ACCESS_KEY', () => {
   it('is compliant without root keys', () => {
-    expect(rootAccessKey.evaluateRoot(root(), defaults, NOW)).toEqual({ kind: 'evaluated', violations: [] });
+    expect(rootAccessKey.evaluateRoot(root(), defaults.rules.ROOT_ACCESS_KEY, NOW)).toEqual({
+      kind: 'evaluated',
+      violations: [],
+    });
   });
 
   it('is compliant with only an inactive root key', () => {
     const r = root({
       accessKeys: [{ slot: 1, active: false, lastRotated: daysAgo(900), lastUsedDate: null }],
     });
-    expect(rootAccessKey.evaluateRoot(r, defaults, NOW)).toEqual({ kind: 'evaluated', violations: [] });
+    expect(rootAccessKey.evaluateRoot(r, defaults.rules.ROOT_ACCESS_KEY, NOW)).toEqual({
+      kind: 'evaluated',
+      violations: [],
+    });
   });
 
   it('reports each active root key', () => {
@@ -25,7 +31,7 @@ describe('ROOT_ACCESS_KEY', () => {
       ],
     });
     // Act
-    const result = rootAccessKey.evaluateRoot(r, defaults, NOW);
+    const result = rootAccessKey.evaluateRoot(r, defaults.rules.ROOT_ACCESS_KEY, NOW);
     // Assess
     const violations = result.kind === 'evaluated' ? result.violations : [];
     expect(violations.map((v) => [v.rootKeySlot, v.ageDays, v.lastUsedDaysAgo])).toEqual([

@@ -25,7 +25,7 @@ describe('UNUSED_CREDENTIALS', () => {
         ],
       });
       // Act
-      const found = violations(unusedCredentials.evaluateUser(alice, defaults, NOW));
+      const found = violations(unusedCredentials.evaluateUser(alice, defaults.rules.UNUSED_CREDENTIALS, NOW));
       // Assess
       expect(found.length).toBe(flagged ? 1 : 0);
     });
@@ -35,14 +35,16 @@ describe('UNUSED_CREDENTIALS', () => {
         loginProfile: { createDate: daysAgo(5) },
         accessKeys: [key({ status: 'Inactive', createDate: daysAgo(500), lastUsedDate: null })],
       });
-      expect(violations(unusedCredentials.evaluateUser(alice, defaults, NOW))).toEqual([]);
+      expect(
+        violations(unusedCredentials.evaluateUser(alice, defaults.rules.UNUSED_CREDENTIALS, NOW)),
+      ).toEqual([]);
     });
 
     it('describes a never-used key by its creation', () => {
       const alice = user({
         accessKeys: [key({ accessKeyId: 'AKIAIDLE', createDate: daysAgo(120), lastUsedDate: null })],
       });
-      const [v] = violations(unusedCredentials.evaluateUser(alice, defaults, NOW));
+      const [v] = violations(unusedCredentials.evaluateUser(alice, defaults.rules.UNUSED_CREDENTIALS, NOW));
       expect(v?.text).toBe(
         'Active access key AKIAIDLE has never been used and was created 120 days ago (limit 90)',
       );
@@ -73,7 +75,7 @@ describe('UNUSED_CREDENTIALS', () => {
         passwordLastUsed: lastUsed === null ? null : daysAgo(lastUsed),
       });
       // Act
-      const found = violations(unusedCredentials.evaluateUser(alice, defaults, NOW));
+      const found = violations(unusedCredentials.evaluateUser(alice, defaults.rules.UNUSED_CREDENTIALS, NOW));
       // Assess
       expect(found.map((v) => v.credential)).toEqual(flagged ? ['password'] : []);
     });
@@ -84,7 +86,9 @@ describe('UNUSED_CREDENTIALS', () => {
         passwordLastUsed: daysAgo(300),
         accessKeys: [key({ lastUsedDate: daysAgo(1) })],
       });
-      expect(violations(unusedCredentials.evaluateUser(alice, defaults, NOW))).toEqual([]);
+      expect(
+        violations(unusedCredentials.evaluateUser(alice, defaults.rules.UNUSED_CREDENTIALS, NOW)),
+      ).toEqual([]);
     });
   });
 
@@ -97,7 +101,7 @@ describe('UNUSED_CREDENTIALS', () => {
         key({ slot: 2, accessKeyId: 'AKIA2', lastUsedDate: daysAgo(91) }),
       ],
     });
-    const found = violations(unusedCredentials.evaluateUser(alice, defaults, NOW));
+    const found = violations(unusedCredentials.evaluateUser(alice, defaults.rules.UNUSED_CREDENTIALS, NOW));
     expect(found.map((v) => [v.credential, v.lastUsedDaysAgo])).toEqual([
       ['access-key', 95],
       ['access-key', 91],
@@ -109,8 +113,12 @@ describe('UNUSED_CREDENTIALS', () => {
     const p = policy({ rules: { UNUSED_CREDENTIALS: { unusedDays: 45 } } });
     const at = (days: number) =>
       user({ accessKeys: [key({ createDate: daysAgo(400), lastUsedDate: daysAgo(days) })] });
-    expect(violations(unusedCredentials.evaluateUser(at(44), p, NOW))).toHaveLength(0);
-    expect(violations(unusedCredentials.evaluateUser(at(45), p, NOW))).toHaveLength(1);
+    expect(violations(unusedCredentials.evaluateUser(at(44), p.rules.UNUSED_CREDENTIALS, NOW))).toHaveLength(
+      0,
+    );
+    expect(violations(unusedCredentials.evaluateUser(at(45), p.rules.UNUSED_CREDENTIALS, NOW))).toHaveLength(
+      1,
+    );
   });
 
   it.each([
@@ -119,7 +127,7 @@ describe('UNUSED_CREDENTIALS', () => {
   ])('is not applicable with $name', ({ keys }) => {
     const result = unusedCredentials.evaluateUser(
       user({ accessKeys: keys, passwordLastUsed: daysAgo(300) }),
-      defaults,
+      defaults.rules.UNUSED_CREDENTIALS,
       NOW,
     );
     expect(result.kind).toBe('not-applicable');

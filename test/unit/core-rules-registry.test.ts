@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS } from '../../src/core/policy.js';
-import { RULES, RULES_BY_ID } from '../../src/core/rules/registry.js';
+import { RULE_IDS, RULES, RULES_BY_ID } from '../../src/core/rules/registry.js';
 
 describe('rule registry', () => {
   it('has exactly one rule per id, in RULE_IDS order', () => {
@@ -9,13 +8,22 @@ describe('rule registry', () => {
   });
 
   it.each([
-    { id: 'ROOT_ACCESS_KEY', severity: 'high', kind: 'root' },
-    { id: 'CONSOLE_WITHOUT_MFA', severity: 'high', kind: 'user' },
-    { id: 'KEY_ROTATION', severity: 'medium', kind: 'user' },
-    { id: 'UNUSED_CREDENTIALS', severity: 'medium', kind: 'user' },
-    { id: 'MULTIPLE_ACTIVE_KEYS', severity: 'low', kind: 'user' },
-  ] as const)('$id is $severity', ({ id, severity, kind }) => {
-    expect(RULES_BY_ID[id]).toMatchObject({ severity, kind });
+    { id: 'ROOT_ACCESS_KEY', severity: 'high', scope: 'account', neverExempt: true },
+    { id: 'CONSOLE_WITHOUT_MFA', severity: 'high', scope: 'user', neverExempt: false },
+    { id: 'KEY_ROTATION', severity: 'medium', scope: 'user', neverExempt: false },
+    { id: 'UNUSED_CREDENTIALS', severity: 'medium', scope: 'user', neverExempt: false },
+    { id: 'MULTIPLE_ACTIVE_KEYS', severity: 'low', scope: 'user', neverExempt: false },
+  ] as const)('$id is $severity, $scope-level', ({ id, severity, scope, neverExempt }) => {
+    expect(RULES_BY_ID[id]).toMatchObject({ severity, scope, neverExempt });
     expect(RULES_BY_ID[id].title).not.toBe('');
+    expect(RULES_BY_ID[id].description).not.toBe('');
+  });
+
+  it('every default setting is valid under the rule own parameter schema', () => {
+    for (const rule of RULES) {
+      for (const [name, schema] of Object.entries(rule.params)) {
+        expect(schema.safeParse((rule.defaults as Record<string, unknown>)[name]).success).toBe(true);
+      }
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { auditAccount } from '../../aws/audit-account.js';
 import { createClients } from '../../aws/clients.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
-import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy.js';
+import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy/types.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';

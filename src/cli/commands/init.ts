@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_POLICY_YAML } from '../../core/policy.js';
+import { DEFAULT_POLICY_YAML } from '../../core/policy/init-text.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { enabledRuleIds } from '../../core/policy.js';
+import { enabledRuleIds } from '../../core/policy/types.js';
 import type { CliIO } from '../io.js';
 import { loadPolicy } from '../policy-loader.js';
 

@@ -1,4 +1,4 @@
-import type { ActionType, Stage } from './types.js';
+import type { AnyActionType, RecoveryStep, Stage } from './types.js';
 
 /** What an action is about: an access key id, or the console password. */
 export type Subject = string;
@@ -13,8 +13,8 @@ export function actionId(
   accountId: string,
   userName: string,
   subject: Subject,
-  type: ActionType,
-  stage: Stage,
+  type: AnyActionType,
+  stage: RecoveryStep,
 ): string {
   return `${accountId}/${userName}/${subject}/${type}/${stage}`;
 }

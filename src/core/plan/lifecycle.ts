@@ -11,7 +11,7 @@
  */
 import { addDays, daysBetween } from '../days.js';
 import type { AccessKeyRecord, UserRecord } from '../model.js';
-import type { RotationConfig } from '../policy.js';
+import type { RotationConfig } from '../policy/types.js';
 import type { Violation } from '../rules/types.js';
 import type { RemediationRule } from './types.js';
 

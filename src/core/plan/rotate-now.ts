@@ -5,7 +5,7 @@
  * an inactive second key is deleted first to free the slot.
  */
 import type { AccountInventory } from '../model.js';
-import type { Policy } from '../policy.js';
+import type { Policy } from '../policy/types.js';
 import { planAccount } from './planner.js';
 import type { JournalFacts, Plan } from './types.js';
 

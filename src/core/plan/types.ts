@@ -2,7 +2,8 @@
  * The remediation plan: plain, serializable data. The planner decides, the apply step acts; the
  * apply step re-checks each action's `expect` against live IAM before it changes anything.
  */
-import type { RemediationMode, RuleId } from '../policy.js';
+import type { RemediationMode } from '../policy/types.js';
+import type { RuleId } from '../rules/registry.js';
 
 export const ACTION_TYPES = [
   'create-key',
@@ -125,6 +126,53 @@ export type Action =
   | DeleteKeyAction
   | DeleteLoginProfileAction
   | NotifyAction;
+
+/** Actions that repair or reverse a run rather than follow from the policy. */
+export const RECOVERY_ACTION_TYPES = ['cleanup-key', 'reactivate-key'] as const;
+export type RecoveryActionType = (typeof RECOVERY_ACTION_TYPES)[number];
+
+/** The last part of a recovery action's id: the stage of the create-key it cleans up after, or why. */
+export type RecoveryStep = Stage | 'resume' | 'undo';
+
+/**
+ * Deactivates, then deletes, a key whose secret nobody holds: created by a run that stopped (or
+ * failed) before the key was stored in Secrets Manager.
+ */
+export interface CleanupKeyAction {
+  /** `<accountId>/<userName>/<accessKeyId>/cleanup-key/<stage of the create-key | resume>`. */
+  readonly id: string;
+  readonly type: 'cleanup-key';
+  readonly accountId: string;
+  readonly userName: string;
+  readonly accessKeyId: string;
+  readonly reason: string;
+  /** The create-key action that made the key. */
+  readonly createKeyActionId: string;
+  /**
+   * True when the key was found by its creation time rather than named by IAM's answer: it is then
+   * removed only if it was never used, because someone may hold it.
+   */
+  readonly requireNeverUsed: boolean;
+}
+
+/** Undo: makes a key the given run deactivated Active again. */
+export interface ReactivateKeyAction {
+  /** `<accountId>/<userName>/<accessKeyId>/reactivate-key/undo`. */
+  readonly id: string;
+  readonly type: 'reactivate-key';
+  readonly accountId: string;
+  readonly userName: string;
+  readonly accessKeyId: string;
+  readonly reason: string;
+  /** The deactivate-key action being undone. */
+  readonly undoes: string;
+}
+
+export type RecoveryAction = CleanupKeyAction | ReactivateKeyAction;
+
+/** Everything the apply step carries out and the journal records. */
+export type AnyAction = Action | RecoveryAction;
+export type AnyActionType = AnyAction['type'];
 
 /** A user the plan could not help; someone has to act. */
 export interface BlockedItem {

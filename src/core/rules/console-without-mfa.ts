@@ -1,18 +1,19 @@
 import { daysBetween } from '../days.js';
 import { NOT_APPLICABLE, outcome } from './shared.js';
-import type { UserRule } from './types.js';
+import { userRule } from './types.js';
 
 /**
  * CIS 1.10 / AWS Config `mfa-enabled-for-iam-console-access`: a user who can sign in to the
  * console must have an MFA device. Severity high: a phished password is then enough.
  */
-export const consoleWithoutMfa: UserRule = {
-  kind: 'user',
+export const consoleWithoutMfa = userRule({
   id: 'CONSOLE_WITHOUT_MFA',
   title: 'Console access without MFA',
   severity: 'high',
-  description: 'Users with a console password must have MFA enabled.',
-  evaluateUser(user, _policy, now) {
+  description: 'A user with a console password and no MFA device.',
+  params: {},
+  defaults: { enabled: false },
+  evaluateUser(user, _settings, now) {
     const profile = user.loginProfile;
     if (profile === null) return NOT_APPLICABLE;
     if (user.mfaActive) return outcome(undefined);
@@ -27,4 +28,4 @@ export const consoleWithoutMfa: UserRule = {
       },
     ]);
   },
-};
+});

@@ -1,21 +1,24 @@
 import { daysBetween } from '../days.js';
+import { days } from '../policy/fields.js';
 import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, outcome, plural } from './shared.js';
-import type { UserRule, Violation } from './types.js';
+import { userRule, type Violation } from './types.js';
 
 /**
  * AWS Config `access-keys-rotated`: an active key is NON_COMPLIANT when its age in whole days is
  * strictly greater than maxKeyAgeDays (90 days old with a 90-day limit still passes).
  * Severity medium: an old key is a standing risk, not evidence of compromise.
  */
-export const keyRotation: UserRule = {
-  kind: 'user',
+export const keyRotation = userRule({
   id: 'KEY_ROTATION',
   title: 'Access keys rotated',
   severity: 'medium',
-  description: 'Active access keys must be younger than maxKeyAgeDays.',
-  evaluateUser(user, policy, now) {
+  description:
+    'An active access key older than maxKeyAgeDays (strictly) is NON_COMPLIANT (AWS Config access-keys-rotated).',
+  params: { maxKeyAgeDays: days },
+  defaults: { enabled: true, maxKeyAgeDays: 90 },
+  evaluateUser(user, settings, now) {
     if (!hasActiveKey(user)) return NOT_APPLICABLE;
-    const max = policy.rules.KEY_ROTATION.maxKeyAgeDays;
+    const max = settings.maxKeyAgeDays;
     let violations: Violation[] | undefined;
     for (const key of user.accessKeys) {
       if (key.status !== 'Active') continue;
@@ -33,4 +36,4 @@ export const keyRotation: UserRule = {
     }
     return outcome(violations);
   },
-};
+});

@@ -1,16 +1,17 @@
 import { NOT_APPLICABLE, outcome } from './shared.js';
-import type { UserRule } from './types.js';
+import { userRule } from './types.js';
 
 /**
  * CIS 1.13: a user should have at most one active access key. Two active keys are normal for the
  * few days of a rotation, so severity is low.
  */
-export const multipleActiveKeys: UserRule = {
-  kind: 'user',
+export const multipleActiveKeys = userRule({
   id: 'MULTIPLE_ACTIVE_KEYS',
   title: 'More than one active access key',
   severity: 'low',
-  description: 'A user should have at most one active access key.',
+  description: 'A user with two active access keys (CIS 1.13).',
+  params: {},
+  defaults: { enabled: true },
   evaluateUser(user) {
     let active = 0;
     for (const key of user.accessKeys) if (key.status === 'Active') active++;
@@ -35,4 +36,4 @@ export const multipleActiveKeys: UserRule = {
       },
     ]);
   },
-};
+});

@@ -1,23 +1,39 @@
-import type { RuleId } from '../policy.js';
-import { RULE_IDS } from '../policy.js';
 import { consoleWithoutMfa } from './console-without-mfa.js';
 import { keyRotation } from './key-rotation.js';
 import { multipleActiveKeys } from './multiple-active-keys.js';
 import { rootAccessKey } from './root-access-key.js';
-import type { Rule } from './types.js';
+import type { Rule, RuleSettings } from './types.js';
 import { unusedCredentials } from './unused-credentials.js';
 
 /**
- * One line per rule. Keyed by id so the compiler rejects a rule id without a rule. Adding a rule
- * touches its file, this map, RULE_IDS, its tests and the example policy.
+ * Every rule Keywarden knows, one line each, in report order. The policy schema, its defaults,
+ * `keywarden init`'s text and the rule ids are all built from this list, so adding a rule touches
+ * its own file, one line here, its tests and its docs.
  */
-export const RULES_BY_ID: Readonly<Record<RuleId, Rule>> = {
-  KEY_ROTATION: keyRotation,
-  UNUSED_CREDENTIALS: unusedCredentials,
-  MULTIPLE_ACTIVE_KEYS: multipleActiveKeys,
-  ROOT_ACCESS_KEY: rootAccessKey,
-  CONSOLE_WITHOUT_MFA: consoleWithoutMfa,
+export const RULES = [
+  keyRotation,
+  unusedCredentials,
+  multipleActiveKeys,
+  rootAccessKey,
+  consoleWithoutMfa,
+] as const;
+
+export type AnyRule = (typeof RULES)[number];
+export type RuleId = AnyRule['id'];
+
+/** The effective settings of every rule, keyed by id. */
+export type RulesConfig = {
+  readonly [R in AnyRule as R['id']]: R extends Rule<string, infer S> ? RuleSettings<S> : never;
 };
 
-/** Every rule, in report order. */
-export const RULES: readonly Rule[] = RULE_IDS.map((id) => RULES_BY_ID[id]);
+/** Rule ids in report order. */
+export const RULE_IDS = RULES.map((r) => r.id) as unknown as readonly [RuleId, ...RuleId[]];
+
+export const RULES_BY_ID: { readonly [R in AnyRule as R['id']]: R } = Object.fromEntries(
+  RULES.map((r) => [r.id, r]),
+) as never;
+
+/** The rule with this id; for code that holds an id read from data (a policy, a journal). */
+export function ruleById(id: RuleId): AnyRule {
+  return RULES_BY_ID[id];
+}

@@ -1,19 +1,21 @@
 import { daysBetween } from '../days.js';
 import { outcome, plural } from './shared.js';
-import type { RootRule, Violation } from './types.js';
+import { accountRule, type Violation } from './types.js';
 
 /**
  * AWS Config `iam-root-access-key-check`: the root user must have no active access key.
  * Severity high: a root key cannot be limited by any policy. Never exempt. A known root with no
  * active key is COMPLIANT (never NOT_APPLICABLE); an unknown root is not evaluated at all.
  */
-export const rootAccessKey: RootRule = {
-  kind: 'root',
+export const rootAccessKey = accountRule({
   id: 'ROOT_ACCESS_KEY',
   title: 'Root user access key',
   severity: 'high',
-  description: 'The root user must not have an active access key.',
-  evaluateRoot(root, _policy, now) {
+  description: 'The root user has an active access key. Never exempt.',
+  params: {},
+  defaults: { enabled: true },
+  neverExempt: true,
+  evaluateRoot(root, _settings, now) {
     let violations: Violation[] | undefined;
     for (const key of root.accessKeys) {
       if (!key.active) continue;
@@ -36,4 +38,4 @@ export const rootAccessKey: RootRule = {
     }
     return outcome(violations);
   },
-};
+});

@@ -1,5 +1,5 @@
+import type * as z from 'zod';
 import type { AccessKeyRecord, RootRecord, UserRecord } from '../model.js';
-import type { Policy, RuleId } from '../policy.js';
 
 /** How bad a finding is; drives sort order, `--fail-on high` and notification urgency. */
 export type Severity = 'high' | 'medium' | 'low';
@@ -30,23 +30,56 @@ export type RuleOutcome =
   | { readonly kind: 'not-applicable' }
   | { readonly kind: 'evaluated'; readonly violations: readonly Violation[] };
 
-interface RuleBase {
-  readonly id: RuleId;
+/** A rule's settings in the effective policy: `enabled` plus its own parameters. */
+export type RuleSettings<S extends z.ZodRawShape> = { readonly enabled: boolean } & {
+  readonly [K in keyof S]: z.output<S[K]>;
+};
+
+interface RuleBase<Id extends string, S extends z.ZodRawShape> {
+  readonly id: Id;
   readonly title: string;
   readonly severity: Severity;
+  /** One sentence for `--help`, docs and the commented policy `keywarden init` writes. */
   readonly description: string;
+  /** The rule's parameters in a policy file (`rules.<id>.<param>`), each required here; the file may omit them. */
+  readonly params: S;
+  /** The settings when neither a preset nor a file sets them. */
+  readonly defaults: RuleSettings<S>;
+  /** True when no exemption can cover the rule's findings (the root user's keys). */
+  readonly neverExempt: boolean;
 }
 
 /** A rule judged once per IAM user. */
-export interface UserRule extends RuleBase {
-  readonly kind: 'user';
-  evaluateUser(user: UserRecord, policy: Policy, now: Date): RuleOutcome;
+export interface UserRule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
+  extends RuleBase<Id, S> {
+  readonly scope: 'user';
+  evaluateUser(user: UserRecord, settings: RuleSettings<S>, now: Date): RuleOutcome;
 }
 
-/** A rule judged once per account, on the root user's credential-report row. */
-export interface RootRule extends RuleBase {
-  readonly kind: 'root';
-  evaluateRoot(root: RootRecord, policy: Policy, now: Date): RuleOutcome;
+/**
+ * A rule judged once per account, on the root user's credential-report row. Keywarden never changes
+ * root credentials, so the planner reports an account-level rule's violations as skipped.
+ */
+export interface AccountRule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
+  extends RuleBase<Id, S> {
+  readonly scope: 'account';
+  evaluateRoot(root: RootRecord, settings: RuleSettings<S>, now: Date): RuleOutcome;
 }
 
-export type Rule = UserRule | RootRule;
+export type Rule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape> =
+  | UserRule<Id, S>
+  | AccountRule<Id, S>;
+
+/** Declares a user-level rule; the generic parameters keep its id literal and its settings typed. */
+export function userRule<const Id extends string, const S extends z.ZodRawShape>(
+  rule: Omit<UserRule<Id, S>, 'scope' | 'neverExempt'> & { readonly neverExempt?: boolean },
+): UserRule<Id, S> {
+  return { ...rule, scope: 'user', neverExempt: rule.neverExempt ?? false };
+}
+
+/** Declares an account-level rule (judged on the root user). */
+export function accountRule<const Id extends string, const S extends z.ZodRawShape>(
+  rule: Omit<AccountRule<Id, S>, 'scope' | 'neverExempt'> & { readonly neverExempt?: boolean },
+): AccountRule<Id, S> {
+  return { ...rule, scope: 'account', neverExempt: rule.neverExempt ?? false };
+}

@@ -1,6 +1,7 @@
 import { daysBetween } from '../days.js';
+import { days } from '../policy/fields.js';
 import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, outcome, plural } from './shared.js';
-import type { UserRule, Violation } from './types.js';
+import { userRule, type Violation } from './types.js';
 
 /**
  * AWS Config `iam-user-unused-credentials-check` (and the RevokeUnusedIAMUserCredentials runbook):
@@ -9,16 +10,18 @@ import type { UserRule, Violation } from './types.js';
  * profile exists; a leftover PasswordLastUsed after the profile was deleted is ignored.
  * Severity medium: idle credentials are attack surface nobody watches.
  */
-export const unusedCredentials: UserRule = {
-  kind: 'user',
+export const unusedCredentials = userRule({
   id: 'UNUSED_CREDENTIALS',
   title: 'Unused credentials',
   severity: 'medium',
-  description: 'Active access keys and console passwords must have been used within unusedDays.',
-  evaluateUser(user, policy, now) {
+  description:
+    'An active key or console password not used for unusedDays or more (never used: counted from creation) is NON_COMPLIANT (AWS Config iam-user-unused-credentials-check).',
+  params: { unusedDays: days },
+  defaults: { enabled: true, unusedDays: 90 },
+  evaluateUser(user, settings, now) {
     const profile = user.loginProfile;
     if (profile === null && !hasActiveKey(user)) return NOT_APPLICABLE;
-    const limit = policy.rules.UNUSED_CREDENTIALS.unusedDays;
+    const limit = settings.unusedDays;
     let violations: Violation[] | undefined;
 
     for (const key of user.accessKeys) {
@@ -62,4 +65,4 @@ export const unusedCredentials: UserRule = {
     }
     return outcome(violations);
   },
-};
+});
