@@ -3,9 +3,9 @@
  * `{ wallMs, maxRssMiB, findings, usersWithKeyFindings }` as one JSON line.
  * Usage: tsx bench/audit-once.ts <endpoint> <report|live> <concurrency>
  */
-import { auditAccount } from '../src/aws/audit-account.js';
 import { createClients } from '../src/aws/clients.js';
 import { DEFAULT_POLICY, type Policy } from '../src/core/policy/types.js';
+import { auditAccount } from '../src/engine/audit.js';
 
 const [endpoint = '', mode = 'report', concurrency = '8', now = new Date().toISOString()] =
   process.argv.slice(2);
@@ -22,7 +22,7 @@ const clients = createClients({
   credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
 });
 const started = performance.now();
-const audit = await auditAccount(clients, policy, { now: new Date(now), report: { sleep: async () => {} } });
+const audit = await auditAccount({ clients, clock: () => new Date(now), sleep: async () => {} }, policy);
 const wallMs = performance.now() - started;
 const usersWithKeyFindings = new Set(
   audit.findings.filter((f) => f.credential === 'access-key').map((f) => f.userName),

@@ -9,7 +9,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import { errorName, wrapAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from './errors.js';
 
 export interface ReportKey {
   readonly slot: 1 | 2;
@@ -122,17 +122,21 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 async function readExisting(iam: IAMClient): Promise<CredentialReport | null> {
   try {
-    return decode(await iam.send(new GetCredentialReportCommand({})));
+    return decode(
+      await callAws('iam:GetCredentialReport', null, () => iam.send(new GetCredentialReportCommand({}))),
+    );
   } catch (error) {
-    const name = errorName(error);
     if (
-      name === 'CredentialReportNotPresentException' ||
-      name === 'CredentialReportExpiredException' ||
-      name === 'CredentialReportNotReadyException'
+      isAwsError(
+        error,
+        AwsErrorCode.ReportNotPresent,
+        AwsErrorCode.ReportExpired,
+        AwsErrorCode.ReportNotReady,
+      )
     ) {
       return null;
     }
-    throw wrapAwsError('iam:GetCredentialReport', error);
+    throw error;
   }
 }
 
@@ -161,24 +165,24 @@ export async function fetchCredentialReport(
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await iam.send(new GenerateCredentialReportCommand({}));
+      await callAws('iam:GenerateCredentialReport', null, () =>
+        iam.send(new GenerateCredentialReportCommand({})),
+      );
       break;
     } catch (error) {
-      if (errorName(error) !== 'LimitExceededException' && errorName(error) !== 'LimitExceeded') {
-        throw wrapAwsError('iam:GenerateCredentialReport', error);
-      }
-      if (attempt + 1 >= maxPolls) throw wrapAwsError('iam:GenerateCredentialReport', error);
+      const throttled = isAwsError(error, AwsErrorCode.LimitExceeded, AwsErrorCode.LimitExceededShort);
+      if (!throttled || attempt + 1 >= maxPolls) throw error;
       await backoff();
     }
   }
   for (let poll = 0; ; poll++) {
     try {
-      return decode(await iam.send(new GetCredentialReportCommand({})));
+      return decode(
+        await callAws('iam:GetCredentialReport', null, () => iam.send(new GetCredentialReportCommand({}))),
+      );
     } catch (error) {
-      const name = errorName(error);
-      const retryable =
-        name === 'CredentialReportNotReadyException' || name === 'CredentialReportNotPresentException';
-      if (!retryable || poll + 1 >= maxPolls) throw wrapAwsError('iam:GetCredentialReport', error);
+      const retryable = isAwsError(error, AwsErrorCode.ReportNotReady, AwsErrorCode.ReportNotPresent);
+      if (!retryable || poll + 1 >= maxPolls) throw error;
       await backoff();
     }
   }

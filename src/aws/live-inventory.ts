@@ -20,7 +20,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessKeyRecord, RootRecord, UserRecord } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
-import { callAws, errorName, wrapAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from './errors.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
 import { accountIdFromArn } from './report-inventory.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
@@ -42,7 +42,7 @@ async function keyRecords(
   const sorted = [...keys].sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
   return Promise.all(
     sorted.map(async (key, index) => {
-      const used = await callAws(`iam:GetAccessKeyLastUsed for ${userName}`, () =>
+      const used = await callAws('iam:GetAccessKeyLastUsed', `for ${userName}`, () =>
         iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId })),
       );
       const last = used.AccessKeyLastUsed;
@@ -63,11 +63,13 @@ async function keyRecords(
 
 async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
   try {
-    const out = await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
+      iam.send(new GetLoginProfileCommand({ UserName: userName })),
+    );
     return out.LoginProfile?.CreateDate ?? null;
   } catch (error) {
-    if (errorName(error) === 'NoSuchEntityException') return null;
-    throw wrapAwsError(`iam:GetLoginProfile for ${userName}`, error);
+    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
+    throw error;
   }
 }
 
@@ -79,18 +81,18 @@ async function userRecord(
 ): Promise<UserRecord> {
   const userName = listed.UserName ?? '';
   const [keys, detail, loginProfile, groups, mfa] = await Promise.all([
-    callAws(`iam:ListAccessKeys for ${userName}`, () =>
+    callAws('iam:ListAccessKeys', `for ${userName}`, () =>
       iam.send(new ListAccessKeysCommand({ UserName: userName })),
     ),
-    callAws(`iam:GetUser ${userName}`, () => iam.send(new GetUserCommand({ UserName: userName }))),
+    callAws('iam:GetUser', userName, () => iam.send(new GetUserCommand({ UserName: userName }))),
     loginProfileCreateDate(iam, userName),
     options.needGroups
-      ? callAws(`iam:ListGroupsForUser ${userName}`, () =>
+      ? callAws('iam:ListGroupsForUser', userName, () =>
           iam.send(new ListGroupsForUserCommand({ UserName: userName })),
         )
       : Promise.resolve(null),
     options.needMfa
-      ? callAws(`iam:ListMFADevices ${userName}`, () =>
+      ? callAws('iam:ListMFADevices', userName, () =>
           iam.send(new ListMFADevicesCommand({ UserName: userName })),
         )
       : Promise.resolve(null),
@@ -119,7 +121,9 @@ async function userRecord(
  * status) and MFA, not their dates. Such a key is treated as active; the report mode knows better.
  */
 async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootRecord> {
-  const summary = await callAws('iam:GetAccountSummary', () => iam.send(new GetAccountSummaryCommand({})));
+  const summary = await callAws('iam:GetAccountSummary', null, () =>
+    iam.send(new GetAccountSummaryCommand({})),
+  );
   const map = summary.SummaryMap ?? {};
   return {
     accountId,
@@ -134,10 +138,13 @@ async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootR
 
 async function getUserIfExists(iam: IAMClient, userName: string): Promise<User | null> {
   try {
-    return (await iam.send(new GetUserCommand({ UserName: userName }))).User ?? null;
+    const out = await callAws('iam:GetUser', userName, () =>
+      iam.send(new GetUserCommand({ UserName: userName })),
+    );
+    return out.User ?? null;
   } catch (error) {
-    if (errorName(error) === 'NoSuchEntityException') return null;
-    throw wrapAwsError(`iam:GetUser ${userName}`, error);
+    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
+    throw error;
   }
 }
 
@@ -155,7 +162,7 @@ export async function collectLiveInventory(
     }
   } else {
     options.onProgress?.('listing users');
-    await callAws('iam:ListUsers', async () => {
+    await callAws('iam:ListUsers', null, async () => {
       for await (const page of paginateListUsers({ client: clients.iam, pageSize: 1000 }, {})) {
         listed.push(...(page.Users ?? []));
       }
@@ -164,7 +171,7 @@ export async function collectLiveInventory(
   let accountId = listed.map((u) => accountIdFromArn(u.Arn ?? '')).find((id) => id !== null) ?? null;
   if (accountId === null) {
     accountId =
-      (await callAws('sts:GetCallerIdentity', () => clients.sts.send(new GetCallerIdentityCommand({}))))
+      (await callAws('sts:GetCallerIdentity', null, () => clients.sts.send(new GetCallerIdentityCommand({}))))
         .Account ?? null;
   }
   if (accountId === null) throw new Error('cannot determine the AWS account id');

@@ -4,26 +4,12 @@
  * user) for every user that has a key the lifecycle could touch: inactive, unused, or old enough
  * to be warned about. Users whose keys are all young, active and in use need no id.
  */
-import { daysBetween } from '../core/days.js';
-import type { AccountInventory, UserRecord } from '../core/model.js';
+import type { AccountInventory } from '../core/model.js';
+import { needsKeyIds } from '../core/plan/lifecycle.js';
 import type { Policy } from '../core/policy/types.js';
 import type { AwsClients } from './clients.js';
 import { type CollectOptions, collectInventory } from './inventory.js';
 import { attachAccessKeyIds, type InventoryResult } from './report-inventory.js';
-
-export function needsKeyIds(user: UserRecord, policy: Policy, now: Date): boolean {
-  const earliest = Math.min(
-    policy.rotation.rotateAfterDays - policy.rotation.warnBeforeDays,
-    policy.rules.UNUSED_CREDENTIALS.unusedDays,
-  );
-  return user.accessKeys.some(
-    (k) =>
-      k.accessKeyId === null &&
-      (k.status === 'Inactive' ||
-        daysBetween(k.createDate, now) >= earliest ||
-        (k.lastUsedDate !== null && daysBetween(k.lastUsedDate, now) >= earliest)),
-  );
-}
 
 export async function collectPlanningInventory(
   clients: AwsClients,
@@ -32,7 +18,9 @@ export async function collectPlanningInventory(
 ): Promise<InventoryResult> {
   const { inventory, warnings } = await collectInventory(clients, policy, options);
   if (inventory.source === 'live') return { inventory, warnings };
-  const users = inventory.users.filter((u) => needsKeyIds(u, policy, options.now)).map((u) => u.userName);
+  const users = inventory.users
+    .filter((u) => needsKeyIds(u, policy.rotation, policy.rules.UNUSED_CREDENTIALS.unusedDays, options.now))
+    .map((u) => u.userName);
   if (users.length === 0) return { inventory, warnings };
   options.onProgress?.(`looking up access key ids for ${users.length} users`);
   const withIds: AccountInventory = await attachAccessKeyIds(

@@ -16,7 +16,7 @@ import { ROOT_USER_NAME } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
 import { type FetchReportOptions, fetchCredentialReport, type ReportRow } from './credential-report.js';
-import { wrapAwsError } from './errors.js';
+import { callAws } from './errors.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
 
 export interface InventoryOptions {
@@ -40,16 +40,14 @@ export function accountIdFromArn(arn: string): string | null {
 
 async function listUserDetails(iam: IAMClient): Promise<UserDetail[]> {
   const users: UserDetail[] = [];
-  try {
+  await callAws('iam:GetAccountAuthorizationDetails', null, async () => {
     for await (const page of paginateGetAccountAuthorizationDetails(
       { client: iam, pageSize: 1000 },
       { Filter: ['User'] },
     )) {
       users.push(...(page.UserDetailList ?? []));
     }
-  } catch (error) {
-    throw wrapAwsError('iam:GetAccountAuthorizationDetails', error);
-  }
+  });
   return users;
 }
 
@@ -104,11 +102,10 @@ export async function collectReportInventory(
     report.rows.map((r) => accountIdFromArn(r.arn)).find((id) => id !== null) ??
     null;
   if (accountId === null) {
-    try {
-      accountId = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account ?? null;
-    } catch (error) {
-      throw wrapAwsError('sts:GetCallerIdentity', error);
-    }
+    const identity = await callAws('sts:GetCallerIdentity', null, () =>
+      clients.sts.send(new GetCallerIdentityCommand({})),
+    );
+    accountId = identity.Account ?? null;
   }
   if (accountId === null) throw new Error('cannot determine the AWS account id');
   const account = accountId;
@@ -171,12 +168,10 @@ export async function attachAccessKeyIds(
   const wanted = new Set(userNames);
   const targets = inventory.users.filter((u) => wanted.has(u.userName));
   const live = await mapWithConcurrency(targets, concurrency, async (user) => {
-    try {
-      const out = await iam.send(new ListAccessKeysCommand({ UserName: user.userName }));
-      return out.AccessKeyMetadata ?? [];
-    } catch (error) {
-      throw wrapAwsError(`iam:ListAccessKeys for ${user.userName}`, error);
-    }
+    const out = await callAws('iam:ListAccessKeys', `for ${user.userName}`, () =>
+      iam.send(new ListAccessKeysCommand({ UserName: user.userName })),
+    );
+    return out.AccessKeyMetadata ?? [];
   });
   const liveByUser = new Map(targets.map((u, i) => [u.userName, live[i] ?? []]));
   const second = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : Number.NaN);

@@ -7,7 +7,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { describeAwsError, errorName } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from './errors.js';
 
 /** A key fresh from CreateAccessKey; held only between create-key and store-secret. */
 export interface NewAccessKey {
@@ -33,21 +33,11 @@ export interface StoredSecret {
   readonly updated: boolean;
 }
 
-/** Secrets Manager failed; the message never holds the secret value. */
-export class SecretStoreError extends Error {
-  override readonly name = 'SecretStoreError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Stores the key as JSON `{AccessKeyId, SecretAccessKey, UserName, CreateDate}`: CreateSecret when
  * the name is free, else PutSecretValue (the new version becomes AWSCURRENT, the previous one
- * AWSPREVIOUS). The SDK's idempotency token makes its own retries safe.
+ * AWSPREVIOUS). The SDK's idempotency token makes its own retries safe. A failure's message has any
+ * echo of the secret masked, and the SDK's error (whose request holds the secret) is not kept.
  */
 export async function storeAccessKeySecret(
   client: SecretsManagerClient,
@@ -60,16 +50,23 @@ export async function storeAccessKeySecret(
     UserName: key.UserName,
     CreateDate: key.CreateDate,
   });
+  const redact = (text: string) => text.split(key.SecretAccessKey).join('[REDACTED]');
   const tags = Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value }));
   try {
-    const out = await client.send(
-      new CreateSecretCommand({
-        Name: options.secretName,
-        Description: `IAM access key of ${key.UserName}, created by Keywarden`,
-        SecretString,
-        ...(options.kmsKeyId === null ? {} : { KmsKeyId: options.kmsKeyId }),
-        ...(tags.length === 0 ? {} : { Tags: tags }),
-      }),
+    const out = await callAws(
+      'secretsmanager:CreateSecret',
+      options.secretName,
+      () =>
+        client.send(
+          new CreateSecretCommand({
+            Name: options.secretName,
+            Description: `IAM access key of ${key.UserName}, created by Keywarden`,
+            SecretString,
+            ...(options.kmsKeyId === null ? {} : { KmsKeyId: options.kmsKeyId }),
+            ...(tags.length === 0 ? {} : { Tags: tags }),
+          }),
+        ),
+      { redact },
     );
     return {
       arn: out.ARN ?? null,
@@ -78,24 +75,18 @@ export async function storeAccessKeySecret(
       updated: false,
     };
   } catch (error) {
-    if (errorName(error) !== 'ResourceExistsException') throw redacted('CreateSecret', error, key);
+    if (!isAwsError(error, AwsErrorCode.ResourceExists)) throw error;
   }
-  try {
-    const out = await client.send(new PutSecretValueCommand({ SecretId: options.secretName, SecretString }));
-    return {
-      arn: out.ARN ?? null,
-      versionId: out.VersionId ?? null,
-      requestId: out.$metadata.requestId ?? null,
-      updated: true,
-    };
-  } catch (error) {
-    throw redacted('PutSecretValue', error, key);
-  }
-}
-
-/** A new error (not the SDK's, whose request may hold the secret) with any echo of it masked. */
-function redacted(operation: string, error: unknown, key: NewAccessKey): SecretStoreError {
-  const { code, message } = describeAwsError(error);
-  const safe = message.split(key.SecretAccessKey).join('[REDACTED]');
-  return new SecretStoreError(`secretsmanager:${operation} failed: ${code}: ${safe}`, code);
+  const out = await callAws(
+    'secretsmanager:PutSecretValue',
+    options.secretName,
+    () => client.send(new PutSecretValueCommand({ SecretId: options.secretName, SecretString })),
+    { redact },
+  );
+  return {
+    arn: out.ARN ?? null,
+    versionId: out.VersionId ?? null,
+    requestId: out.$metadata.requestId ?? null,
+    updated: true,
+  };
 }

@@ -1,5 +1,5 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { errorName, wrapAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from './errors.js';
 
 /**
  * Reads the comma-separated exclusion list teams keep for custom Config rules (for example
@@ -12,16 +12,18 @@ export async function readExcludedUsers(
 ): Promise<string[] | null> {
   if (parameterName === null) return null;
   try {
-    const out = await ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
+    const out = await callAws('ssm:GetParameter', parameterName, () =>
+      ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true })),
+    );
     return (out.Parameter?.Value ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
   } catch (error) {
-    if (errorName(error) === 'ParameterNotFound') {
+    if (isAwsError(error, AwsErrorCode.ParameterNotFound)) {
       warnings.push(`SSM parameter ${parameterName} does not exist; no users are exempt through it`);
       return [];
     }
-    throw wrapAwsError(`ssm:GetParameter ${parameterName}`, error);
+    throw error;
   }
 }

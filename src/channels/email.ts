@@ -4,10 +4,12 @@
  * address, so an owner's question does not land in an unread sender mailbox.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { wrapAwsError } from '../aws/errors.js';
-import type { DigestChannel } from './notifier.js';
+import { callAws, failureMessage, type Permission } from '../aws/errors.js';
 import { type Digest, SECURITY_TEAM } from './render.js';
-import type { NotificationDelivery } from './types.js';
+import type { DigestChannel, NotificationDelivery } from './types.js';
+
+/** What sending a digest with SES v2 needs. */
+export const EMAIL_PERMISSIONS: readonly Permission[] = ['ses:SendEmail'];
 
 export interface EmailChannelProps {
   /** A verified SES identity. */
@@ -44,22 +46,23 @@ async function send(props: EmailChannelProps, digest: Digest): Promise<Notificat
     };
   }
   try {
-    const out = await props.client().send(
-      new SendEmailCommand({
-        FromEmailAddress: props.from,
-        Destination: { ToAddresses: [to] },
-        ...(securityTeam !== null && securityTeam !== to ? { ReplyToAddresses: [securityTeam] } : {}),
-        Content: {
-          Simple: {
-            Subject: { Data: digest.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: digest.text, Charset: 'UTF-8' } },
+    const out = await callAws('ses:SendEmail', `from ${props.from} to ${to}`, () =>
+      props.client().send(
+        new SendEmailCommand({
+          FromEmailAddress: props.from,
+          Destination: { ToAddresses: [to] },
+          ...(securityTeam !== null && securityTeam !== to ? { ReplyToAddresses: [securityTeam] } : {}),
+          Content: {
+            Simple: {
+              Subject: { Data: digest.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: digest.text, Charset: 'UTF-8' } },
+            },
           },
-        },
-      }),
+        }),
+      ),
     );
     return { ...base, status: 'sent', messageId: out.MessageId ?? null, error: null };
   } catch (error) {
-    const message = wrapAwsError(`ses:SendEmail from ${props.from} to ${to}`, error).message;
-    return { ...base, status: 'failed', messageId: null, error: message };
+    return { ...base, status: 'failed', messageId: null, error: failureMessage(error) };
   }
 }

@@ -7,12 +7,13 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type AwsConnection, clientConfig } from '../aws/clients.js';
+import type { Permission } from '../aws/errors.js';
 import type { NotificationsConfig } from '../core/policy/types.js';
-import { emailChannel } from './email.js';
+import { EMAIL_PERMISSIONS, emailChannel } from './email.js';
 import { type Digest, renderDigests } from './render.js';
-import { slackChannel } from './slack.js';
-import { snsChannel, topicRegion } from './sns.js';
-import type { ChannelName, NotificationContext, NotificationDelivery, Notifier } from './types.js';
+import { SLACK_SSM_PERMISSIONS, slackChannel } from './slack.js';
+import { SNS_PERMISSIONS, snsChannel, topicRegion } from './sns.js';
+import type { DigestChannel, NotificationDelivery, Notifier } from './types.js';
 
 export interface NotifierDeps {
   /** Used as given (its region must be the topic's); default: built for the topic ARN's region. */
@@ -27,15 +28,6 @@ export interface NotifierDeps {
   readonly fetch?: typeof fetch;
   /** Builds the clients not given; default: the SDK's region and credential chain. */
   readonly connection?: AwsConnection;
-}
-
-/** One channel's delivery of a run's digests, in digest order. Must not throw for a failed send. */
-export interface DigestChannel {
-  readonly name: ChannelName;
-  deliverAll(
-    digests: readonly Digest[],
-    context: NotificationContext,
-  ): Promise<readonly NotificationDelivery[]>;
 }
 
 /** The notifications configuration cannot work; the message shows the bad value. */
@@ -139,4 +131,13 @@ function lazy<T>(build: () => T): () => T {
     value ??= build();
     return value;
   };
+}
+
+/** The AWS permissions the channels this configuration turns on need; the deployed role is built from it. */
+export function notificationPermissions(config: NotificationsConfig): Permission[] {
+  return [
+    ...(config.sns === null ? [] : SNS_PERMISSIONS),
+    ...(config.email === null ? [] : EMAIL_PERMISSIONS),
+    ...(config.slack?.webhookUrlSsmParameter ? SLACK_SSM_PERMISSIONS : []),
+  ];
 }

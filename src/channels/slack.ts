@@ -5,10 +5,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { errorName, wrapAwsError } from '../aws/errors.js';
-import type { DigestChannel } from './notifier.js';
+import { AwsErrorCode, callAws, failureMessage, isAwsError, type Permission } from '../aws/errors.js';
 import { type Digest, renderSlack } from './render.js';
-import type { NotificationDelivery } from './types.js';
+import type { DigestChannel, NotificationDelivery } from './types.js';
+
+/** What reading the webhook URL from SSM needs (none when it comes from the environment). */
+export const SLACK_SSM_PERMISSIONS: readonly Permission[] = ['ssm:GetParameter'];
 
 /** A webhook that does not answer within this long is reported failed; the run goes on. */
 export const SLACK_TIMEOUT_MS = 10_000;
@@ -64,15 +66,17 @@ async function resolveWebhookUrl(props: SlackChannelProps): Promise<Resolved> {
     const name = props.webhookUrlSsmParameter;
     source = `SSM parameter ${name}`;
     try {
-      const out = await props.ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const out = await callAws('ssm:GetParameter', name, () =>
+        props.ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+      );
       value = out.Parameter?.Value?.trim();
     } catch (error) {
-      if (errorName(error) === 'ParameterNotFound') {
+      if (isAwsError(error, AwsErrorCode.ParameterNotFound)) {
         return unavailable(
           `${source} does not exist; store the incoming webhook URL in it as a SecureString`,
         );
       }
-      return unavailable(wrapAwsError(`ssm:GetParameter ${name}`, error).message);
+      return unavailable(failureMessage(error));
     }
     if (!value) return unavailable(`${source} is empty; store the incoming webhook URL in it`);
   } else {

@@ -5,10 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { wrapAwsError } from '../aws/errors.js';
-import type { DigestChannel } from './notifier.js';
+import { callAws, failureMessage, type Permission } from '../aws/errors.js';
 import type { Digest } from './render.js';
-import type { NotificationContext, NotificationDelivery } from './types.js';
+import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';
+
+/** What publishing a digest to the topic needs. */
+export const SNS_PERMISSIONS: readonly Permission[] = ['sns:Publish'];
 
 /** SNS's limit is 256 KiB for the message and its attributes together; this leaves room. */
 const MAX_MESSAGE_BYTES = 250_000;
@@ -45,30 +47,31 @@ async function publish(
 ): Promise<NotificationDelivery> {
   const base = { actionIds: digest.actionIds, channel: 'sns', recipient: props.topicArn } as const;
   try {
-    const out = await props.client().send(
-      new PublishCommand({
-        TopicArn: props.topicArn,
-        Subject: digest.subject,
-        Message: truncateUtf8(digest.text, MAX_MESSAGE_BYTES),
-        MessageAttributes: {
-          recipient: { DataType: 'String', StringValue: digest.recipient },
-          runId: { DataType: 'String', StringValue: context.runId },
-        },
-        // A FIFO topic needs a group; the deduplication id makes a retried run's publish a no-op.
-        ...(fifo
-          ? {
-              MessageGroupId: 'keywarden',
-              MessageDeduplicationId: createHash('sha256')
-                .update(`${context.runId}\n${digest.recipient}\n${digest.actionIds.join('\n')}`)
-                .digest('hex'),
-            }
-          : {}),
-      }),
+    const out = await callAws('sns:Publish', `to ${props.topicArn}`, () =>
+      props.client().send(
+        new PublishCommand({
+          TopicArn: props.topicArn,
+          Subject: digest.subject,
+          Message: truncateUtf8(digest.text, MAX_MESSAGE_BYTES),
+          MessageAttributes: {
+            recipient: { DataType: 'String', StringValue: digest.recipient },
+            runId: { DataType: 'String', StringValue: context.runId },
+          },
+          // A FIFO topic needs a group; the deduplication id makes a retried run's publish a no-op.
+          ...(fifo
+            ? {
+                MessageGroupId: 'keywarden',
+                MessageDeduplicationId: createHash('sha256')
+                  .update(`${context.runId}\n${digest.recipient}\n${digest.actionIds.join('\n')}`)
+                  .digest('hex'),
+              }
+            : {}),
+        }),
+      ),
     );
     return { ...base, status: 'sent', messageId: out.MessageId ?? null, error: null };
   } catch (error) {
-    const message = wrapAwsError(`sns:Publish to ${props.topicArn}`, error).message;
-    return { ...base, status: 'failed', messageId: null, error: message };
+    return { ...base, status: 'failed', messageId: null, error: failureMessage(error) };
   }
 }
 

@@ -3,7 +3,9 @@
  * run's notify actions, the notifier groups them into one digest per recipient and delivers each
  * digest on every configured channel.
  */
+
 import type { NotifyAction } from '../core/plan/types.js';
+import type { Digest } from './render.js';
 
 export type ChannelName = 'sns' | 'slack' | 'email';
 
@@ -31,6 +33,15 @@ export interface Notifier {
   readonly channels: readonly ChannelName[];
   deliver(
     actions: readonly NotifyAction[],
+    context: NotificationContext,
+  ): Promise<readonly NotificationDelivery[]>;
+}
+
+/** One channel's delivery of a run's digests, in digest order. Must not throw for a failed send. */
+export interface DigestChannel {
+  readonly name: ChannelName;
+  deliverAll(
+    digests: readonly Digest[],
     context: NotificationContext,
   ): Promise<readonly NotificationDelivery[]>;
 }

@@ -1,7 +1,7 @@
 /** Turns the common AWS flags and the environment into an `AwsConnection`, and SDK failures into one-line CLI errors. */
 import type { Command } from 'commander';
 import type { AwsConnection } from '../aws/clients.js';
-import { AwsCallError, describeAwsError, isNetworkError } from '../aws/errors.js';
+import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../aws/errors.js';
 import { CliError } from './errors.js';
 
 export interface AwsFlags {
@@ -54,16 +54,15 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
 
 /** Maps what the SDK throws to one clear line: missing credentials, unreachable endpoint, access denied. */
 export function awsFailure(error: unknown, connection: AwsConnection): CliError {
-  const cause = error instanceof AwsCallError ? error.cause : error;
-  const { code, message } = describeAwsError(cause);
-  if (code === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+  const { code, message } = describeAwsError(error);
+  if (code === AwsErrorCode.CredentialsProvider || /Could not load credentials/i.test(message)) {
     return new CliError(
       `no AWS credentials found${connection.profile ? ` for profile ${connection.profile}` : ''}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile`,
       2,
       { cause: error },
     );
   }
-  if (isNetworkError(cause)) {
+  if (isNetworkError(error)) {
     const where = connection.endpoint ?? 'the AWS endpoint';
     return new CliError(`cannot reach ${where}: ${code} (is the endpoint right and running?)`, 2, {
       cause: error,

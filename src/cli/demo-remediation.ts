@@ -9,17 +9,17 @@
 import { rmSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { type ApplyResult, applyPlan, undoRun } from '../aws/apply.js';
+import type { ExecuteResult } from '../aws/apply/execute.js';
 import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
-import { collectPlanningInventory } from '../aws/plan-inventory.js';
 import { createNotifier } from '../channels/notifier.js';
-import { capPlan } from '../core/plan/cap.js';
-import { planAccount } from '../core/plan/planner.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Emulator } from '../emulator/server.js';
-import { newRunId, openJournal } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/records.js';
+import { planRemediation } from '../engine/plan.js';
+import { applyPlan } from '../engine/remediate.js';
+import type { RemediationDeps } from '../engine/types.js';
+import { undoRun } from '../engine/undo.js';
+import { openFileJournal } from '../journal/journal.js';
 import type { CliIO } from './io.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
@@ -75,33 +75,21 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   const out = (text: string) => io.stdout.write(text);
   const heading = (text: string) => out(`\n${color ? `\x1b[1m${text}\x1b[0m` : text}\n`);
   rmSync(options.journalPath, { force: true });
-  const journal = openJournal(options.journalPath);
+  const journal = openFileJournal(options.journalPath);
   const connection = await assumedConnection(emulator, options.role, PROD);
   const clients = createClients(connection);
   const secretsManager = new SecretsManagerClient(clientConfig(connection));
-  const notifier = createNotifier(policy.notifications, { env: {}, connection, ssm: clients.ssm });
-  const remediation = { iam: clients.iam, secretsManager };
+  const deps: RemediationDeps = {
+    clients: { ...clients, secretsManager },
+    clock: () => emulator.clock.now(),
+    journal,
+    notifier: createNotifier(policy.notifications, { env: {}, connection, ssm: clients.ssm }),
+  };
 
-  const planNow = async (): Promise<Plan> => {
-    const now = emulator.clock.now();
-    const { inventory } = await collectPlanningInventory(clients, policy, { now });
-    return capPlan(
-      planAccount(inventory, policy, now, factsFromJournal(journal.read().records)),
-      policy.remediation.maxActions,
-    );
-  };
-  const apply = async (plan: Plan): Promise<ApplyResult> => {
-    const now = emulator.clock.now();
-    return applyPlan(plan, {
-      runId: newRunId(now),
-      journal,
-      policy,
-      clientsFor: () => remediation,
-      now: () => now,
-      notifier,
-    });
-  };
-  const show = (result: ApplyResult) => out(renderResults(result.runId, result.results, { color }));
+  const planNow = async (): Promise<Plan> =>
+    (await planRemediation(deps, policy, { maxActions: policy.remediation.maxActions })).plan;
+  const apply = (plan: Plan): Promise<ExecuteResult> => applyPlan(deps, policy, plan);
+  const show = (result: ExecuteResult) => out(renderResults(result.runId, result.results, { color }));
 
   try {
     heading(`Remediation of account ${PROD} (prod) — ${emulator.clock.now().toISOString().slice(0, 10)}`);
@@ -140,16 +128,11 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     show(run2);
 
     heading(`keywarden undo ${run2.runId}   (say ${DEMO_APP}'s batch job still needed the old key)`);
-    const undoRunId = newRunId(emulator.clock.now());
-    const undo = await undoRun(run2.runId, {
-      runId: undoRunId,
-      journal,
-      policy,
-      clientsFor: () => remediation,
-      now: () => emulator.clock.now(),
-    });
-    out(renderResults(undoRunId, undo.results, { color }));
-    for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
+    const undo = await undoRun(deps, run2.runId);
+    if (undo.kind === 'undone') {
+      out(renderResults(undo.runId, undo.results, { color }));
+      for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
+    }
 
     const central = emulator.state.accounts.get('111111111111');
     const emails = emulator.state.accounts.get(PROD)?.ses.sent.length ?? 0;
@@ -166,7 +149,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   }
 }
 
-function newKeyIds(result: ApplyResult): string[] {
+function newKeyIds(result: ExecuteResult): string[] {
   return result.results.flatMap((r) => (r.newAccessKeyId ? [r.newAccessKeyId] : []));
 }
 

@@ -31,3 +31,14 @@ export function parseChoice<T extends string>(flag: string, value: string, allow
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new CliError(`${flag}: must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
 }
+
+/** Parses `--now` (an ISO-8601 time) or throws a CliError naming the flag and the bad value. */
+export function parseNow(raw: string): Date {
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new CliError(
+      `--now: must be an ISO-8601 time such as 2026-11-22T12:00:00Z (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return new Date(ms);
+}

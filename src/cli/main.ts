@@ -3,6 +3,9 @@
  * exit codes (0 ok, 1 findings/failures, 2 usage, policy, credentials or input errors).
  */
 import { Command, CommanderError } from 'commander';
+import { AwsCallError, AwsErrorCode, isNetworkError } from '../aws/errors.js';
+import { NotifierConfigError } from '../channels/notifier.js';
+import { InterruptedRunError, NotFoundError } from '../engine/errors.js';
 import { JournalError } from '../journal/journal.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
@@ -14,11 +17,13 @@ import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerUndo } from './commands/undo.js';
 import { registerValidate } from './commands/validate.js';
+import { awsFailure } from './connection.js';
 import { CliError } from './errors.js';
 import { type CliIO, processIO } from './io.js';
 import { VERSION } from './paths.js';
+import { type CliSeams, newSession, type Session } from './session.js';
 
-export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+export function buildProgram(io: CliIO, session: Session, setExitCode: (code: number) => void): Command {
   const program = new Command('keywarden')
     .description('Keeps AWS IAM user credentials healthy: audit, rotate, revoke, notify.')
     .version(VERSION, '-V, --version')
@@ -36,13 +41,13 @@ Examples:
   $ keywarden <command> --help`,
     );
   registerDemo(program, io, setExitCode);
-  registerAudit(program, io, setExitCode);
+  registerAudit(program, io, session, setExitCode);
   registerInit(program, io);
-  registerPlan(program, io);
-  registerApply(program, io, setExitCode);
-  registerRotate(program, io, setExitCode);
-  registerUndo(program, io, setExitCode);
-  registerHistory(program, io);
+  registerPlan(program, io, session);
+  registerApply(program, io, session, setExitCode);
+  registerRotate(program, io, session, setExitCode);
+  registerUndo(program, io, session, setExitCode);
+  registerHistory(program, io, session);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const command of program.commands) {
@@ -55,9 +60,14 @@ Examples:
 }
 
 /** Runs the CLI; resolves to the process exit code. Never throws. */
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO(),
+  seams: CliSeams = {},
+): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(io, (code) => {
+  const session = newSession(seams);
+  const program = buildProgram(io, session, (code) => {
     exitCode = code;
   });
   try {
@@ -75,12 +85,32 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       // commander already printed its one-line message
       return 2;
     }
-    if (error instanceof CliError || error instanceof JournalError) {
-      io.stderr.write(`keywarden: ${error.message}\n`);
-      return error instanceof CliError ? error.exitCode : 2;
-    }
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    io.stderr.write(`keywarden: unexpected error: ${message.split('\n')[0]}\n`);
-    return 2;
+    const failure = toCliError(error, session);
+    io.stderr.write(`keywarden: ${failure.message.split('\n')[0]}\n`);
+    return failure.exitCode;
   }
+}
+
+/** The one mapping from what a command threw to the line and exit code the user sees. */
+function toCliError(error: unknown, session: Session): CliError {
+  if (error instanceof CliError) return error;
+  if (
+    error instanceof JournalError ||
+    error instanceof InterruptedRunError ||
+    error instanceof NotFoundError ||
+    error instanceof NotifierConfigError
+  ) {
+    return new CliError(error.message, 2, { cause: error });
+  }
+  if (error instanceof AwsCallError || isSdkError(error)) {
+    return awsFailure(error, session.connection ?? {});
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new CliError(`unexpected error: ${message}`, 2, { cause: error });
+}
+
+/** An error the AWS SDK threw (service, credentials or network), not one of ours. */
+function isSdkError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return '$metadata' in error || error.name === AwsErrorCode.CredentialsProvider || isNetworkError(error);
 }

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The package root, whether running from dist/ (installed) or src/ (tests): both sit two levels below it. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 export const DEMO_WORLD_PATH = fileURLToPath(new URL('../../worlds/demo.yaml', import.meta.url));
 
 export const DEMO_POLICY_PATH = fileURLToPath(new URL('../../worlds/demo-policy.yaml', import.meta.url));

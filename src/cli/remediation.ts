@@ -1,25 +1,18 @@
 /**
- * What `plan`, `apply` and `rotate` share: flags → policy, clients, live inventory, journal facts,
- * and the capped plan. Nothing here changes AWS.
+ * What `plan`, `apply`, `rotate` and `undo` share: flags → policy, cap, journal, clients and the
+ * engine's dependencies. Every flag and the policy are validated before any AWS call.
  */
 import { resolve } from 'node:path';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Command } from 'commander';
-import type { RemediationClients } from '../aws/apply.js';
-import { type AwsClients, type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
-import { collectPlanningInventory } from '../aws/plan-inventory.js';
-import type { AccountInventory } from '../core/model.js';
-import { capPlan } from '../core/plan/cap.js';
-import { planAccount } from '../core/plan/planner.js';
-import type { JournalFacts, Plan } from '../core/plan/types.js';
+import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type Policy } from '../core/policy/types.js';
-import { openJournal } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/records.js';
-import { parseNow } from './commands/audit.js';
-import { type AwsFlags, addAwsOptions, awsFailure, connectionFrom } from './connection.js';
-import { CliError, parseChoice, parseIntegerOption } from './errors.js';
+import type { RemediationDeps } from '../engine/types.js';
+import type { Journal } from '../journal/journal.js';
+import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
+import { parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
 import { loadPolicy } from './policy-loader.js';
+import { connect, openJournalAt, type Session } from './session.js';
 
 export const DEFAULT_JOURNAL = '.keywarden/journal.jsonl';
 
@@ -45,18 +38,20 @@ export function addRemediationOptions(command: Command): Command {
 
 export interface RemediationContext {
   readonly policy: Policy;
-  readonly now: Date;
-  readonly connection: AwsConnection;
-  readonly clients: AwsClients & { readonly secretsManager: SecretsManagerClient };
-  readonly journalPath: string;
   readonly maxActions: number;
+  readonly journal: Journal;
   readonly warnings: readonly string[];
+  /** The engine's dependencies; `notify` false leaves the notifier out (planning sends nothing). */
+  deps(options: {
+    readonly notify: boolean;
+    readonly onResult?: RemediationDeps['onResult'];
+  }): RemediationDeps;
   close(): void;
 }
 
-/** Validates every flag and the policy before any AWS call. */
-export function remediationContext(flags: RemediationFlags, io: CliIO): RemediationContext {
-  const now = parseNow(flags.now);
+/** Validates every flag and the policy, then connects (no AWS call is made here). */
+export function remediationContext(flags: RemediationFlags, io: CliIO, session: Session): RemediationContext {
+  const fixedNow = flags.now === undefined ? null : parseNow(flags.now);
   const inventoryMode =
     flags.inventory === undefined ? undefined : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
   const loaded = loadPolicy({ cwd: io.cwd, config: flags.config, preset: flags.preset });
@@ -65,72 +60,51 @@ export function remediationContext(flags: RemediationFlags, io: CliIO): Remediat
       ? loaded.policy.remediation.maxActions
       : parseIntegerOption('--max-actions', flags.maxActions, 0, 10_000);
   // Remediation acts on what IAM holds now: live inventory unless asked otherwise.
-  const mode = inventoryMode ?? 'live';
-  const policy: Policy = { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } };
+  const policy: Policy = {
+    ...loaded.policy,
+    inventory: { ...loaded.policy.inventory, mode: inventoryMode ?? 'live' },
+  };
   const connection = connectionFrom(flags, io.env);
-  const base = createClients(connection);
-  const secretsManager = new SecretsManagerClient(clientConfig(connection));
-  const clients = { ...base, secretsManager };
+  const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+  const clients = connect(session, connection);
+  // With --now (what-if) the run is stamped with that time, so the journal and the plan share one
+  // timeline; otherwise with the wall clock.
+  const clock = fixedNow === null ? () => new Date() : () => fixedNow;
   return {
     policy,
-    now,
-    connection,
-    clients,
-    journalPath: resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL),
     maxActions,
+    journal,
     warnings: loaded.warnings,
-    close() {
-      base.iam.destroy();
-      base.sts.destroy();
-      base.ssm.destroy();
-      secretsManager.destroy();
+    deps({ notify, onResult }) {
+      return {
+        clients,
+        clock,
+        journal,
+        notifier: notify
+          ? createNotifier(policy.notifications, { env: io.env, connection, ssm: clients.ssm })
+          : null,
+        ...(onResult ? { onResult } : {}),
+      };
     },
+    close: () => clients.close(),
   };
 }
 
-export function journalFacts(path: string): JournalFacts {
-  const { records } = openJournal(path).read();
-  return factsFromJournal(records);
+/** Writes each warning as one stderr line. */
+export function warn(io: CliIO, warnings: readonly string[]): void {
+  for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
 }
 
-export interface PlannedAccount {
-  readonly inventory: AccountInventory;
-  readonly plan: Plan;
-  readonly warnings: readonly string[];
+/** Asks on a terminal; nobody to ask means no. */
+export async function confirm(io: CliIO, question: string): Promise<boolean> {
+  return io.confirm ? io.confirm(question) : false;
 }
 
-/** Reads the account (or just `userNames`) as the context's inventory mode says. */
-export async function readInventory(
-  ctx: RemediationContext,
-  progress: (m: string) => void,
-  userNames?: readonly string[],
-): Promise<{ readonly inventory: AccountInventory; readonly warnings: readonly string[] }> {
-  try {
-    return await collectPlanningInventory(ctx.clients, ctx.policy, {
-      now: ctx.now,
-      onProgress: progress,
-      ...(userNames ? { userNames } : {}),
-    });
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw awsFailure(error, ctx.connection);
-  }
-}
-
-/** Reads the account and plans it, capped at the context's maxActions. */
-export async function planCurrentAccount(
-  ctx: RemediationContext,
-  progress: (m: string) => void,
-): Promise<PlannedAccount> {
-  const { inventory, warnings } = await readInventory(ctx, progress);
-  const plan = capPlan(
-    planAccount(inventory, ctx.policy, ctx.now, journalFacts(ctx.journalPath)),
-    ctx.maxActions,
-  );
-  return { inventory, plan, warnings };
-}
-
-/** Remediation acts in the account of the caller's credentials (organizations come later). */
-export function clientsFor(ctx: RemediationContext): (accountId: string) => RemediationClients {
-  return () => ({ iam: ctx.clients.iam, secretsManager: ctx.clients.secretsManager });
+/** A one-line progress indicator on a terminal's stderr, cleared by `done()`. */
+export function progressLine(io: CliIO): { readonly update: (m: string) => void; readonly done: () => void } {
+  if (!io.stderr.isTTY) return { update: () => {}, done: () => {} };
+  return {
+    update: (m) => io.stderr.write(`\r\x1b[2K… ${m}`),
+    done: () => io.stderr.write('\r\x1b[2K'),
+  };
 }

@@ -1,4 +1,5 @@
 import type { ZodRawShape } from 'zod';
+import { formatDuration } from './days.js';
 import { findExemption, tagExemptionWarning } from './exemptions.js';
 import type { AccountInventory, InventorySource, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
@@ -467,6 +468,21 @@ export function usersNeedingKeyIds(audit: AccountAudit): string[] {
     }
   }
   return [...names].sort(compareText);
+}
+
+/**
+ * The warning for a credential report older than the policy allows: AWS reuses a report for up to
+ * 4 hours, so an audit or plan may judge data that old. Null when fresh or in live mode.
+ */
+export function staleReportWarning(inventory: AccountInventory, policy: Policy, now: Date): string | null {
+  if (inventory.reportGeneratedAt === null) return null;
+  const ageSeconds = Math.floor((now.getTime() - inventory.reportGeneratedAt.getTime()) / 1000);
+  const max = policy.inventory.reportMaxAgeSeconds;
+  if (ageSeconds <= max) return null;
+  return (
+    `the credential report is ${formatDuration(ageSeconds)} old, older than reportMaxAgeSeconds (${max}); ` +
+    'AWS reuses a report for up to 4 hours — use --inventory live for fresher data'
+  );
 }
 
 function assertNever(value: never): never {

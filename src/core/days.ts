@@ -42,3 +42,12 @@ export function endOfDayExclusiveMs(value: string): number | null {
 export function isDateOnly(value: string): boolean {
   return endOfDayExclusiveMs(value) !== null;
 }
+
+/** A duration for sentences: `45s`, `12m`, `3h`, `2h 5m` (rounded down). */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return m ? `${h}h ${m}m` : `${h}h`;
+}

@@ -1,6 +1,8 @@
 /**
- * The journal file: append-only JSON lines, each record flushed to disk (fsync) before `append`
- * returns, so an intent is durable before its action starts and an outcome before the next one.
+ * The journal: where every run records its intents and outcomes. The interface is what the engine
+ * uses; the file journal (append-only JSON lines, each record flushed to disk before `append`
+ * resolves) is the CLI's default, so an intent is durable before its action starts and an outcome
+ * before the next one.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -18,11 +20,12 @@ import { dirname } from 'node:path';
 import { JournalParseError, type JournalRecord, parseJournal } from './records.js';
 
 export interface Journal {
-  readonly path: string;
-  /** Writes one record and fsyncs it. Throws when the disk refuses: no action may start unjournaled. */
-  append(record: JournalRecord): void;
-  /** Every record so far; a missing file is an empty journal. */
-  read(): { records: JournalRecord[]; warnings: string[] };
+  /** Where the journal is, for messages: a file path. */
+  readonly location: string;
+  /** Makes one record durable. Rejects when it cannot: no action may start unjournaled. */
+  append(record: JournalRecord): Promise<void>;
+  /** Every record so far; a journal that does not exist yet is empty. */
+  read(): Promise<{ records: JournalRecord[]; warnings: string[] }>;
 }
 
 /** A journal file that cannot be read or written. */
@@ -35,11 +38,11 @@ export class JournalError extends Error {
  * rewritten: when the file ends in a line cut short by a crash, a newline is written first, so the
  * torn line stays visible (parse reports it) and the next record starts on its own line.
  */
-export function openJournal(path: string): Journal {
+export function openFileJournal(path: string): Journal {
   let checkedTail = false;
   return {
-    path,
-    append(record) {
+    location: path,
+    async append(record) {
       const line = `${JSON.stringify(record)}\n`;
       try {
         const created = !existsSync(path);
@@ -64,7 +67,7 @@ export function openJournal(path: string): Journal {
         );
       }
     },
-    read() {
+    async read() {
       let text: string;
       try {
         text = readFileSync(path, 'utf8');

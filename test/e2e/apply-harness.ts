@@ -9,23 +9,22 @@ import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import {
-  type ApplyOptions,
-  type ApplyResult,
-  applyPlan,
-  type RemediationClients,
-} from '../../src/aws/apply.js';
-import { collectLiveInventory } from '../../src/aws/live-inventory.js';
+import type { ExecuteResult } from '../../src/aws/apply/execute.js';
+import type { RecoverResult } from '../../src/aws/apply/recovery.js';
+import type { ActionResult } from '../../src/aws/apply/types.js';
 import type { NotificationDelivery, Notifier } from '../../src/channels/types.js';
-import { capPlan } from '../../src/core/plan/cap.js';
-import { planAccount } from '../../src/core/plan/planner.js';
 import type { NotifyAction, Plan } from '../../src/core/plan/types.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { AccessKey, IamUser } from '../../src/emulator/state.js';
 import type { World, WorldUser } from '../../src/emulator/world.js';
-import { type Journal, newRunId, openJournal } from '../../src/journal/journal.js';
-import { factsFromJournal } from '../../src/journal/records.js';
+import { planRemediation } from '../../src/engine/plan.js';
+import { applyPlan, resumeInterruptedRuns } from '../../src/engine/remediate.js';
+import type { AccountClients, RemediationDeps } from '../../src/engine/types.js';
+import { type UndoResult, undoRun } from '../../src/engine/undo.js';
+import { type Journal, openFileJournal } from '../../src/journal/journal.js';
+import type { RunCommand } from '../../src/journal/records.js';
+import { crashingJournal } from '../support/crash-journal.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
 
 export const ACCOUNT = '111111111111';
@@ -70,16 +69,27 @@ export class SimulatedCrash extends Error {
   override readonly name = 'SimulatedCrash';
 }
 
+export interface RunOverrides {
+  /** Default: a fake notifier that answers "sent". */
+  readonly notifier?: Notifier | null;
+  readonly onResult?: (result: ActionResult) => void;
+  /** Throw SimulatedCrash right after this action's outcome is journaled (a type or an id suffix). */
+  readonly crashAfter?: string;
+  readonly command?: RunCommand;
+}
+
 export interface Harness {
   readonly emu: Emulator;
-  readonly clients: RemediationClients;
+  readonly clients: AccountClients;
   readonly journal: Journal;
   readonly policy: Policy;
+  /** The engine's dependencies, as the CLI builds them, on the emulator's clock. */
+  deps(overrides?: RunOverrides): RemediationDeps;
   /** Live inventory + plan (capped) with the journal's facts, as the CLI does. */
   plan(policy?: Policy): Promise<Plan>;
-  apply(plan: Plan, overrides?: Partial<ApplyOptions>): Promise<ApplyResult>;
-  /** The options applyPlan got, for recover/undo. */
-  options(overrides?: Partial<ApplyOptions>): ApplyOptions;
+  apply(plan: Plan, overrides?: RunOverrides): Promise<ExecuteResult>;
+  recover(overrides?: RunOverrides): Promise<RecoverResult>;
+  undo(runId: string, overrides?: RunOverrides): Promise<Extract<UndoResult, { kind: 'undone' }>>;
   journalText(): string;
   user(userName: string): IamUser;
   key(userName: string, accessKeyId: string): AccessKey;
@@ -96,24 +106,26 @@ export async function startHarness(
     ...clientConfig(emu, { maxAttempts: options.maxAttempts ?? 1 }),
     retryMode: options.retryMode ?? 'adaptive',
   };
-  const clients: RemediationClients = {
+  const clients: AccountClients = {
     iam: new IAMClient(config),
     secretsManager: new SecretsManagerClient(config),
+    sts: new STSClient(config),
+    ssm: new SSMClient(config),
   };
-  const sts = new STSClient(config);
-  const ssm = new SSMClient(config);
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-apply-'));
-  const journal = openJournal(join(dir, '.keywarden', 'journal.jsonl'));
+  const journal = openFileJournal(join(dir, '.keywarden', 'journal.jsonl'));
   const policy = options.policy ?? policyWith();
-  const now = () => emu.clock.now();
-  const applyOptions = (overrides: Partial<ApplyOptions> = {}): ApplyOptions => ({
-    runId: newRunId(now()),
-    journal,
-    policy,
-    clientsFor: () => clients,
-    now,
-    notifier: fakeNotifier(),
-    ...overrides,
+  const deps = (overrides: RunOverrides = {}): RemediationDeps => ({
+    clients,
+    clock: () => emu.clock.now(),
+    journal:
+      overrides.crashAfter === undefined
+        ? journal
+        : crashingJournal(journal, overrides.crashAfter, () => {
+            throw new SimulatedCrash('killed by the test');
+          }),
+    notifier: overrides.notifier === undefined ? fakeNotifier() : overrides.notifier,
+    ...(overrides.onResult ? { onResult: overrides.onResult } : {}),
   });
   const userNamed = (userName: string): IamUser => {
     const user = emu.state.accounts.get(ACCOUNT)?.iam.users.get(userName);
@@ -125,17 +137,19 @@ export async function startHarness(
     clients,
     journal,
     policy,
+    deps,
     async plan(p = policy) {
-      const { inventory } = await collectLiveInventory(
-        { iam: clients.iam, sts, ssm },
-        { ssmParameterName: null, concurrency: 4, needGroups: false, needMfa: false },
-      );
-      const facts = factsFromJournal(journal.read().records);
-      return capPlan(planAccount(inventory, p, now(), facts), p.remediation.maxActions);
+      const livePolicy: Policy = { ...p, inventory: { ...p.inventory, mode: 'live', concurrency: 4 } };
+      return (await planRemediation(deps(), livePolicy, { maxActions: p.remediation.maxActions })).plan;
     },
-    apply: (plan, overrides) => applyPlan(plan, applyOptions(overrides)),
-    options: applyOptions,
-    journalText: () => readFileSync(journal.path, 'utf8'),
+    apply: (plan, overrides = {}) => applyPlan(deps(overrides), policy, plan, overrides.command ?? 'apply'),
+    recover: (overrides) => resumeInterruptedRuns(deps(overrides)),
+    async undo(runId, overrides) {
+      const out = await undoRun(deps(overrides), runId);
+      if (out.kind !== 'undone') throw new Error(`undo of ${runId} was declined`);
+      return out;
+    },
+    journalText: () => readFileSync(journal.location, 'utf8'),
     user: userNamed,
     key(userName, accessKeyId) {
       const key = userNamed(userName).accessKeys.find((k) => k.accessKeyId === accessKeyId);
@@ -147,7 +161,7 @@ export async function startHarness(
       return out.SecretString;
     },
     async stop() {
-      for (const c of [clients.iam, clients.secretsManager, sts, ssm]) c.destroy();
+      for (const c of [clients.iam, clients.secretsManager, clients.sts, clients.ssm]) c.destroy();
       await emu.stop();
       rmSync(dir, { recursive: true, force: true });
     },

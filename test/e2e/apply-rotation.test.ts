@@ -1,7 +1,7 @@
 /** Rotation through the SDK against the emulator: create + store, secret hygiene, two-key users, caps. */
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/aws/apply.js';
+import type { ActionResult } from '../../src/aws/apply/types.js';
 import { parseJournal } from '../../src/journal/records.js';
 import { ACCOUNT, fakeNotifier, type Harness, policyWith, startHarness, worldOf } from './apply-harness.js';
 
@@ -69,7 +69,7 @@ describe('applyPlan: rotate stage', () => {
     const notifier = fakeNotifier();
 
     // Act
-    const { runId, results } = await h.apply(plan, { notifier, onEvent: (r) => events.push(r) });
+    const { runId, results } = await h.apply(plan, { notifier, onResult: (r) => events.push(r) });
 
     // Assess
     const newKeyId = results[0]?.newAccessKeyId ?? '';
@@ -298,7 +298,9 @@ describe('applyPlan: Secrets Manager refuses the new key', () => {
       'notify:skipped',
     ]);
     expect(h.user('alice').accessKeys.map((k) => k.accessKeyId)).toEqual(['AKIAALICE00000000001']);
-    expect(results[1]?.reason).toMatch(/^secretsmanager:CreateSecret failed: InternalFailure/);
+    expect(results[1]?.reason).toMatch(
+      /^secretsmanager:CreateSecret keywarden\/111111111111\/alice failed: InternalFailure/,
+    );
   });
 });
 

@@ -1,8 +1,7 @@
 /** Live re-verification before deactivate, delete and login-profile removal; undo; notify once. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { undoRun } from '../../src/aws/apply.js';
-import { newRunId } from '../../src/journal/journal.js';
-import { factsFromJournal, parseJournal } from '../../src/journal/records.js';
+import { parseJournal } from '../../src/journal/records.js';
+import { factsFromJournal } from '../../src/journal/views.js';
 import { ACCOUNT, actionOf, type Harness, startHarness, useKey, worldOf } from './apply-harness.js';
 
 const OLD = 'AKIABOB0000000000OLD';
@@ -207,24 +206,26 @@ describe('undoRun', () => {
     // Prepare
     h = await startHarness(worldOf([bob, carol]));
     const applied = await h.apply(await h.plan());
-    expect(factsFromJournal(h.journal.read().records).deactivatedAt(ACCOUNT, OLD)).toEqual(h.emu.clock.now());
+    expect(factsFromJournal((await h.journal.read()).records).deactivatedAt(ACCOUNT, OLD)).toEqual(
+      h.emu.clock.now(),
+    );
     h.emu.clock.advance(1);
 
     // Act
-    const undone = await undoRun(applied.runId, h.options({ runId: newRunId(h.emu.clock.now()) }));
+    const undone = await h.undo(applied.runId);
 
     // Assess
     expect(undone.results.map((r) => `${r.type}:${r.accessKeyId}:${r.status}`)).toEqual([
       `reactivate-key:${OLD}:done`,
     ]);
     expect(h.key('bob', OLD).status).toBe('Active');
-    expect(undone.cannotUndo).toEqual([
+    expect(undone.cannotUndo.map(({ actionId, reason }) => ({ actionId, reason }))).toEqual([
       {
         actionId: `${ACCOUNT}/carol/${CAROL}/delete-key/delete`,
         reason: expect.stringContaining('was deleted'),
       },
     ]);
-    const { records } = h.journal.read();
+    const { records } = await h.journal.read();
     expect(
       records.filter((r) => r.type === 'run-started').map((r) => r.type === 'run-started' && r.command),
     ).toEqual(['apply', 'undo']);
@@ -238,7 +239,7 @@ describe('undoRun', () => {
     h.user('bob').accessKeys = h.user('bob').accessKeys.filter((k) => k.accessKeyId !== OLD);
 
     // Act
-    const undone = await undoRun(applied.runId, h.options());
+    const undone = await h.undo(applied.runId);
 
     // Assess
     expect(undone.results[0]).toMatchObject({
@@ -252,7 +253,7 @@ describe('undoRun', () => {
     h = await startHarness(worldOf([bob]));
 
     // Act
-    const attempt = undoRun('2026-01-01T00-00-00Z-000000', h.options());
+    const attempt = h.undo('2026-01-01T00-00-00Z-000000');
 
     // Assess
     await expect(attempt).rejects.toThrow(/no run 2026-01-01T00-00-00Z-000000 in the journal/);

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorName } from '../../src/aws/errors.js';
+import { AwsErrorCode, isAwsError } from '../../src/aws/errors.js';
 import type { AuditReport } from '../../src/core/audit.js';
 import { ROOT_USER_NAME } from '../../src/core/model.js';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
@@ -120,7 +120,7 @@ async function rawReport(target: Target): Promise<{ rows: Map<string, Record<str
         }) as Record<string, string>[];
         return { rows: new Map(records.map((r) => [r.user ?? '', r])) };
       } catch (error) {
-        if (errorName(error) !== 'CredentialReportNotReadyException' || poll >= 10) throw error;
+        if (!isAwsError(error, AwsErrorCode.ReportNotReady) || poll >= 10) throw error;
       }
     }
   } finally {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/aws/apply.js';
+import type { ActionResult } from '../../src/aws/apply/types.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world.js';

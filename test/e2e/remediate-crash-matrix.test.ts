@@ -90,8 +90,8 @@ describe('kill at each step, then apply --resume', () => {
       const dir = mkdtempSync(join(tmpdir(), 'kw-crash-'));
       try {
         // Act
-        const killed = await apply(emu, dir, [], { KEYWARDEN_TEST_CRASH_AFTER: step });
-        expect(killed.exitCode).not.toBe(0);
+        const killed = await apply(emu, dir, [], { crashAfter: step });
+        expect(killed.exitCode, killed.stderr + killed.stdout).not.toBe(0);
         const refused = await apply(emu, dir, []);
         expect(refused.exitCode).toBe(2);
         expect(refused.stderr).toMatch(/interrupted; finish it first with keywarden apply --resume/);

@@ -41,7 +41,8 @@ beforeEach(async () => {
 });
 afterEach(() => emu.stop());
 
-const apply = (extra: string[], env: NodeJS.ProcessEnv = {}) => applyProcess(emu, dir, extra, env);
+const apply = (extra: string[], crashAfter?: string) =>
+  applyProcess(emu, dir, extra, crashAfter === undefined ? {} : { crashAfter });
 
 const keys = (user: string) =>
   emu.state.accounts
@@ -59,7 +60,7 @@ async function storedKeyId(user: string): Promise<string> {
 describe('apply --resume', () => {
   it('after a kill between create-key and store-secret: deletes the unstored key and rotates again', async () => {
     // Act: the process dies right after alpha's new key is created, before it is stored.
-    const killed = await apply([], { KEYWARDEN_TEST_CRASH_AFTER: 'create-key' });
+    const killed = await apply([], 'create-key');
     // Assess the wreck: two keys, no secret.
     expect(killed.exitCode).not.toBe(0);
     const orphan = keys('alpha').find((k) => k !== 'AKIAALPHAOLD00000001');
@@ -78,9 +79,7 @@ describe('apply --resume', () => {
   });
 
   it('after a kill between two users: finishes the second user without repeating the first', async () => {
-    const killed = await apply([], {
-      KEYWARDEN_TEST_CRASH_AFTER: 'alpha/AKIAALPHAOLD00000001/store-secret/rotate',
-    });
+    const killed = await apply([], 'alpha/AKIAALPHAOLD00000001/store-secret/rotate');
     expect(killed.exitCode).not.toBe(0);
     const alphaKey = await storedKeyId('alpha');
     expect(keys('bravo')).toEqual(['AKIABRAVOOLD00000001']);

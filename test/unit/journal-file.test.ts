@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JournalError, newRunId, openJournal } from '../../src/journal/journal.js';
+import { JournalError, newRunId, openFileJournal as openJournal } from '../../src/journal/journal.js';
 import type { JournalRecord } from '../../src/journal/records.js';
 
 const AT = '2026-11-22T12:00:00.000Z';
@@ -27,7 +27,7 @@ const finished = (runId: string): JournalRecord => ({
   deferred: 0,
 });
 
-describe('openJournal', () => {
+describe('openFileJournal', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'keywarden-journal-'));
@@ -36,41 +36,41 @@ describe('openJournal', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates the directory and appends one JSON line per record', () => {
+  it('creates the directory and appends one JSON line per record', async () => {
     // Prepare
     const journal = openJournal(join(dir, '.keywarden', 'journal.jsonl'));
 
     // Act
-    journal.append(started('r1'));
-    journal.append(finished('r1'));
+    await journal.append(started('r1'));
+    await journal.append(finished('r1'));
 
     // Assess
-    expect(readFileSync(journal.path, 'utf8').split('\n')).toEqual([
+    expect(readFileSync(journal.location, 'utf8').split('\n')).toEqual([
       JSON.stringify(started('r1')),
       JSON.stringify(finished('r1')),
       '',
     ]);
-    expect(journal.read()).toEqual({ records: [started('r1'), finished('r1')], warnings: [] });
+    expect(await journal.read()).toEqual({ records: [started('r1'), finished('r1')], warnings: [] });
   });
 
-  it('reads a missing file as an empty journal', () => {
+  it('reads a missing file as an empty journal', async () => {
     // Act
-    const read = openJournal(join(dir, 'none.jsonl')).read();
+    const read = await openJournal(join(dir, 'none.jsonl')).read();
 
     // Assess
     expect(read).toEqual({ records: [], warnings: [] });
   });
 
-  it('keeps earlier content and starts a new line after a record torn by a crash', () => {
+  it('keeps earlier content and starts a new line after a record torn by a crash', async () => {
     // Prepare
     const path = join(dir, 'journal.jsonl');
     appendFileSync(path, `${JSON.stringify(started('r1'))}\n{"v":1,"type":"inte`);
 
     // Act
     const journal = openJournal(path);
-    const before = journal.read();
-    journal.append(started('r2'));
-    const after = journal.read();
+    const before = await journal.read();
+    await journal.append(started('r2'));
+    const after = await journal.read();
 
     // Assess
     expect(before.records).toEqual([started('r1')]);
@@ -80,7 +80,7 @@ describe('openJournal', () => {
     expect(after.warnings).toEqual([expect.stringContaining('line 2: incomplete record ignored')]);
   });
 
-  it('names the file and line of a corrupt record', () => {
+  it('names the file and line of a corrupt record', async () => {
     // Prepare
     const path = join(dir, 'journal.jsonl');
     appendFileSync(path, `${JSON.stringify(started('r1'))}\nhello\n${JSON.stringify(finished('r1'))}\n`);
@@ -89,13 +89,13 @@ describe('openJournal', () => {
     const attempt = () => openJournal(path).read();
 
     // Assess
-    expect(attempt).toThrow(JournalError);
-    expect(attempt).toThrow(`${path}: journal line 2: not JSON`);
+    await expect(attempt()).rejects.toThrow(JournalError);
+    await expect(attempt()).rejects.toThrow(`${path}: journal line 2: not JSON`);
   });
 });
 
 describe('newRunId', () => {
-  it('is the time, file-name safe and sortable, plus 6 random hex digits', () => {
+  it('is the time, file-name safe and sortable, plus 6 random hex digits', async () => {
     // Act
     const a = newRunId(new Date(AT));
     const b = newRunId(new Date(AT));

@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { planUndo } from '../../src/core/plan/recovery.js';
 import type {
   Action,
   CreateKeyAction,
   DeactivateKeyAction,
   DeleteKeyAction,
   DeleteLoginProfileAction,
+  AnyAction as JournalAction,
   NotifyAction,
   StoreSecretAction,
 } from '../../src/core/plan/types.js';
-import {
-  factsFromJournal,
-  historyRows,
-  incompleteRuns,
-  type JournalAction,
-  JournalParseError,
-  type JournalRecord,
-  parseJournal,
-  undoableActions,
-} from '../../src/journal/records.js';
+import { JournalParseError, type JournalRecord, parseJournal } from '../../src/journal/records.js';
+import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/journal/views.js';
+
+/** What undoing a run means, from the journal's records. */
+function undoableActions(records: readonly JournalRecord[], runId: string) {
+  const plan = planUndo(runId, doneActions(records, runId));
+  return {
+    reactivate: plan.actions.map((a) => ({
+      accountId: a.accountId,
+      userName: a.userName,
+      accessKeyId: a.accessKeyId,
+      actionId: a.undoes,
+    })),
+    cannotUndo: plan.cannotUndo,
+  };
+}
 
 const ACCOUNT = '123456789012';
 const T0 = '2026-11-22T12:00:00.000Z';
@@ -183,12 +191,12 @@ describe('parseJournal', () => {
     [
       'an unknown record type',
       '{"v":1,"type":"party","runId":"r1","at":"2026-11-22T12:00:00Z"}',
-      /line 2: unknown record type "party"/,
+      /line 2: type: must be one of: run-started, intent, outcome, run-finished \(got "party"\)/,
     ],
     [
       'an outcome without status',
       '{"v":1,"type":"outcome","runId":"r1","at":"2026-11-22T12:00:00Z","actionId":"x"}',
-      /line 2: unknown status/,
+      /line 2: status: is required/,
     ],
   ])('rejects a bad line in the middle (%s) with its line number', (_, bad, message) => {
     // Prepare
@@ -210,7 +218,9 @@ describe('parseJournal', () => {
     const attempt = () => parseJournal(text);
 
     // Assess
-    expect(attempt).toThrow(/journal line 2: unsupported record version 2/);
+    expect(attempt).toThrow(
+      /journal line 2: v: unsupported record version; this Keywarden reads version 1 \(got 2\)/,
+    );
   });
 });
 
@@ -273,7 +283,7 @@ describe('incompleteRuns', () => {
 
     // Assess
     expect(runs).toEqual([
-      { runId: 'r1', startedAt: T0, command: 'apply', pendingIntents: [deactivate()], unstoredKeys: [] },
+      { runId: 'r1', startedAt: T0, command: 'apply', pendingIntents: [deactivate()], orphanedKeys: [] },
     ]);
   });
 
@@ -291,7 +301,7 @@ describe('incompleteRuns', () => {
     const runs = incompleteRuns([...withOutcome, ...withoutOutcome]);
 
     // Assess
-    expect(runs.map((r) => r.unstoredKeys)).toEqual([
+    expect(runs.map((r) => r.orphanedKeys)).toEqual([
       [
         {
           accountId: ACCOUNT,
@@ -326,7 +336,7 @@ describe('incompleteRuns', () => {
     const runs = incompleteRuns([...stored, ...failedCreate, ...complete]);
 
     // Assess
-    expect(runs.map((r) => [r.runId, r.unstoredKeys.length, r.pendingIntents.length])).toEqual([
+    expect(runs.map((r) => [r.runId, r.orphanedKeys.length, r.pendingIntents.length])).toEqual([
       ['r1', 0, 0],
       ['r2', 0, 0],
     ]);

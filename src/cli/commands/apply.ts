@@ -1,22 +1,18 @@
 import type { Command } from 'commander';
-import { type ActionResult, applyPlan, recoverIncompleteRuns } from '../../aws/apply.js';
-import { createNotifier } from '../../channels/notifier.js';
-import type { Notifier } from '../../channels/types.js';
-import { newRunId, openJournal } from '../../journal/journal.js';
-import { incompleteRuns } from '../../journal/records.js';
-import { awsFailure } from '../connection.js';
-import { CliError, parseChoice } from '../errors.js';
+import type { ActionResult } from '../../aws/apply/types.js';
+import { remediateAccount } from '../../engine/remediate.js';
+import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import {
   addRemediationOptions,
-  clientsFor,
-  planCurrentAccount,
-  type RemediationContext,
+  confirm,
   type RemediationFlags,
   remediationContext,
+  warn,
 } from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
+import type { Session } from '../session.js';
 
 interface ApplyFlags extends RemediationFlags {
   readonly yes?: boolean;
@@ -24,36 +20,14 @@ interface ApplyFlags extends RemediationFlags {
   readonly format?: string;
 }
 
-/** Fault-injection hook for tests: the process kills itself right after this action's outcome is journaled. */
-export const CRASH_AFTER_ENV = 'KEYWARDEN_TEST_CRASH_AFTER';
-
-export function notifierFor(ctx: RemediationContext, io: CliIO): Notifier {
-  return createNotifier(ctx.policy.notifications, {
-    env: io.env,
-    connection: ctx.connection,
-    ssm: ctx.clients.ssm,
-  });
-}
-
-export function applyOptions(ctx: RemediationContext, io: CliIO, runId: string, explicitNow: boolean) {
-  const crashAfter = io.env[CRASH_AFTER_ENV] ?? null;
-  return {
-    runId,
-    journal: openJournal(ctx.journalPath),
-    // applyPlan caps again with the policy's maxActions: give it the effective cap (--max-actions).
-    policy: { ...ctx.policy, remediation: { ...ctx.policy.remediation, maxActions: ctx.maxActions } },
-    clientsFor: clientsFor(ctx),
-    // With --now (what-if, tests, the emulator's clock) the run is stamped with that time, so the
-    // journal and IAM share one timeline; otherwise with the wall clock.
-    now: explicitNow ? () => ctx.now : () => new Date(),
-    crashAfter,
-    onCrash: () => process.kill(process.pid, 'SIGKILL'),
-  };
-}
-
 const FORMATS = ['table', 'json'] as const;
 
-export function registerApply(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
+export function registerApply(
+  program: Command,
+  io: CliIO,
+  session: Session,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('apply')
     .description('Carry out the remediation plan (dry run unless --yes or confirmed on a terminal)')
@@ -78,75 +52,55 @@ Examples:
   );
   command.action(async (flags: ApplyFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
-    const ctx = remediationContext(flags, io);
+    const ctx = remediationContext(flags, io, session);
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+    const json = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     try {
-      for (const w of ctx.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
-      const runId = newRunId(ctx.now);
-      const base = applyOptions(ctx, io, runId, flags.now !== undefined);
-      const recovered: ActionResult[] = [];
-      if (flags.resume) {
-        const pending = incompleteRuns(base.journal.read().records);
-        if (pending.length === 0) io.stderr.write('keywarden: no interrupted run to resume\n');
-        else {
-          if (!flags.yes && !(await confirm(io, `Recover ${pending.length} interrupted run(s)?`))) {
-            io.stderr.write('keywarden: dry run: nothing changed (pass --yes to resume)\n');
-            return;
-          }
-          const out = await recoverIncompleteRuns({
-            ...base,
-            runId: newRunId(ctx.now),
-            command: 'resume',
-            notifier: notifierFor(ctx, io),
-          }).catch((error: unknown) => {
-            throw awsFailure(error, ctx.connection);
-          });
-          recovered.push(...out.results);
-          io.stderr.write(`keywarden: recovered run(s) ${out.recovered.join(', ')}\n`);
-        }
-      } else if (incompleteRuns(base.journal.read().records).length > 0) {
-        throw new CliError(
-          'an earlier run was interrupted; finish it first with keywarden apply --resume (it deletes keys created but never stored)',
-        );
-      }
-      const { plan, warnings } = await planCurrentAccount(ctx, () => {});
-      for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
-      const changes = plan.actions.length;
-      if (format === 'table') io.stdout.write(renderPlan(plan, { color }));
-      if (changes === 0) {
-        if (format === 'json')
-          io.stdout.write(`${JSON.stringify({ runId: null, plan, results: recovered }, null, 2)}\n`);
+      warn(io, ctx.warnings);
+      const onResult =
+        format === 'table' && io.stderr.isTTY
+          ? (r: ActionResult) => io.stderr.write(`\r\x1b[2K… ${r.type} ${r.userName}`)
+          : undefined;
+      const out = await remediateAccount(ctx.deps({ notify: true, onResult }), ctx.policy, {
+        maxActions: ctx.maxActions,
+        resume: flags.resume === true,
+        ...(flags.yes
+          ? {}
+          : { confirmRecovery: (n: number) => confirm(io, `Recover ${n} interrupted run(s)?`) }),
+        confirmPlan: async ({ plan, warnings }) => {
+          warn(io, warnings);
+          if (format === 'table') io.stdout.write(renderPlan(plan, { color }));
+          return flags.yes === true || confirm(io, `Apply ${plan.actions.length} action(s)?`);
+        },
+      });
+      if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+      if (out.kind === 'recovery-declined') {
+        io.stderr.write('keywarden: dry run: nothing changed (pass --yes to resume)\n');
         return;
       }
-      if (!flags.yes && !(await confirm(io, `Apply ${changes} action(s)?`))) {
-        if (format === 'json')
-          io.stdout.write(`${JSON.stringify({ runId: null, plan, results: [] }, null, 2)}\n`);
+      const { recovery, planned, execution } = out;
+      if (recovery !== null) {
+        if (recovery.recovered.length === 0) io.stderr.write('keywarden: no interrupted run to resume\n');
+        else io.stderr.write(`keywarden: recovered run(s) ${recovery.recovered.join(', ')}\n`);
+      }
+      const recovered = recovery?.results ?? [];
+      if (execution === null) {
+        if (planned.plan.actions.length === 0) {
+          warn(io, planned.warnings);
+          if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color }));
+          else json({ runId: null, plan: planned.plan, results: recovered });
+          return;
+        }
+        if (format === 'json') json({ runId: null, plan: planned.plan, results: [] });
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to apply)\n');
         return;
       }
-      const result = await applyPlan(plan, {
-        ...base,
-        notifier: notifierFor(ctx, io),
-        command: flags.resume ? 'resume' : 'apply',
-        onEvent:
-          format === 'table' && io.stderr.isTTY
-            ? (r) => io.stderr.write(`\r\x1b[2K… ${r.type} ${r.userName}`)
-            : undefined,
-      }).catch((error: unknown) => {
-        throw awsFailure(error, ctx.connection);
-      });
-      if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
-      const results = [...recovered, ...result.results];
-      if (format === 'json')
-        io.stdout.write(`${JSON.stringify({ runId: result.runId, plan, results }, null, 2)}\n`);
-      else io.stdout.write(renderResults(result.runId, results, { color }));
+      const results = [...recovered, ...execution.results];
+      if (format === 'json') json({ runId: execution.runId, plan: planned.plan, results });
+      else io.stdout.write(renderResults(execution.runId, results, { color }));
       setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       ctx.close();
     }
   });
-}
-
-async function confirm(io: CliIO, question: string): Promise<boolean> {
-  return io.confirm ? io.confirm(question) : false;
 }

@@ -1,18 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { auditAccount } from '../../aws/audit-account.js';
 import { createClients } from '../../aws/clients.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy/types.js';
-import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
-import { CliError, parseChoice } from '../errors.js';
+import { auditAccount } from '../../engine/audit.js';
+import { addAwsOptions, connectionFrom } from '../connection.js';
+import { parseChoice, parseNow } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
+import { progressLine, warn } from '../remediation.js';
 import { renderCsv } from '../render/csv.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
+import type { Session } from '../session.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,58 +36,6 @@ export interface AuditFlags {
   readonly endpointUrl?: string;
 }
 
-export function parseNow(raw: string | undefined): Date {
-  if (raw === undefined) return new Date();
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new CliError(
-      `--now: must be an ISO-8601 time such as 2026-11-22T12:00:00Z (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return new Date(ms);
-}
-
-export interface RunAuditResult {
-  readonly report: AuditReport;
-  readonly policy: Policy;
-}
-
-/** Validates flags and policy (no AWS call before this succeeds), then audits the account. */
-export async function runAudit(
-  flags: AuditFlags,
-  io: CliIO,
-  progress: (m: string) => void,
-): Promise<RunAuditResult> {
-  const now = parseNow(flags.now);
-  const mode: InventoryMode | undefined =
-    flags.inventory === undefined ? undefined : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
-  const loaded = loadPolicy({
-    cwd: io.cwd,
-    config: flags.config,
-    preset: flags.preset,
-    overrides: { maxKeyAgeDays: flags.maxKeyAgeDays, unusedDays: flags.unusedDays },
-  });
-  for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
-  const policy: Policy = mode
-    ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } }
-    : loaded.policy;
-  const connection = connectionFrom(flags, io.env);
-  const clients = createClients(connection);
-  try {
-    const audit = await auditAccount(clients, policy, { now, onProgress: progress });
-    return {
-      report: buildAuditReport([audit], policy, now, { name: 'keywarden', version: VERSION }),
-      policy,
-    };
-  } catch (error) {
-    throw awsFailure(error, connection);
-  } finally {
-    clients.iam.destroy();
-    clients.sts.destroy();
-    clients.ssm.destroy();
-  }
-}
-
 export function render(report: AuditReport, format: Format, color: boolean): string {
   switch (format) {
     case 'table':
@@ -97,7 +47,12 @@ export function render(report: AuditReport, format: Format, color: boolean): str
   }
 }
 
-export function registerAudit(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
+export function registerAudit(
+  program: Command,
+  io: CliIO,
+  session: Session,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('audit')
     .description('Judge every IAM user credential in an account against the policy (read-only)')
@@ -131,9 +86,38 @@ Examples:
           : 'json'
         : parseChoice('--format', flags.format, FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
-    const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\r\x1b[2K… ${m}`) : () => {};
-    const { report } = await runAudit(flags, io, progress);
-    if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+    const now = flags.now === undefined ? null : parseNow(flags.now);
+    const mode: InventoryMode | undefined =
+      flags.inventory === undefined
+        ? undefined
+        : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
+    const loaded = loadPolicy({
+      cwd: io.cwd,
+      config: flags.config,
+      preset: flags.preset,
+      overrides: { maxKeyAgeDays: flags.maxKeyAgeDays, unusedDays: flags.unusedDays },
+    });
+    warn(io, loaded.warnings);
+    const policy: Policy = mode
+      ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } }
+      : loaded.policy;
+    const connection = connectionFrom(flags, io.env);
+    session.connection = connection;
+    const clients = createClients(connection);
+    const progress = progressLine(io);
+    // One instant for the whole evaluation and the report's evaluatedAt.
+    const at = now ?? new Date();
+    const clock = () => at;
+    let report: AuditReport;
+    try {
+      const audit = await auditAccount({ clients, clock, onProgress: progress.update }, policy);
+      report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
+    } finally {
+      progress.done();
+      clients.iam.destroy();
+      clients.sts.destroy();
+      clients.ssm.destroy();
+    }
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const text = render(report, format, color);

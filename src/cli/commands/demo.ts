@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
-import { auditAccount } from '../../aws/audit-account.js';
 import { clientConfig, createClients } from '../../aws/clients.js';
 import { type AccountAuditOrError, buildAuditReport } from '../../core/audit.js';
 import { startEmulator } from '../../emulator/server.js';
+import { auditAccount } from '../../engine/audit.js';
 import { demoRemediation } from '../demo-remediation.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -83,7 +83,7 @@ Examples:
               },
             });
             try {
-              results.push(await auditAccount(clients, policy, { now, report: { sleep: async () => {} } }));
+              results.push(await auditAccount({ clients, clock: () => now, sleep: async () => {} }, policy));
             } finally {
               clients.iam.destroy();
               clients.sts.destroy();

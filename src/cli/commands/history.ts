@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openJournal } from '../../journal/journal.js';
-import { historyRows } from '../../journal/records.js';
+import { historyRows } from '../../journal/views.js';
 import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { DEFAULT_JOURNAL } from '../remediation.js';
+import { DEFAULT_JOURNAL, warn } from '../remediation.js';
+import { openJournalAt, type Session } from '../session.js';
 
-export function registerHistory(program: Command, io: CliIO): void {
+export function registerHistory(program: Command, io: CliIO, session: Session): void {
   program
     .command('history')
     .description('Show the journal: every intent and outcome of every run')
@@ -18,10 +18,11 @@ export function registerHistory(program: Command, io: CliIO): void {
       'after',
       '\nExamples:\n  $ keywarden history\n  $ keywarden history --user demo-app\n  $ keywarden history --run 2026-11-22T12-00-00Z-1a2b3c --format json',
     )
-    .action((flags: { user?: string; run?: string; journal?: string; format: string }) => {
+    .action(async (flags: { user?: string; run?: string; journal?: string; format: string }) => {
       const format = parseChoice('--format', flags.format, ['table', 'json'] as const);
-      const { records, warnings } = openJournal(resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL)).read();
-      for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+      const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+      const { records, warnings } = await journal.read();
+      warn(io, warnings);
       const rows = historyRows(records, { userName: flags.user, runId: flags.run });
       if (format === 'json') {
         io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -1,15 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { planRemediation } from '../../engine/plan.js';
 import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import {
   addRemediationOptions,
-  planCurrentAccount,
+  progressLine,
   type RemediationFlags,
   remediationContext,
+  warn,
 } from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
+import type { Session } from '../session.js';
 
 interface PlanFlags extends RemediationFlags {
   readonly format?: string;
@@ -18,7 +21,7 @@ interface PlanFlags extends RemediationFlags {
 
 const FORMATS = ['table', 'json'] as const;
 
-export function registerPlan(program: Command, io: CliIO): void {
+export function registerPlan(program: Command, io: CliIO, session: Session): void {
   const command = program
     .command('plan')
     .description(
@@ -37,13 +40,14 @@ Examples:
   );
   command.action(async (flags: PlanFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
-    const ctx = remediationContext(flags, io);
+    const ctx = remediationContext(flags, io, session);
+    const progress = progressLine(io);
     try {
-      for (const w of ctx.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
-      const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\r\x1b[2K… ${m}`) : () => {};
-      const { plan, warnings } = await planCurrentAccount(ctx, progress);
-      if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
-      for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+      warn(io, ctx.warnings);
+      const deps = { ...ctx.deps({ notify: false }), onProgress: progress.update };
+      const { plan, warnings } = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
+      progress.done();
+      warn(io, warnings);
       const text =
         format === 'json'
           ? `${JSON.stringify(plan, null, 2)}\n`
@@ -51,6 +55,7 @@ Examples:
       if (flags.output !== undefined) writeFileSync(resolve(io.cwd, flags.output), text);
       else io.stdout.write(text);
     } finally {
+      progress.done();
       ctx.close();
     }
   });

@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
-import { undoRun } from '../../aws/apply.js';
-import { newRunId } from '../../journal/journal.js';
-import { awsFailure } from '../connection.js';
+import { undoRun } from '../../engine/undo.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { addRemediationOptions, type RemediationFlags, remediationContext } from '../remediation.js';
 import { renderResults } from '../render/results.js';
-import { applyOptions } from './apply.js';
+import type { Session } from '../session.js';
 
 interface UndoFlags extends RemediationFlags {
   readonly yes?: boolean;
 }
 
-export function registerUndo(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
+export function registerUndo(
+  program: Command,
+  io: CliIO,
+  session: Session,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('undo')
     .argument('<run-id>', 'the run to undo (see keywarden history)')
@@ -30,23 +33,18 @@ Examples:
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
-    const ctx = remediationContext(flags, io);
+    const ctx = remediationContext(flags, io, session);
     try {
-      const base = applyOptions(ctx, io, newRunId(ctx.now), flags.now !== undefined);
-      const known = base.journal.read().records.some((r) => r.runId === runId);
-      if (!known)
-        throw new CliError(
-          `<run-id>: no run ${runId} in ${flags.journal ?? 'the journal'}; see keywarden history`,
-        );
-      if (!flags.yes && !(io.confirm && (await io.confirm(`Undo run ${runId}?`)))) {
+      const out = await undoRun(ctx.deps({ notify: false }), runId, {
+        confirm: async () =>
+          flags.yes === true || (io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`))),
+      });
+      if (out.kind === 'declined') {
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to undo)\n');
         return;
       }
-      const out = await undoRun(runId, base).catch((error: unknown) => {
-        throw awsFailure(error, ctx.connection);
-      });
       io.stdout.write(
-        renderResults(base.runId, out.results, { color: !!io.stdout.isTTY && !io.env.NO_COLOR }),
+        renderResults(out.runId, out.results, { color: !!io.stdout.isTTY && !io.env.NO_COLOR }),
       );
       for (const c of out.cannotUndo) io.stdout.write(`  cannot undo ${c.actionId}: ${c.reason}\n`);
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { ActionResult } from '../../aws/apply.js';
+import type { ActionResult } from '../../aws/apply/types.js';
 
 /** One line per action result, then totals; what `apply`, `rotate` and `undo` print. */
 export function renderResults(

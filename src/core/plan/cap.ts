@@ -35,5 +35,5 @@ export function capPlan(plan: Plan, maxActions: number): Plan {
   const actions: Action[] = [];
   const deferred: Action[] = [...plan.deferred];
   for (const a of plan.actions) (kept.has(a.chainId) ? actions : deferred).push(a);
-  return { ...plan, actions, deferred };
+  return { ...plan, actions, deferred, maxActions };
 }

@@ -1,4 +1,4 @@
-import type { AnyActionType, RecoveryStep, Stage } from './types.js';
+import type { AnyAction, AnyActionType, RecoveryStep, Stage } from './types.js';
 
 /** What an action is about: an access key id, or the console password. */
 export type Subject = string;
@@ -31,4 +31,23 @@ export function chainId(accountId: string, userName: string, subject: Subject, s
  */
 export function secretNameFor(prefix: string, accountId: string, userName: string): string | null {
   return /^[A-Za-z0-9_+=.@-]+$/.test(userName) ? `${prefix}/${accountId}/${userName}` : null;
+}
+
+/** The key an action is about: the key it changes (create/store: the key replaced); null for a password. */
+export function actionAccessKeyId(action: AnyAction): string | null {
+  switch (action.type) {
+    case 'create-key':
+    case 'store-secret':
+      return action.replacesAccessKeyId;
+    case 'deactivate-key':
+    case 'delete-key':
+    case 'reactivate-key':
+    case 'cleanup-key':
+    case 'notify':
+      return action.accessKeyId;
+    case 'delete-login-profile':
+      return null;
+    default:
+      return action satisfies never;
+  }
 }

@@ -268,3 +268,25 @@ function byCreateDate(a: AccessKeyRecord, b: AccessKeyRecord): number {
   const bi = b.accessKeyId ?? '';
   return ai < bi ? -1 : ai > bi ? 1 : a.slot - b.slot;
 }
+
+/**
+ * True when some key of `user` could be acted on today and its id is still unknown: inactive (it
+ * may be deleted), or old or idle enough to be warned about, rotated or revoked. Planning from the
+ * credential report looks up key ids for just these users; a user whose keys are all young, active
+ * and in use needs none.
+ */
+export function needsKeyIds(
+  user: UserRecord,
+  rotation: RotationConfig,
+  unusedDays: number,
+  now: Date,
+): boolean {
+  const earliest = Math.min(rotation.rotateAfterDays - rotation.warnBeforeDays, unusedDays);
+  return user.accessKeys.some(
+    (k) =>
+      k.accessKeyId === null &&
+      (k.status === 'Inactive' ||
+        daysBetween(k.createDate, now) >= earliest ||
+        (k.lastUsedDate !== null && daysBetween(k.lastUsedDate, now) >= earliest)),
+  );
+}

@@ -65,6 +65,7 @@ export function planAccount(
     mode: policy.remediation.mode,
     actions,
     deferred: [],
+    maxActions: null,
     blocked,
     skipped,
   };

@@ -204,6 +204,8 @@ export interface Plan {
   readonly actions: readonly Action[];
   /** Whole chains left for a later run by {@link capPlan}; same order. */
   readonly deferred: readonly Action[];
+  /** The cap on changes this plan was held to ({@link capPlan}); null when it was not capped. */
+  readonly maxActions: number | null;
   readonly blocked: readonly BlockedItem[];
   readonly skipped: readonly SkippedItem[];
 }

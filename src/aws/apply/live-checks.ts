@@ -15,8 +15,8 @@ import type {
   DeactivateKeyAction,
   DeleteKeyAction,
   DeleteLoginProfileAction,
-} from '../core/plan/types.js';
-import { callAws, errorName, wrapAwsError } from './errors.js';
+} from '../../core/plan/types.js';
+import { AwsErrorCode, callAws, isAwsError } from '../errors.js';
 
 export interface LiveKey {
   readonly accessKeyId: string;
@@ -25,17 +25,17 @@ export interface LiveKey {
 }
 
 /** The go-ahead, or why the action is skipped (one sentence, shown to the operator). */
-export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type LiveCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-const OK: Verdict = { ok: true };
-const skip = (reason: string): Verdict => ({ ok: false, reason });
+const OK: LiveCheck = { ok: true };
+const skip = (reason: string): LiveCheck => ({ ok: false, reason });
 
 /** Every key of the user; users have at most two, so no pagination is needed in practice. */
 export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKey[]> {
   const keys: LiveKey[] = [];
   let marker: string | undefined;
   do {
-    const out = await callAws(`iam:ListAccessKeys for ${userName}`, () =>
+    const out = await callAws('iam:ListAccessKeys', `for ${userName}`, () =>
       iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })),
     );
     for (const k of out.AccessKeyMetadata ?? []) {
@@ -53,7 +53,7 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKe
 
 /** The key's last use; null when never used. */
 export async function keyLastUsed(iam: IAMClient, accessKeyId: string): Promise<Date | null> {
-  const out = await callAws(`iam:GetAccessKeyLastUsed ${accessKeyId}`, () =>
+  const out = await callAws('iam:GetAccessKeyLastUsed', accessKeyId, () =>
     iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
   );
   return out.AccessKeyLastUsed?.LastUsedDate ?? null;
@@ -68,14 +68,14 @@ export interface LiveLoginProfile {
 export async function loginProfileState(iam: IAMClient, userName: string): Promise<LiveLoginProfile> {
   let createDate: Date | null = null;
   try {
-    const out = await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
+      iam.send(new GetLoginProfileCommand({ UserName: userName })),
+    );
     createDate = out.LoginProfile?.CreateDate ?? null;
   } catch (error) {
-    if (errorName(error) !== 'NoSuchEntityException') {
-      throw wrapAwsError(`iam:GetLoginProfile for ${userName}`, error);
-    }
+    if (!isAwsError(error, AwsErrorCode.NoSuchEntity)) throw error;
   }
-  const user = await callAws(`iam:GetUser ${userName}`, () =>
+  const user = await callAws('iam:GetUser', userName, () =>
     iam.send(new GetUserCommand({ UserName: userName })),
   );
   return { createDate, passwordLastUsed: user.User?.PasswordLastUsed ?? null };
@@ -105,7 +105,7 @@ function usedSinceReason(accessKeyId: string, live: Date | null, planned: string
   );
 }
 
-export function checkCreateKey(action: CreateKeyAction, keys: readonly LiveKey[]): Verdict {
+export function checkCreateKey(action: CreateKeyAction, keys: readonly LiveKey[]): LiveCheck {
   const replaced = keys.find((k) => k.accessKeyId === action.replacesAccessKeyId);
   if (replaced === undefined) {
     return skip(`access key ${action.replacesAccessKeyId} no longer exists, so it needs no replacement`);
@@ -126,7 +126,7 @@ export function checkDeactivateKey(
   action: DeactivateKeyAction,
   keys: readonly LiveKey[],
   lastUsed: Date | null,
-): Verdict {
+): LiveCheck {
   const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
   if (key === undefined) return skip(`access key ${action.accessKeyId} no longer exists`);
   if (key.status !== 'Active') return skip(`access key ${action.accessKeyId} is already Inactive`);
@@ -149,7 +149,7 @@ export function checkDeactivateKey(
 }
 
 /** Only the key lookup; the last use is read once the key is known to exist. */
-export function checkDeleteKeyStatus(action: DeleteKeyAction, keys: readonly LiveKey[]): Verdict {
+export function checkDeleteKeyStatus(action: DeleteKeyAction, keys: readonly LiveKey[]): LiveCheck {
   const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
   if (key === undefined) return skip(`access key ${action.accessKeyId} no longer exists`);
   if (key.status !== 'Inactive') {
@@ -158,13 +158,13 @@ export function checkDeleteKeyStatus(action: DeleteKeyAction, keys: readonly Liv
   return OK;
 }
 
-export function checkDeleteKeyUse(action: DeleteKeyAction, lastUsed: Date | null): Verdict {
+export function checkDeleteKeyUse(action: DeleteKeyAction, lastUsed: Date | null): LiveCheck {
   return usedSince(lastUsed, action.expect.lastUsedDate)
     ? skip(usedSinceReason(action.accessKeyId, lastUsed, action.expect.lastUsedDate))
     : OK;
 }
 
-export function checkDeleteLoginProfile(action: DeleteLoginProfileAction, live: LiveLoginProfile): Verdict {
+export function checkDeleteLoginProfile(action: DeleteLoginProfileAction, live: LiveLoginProfile): LiveCheck {
   if (live.createDate === null) return skip('the user no longer has a console password');
   if (seconds(live.createDate) !== seconds(action.expect.loginProfileCreateDate)) {
     return skip(

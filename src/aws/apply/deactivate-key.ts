@@ -1,0 +1,30 @@
+import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import type { DeactivateKeyAction } from '../../core/plan/types.js';
+import { callAws, type Permission } from '../errors.js';
+import { checkDeactivateKey, keyLastUsed, listKeys } from './live-checks.js';
+import { type ActionOutcome, done, fromCheck } from './types.js';
+
+export const DEACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:UpdateAccessKey',
+];
+
+/** Deactivates the key if it is still Active, unused since the plan, and its replacement still works. */
+export async function deactivateKey(action: DeactivateKeyAction, iam: IAMClient): Promise<ActionOutcome> {
+  const keys = await listKeys(iam, action.userName);
+  const exists = keys.some((k) => k.accessKeyId === action.accessKeyId);
+  const lastUsed = exists ? await keyLastUsed(iam, action.accessKeyId) : null;
+  const skip = fromCheck(checkDeactivateKey(action, keys, lastUsed));
+  if (skip !== null) return skip;
+  const out = await callAws('iam:UpdateAccessKey', `${action.accessKeyId} Inactive`, () =>
+    iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: action.userName,
+        AccessKeyId: action.accessKeyId,
+        Status: 'Inactive',
+      }),
+    ),
+  );
+  return done(out.$metadata.requestId);
+}

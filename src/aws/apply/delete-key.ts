@@ -1,0 +1,24 @@
+import { DeleteAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { DeleteKeyAction } from '../../core/plan/types.js';
+import { callAws, type Permission } from '../errors.js';
+import { checkDeleteKeyStatus, checkDeleteKeyUse, keyLastUsed, listKeys } from './live-checks.js';
+import { type ActionOutcome, done, fromCheck } from './types.js';
+
+export const DELETE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:DeleteAccessKey',
+];
+
+/** Deletes the key only while it is Inactive and unused since the plan: never an active key. */
+export async function deleteKey(action: DeleteKeyAction, iam: IAMClient): Promise<ActionOutcome> {
+  const keys = await listKeys(iam, action.userName);
+  const status = fromCheck(checkDeleteKeyStatus(action, keys));
+  if (status !== null) return status;
+  const use = fromCheck(checkDeleteKeyUse(action, await keyLastUsed(iam, action.accessKeyId)));
+  if (use !== null) return use;
+  const out = await callAws('iam:DeleteAccessKey', action.accessKeyId, () =>
+    iam.send(new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId })),
+  );
+  return done(out.$metadata.requestId);
+}

@@ -1,0 +1,25 @@
+import { DeleteLoginProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { DeleteLoginProfileAction } from '../../core/plan/types.js';
+import { callAws, type Permission } from '../errors.js';
+import { checkDeleteLoginProfile, loginProfileState } from './live-checks.js';
+import { type ActionOutcome, done, fromCheck } from './types.js';
+
+export const DELETE_LOGIN_PROFILE_PERMISSIONS: readonly Permission[] = [
+  'iam:GetLoginProfile',
+  'iam:GetUser',
+  'iam:DeleteLoginProfile',
+];
+
+/** Removes the console password if it is the one the plan saw and it was not used since. */
+export async function deleteLoginProfile(
+  action: DeleteLoginProfileAction,
+  iam: IAMClient,
+): Promise<ActionOutcome> {
+  const live = await loginProfileState(iam, action.userName);
+  const skip = fromCheck(checkDeleteLoginProfile(action, live));
+  if (skip !== null) return skip;
+  const out = await callAws('iam:DeleteLoginProfile', action.userName, () =>
+    iam.send(new DeleteLoginProfileCommand({ UserName: action.userName })),
+  );
+  return done(out.$metadata.requestId);
+}

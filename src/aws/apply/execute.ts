@@ -1,0 +1,191 @@
+/**
+ * The executor: carries out a plan that is already capped, one action at a time, journaling an
+ * intent before and an outcome after each. It decides nothing: every change first re-reads the
+ * user's live state and is skipped when that no longer matches the plan; when an action is skipped
+ * or fails, the later actions of its chain are skipped; other chains go on. Notices go to the
+ * notifier once, at the end, for the chains whose changes all succeeded; their intents are
+ * journaled as soon as the chain completes, so a resume can still send them after a crash.
+ */
+import type { Notifier } from '../../channels/types.js';
+import { cleanupKeyAction } from '../../core/plan/recovery.js';
+import type { Action, CreateKeyAction, NotifyAction, Plan } from '../../core/plan/types.js';
+import type { RemediationConfig } from '../../core/policy/types.js';
+import type { Journal } from '../../journal/journal.js';
+import type { RunCommand } from '../../journal/records.js';
+import { cleanupKey } from './cleanup-key.js';
+import { createKey } from './create-key.js';
+import { deactivateKey } from './deactivate-key.js';
+import { deleteKey } from './delete-key.js';
+import { deleteLoginProfile } from './delete-login-profile.js';
+import { deliverNotices } from './notices.js';
+import { type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
+import type { ExecutorState } from './state.js';
+import { storeSecret } from './store-secret.js';
+import { type ActionOutcome, type ActionResult, type RemediationClients, skipped } from './types.js';
+
+export interface ExecuteOptions extends RecorderOptions {
+  readonly runId: string;
+  readonly journal: Journal;
+  /** Secret KMS key and tags for new keys. */
+  readonly remediation: RemediationConfig;
+  /** Null: notify actions are recorded as skipped ('no notification channel configured'). */
+  readonly notifier: Notifier | null;
+  /** Default `apply`. */
+  readonly command?: RunCommand;
+  /** The run this one completes, for `resume`; default null. */
+  readonly resumeOf?: string | null;
+}
+
+export interface ExecuteResult {
+  readonly runId: string;
+  readonly results: readonly ActionResult[];
+}
+
+type ChangeAction = Exclude<Action, NotifyAction>;
+
+/** Carries out `plan.actions` in order and reports `plan.deferred` as deferred (not journaled). */
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ExecuteResult> {
+  const recorder = new RunRecorder(options, options.runId);
+  await recorder.start(
+    options.command ?? 'apply',
+    options.resumeOf ?? null,
+    plan.actions.length,
+    plan.deferred.length,
+  );
+  const state: ExecutorState = {
+    recorder,
+    remediation: options.remediation,
+    pending: new Map(),
+    strays: [],
+  };
+
+  const slots: ActionResult[][] = plan.actions.map(() => []);
+  const slotOf = new Map(plan.actions.map((a, i) => [a.id, i] as const));
+  const lastChange = new Map<string, number>();
+  const noticesOf = new Map<string, NotifyAction[]>();
+  for (const [i, a] of plan.actions.entries()) {
+    if (a.type !== 'notify') lastChange.set(a.chainId, i);
+    else noticesOf.set(a.chainId, [...(noticesOf.get(a.chainId) ?? []), a]);
+  }
+  const broken = new Map<string, string>();
+  const queued = new Set<string>();
+  const notices: NotifyAction[] = [];
+  const queueNotices = async (chainId: string) => {
+    for (const a of noticesOf.get(chainId) ?? []) {
+      if (queued.has(a.id)) continue;
+      await recorder.intent(a);
+      queued.add(a.id);
+      notices.push(a);
+    }
+  };
+
+  for (const [index, action] of plan.actions.entries()) {
+    const slot = slots[index] as ActionResult[];
+    const why = broken.get(action.chainId);
+    if (why !== undefined) {
+      await recorder.intent(action);
+      slot.push(await recorder.outcome(action, skipped(why)));
+      continue;
+    }
+    if (action.type === 'notify') {
+      await queueNotices(action.chainId);
+      continue;
+    }
+    const result = await recorder.record(action, (clients) => runChange(state, action, clients));
+    slot.push(result);
+    if (result.status !== 'done') {
+      broken.set(
+        action.chainId,
+        `not attempted: ${action.type} ${action.id} of the same chain was ${result.status}`,
+      );
+    } else if (lastChange.get(action.chainId) === index) {
+      await queueNotices(action.chainId);
+    }
+    await cleanUpStrays(state, slot);
+    await cleanUpUnstored(state, action, slot);
+  }
+
+  // A create-key whose store-secret was not in the plan (never planned that way; a safety net).
+  for (const { action } of [...state.pending.values()]) {
+    await cleanUpUnstored(state, action, slots[slotOf.get(action.id) ?? 0] ?? [], true);
+  }
+
+  for (const result of await deliverNotices(recorder, options.notifier, notices, options.now)) {
+    slots[slotOf.get(result.actionId) ?? 0]?.push(result);
+  }
+
+  const deferredReason = `deferred: this run's cap of ${plan.maxActions ?? plan.actions.length} changes (remediation.maxActions) was reached; a later run applies it`;
+  const deferred = plan.deferred.map((a) =>
+    recorder.unjournaled(resultOf(a, 'deferred', deferredReason, undefined)),
+  );
+  await recorder.finish(deferred.length);
+  return { runId: options.runId, results: [...slots.flat(), ...deferred] };
+}
+
+async function runChange(
+  state: ExecutorState,
+  action: ChangeAction,
+  clients: RemediationClients,
+): Promise<ActionOutcome> {
+  switch (action.type) {
+    case 'create-key':
+      return createKey(state, action, clients.iam);
+    case 'store-secret':
+      return storeSecret(state, action, clients);
+    case 'deactivate-key':
+      return deactivateKey(action, clients.iam);
+    case 'delete-key':
+      return deleteKey(action, clients.iam);
+    case 'delete-login-profile':
+      return deleteLoginProfile(action, clients.iam);
+    default:
+      return action satisfies never;
+  }
+}
+
+/** Keys that appeared during a CreateAccessKey: removed if never used (someone may hold a used one). */
+async function cleanUpStrays(state: ExecutorState, extra: ActionResult[]): Promise<void> {
+  for (const { create, accessKeyId } of state.strays.splice(0)) {
+    const action = cleanupKeyAction(
+      create,
+      accessKeyId,
+      create.stage,
+      'appeared during CreateAccessKey',
+      true,
+    );
+    extra.push(await state.recorder.record(action, (c) => cleanupKey(action, c.iam)));
+  }
+}
+
+/**
+ * After a create-key or store-secret: a key created in this run whose secret was not stored (the
+ * store failed) can never be handed to anyone, so it is deactivated and deleted now. With `force`,
+ * also when its store-secret has not run (the end of the run).
+ */
+async function cleanUpUnstored(
+  state: ExecutorState,
+  action: ChangeAction,
+  extra: ActionResult[],
+  force = false,
+): Promise<void> {
+  const createId =
+    action.type === 'store-secret'
+      ? action.createKeyActionId
+      : action.type === 'create-key' && force
+        ? action.id
+        : null;
+  if (createId === null) return;
+  const pending = state.pending.get(createId);
+  if (pending === undefined || (pending.key !== null && !force)) return;
+  state.pending.delete(createId);
+  pending.key = null;
+  const create: CreateKeyAction = pending.action;
+  const cleanup = cleanupKeyAction(
+    create,
+    pending.accessKeyId,
+    create.stage,
+    'its secret could not be stored',
+    false,
+  );
+  extra.push(await state.recorder.record(cleanup, (c) => cleanupKey(cleanup, c.iam)));
+}

@@ -1,0 +1,23 @@
+import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import type { ReactivateKeyAction } from '../../core/plan/types.js';
+import { callAws, type Permission } from '../errors.js';
+import { listKeys } from './live-checks.js';
+import { type ActionOutcome, done, skipped } from './types.js';
+
+export const REACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:UpdateAccessKey',
+];
+
+/** Makes a key a run deactivated Active again, if it still exists and is Inactive. */
+export async function reactivateKey(action: ReactivateKeyAction, iam: IAMClient): Promise<ActionOutcome> {
+  const { userName, accessKeyId } = action;
+  const key = (await listKeys(iam, userName)).find((k) => k.accessKeyId === accessKeyId);
+  if (key === undefined)
+    return skipped(`access key ${accessKeyId} no longer exists; it cannot be reactivated`);
+  if (key.status === 'Active') return skipped(`access key ${accessKeyId} is already Active`);
+  const out = await callAws('iam:UpdateAccessKey', `${accessKeyId} Active`, () =>
+    iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Active' })),
+  );
+  return done(out.$metadata.requestId);
+}

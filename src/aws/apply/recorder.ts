@@ -1,0 +1,164 @@
+/**
+ * One run in the journal: run-started … an intent before and an outcome after each action …
+ * run-finished, and the results the operator sees. An intent is durable before its action touches
+ * AWS; an action that throws is recorded as failed, never left without an outcome.
+ */
+import { actionAccessKeyId } from '../../core/plan/ids.js';
+import type { AnyAction } from '../../core/plan/types.js';
+import type { Journal } from '../../journal/journal.js';
+import type { RunCommand } from '../../journal/records.js';
+import {
+  type ActionOutcome,
+  type ActionResult,
+  failed,
+  failureText,
+  type RemediationClients,
+} from './types.js';
+
+export interface RecorderOptions {
+  readonly journal: Journal;
+  /** Stamps the journal's records. */
+  readonly now: () => Date;
+  /** The clients of the account an action is in (assumed roles, later). */
+  readonly clientsFor: (accountId: string) => RemediationClients | Promise<RemediationClients>;
+  /** Progress for the operator; never secrets. */
+  readonly onResult?: (result: ActionResult) => void;
+}
+
+export class RunRecorder {
+  private readonly counts = { done: 0, skipped: 0, failed: 0 };
+  private readonly clients = new Map<string, Promise<RemediationClients>>();
+
+  constructor(
+    private readonly options: RecorderOptions,
+    readonly runId: string,
+  ) {}
+
+  private at(): string {
+    return this.options.now().toISOString();
+  }
+
+  async start(
+    command: RunCommand,
+    resumeOf: string | null,
+    planned: number,
+    deferred: number,
+  ): Promise<void> {
+    await this.options.journal.append({
+      v: 1,
+      type: 'run-started',
+      runId: this.runId,
+      at: this.at(),
+      command,
+      resumeOf,
+      planned,
+      deferred,
+    });
+  }
+
+  async intent(action: AnyAction): Promise<void> {
+    await this.options.journal.append({
+      v: 1,
+      type: 'intent',
+      runId: this.runId,
+      at: this.at(),
+      actionId: action.id,
+      action,
+    });
+  }
+
+  async outcome(action: AnyAction, outcome: ActionOutcome): Promise<ActionResult> {
+    await this.options.journal.append({
+      v: 1,
+      type: 'outcome',
+      runId: this.runId,
+      at: this.at(),
+      actionId: action.id,
+      status: outcome.status,
+      reason: outcome.reason,
+      requestId: outcome.requestId,
+      ...(outcome.newAccessKeyId === undefined ? {} : { newAccessKeyId: outcome.newAccessKeyId }),
+      ...(outcome.secretArn === undefined ? {} : { secretArn: outcome.secretArn }),
+      ...(outcome.deliveries === undefined ? {} : { deliveries: outcome.deliveries }),
+    });
+    this.counts[outcome.status] += 1;
+    return this.report(resultOf(action, outcome.status, outcome.reason, outcome.newAccessKeyId));
+  }
+
+  /** Intent, then `run` (which checks live state and acts), then outcome; `run` may throw. */
+  async record(
+    action: AnyAction,
+    run: (clients: RemediationClients) => Promise<ActionOutcome>,
+  ): Promise<ActionResult> {
+    await this.intent(action);
+    let outcome: ActionOutcome;
+    try {
+      outcome = await run(await this.clientsFor(action.accountId));
+    } catch (error) {
+      outcome = failed(failureText(error));
+    }
+    return this.outcome(action, outcome);
+  }
+
+  /** A result that is not journaled: a deferred action, or a recovery step that found nothing to do. */
+  unjournaled(result: ActionResult): ActionResult {
+    return this.report(result);
+  }
+
+  async finish(deferred: number): Promise<void> {
+    await this.options.journal.append({
+      v: 1,
+      type: 'run-finished',
+      runId: this.runId,
+      at: this.at(),
+      ...this.counts,
+      deferred,
+    });
+  }
+
+  clientsFor(accountId: string): Promise<RemediationClients> {
+    let clients = this.clients.get(accountId);
+    if (clients === undefined) {
+      clients = Promise.resolve()
+        .then(() => this.options.clientsFor(accountId))
+        .catch((error: unknown) => {
+          throw new Error(`cannot get AWS clients for account ${accountId}: ${failureText(error)}`, {
+            cause: error,
+          });
+        });
+      this.clients.set(accountId, clients);
+    }
+    return clients;
+  }
+
+  private report(result: ActionResult): ActionResult {
+    this.options.onResult?.(result);
+    return result;
+  }
+}
+
+/** The operator's view of an action's outcome. */
+export function resultOf(
+  action: AnyAction,
+  status: ActionResult['status'],
+  reason: string | null,
+  newAccessKeyId: string | undefined,
+): ActionResult {
+  const secretName =
+    action.type === 'create-key' || action.type === 'store-secret'
+      ? action.secretName
+      : action.type === 'notify' && action.secretName !== null
+        ? action.secretName
+        : undefined;
+  return {
+    actionId: action.id,
+    type: action.type,
+    accountId: action.accountId,
+    userName: action.userName,
+    accessKeyId: actionAccessKeyId(action),
+    status,
+    reason,
+    ...(newAccessKeyId === undefined ? {} : { newAccessKeyId }),
+    ...(secretName === undefined ? {} : { secretName }),
+  };
+}

@@ -1,0 +1,23 @@
+import type { CreateKeyAction } from '../../core/plan/types.js';
+import type { RemediationConfig } from '../../core/policy/types.js';
+import type { NewAccessKey } from '../secrets.js';
+import type { RunRecorder } from './recorder.js';
+
+/** A key created in this run whose secret is held in memory until Secrets Manager has it. */
+export interface PendingSecret {
+  readonly action: CreateKeyAction;
+  readonly accessKeyId: string;
+  /** Null once handed to Secrets Manager (or given up on). */
+  key: NewAccessKey | null;
+}
+
+/** What one run of the executor holds in memory. */
+export interface ExecutorState {
+  readonly recorder: RunRecorder;
+  /** Where and how new keys are stored (secret KMS key and tags). */
+  readonly remediation: RemediationConfig;
+  /** By create-key action id; the secret is dropped as soon as store-secret takes the key. */
+  readonly pending: Map<string, PendingSecret>;
+  /** Keys that appeared during a CreateAccessKey without being its answer; cleaned up after its outcome. */
+  readonly strays: { readonly create: CreateKeyAction; readonly accessKeyId: string }[];
+}

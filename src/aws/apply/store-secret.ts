@@ -1,0 +1,53 @@
+import type { StoreSecretAction } from '../../core/plan/types.js';
+import type { Permission } from '../errors.js';
+import { storeAccessKeySecret } from '../secrets.js';
+import { listKeys } from './live-checks.js';
+import type { ExecutorState } from './state.js';
+import { type ActionOutcome, done, failed, failureText, type RemediationClients } from './types.js';
+
+export const STORE_SECRET_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:TagResource',
+  // A key whose secret could not be stored is deleted (cleanup-key).
+  'iam:UpdateAccessKey',
+  'iam:DeleteAccessKey',
+];
+
+/**
+ * Hands the key its create-key made to Secrets Manager. The secret leaves memory whatever happens;
+ * when the store fails the executor deletes the key, because nobody could ever use it.
+ */
+export async function storeSecret(
+  state: ExecutorState,
+  action: StoreSecretAction,
+  clients: RemediationClients,
+): Promise<ActionOutcome> {
+  const pending = state.pending.get(action.createKeyActionId);
+  const key = pending?.key ?? null;
+  if (pending === undefined || key === null) {
+    return failed(
+      `the key of ${action.createKeyActionId} was not created in this run, so its secret is unknown; nothing stored`,
+    );
+  }
+  pending.key = null;
+  try {
+    const keys = await listKeys(clients.iam, action.userName);
+    if (!keys.some((k) => k.accessKeyId === key.AccessKeyId)) {
+      return failed(`the new access key ${key.AccessKeyId} no longer exists; nothing stored`);
+    }
+    const stored = await storeAccessKeySecret(clients.secretsManager, key, {
+      secretName: action.secretName,
+      kmsKeyId: state.remediation.secretKmsKeyId,
+      tags: state.remediation.secretTags,
+    });
+    state.pending.delete(action.createKeyActionId);
+    return done(stored.requestId, {
+      newAccessKeyId: key.AccessKeyId,
+      ...(stored.arn === null ? {} : { secretArn: stored.arn }),
+    });
+  } catch (error) {
+    return failed(failureText(error).split(key.SecretAccessKey).join('[REDACTED]'));
+  }
+}

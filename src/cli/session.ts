@@ -1,0 +1,45 @@
+/**
+ * What one CLI invocation shares between its command and the error boundary in main.ts: the AWS
+ * connection in use (so a failure can name the endpoint or profile), and the seams a test or an
+ * embedding program may replace.
+ */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
+import type { AccountClients } from '../engine/types.js';
+import { type Journal, openFileJournal } from '../journal/journal.js';
+
+export interface CliSeams {
+  /** Opens the journal at a location (default: the file journal). */
+  readonly openJournal?: (location: string) => Journal;
+}
+
+export interface Session {
+  /** Set by a command once it knows how it reaches AWS. */
+  connection: AwsConnection | null;
+  readonly seams: CliSeams;
+}
+
+export function newSession(seams: CliSeams = {}): Session {
+  return { connection: null, seams };
+}
+
+export function openJournalAt(session: Session, location: string): Journal {
+  return (session.seams.openJournal ?? openFileJournal)(location);
+}
+
+/** The account's clients for `connection`; `close()` releases their sockets. */
+export function connect(session: Session, connection: AwsConnection): AccountClients & { close(): void } {
+  session.connection = connection;
+  const base = createClients(connection);
+  const secretsManager = new SecretsManagerClient(clientConfig(connection));
+  return {
+    ...base,
+    secretsManager,
+    close() {
+      base.iam.destroy();
+      base.sts.destroy();
+      base.ssm.destroy();
+      secretsManager.destroy();
+    },
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Decisions that repair or reverse a run rather than follow from the policy: deleting a key whose
+ * secret nobody holds, and undoing a run's deactivations. The journal says what happened; these
+ * functions decide what to do about it; the apply step only carries the actions out.
+ */
+import { actionId } from './ids.js';
+import type {
+  AnyAction,
+  CleanupKeyAction,
+  CreateKeyAction,
+  ReactivateKeyAction,
+  RecoveryStep,
+} from './types.js';
+
+/**
+ * How far before a journaled create-key intent a key found by creation time may have been made:
+ * the journal is stamped by this machine's clock, the key by AWS's.
+ */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** Deletes a key nobody holds the secret of; `step` is the create-key's stage, or `resume`. */
+export function cleanupKeyAction(
+  create: Pick<CreateKeyAction, 'id' | 'accountId' | 'userName'>,
+  accessKeyId: string,
+  step: RecoveryStep,
+  why: string,
+  requireNeverUsed: boolean,
+): CleanupKeyAction {
+  return {
+    id: actionId(create.accountId, create.userName, accessKeyId, 'cleanup-key', step),
+    type: 'cleanup-key',
+    accountId: create.accountId,
+    userName: create.userName,
+    accessKeyId,
+    reason: `Access key ${accessKeyId} was created by ${create.id} but ${why}; nobody holds its secret, so it is deactivated and deleted.`,
+    createKeyActionId: create.id,
+    requireNeverUsed,
+  };
+}
+
+/** A key created by a run whose secret was never stored: nobody can use it, so it is deleted. */
+export interface OrphanedKey {
+  readonly accountId: string;
+  readonly userName: string;
+  /** From the create-key outcome; null when the run stopped before that outcome was written. */
+  readonly accessKeyId: string | null;
+  /** The key the new one was to replace; never the one to delete. */
+  readonly replacesAccessKeyId: string;
+  readonly createIntentAt: string;
+  readonly createActionId: string;
+}
+
+/** A key of the user as IAM lists it now. */
+export interface ListedKey {
+  readonly accessKeyId: string;
+  readonly createDate: Date | null;
+}
+
+/**
+ * The cleanup actions for one orphaned key. A key whose id the journal recorded is named; otherwise
+ * the run stopped before CreateAccessKey answered, and the candidates are the user's keys created
+ * since the intent that no run recorded creating and that are not the key being replaced — removed
+ * only if never used, since someone may hold such a key.
+ */
+export function planOrphanCleanup(
+  orphan: OrphanedKey,
+  interruptedRunId: string,
+  listed: readonly ListedKey[] | null,
+  knownCreatedKeys: ReadonlySet<string>,
+): CleanupKeyAction[] {
+  const create = { id: orphan.createActionId, accountId: orphan.accountId, userName: orphan.userName };
+  const why = `run ${interruptedRunId} stopped before its secret was stored`;
+  if (orphan.accessKeyId !== null)
+    return [cleanupKeyAction(create, orphan.accessKeyId, 'resume', why, false)];
+  const since = Date.parse(orphan.createIntentAt) - CLOCK_SKEW_MS;
+  return (listed ?? [])
+    .filter((k) => k.accessKeyId !== orphan.replacesAccessKeyId && !knownCreatedKeys.has(k.accessKeyId))
+    .filter((k) => k.createDate !== null && k.createDate.getTime() >= since)
+    .map((k) => cleanupKeyAction(create, k.accessKeyId, 'resume', why, true));
+}
+
+/** One done action of the run being undone, as the journal recorded it. */
+export interface DoneAction {
+  readonly action: AnyAction;
+  /** The key a create-key made, when its outcome names one. */
+  readonly newAccessKeyId: string | null;
+}
+
+export interface CannotUndo {
+  readonly actionId: string;
+  readonly type: string;
+  readonly accountId: string;
+  readonly userName: string;
+  readonly accessKeyId: string | null;
+  readonly reason: string;
+}
+
+export interface UndoPlan {
+  readonly actions: readonly ReactivateKeyAction[];
+  readonly cannotUndo: readonly CannotUndo[];
+}
+
+/**
+ * What undoing a run means: reactivate each key it deactivated (the apply step re-checks that the
+ * key still exists and is Inactive) and name what cannot be reversed.
+ */
+export function planUndo(runId: string, done: readonly DoneAction[]): UndoPlan {
+  const actions: ReactivateKeyAction[] = [];
+  const cannotUndo: CannotUndo[] = [];
+  for (const { action: a, newAccessKeyId } of done) {
+    const cannot = (accessKeyId: string | null, reason: string) =>
+      cannotUndo.push({
+        actionId: a.id,
+        type: a.type,
+        accountId: a.accountId,
+        userName: a.userName,
+        accessKeyId,
+        reason,
+      });
+    switch (a.type) {
+      case 'deactivate-key':
+        actions.push({
+          id: actionId(a.accountId, a.userName, a.accessKeyId, 'reactivate-key', 'undo'),
+          type: 'reactivate-key',
+          accountId: a.accountId,
+          userName: a.userName,
+          accessKeyId: a.accessKeyId,
+          reason: `Undoes ${a.id} of run ${runId}.`,
+          undoes: a.id,
+        });
+        break;
+      case 'delete-key':
+        cannot(a.accessKeyId, `access key ${a.accessKeyId} was deleted; IAM cannot restore a deleted key`);
+        break;
+      case 'cleanup-key':
+        cannot(
+          a.accessKeyId,
+          `access key ${a.accessKeyId} was deleted (its secret was never stored); IAM cannot restore a deleted key`,
+        );
+        break;
+      case 'delete-login-profile':
+        cannot(
+          null,
+          `the console password of ${a.userName} was deleted; set a new one with iam create-login-profile`,
+        );
+        break;
+      case 'create-key':
+        cannot(
+          a.replacesAccessKeyId,
+          `the replacement key ${newAccessKeyId ?? '(unknown id)'} stays (secret ${a.secretName}); ` +
+            'delete it by hand if it is not wanted',
+        );
+        break;
+      case 'store-secret':
+      case 'notify':
+      case 'reactivate-key':
+        break;
+      default:
+        assertNever(a);
+    }
+  }
+  return { actions, cannotUndo };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,37 @@
+/**
+ * What every use case of the engine is given: the account's clients, the journal, the notifier and
+ * the clock. The CLI, the demo, the tests and the Lambda handlers build these; none of them repeats
+ * the sequence a use case runs.
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ActionResult } from '../aws/apply/types.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { Notifier } from '../channels/types.js';
+import type { Journal } from '../journal/journal.js';
+
+/** The clients of the account a use case works in. */
+export interface AccountClients extends AwsClients {
+  readonly secretsManager: SecretsManagerClient;
+}
+
+/** "Now" for every decision, and for the journal's timestamps. */
+export type Clock = () => Date;
+
+/** What an audit needs: read-only. */
+export interface AuditDeps {
+  readonly clients: AwsClients;
+  readonly clock: Clock;
+  /** Progress for a terminal; never secrets. */
+  readonly onProgress?: (message: string) => void;
+  /** How long to wait between credential-report polls (tests and the demo pass a no-op). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** What remediation needs besides the audit's: somewhere to record, someone to tell. */
+export interface RemediationDeps extends AuditDeps {
+  readonly clients: AccountClients;
+  readonly journal: Journal;
+  readonly notifier: Notifier | null;
+  /** Each action's result as it happens; never secrets. */
+  readonly onResult?: (result: ActionResult) => void;
+}

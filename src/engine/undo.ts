@@ -1,0 +1,49 @@
+/** Undoes a run: reactivate the keys it deactivated, name what cannot be reversed. */
+
+import type { ActionResult } from '../aws/apply/types.js';
+import { executeUndo } from '../aws/apply/undo.js';
+import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.js';
+import { newRunId } from '../journal/journal.js';
+import { doneActions, hasRun } from '../journal/views.js';
+import { NotFoundError } from './errors.js';
+import type { RemediationDeps } from './types.js';
+
+export interface UndoOptions {
+  /** Shown the undo plan before anything changes; false = dry run. Absent = go ahead. */
+  readonly confirm?: (plan: UndoPlan) => Promise<boolean>;
+}
+
+export type UndoResult =
+  | { readonly kind: 'declined'; readonly plan: UndoPlan }
+  | {
+      readonly kind: 'undone';
+      readonly runId: string;
+      readonly plan: UndoPlan;
+      readonly results: readonly ActionResult[];
+      readonly cannotUndo: readonly CannotUndo[];
+    };
+
+export async function undoRun(
+  deps: RemediationDeps,
+  targetRunId: string,
+  options: UndoOptions = {},
+): Promise<UndoResult> {
+  const { records } = await deps.journal.read();
+  if (!hasRun(records, targetRunId)) {
+    throw new NotFoundError(
+      '<run-id>',
+      `no run ${targetRunId} in the journal ${deps.journal.location}; see keywarden history`,
+    );
+  }
+  const plan = planUndo(targetRunId, doneActions(records, targetRunId));
+  if (options.confirm && !(await options.confirm(plan))) return { kind: 'declined', plan };
+  const runId = newRunId(deps.clock());
+  const results = await executeUndo(plan, {
+    runId,
+    journal: deps.journal,
+    now: deps.clock,
+    clientsFor: () => deps.clients,
+    ...(deps.onResult ? { onResult: deps.onResult } : {}),
+  });
+  return { kind: 'undone', runId, plan, results, cannotUndo: plan.cannotUndo };
+}

@@ -1,0 +1,235 @@
+/**
+ * What can be read from the journal's records: journal facts for the planner, runs that stopped
+ * part-way, history rows, and a run's done actions for undo. Pure: the adapters read the records.
+ */
+
+import { journalFactsFrom } from '../core/plan/facts.js';
+import { actionAccessKeyId } from '../core/plan/ids.js';
+import type { DoneAction, OrphanedKey } from '../core/plan/recovery.js';
+import type { AnyAction, JournalFacts } from '../core/plan/types.js';
+import type {
+  IntentRecord,
+  JournalRecord,
+  OutcomeRecord,
+  OutcomeStatus,
+  RunCommand,
+  StartedRecord,
+} from './records.js';
+
+/** One action of one run: its intent and, unless the run stopped first, its outcome. */
+interface ActionEntry {
+  readonly intent: IntentRecord;
+  outcome: OutcomeRecord | null;
+}
+
+interface RunView {
+  readonly runId: string;
+  started: StartedRecord | null;
+  finished: boolean;
+  /** In intent order. */
+  readonly actions: ActionEntry[];
+  readonly byActionId: Map<string, ActionEntry>;
+}
+
+/** Groups records by run, pairing each outcome with the latest intent of its action in that run. */
+function runsOf(records: readonly JournalRecord[]): Map<string, RunView> {
+  const runs = new Map<string, RunView>();
+  const view = (runId: string): RunView => {
+    let run = runs.get(runId);
+    if (run === undefined) {
+      run = { runId, started: null, finished: false, actions: [], byActionId: new Map() };
+      runs.set(runId, run);
+    }
+    return run;
+  };
+  for (const r of records) {
+    const run = view(r.runId);
+    switch (r.type) {
+      case 'run-started':
+        run.started = r;
+        break;
+      case 'run-finished':
+        run.finished = true;
+        break;
+      case 'intent': {
+        const entry: ActionEntry = { intent: r, outcome: null };
+        run.actions.push(entry);
+        run.byActionId.set(r.actionId, entry);
+        break;
+      }
+      case 'outcome': {
+        const entry = run.byActionId.get(r.actionId);
+        if (entry !== undefined) entry.outcome = r;
+        break;
+      }
+      default:
+        assertNever(r);
+    }
+  }
+  return runs;
+}
+
+/** True when the journal has a run with this id. */
+export function hasRun(records: readonly JournalRecord[], runId: string): boolean {
+  return records.some((r) => r.runId === runId);
+}
+
+/**
+ * What the planner needs from the journal. `deactivatedAt` is the latest deactivation per key: a
+ * done deactivate-key, or one whose run stopped before its outcome (IAM may have applied it; the
+ * later date only delays a delete). A later done reactivate-key clears it. `notified` holds the ids
+ * of notify actions delivered on at least one channel.
+ */
+export function factsFromJournal(records: readonly JournalRecord[]): JournalFacts {
+  const runs = runsOf(records);
+  const deactivatedAt: Record<string, string> = {};
+  const notified = new Set<string>();
+  const keyOf = (a: { accountId: string; accessKeyId: string }) => `${a.accountId}/${a.accessKeyId}`;
+  // Journal order decides what is latest: clocks may repeat a timestamp (a fixed --now).
+  for (const r of records) {
+    if (r.type === 'intent') {
+      const a = r.action;
+      const entry = runs.get(r.runId)?.byActionId.get(r.actionId);
+      if (a.type === 'deactivate-key' && entry?.intent === r && entry.outcome === null) {
+        deactivatedAt[keyOf(a)] = r.at;
+      }
+      continue;
+    }
+    if (r.type !== 'outcome' || r.status !== 'done') continue;
+    const a = runs.get(r.runId)?.byActionId.get(r.actionId)?.intent.action;
+    if (a === undefined) continue;
+    if (a.type === 'deactivate-key') deactivatedAt[keyOf(a)] = r.at;
+    else if (a.type === 'reactivate-key') delete deactivatedAt[keyOf(a)];
+    else if (a.type === 'notify') notified.add(a.id);
+  }
+  return journalFactsFrom({ deactivatedAt, notified });
+}
+
+export interface IncompleteRun {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly command: RunCommand;
+  /** Intents without an outcome, in journal order. */
+  readonly pendingIntents: readonly AnyAction[];
+  readonly orphanedKeys: readonly OrphanedKey[];
+}
+
+/**
+ * Runs that started and never finished, oldest first, except those a later `resume` run (with
+ * `resumeOf` naming them) finished.
+ */
+export function incompleteRuns(records: readonly JournalRecord[]): IncompleteRun[] {
+  const runs = runsOf(records);
+  const recovered = new Set<string>();
+  for (const run of runs.values()) {
+    if (run.finished && run.started?.resumeOf) recovered.add(run.started.resumeOf);
+  }
+  const out: IncompleteRun[] = [];
+  for (const run of runs.values()) {
+    const started = run.started;
+    if (started === null || run.finished || recovered.has(run.runId)) continue;
+    const stored = new Set<string>();
+    const cleaned = new Set<string>();
+    for (const { intent, outcome } of run.actions) {
+      if (outcome?.status !== 'done') continue;
+      if (intent.action.type === 'store-secret') stored.add(intent.action.createKeyActionId);
+      if (intent.action.type === 'cleanup-key') cleaned.add(intent.action.accessKeyId);
+    }
+    const orphanedKeys: OrphanedKey[] = [];
+    for (const { intent, outcome } of run.actions) {
+      const action = intent.action;
+      if (action.type !== 'create-key' || stored.has(action.id)) continue;
+      if (outcome !== null && outcome.status !== 'done') continue;
+      const accessKeyId = outcome?.newAccessKeyId ?? null;
+      if (accessKeyId !== null && cleaned.has(accessKeyId)) continue;
+      orphanedKeys.push({
+        accountId: action.accountId,
+        userName: action.userName,
+        accessKeyId,
+        replacesAccessKeyId: action.replacesAccessKeyId,
+        createIntentAt: intent.at,
+        createActionId: action.id,
+      });
+    }
+    out.push({
+      runId: run.runId,
+      startedAt: started.at,
+      command: started.command,
+      pendingIntents: run.actions.filter((a) => a.outcome === null).map((a) => a.intent.action),
+      orphanedKeys,
+    });
+  }
+  return out.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+}
+
+/**
+ * Keys that a `done` create-key anywhere in the journal made. Recovery never deletes one of them
+ * when it searches for a key by creation time.
+ */
+export function knownCreatedKeys(records: readonly JournalRecord[]): Set<string> {
+  const keys = new Set<string>();
+  for (const r of records) {
+    if (r.type === 'outcome' && r.status === 'done' && r.newAccessKeyId !== undefined)
+      keys.add(r.newAccessKeyId);
+  }
+  return keys;
+}
+
+export interface HistoryRow {
+  /** The outcome's time, or the intent's when there is no outcome. */
+  readonly at: string;
+  readonly runId: string;
+  readonly command: string;
+  readonly actionId: string;
+  readonly type: string;
+  readonly accountId: string;
+  readonly userName: string;
+  readonly accessKeyId: string | null;
+  /** `intent`: started and never finished (the run stopped). */
+  readonly status: 'intent' | OutcomeStatus;
+  readonly reason: string | null;
+}
+
+/** One row per journaled action, in journal order (intent order). */
+export function historyRows(
+  records: readonly JournalRecord[],
+  filter: { readonly userName?: string; readonly runId?: string } = {},
+): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  for (const run of runsOf(records).values()) {
+    if (filter.runId !== undefined && run.runId !== filter.runId) continue;
+    const command = run.started?.command ?? 'unknown';
+    for (const { intent, outcome } of run.actions) {
+      const a = intent.action;
+      if (filter.userName !== undefined && a.userName !== filter.userName) continue;
+      rows.push({
+        at: outcome?.at ?? intent.at,
+        runId: run.runId,
+        command,
+        actionId: a.id,
+        type: a.type,
+        accountId: a.accountId,
+        userName: a.userName,
+        accessKeyId: actionAccessKeyId(a),
+        status: outcome?.status ?? 'intent',
+        reason: outcome?.reason ?? null,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The actions of `runId` that were done, in journal order, for planning its undo. */
+export function doneActions(records: readonly JournalRecord[], runId: string): DoneAction[] {
+  const run = runsOf(records).get(runId);
+  const done: DoneAction[] = [];
+  for (const { intent, outcome } of run?.actions ?? []) {
+    if (outcome?.status !== 'done') continue;
+    done.push({ action: intent.action, newAccessKeyId: outcome.newAccessKeyId ?? null });
+  }
+  return done;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}
