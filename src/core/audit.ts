@@ -8,8 +8,8 @@ import { RULE_IDS, RULES, type RuleId } from './rules/registry.js';
 import type {
   AccountRule,
   CredentialType,
-  RuleOutcome,
   RuleSettings,
+  RuleVerdict,
   Severity,
   UserRule,
   Violation,
@@ -213,7 +213,7 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
 }
 
 function judge(
-  result: RuleOutcome,
+  result: RuleVerdict,
   user: UserRecord,
   rule: UserRule<RuleId>,
   inventory: AccountInventory,

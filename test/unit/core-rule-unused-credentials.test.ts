@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleOutcome, Violation } from '../../src/core/rules/types.js';
+import type { RuleVerdict, Violation } from '../../src/core/rules/types.js';
 import { unusedCredentials } from '../../src/core/rules/unused-credentials.js';
 import { daysAgo, key, NOW, policy, user } from './builders.js';
 
 const defaults = policy();
 
-function violations(result: RuleOutcome): readonly Violation[] {
+function violations(result: RuleVerdict): readonly Violation[] {
   if (result.kind !== 'evaluated') throw new Error(`expected evaluated, got ${result.kind}`);
   return result.violations;
 }

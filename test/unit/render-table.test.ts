@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, renderTable } from '../../src/cli/render/table.js';
+import { renderTable, timeAgo } from '../../src/cli/render/table.js';
 import { sampleReport } from './render-helpers.js';
 
 describe('renderTable', () => {
@@ -39,7 +39,7 @@ describe('renderTable', () => {
   });
 });
 
-describe('formatAge', () => {
+describe('timeAgo', () => {
   it.each([
     { ms: -5_000, text: 'just now' },
     { ms: 59_999, text: 'just now' },
@@ -47,6 +47,6 @@ describe('formatAge', () => {
     { ms: 2 * 3_600_000, text: '2h ago' },
     { ms: 72 * 3_600_000, text: '3d ago' },
   ])('$ms ms', ({ ms, text }) => {
-    expect(formatAge(ms)).toBe(text);
+    expect(timeAgo(ms)).toBe(text);
   });
 });

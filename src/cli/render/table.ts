@@ -160,11 +160,11 @@ function inventoryFreshness(report: AuditReport): string | null {
   if (inventories === 0) return null;
   if (oldest === Number.POSITIVE_INFINITY) return 'live inventory';
   const ageMs = Date.parse(report.evaluatedAt) - oldest;
-  return `report generated ${formatAge(ageMs)}`;
+  return `report generated ${timeAgo(ageMs)}`;
 }
 
 /** `just now`, `5m ago`, `2h ago`, `3d ago`: rounded down, never negative. */
-export function formatAge(ageMs: number): string {
+export function timeAgo(ageMs: number): string {
   const minutes = Math.floor(Math.max(0, ageMs) / 60_000);
   if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes}m ago`;

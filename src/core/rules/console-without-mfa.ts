@@ -1,5 +1,5 @@
 import { daysBetween } from '../days.js';
-import { NOT_APPLICABLE, outcome } from './shared.js';
+import { NOT_APPLICABLE, verdict } from './shared.js';
 import { userRule } from './types.js';
 
 /**
@@ -16,8 +16,8 @@ export const consoleWithoutMfa = userRule({
   evaluateUser(user, _settings, now) {
     const profile = user.loginProfile;
     if (profile === null) return NOT_APPLICABLE;
-    if (user.mfaActive) return outcome(undefined);
-    return outcome([
+    if (user.mfaActive) return verdict(undefined);
+    return verdict([
       {
         credential: 'password',
         key: null,

@@ -1,6 +1,6 @@
 import { daysBetween } from '../days.js';
 import { days } from '../policy/fields.js';
-import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, outcome, plural } from './shared.js';
+import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, plural, verdict } from './shared.js';
 import { userRule, type Violation } from './types.js';
 
 /**
@@ -34,6 +34,6 @@ export const keyRotation = userRule({
         text: `Active access key ${keyLabel(key)} is ${plural(ageDays, 'day')} old (max ${max})${keyIdNote(key)}`,
       });
     }
-    return outcome(violations);
+    return verdict(violations);
   },
 });

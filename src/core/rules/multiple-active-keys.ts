@@ -1,4 +1,4 @@
-import { NOT_APPLICABLE, outcome } from './shared.js';
+import { NOT_APPLICABLE, verdict } from './shared.js';
 import { userRule } from './types.js';
 
 /**
@@ -16,7 +16,7 @@ export const multipleActiveKeys = userRule({
     let active = 0;
     for (const key of user.accessKeys) if (key.status === 'Active') active++;
     if (active === 0) return NOT_APPLICABLE;
-    if (active < 2) return outcome(undefined);
+    if (active < 2) return verdict(undefined);
     let list = '';
     let named = 0;
     for (const k of user.accessKeys) {
@@ -25,7 +25,7 @@ export const multipleActiveKeys = userRule({
     }
     if (named === active) list = ` (${list})`;
     else list = '';
-    return outcome([
+    return verdict([
       {
         credential: 'user',
         key: null,

@@ -1,5 +1,5 @@
 import { daysBetween } from '../days.js';
-import { outcome, plural } from './shared.js';
+import { plural, verdict } from './shared.js';
 import { accountRule, type Violation } from './types.js';
 
 /**
@@ -36,6 +36,6 @@ export const rootAccessKey = accountRule({
               ')',
       });
     }
-    return outcome(violations);
+    return verdict(violations);
   },
 });

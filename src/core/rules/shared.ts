@@ -1,12 +1,12 @@
 import type { AccessKeyRecord, UserRecord } from '../model.js';
-import type { RuleOutcome, Violation } from './types.js';
+import type { RuleVerdict, Violation } from './types.js';
 
-/** Shared, frozen outcomes so the common (compliant) path allocates nothing. */
-export const NOT_APPLICABLE: RuleOutcome = Object.freeze({ kind: 'not-applicable' });
-export const COMPLIANT: RuleOutcome = Object.freeze({ kind: 'evaluated', violations: Object.freeze([]) });
+/** Shared, frozen verdicts so the common (compliant) path allocates nothing. */
+export const NOT_APPLICABLE: RuleVerdict = Object.freeze({ kind: 'not-applicable' });
+export const COMPLIANT: RuleVerdict = Object.freeze({ kind: 'evaluated', violations: Object.freeze([]) });
 
-/** Wraps collected violations; an empty or missing list is the shared COMPLIANT outcome. */
-export function outcome(violations: Violation[] | undefined): RuleOutcome {
+/** Wraps collected violations; an empty or missing list is the shared COMPLIANT verdict. */
+export function verdict(violations: Violation[] | undefined): RuleVerdict {
   return violations === undefined || violations.length === 0 ? COMPLIANT : { kind: 'evaluated', violations };
 }
 

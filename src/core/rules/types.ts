@@ -26,7 +26,7 @@ export interface Violation {
  * The verdict of one rule for one principal. `evaluated` with no violations is COMPLIANT;
  * `not-applicable` means the rule had nothing to judge (e.g. no active key).
  */
-export type RuleOutcome =
+export type RuleVerdict =
   | { readonly kind: 'not-applicable' }
   | { readonly kind: 'evaluated'; readonly violations: readonly Violation[] };
 
@@ -53,7 +53,7 @@ interface RuleBase<Id extends string, S extends z.ZodRawShape> {
 export interface UserRule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
   extends RuleBase<Id, S> {
   readonly scope: 'user';
-  evaluateUser(user: UserRecord, settings: RuleSettings<S>, now: Date): RuleOutcome;
+  evaluateUser(user: UserRecord, settings: RuleSettings<S>, now: Date): RuleVerdict;
 }
 
 /**
@@ -63,7 +63,7 @@ export interface UserRule<Id extends string = string, S extends z.ZodRawShape = 
 export interface AccountRule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
   extends RuleBase<Id, S> {
   readonly scope: 'account';
-  evaluateRoot(root: RootRecord, settings: RuleSettings<S>, now: Date): RuleOutcome;
+  evaluateRoot(root: RootRecord, settings: RuleSettings<S>, now: Date): RuleVerdict;
 }
 
 export type Rule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape> =

@@ -1,6 +1,6 @@
 import { daysBetween } from '../days.js';
 import { days } from '../policy/fields.js';
-import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, outcome, plural } from './shared.js';
+import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, plural, verdict } from './shared.js';
 import { userRule, type Violation } from './types.js';
 
 /**
@@ -63,6 +63,6 @@ export const unusedCredentials = userRule({
         });
       }
     }
-    return outcome(violations);
+    return verdict(violations);
   },
 });
