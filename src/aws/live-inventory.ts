@@ -20,10 +20,23 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccessKeyRecord, RootRecord, UserRecord } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
-import { AwsErrorCode, callAws, isAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
 import { accountIdFromArn } from './report-inventory.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
+
+/** What live mode calls, user by user (groups and MFA devices only when the policy needs them). */
+export const LIVE_INVENTORY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListUsers',
+  'iam:GetUser',
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:GetLoginProfile',
+  'iam:GetAccountSummary',
+  'iam:ListGroupsForUser',
+  'iam:ListMFADevices',
+  'sts:GetCallerIdentity',
+];
 
 export interface LiveInventoryOptions extends InventoryOptions {
   /** Read group membership (only needed when group exemptions are configured). */

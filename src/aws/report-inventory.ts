@@ -16,8 +16,20 @@ import { ROOT_USER_NAME } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
 import { type FetchReportOptions, fetchCredentialReport, type ReportRow } from './credential-report.js';
-import { callAws } from './errors.js';
+import { callAws, type Permission } from './errors.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
+
+/**
+ * What report mode calls: the report, the users' details (ids, paths, tags, groups), key ids for the
+ * users with key findings, and the caller's account when the report names none.
+ */
+export const REPORT_INVENTORY_PERMISSIONS: readonly Permission[] = [
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:ListAccessKeys',
+  'sts:GetCallerIdentity',
+];
 
 export interface InventoryOptions {
   /** SSM parameter holding a comma-separated exclusion list; null when not configured. */
