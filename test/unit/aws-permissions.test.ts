@@ -17,7 +17,7 @@ function sourceFiles(dir: string): string[] {
 describe('declared permissions', () => {
   it('cover every permission a call site names (callAws)', () => {
     // Prepare
-    const declared = new Set(PERMISSION_GROUPS.flatMap((g) => g.permissions));
+    const declared = new Set<string>(PERMISSION_GROUPS.flatMap((g) => g.permissions));
     const named = new Set<string>();
     for (const file of sourceFiles(SRC)) {
       if (file.includes(`${join('src', 'emulator')}`)) continue;
