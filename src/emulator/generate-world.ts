@@ -5,7 +5,7 @@
  * (mostly with MFA), service users with keys, and owner/team tags on most users.
  */
 import { createRng, type Rng } from './random.js';
-import type { World, WorldAccessKey, WorldAccount, WorldUser } from './world.js';
+import type { World, WorldAccessKey, WorldAccount, WorldUser } from './world-types.js';
 
 export interface GenerateWorldOptions {
   /** Number of accounts, from 1; all join one organization managed by the first. */

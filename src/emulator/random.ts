@@ -25,13 +25,3 @@ export function createRng(seed: number): Rng {
     },
   };
 }
-
-/** Hashes a string to a 32-bit seed (FNV-1a). */
-export function seedFrom(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

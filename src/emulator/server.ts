@@ -29,7 +29,8 @@ import {
   newUuid,
   resolvePrincipal,
 } from './state.js';
-import { applyWorld, type World } from './world.js';
+import { applyWorld } from './world-apply.js';
+import type { World } from './world-types.js';
 
 export const ADMIN_PREFIX = '/_keywarden/';
 

@@ -23,7 +23,7 @@ import type { NotifyAction, Plan } from '../../src/core/plan/types.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { AccessKey, IamUser } from '../../src/emulator/state.js';
-import type { World, WorldUser } from '../../src/emulator/world.js';
+import type { World, WorldUser } from '../../src/emulator/world-types.js';
 import { type Journal, newRunId, openJournal } from '../../src/journal/journal.js';
 import { factsFromJournal } from '../../src/journal/records.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';

@@ -3,7 +3,9 @@ import { stringify } from 'yaml';
 import { createClock } from '../../src/emulator/clock.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';
 import { createState } from '../../src/emulator/state.js';
-import { applyWorld, parseWorld, type World } from '../../src/emulator/world.js';
+import { parseWorld } from '../../src/emulator/world.js';
+import { applyWorld } from '../../src/emulator/world-apply.js';
+import type { World } from '../../src/emulator/world-types.js';
 
 const allUsers = (world: World) => world.accounts.flatMap((a) => a.users ?? []);
 const allKeys = (world: World) => allUsers(world).flatMap((u) => u.accessKeys ?? []);

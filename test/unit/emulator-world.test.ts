@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClock } from '../../src/emulator/clock.js';
 import { createState, type EmulatorState } from '../../src/emulator/state.js';
-import { applyWorld, loadWorldFile, parseWorld, type World, WorldError } from '../../src/emulator/world.js';
+import { loadWorldFile, parseWorld, WorldError } from '../../src/emulator/world.js';
+import { applyWorld } from '../../src/emulator/world-apply.js';
+import type { World } from '../../src/emulator/world-types.js';
 
 const DEMO_WORLD_PATH = fileURLToPath(new URL('../../worlds/demo.yaml', import.meta.url));
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -207,54 +209,54 @@ describe('parseWorld', () => {
     {
       kind: 'a bad number',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{ createdDaysAgo: abc }]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys[0].createdDaysAgo: expected a number ≥ 0 (got "abc")',
+      line: 'w.yaml: accounts[0].users[0].accessKeys[0].createdDaysAgo: must be a number ≥ 0 (got "abc")',
     },
     {
       kind: 'a negative number',
       yaml: `${ONE_ACCOUNT}      - name: a\n        createdDaysAgo: -1\n`,
-      line: 'w.yaml: accounts[0].users[0].createdDaysAgo: expected a number ≥ 0 (got -1)',
+      line: 'w.yaml: accounts[0].users[0].createdDaysAgo: must be a number ≥ 0 (got -1)',
     },
     {
       kind: 'a bad last use',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{ createdDaysAgo: 5, lastUsedDaysAgo: sometimes }]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys[0].lastUsedDaysAgo: expected a number ≥ 0, or never (got "sometimes")',
+      line: 'w.yaml: accounts[0].users[0].accessKeys[0].lastUsedDaysAgo: must be a number ≥ 0, or never (got "sometimes")',
     },
     {
       kind: 'an unquoted account id',
       yaml: 'accounts:\n  - id: 111111111111\n',
-      line: 'w.yaml: accounts[0].id: expected a 12-digit account id in quotes, e.g. "111111111111" (got 111111111111)',
+      line: 'w.yaml: accounts[0].id: must be a 12-digit account id in quotes, e.g. "111111111111" (got 111111111111)',
     },
     {
       kind: 'a missing field',
       yaml: `${ONE_ACCOUNT}      - path: /x/\n`,
-      line: 'w.yaml: accounts[0].users[0].name: expected 1 to 64 letters, digits or + = , . @ _ - (missing)',
+      line: 'w.yaml: accounts[0].users[0].name: is required; it must be 1 to 64 letters, digits or + = , . @ _ -',
     },
     {
       kind: 'an unknown field',
       yaml: `${ONE_ACCOUNT}      - name: a\n        mfaa: true\n`,
       line:
-        'w.yaml: accounts[0].users[0].mfaa: unknown field (allowed: name, description, path, createdDaysAgo, tags, ' +
-        'groups, mfa, loginProfile, passwordLastUsedDaysAgo, accessKeys) (got true)',
+        'w.yaml: accounts[0].users[0].mfaa: unknown key; expected one of: name, description, path, createdDaysAgo, ' +
+        'tags, groups, mfa, loginProfile, passwordLastUsedDaysAgo, accessKeys',
     },
     {
       kind: 'a bad status',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{ status: active }]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys[0].status: expected one of "Active", "Inactive" (got "active")',
+      line: 'w.yaml: accounts[0].users[0].accessKeys[0].status: must be one of: Active, Inactive (got "active")',
     },
     {
       kind: 'an unquoted tag value',
       yaml: `${ONE_ACCOUNT}      - name: a\n        tags: { "keywarden:exempt": true }\n`,
-      line: 'w.yaml: accounts[0].users[0].tags["keywarden:exempt"]: expected a string; quote values such as "true" or dates (got true)',
+      line: 'w.yaml: accounts[0].users[0].tags.keywarden:exempt: must be a string; quote values such as "true" or dates (got true)',
     },
     {
       kind: 'no accounts',
       yaml: 'accounts: []\n',
-      line: 'w.yaml: accounts: expected at least one account (got [])',
+      line: 'w.yaml: accounts: must list at least one account (got [])',
     },
     {
       kind: 'an empty file',
       yaml: '',
-      line: 'w.yaml: expected a mapping (got null)',
+      line: 'w.yaml: (top level): must be a mapping (key: value) (got null)',
     },
     {
       kind: 'duplicate account ids',
@@ -293,7 +295,7 @@ describe('parseWorld', () => {
     {
       kind: 'more than two keys',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{}, {}, {}]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys: at most 2 access keys per user (the AWS limit) (got 3 keys)',
+      line: 'w.yaml: accounts[0].users[0].accessKeys: must hold at most 2 access keys per user (the AWS limit) (got [{},{},{}])',
     },
     {
       kind: 'a key used before it was created',
@@ -327,7 +329,7 @@ describe('parseWorld', () => {
     );
     expect(errors).toHaveLength(3);
     for (const error of errors) expect(error).not.toContain('\n');
-    expect(errors[1]).toBe('w.yaml: accounts[0].users[0].mfa: expected true or false (got "maybe")');
+    expect(errors[1]).toBe('w.yaml: accounts[0].users[0].mfa: must be true or false (got "maybe")');
   });
 
   it('reports a YAML syntax error with line and column', () => {
@@ -361,8 +363,8 @@ describe('loadWorldFile', () => {
     const error = await loadWorldFile(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorldError);
     expect((error as WorldError).errors).toEqual([
-      `${path}: accounts[0].id: expected a 12-digit account id in quotes, e.g. "111111111111" (got "1")`,
-      `${path}: accounts[0].name: expected at least 1 characters (got "")`,
+      `${path}: accounts[0].id: must be a 12-digit account id in quotes, e.g. "111111111111" (got "1")`,
+      `${path}: accounts[0].name: must be a string of 1 to 50 characters (got "")`,
     ]);
     expect((error as WorldError).message).toBe((error as WorldError).errors.join('\n'));
   });

@@ -11,7 +11,7 @@ import type { JsonService, RequestContext } from './types.js';
 const LIST_ACCOUNTS_MAX_RESULTS = 20;
 
 /** The organization an account belongs to, as management account or member. */
-export function findOrganization(state: EmulatorState, accountId: string): Organization | undefined {
+function findOrganization(state: EmulatorState, accountId: string): Organization | undefined {
   return state.organizations.find(
     (o) => o.managementAccountId === accountId || o.memberAccountIds.includes(accountId),
   );

@@ -16,7 +16,7 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
 
 /** The ARN AWS reports for a principal: the user, the assumed-role session, or the account root. */
-export function principalArn(state: EmulatorState, principal: Principal): string {
+function principalArn(state: EmulatorState, principal: Principal): string {
   switch (principal.kind) {
     case 'user':
       return (
