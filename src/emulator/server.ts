@@ -169,6 +169,12 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
+  // The emulator's clock, not the wall clock: a client can read "now" from the service, as from AWS.
+  res.setHeader('date', state.clock.now().toUTCString());
+  // `Age` tells the JS SDK v3 not to take its clock offset from this Date. With the emulator's clock
+  // days away from the wall clock, the SDK would otherwise flag every error response as
+  // "clock skew corrected" and retry it once, doubling error calls and adding backoff delays.
+  res.setHeader('age', '0');
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req);
   const requestId = newUuid(state);
@@ -357,6 +363,124 @@ function sendJson(res: ServerResponse, status: number, value: unknown, requestId
   send(res, status, 'application/json', `${JSON.stringify(value, null, 2)}\n`, requestId);
 }
 
+interface AdminRequest {
+  readonly state: EmulatorState;
+  readonly faults: FaultInjector;
+  readonly url: URL;
+  readonly input: Record<string, unknown>;
+}
+
+/** What an admin route answers: an HTTP status and a JSON body. */
+type AdminAnswer = readonly [status: number, body: unknown];
+
+interface AdminRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path under the admin prefix, e.g. `/clock`. */
+  readonly path: string;
+  readonly description: string;
+  readonly handle: (req: AdminRequest) => AdminAnswer;
+}
+
+const clockNow = (state: EmulatorState): AdminAnswer => [200, { now: state.clock.now().toISOString() }];
+
+/** Every admin route, in the order `GET /_keywarden/` lists them. */
+const ADMIN_ROUTES: readonly AdminRoute[] = [
+  {
+    method: 'GET',
+    path: '/',
+    description: 'this index of admin routes',
+    handle: () => [200, { routes: adminIndex() }],
+  },
+  {
+    method: 'GET',
+    path: '/health',
+    description: 'liveness: { ok: true }',
+    handle: () => [200, { ok: true }],
+  },
+  {
+    method: 'GET',
+    path: '/clock',
+    description: "the emulator clock's now (also the Date header of every response)",
+    handle: ({ state }) => clockNow(state),
+  },
+  {
+    method: 'POST',
+    path: '/clock',
+    description:
+      'move the clock: {"advanceDays": n} (fractions and negatives allowed) or {"set": "ISO-8601 time"}',
+    handle: ({ state, input }) => {
+      if (typeof input.advanceDays === 'number' && Number.isFinite(input.advanceDays)) {
+        state.clock.advance(input.advanceDays);
+      } else if (typeof input.set === 'string' && !Number.isNaN(Date.parse(input.set))) {
+        state.clock.set(new Date(input.set));
+      } else {
+        return [400, { error: 'send {"advanceDays": number} or {"set": "ISO-8601 time"}' }];
+      }
+      return clockNow(state);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/calls',
+    description: 'calls per service and operation, faulted ones included',
+    handle: ({ faults }) => [200, { calls: faults.calls() }],
+  },
+  {
+    method: 'DELETE',
+    path: '/calls',
+    description: 'reset the call counters',
+    handle: ({ faults }) => {
+      faults.resetCounts();
+      return [200, { calls: [] }];
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/faults',
+    description: 'replace the fault rules: {"seed": n, "rules": [...]} (see docs/emulator.md)',
+    handle: ({ faults, input }) => {
+      faults.configure(input as FaultConfig);
+      return [200, { ok: true }];
+    },
+  },
+  {
+    method: 'GET',
+    path: '/sns/messages',
+    description: 'every SNS message published, in every account',
+    handle: ({ state }) => [200, { messages: [...state.accounts.values()].flatMap((a) => a.sns.messages) }],
+  },
+  {
+    method: 'GET',
+    path: '/ses/emails',
+    description: 'every email sent through SES, in every account',
+    handle: ({ state }) => [200, { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) }],
+  },
+  {
+    method: 'GET',
+    path: '/accounts',
+    description: 'accounts with their user and access key counts',
+    handle: ({ state }) => [
+      200,
+      {
+        accounts: [...state.accounts.values()].map((a) => ({
+          accountId: a.accountId,
+          name: a.name,
+          users: a.iam.users.size,
+          accessKeys: [...a.iam.users.values()].reduce((n, u) => n + u.accessKeys.length, 0),
+        })),
+      },
+    ],
+  },
+];
+
+function adminIndex(): { method: string; route: string; description: string }[] {
+  return ADMIN_ROUTES.map((r) => ({
+    method: r.method,
+    route: `${ADMIN_PREFIX.slice(0, -1)}${r.path}`,
+    description: r.description,
+  }));
+}
+
 function handleAdmin(
   state: EmulatorState,
   faults: FaultInjector,
@@ -366,72 +490,27 @@ function handleAdmin(
   res: ServerResponse,
   requestId: string,
 ) {
-  const route = `${method} ${url.pathname.slice(ADMIN_PREFIX.length - 1)}`;
+  const path = url.pathname.slice(ADMIN_PREFIX.length - 1);
   const input = (() => {
     try {
-      return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const parsed: unknown = body ? JSON.parse(body) : {};
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : null;
     } catch {
       return null;
     }
   })();
-  if (input === null) return sendJson(res, 400, { error: 'body is not JSON' }, requestId);
-  switch (route) {
-    case 'GET /health':
-      return sendJson(res, 200, { ok: true }, requestId);
-    case 'GET /clock':
-      return sendJson(res, 200, { now: state.clock.now().toISOString() }, requestId);
-    case 'POST /clock': {
-      if (typeof input.advanceDays === 'number' && Number.isFinite(input.advanceDays)) {
-        state.clock.advance(input.advanceDays);
-      } else if (typeof input.set === 'string' && !Number.isNaN(Date.parse(input.set))) {
-        state.clock.set(new Date(input.set));
-      } else {
-        return sendJson(
-          res,
-          400,
-          { error: 'send {"advanceDays": number} or {"set": "ISO-8601 time"}' },
-          requestId,
-        );
-      }
-      return sendJson(res, 200, { now: state.clock.now().toISOString() }, requestId);
-    }
-    case 'GET /calls':
-      return sendJson(res, 200, { calls: faults.calls() }, requestId);
-    case 'DELETE /calls':
-      faults.resetCounts();
-      return sendJson(res, 200, { calls: [] }, requestId);
-    case 'PUT /faults':
-      faults.configure(input as FaultConfig);
-      return sendJson(res, 200, { ok: true }, requestId);
-    case 'GET /sns/messages':
-      return sendJson(
-        res,
-        200,
-        { messages: [...state.accounts.values()].flatMap((a) => a.sns.messages) },
-        requestId,
-      );
-    case 'GET /ses/emails':
-      return sendJson(
-        res,
-        200,
-        { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) },
-        requestId,
-      );
-    case 'GET /accounts':
-      return sendJson(
-        res,
-        200,
-        {
-          accounts: [...state.accounts.values()].map((a) => ({
-            accountId: a.accountId,
-            name: a.name,
-            users: a.iam.users.size,
-            accessKeys: [...a.iam.users.values()].reduce((n, u) => n + u.accessKeys.length, 0),
-          })),
-        },
-        requestId,
-      );
-    default:
-      return sendJson(res, 404, { error: `no admin route ${route}` }, requestId);
+  if (input === null) return sendJson(res, 400, { error: 'body is not a JSON object' }, requestId);
+  const route = ADMIN_ROUTES.find((r) => r.method === method && r.path === path);
+  if (!route) {
+    return sendJson(
+      res,
+      404,
+      { error: `no admin route ${method} ${path}; GET ${ADMIN_PREFIX} lists them` },
+      requestId,
+    );
   }
+  const [status, answer] = route.handle({ state, faults, url, input });
+  return sendJson(res, status, answer, requestId);
 }
