@@ -12,6 +12,7 @@ import { AwsServiceError } from './errors.js';
 import { type FaultConfig, FaultInjector } from './faults.js';
 import { jsonError, parseJsonBody } from './protocols/json.js';
 import { parseQueryBody, queryError, queryResponse } from './protocols/query.js';
+import { configService } from './services/config.js';
 import { iamService } from './services/iam.js';
 import { organizationsService } from './services/organizations.js';
 import { secretsManagerService } from './services/secrets-manager.js';
@@ -42,6 +43,7 @@ const SERVICES: readonly ServiceDefinition[] = [
   secretsManagerService,
   organizationsService,
   sesService,
+  configService,
 ];
 const BY_SIGNING_NAME = new Map(SERVICES.map((s) => [s.signingName, s]));
 
@@ -454,6 +456,25 @@ const ADMIN_ROUTES: readonly AdminRoute[] = [
     path: '/ses/emails',
     description: 'every email sent through SES, in every account',
     handle: ({ state }) => [200, { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) }],
+  },
+  {
+    method: 'GET',
+    path: '/config/evaluations',
+    description:
+      'every PutEvaluations call AWS Config accepted (result token, test mode, evaluations, account, time); ?account=ID for one account',
+    handle: ({ state, url }) => {
+      const accountId = url.searchParams.get('account');
+      if (accountId !== null && !state.accounts.has(accountId)) {
+        return [
+          404,
+          { error: `no account ${accountId} in this emulator; GET /_keywarden/accounts lists them` },
+        ];
+      }
+      const accounts = [...state.accounts.values()].filter(
+        (a) => accountId === null || a.accountId === accountId,
+      );
+      return [200, { calls: accounts.flatMap((a) => a.config.evaluationCalls) }];
+    },
   },
   {
     method: 'GET',

@@ -1,6 +1,6 @@
 /**
  * The emulator's in-memory AWS: one `AccountState` per account, each with its own IAM, SSM, SNS,
- * Secrets Manager and SES state, plus an index from access key id to its owner so a signed request
+ * Secrets Manager, SES and AWS Config state, plus an index from access key id to its owner so a signed request
  * can be attributed to an account and recorded as a use of that key.
  */
 import type { EmulatorClock } from './clock.js';
@@ -153,6 +153,25 @@ export interface SentEmail {
   readonly sentAt: Date;
 }
 
+/** One evaluation as AWS Config received it from PutEvaluations. */
+export interface ConfigEvaluation {
+  readonly complianceResourceType: string;
+  readonly complianceResourceId: string;
+  readonly complianceType: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+  readonly annotation: string | null;
+  readonly orderingTimestamp: Date;
+}
+
+/** One accepted PutEvaluations call, kept so tests can see what a Config rule handler delivered. */
+export interface ConfigEvaluationsCall {
+  readonly requestId: string;
+  readonly accountId: string;
+  readonly resultToken: string;
+  readonly testMode: boolean;
+  readonly evaluations: readonly ConfigEvaluation[];
+  readonly receivedAt: Date;
+}
+
 export interface AccountState {
   readonly accountId: string;
   readonly name: string;
@@ -163,6 +182,7 @@ export interface AccountState {
   sns: { topics: Map<string, SnsTopic>; messages: SnsMessage[] };
   secrets: Map<string, Secret>;
   ses: { sent: SentEmail[] };
+  config: { evaluationCalls: ConfigEvaluationsCall[] };
 }
 
 export interface Organization {
@@ -290,6 +310,7 @@ export function addAccount(
     sns: { topics: new Map(), messages: [] },
     secrets: new Map(),
     ses: { sent: [] },
+    config: { evaluationCalls: [] },
   };
   state.accounts.set(init.accountId, account);
   if (!state.defaultAccountId) state.defaultAccountId = init.accountId;

@@ -15,7 +15,7 @@ export function registerSandbox(program: Command, io: CliIO): void {
   program
     .command('sandbox')
     .description(
-      'Run the local AWS emulator (IAM, STS, SNS, SSM, Secrets Manager, Organizations, SES) on 127.0.0.1',
+      'Run the local AWS emulator (IAM, STS, SNS, SSM, Secrets Manager, Organizations, SES, Config) on 127.0.0.1',
     )
     .option('--world <file>', 'world file (YAML or JSON) to serve; default: the demo world')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4566')
