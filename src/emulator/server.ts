@@ -29,6 +29,7 @@ import {
   getAccount,
   newUuid,
   resolvePrincipal,
+  type StsSettings,
 } from './state.js';
 import { applyWorld } from './world-apply.js';
 import type { World } from './world-types.js';
@@ -59,6 +60,12 @@ export interface EmulatorOptions {
   /** Seed for ids and secrets (default 1): the same world and seed give the same key ids. */
   readonly seed?: number;
   readonly credentialReport?: Partial<CredentialReportSettings>;
+  /**
+   * STS session limits: `maxSessionSeconds` (900 to 43200, default 43200) caps AssumeRole's
+   * `DurationSeconds`; `sessionsExpire` (default true, or the world's `sts.sessionsExpire`) refuses
+   * requests signed with expired temporary credentials. Both judged on the emulator clock.
+   */
+  readonly sts?: Partial<StsSettings>;
 }
 
 export interface Emulator {
@@ -77,8 +84,19 @@ function isClock(value: EmulatorClock | ClockOptions | undefined): value is Emul
 /** Starts an emulator on loopback. Resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = isClock(options.clock) ? options.clock : createClock(options.clock);
+  const maxSessionSeconds = options.sts?.maxSessionSeconds;
+  if (
+    maxSessionSeconds !== undefined &&
+    !(Number.isInteger(maxSessionSeconds) && maxSessionSeconds >= 900 && maxSessionSeconds <= 43_200)
+  ) {
+    throw new RangeError(
+      `startEmulator: sts.maxSessionSeconds must be an integer from 900 to 43200, as AWS allows (got ${maxSessionSeconds})`,
+    );
+  }
   const state = createState({ clock, seed: options.seed, credentialReport: options.credentialReport });
   applyWorld(state, options.world ?? { accounts: [{ id: '000000000000' }] });
+  // Explicit options win over what the world asks for.
+  Object.assign(state.sts, options.sts);
   const faults = new FaultInjector(options.faults);
   const server = createServer((req, res) => {
     handle(state, faults, req, res).catch((error: unknown) => {
@@ -306,7 +324,7 @@ async function handle(
   }
 }
 
-/** Counts the call, applies faults, refuses inactive keys and records a use of an active one. */
+/** Counts the call, applies faults, refuses inactive keys and expired sessions, and records a use of an active key. */
 async function admit(
   state: EmulatorState,
   faults: FaultInjector,
@@ -334,6 +352,16 @@ async function admit(
           'The request processing has failed because of an unknown error, exception or failure.',
           500,
         );
+  }
+  if (ctx.principal.kind === 'assumed-role' && state.sts.sessionsExpire) {
+    const session = state.temporaryCredentials.get(ctx.principal.accessKeyId);
+    // Valid until Expiration, exclusive: at that second the session is over.
+    if (session && ctx.now.getTime() >= session.expiration.getTime()) {
+      const message = 'The security token included in the request is expired';
+      return protocol === 'query'
+        ? new AwsServiceError('ExpiredToken', message, 403)
+        : new AwsServiceError('ExpiredTokenException', message, protocol === 'json' ? 400 : 403);
+    }
   }
   if (ctx.principal.kind === 'user') {
     const key = findUserKey(state, ctx.principal.accessKeyId);

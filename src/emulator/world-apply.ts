@@ -2,6 +2,8 @@
  * Builds a validated world into emulator state, with every relative time measured back from the
  * emulator clock, so a world never goes stale.
  */
+
+import { derivedOuId, derivedRootId } from './organization-ids.js';
 import {
   type AccountState,
   addAccessKey,
@@ -11,10 +13,18 @@ import {
   addUser,
   type EmulatorState,
   type KeyLastUsed,
+  type Organization,
+  type OrganizationalUnit,
   type Tag,
 } from './state.js';
 import { WorldError } from './world.js';
-import type { LastUsedDaysAgo, World, WorldUser } from './world-types.js';
+import type {
+  LastUsedDaysAgo,
+  World,
+  WorldOrganization,
+  WorldOrganizationalUnit,
+  WorldUser,
+} from './world-types.js';
 import { accountAgeDays, userAgeDays, validateWorld } from './world-validate.js';
 
 const MS_PER_DAY = 86_400_000;
@@ -87,14 +97,8 @@ export function applyWorld(state: EmulatorState, world: World): void {
     for (const user of spec.users ?? []) applyUser(state, account, user, daysAgo, lastUse);
   }
 
-  for (const org of value.organizations ?? []) {
-    state.organizations.push({
-      id: org.id,
-      arn: `arn:aws:organizations::${org.managementAccountId}:organization/${org.id}`,
-      managementAccountId: org.managementAccountId,
-      memberAccountIds: [...(org.memberAccountIds ?? value.accounts.map((a) => a.id))],
-    });
-  }
+  for (const org of value.organizations ?? []) state.organizations.push(buildOrganization(org, value));
+  if (value.sts?.sessionsExpire !== undefined) state.sts.sessionsExpire = value.sts.sessionsExpire;
   const firstAccount = value.accounts[0];
   state.defaultAccountId =
     value.organizations?.[0]?.managementAccountId ?? firstAccount?.id ?? state.defaultAccountId;
@@ -141,4 +145,32 @@ function applyUser(
       lastUsed: lastUse(key.lastUsedDaysAgo, key.service, key.region),
     });
   }
+}
+
+/** The organization with its root, OU tree (ids derived when not given) and account placement. */
+function buildOrganization(spec: WorldOrganization, world: World): Organization {
+  const prefix = `arn:aws:organizations::${spec.managementAccountId}`;
+  const rootId = spec.rootId ?? derivedRootId(spec.id);
+  const organizationalUnits: OrganizationalUnit[] = [];
+  const accountParents = new Map<string, string>();
+  const add = (units: readonly WorldOrganizationalUnit[], parentId: string, path: readonly string[]) => {
+    for (const unit of units) {
+      const here = [...path, unit.name];
+      const id = unit.id ?? derivedOuId(spec.id, rootId, here);
+      organizationalUnits.push({ id, arn: `${prefix}:ou/${spec.id}/${id}`, name: unit.name, parentId });
+      for (const accountId of unit.accounts ?? []) accountParents.set(accountId, id);
+      add(unit.children ?? [], id, here);
+    }
+  };
+  add(spec.organizationalUnits ?? [], rootId, []);
+  return {
+    id: spec.id,
+    arn: `${prefix}:organization/${spec.id}`,
+    managementAccountId: spec.managementAccountId,
+    memberAccountIds: [...(spec.memberAccountIds ?? world.accounts.map((a) => a.id))],
+    root: { id: rootId, arn: `${prefix}:root/${spec.id}/${rootId}`, name: 'Root' },
+    organizationalUnits,
+    accountParents,
+    delegatedAdministratorIds: [...(spec.delegatedAdministrators ?? [])],
+  };
 }

@@ -133,13 +133,40 @@ const accountSchema = z.strictObject({
   users: list(userSchema).optional(),
 });
 
+/** A tree of OUs; the type is written out because zod cannot infer a recursive schema. */
+interface OrganizationalUnitInput {
+  id?: string | undefined;
+  name: string;
+  accounts?: string[] | undefined;
+  children?: OrganizationalUnitInput[] | undefined;
+}
+
+const organizationalUnitSchema: z.ZodType<OrganizationalUnitInput> = z.lazy(() =>
+  z.strictObject({
+    id: pattern(
+      /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
+      'must be ou-, the root id without r-, a dash and 8 to 32 lower-case letters or digits, e.g. ou-ab12-cd34ef56',
+    ).optional(),
+    name: text(1, 128),
+    accounts: list(accountId).optional(),
+    children: list(organizationalUnitSchema).optional(),
+  }),
+);
+
 const organizationSchema = z.strictObject({
   id: pattern(/^o-[a-z0-9]{10,32}$/, 'must be o- followed by 10 to 32 lower-case letters or digits'),
   managementAccountId: accountId,
   memberAccountIds: list(accountId).optional(),
+  rootId: pattern(
+    /^r-[0-9a-z]{4,32}$/,
+    'must be r- followed by 4 to 32 lower-case letters or digits',
+  ).optional(),
+  organizationalUnits: list(organizationalUnitSchema).optional(),
+  delegatedAdministrators: list(accountId).optional(),
 });
 
 export const worldSchema = z.strictObject({
   organizations: list(organizationSchema).optional(),
   accounts: list(accountSchema).min(1, { error: 'must list at least one account' }),
+  sts: z.strictObject({ sessionsExpire: z.boolean().optional() }).optional(),
 });

@@ -116,12 +116,42 @@ export interface WorldAccount {
   readonly users?: readonly WorldUser[];
 }
 
+export interface WorldOrganizationalUnit {
+  /** `ou-<root suffix>-` followed by 8 to 32 lower-case letters or digits. Default: derived from the organization id and the OU's path. */
+  readonly id?: string;
+  /** 1 to 128 characters, unique among its siblings. */
+  readonly name: string;
+  /** Member accounts placed directly in this OU; each account in at most one OU. */
+  readonly accounts?: readonly string[];
+  /** Nested OUs; at most five levels below the root (the AWS limit). */
+  readonly children?: readonly WorldOrganizationalUnit[];
+}
+
 export interface WorldOrganization {
   /** `o-` followed by 10 to 32 lower-case letters or digits. */
   readonly id: string;
   readonly managementAccountId: string;
   /** Must include the management account. Default: every account in the world. */
   readonly memberAccountIds?: readonly string[];
+  /** `r-` followed by 4 to 32 lower-case letters or digits. Default: derived from the organization id. */
+  readonly rootId?: string;
+  /** The OU tree under the root. Accounts in no OU sit directly under the root. Default none. */
+  readonly organizationalUnits?: readonly WorldOrganizationalUnit[];
+  /**
+   * Member accounts (not the management account) that may call the Organizations read operations
+   * as a delegated administrator does. Default none.
+   */
+  readonly delegatedAdministrators?: readonly string[];
+}
+
+/** Emulator behaviour a world may ask for. */
+export interface WorldSts {
+  /**
+   * Default true: requests signed with temporary credentials past their `Expiration` (on the
+   * emulator clock) get `ExpiredToken`, as in AWS. False keeps sessions valid forever, for stories
+   * that move the clock by days within one session.
+   */
+  readonly sessionsExpire?: boolean;
 }
 
 export interface World {
@@ -129,4 +159,5 @@ export interface World {
   readonly organizations?: readonly WorldOrganization[];
   /** At least one. Without organizations the first account is the default account. */
   readonly accounts: readonly WorldAccount[];
+  readonly sts?: WorldSts;
 }

@@ -5,12 +5,15 @@
  * formatter as policy files.
  */
 import { formatIssues, formatPath, formatProblem, genericMessage } from '../core/policy-errors.js';
+import { derivedRootId } from './organization-ids.js';
 import { worldSchema } from './world-schema.js';
 import type {
   LastUsedDaysAgo,
   World,
   WorldAccessKey,
   WorldAccount,
+  WorldOrganization,
+  WorldOrganizationalUnit,
   WorldRootAccessKey,
   WorldUser,
 } from './world-types.js';
@@ -105,6 +108,10 @@ function crossFieldProblems(world: World): Problem[] {
         memberOf.set(id, o);
       }
     });
+  });
+
+  (world.organizations ?? []).forEach((org, o) => {
+    organizationTreeProblems(add, ['organizations', o], org, world);
   });
 
   const keyIds = new Map<string, string>();
@@ -218,6 +225,74 @@ function crossFieldProblems(world: World): Problem[] {
     });
   });
   return problems;
+}
+
+/** AWS allows OUs five levels deep under the root. */
+const MAX_OU_DEPTH = 5;
+
+/** The OU tree and delegated administrators: members only, each account in one OU, names and ids unique. */
+function organizationTreeProblems(
+  add: (path: readonly PathSegment[], message: string, value: unknown) => void,
+  at: readonly PathSegment[],
+  org: WorldOrganization,
+  world: World,
+): void {
+  const members = new Set(org.memberAccountIds ?? world.accounts.map((a) => a.id));
+  const rootSuffix = (org.rootId ?? derivedRootId(org.id)).slice(2);
+  const placed = new Map<string, string>();
+  const ouIds = new Map<string, string>();
+  const walk = (units: readonly WorldOrganizationalUnit[], path: readonly PathSegment[], depth: number) => {
+    const names = new Map<string, number>();
+    units.forEach((unit, u) => {
+      const here = [...path, u];
+      const first = names.get(unit.name);
+      if (first === undefined) names.set(unit.name, u);
+      else
+        add([...here, 'name'], `duplicate OU name under one parent, already used by [${first}]`, unit.name);
+      if (depth > MAX_OU_DEPTH) {
+        add(here, `OUs nest at most ${MAX_OU_DEPTH} levels below the root (the AWS limit)`, unit.name);
+      }
+      if (unit.id !== undefined) {
+        const firstId = ouIds.get(unit.id);
+        if (firstId !== undefined)
+          add([...here, 'id'], `duplicate OU id, already used by ${firstId}`, unit.id);
+        else ouIds.set(unit.id, formatPath(here));
+        if (unit.id.split('-')[1] !== rootSuffix) {
+          add(
+            [...here, 'id'],
+            `must start with ou-${rootSuffix}- (the organization's root id without r-)`,
+            unit.id,
+          );
+        }
+      }
+      (unit.accounts ?? []).forEach((id, i) => {
+        const accountPath = [...here, 'accounts', i];
+        if (!members.has(id)) {
+          add(accountPath, 'must be a member account of this organization (see memberAccountIds)', id);
+          return;
+        }
+        const elsewhere = placed.get(id);
+        if (elsewhere !== undefined)
+          add(accountPath, `an account sits in one OU; already in ${elsewhere}`, id);
+        else placed.set(id, formatPath(here));
+      });
+      walk(unit.children ?? [], [...here, 'children'], depth + 1);
+    });
+  };
+  walk(org.organizationalUnits ?? [], [...at, 'organizationalUnits'], 1);
+
+  const admins = new Set<string>();
+  (org.delegatedAdministrators ?? []).forEach((id, i) => {
+    const path = [...at, 'delegatedAdministrators', i];
+    if (id === org.managementAccountId) {
+      add(path, 'must not be the management account, which administers the organization already', id);
+    } else if (!members.has(id)) {
+      add(path, 'must be a member account of this organization (see memberAccountIds)', id);
+    } else if (admins.has(id)) {
+      add(path, 'is listed twice', id);
+    }
+    admins.add(id);
+  });
 }
 
 function checkKeyTimes(
