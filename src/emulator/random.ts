@@ -19,9 +19,11 @@ export function createRng(seed: number): Rng {
     next,
     int,
     chars(alphabet, length) {
-      let out = '';
-      for (let i = 0; i < length; i++) out += alphabet[int(alphabet.length)];
-      return out;
+      // One string per call: building it with += leaves a string per character for the GC, which
+      // dominated building a 100,000-user world.
+      const codes = new Array<number>(length);
+      for (let i = 0; i < length; i++) codes[i] = alphabet.charCodeAt(int(alphabet.length));
+      return String.fromCharCode(...codes);
     },
   };
 }
