@@ -19,7 +19,7 @@ import { planRemediation } from '../engine/plan.js';
 import { applyPlan } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';
 import { undoRun } from '../engine/undo.js';
-import { openFileJournal } from '../journal/journal.js';
+import { type Journal, openFileJournal } from '../journal/journal.js';
 import type { CliIO } from './io.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
@@ -68,6 +68,32 @@ async function assumedConnection(
   }
 }
 
+/** The remediator's engine dependencies in prod, on a fresh AssumeRole session and the emulator's clock. */
+async function assumeRemediator(
+  emulator: Emulator,
+  role: string,
+  policy: Policy,
+  journal: Journal,
+): Promise<{ readonly deps: RemediationDeps; close(): void }> {
+  const connection = await assumedConnection(emulator, role, PROD);
+  const clients = createClients(connection);
+  const secretsManager = new SecretsManagerClient(clientConfig(connection));
+  return {
+    deps: {
+      clients: { ...clients, secretsManager },
+      clock: () => emulator.clock.now(),
+      journal,
+      notifier: createNotifier(policy.notifications, { env: {}, connection, ssm: clients.ssm }),
+    },
+    close() {
+      clients.iam.destroy();
+      clients.sts.destroy();
+      clients.ssm.destroy();
+      secretsManager.destroy();
+    },
+  };
+}
+
 export async function demoRemediation(options: DemoRemediationOptions): Promise<void> {
   const { emulator, io, color } = options;
   // Remediation reads IAM live (as `keywarden apply` does): exact key ids, current state.
@@ -76,19 +102,11 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   const heading = (text: string) => out(`\n${color ? `\x1b[1m${text}\x1b[0m` : text}\n`);
   rmSync(options.journalPath, { force: true });
   const journal = openFileJournal(options.journalPath);
-  const connection = await assumedConnection(emulator, options.role, PROD);
-  const clients = createClients(connection);
-  const secretsManager = new SecretsManagerClient(clientConfig(connection));
-  const deps: RemediationDeps = {
-    clients: { ...clients, secretsManager },
-    clock: () => emulator.clock.now(),
-    journal,
-    notifier: createNotifier(policy.notifications, { env: {}, connection, ssm: clients.ssm }),
-  };
-
+  // One AssumeRole session per day of the story: sessions expire, as AWS's do after an hour.
+  let session = await assumeRemediator(emulator, options.role, policy, journal);
   const planNow = async (): Promise<Plan> =>
-    (await planRemediation(deps, policy, { maxActions: policy.remediation.maxActions })).plan;
-  const apply = (plan: Plan): Promise<ExecuteResult> => applyPlan(deps, policy, plan);
+    (await planRemediation(session.deps, policy, { maxActions: policy.remediation.maxActions })).plan;
+  const apply = (plan: Plan): Promise<ExecuteResult> => applyPlan(session.deps, policy, plan);
   const show = (result: ExecuteResult) => out(renderResults(result.runId, result.results, { color }));
 
   try {
@@ -102,7 +120,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     heading(
       `${DEMO_APP} fetches its new key from Secrets Manager and switches to it (the secret is never printed)`,
     );
-    const secret = await secretsManager.send(
+    const secret = await session.deps.clients.secretsManager.send(
       new GetSecretValueCommand({ SecretId: `keywarden/${PROD}/${DEMO_APP}` }),
     );
     const stored = JSON.parse(secret.SecretString ?? '{}') as {
@@ -113,6 +131,8 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     out(`  ${DEMO_APP} now signs its requests with ${stored.AccessKeyId}\n`);
 
     emulator.clock.advance(policy.rotation.deactivateAfterDays - policy.rotation.rotateAfterDays);
+    session.close();
+    session = await assumeRemediator(emulator, options.role, policy, journal);
     heading(
       `Two weeks later (${emulator.clock.now().toISOString().slice(0, 10)}): the other applications kept using their old keys`,
     );
@@ -128,7 +148,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     show(run2);
 
     heading(`keywarden undo ${run2.runId}   (say ${DEMO_APP}'s batch job still needed the old key)`);
-    const undo = await undoRun(deps, run2.runId);
+    const undo = await undoRun(session.deps, run2.runId);
     if (undo.kind === 'undone') {
       out(renderResults(undo.runId, undo.results, { color }));
       for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
@@ -142,10 +162,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     );
     out(`  journal: ${options.journalPath} (keywarden history --journal ${options.journalPath})\n`);
   } finally {
-    clients.iam.destroy();
-    clients.sts.destroy();
-    clients.ssm.destroy();
-    secretsManager.destroy();
+    session.close();
   }
 }
 

@@ -1,4 +1,5 @@
-import { loadWorldFile, type World, WorldError } from '../emulator/world.js';
+import { loadWorldFile, WorldError } from '../emulator/world.js';
+import type { World } from '../emulator/world-types.js';
 import { firstOf } from './errors.js';
 
 /** Loads a world file, turning its validation errors into one CLI line (first error, and how many more). */

@@ -55,17 +55,29 @@ export function formatIssues(
       }
       continue;
     }
-    const value = valueAt(raw, issue.path);
-    const detail =
-      value === undefined
-        ? `is required; it ${issue.message}`
-        : `${issue.message} (got ${formatValue(value)})`;
-    lines.push(`${sourceName}: ${formatPath(issue.path)}: ${detail}`);
+    lines.push(formatProblem(sourceName, issue.path, issue.message, valueAt(raw, issue.path)));
   }
   return [...new Set(lines)];
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+/**
+ * One problem as one line: `source: field.path: message (got value)`, or `source: field.path: is
+ * required; it message` when the value is missing. Schema issues and cross-field checks share it, so
+ * every file Keywarden validates words its errors alike.
+ */
+export function formatProblem(
+  sourceName: string,
+  path: readonly PropertyKey[],
+  message: string,
+  value: unknown,
+): string {
+  const detail =
+    value === undefined ? `is required; it ${message}` : `${message} (got ${formatValue(value)})`;
+  return `${sourceName}: ${formatPath(path)}: ${detail}`;
+}
+
+/** `a.b[0].c`; `(top level)` for the root. */
+export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   let out = '';
   for (const part of path) {

@@ -8,6 +8,8 @@ export class AwsServiceError extends Error {
     readonly statusCode = 400,
     /** Query protocol `<Type>`: Sender for client faults, Receiver for service faults. */
     readonly type: 'Sender' | 'Receiver' = statusCode >= 500 ? 'Receiver' : 'Sender',
+    /** Extra members of a JSON error body, e.g. Organizations' `Reason`. */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

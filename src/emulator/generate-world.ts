@@ -1,11 +1,19 @@
 /**
  * Generates large, realistic worlds for benchmarks and scale tests: the same options always give
- * the same world. The mix resembles a real estate of IAM users: about 1.6 access keys per user,
+ * the same world: an organization managed by the first account, optionally with an OU tree and
+ * member accounts the management account cannot reach (the role to assume is missing). The mix resembles a real estate of IAM users: about 1.6 access keys per user,
  * ages up to 600 days, roughly 30% of keys never used or stale, humans with console passwords
  * (mostly with MFA), service users with keys, and owner/team tags on most users.
  */
 import { createRng, type Rng } from './random.js';
-import type { World, WorldAccessKey, WorldAccount, WorldUser } from './world.js';
+import type {
+  World,
+  WorldAccessKey,
+  WorldAccount,
+  WorldOrganization,
+  WorldOrganizationalUnit,
+  WorldUser,
+} from './world-types.js';
 
 export interface GenerateWorldOptions {
   /** Number of accounts, from 1; all join one organization managed by the first. */
@@ -19,6 +27,19 @@ export interface GenerateWorldOptions {
    * well-kept estate where most keys are rotated on time; the default models a neglected one.
    */
   readonly keyMaxAgeDays?: number;
+  /**
+   * Puts member accounts in an OU tree by their names: Security (security, logging), Infrastructure
+   * (shared-services, further management-N accounts), Workloads/Prod (prod, data, analytics),
+   * Workloads/Staging, Workloads/Dev and Sandbox. Default false: every account under the root.
+   */
+  readonly organizationalUnits?: boolean;
+  /** The role every account has for the management account to assume. Default `KeywardenAuditRole`. */
+  readonly roleName?: string;
+  /**
+   * Member accounts that lack the role, so AssumeRole into them is refused (unreachable accounts),
+   * chosen from the seed; never the management account. Default 0.
+   */
+  readonly accountsWithoutRole?: number;
 }
 
 /** Splits a space-separated list; keeps the name pools readable. */
@@ -135,7 +156,13 @@ function user(rng: Rng, taken: Set<string>, keyMaxAgeDays: number): WorldUser {
   };
 }
 
-function account(rng: Rng, index: number, usersPerAccount: number, keyMaxAgeDays: number): WorldAccount {
+function account(
+  rng: Rng,
+  index: number,
+  usersPerAccount: number,
+  keyMaxAgeDays: number,
+  roleName: string | null,
+): WorldAccount {
   const id = String(FIRST_ACCOUNT_ID + index);
   const base = ACCOUNT_NAMES[index % ACCOUNT_NAMES.length] ?? 'account';
   const round = Math.floor(index / ACCOUNT_NAMES.length);
@@ -149,7 +176,7 @@ function account(rng: Rng, index: number, usersPerAccount: number, keyMaxAgeDays
     email: `aws+${name}@example.com`,
     createdDaysAgo: 1000,
     root: index === 0 ? { mfa: true } : { mfa: rng.next() < 0.9 },
-    roles: [{ name: 'KeywardenAuditRole' }],
+    roles: roleName === null ? [] : [{ name: roleName }],
     ...(index === 0 ? { snsTopics: [{ name: 'keywarden-security' }] } : {}),
     users,
   };
@@ -162,19 +189,86 @@ function wholeNumber(value: number, min: number, field: string): number {
   return value;
 }
 
+/** Which leaf OU (path from the root) an account of this base name belongs in. */
+const OU_OF_ACCOUNT: Readonly<Record<string, readonly string[]>> = {
+  management: ['Infrastructure'],
+  'shared-services': ['Infrastructure'],
+  security: ['Security'],
+  logging: ['Security'],
+  prod: ['Workloads', 'Prod'],
+  data: ['Workloads', 'Prod'],
+  analytics: ['Workloads', 'Prod'],
+  staging: ['Workloads', 'Staging'],
+  dev: ['Workloads', 'Dev'],
+  sandbox: ['Sandbox'],
+};
+
+/** The OU tree with each member account (all but the first) in the OU its name belongs to. */
+function ouTree(accounts: readonly WorldAccount[]): WorldOrganizationalUnit[] {
+  interface Node {
+    readonly name: string;
+    readonly accounts: string[];
+    readonly children: Node[];
+  }
+  const roots: Node[] = [];
+  const nodeAt = (path: readonly string[]): Node => {
+    let level = roots;
+    let node: Node | undefined;
+    for (const name of path) {
+      node = level.find((n) => n.name === name);
+      if (!node) {
+        node = { name, accounts: [], children: [] };
+        level.push(node);
+      }
+      level = node.children;
+    }
+    return node as Node;
+  };
+  accounts.slice(1).forEach((acc, i) => {
+    const base = ACCOUNT_NAMES[(i + 1) % ACCOUNT_NAMES.length] ?? 'management';
+    nodeAt(OU_OF_ACCOUNT[base] ?? ['Infrastructure']).accounts.push(acc.id);
+  });
+  const toWorld = (node: Node): WorldOrganizationalUnit => ({
+    name: node.name,
+    ...(node.accounts.length > 0 ? { accounts: node.accounts } : {}),
+    ...(node.children.length > 0 ? { children: node.children.map(toWorld) } : {}),
+  });
+  return roots.map(toWorld);
+}
+
+/** `count` distinct member account indexes (1 .. accounts-1), from their own generator. */
+function withoutRole(seed: number, accounts: number, count: number): Set<number> {
+  const rng = createRng((seed ^ 0x5bd1e995) >>> 0);
+  const chosen = new Set<number>();
+  while (chosen.size < count) chosen.add(1 + rng.int(accounts - 1));
+  return chosen;
+}
+
 /** A world of `accounts` × `usersPerAccount` users, identical for identical options. */
 export function generateWorld(options: GenerateWorldOptions): World {
   const accountCount = wholeNumber(options.accounts, 1, 'accounts');
   const usersPerAccount = wholeNumber(options.usersPerAccount, 0, 'usersPerAccount');
-  const rng = createRng(wholeNumber(options.seed ?? 1, 0, 'seed'));
+  const seed = wholeNumber(options.seed ?? 1, 0, 'seed');
+  const rng = createRng(seed);
   const keyMaxAgeDays = wholeNumber(options.keyMaxAgeDays ?? MAX_AGE_DAYS, 1, 'keyMaxAgeDays');
+  const missing = wholeNumber(options.accountsWithoutRole ?? 0, 0, 'accountsWithoutRole');
+  if (missing > accountCount - 1) {
+    throw new RangeError(
+      `generateWorld: accountsWithoutRole must be at most the number of member accounts, ${accountCount - 1} (got ${missing})`,
+    );
+  }
+  const roleName = options.roleName ?? 'KeywardenAuditRole';
+  // Drawn from a generator of their own, so the users are the same with or without unreachable accounts.
+  const unreachable = withoutRole(seed, accountCount, missing);
   const accounts: WorldAccount[] = [];
-  for (let i = 0; i < accountCount; i++) accounts.push(account(rng, i, usersPerAccount, keyMaxAgeDays));
+  for (let i = 0; i < accountCount; i++) {
+    accounts.push(account(rng, i, usersPerAccount, keyMaxAgeDays, unreachable.has(i) ? null : roleName));
+  }
   const managementAccountId = accounts[0]?.id ?? String(FIRST_ACCOUNT_ID);
-  return {
-    organizations: [
-      { id: `o-${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 10)}`, managementAccountId },
-    ],
-    accounts,
+  const organization: WorldOrganization = {
+    id: `o-${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 10)}`,
+    managementAccountId,
+    ...(options.organizationalUnits ? { organizationalUnits: ouTree(accounts) } : {}),
   };
+  return { organizations: [organization], accounts };
 }

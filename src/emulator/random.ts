@@ -19,19 +19,11 @@ export function createRng(seed: number): Rng {
     next,
     int,
     chars(alphabet, length) {
-      let out = '';
-      for (let i = 0; i < length; i++) out += alphabet[int(alphabet.length)];
-      return out;
+      // One string per call: building it with += leaves a string per character for the GC, which
+      // dominated building a 100,000-user world.
+      const codes = new Array<number>(length);
+      for (let i = 0; i < length; i++) codes[i] = alphabet.charCodeAt(int(alphabet.length));
+      return String.fromCharCode(...codes);
     },
   };
-}
-
-/** Hashes a string to a 32-bit seed (FNV-1a). */
-export function seedFrom(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

@@ -12,6 +12,7 @@ import { AwsServiceError } from './errors.js';
 import { type FaultConfig, FaultInjector } from './faults.js';
 import { jsonError, parseJsonBody } from './protocols/json.js';
 import { parseQueryBody, queryError, queryResponse } from './protocols/query.js';
+import { configService } from './services/config.js';
 import { iamService } from './services/iam.js';
 import { organizationsService } from './services/organizations.js';
 import { secretsManagerService } from './services/secrets-manager.js';
@@ -28,8 +29,10 @@ import {
   getAccount,
   newUuid,
   resolvePrincipal,
+  type StsSettings,
 } from './state.js';
-import { applyWorld, type World } from './world.js';
+import { applyWorld } from './world-apply.js';
+import type { World } from './world-types.js';
 
 export const ADMIN_PREFIX = '/_keywarden/';
 
@@ -41,6 +44,7 @@ const SERVICES: readonly ServiceDefinition[] = [
   secretsManagerService,
   organizationsService,
   sesService,
+  configService,
 ];
 const BY_SIGNING_NAME = new Map(SERVICES.map((s) => [s.signingName, s]));
 
@@ -56,6 +60,12 @@ export interface EmulatorOptions {
   /** Seed for ids and secrets (default 1): the same world and seed give the same key ids. */
   readonly seed?: number;
   readonly credentialReport?: Partial<CredentialReportSettings>;
+  /**
+   * STS session limits: `maxSessionSeconds` (900 to 43200, default 43200) caps AssumeRole's
+   * `DurationSeconds`; `sessionsExpire` (default true, or the world's `sts.sessionsExpire`) refuses
+   * requests signed with expired temporary credentials. Both judged on the emulator clock.
+   */
+  readonly sts?: Partial<StsSettings>;
 }
 
 export interface Emulator {
@@ -74,8 +84,19 @@ function isClock(value: EmulatorClock | ClockOptions | undefined): value is Emul
 /** Starts an emulator on loopback. Resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const clock = isClock(options.clock) ? options.clock : createClock(options.clock);
+  const maxSessionSeconds = options.sts?.maxSessionSeconds;
+  if (
+    maxSessionSeconds !== undefined &&
+    !(Number.isInteger(maxSessionSeconds) && maxSessionSeconds >= 900 && maxSessionSeconds <= 43_200)
+  ) {
+    throw new RangeError(
+      `startEmulator: sts.maxSessionSeconds must be an integer from 900 to 43200, as AWS allows (got ${maxSessionSeconds})`,
+    );
+  }
   const state = createState({ clock, seed: options.seed, credentialReport: options.credentialReport });
   applyWorld(state, options.world ?? { accounts: [{ id: '000000000000' }] });
+  // Explicit options win over what the world asks for.
+  Object.assign(state.sts, options.sts);
   const faults = new FaultInjector(options.faults);
   const server = createServer((req, res) => {
     handle(state, faults, req, res).catch((error: unknown) => {
@@ -168,6 +189,12 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
+  // The emulator's clock, not the wall clock: a client can read "now" from the service, as from AWS.
+  res.setHeader('date', state.clock.now().toUTCString());
+  // `Age` tells the JS SDK v3 not to take its clock offset from this Date. With the emulator's clock
+  // days away from the wall clock, the SDK would otherwise flag every error response as
+  // "clock skew corrected" and retry it once, doubling error calls and adding backoff delays.
+  res.setHeader('age', '0');
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req);
   const requestId = newUuid(state);
@@ -297,7 +324,7 @@ async function handle(
   }
 }
 
-/** Counts the call, applies faults, refuses inactive keys and records a use of an active one. */
+/** Counts the call, applies faults, refuses inactive keys and expired sessions, and records a use of an active key. */
 async function admit(
   state: EmulatorState,
   faults: FaultInjector,
@@ -325,6 +352,16 @@ async function admit(
           'The request processing has failed because of an unknown error, exception or failure.',
           500,
         );
+  }
+  if (ctx.principal.kind === 'assumed-role' && state.sts.sessionsExpire) {
+    const session = state.temporaryCredentials.get(ctx.principal.accessKeyId);
+    // Valid until Expiration, exclusive: at that second the session is over.
+    if (session && ctx.now.getTime() >= session.expiration.getTime()) {
+      const message = 'The security token included in the request is expired';
+      return protocol === 'query'
+        ? new AwsServiceError('ExpiredToken', message, 403)
+        : new AwsServiceError('ExpiredTokenException', message, protocol === 'json' ? 400 : 403);
+    }
   }
   if (ctx.principal.kind === 'user') {
     const key = findUserKey(state, ctx.principal.accessKeyId);
@@ -356,6 +393,143 @@ function sendJson(res: ServerResponse, status: number, value: unknown, requestId
   send(res, status, 'application/json', `${JSON.stringify(value, null, 2)}\n`, requestId);
 }
 
+interface AdminRequest {
+  readonly state: EmulatorState;
+  readonly faults: FaultInjector;
+  readonly url: URL;
+  readonly input: Record<string, unknown>;
+}
+
+/** What an admin route answers: an HTTP status and a JSON body. */
+type AdminAnswer = readonly [status: number, body: unknown];
+
+interface AdminRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path under the admin prefix, e.g. `/clock`. */
+  readonly path: string;
+  readonly description: string;
+  readonly handle: (req: AdminRequest) => AdminAnswer;
+}
+
+const clockNow = (state: EmulatorState): AdminAnswer => [200, { now: state.clock.now().toISOString() }];
+
+/** Every admin route, in the order `GET /_keywarden/` lists them. */
+const ADMIN_ROUTES: readonly AdminRoute[] = [
+  {
+    method: 'GET',
+    path: '/',
+    description: 'this index of admin routes',
+    handle: () => [200, { routes: adminIndex() }],
+  },
+  {
+    method: 'GET',
+    path: '/health',
+    description: 'liveness: { ok: true }',
+    handle: () => [200, { ok: true }],
+  },
+  {
+    method: 'GET',
+    path: '/clock',
+    description: "the emulator clock's now (also the Date header of every response)",
+    handle: ({ state }) => clockNow(state),
+  },
+  {
+    method: 'POST',
+    path: '/clock',
+    description:
+      'move the clock: {"advanceDays": n} (fractions and negatives allowed) or {"set": "ISO-8601 time"}',
+    handle: ({ state, input }) => {
+      if (typeof input.advanceDays === 'number' && Number.isFinite(input.advanceDays)) {
+        state.clock.advance(input.advanceDays);
+      } else if (typeof input.set === 'string' && !Number.isNaN(Date.parse(input.set))) {
+        state.clock.set(new Date(input.set));
+      } else {
+        return [400, { error: 'send {"advanceDays": number} or {"set": "ISO-8601 time"}' }];
+      }
+      return clockNow(state);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/calls',
+    description: 'calls per service and operation, faulted ones included',
+    handle: ({ faults }) => [200, { calls: faults.calls() }],
+  },
+  {
+    method: 'DELETE',
+    path: '/calls',
+    description: 'reset the call counters',
+    handle: ({ faults }) => {
+      faults.resetCounts();
+      return [200, { calls: [] }];
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/faults',
+    description: 'replace the fault rules: {"seed": n, "rules": [...]} (see docs/emulator.md)',
+    handle: ({ faults, input }) => {
+      faults.configure(input as FaultConfig);
+      return [200, { ok: true }];
+    },
+  },
+  {
+    method: 'GET',
+    path: '/sns/messages',
+    description: 'every SNS message published, in every account',
+    handle: ({ state }) => [200, { messages: [...state.accounts.values()].flatMap((a) => a.sns.messages) }],
+  },
+  {
+    method: 'GET',
+    path: '/ses/emails',
+    description: 'every email sent through SES, in every account',
+    handle: ({ state }) => [200, { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) }],
+  },
+  {
+    method: 'GET',
+    path: '/config/evaluations',
+    description:
+      'every PutEvaluations call AWS Config accepted (result token, test mode, evaluations, account, time); ?account=ID for one account',
+    handle: ({ state, url }) => {
+      const accountId = url.searchParams.get('account');
+      if (accountId !== null && !state.accounts.has(accountId)) {
+        return [
+          404,
+          { error: `no account ${accountId} in this emulator; GET /_keywarden/accounts lists them` },
+        ];
+      }
+      const accounts = [...state.accounts.values()].filter(
+        (a) => accountId === null || a.accountId === accountId,
+      );
+      return [200, { calls: accounts.flatMap((a) => a.config.evaluationCalls) }];
+    },
+  },
+  {
+    method: 'GET',
+    path: '/accounts',
+    description: 'accounts with their user and access key counts',
+    handle: ({ state }) => [
+      200,
+      {
+        accounts: [...state.accounts.values()].map((a) => ({
+          accountId: a.accountId,
+          name: a.name,
+          users: a.iam.users.size,
+          accessKeys: [...a.iam.users.values()].reduce((n, u) => n + u.accessKeys.length, 0),
+        })),
+      },
+    ],
+  },
+];
+
+function adminIndex(): { method: string; route: string; description: string }[] {
+  return ADMIN_ROUTES.map((r) => ({
+    method: r.method,
+    route: `${ADMIN_PREFIX.slice(0, -1)}${r.path}`,
+    description: r.description,
+  }));
+}
+
 function handleAdmin(
   state: EmulatorState,
   faults: FaultInjector,
@@ -365,72 +539,27 @@ function handleAdmin(
   res: ServerResponse,
   requestId: string,
 ) {
-  const route = `${method} ${url.pathname.slice(ADMIN_PREFIX.length - 1)}`;
+  const path = url.pathname.slice(ADMIN_PREFIX.length - 1);
   const input = (() => {
     try {
-      return body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const parsed: unknown = body ? JSON.parse(body) : {};
+      return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : null;
     } catch {
       return null;
     }
   })();
-  if (input === null) return sendJson(res, 400, { error: 'body is not JSON' }, requestId);
-  switch (route) {
-    case 'GET /health':
-      return sendJson(res, 200, { ok: true }, requestId);
-    case 'GET /clock':
-      return sendJson(res, 200, { now: state.clock.now().toISOString() }, requestId);
-    case 'POST /clock': {
-      if (typeof input.advanceDays === 'number' && Number.isFinite(input.advanceDays)) {
-        state.clock.advance(input.advanceDays);
-      } else if (typeof input.set === 'string' && !Number.isNaN(Date.parse(input.set))) {
-        state.clock.set(new Date(input.set));
-      } else {
-        return sendJson(
-          res,
-          400,
-          { error: 'send {"advanceDays": number} or {"set": "ISO-8601 time"}' },
-          requestId,
-        );
-      }
-      return sendJson(res, 200, { now: state.clock.now().toISOString() }, requestId);
-    }
-    case 'GET /calls':
-      return sendJson(res, 200, { calls: faults.calls() }, requestId);
-    case 'DELETE /calls':
-      faults.resetCounts();
-      return sendJson(res, 200, { calls: [] }, requestId);
-    case 'PUT /faults':
-      faults.configure(input as FaultConfig);
-      return sendJson(res, 200, { ok: true }, requestId);
-    case 'GET /sns/messages':
-      return sendJson(
-        res,
-        200,
-        { messages: [...state.accounts.values()].flatMap((a) => a.sns.messages) },
-        requestId,
-      );
-    case 'GET /ses/emails':
-      return sendJson(
-        res,
-        200,
-        { emails: [...state.accounts.values()].flatMap((a) => a.ses.sent) },
-        requestId,
-      );
-    case 'GET /accounts':
-      return sendJson(
-        res,
-        200,
-        {
-          accounts: [...state.accounts.values()].map((a) => ({
-            accountId: a.accountId,
-            name: a.name,
-            users: a.iam.users.size,
-            accessKeys: [...a.iam.users.values()].reduce((n, u) => n + u.accessKeys.length, 0),
-          })),
-        },
-        requestId,
-      );
-    default:
-      return sendJson(res, 404, { error: `no admin route ${route}` }, requestId);
+  if (input === null) return sendJson(res, 400, { error: 'body is not a JSON object' }, requestId);
+  const route = ADMIN_ROUTES.find((r) => r.method === method && r.path === path);
+  if (!route) {
+    return sendJson(
+      res,
+      404,
+      { error: `no admin route ${method} ${path}; GET ${ADMIN_PREFIX} lists them` },
+      requestId,
+    );
   }
+  const [status, answer] = route.handle({ state, faults, url, input });
+  return sendJson(res, status, answer, requestId);
 }

@@ -1,6 +1,6 @@
 /**
  * The emulator's in-memory AWS: one `AccountState` per account, each with its own IAM, SSM, SNS,
- * Secrets Manager and SES state, plus an index from access key id to its owner so a signed request
+ * Secrets Manager, SES and AWS Config state, plus an index from access key id to its owner so a signed request
  * can be attributed to an account and recorded as a use of that key.
  */
 import type { EmulatorClock } from './clock.js';
@@ -153,6 +153,25 @@ export interface SentEmail {
   readonly sentAt: Date;
 }
 
+/** One evaluation as AWS Config received it from PutEvaluations. */
+export interface ConfigEvaluation {
+  readonly complianceResourceType: string;
+  readonly complianceResourceId: string;
+  readonly complianceType: 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+  readonly annotation: string | null;
+  readonly orderingTimestamp: Date;
+}
+
+/** One accepted PutEvaluations call, kept so tests can see what a Config rule handler delivered. */
+export interface ConfigEvaluationsCall {
+  readonly requestId: string;
+  readonly accountId: string;
+  readonly resultToken: string;
+  readonly testMode: boolean;
+  readonly evaluations: readonly ConfigEvaluation[];
+  readonly receivedAt: Date;
+}
+
 export interface AccountState {
   readonly accountId: string;
   readonly name: string;
@@ -163,13 +182,30 @@ export interface AccountState {
   sns: { topics: Map<string, SnsTopic>; messages: SnsMessage[] };
   secrets: Map<string, Secret>;
   ses: { sent: SentEmail[] };
+  config: { evaluationCalls: ConfigEvaluationsCall[] };
+}
+
+export interface OrganizationalUnit {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  /** The root's or another OU's id. */
+  readonly parentId: string;
 }
 
 export interface Organization {
   readonly id: string;
   readonly arn: string;
   readonly managementAccountId: string;
+  /** Every account in the organization, the management account included. */
   readonly memberAccountIds: string[];
+  readonly root: { readonly id: string; readonly arn: string; readonly name: string };
+  /** Parents before children, siblings in declaration order. */
+  readonly organizationalUnits: OrganizationalUnit[];
+  /** Account id to its OU's id; accounts not listed sit directly under the root. */
+  readonly accountParents: Map<string, string>;
+  /** Member accounts that may call the Organizations read operations, as the management account. */
+  readonly delegatedAdministratorIds: string[];
 }
 
 /** Who signed a request. Unknown key ids act as the world's default account (so `aws` with dummy keys works). */
@@ -211,6 +247,19 @@ export interface CredentialReportSettings {
   expireSeconds?: number;
 }
 
+export interface StsSettings {
+  /**
+   * The longest session AssumeRole grants, in seconds (every role's MaxSessionDuration): 900 to
+   * 43200, default 43200. A `DurationSeconds` above it is refused as AWS refuses one above a role's
+   * maximum; without `DurationSeconds` a session lasts one hour, or this maximum if shorter.
+   */
+  maxSessionSeconds: number;
+  /** Default true: requests signed with temporary credentials past `Expiration` get `ExpiredToken`. */
+  sessionsExpire: boolean;
+}
+
+export const DEFAULT_STS_SETTINGS: StsSettings = { maxSessionSeconds: 43_200, sessionsExpire: true };
+
 export interface EmulatorState {
   readonly clock: EmulatorClock;
   readonly rng: Rng;
@@ -222,6 +271,7 @@ export interface EmulatorState {
   readonly keyIndex: Map<string, { accountId: string; userName: string }>;
   readonly temporaryCredentials: Map<string, TemporaryCredentials>;
   readonly credentialReport: CredentialReportSettings;
+  readonly sts: StsSettings;
 }
 
 export interface CreateStateOptions {
@@ -229,6 +279,7 @@ export interface CreateStateOptions {
   readonly seed?: number;
   readonly region?: string;
   readonly credentialReport?: Partial<CredentialReportSettings>;
+  readonly sts?: Partial<StsSettings>;
 }
 
 export function createState(options: CreateStateOptions): EmulatorState {
@@ -242,6 +293,7 @@ export function createState(options: CreateStateOptions): EmulatorState {
     keyIndex: new Map(),
     temporaryCredentials: new Map(),
     credentialReport: { inProgressPolls: 1, reuseSeconds: 4 * 3600, ...options.credentialReport },
+    sts: { ...DEFAULT_STS_SETTINGS, ...options.sts },
   };
 }
 
@@ -290,6 +342,7 @@ export function addAccount(
     sns: { topics: new Map(), messages: [] },
     secrets: new Map(),
     ses: { sent: [] },
+    config: { evaluationCalls: [] },
   };
   state.accounts.set(init.accountId, account);
   if (!state.defaultAccountId) state.defaultAccountId = init.accountId;

@@ -17,7 +17,7 @@ import type { NotifyAction, Plan } from '../../src/core/plan/types.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { AccessKey, IamUser } from '../../src/emulator/state.js';
-import type { World, WorldUser } from '../../src/emulator/world.js';
+import type { World, WorldUser } from '../../src/emulator/world-types.js';
 import { planRemediation } from '../../src/engine/plan.js';
 import { applyPlan, resumeInterruptedRuns } from '../../src/engine/remediate.js';
 import type { AccountClients, RemediationDeps } from '../../src/engine/types.js';

@@ -1,5 +1,5 @@
 /** The emulator's front door: authentication, routing, request ids, faults over the wire, admin routes. */
-import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
@@ -119,8 +119,65 @@ describe('emulator server', () => {
     iam.destroy();
   });
 
+  it("dates every response by the emulator's clock, and the SDK keeps working with the skew", async () => {
+    // Prepare
+    emu.current.clock.advance(15);
+    emu.current.faults.resetCounts();
+    const dates: string[] = [];
+    const iam = new IAMClient(clientConfig(emu.current, { maxAttempts: 3 }));
+    iam.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        dates.push((out.response as { headers: Record<string, string> }).headers.date ?? '');
+        return out;
+      },
+      { step: 'deserialize', name: 'readDateHeader' },
+    );
+    try {
+      // Act
+      await iam.send(new ListUsersCommand({}));
+      const second = await iam.send(new ListUsersCommand({}));
+      const missing = await iam.send(new GetUserCommand({ UserName: 'nobody' })).catch((e: Error) => e);
+      const health = await fetch(`${emu.current.url}/_keywarden/health`);
+      // Assess
+      expect(dates.slice(0, 2)).toEqual(['Mon, 07 Dec 2026 12:00:00 GMT', 'Mon, 07 Dec 2026 12:00:00 GMT']);
+      expect(second.Users).toHaveLength(1);
+      // A skewed Date must not make the SDK retry an error as "clock skew corrected".
+      expect(missing).toMatchObject({ name: 'NoSuchEntityException' });
+      expect(emu.current.faults.count('iam', 'GetUser')).toBe(1);
+      expect(health.headers.get('date')).toBe('Mon, 07 Dec 2026 12:00:00 GMT');
+    } finally {
+      iam.destroy();
+      emu.current.clock.set(FIXED_NOW);
+    }
+  });
+
+  it('dates an error response by the clock too', async () => {
+    const res = await fetch(emu.current.url, { method: 'POST', body: 'Action=ListUsers' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('date')).toBe(FIXED_NOW.toUTCString());
+  });
+
   describe('admin routes', () => {
     const admin = (path: string, init?: RequestInit) => fetch(`${emu.current.url}/_keywarden/${path}`, init);
+
+    it('lists every admin route at the prefix itself', async () => {
+      const res = await admin('');
+      const index = (await res.json()) as {
+        routes: { method: string; route: string; description: string }[];
+      };
+
+      expect(res.status).toBe(200);
+      expect(index.routes).toContainEqual({
+        method: 'POST',
+        route: '/_keywarden/clock',
+        description: expect.stringContaining('advanceDays'),
+      });
+      expect(index.routes.map((r) => `${r.method} ${r.route}`)).toEqual(
+        expect.arrayContaining(['GET /_keywarden/', 'GET /_keywarden/clock', 'PUT /_keywarden/faults']),
+      );
+      for (const route of index.routes) expect(route.description).not.toBe('');
+    });
 
     it('reads and moves the clock', async () => {
       expect(await (await admin('clock')).json()).toEqual({ now: FIXED_NOW.toISOString() });

@@ -11,7 +11,7 @@ import { auditPermissions, remediationPermissions } from '../../src/aws/permissi
 import { parsePolicy } from '../../src/core/policy/resolve.js';
 import type { Policy } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
-import type { World } from '../../src/emulator/world.js';
+import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { type SlackReceiver, startSlackReceiver } from './channels-support.js';

@@ -6,7 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../src/aws/apply/types.js';
-import type { World } from '../../src/emulator/world.js';
+import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { clientConfig, useEmulator } from '../support/emulator.js';
 

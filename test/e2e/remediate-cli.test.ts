@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../src/aws/apply/types.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
-import type { World } from '../../src/emulator/world.js';
+import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
-import type { World } from '../../src/emulator/world.js';
+import type { World } from '../../src/emulator/world-types.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { applyProcess } from '../support/remediation.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
-import type { World } from '../../src/emulator/world.js';
+import type { World } from '../../src/emulator/world-types.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
 import { applyProcess } from '../support/remediation.js';
 

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { WorldAccount } from '../../src/emulator/world.js';
+import type { WorldAccount } from '../../src/emulator/world-types.js';
 import { runProcess } from './cli.js';
 
 export const MOTO_WORLD_SCRIPT = fileURLToPath(new URL('./moto_world.py', import.meta.url));

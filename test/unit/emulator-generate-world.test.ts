@@ -3,7 +3,9 @@ import { stringify } from 'yaml';
 import { createClock } from '../../src/emulator/clock.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';
 import { createState } from '../../src/emulator/state.js';
-import { applyWorld, parseWorld, type World } from '../../src/emulator/world.js';
+import { parseWorld } from '../../src/emulator/world.js';
+import { applyWorld } from '../../src/emulator/world-apply.js';
+import type { World } from '../../src/emulator/world-types.js';
 
 const allUsers = (world: World) => world.accounts.flatMap((a) => a.users ?? []);
 const allKeys = (world: World) => allUsers(world).flatMap((u) => u.accessKeys ?? []);
@@ -78,6 +80,86 @@ describe('generateWorld', () => {
     expect(Math.max(...kept.map((k) => k.createdDaysAgo ?? 0))).toBeLessThanOrEqual(100);
     expect(Math.max(...wild.map((k) => k.createdDaysAgo ?? 0))).toBeGreaterThan(100);
   });
+
+  it('gives every account the role to assume and puts no OUs unless asked', () => {
+    const world = generateWorld({ accounts: 4, usersPerAccount: 1 });
+    expect(world.accounts.map((a) => a.roles)).toEqual(Array(4).fill([{ name: 'KeywardenAuditRole' }]));
+    expect(world.organizations?.[0]?.organizationalUnits).toBeUndefined();
+  });
+
+  it('places member accounts in an OU tree by their names, the management account under the root', () => {
+    // Act
+    const world = generateWorld({ accounts: 12, usersPerAccount: 0, organizationalUnits: true });
+    const state = createState({ clock: createClock({ start: new Date('2026-11-22T12:00:00Z') }) });
+    applyWorld(state, world);
+    // Assess
+    const org = state.organizations[0]!;
+    const pathOf = (ouId: string): string => {
+      const ou = org.organizationalUnits.find((o) => o.id === ouId);
+      return ou ? `${pathOf(ou.parentId)}/${ou.name}` : '';
+    };
+    const placement = Object.fromEntries(
+      world.accounts.map((a) => [a.name, pathOf(org.accountParents.get(a.id) ?? org.root.id) || '/']),
+    );
+    expect(placement).toEqual({
+      management: '/',
+      prod: '/Workloads/Prod',
+      staging: '/Workloads/Staging',
+      dev: '/Workloads/Dev',
+      sandbox: '/Sandbox',
+      'shared-services': '/Infrastructure',
+      security: '/Security',
+      logging: '/Security',
+      data: '/Workloads/Prod',
+      analytics: '/Workloads/Prod',
+      'management-2': '/Infrastructure',
+      'prod-2': '/Workloads/Prod',
+    });
+  });
+
+  it('leaves the role out of accountsWithoutRole member accounts, chosen from the seed, users unchanged', () => {
+    const roleless = (world: World) =>
+      world.accounts.filter((a) => (a.roles ?? []).length === 0).map((a) => a.id);
+    const plain = generateWorld({ accounts: 20, usersPerAccount: 3, seed: 5 });
+    const one = generateWorld({ accounts: 20, usersPerAccount: 3, seed: 5, accountsWithoutRole: 1 });
+    const again = generateWorld({ accounts: 20, usersPerAccount: 3, seed: 5, accountsWithoutRole: 1 });
+    const picks = new Set(
+      [1, 2, 3, 4, 5, 6].map(
+        (seed) =>
+          roleless(generateWorld({ accounts: 20, usersPerAccount: 0, seed, accountsWithoutRole: 1 }))[0],
+      ),
+    );
+
+    expect(roleless(plain)).toEqual([]);
+    expect(roleless(one)).toHaveLength(1);
+    expect(roleless(one)).not.toContain(one.organizations?.[0]?.managementAccountId);
+    expect(roleless(again)).toEqual(roleless(one));
+    expect(one.accounts.map((a) => a.users)).toEqual(plain.accounts.map((a) => a.users));
+    expect(picks.size).toBeGreaterThan(1);
+  });
+
+  it('names the role as asked', () => {
+    const world = generateWorld({
+      accounts: 2,
+      usersPerAccount: 0,
+      roleName: 'OrganizationAccountAccessRole',
+    });
+    expect(world.accounts[1]?.roles).toEqual([{ name: 'OrganizationAccountAccessRole' }]);
+  });
+
+  it.each([
+    { options: { accounts: 3, usersPerAccount: 0, accountsWithoutRole: 2 }, ok: true },
+    { options: { accounts: 3, usersPerAccount: 0, accountsWithoutRole: 3 }, ok: false },
+  ])(
+    'accepts accountsWithoutRole up to the member count: $options.accountsWithoutRole of 2',
+    ({ options, ok }) => {
+      if (ok) expect(generateWorld(options).accounts.filter((a) => a.roles?.length === 0)).toHaveLength(2);
+      else
+        expect(() => generateWorld(options)).toThrow(
+          'accountsWithoutRole must be at most the number of member accounts, 2 (got 3)',
+        );
+    },
+  );
 
   it.each([
     { options: { accounts: 0, usersPerAccount: 1 }, message: 'accounts must be an integer ≥ 1 (got 0)' },

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClock } from '../../src/emulator/clock.js';
 import { createState, type EmulatorState } from '../../src/emulator/state.js';
-import { applyWorld, loadWorldFile, parseWorld, type World, WorldError } from '../../src/emulator/world.js';
+import { loadWorldFile, parseWorld, WorldError } from '../../src/emulator/world.js';
+import { applyWorld } from '../../src/emulator/world-apply.js';
+import type { World } from '../../src/emulator/world-types.js';
 
 const DEMO_WORLD_PATH = fileURLToPath(new URL('../../worlds/demo.yaml', import.meta.url));
 const NOW = new Date('2026-11-22T12:00:00Z');
@@ -44,20 +46,36 @@ describe('the demo world', () => {
     applyWorld(state, world);
     // Assess
     expect([...state.accounts.keys()]).toEqual(['111111111111', '222222222222', '333333333333']);
-    expect(state.organizations).toEqual([
-      {
-        id: 'o-demo1234567',
-        arn: 'arn:aws:organizations::111111111111:organization/o-demo1234567',
-        managementAccountId: '111111111111',
-        memberAccountIds: ['111111111111', '222222222222', '333333333333'],
-      },
+    expect(state.organizations).toHaveLength(1);
+    expect(state.organizations[0]).toMatchObject({
+      id: 'o-demo1234567',
+      arn: 'arn:aws:organizations::111111111111:organization/o-demo1234567',
+      managementAccountId: '111111111111',
+      memberAccountIds: ['111111111111', '222222222222', '333333333333'],
+      delegatedAdministratorIds: [],
+    });
+    const org = state.organizations[0]!;
+    const names = new Map(org.organizationalUnits.map((ou) => [ou.id, ou.name]));
+    expect(org.organizationalUnits.map((ou) => `${names.get(ou.parentId) ?? 'Root'}/${ou.name}`)).toEqual([
+      'Root/Workloads',
+      'Workloads/Prod',
+      'Workloads/Dev',
     ]);
+    expect([...org.accountParents].map(([account, ou]) => `${account}:${names.get(ou)}`)).toEqual([
+      '222222222222:Prod',
+      '333333333333:Dev',
+    ]);
+    // Sessions expire as AWS's do; the demo assumes its role again after moving the clock.
+    expect(state.sts.sessionsExpire).toBe(true);
     expect(state.defaultAccountId).toBe('111111111111');
     const users = [...state.accounts.values()].reduce((n, a) => n + a.iam.users.size, 0);
     expect(users).toBeGreaterThanOrEqual(35);
     expect(users).toBeLessThanOrEqual(45);
     for (const account of state.accounts.values()) {
       expect(account.iam.roles.has('KeywardenAuditRole')).toBe(true);
+      expect(account.iam.roles.has('OrganizationAccountAccessRole')).toBe(
+        account.accountId !== '111111111111',
+      );
     }
     expect(state.accounts.get('111111111111')?.sns.topics.size).toBe(1);
   });
@@ -177,6 +195,61 @@ describe('applyWorld', () => {
     expect(state.organizations[0]?.memberAccountIds).toEqual(['111111111111', '222222222222']);
   });
 
+  it('builds a root and OU tree with AWS-format ids, the same for the same world', () => {
+    const world: World = {
+      organizations: [
+        {
+          id: 'o-abcdefghij',
+          managementAccountId: '111111111111',
+          delegatedAdministrators: ['222222222222'],
+          organizationalUnits: [
+            { name: 'Security', accounts: ['222222222222'] },
+            {
+              name: 'Workloads',
+              children: [{ name: 'Prod', id: 'ou-x9y8-prod0001', accounts: ['333333333333'] }],
+            },
+          ],
+          rootId: 'r-x9y8',
+        },
+      ],
+      accounts: [{ id: '111111111111' }, { id: '222222222222' }, { id: '333333333333' }],
+    };
+    const a = stateAt();
+    const b = stateAt();
+    applyWorld(a, world);
+    applyWorld(b, world);
+    const org = a.organizations[0]!;
+    expect(org.root).toEqual({
+      id: 'r-x9y8',
+      arn: 'arn:aws:organizations::111111111111:root/o-abcdefghij/r-x9y8',
+      name: 'Root',
+    });
+    expect(org.organizationalUnits.map((ou) => [ou.name, ou.parentId])).toEqual([
+      ['Security', 'r-x9y8'],
+      ['Workloads', 'r-x9y8'],
+      ['Prod', org.organizationalUnits[1]?.id],
+    ]);
+    for (const ou of org.organizationalUnits) expect(ou.id).toMatch(/^ou-x9y8-[a-z0-9]{8}$/);
+    expect(org.organizationalUnits[2]?.arn).toBe(
+      'arn:aws:organizations::111111111111:ou/o-abcdefghij/ou-x9y8-prod0001',
+    );
+    expect(org.accountParents.get('333333333333')).toBe('ou-x9y8-prod0001');
+    expect(org.accountParents.has('111111111111')).toBe(false);
+    expect(org.delegatedAdministratorIds).toEqual(['222222222222']);
+    expect(b.organizations[0]?.organizationalUnits).toEqual(org.organizationalUnits);
+  });
+
+  it('derives a root id when none is given and keeps sessions expiring unless the world says otherwise', () => {
+    const state = stateAt();
+    applyWorld(state, {
+      organizations: [{ id: 'o-abcdefghij', managementAccountId: '111111111111' }],
+      accounts: [{ id: '111111111111' }],
+    });
+    expect(state.organizations[0]?.root.id).toMatch(/^r-[0-9a-z]{4}$/);
+    expect(state.organizations[0]?.organizationalUnits).toEqual([]);
+    expect(state.sts.sessionsExpire).toBe(true);
+  });
+
   it('refuses an invalid world before building anything', () => {
     const state = stateAt();
     const world: World = { accounts: [{ id: '111111111111' }, { id: '111111111111' }] };
@@ -207,54 +280,54 @@ describe('parseWorld', () => {
     {
       kind: 'a bad number',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{ createdDaysAgo: abc }]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys[0].createdDaysAgo: expected a number ≥ 0 (got "abc")',
+      line: 'w.yaml: accounts[0].users[0].accessKeys[0].createdDaysAgo: must be a number ≥ 0 (got "abc")',
     },
     {
       kind: 'a negative number',
       yaml: `${ONE_ACCOUNT}      - name: a\n        createdDaysAgo: -1\n`,
-      line: 'w.yaml: accounts[0].users[0].createdDaysAgo: expected a number ≥ 0 (got -1)',
+      line: 'w.yaml: accounts[0].users[0].createdDaysAgo: must be a number ≥ 0 (got -1)',
     },
     {
       kind: 'a bad last use',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{ createdDaysAgo: 5, lastUsedDaysAgo: sometimes }]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys[0].lastUsedDaysAgo: expected a number ≥ 0, or never (got "sometimes")',
+      line: 'w.yaml: accounts[0].users[0].accessKeys[0].lastUsedDaysAgo: must be a number ≥ 0, or never (got "sometimes")',
     },
     {
       kind: 'an unquoted account id',
       yaml: 'accounts:\n  - id: 111111111111\n',
-      line: 'w.yaml: accounts[0].id: expected a 12-digit account id in quotes, e.g. "111111111111" (got 111111111111)',
+      line: 'w.yaml: accounts[0].id: must be a 12-digit account id in quotes, e.g. "111111111111" (got 111111111111)',
     },
     {
       kind: 'a missing field',
       yaml: `${ONE_ACCOUNT}      - path: /x/\n`,
-      line: 'w.yaml: accounts[0].users[0].name: expected 1 to 64 letters, digits or + = , . @ _ - (missing)',
+      line: 'w.yaml: accounts[0].users[0].name: is required; it must be 1 to 64 letters, digits or + = , . @ _ -',
     },
     {
       kind: 'an unknown field',
       yaml: `${ONE_ACCOUNT}      - name: a\n        mfaa: true\n`,
       line:
-        'w.yaml: accounts[0].users[0].mfaa: unknown field (allowed: name, description, path, createdDaysAgo, tags, ' +
-        'groups, mfa, loginProfile, passwordLastUsedDaysAgo, accessKeys) (got true)',
+        'w.yaml: accounts[0].users[0].mfaa: unknown key; expected one of: name, description, path, createdDaysAgo, ' +
+        'tags, groups, mfa, loginProfile, passwordLastUsedDaysAgo, accessKeys',
     },
     {
       kind: 'a bad status',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{ status: active }]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys[0].status: expected one of "Active", "Inactive" (got "active")',
+      line: 'w.yaml: accounts[0].users[0].accessKeys[0].status: must be one of: Active, Inactive (got "active")',
     },
     {
       kind: 'an unquoted tag value',
       yaml: `${ONE_ACCOUNT}      - name: a\n        tags: { "keywarden:exempt": true }\n`,
-      line: 'w.yaml: accounts[0].users[0].tags["keywarden:exempt"]: expected a string; quote values such as "true" or dates (got true)',
+      line: 'w.yaml: accounts[0].users[0].tags.keywarden:exempt: must be a string; quote values such as "true" or dates (got true)',
     },
     {
       kind: 'no accounts',
       yaml: 'accounts: []\n',
-      line: 'w.yaml: accounts: expected at least one account (got [])',
+      line: 'w.yaml: accounts: must list at least one account (got [])',
     },
     {
       kind: 'an empty file',
       yaml: '',
-      line: 'w.yaml: expected a mapping (got null)',
+      line: 'w.yaml: (top level): must be a mapping (key: value) (got null)',
     },
     {
       kind: 'duplicate account ids',
@@ -291,9 +364,67 @@ describe('parseWorld', () => {
       line: 'w.yaml: organizations[0].managementAccountId: no account with this id is listed in accounts (got "999999999999")',
     },
     {
+      kind: 'an OU account outside the organization',
+      yaml:
+        'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n' +
+        '    memberAccountIds: ["111111111111"]\n' +
+        '    organizationalUnits: [{ name: Prod, accounts: ["222222222222"] }]\n' +
+        'accounts:\n  - id: "111111111111"\n  - id: "222222222222"\n',
+      line:
+        'w.yaml: organizations[0].organizationalUnits[0].accounts[0]: must be a member account of this ' +
+        'organization (see memberAccountIds) (got "222222222222")',
+    },
+    {
+      kind: 'an account in two OUs',
+      yaml:
+        'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n' +
+        '    organizationalUnits:\n      - { name: A, accounts: ["222222222222"] }\n' +
+        '      - { name: B, children: [{ name: C, accounts: ["222222222222"] }] }\n' +
+        'accounts:\n  - id: "111111111111"\n  - id: "222222222222"\n',
+      line:
+        'w.yaml: organizations[0].organizationalUnits[1].children[0].accounts[0]: an account sits in one OU; ' +
+        'already in organizations[0].organizationalUnits[0] (got "222222222222")',
+    },
+    {
+      kind: 'two sibling OUs of one name',
+      yaml:
+        'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n' +
+        '    organizationalUnits: [{ name: Prod }, { name: Prod }]\naccounts:\n  - id: "111111111111"\n',
+      line:
+        'w.yaml: organizations[0].organizationalUnits[1].name: duplicate OU name under one parent, already ' +
+        'used by [0] (got "Prod")',
+    },
+    {
+      kind: 'an OU id of another root',
+      yaml:
+        'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n    rootId: r-ab12\n' +
+        '    organizationalUnits: [{ name: Prod, id: ou-zz99-prod0001 }]\naccounts:\n  - id: "111111111111"\n',
+      line:
+        "w.yaml: organizations[0].organizationalUnits[0].id: must start with ou-ab12- (the organization's " +
+        'root id without r-) (got "ou-zz99-prod0001")',
+    },
+    {
+      kind: 'a malformed OU id',
+      yaml:
+        'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n' +
+        '    organizationalUnits: [{ name: Prod, id: prod }]\naccounts:\n  - id: "111111111111"\n',
+      line:
+        'w.yaml: organizations[0].organizationalUnits[0].id: must be ou-, the root id without r-, a dash and ' +
+        '8 to 32 lower-case letters or digits, e.g. ou-ab12-cd34ef56 (got "prod")',
+    },
+    {
+      kind: 'the management account as delegated administrator',
+      yaml:
+        'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n' +
+        '    delegatedAdministrators: ["111111111111"]\naccounts:\n  - id: "111111111111"\n',
+      line:
+        'w.yaml: organizations[0].delegatedAdministrators[0]: must not be the management account, which ' +
+        'administers the organization already (got "111111111111")',
+    },
+    {
       kind: 'more than two keys',
       yaml: `${ONE_ACCOUNT}      - name: a\n        accessKeys: [{}, {}, {}]\n`,
-      line: 'w.yaml: accounts[0].users[0].accessKeys: at most 2 access keys per user (the AWS limit) (got 3 keys)',
+      line: 'w.yaml: accounts[0].users[0].accessKeys: must hold at most 2 access keys per user (the AWS limit) (got [{},{},{}])',
     },
     {
       kind: 'a key used before it was created',
@@ -321,13 +452,27 @@ describe('parseWorld', () => {
     expect(errorsOf(yaml)).toEqual([line]);
   });
 
+  it.each([
+    [5, true],
+    [6, false],
+  ])('accepts OUs nested %i levels deep: %s', (depth, accepted) => {
+    let tree = '{ name: L1 }';
+    for (let level = 2; level <= depth; level++) tree = `{ name: L${level}, children: [${tree}] }`;
+    const yaml =
+      'organizations:\n  - id: o-abcdefghij\n    managementAccountId: "111111111111"\n' +
+      `    organizationalUnits: [${tree}]\naccounts:\n  - id: "111111111111"\n`;
+    const { errors } = parseWorld(yaml, 'w.yaml');
+    if (accepted) expect(errors).toEqual([]);
+    else expect(errors).toEqual([expect.stringMatching(/OUs nest at most 5 levels below the root/)]);
+  });
+
   it('reports every problem, one line each', () => {
     const errors = errorsOf(
       `${ONE_ACCOUNT}      - name: a\n        createdDaysAgo: x\n        mfa: maybe\n      - name: "bad name!"\n`,
     );
     expect(errors).toHaveLength(3);
     for (const error of errors) expect(error).not.toContain('\n');
-    expect(errors[1]).toBe('w.yaml: accounts[0].users[0].mfa: expected true or false (got "maybe")');
+    expect(errors[1]).toBe('w.yaml: accounts[0].users[0].mfa: must be true or false (got "maybe")');
   });
 
   it('reports a YAML syntax error with line and column', () => {
@@ -361,8 +506,8 @@ describe('loadWorldFile', () => {
     const error = await loadWorldFile(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorldError);
     expect((error as WorldError).errors).toEqual([
-      `${path}: accounts[0].id: expected a 12-digit account id in quotes, e.g. "111111111111" (got "1")`,
-      `${path}: accounts[0].name: expected at least 1 characters (got "")`,
+      `${path}: accounts[0].id: must be a 12-digit account id in quotes, e.g. "111111111111" (got "1")`,
+      `${path}: accounts[0].name: must be a string of 1 to 50 characters (got "")`,
     ]);
     expect((error as WorldError).message).toBe((error as WorldError).errors.join('\n'));
   });

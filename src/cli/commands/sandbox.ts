@@ -15,7 +15,7 @@ export function registerSandbox(program: Command, io: CliIO): void {
   program
     .command('sandbox')
     .description(
-      'Run the local AWS emulator (IAM, STS, SNS, SSM, Secrets Manager, Organizations, SES) on 127.0.0.1',
+      'Run the local AWS emulator (IAM, STS, SNS, SSM, Secrets Manager, Organizations, SES, Config) on 127.0.0.1',
     )
     .option('--world <file>', 'world file (YAML or JSON) to serve; default: the demo world')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '4566')
@@ -52,9 +52,10 @@ The emulator's clock ticks with wall time; move it with
           '',
           'Point the AWS CLI and SDKs at it:',
           `  export AWS_ENDPOINT_URL=${emulator.url}`,
-          '  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1',
+          // The AWS CLI v1 reads only AWS_DEFAULT_REGION; the SDKs and CLI v2 read AWS_REGION.
+          '  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1',
           '',
-          `Admin (clock, call counters, published messages): ${emulator.url}${ADMIN_PREFIX}`,
+          `Admin routes (clock, call counters, published messages), listed at ${emulator.url}${ADMIN_PREFIX}`,
           'Press Ctrl+C to stop.',
           '',
         ].join('\n'),

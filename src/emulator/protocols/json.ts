@@ -3,7 +3,7 @@ import { AwsServiceError } from '../errors.js';
 import { decodePosition, encodePosition, memberName, nullMemberError } from './common.js';
 
 export function jsonError(error: AwsServiceError): string {
-  return JSON.stringify({ __type: error.code, message: error.message });
+  return JSON.stringify({ __type: error.code, message: error.message, ...error.fields });
 }
 
 /** JSON 1.1 services send timestamps as epoch seconds. */

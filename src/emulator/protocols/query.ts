@@ -20,7 +20,7 @@ function escapeXml(text: string): string {
 }
 
 /** RFC 3339 without milliseconds, as AWS writes IAM timestamps. */
-export function isoSeconds(date: Date): string {
+function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

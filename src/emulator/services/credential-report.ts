@@ -45,14 +45,14 @@ export const CREDENTIAL_REPORT_COLUMNS = [
   'cert_2_last_rotated',
 ] as const;
 
-export const ROOT_ACCOUNT_USER = '<root_account>';
+const ROOT_ACCOUNT_USER = '<root_account>';
 
 const NA = 'N/A';
 const NO_INFORMATION = 'no_information';
 const NOT_SUPPORTED = 'not_supported';
 
 /** A time as the credential report writes it: `2026-11-22T12:00:00+00:00`. */
-export function reportTime(date: Date): string {
+function reportTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 

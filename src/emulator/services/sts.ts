@@ -11,12 +11,14 @@ import type { QueryService, RequestContext, XmlObject } from './types.js';
 const DEFAULT_DURATION_SECONDS = 3600;
 const MIN_DURATION_SECONDS = 900;
 const MAX_DURATION_SECONDS = 43_200;
+/** A session started from another role's session (role chaining) lasts at most one hour. */
+const CHAINED_MAX_DURATION_SECONDS = 3600;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`; the path is optional. */
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
 
 /** The ARN AWS reports for a principal: the user, the assumed-role session, or the account root. */
-export function principalArn(state: EmulatorState, principal: Principal): string {
+function principalArn(state: EmulatorState, principal: Principal): string {
   switch (principal.kind) {
     case 'user':
       return (
@@ -71,13 +73,22 @@ function assumeRole(ctx: RequestContext, params: Readonly<Record<string, string>
       `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length between 2 and 64`,
     );
   }
+  const { maxSessionSeconds } = ctx.state.sts;
   const durationSeconds = intParam(
     params,
     'DurationSeconds',
-    DEFAULT_DURATION_SECONDS,
+    Math.min(DEFAULT_DURATION_SECONDS, maxSessionSeconds),
     MIN_DURATION_SECONDS,
     MAX_DURATION_SECONDS,
   );
+  if (durationSeconds > maxSessionSeconds) {
+    throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  if (ctx.principal.kind === 'assumed-role' && durationSeconds > CHAINED_MAX_DURATION_SECONDS) {
+    throw validationError(
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
+  }
   const match = ROLE_ARN.exec(roleArn);
   if (!match) throw validationError(`Request ARN is invalid: ${roleArn}`);
   const [, , accountId, path, roleName] = match as unknown as [string, string, string, string, string];
