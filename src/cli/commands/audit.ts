@@ -8,6 +8,7 @@ import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/pol
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
 import { renderCsv } from '../render/csv.js';
@@ -16,6 +17,8 @@ import { renderTable } from '../render/table.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
+/** `--output` extensions that choose the format when `--format` is not given. */
+const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = { '.json': 'json', '.csv': 'csv' };
 const FAIL_ON = ['any', 'high', 'none'] as const;
 
 export interface AuditFlags {
@@ -103,7 +106,10 @@ export function registerAudit(program: Command, io: CliIO, setExitCode: (code: n
     .description('Judge every IAM user credential in an account against the policy (read-only)')
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
     .option('--preset <name>', 'start from a preset: aws-config, cis, rotation-165-180-185')
-    .option('--format <format>', 'table, json or csv (default: table on a terminal, json otherwise)')
+    .option(
+      '--format <format>',
+      'table, json or csv (default: from the --output extension, else table on a terminal, json otherwise)',
+    )
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--now <iso-time>', 'evaluate as of this time (what-if); default: now')
     .option('--fail-on <level>', 'exit 1 when a non-exempt finding reaches: any, high, none', 'any')
@@ -126,9 +132,7 @@ Examples:
   command.action(async (flags: AuditFlags) => {
     const format: Format =
       flags.format === undefined
-        ? io.stdout.isTTY
-          ? 'table'
-          : 'json'
+        ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
     const progress = io.stderr.isTTY ? (m: string) => io.stderr.write(`\r\x1b[2K… ${m}`) : () => {};
