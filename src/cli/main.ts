@@ -7,6 +7,7 @@ import { JournalError } from '../journal/journal.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
@@ -39,6 +40,7 @@ Examples:
   registerAudit(program, io, setExitCode);
   registerInit(program, io);
   registerPlan(program, io);
+  registerForecast(program, io);
   registerApply(program, io, setExitCode);
   registerRotate(program, io, setExitCode);
   registerUndo(program, io, setExitCode);

@@ -115,6 +115,29 @@ export function forecastAccount(
   return { schemaVersion: 1, generatedAt: now.toISOString(), days, entries };
 }
 
+/**
+ * How many of each event the entries hold: a stage of one credential (a chain: create, store and
+ * notify) counts once, each exemption ending once.
+ */
+export function countEvents(entries: readonly ForecastEntry[]): Record<ForecastEvent, number> {
+  const counts: Record<ForecastEvent, number> = {
+    warning: 0,
+    rotation: 0,
+    deactivation: 0,
+    deletion: 0,
+    'exemption-expiry': 0,
+  };
+  const chains = new Set<string>();
+  for (const e of entries) {
+    if (e.kind === 'action') {
+      if (chains.has(e.chainId)) continue;
+      chains.add(e.chainId);
+    }
+    counts[e.event]++;
+  }
+  return counts;
+}
+
 /** Which event an action belongs to; the notification of a stage counts with its stage. */
 export function eventOf(action: Action): ForecastEvent {
   switch (action.stage) {
