@@ -57,6 +57,8 @@ export interface ForecastActionEntry extends EntryBase {
   /** The key the action is about (the replaced key for create-key and store-secret); null for a password. */
   readonly accessKeyId: string | null;
   readonly reason: string;
+  /** A notification's deadline for the owner (ISO timestamp), e.g. the rotation date a warning names. */
+  readonly dueDate: string | null;
 }
 
 /** A user's exemption from some rules ending. */
@@ -195,6 +197,7 @@ function actionEntry(action: Action, day: number, at: Date): ForecastActionEntry
     rule: action.rule,
     accessKeyId: subjectKey(action),
     reason: action.reason,
+    dueDate: action.type === 'notify' ? action.dueDate : null,
   };
 }
 
