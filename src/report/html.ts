@@ -495,8 +495,8 @@ function calendar(options: HtmlReportOptions): string {
   return section(
     'calendar',
     'Rotation calendar',
-    `<p>What the policy does on each of the next ${days} days if nobody acts (the forecast; ` +
-      `<code>keywarden forecast --days ${days}</code> gives the same). Today shows what is already due. ` +
+    `<p>What the policy does on each of the next ${days} days if nobody acts (<code>keywarden forecast ` +
+      `--days ${days}</code> with the audit's inventory mode gives the same). Today shows what is already due. ` +
       'Counts are per credential and stage; hover a day for the users.</p>' +
       `<ol class="calendar">${weekdays}${cells.join('')}</ol>${list}`,
   );
