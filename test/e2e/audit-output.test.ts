@@ -13,6 +13,7 @@ import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
+import { sarifSchemaErrors } from '../support/sarif-schema.js';
 
 const ACCOUNT = '444444444444';
 const WORLD: World = {
@@ -65,6 +66,8 @@ describe('audit --output', () => {
     ['report.csv', 'csv'],
     ['REPORT.CSV', 'csv'],
     ['report.json', 'json'],
+    ['report.html', 'html'],
+    ['report.sarif', 'sarif'],
   ])('infers the format of %s from its extension (as a terminal would get a table)', async (file, format) => {
     // Act: on a terminal the default would be a table; the extension wins
     const result = await audit(['--output', file], true);
@@ -72,7 +75,33 @@ describe('audit --output', () => {
     expect(result.stderr).toContain(`wrote ${format} report to ${file}`);
     const text = readFileSync(join(dir, file), 'utf8');
     if (format === 'csv') expect(text.split('\r\n')[0]).toMatch(/^accountId,userName,/);
+    else if (format === 'html') expect(text).toMatch(/^<!doctype html>/);
+    else if (format === 'sarif') expect((JSON.parse(text) as { version: string }).version).toBe('2.1.0');
     else expect((JSON.parse(text) as AuditReport).summary.users).toBe(4);
+  });
+
+  it('writes SARIF that validates against the SARIF 2.1.0 schema, one result per open finding', async () => {
+    // Act
+    const sarif = await audit(['--format', 'sarif']);
+    const json = await audit(['--format', 'json']);
+    // Assess
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    const report = JSON.parse(json.stdout) as AuditReport;
+    expect(log.runs[0]?.results).toHaveLength(report.summary.open);
+  });
+
+  it('writes ASFF only when asked: .json stays the JSON report', async () => {
+    // Act
+    const asff = await audit(['--format', 'asff', '--region', 'eu-central-1']);
+    // Assess
+    const findings = (JSON.parse(asff.stdout) as { Findings: { ProductArn: string; Id: string }[] }).Findings;
+    expect(findings).toHaveLength(4);
+    expect(findings[0]?.ProductArn).toBe(
+      `arn:aws:securityhub:eu-central-1:${ACCOUNT}:product/${ACCOUNT}/default`,
+    );
+    // Names are as IAM has them: the formula guard is for CSV only.
+    expect(findings.some((f) => f.Id.startsWith(`keywarden/${ACCOUNT}/=1+2/KEY_ROTATION/`))).toBe(true);
   });
 
   it('keeps the default for an unknown extension, and --format beats the extension', async () => {
