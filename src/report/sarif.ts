@@ -6,7 +6,8 @@
  * - one result per OPEN finding (exempt findings are left out, as they need no action);
  * - each result's location is logical: the IAM user (its ARN), since a credential has no file;
  * - `fingerprints["keywarden/v1"]` is the finding id, `<account>/<user>/<rule>/<key id | key-slot-N |
- *   password | user>`: the same finding keeps it from run to run, so a dashboard can track it;
+ *   password | user>`: the same finding keeps it from run to run, so a dashboard can track it
+ *   (also given as `partialFingerprints`, which some consumers read instead);
  * - account errors make `executionSuccessful` false and are listed as notifications.
  */
 import type { AuditReport, Finding } from '../core/audit.js';
@@ -52,6 +53,7 @@ export interface SarifResult {
     }[];
   }[];
   readonly fingerprints: Readonly<Record<string, string>>;
+  readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly properties: {
     readonly findingId: string;
     readonly accountId: string;
@@ -146,6 +148,7 @@ function toResult(f: Finding): SarifResult {
       { logicalLocations: [{ name: f.userName, fullyQualifiedName: f.userArn, kind: 'resource' }] },
     ],
     fingerprints: { [SARIF_FINGERPRINT]: f.id },
+    partialFingerprints: { [SARIF_FINGERPRINT]: f.id },
     properties: {
       findingId: f.id,
       accountId: f.accountId,
