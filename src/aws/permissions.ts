@@ -14,6 +14,7 @@ import { ACTION_PERMISSIONS } from './apply/permissions.js';
 import type { Permission } from './errors.js';
 import { LIVE_INVENTORY_PERMISSIONS } from './live-inventory.js';
 import { REPORT_INVENTORY_PERMISSIONS } from './report-inventory.js';
+import { SECURITY_HUB_PERMISSIONS } from './security-hub.js';
 import { SSM_EXCLUSION_PERMISSIONS } from './ssm-exclusions.js';
 
 /** One line of the permission list: what the permissions are for. */
@@ -49,6 +50,11 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
     })),
   { name: 'notifications: SNS', purpose: 'notifications.sns', permissions: SNS_PERMISSIONS },
   { name: 'notifications: email', purpose: 'notifications.email (SES v2)', permissions: EMAIL_PERMISSIONS },
+  {
+    name: 'audit --to-security-hub',
+    purpose: 'import open findings, archive the fixed ones',
+    permissions: SECURITY_HUB_PERMISSIONS,
+  },
   {
     name: 'notifications: Slack',
     purpose: 'notifications.slack.webhookUrlSsmParameter',

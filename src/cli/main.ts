@@ -10,6 +10,7 @@ import { JournalError } from '../journal/journal.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
@@ -44,6 +45,7 @@ Examples:
   registerAudit(program, io, session, setExitCode);
   registerInit(program, io);
   registerPlan(program, io, session);
+  registerForecast(program, io, session);
   registerApply(program, io, session, setExitCode);
   registerRotate(program, io, session, setExitCode);
   registerUndo(program, io, session, setExitCode);

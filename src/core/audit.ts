@@ -1,5 +1,5 @@
 import type { ZodRawShape } from 'zod';
-import { formatDuration } from './days.js';
+import { daysBetween, formatDuration } from './days.js';
 import { findExemption, tagExemptionWarning } from './exemptions.js';
 import type { AccountInventory, InventorySource, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
@@ -37,6 +37,10 @@ export interface Finding {
   readonly lastUsedDaysAgo: number | null;
   readonly exempt: boolean;
   readonly exemptReason: string | null;
+  /** The exemption's last day (`YYYY-MM-DD`, inclusive) when exempt and it has one; else null. */
+  readonly exemptUntil: string | null;
+  /** Where the exemption comes from (`exemptions.users[0]`, `tag keywarden:exempt`...) when exempt. */
+  readonly exemptSource: string | null;
   /** Set when the only matching exemption has run out; the finding is then not exempt. */
   readonly exemptionExpired: { readonly reason: string; readonly until: string } | null;
   readonly message: string;
@@ -59,6 +63,16 @@ export interface InventoryInfo {
   readonly reportGeneratedAt: string | null;
 }
 
+/**
+ * How many active IAM user access keys are `ageDays` old (whole days since CreateDate, 0 for a key
+ * dated in the future). A list of these is a sparse age histogram: exact, and small (one entry per
+ * distinct age) however many keys there are.
+ */
+export interface KeyAgeCount {
+  readonly ageDays: number;
+  readonly keys: number;
+}
+
 /** The audit of one account that could be inventoried. */
 export interface AccountAudit {
   readonly kind: 'ok';
@@ -67,6 +81,8 @@ export interface AccountAudit {
   readonly users: number;
   readonly accessKeys: number;
   readonly activeAccessKeys: number;
+  /** Ages of the active user keys (root keys excluded), ascending; sums to `activeAccessKeys`. */
+  readonly activeKeyAges: readonly KeyAgeCount[];
   readonly findings: readonly Finding[];
   readonly evaluations: readonly Evaluation[];
   readonly warnings: readonly string[];
@@ -94,6 +110,13 @@ export interface PolicySummary {
   readonly enabledRules: readonly RuleId[];
   readonly maxKeyAgeDays: number;
   readonly unusedDays: number;
+  /** The remediation lifecycle's ages (days), e.g. for marking an age histogram. */
+  readonly rotation: {
+    readonly warnBeforeDays: number;
+    readonly rotateAfterDays: number;
+    readonly deactivateAfterDays: number;
+    readonly deleteAfterDays: number;
+  };
 }
 
 export interface RuleCounts {
@@ -126,6 +149,8 @@ export interface AuditReport {
   readonly evaluations: readonly Evaluation[];
   readonly summary: AuditSummary;
   readonly warnings: readonly string[];
+  /** Every account's {@link AccountAudit.activeKeyAges} added up; sums to `summary.activeAccessKeys`. */
+  readonly activeKeyAges: readonly KeyAgeCount[];
 }
 
 export type FailOn = 'any' | 'high' | 'none';
@@ -153,10 +178,18 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
   const warnings: string[] = [];
   let accessKeys = 0;
   let activeAccessKeys = 0;
+  // Dense counts by age in days: one array slot per day up to the oldest key, no per-key allocation.
+  const ageCounts: number[] = [];
 
   for (const user of inventory.users) {
     accessKeys += user.accessKeys.length;
-    for (const key of user.accessKeys) if (key.status === 'Active') activeAccessKeys++;
+    for (const key of user.accessKeys) {
+      if (key.status !== 'Active') continue;
+      activeAccessKeys++;
+      const age = Math.max(0, daysBetween(key.createDate, now));
+      while (ageCounts.length <= age) ageCounts.push(0);
+      ageCounts[age] = (ageCounts[age] as number) + 1;
+    }
     const warning = tagExemptionWarning(user, policy);
     if (warning !== null) warnings.push(warning);
     for (const { rule, settings } of userRules) {
@@ -206,10 +239,27 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
     users: inventory.users.length,
     accessKeys,
     activeAccessKeys,
+    activeKeyAges: sparseAges(ageCounts),
     findings,
     evaluations,
     warnings,
   };
+}
+
+function sparseAges(counts: readonly number[]): KeyAgeCount[] {
+  const out: KeyAgeCount[] = [];
+  for (let ageDays = 0; ageDays < counts.length; ageDays++) {
+    const keys = counts[ageDays] as number;
+    if (keys > 0) out.push({ ageDays, keys });
+  }
+  return out;
+}
+
+/** Adds up sparse age histograms (each ascending) into one, ascending. */
+export function mergeKeyAges(lists: readonly (readonly KeyAgeCount[])[]): KeyAgeCount[] {
+  const byAge = new Map<number, number>();
+  for (const list of lists) for (const c of list) byAge.set(c.ageDays, (byAge.get(c.ageDays) ?? 0) + c.keys);
+  return [...byAge.entries()].sort((a, b) => a[0] - b[0]).map(([ageDays, keys]) => ({ ageDays, keys }));
 }
 
 function judge(
@@ -317,6 +367,8 @@ function toFinding(
     lastUsedDaysAgo: v.lastUsedDaysAgo,
     exempt: exemption.kind === 'exempt',
     exemptReason: exemption.kind === 'exempt' ? exemption.reason : null,
+    exemptUntil: exemption.kind === 'exempt' ? exemption.until : null,
+    exemptSource: exemption.kind === 'exempt' ? exemption.source : null,
     exemptionExpired: expired,
     message:
       expired === null
@@ -361,6 +413,7 @@ export function buildAuditReport(
   let accessKeys = 0;
   let activeAccessKeys = 0;
   let accountErrors = 0;
+  const keyAges: (readonly KeyAgeCount[])[] = [];
 
   for (const account of ordered) {
     switch (account.kind) {
@@ -377,6 +430,7 @@ export function buildAuditReport(
         users += account.users;
         accessKeys += account.accessKeys;
         activeAccessKeys += account.activeAccessKeys;
+        keyAges.push(account.activeKeyAges);
         break;
       case 'error':
         accountErrors++;
@@ -414,6 +468,12 @@ export function buildAuditReport(
       enabledRules: enabled,
       maxKeyAgeDays: policy.rules.KEY_ROTATION.maxKeyAgeDays,
       unusedDays: policy.rules.UNUSED_CREDENTIALS.unusedDays,
+      rotation: {
+        warnBeforeDays: policy.rotation.warnBeforeDays,
+        rotateAfterDays: policy.rotation.rotateAfterDays,
+        deactivateAfterDays: policy.rotation.deactivateAfterDays,
+        deleteAfterDays: policy.rotation.deleteAfterDays,
+      },
     },
     accounts: statuses,
     findings,
@@ -430,6 +490,7 @@ export function buildAuditReport(
       byRule,
     },
     warnings,
+    activeKeyAges: mergeKeyAges(keyAges),
   };
 }
 

@@ -26,6 +26,7 @@ export const staleInactiveKey = userRule({
   title: 'Inactive access key kept',
   severity: 'low',
   description: 'An inactive access key kept for more than maxInactiveDays after its last use.',
+  recommendation: 'Delete the inactive access key, or reactivate it if it is still needed.',
   params: { maxInactiveDays: days },
   defaults: { enabled: true, maxInactiveDays: 30 },
   evaluateUser(user, settings, now) {

@@ -48,6 +48,7 @@ describe('buildAuditReport', () => {
       'evaluations',
       'summary',
       'warnings',
+      'activeKeyAges',
     ]);
     expect(r.schemaVersion).toBe(1);
     expect(r.evaluatedAt).toBe('2026-11-22T12:00:00.000Z');
@@ -56,6 +57,7 @@ describe('buildAuditReport', () => {
       enabledRules: ['KEY_ROTATION', 'UNUSED_CREDENTIALS', 'MULTIPLE_ACTIVE_KEYS', 'ROOT_ACCESS_KEY'],
       maxKeyAgeDays: 90,
       unusedDays: 90,
+      rotation: { warnBeforeDays: 14, rotateAfterDays: 90, deactivateAfterDays: 104, deleteAfterDays: 118 },
     });
     expect(r.accounts).toEqual([
       {
@@ -152,7 +154,12 @@ describe('buildAuditReport', () => {
     const r = report(sampleInventory(), p);
     // Assess
     const finding = r.findings.find((f) => f.userName === 'alice');
-    expect(finding).toMatchObject({ exempt: true, exemptReason: 'break-glass admin' });
+    expect(finding).toMatchObject({
+      exempt: true,
+      exemptReason: 'break-glass admin',
+      exemptUntil: '2027-06-30',
+      exemptSource: 'exemptions.users[0]',
+    });
     const evaluation = r.evaluations.find((e) => e.userName === 'alice' && e.rule === 'KEY_ROTATION');
     expect(evaluation?.compliance).toBe('COMPLIANT');
     expect(evaluation?.annotation).toBe('exempt: break-glass admin (exemptions.users[0], until 2027-06-30)');
@@ -236,6 +243,64 @@ describe('buildAuditReport', () => {
       inventory: null,
     });
     expect(r.summary.accountErrors).toBe(1);
+  });
+
+  it('leaves exemptUntil and exemptSource null on findings that are not exempt', () => {
+    const alice = report(sampleInventory()).findings.find((f) => f.userName === 'alice');
+    expect(alice).toMatchObject({ exempt: false, exemptUntil: null, exemptSource: null });
+  });
+
+  it('counts active user keys by age in days, inactive and root keys left out', () => {
+    // Prepare: ages 0 (a second old, and one dated in the future), 89.99, 90, 90 and an inactive 300
+    const justUnder90 = new Date(daysAgo(90).getTime() + 1000);
+    const inv = inventory({
+      users: [
+        user({ userName: 'a', accessKeys: [key({ createDate: new Date(NOW.getTime() - 1000) })] }),
+        user({ userName: 'b', accessKeys: [key({ createDate: new Date(NOW.getTime() + 60_000) })] }),
+        user({
+          userName: 'c',
+          accessKeys: [key({ createDate: justUnder90 }), key({ slot: 2, createDate: daysAgo(90) })],
+        }),
+        user({
+          userName: 'd',
+          accessKeys: [
+            key({ createDate: daysAgo(90) }),
+            key({ slot: 2, status: 'Inactive', createDate: daysAgo(300) }),
+          ],
+        }),
+      ],
+    });
+    // Act
+    const r = report(inv);
+    // Assess
+    expect(r.activeKeyAges).toEqual([
+      { ageDays: 0, keys: 2 },
+      { ageDays: 89, keys: 1 },
+      { ageDays: 90, keys: 2 },
+    ]);
+    expect(r.activeKeyAges.reduce((n, c) => n + c.keys, 0)).toBe(r.summary.activeAccessKeys);
+  });
+
+  it('adds up the key ages of every account and skips failed ones', () => {
+    // Prepare
+    const other = evaluateAccount(
+      inventory({
+        accountId: '000000000001',
+        users: [user({ accountId: '000000000001', accessKeys: [key({ createDate: daysAgo(120) })] })],
+      }),
+      policy(),
+      NOW,
+    );
+    // Act
+    const r = report(sampleInventory(), policy(), [
+      other,
+      { kind: 'error', accountId: '999999999999', error: 'AccessDenied' },
+    ]);
+    // Assess: sampleInventory has active keys of 120 and 10 days
+    expect(r.activeKeyAges).toEqual([
+      { ageDays: 10, keys: 1 },
+      { ageDays: 120, keys: 2 },
+    ]);
   });
 
   it('collects warnings for unusable exemption tags', () => {

@@ -14,6 +14,17 @@ describe('csvField', () => {
     { value: null, expected: '' },
     { value: 0, expected: '0' },
     { value: false, expected: 'false' },
+    // Formula injection (OWASP): text starting with = + - @ tab or CR is prefixed with '
+    { value: '=1+2', expected: "'=1+2" },
+    { value: '+1', expected: "'+1" },
+    { value: '-cmd', expected: "'-cmd" },
+    { value: '@SUM(A1)', expected: "'@SUM(A1)" },
+    { value: '\tx', expected: "'\tx" },
+    { value: '\rx', expected: `"'\rx"` },
+    { value: '=HYPERLINK("http://x","y")', expected: `"'=HYPERLINK(""http://x"",""y"")"` },
+    { value: 'a=1', expected: 'a=1' },
+    { value: 'x-y@z', expected: 'x-y@z' },
+    { value: -1, expected: '-1' },
   ])('$value', ({ value, expected }) => {
     expect(csvField(value)).toBe(expected);
   });

@@ -1,23 +1,42 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createClients } from '../../aws/clients.js';
+import { createClients, DEFAULT_REGION } from '../../aws/clients.js';
+import { createSecurityHubClient, importReport } from '../../aws/security-hub.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
+import type { Forecast } from '../../core/forecast.js';
 import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy/types.js';
 import { auditAccount } from '../../engine/audit.js';
-import { addAwsOptions, connectionFrom } from '../connection.js';
-import { parseChoice, parseNow } from '../errors.js';
+import { forecastRemediation } from '../../engine/forecast.js';
+import type { AuditDeps } from '../../engine/types.js';
+import { renderAsff } from '../../report/asff.js';
+import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
+import { renderSarif } from '../../report/sarif.js';
+import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
+import { CliError, parseChoice, parseNow } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
-import { progressLine, warn } from '../remediation.js';
+import { DEFAULT_JOURNAL, progressLine, warn } from '../remediation.js';
 import { renderCsv } from '../render/csv.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
-import type { Session } from '../session.js';
+import { openJournalAt, type Session } from '../session.js';
 
-const FORMATS = ['table', 'json', 'csv'] as const;
+const FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff'] as const;
 type Format = (typeof FORMATS)[number];
+/**
+ * `--output` extensions that choose the format when `--format` is not given. ASFF is JSON, so
+ * `.json` means json: `--format asff` is always explicit.
+ */
+const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
+  '.json': 'json',
+  '.csv': 'csv',
+  '.html': 'html',
+  '.htm': 'html',
+  '.sarif': 'sarif',
+};
 const FAIL_ON = ['any', 'high', 'none'] as const;
 
 export interface AuditFlags {
@@ -34,16 +53,97 @@ export interface AuditFlags {
   readonly profile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
+  readonly journal?: string;
+  readonly toSecurityHub?: boolean;
 }
 
-export function render(report: AuditReport, format: Format, color: boolean): string {
+interface RenderContext {
+  readonly color: boolean;
+  /** The Security Hub region ASFF findings name (their ProductArn and resources). */
+  readonly region: string;
+  /** For html: the rotation calendar's forecast, or why there is none. */
+  readonly forecast: Forecast | null;
+  readonly forecastUnavailable?: string;
+}
+
+export function render(report: AuditReport, format: Format, ctx: RenderContext): string {
   switch (format) {
     case 'table':
-      return renderTable(report, { color });
+      return renderTable(report, { color: ctx.color });
     case 'json':
       return renderJson(report);
     case 'csv':
       return renderCsv(report);
+    case 'html':
+      return renderHtml(report, {
+        forecast: ctx.forecast,
+        ...(ctx.forecastUnavailable === undefined ? {} : { forecastUnavailable: ctx.forecastUnavailable }),
+      });
+    case 'sarif':
+      return renderSarif(report);
+    case 'asff':
+      return renderAsff(report, { region: ctx.region });
+  }
+}
+
+/**
+ * The HTML report's calendar: the forecast of the audited account with the audit's own policy,
+ * read as `keywarden plan` reads it. An audit is still worth its page when this fails (say, no
+ * permission for ListAccessKeys), so the failure is returned as text for the page to show.
+ */
+async function htmlForecast(
+  deps: AuditDeps,
+  policy: Policy,
+  journalPath: string,
+  session: Session,
+  io: CliIO,
+): Promise<{ readonly forecast: Forecast | null; readonly unavailable?: string }> {
+  try {
+    const journal = openJournalAt(session, journalPath);
+    const { forecast } = await forecastRemediation({ ...deps, journal }, policy, HTML_CALENDAR_DAYS);
+    return { forecast };
+  } catch (error) {
+    const reason = awsFailure(error, session.connection ?? {}).message;
+    io.stderr.write(`keywarden: warning: the HTML report has no rotation calendar: ${reason}\n`);
+    return { forecast: null, unavailable: reason };
+  }
+}
+
+/**
+ * Sends the open findings to Security Hub and archives the ones gone since the last import. The
+ * endpoint is --endpoint-url, else AWS_ENDPOINT_URL_SECURITYHUB, else AWS_ENDPOINT_URL (the SDK's
+ * own order). Findings Security Hub refused are listed, then the command fails (exit 2).
+ */
+async function toSecurityHub(
+  report: AuditReport,
+  flags: AuditFlags,
+  io: CliIO,
+  session: Session,
+  now: Date,
+): Promise<void> {
+  const connection = connectionFrom(
+    { ...flags, endpointUrl: flags.endpointUrl ?? io.env.AWS_ENDPOINT_URL_SECURITYHUB },
+    io.env,
+  );
+  session.connection = connection;
+  const region = connection.region ?? DEFAULT_REGION;
+  const client = createSecurityHubClient(connection);
+  try {
+    const result = await importReport(client, report, { region, now });
+    io.stderr.write(
+      `keywarden: Security Hub (${region}): ${result.imported} open finding(s) imported, ` +
+        `${result.archived} archived, ${result.failed.length} failed, in ${result.batches} BatchImportFindings call(s)\n`,
+    );
+    for (const f of result.failed) {
+      io.stderr.write(`keywarden: Security Hub refused finding ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage}\n`);
+    }
+    if (result.failed.length > 0) {
+      throw new CliError(
+        `Security Hub refused ${result.failed.length} finding(s) (listed above); the others were imported`,
+      );
+    }
+  } finally {
+    client.destroy();
   }
 }
 
@@ -58,21 +158,41 @@ export function registerAudit(
     .description('Judge every IAM user credential in an account against the policy (read-only)')
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
     .option('--preset <name>', 'start from a preset: aws-config, cis, rotation-165-180-185')
-    .option('--format <format>', 'table, json or csv (default: table on a terminal, json otherwise)')
+    .option(
+      '--format <format>',
+      'table, json, csv, html, sarif or asff (default: from the --output extension, else table on a terminal, json otherwise)',
+    )
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--now <iso-time>', 'evaluate as of this time (what-if); default: now')
     .option('--fail-on <level>', 'exit 1 when a non-exempt finding reaches: any, high, none', 'any')
     .option('--inventory <mode>', 'report (credential report, few calls) or live (per-user API calls)')
     .option('--max-key-age-days <n>', 'KEY_ROTATION threshold (overrides the policy)')
     .option('--unused-days <n>', 'UNUSED_CREDENTIALS threshold (overrides the policy)')
-    .option('--no-color', 'no ANSI colors in the table');
+    .option('--no-color', 'no ANSI colors in the table')
+    .option(
+      '--to-security-hub',
+      'also import the open findings into AWS Security Hub (BatchImportFindings) and archive the fixed ones',
+    )
+    .option(
+      '--journal <file>',
+      `journal read for the html report's rotation calendar (default: ${DEFAULT_JOURNAL})`,
+    );
   addAwsOptions(command).addHelpText(
     'after',
     `
 Exit codes: 0 no finding at --fail-on, 1 findings, 2 usage, policy or credentials error.
 
+Formats: table (people), json (schemaVersion 1), csv, html (one self-contained page with charts and a
+30-day rotation calendar), sarif (SARIF 2.1.0 for code-scanning dashboards), asff (AWS Security
+Finding Format, the BatchImportFindings body). --output picks the format from its extension (.json,
+.csv, .html, .sarif) unless --format is given.
+
 Examples:
   $ keywarden audit
+  $ keywarden audit --output audit.html             # the HTML report for people
+  $ keywarden audit --output findings.sarif         # SARIF for a dashboard
+  $ keywarden audit --format asff --output asff.json
+  $ keywarden audit --to-security-hub --region eu-west-1 --fail-on none
   $ keywarden audit --preset cis --format json --output audit.json
   $ keywarden audit --profile prod --fail-on high
   $ keywarden audit --inventory live --max-key-age-days 180
@@ -81,9 +201,7 @@ Examples:
   command.action(async (flags: AuditFlags) => {
     const format: Format =
       flags.format === undefined
-        ? io.stdout.isTTY
-          ? 'table'
-          : 'json'
+        ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
     const now = flags.now === undefined ? null : parseNow(flags.now);
@@ -107,11 +225,16 @@ Examples:
     const progress = progressLine(io);
     // One instant for the whole evaluation and the report's evaluatedAt.
     const at = now ?? new Date();
-    const clock = () => at;
+    const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
     let report: AuditReport;
+    let html: Awaited<ReturnType<typeof htmlForecast>> | null = null;
     try {
-      const audit = await auditAccount({ clients, clock, onProgress: progress.update }, policy);
+      const audit = await auditAccount(deps, policy);
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
+      if (format === 'html') {
+        const journalPath = resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL);
+        html = await htmlForecast(deps, policy, journalPath, session, io);
+      }
     } finally {
       progress.done();
       clients.iam.destroy();
@@ -120,13 +243,19 @@ Examples:
     }
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
-    const text = render(report, format, color);
+    const text = render(report, format, {
+      color,
+      region: flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
+      forecast: html?.forecast ?? null,
+      ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),
+    });
     if (flags.output !== undefined) {
       writeFileSync(resolve(io.cwd, flags.output), text);
       io.stderr.write(`keywarden: wrote ${format} report to ${flags.output}\n`);
     } else {
       io.stdout.write(text);
     }
+    if (flags.toSecurityHub) await toSecurityHub(report, flags, io, session, at);
     setExitCode(hasFailure(report, failOn) ? 1 : 0);
   });
 }

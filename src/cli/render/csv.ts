@@ -16,11 +16,18 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof Finding)[];
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** What spreadsheets read as the start of a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** RFC 4180 field: quoted only when it holds a comma, quote or line break; quotes doubled. */
+/**
+ * RFC 4180 field: quoted only when it holds a comma, quote or line break; quotes doubled. A text
+ * value that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+ * return, e.g. the IAM user name `=1+2`) is prefixed with `'` so it is shown as text, as OWASP
+ * recommends. Numbers and booleans are written as they are.
+ */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

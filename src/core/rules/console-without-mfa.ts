@@ -11,6 +11,7 @@ export const consoleWithoutMfa = userRule({
   title: 'Console access without MFA',
   severity: 'high',
   description: 'A user with a console password and no MFA device.',
+  recommendation: 'Assign an MFA device to the user, or delete the console password if it is not needed.',
   params: {},
   defaults: { enabled: false },
   evaluateUser(user, _settings, now) {

@@ -10,6 +10,7 @@ export const multipleActiveKeys = userRule({
   title: 'More than one active access key',
   severity: 'low',
   description: 'A user with two active access keys (CIS 1.13).',
+  recommendation: 'Keep one active access key per user: deactivate the key that is no longer used.',
   params: {},
   defaults: { enabled: true },
   evaluateUser(user) {

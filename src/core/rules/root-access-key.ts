@@ -12,6 +12,7 @@ export const rootAccessKey = accountRule({
   title: 'Root user access key',
   severity: 'high',
   description: 'The root user has an active access key. Never exempt.',
+  recommendation: "Delete the root user's access key; use IAM roles or users for programmatic access.",
   params: {},
   defaults: { enabled: true },
   neverExempt: true,

@@ -41,6 +41,8 @@ interface RuleBase<Id extends string, S extends z.ZodRawShape> {
   readonly severity: Severity;
   /** One sentence for `--help`, docs and the commented policy `keywarden init` writes. */
   readonly description: string;
+  /** What to do about a finding, for people and dashboards (SARIF help, the ASFF remediation). */
+  readonly recommendation: string;
   /** The rule's parameters in a policy file (`rules.<id>.<param>`), each required here; the file may omit them. */
   readonly params: S;
   /** The settings when neither a preset nor a file sets them. */

@@ -16,6 +16,8 @@ export const unusedCredentials = userRule({
   severity: 'medium',
   description:
     'An active key or console password not used for unusedDays or more (never used: counted from creation) is NON_COMPLIANT (AWS Config iam-user-unused-credentials-check).',
+  recommendation:
+    'Deactivate or delete the unused access key or console password, or exempt it with a reason (keywarden apply revokes it).',
   params: { unusedDays: days },
   defaults: { enabled: true, unusedDays: 90 },
   evaluateUser(user, settings, now) {

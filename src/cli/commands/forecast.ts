@@ -1,0 +1,107 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { type Forecast, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from '../../core/forecast.js';
+import { forecastRemediation } from '../../engine/forecast.js';
+import { addAwsOptions } from '../connection.js';
+import { parseChoice, parseIntegerOption } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { formatFromOutput } from '../output-format.js';
+import {
+  DEFAULT_JOURNAL,
+  progressLine,
+  type RemediationFlags,
+  remediationContext,
+  warn,
+} from '../remediation.js';
+import { renderForecastCsv, renderForecastTable } from '../render/forecast.js';
+import type { Session } from '../session.js';
+
+const FORMATS = ['table', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = { '.json': 'json', '.csv': 'csv' };
+export const DEFAULT_FORECAST_DAYS = 30;
+
+interface ForecastFlags extends Omit<RemediationFlags, 'maxActions'> {
+  readonly days: string;
+  readonly format?: string;
+  readonly output?: string;
+}
+
+export function registerForecast(program: Command, io: CliIO, session: Session): void {
+  const command = program
+    .command('forecast')
+    .description(
+      'What the policy will do day by day if nobody acts: warnings, rotations, deactivations, deletions, exemptions ending; changes nothing',
+    )
+    .option(
+      '--days <n>',
+      `how many days ahead, ${MIN_FORECAST_DAYS} to ${MAX_FORECAST_DAYS}`,
+      String(DEFAULT_FORECAST_DAYS),
+    )
+    .option(
+      '--format <format>',
+      'table, json or csv (default: from the --output extension, else table on a terminal, json otherwise)',
+    )
+    .option('--output <file>', 'write the forecast to a file')
+    .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
+    .option('--preset <name>', 'aws-config (the AWS runbook), cis, rotation-165-180-185')
+    .option('--now <iso-time>', 'forecast from this time (what-if); default: now')
+    .option('--journal <file>', `journal file, read only (default: ${DEFAULT_JOURNAL})`)
+    .option('--inventory <mode>', 'live (default, as plan reads it) or report');
+  addAwsOptions(command).addHelpText(
+    'after',
+    `
+Day 0 is what \`keywarden plan\` shows today; each later day lists the actions that first become due
+that day (the same action ids plan shows then), assuming nobody acts: no key is used or changed and
+Keywarden applies nothing. A deactivation therefore appears only where the replacement key already
+exists. The action cap (--max-actions) is ignored. Read-only: it calls only what plan calls.
+
+Examples:
+  $ keywarden forecast
+  $ keywarden forecast --days 90 --format csv --output forecast.csv
+  $ keywarden forecast --preset rotation-165-180-185 --days 366 --format json
+  $ keywarden forecast --now 2027-03-01T00:00:00Z --days 14`,
+  );
+  command.action(async (flags: ForecastFlags) => {
+    const days = parseIntegerOption('--days', flags.days, MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
+    const format: Format =
+      flags.format === undefined
+        ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
+        : parseChoice('--format', flags.format, FORMATS);
+    const ctx = remediationContext(flags, io, session);
+    const progress = progressLine(io);
+    try {
+      warn(io, ctx.warnings);
+      const deps = { ...ctx.deps({ notify: false }), onProgress: progress.update };
+      const { forecast, warnings } = await forecastRemediation(deps, ctx.policy, days);
+      progress.done();
+      warn(io, warnings);
+      const text = render(
+        forecast,
+        format,
+        !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined,
+      );
+      if (flags.output !== undefined) {
+        writeFileSync(resolve(io.cwd, flags.output), text);
+        io.stderr.write(`keywarden: wrote ${format} forecast to ${flags.output}\n`);
+      } else {
+        io.stdout.write(text);
+      }
+    } finally {
+      progress.done();
+      ctx.close();
+    }
+  });
+}
+
+function render(forecast: Forecast, format: Format, color: boolean): string {
+  switch (format) {
+    case 'table':
+      return renderForecastTable(forecast, { color });
+    case 'json':
+      return `${JSON.stringify(forecast, null, 2)}\n`;
+    case 'csv':
+      return renderForecastCsv(forecast);
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The forecast: what the policy will do, day by day, if nobody acts. Pure: the same planner as
+ * `keywarden plan`, run at `now`, `now + 1 day`, ... `now + days`, on one unchanged inventory and
+ * one unchanged set of journal facts.
+ *
+ * Semantics (docs/reports.md):
+ * - day 0 holds every action of today's plan (due now, or overdue);
+ * - day D >= 1 holds each action (by its stable id) that the plan at D contains and the plan at
+ *   D - 1 did not, so an action appears once, on the first day it becomes due;
+ * - nobody acts: no key is used, created or changed, and no notification is sent, so a stage that
+ *   needs an earlier one carried out (deactivating a key needs its replacement) appears only when
+ *   that earlier stage already holds today;
+ * - the action cap (`remediation.maxActions`) is ignored: capped actions are due all the same;
+ * - an exemption expiring is a user no longer exempt from a rule on day D that was on day D - 1
+ *   (a policy `until` date or an end-dated exemption tag; an exemption that never ends never expires).
+ */
+import { addDays } from './days.js';
+import { type ExemptionMatch, findExemption } from './exemptions.js';
+import type { AccountInventory, UserRecord } from './model.js';
+import { ROOT_USER_NAME } from './model.js';
+import { planAccount } from './plan/planner.js';
+import type { Action, ActionType, JournalFacts, RemediationRule, Stage } from './plan/types.js';
+import { enabledRuleIds, type Policy } from './policy/types.js';
+import { RULES_BY_ID, type RuleId } from './rules/registry.js';
+
+export const MIN_FORECAST_DAYS = 1;
+export const MAX_FORECAST_DAYS = 366;
+
+/** What kind of thing happens, as people ask about it. */
+export const FORECAST_EVENTS = [
+  'warning',
+  'rotation',
+  'deactivation',
+  'deletion',
+  'exemption-expiry',
+] as const;
+export type ForecastEvent = (typeof FORECAST_EVENTS)[number];
+
+interface EntryBase {
+  /** Days after `generatedAt`: 0 is today. */
+  readonly day: number;
+  /** `YYYY-MM-DD` (UTC) of `generatedAt + day` days. */
+  readonly date: string;
+  readonly event: ForecastEvent;
+  readonly accountId: string;
+  readonly userName: string;
+}
+
+/** A planned action becoming due. */
+export interface ForecastActionEntry extends EntryBase {
+  readonly kind: 'action';
+  /** The plan's stable action id: the same id `keywarden plan` shows on that day. */
+  readonly actionId: string;
+  readonly chainId: string;
+  readonly type: ActionType;
+  readonly stage: Stage;
+  readonly rule: RemediationRule;
+  /** The key the action is about (the replaced key for create-key and store-secret); null for a password. */
+  readonly accessKeyId: string | null;
+  readonly reason: string;
+  /** A notification's deadline for the owner (ISO timestamp), e.g. the rotation date a warning names. */
+  readonly dueDate: string | null;
+}
+
+/** A user's exemption from some rules ending. */
+export interface ForecastExemptionEntry extends EntryBase {
+  readonly kind: 'exemption-expiry';
+  readonly rules: readonly RuleId[];
+  readonly reason: string;
+  /** Where the exemption came from, e.g. `exemptions.users[0]` or `tag keywarden:exempt`. */
+  readonly source: string;
+  /** Its last exempt day, `YYYY-MM-DD` (inclusive); `day` is the first day without it. */
+  readonly until: string;
+}
+
+export type ForecastEntry = ForecastActionEntry | ForecastExemptionEntry;
+
+export interface Forecast {
+  readonly schemaVersion: 1;
+  /** Day 0: the `now` the forecast was made for. */
+  readonly generatedAt: string;
+  /** The horizon: entries run from day 0 to day `days`. */
+  readonly days: number;
+  /** By day, then account, user; within a user, exemptions first, then actions in plan order. */
+  readonly entries: readonly ForecastEntry[];
+}
+
+/**
+ * Forecasts one account over `days` days (1 to {@link MAX_FORECAST_DAYS}). Costs `days + 1`
+ * planner runs; throws on a `days` outside the range (the CLI validates it first).
+ */
+export function forecastAccount(
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  facts: JournalFacts,
+  days: number,
+): Forecast {
+  if (!Number.isInteger(days) || days < MIN_FORECAST_DAYS || days > MAX_FORECAST_DAYS) {
+    throw new Error(
+      `forecast: days must be an integer from ${MIN_FORECAST_DAYS} to ${MAX_FORECAST_DAYS} (got ${days})`,
+    );
+  }
+  const entries: ForecastEntry[] = [];
+  let previous = new Set<string>();
+  for (let day = 0; day <= days; day++) {
+    const at = addDays(now, day);
+    const plan = planAccount(inventory, policy, at, facts);
+    const ids = new Set<string>();
+    for (const action of plan.actions) {
+      ids.add(action.id);
+      if (!previous.has(action.id)) entries.push(actionEntry(action, day, at));
+    }
+    previous = ids;
+  }
+  entries.push(...exemptionExpiries(inventory, policy, now, days));
+  entries.sort(compareEntries);
+  return { schemaVersion: 1, generatedAt: now.toISOString(), days, entries };
+}
+
+/**
+ * How many of each event the entries hold: a stage of one credential (a chain: create, store and
+ * notify) counts once, each exemption ending once.
+ */
+export function countEvents(entries: readonly ForecastEntry[]): Record<ForecastEvent, number> {
+  const counts: Record<ForecastEvent, number> = {
+    warning: 0,
+    rotation: 0,
+    deactivation: 0,
+    deletion: 0,
+    'exemption-expiry': 0,
+  };
+  const chains = new Set<string>();
+  for (const e of entries) {
+    if (e.kind === 'action') {
+      if (chains.has(e.chainId)) continue;
+      chains.add(e.chainId);
+    }
+    counts[e.event]++;
+  }
+  return counts;
+}
+
+/** Which event an action belongs to; the notification of a stage counts with its stage. */
+export function eventOf(action: Action): ForecastEvent {
+  switch (action.stage) {
+    case 'warn':
+    case 'still-in-use':
+    case 'blocked':
+      return 'warning';
+    case 'rotate':
+      return 'rotation';
+    case 'deactivate':
+    case 'force-deactivate':
+      return 'deactivation';
+    case 'delete':
+      return 'deletion';
+    case 'revoke-unused':
+      // An unused key is deactivated; an unused console password (login profile) is deleted.
+      return action.type === 'delete-login-profile' ||
+        (action.type === 'notify' && action.accessKeyId === null)
+        ? 'deletion'
+        : 'deactivation';
+    default:
+      return assertNever(action.stage);
+  }
+}
+
+function subjectKey(action: Action): string | null {
+  switch (action.type) {
+    case 'create-key':
+    case 'store-secret':
+      return action.replacesAccessKeyId;
+    case 'deactivate-key':
+    case 'delete-key':
+      return action.accessKeyId;
+    case 'delete-login-profile':
+      return null;
+    case 'notify':
+      return action.accessKeyId;
+    default:
+      return assertNever(action);
+  }
+}
+
+function actionEntry(action: Action, day: number, at: Date): ForecastActionEntry {
+  return {
+    kind: 'action',
+    day,
+    date: isoDay(at),
+    event: eventOf(action),
+    accountId: action.accountId,
+    userName: action.userName,
+    actionId: action.id,
+    chainId: action.chainId,
+    type: action.type,
+    stage: action.stage,
+    rule: action.rule,
+    accessKeyId: subjectKey(action),
+    reason: action.reason,
+    dueDate: action.type === 'notify' ? action.dueDate : null,
+  };
+}
+
+/**
+ * For each user and rule exempt today by an exemption with an end date: the first day it no longer
+ * is (another exemption may carry on where one ends; only the end of the last one counts).
+ */
+function exemptionExpiries(
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  days: number,
+): ForecastExemptionEntry[] {
+  const rules = enabledRuleIds(policy).filter((r) => r !== 'ROOT_ACCESS_KEY');
+  const byKey = new Map<string, ForecastExemptionEntry & { rules: RuleId[] }>();
+  for (const user of inventory.users) {
+    if (user.userName === ROOT_USER_NAME) continue;
+    for (const rule of rules) {
+      const end = exemptionEnd(user, rule, inventory, policy, now, days);
+      if (end === null) continue;
+      const { day, match } = end;
+      const key = `${day}\u0000${match.source}\u0000${match.until}\u0000${user.userName}`;
+      const existing = byKey.get(key);
+      if (existing !== undefined) {
+        existing.rules.push(rule);
+        continue;
+      }
+      byKey.set(key, {
+        kind: 'exemption-expiry',
+        day,
+        date: isoDay(addDays(now, day)),
+        event: 'exemption-expiry',
+        accountId: inventory.accountId,
+        userName: user.userName,
+        rules: [rule],
+        reason: match.reason,
+        source: match.source,
+        until: match.until,
+      });
+    }
+  }
+  return [...byKey.values()];
+}
+
+type EndingMatch = Extract<ExemptionMatch, { kind: 'exempt' }> & { readonly until: string };
+
+function exemptionEnd(
+  user: UserRecord,
+  rule: RuleId,
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  days: number,
+): { readonly day: number; readonly match: EndingMatch } | null {
+  let last = findExemption(user, RULES_BY_ID[rule], policy, inventory, now);
+  for (let day = 1; day <= days; day++) {
+    if (last.kind !== 'exempt' || last.until === null) return null;
+    const match = findExemption(user, RULES_BY_ID[rule], policy, inventory, addDays(now, day));
+    if (match.kind !== 'exempt') return { day, match: { ...last, until: last.until } };
+    last = match;
+  }
+  return null;
+}
+
+const KIND_RANK: Readonly<Record<ForecastEntry['kind'], number>> = { 'exemption-expiry': 0, action: 1 };
+
+function compareEntries(a: ForecastEntry, b: ForecastEntry): number {
+  return (
+    a.day - b.day ||
+    compareText(a.accountId, b.accountId) ||
+    compareText(a.userName, b.userName) ||
+    KIND_RANK[a.kind] - KIND_RANK[b.kind]
+  );
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

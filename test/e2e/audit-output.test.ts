@@ -1,0 +1,116 @@
+/**
+ * `keywarden audit` output files end to end: the format inferred from `--output`'s extension, and
+ * CSV cells a spreadsheet would run as formulas (a user named `=1+2`) neutralized, through the CLI
+ * (in-process) and the real SDK against the emulator.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../src/core/audit.js';
+import type { Emulator } from '../../src/emulator/server.js';
+import type { World } from '../../src/emulator/world-types.js';
+import { runCli } from '../support/cli.js';
+import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
+import { sarifSchemaErrors } from '../support/sarif-schema.js';
+
+const ACCOUNT = '444444444444';
+const WORLD: World = {
+  accounts: [
+    {
+      id: ACCOUNT,
+      users: [
+        { name: '=1+2', accessKeys: [{ createdDaysAgo: 120, lastUsedDaysAgo: 1 }] },
+        { name: '@x', accessKeys: [{ createdDaysAgo: 100, lastUsedDaysAgo: 1 }] },
+        { name: '-x', accessKeys: [{ createdDaysAgo: 100, lastUsedDaysAgo: 1 }] },
+        { name: 'plain', accessKeys: [{ createdDaysAgo: 100, lastUsedDaysAgo: 1 }] },
+      ],
+    },
+  ],
+};
+const ENV = { AWS_ACCESS_KEY_ID: 'AKIDAUDITOR', AWS_SECRET_ACCESS_KEY: 'x' };
+
+let emu: Emulator;
+let dir: string;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ world: WORLD, credentialReport: { inProgressPolls: 0 } });
+  dir = mkdtempSync(join(tmpdir(), 'kw-audit-output-'));
+});
+afterAll(() => emu.stop());
+
+function audit(args: readonly string[], tty = false) {
+  return runCli(['audit', '--endpoint-url', emu.url, '--now', FIXED_NOW.toISOString(), ...args], {
+    env: ENV,
+    cwd: dir,
+    tty,
+  });
+}
+
+describe('audit --output', () => {
+  it('writes user names that start a formula as text in CSV', async () => {
+    // Act
+    const result = await audit(['--format', 'csv']);
+    // Assess
+    expect(result.exitCode).toBe(1);
+    const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.userName).sort()).toEqual(["'-x", "'=1+2", "'@x", 'plain']);
+    const formula = rows.find((r) => r.userName === "'=1+2");
+    // The ARN does not start with a formula character, so it stays as IAM wrote it.
+    expect(formula?.userArn).toBe(`arn:aws:iam::${ACCOUNT}:user/=1+2`);
+    expect(formula?.ageDays).toBe('120');
+  });
+
+  it.each([
+    ['report.csv', 'csv'],
+    ['REPORT.CSV', 'csv'],
+    ['report.json', 'json'],
+    ['report.html', 'html'],
+    ['report.sarif', 'sarif'],
+  ])('infers the format of %s from its extension (as a terminal would get a table)', async (file, format) => {
+    // Act: on a terminal the default would be a table; the extension wins
+    const result = await audit(['--output', file], true);
+    // Assess
+    expect(result.stderr).toContain(`wrote ${format} report to ${file}`);
+    const text = readFileSync(join(dir, file), 'utf8');
+    if (format === 'csv') expect(text.split('\r\n')[0]).toMatch(/^accountId,userName,/);
+    else if (format === 'html') expect(text).toMatch(/^<!doctype html>/);
+    else if (format === 'sarif') expect((JSON.parse(text) as { version: string }).version).toBe('2.1.0');
+    else expect((JSON.parse(text) as AuditReport).summary.users).toBe(4);
+  });
+
+  it('writes SARIF that validates against the SARIF 2.1.0 schema, one result per open finding', async () => {
+    // Act
+    const sarif = await audit(['--format', 'sarif']);
+    const json = await audit(['--format', 'json']);
+    // Assess
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    const report = JSON.parse(json.stdout) as AuditReport;
+    expect(log.runs[0]?.results).toHaveLength(report.summary.open);
+  });
+
+  it('writes ASFF only when asked: .json stays the JSON report', async () => {
+    // Act
+    const asff = await audit(['--format', 'asff', '--region', 'eu-central-1']);
+    // Assess
+    const findings = (JSON.parse(asff.stdout) as { Findings: { ProductArn: string; Id: string }[] }).Findings;
+    expect(findings).toHaveLength(4);
+    expect(findings[0]?.ProductArn).toBe(
+      `arn:aws:securityhub:eu-central-1:${ACCOUNT}:product/${ACCOUNT}/default`,
+    );
+    // Names are as IAM has them: the formula guard is for CSV only.
+    expect(findings.some((f) => f.Id.startsWith(`keywarden/${ACCOUNT}/=1+2/KEY_ROTATION/`))).toBe(true);
+  });
+
+  it('keeps the default for an unknown extension, and --format beats the extension', async () => {
+    // Act
+    const unknown = await audit(['--output', 'report.txt']);
+    const forced = await audit(['--output', 'forced.csv', '--format', 'json']);
+    // Assess: not a terminal, so the default is JSON
+    expect(unknown.stderr).toContain('wrote json report to report.txt');
+    expect((JSON.parse(readFileSync(join(dir, 'report.txt'), 'utf8')) as AuditReport).schemaVersion).toBe(1);
+    expect(forced.stderr).toContain('wrote json report to forced.csv');
+  });
+});
