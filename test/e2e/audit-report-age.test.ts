@@ -49,6 +49,32 @@ describe('credential report age', () => {
     );
   });
 
+  it('plan --inventory report warns about the same old report', async () => {
+    const now = emu.current.clock.now().toISOString();
+    const result = await runCli(
+      [
+        'plan',
+        '--inventory',
+        'report',
+        '--endpoint-url',
+        emu.current.url,
+        '--format',
+        'json',
+        '--now',
+        now,
+        '--config',
+        shortPolicy,
+        '--journal',
+        join(dir, 'journal.jsonl'),
+      ],
+      { env: ENV },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /keywarden: warning: the credential report is 2h old, older than reportMaxAgeSeconds \(3600\)/,
+    );
+  });
+
   it('with reportMaxAgeSeconds above 4 hours, reads the existing report without generating one', async () => {
     emu.current.clock.advance(4 / 24);
     emu.current.faults.resetCounts();
