@@ -33,18 +33,10 @@ describe('remediation cap and on-demand rotation', () => {
   const emu = useEmulator({ world: WORLD });
   const dir = mkdtempSync(join(tmpdir(), 'kw-cap-'));
   const run = (args: string[]) =>
-    runCli(
-      [
-        ...args,
-        '--endpoint-url',
-        emu.current.url,
-        '--now',
-        emu.current.clock.now().toISOString(),
-        '--journal',
-        join(dir, 'journal.jsonl'),
-      ],
-      { env: ENV, cwd: dir },
-    );
+    runCli([...args, '--endpoint-url', emu.current.url, '--journal', join(dir, 'journal.jsonl')], {
+      env: ENV,
+      cwd: dir,
+    });
 
   it('--max-actions caps the changes; whole chains are deferred to the next run', async () => {
     const first = await run(['apply', '--yes', '--format', 'json', '--max-actions', '2']);
@@ -112,15 +104,7 @@ describe('interactive confirmation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kw-confirm-'));
 
   it('on a terminal, apply asks first: "no" changes nothing, "yes" applies', async () => {
-    const args = [
-      'apply',
-      '--format',
-      'table',
-      '--endpoint-url',
-      confirmEmu.current.url,
-      '--now',
-      confirmEmu.current.clock.now().toISOString(),
-    ];
+    const args = ['apply', '--format', 'table', '--endpoint-url', confirmEmu.current.url];
     const journalArgs = ['--journal', join(dir, 'confirm.jsonl')];
     const questions: string[] = [];
     confirmEmu.current.faults.resetCounts();

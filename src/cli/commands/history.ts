@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { historyRows } from '../../journal/views.js';
 import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { DEFAULT_JOURNAL, warn } from '../remediation.js';
+import { DEFAULT_JOURNAL, journalPath, warn } from '../remediation.js';
 import { openJournalAt, type Session } from '../session.js';
 
 export function registerHistory(program: Command, io: CliIO, session: Session): void {
@@ -20,7 +19,7 @@ export function registerHistory(program: Command, io: CliIO, session: Session): 
     )
     .action(async (flags: { user?: string; run?: string; journal?: string; format: string }) => {
       const format = parseChoice('--format', flags.format, ['table', 'json'] as const);
-      const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+      const journal = openJournalAt(session, journalPath(flags.journal, io));
       const { records, warnings } = await journal.read();
       warn(io, warnings);
       const rows = historyRows(records, { userName: flags.user, runId: flags.run });

@@ -21,7 +21,7 @@ export function registerUndo(
     .argument('<run-id>', 'the run to undo (see keywarden history)')
     .description('Reactivate the keys a run deactivated (if they still exist); list what cannot be undone')
     .option('--yes', 'undo without asking');
-  addRemediationOptions(command).addHelpText(
+  addRemediationOptions(command, { whatIf: false }).addHelpText(
     'after',
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them.
@@ -33,9 +33,9 @@ Examples:
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
-    const ctx = remediationContext(flags, io, session);
+    const ctx = remediationContext(flags, io, session, { changesAws: true });
     try {
-      const out = await undoRun(ctx.deps({ notify: false }), runId, {
+      const out = await undoRun(await ctx.deps({ notify: false }), runId, {
         confirm: async () =>
           flags.yes === true || (io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`))),
       });
