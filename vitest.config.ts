@@ -8,6 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // Builds dist/ when it is missing or older than src/; makes the run's temporary folder.
     globalSetup: ['test/support/global-setup.ts'],
-    env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // No AWS_* variable, profile or ~/.aws of the caller's reaches a test (see test/support/env.ts).
+    setupFiles: ['test/support/hermetic-env.ts'],
   },
 });

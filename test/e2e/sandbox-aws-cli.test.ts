@@ -11,15 +11,14 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, spawnCli, waitForOutput } from '../support/cli.js';
 
-const home = mkdtempSync(join(tmpdir(), 'kw-aws-home-'));
-/** An isolated AWS CLI: dummy keys (they act as the world's default account), no user config. */
+/**
+ * The AWS CLI with dummy keys (they act as the world's default account); runProcess gives it an
+ * empty HOME and none of the caller's AWS configuration.
+ */
 const AWS_ENV = {
-  HOME: home,
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: join(home, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
   AWS_PAGER: '',
 };
 
