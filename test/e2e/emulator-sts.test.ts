@@ -2,6 +2,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addAccessKey, addAccount, addRole, addUser } from '../../src/emulator/state.js';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const DEFAULT_ACCOUNT = '000000000000';
@@ -25,16 +26,6 @@ describe('emulator STS', () => {
 
   const sts = (options: Parameters<typeof clientConfig>[1] = {}) =>
     new STSClient(clientConfig(emu.current, options));
-
-  async function rejection(
-    promise: Promise<unknown>,
-  ): Promise<{ name: string; status?: number; message: string }> {
-    const error = await promise.then(
-      () => expect.fail('expected the call to fail'),
-      (e: unknown) => e as { name: string; message: string; $metadata?: { httpStatusCode?: number } },
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-  }
 
   it('answers GetCallerIdentity for an unknown key as the default account root', async () => {
     const out = await sts().send(new GetCallerIdentityCommand({}));
