@@ -9,6 +9,7 @@ import {
   actionOf,
   fakeNotifier,
   type Harness,
+  rotating,
   SimulatedCrash,
   startHarness,
   useKey,
@@ -16,11 +17,6 @@ import {
 } from './apply-harness.js';
 
 const IVY = 'AKIAIVY0000000000001';
-const rotating = (name: string, id: string) => ({
-  name,
-  createdDaysAgo: 200,
-  accessKeys: [{ id, createdDaysAgo: 95, lastUsedDaysAgo: 1 }],
-});
 const crash = () => {
   throw new SimulatedCrash('killed by the test');
 };
