@@ -6,11 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { createClock } from '../../src/emulator/clock.js';
 import { createState, type EmulatorState } from '../../src/emulator/state.js';
 import { applyWorld, loadWorldFile, parseWorld, type World, WorldError } from '../../src/emulator/world.js';
+import { daysAgo, NOW } from './builders.js';
 
 const DEMO_WORLD_PATH = fileURLToPath(new URL('../../worlds/demo.yaml', import.meta.url));
-const NOW = new Date('2026-11-22T12:00:00Z');
-const DAY_MS = 86_400_000;
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 
 function stateAt(now = NOW, seed = 1): EmulatorState {
   return createState({ clock: createClock({ start: now, frozen: true }), seed });
