@@ -9,9 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT, runProcess } from '../support/cli.js';
 import { npmEnv } from '../support/env.js';
 
-/** A user with no AWS configuration at all: runProcess gives it no AWS variable and an empty HOME. */
-const keywarden = (args: string[]) =>
-  runProcess(process.execPath, [BIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'kw-cwd-')) });
+/** A user with no AWS configuration at all: runProcess gives it no AWS variable, an empty HOME and folder. */
+const keywarden = (args: string[]) => runProcess(process.execPath, [BIN, ...args]);
 
 describe('keywarden as a process', () => {
   it.each(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess, spawnCli, waitForOutput } from '../support/cli.js';
+import { BIN, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
 
 /**
  * The AWS CLI with dummy keys (they act as the world's default account); runProcess gives it an
@@ -128,7 +128,7 @@ describe('the AWS CLI against keywarden sandbox (demo world)', () => {
 });
 
 describe('keywarden sandbox input errors (one line, exit 2)', () => {
-  const run = (args: string[]) => runProcess(process.execPath, ['bin/keywarden.js', 'sandbox', ...args]);
+  const run = (args: string[]) => runProcess(process.execPath, [BIN, 'sandbox', ...args]);
 
   it.each([
     [['--port', 'abc'], /--port: must be an integer from 0 to 65535 \(got "abc"\)/],

@@ -1,13 +1,14 @@
 /**
  * Test support: run the CLI in-process (fast) or as a real process from the built package
  * (bin/keywarden.js). A process gets `processEnv()`: none of the caller's variables but PATH and the
- * locale, its own empty HOME, and what the test passes.
+ * locale, its own empty HOME, and what the test passes. Unless a test names one, every run works
+ * in a new empty folder, so a keywarden.yaml or .keywarden/ in the clone is neither read nor written.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { processEnv, SUITE_ENV } from './env.js';
+import { emptyDir, processEnv, SUITE_ENV } from './env.js';
 import { BIN, REPO_ROOT } from './paths.js';
 
 export { BIN, REPO_ROOT };
@@ -52,7 +53,7 @@ export function startCli(args: readonly string[], options: CliRunOptions = {}): 
     stdout: out.stream,
     stderr: err.stream,
     env: { ...SUITE_ENV, ...options.env },
-    cwd: options.cwd ?? REPO_ROOT,
+    cwd: options.cwd ?? emptyDir('cwd-'),
     interrupted: options.interrupted ?? new Promise<void>(() => {}),
     ...(options.confirm ? { confirm: options.confirm } : {}),
   };
@@ -88,7 +89,7 @@ export function spawnCli(
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? REPO_ROOT,
+    cwd: options.cwd ?? emptyDir('cwd-'),
     env: processEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -121,7 +122,7 @@ export function runProcess(
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: options.cwd ?? REPO_ROOT,
+      cwd: options.cwd ?? emptyDir('cwd-'),
       env: processEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -24,9 +24,9 @@ function ours(names: readonly string[]): NodeJS.ProcessEnv {
   );
 }
 
-/** A new empty folder to be a HOME, inside the run's temporary folder (removed after the run). */
-export function emptyHome(): string {
-  return mkdtempSync(join(inject('testRoot'), 'home-'));
+/** A new empty folder (a HOME, a working directory) inside the run's temporary folder, removed after the run. */
+export function emptyDir(prefix = 'dir-'): string {
+  return mkdtempSync(join(inject('testRoot'), prefix));
 }
 
 /** HOME, and the AWS config and credentials files (absent) inside it. */
@@ -44,7 +44,7 @@ export function homeEnv(home: string): NodeJS.ProcessEnv {
  * HOME, no AWS configuration, then `extra` (the test's own variables).
  */
 export function processEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...ours(PASSED_THROUGH), ...homeEnv(emptyHome()), ...SUITE_ENV, ...extra };
+  return { ...ours(PASSED_THROUGH), ...homeEnv(emptyDir('home-')), ...SUITE_ENV, ...extra };
 }
 
 /** What npm may need of ours to reach the registry: a proxy, a CA, a registry mirror. */

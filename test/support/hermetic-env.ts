@@ -4,9 +4,9 @@
  * and ~/.aws, so every AWS_* variable of the caller goes and HOME becomes an empty folder. The tests
  * pass with and without AWS variables set by whoever runs them.
  */
-import { emptyHome, homeEnv, SUITE_ENV } from './env.js';
+import { emptyDir, homeEnv, SUITE_ENV } from './env.js';
 
 for (const name of Object.keys(process.env)) {
   if (name.startsWith('AWS_')) delete process.env[name];
 }
-Object.assign(process.env, homeEnv(emptyHome()), SUITE_ENV);
+Object.assign(process.env, homeEnv(emptyDir('home-')), SUITE_ENV);
