@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang detectors, not waits: no test waits for a time to pass. Generous, because on a busy 2-core
+    // machine one test that starts several processes (node, aws, python) took up to 34 s.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // Builds dist/ when it is missing or older than src/; makes the run's temporary folder.
     globalSetup: ['test/support/global-setup.ts'],

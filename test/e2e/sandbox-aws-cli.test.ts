@@ -38,7 +38,7 @@ beforeAll(async () => {
   sandbox = spawnCli(['sandbox', '--port', '0']);
   const match = await waitForOutput(sandbox, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   endpoint = match[1] ?? '';
-}, 30_000);
+});
 
 afterAll(async () => {
   if (sandbox.exitCode === null) {
