@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Hang detectors, not waits: no test waits for a time to pass. Generous, because on a busy 2-core
-    // machine one test that starts several processes (node, aws, python) took up to 34 s.
+    // machine (load 10 on 2 cores) one test that starts several node, aws or python processes took 56 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
