@@ -9,17 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess, spawnCli, waitForOutput } from '../support/cli.js';
+import { BIN, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
 
-const home = mkdtempSync(join(tmpdir(), 'kw-aws-home-'));
-/** An isolated AWS CLI: dummy keys (they act as the world's default account), no user config. */
+/**
+ * The AWS CLI with dummy keys (they act as the world's default account); runProcess gives it an
+ * empty HOME and none of the caller's AWS configuration.
+ */
 const AWS_ENV = {
-  HOME: home,
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: join(home, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
   AWS_PAGER: '',
 };
 
@@ -39,7 +38,7 @@ beforeAll(async () => {
   sandbox = spawnCli(['sandbox', '--port', '0']);
   const match = await waitForOutput(sandbox, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   endpoint = match[1] ?? '';
-}, 30_000);
+});
 
 afterAll(async () => {
   if (sandbox.exitCode === null) {
@@ -129,7 +128,7 @@ describe('the AWS CLI against keywarden sandbox (demo world)', () => {
 });
 
 describe('keywarden sandbox input errors (one line, exit 2)', () => {
-  const run = (args: string[]) => runProcess(process.execPath, ['bin/keywarden.js', 'sandbox', ...args]);
+  const run = (args: string[]) => runProcess(process.execPath, [BIN, 'sandbox', ...args]);
 
   it.each([
     [['--port', 'abc'], /--port: must be an integer from 0 to 65535 \(got "abc"\)/],
