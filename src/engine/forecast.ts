@@ -1,10 +1,8 @@
 /** What the policy will do day by day if nobody acts: the account read as `plan` reads it, forecast. */
-import { collectPlanningInventory } from '../aws/plan-inventory.js';
-import { staleReportWarning } from '../core/audit.js';
 import { type Forecast, forecastAccount } from '../core/forecast.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/views.js';
+import { readForPlanning } from './plan.js';
 import type { AuditDeps } from './types.js';
 
 export async function forecastRemediation(
@@ -12,16 +10,6 @@ export async function forecastRemediation(
   policy: Policy,
   days: number,
 ): Promise<{ readonly forecast: Forecast; readonly warnings: readonly string[] }> {
-  const now = deps.clock();
-  const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
-    now,
-    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-    ...(deps.sleep ? { report: { sleep: deps.sleep } } : {}),
-  });
-  const journal = await deps.journal.read();
-  const stale = staleReportWarning(inventory, policy, now);
-  return {
-    forecast: forecastAccount(inventory, policy, now, factsFromJournal(journal.records), days),
-    warnings: [...journal.warnings, ...warnings, ...(stale === null ? [] : [stale])],
-  };
+  const { now, inventory, facts, warnings } = await readForPlanning(deps, policy);
+  return { forecast: forecastAccount(inventory, policy, now, facts, days), warnings };
 }
