@@ -18,6 +18,7 @@ import { deactivateKey } from './deactivate-key.js';
 import { deleteKey } from './delete-key.js';
 import { deleteLoginProfile } from './delete-login-profile.js';
 import { deliverNotices } from './notices.js';
+import { noteInactive } from './note-inactive.js';
 import { type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
 import type { ExecutorState } from './state.js';
 import { storeSecret } from './store-secret.js';
@@ -138,6 +139,8 @@ async function runChange(
       return deleteKey(action, clients.iam);
     case 'delete-login-profile':
       return deleteLoginProfile(action, clients.iam);
+    case 'note-inactive':
+      return noteInactive(action, clients.iam);
     default:
       return action satisfies never;
   }
