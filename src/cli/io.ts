@@ -1,13 +1,24 @@
 import { createInterface } from 'node:readline/promises';
 
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The exit code of a command stopped by `signal`, as a shell reports one killed by it. */
+export function exitCodeFor(signal: StopSignal): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
-  /** Resolves when the user asks a long-running command (sandbox) to stop. */
-  readonly interrupted: Promise<void>;
+  /**
+   * Takes over Ctrl-C and SIGTERM for a command that stops gracefully (apply finishes the action in
+   * flight; sandbox shuts its server down): the first signal resolves the promise instead of ending
+   * the process, a second one ends it at once. A command that never calls this stops at once.
+   */
+  readonly takeInterrupts: () => Promise<StopSignal>;
   /** Asks a yes/no question; absent when nobody can answer (stdin is not a terminal). */
   readonly confirm?: (question: string) => Promise<boolean>;
 }
@@ -29,9 +40,16 @@ export function processIO(): CliIO {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
-    interrupted: new Promise((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    }),
+    takeInterrupts: () => {
+      taken ??= new Promise<StopSignal>((resolve) => {
+        // `once`: after the first signal Node's default handling is back, so a second one ends the
+        // process at once.
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      return taken;
+    },
   };
 }
+
+let taken: Promise<StopSignal> | undefined;

@@ -61,8 +61,22 @@ export function isWriteOperation(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
+/** A gate on one operation: matching requests wait until it is released (see {@link FaultInjector.hold}). */
+export interface Hold {
+  /** Resolves when the first held request has arrived (it is then waiting). */
+  readonly arrived: Promise<void>;
+  /** Lets every held request, and every later one, through. */
+  release(): void;
+}
+
 export class FaultInjector {
   private rules: FaultRule[] = [];
+  private readonly holds: {
+    readonly service: string;
+    readonly operation: string;
+    readonly arrived: () => void;
+    readonly released: Promise<void>;
+  }[] = [];
   private rng: Rng = createRng(1);
   private readonly matched = new Map<number, number>();
   private readonly windows = new Map<number, { second: number; count: number }>();
@@ -118,6 +132,32 @@ export class FaultInjector {
       if (!fail && rule.errorRate !== undefined && this.rng.next() < rule.errorRate) fail = 'error';
     });
     return { latencyMs, fail };
+  }
+
+  /**
+   * Holds requests to `service:operation` at the door (counted, not yet answered) until `release()`:
+   * a test can act while a call is certainly in flight, with no timing involved.
+   */
+  hold(service: string, operation: string): Hold {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrivedPromise = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.holds.push({ service, operation, arrived, released });
+    return { arrived: arrivedPromise, release };
+  }
+
+  /** Waits while a hold matches this call; the server calls it after {@link decide}. */
+  async gate(service: string, operation: string): Promise<void> {
+    for (const h of this.holds) {
+      if (h.service !== service || h.operation !== operation) continue;
+      h.arrived();
+      await h.released;
+    }
   }
 
   calls(): CallCount[] {

@@ -334,6 +334,7 @@ async function admit(
   protocol: ServiceDefinition['protocol'],
 ): Promise<AwsServiceError | null> {
   const decision = faults.decide(scope.service, operation);
+  await faults.gate(scope.service, operation);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
   if (decision.fail === 'throttle') {
     return protocol === 'query'

@@ -90,5 +90,6 @@ export function applyPlan(
     notifier: deps.notifier,
     command,
     ...(deps.onResult ? { onResult: deps.onResult } : {}),
+    ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
   });
 }

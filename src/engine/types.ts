@@ -34,4 +34,6 @@ export interface RemediationDeps extends AuditDeps {
   readonly notifier: Notifier | null;
   /** Each action's result as it happens; never secrets. */
   readonly onResult?: (result: ActionResult) => void;
+  /** Asked before each change: true stops the run after the action in flight (Ctrl-C, SIGTERM). */
+  readonly shouldStop?: () => boolean;
 }

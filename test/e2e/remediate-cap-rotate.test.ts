@@ -119,7 +119,9 @@ describe('interactive confirmation', () => {
         return false;
       },
     });
-    expect(questions).toEqual([expect.stringMatching(/^Apply \d+ action\(s\)\?$/)]);
+    expect(questions).toEqual([
+      expect.stringMatching(/^Apply \d+ change\(s\)( and send \d+ notice\(s\))?\?$/),
+    ]);
     expect(declined.stdout).toMatch(/Plan \(recommended\)/);
     expect(declined.stderr).toMatch(/dry run: nothing changed/);
     expect(confirmEmu.current.faults.writeCalls()).toEqual([]);

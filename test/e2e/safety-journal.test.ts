@@ -79,7 +79,8 @@ describe('the journal and the grace period', () => {
     const resumed = await cli(['apply', '--yes', '--resume', '--journal', empty], dir);
     emu.clock.advance(13);
     const day13 = await cli(['plan', '--journal', empty], dir);
-    emu.clock.advance(1);
+    // A minute past day 14: the window counts whole days from the sighting's own second.
+    emu.clock.advance(1 + 1 / 1440);
     const day14 = await cli(['plan', '--journal', empty], dir);
 
     // Assess

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import type { CliIO } from '../../src/cli/io.js';
+import type { CliIO, StopSignal } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { emptyDir, processEnv, SUITE_ENV } from './env.js';
 import { BIN, REPO_ROOT } from './paths.js';
@@ -33,7 +33,8 @@ export interface CliRunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   tty?: boolean;
-  interrupted?: Promise<void>;
+  /** Resolves when the test sends the command a stop signal (what takeInterrupts returns). */
+  interrupted?: Promise<StopSignal>;
   /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
   confirm?: (question: string) => Promise<boolean>;
 }
@@ -54,7 +55,7 @@ export function startCli(args: readonly string[], options: CliRunOptions = {}): 
     stderr: err.stream,
     env: { ...SUITE_ENV, ...options.env },
     cwd: options.cwd ?? emptyDir('cwd-'),
-    interrupted: options.interrupted ?? new Promise<void>(() => {}),
+    takeInterrupts: () => options.interrupted ?? new Promise<StopSignal>(() => {}),
     ...(options.confirm ? { confirm: options.confirm } : {}),
   };
   const done = main(args, io).then((exitCode) => ({ exitCode, stdout: out.text(), stderr: err.text() }));

@@ -17,8 +17,8 @@ import { createKey } from './create-key.js';
 import { deactivateKey } from './deactivate-key.js';
 import { deleteKey } from './delete-key.js';
 import { deleteLoginProfile } from './delete-login-profile.js';
-import { deliverNotices } from './notices.js';
 import { noteInactive } from './note-inactive.js';
+import { deliverNotices } from './notices.js';
 import { type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
 import type { ExecutorState } from './state.js';
 import { storeSecret } from './store-secret.js';
@@ -35,11 +35,19 @@ export interface ExecuteOptions extends RecorderOptions {
   readonly command?: RunCommand;
   /** The run this one completes, for `resume`; default null. */
   readonly resumeOf?: string | null;
+  /**
+   * Asked before each action: true stops the run there (a signal). The action in flight finishes,
+   * with its outcome, and so does storing the secret of a key it just created; nothing else starts,
+   * and the run is left unfinished for `apply --resume`.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface ExecuteResult {
   readonly runId: string;
   readonly results: readonly ActionResult[];
+  /** True when `shouldStop` ended the run early; it is then unfinished in the journal. */
+  readonly stopped: boolean;
 }
 
 type ChangeAction = Exclude<Action, NotifyAction>;
@@ -81,6 +89,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   };
 
   for (const [index, action] of plan.actions.entries()) {
+    const storesNewKey = action.type === 'store-secret' && state.pending.has(action.createKeyActionId);
+    if (options.shouldStop?.() && !storesNewKey) {
+      return { runId: options.runId, results: slots.flat(), stopped: true };
+    }
     const slot = slots[index] as ActionResult[];
     const why = broken.get(action.chainId);
     if (why !== undefined) {
@@ -120,7 +132,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     recorder.unjournaled(resultOf(a, 'deferred', deferredReason, undefined)),
   );
   await recorder.finish(deferred.length);
-  return { runId: options.runId, results: [...slots.flat(), ...deferred] };
+  return { runId: options.runId, results: [...slots.flat(), ...deferred], stopped: false };
 }
 
 async function runChange(

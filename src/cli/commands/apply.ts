@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { ActionResult } from '../../aws/apply/types.js';
+import { changesAws } from '../../core/plan/types.js';
 import { remediateAccount } from '../../engine/remediate.js';
 import { parseChoice } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, exitCodeFor, type StopSignal } from '../io.js';
 import {
   addRemediationOptions,
   confirm,
@@ -53,6 +54,14 @@ Examples:
   command.action(async (flags: ApplyFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
     const ctx = remediationContext(flags, io, session, { changesAws: true });
+    // Ctrl-C or SIGTERM: finish the action in flight, start no other, say how to resume.
+    let stopSignal: StopSignal | null = null;
+    void io.takeInterrupts().then((signal) => {
+      stopSignal = signal;
+      io.stderr.write(
+        `\nkeywarden: ${signal}: stopping after the action in flight (again to stop at once)\n`,
+      );
+    });
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     const json = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     try {
@@ -61,7 +70,8 @@ Examples:
         format === 'table' && io.stderr.isTTY
           ? (r: ActionResult) => io.stderr.write(`\r\x1b[2K… ${r.type} ${r.userName}`)
           : undefined;
-      const out = await remediateAccount(await ctx.deps({ notify: true, onResult }), ctx.policy, {
+      const deps = { ...(await ctx.deps({ notify: true, onResult })), shouldStop: () => stopSignal !== null };
+      const out = await remediateAccount(deps, ctx.policy, {
         maxActions: ctx.maxActions,
         resume: flags.resume === true,
         ...(flags.yes
@@ -70,7 +80,11 @@ Examples:
         confirmPlan: async ({ plan, warnings }) => {
           warn(io, warnings);
           if (format === 'table') io.stdout.write(renderPlan(plan, { color }));
-          return flags.yes === true || confirm(io, `Apply ${plan.actions.length} action(s)?`);
+          const changes = plan.actions.filter(changesAws).length;
+          const notices = plan.actions.filter((a) => a.type === 'notify').length;
+          const question = `Apply ${changes} change(s)${notices > 0 ? ` and send ${notices} notice(s)` : ''}?`;
+          const go = flags.yes === true || (await confirm(io, question));
+          return go && stopSignal === null;
         },
       });
       if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
@@ -79,6 +93,12 @@ Examples:
         return;
       }
       const { recovery, planned, execution } = out;
+      const signalled: StopSignal | null = stopSignal;
+      if (execution === null && signalled !== null) {
+        io.stderr.write(`keywarden: stopped by ${signalled} before any change\n`);
+        setExitCode(exitCodeFor(signalled));
+        return;
+      }
       if (recovery !== null) {
         if (recovery.recovered.length === 0) io.stderr.write('keywarden: no interrupted run to resume\n');
         else io.stderr.write(`keywarden: recovered run(s) ${recovery.recovered.join(', ')}\n`);
@@ -98,6 +118,20 @@ Examples:
         return;
       }
       const results = [...recovered, ...execution.results];
+      const stoppedBy: StopSignal | null = stopSignal;
+      if (execution.stopped && stoppedBy !== null) {
+        if (format === 'json') {
+          json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
+        } else {
+          io.stdout.write(renderResults(execution.runId, results, { color }));
+        }
+        io.stderr.write(
+          `keywarden: stopped by ${stoppedBy} after ${results.length} action(s); nothing else was started. ` +
+            'Finish with: keywarden apply --resume\n',
+        );
+        setExitCode(exitCodeFor(stoppedBy));
+        return;
+      }
       if (format === 'json') {
         json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
       } else {

@@ -60,7 +60,7 @@ The emulator's clock ticks with wall time; move it with
           '',
         ].join('\n'),
       );
-      await io.interrupted;
+      await io.takeInterrupts();
       await emulator.stop();
       io.stderr.write('sandbox stopped\n');
     });

@@ -15,8 +15,7 @@ export function capPlan(plan: Plan, maxActions: number): Plan {
     );
   }
   const cost = new Map<string, number>();
-  for (const a of plan.actions)
-    cost.set(a.chainId, (cost.get(a.chainId) ?? 0) + (changesAws(a) ? 1 : 0));
+  for (const a of plan.actions) cost.set(a.chainId, (cost.get(a.chainId) ?? 0) + (changesAws(a) ? 1 : 0));
 
   const kept = new Set<string>();
   let used = 0;
