@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createClients, DEFAULT_REGION } from '../../aws/clients.js';
@@ -15,6 +14,7 @@ import { renderSarif } from '../../report/sarif.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
@@ -204,6 +204,7 @@ Examples:
         ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
+    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const now = flags.now === undefined ? null : parseNow(flags.now);
     const mode: InventoryMode | undefined =
       flags.inventory === undefined
@@ -250,7 +251,7 @@ Examples:
       ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),
     });
     if (flags.output !== undefined) {
-      writeFileSync(resolve(io.cwd, flags.output), text);
+      writeOutputFile('--output', io.cwd, flags.output, text);
       io.stderr.write(`keywarden: wrote ${format} report to ${flags.output}\n`);
     } else {
       io.stdout.write(text);

@@ -1,11 +1,10 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Forecast, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from '../../core/forecast.js';
 import { forecastRemediation } from '../../engine/forecast.js';
 import { addAwsOptions } from '../connection.js';
 import { parseChoice, parseIntegerOption } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import {
   DEFAULT_JOURNAL,
@@ -69,6 +68,7 @@ Examples:
       flags.format === undefined
         ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
+    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const ctx = remediationContext(flags, io, session);
     const progress = progressLine(io);
     try {
@@ -83,7 +83,7 @@ Examples:
         !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined,
       );
       if (flags.output !== undefined) {
-        writeFileSync(resolve(io.cwd, flags.output), text);
+        writeOutputFile('--output', io.cwd, flags.output, text);
         io.stderr.write(`keywarden: wrote ${format} forecast to ${flags.output}\n`);
       } else {
         io.stdout.write(text);

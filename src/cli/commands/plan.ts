@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { planRemediation } from '../../engine/plan.js';
 import { parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import {
   addRemediationOptions,
   progressLine,
@@ -40,6 +39,7 @@ Examples:
   );
   command.action(async (flags: PlanFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
+    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const ctx = remediationContext(flags, io, session);
     const progress = progressLine(io);
     try {
@@ -52,7 +52,7 @@ Examples:
         format === 'json'
           ? `${JSON.stringify(plan, null, 2)}\n`
           : renderPlan(plan, { color: !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined });
-      if (flags.output !== undefined) writeFileSync(resolve(io.cwd, flags.output), text);
+      if (flags.output !== undefined) writeOutputFile('--output', io.cwd, flags.output, text);
       else io.stdout.write(text);
     } finally {
       progress.done();

@@ -1,0 +1,120 @@
+/**
+ * First-use friction (issue 7): what a new user runs in their first minutes must answer in one
+ * clear line, never a raw `EISDIR` or a class name. The CLI runs in-process against the emulator.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { World } from '../../src/emulator/world-types.js';
+import { runCli } from '../support/cli.js';
+import { FIXED_NOW, useEmulator } from '../support/emulator.js';
+
+const ACCOUNT = '555555555555';
+const WORLD: World = {
+  accounts: [
+    {
+      id: ACCOUNT,
+      users: [
+        { name: 'app-old', accessKeys: [{ createdDaysAgo: 100, lastUsedDaysAgo: 1 }] },
+        { name: 'app-fresh', accessKeys: [{ createdDaysAgo: 10, lastUsedDaysAgo: 1 }] },
+      ],
+    },
+  ],
+};
+const ENV = { AWS_ACCESS_KEY_ID: 'AKIDFIRSTUSE', AWS_SECRET_ACCESS_KEY: 'x' };
+const NOW = FIXED_NOW.toISOString();
+
+const emu = useEmulator({ world: WORLD, credentialReport: { inProgressPolls: 0 } });
+
+/** A fresh working directory with a file `a-file` in it (for paths that run through a file). */
+function workdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kw-first-use-'));
+  writeFileSync(join(dir, 'a-file'), 'not a directory\n');
+  return dir;
+}
+
+function keywarden(args: readonly string[], cwd: string) {
+  return runCli([...args, '--endpoint-url', emu.current.url, '--now', NOW], { env: ENV, cwd });
+}
+
+/** One line on stderr, exit 2, no stack trace and no class name. */
+function expectOneLine(result: { exitCode: number; stderr: string }, message: RegExp): void {
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+  expect(result.stderr).not.toMatch(/unexpected error|Error:|\n\s+at /);
+}
+
+describe('keywarden init --config in a directory that does not exist yet', () => {
+  it("creates the directory (the help's own example), and validate reads the file", async () => {
+    const dir = workdir();
+    const init = await runCli(['init', '--config', 'policies/prod.yaml'], { cwd: dir });
+    expect(init.exitCode).toBe(0);
+    expect(readFileSync(join(dir, 'policies', 'prod.yaml'), 'utf8')).toMatch(/^version: 1$/m);
+    const validate = await runCli(['validate', '--config', 'policies/prod.yaml'], { cwd: dir });
+    expect(validate.exitCode).toBe(0);
+  });
+
+  it('a path through a file or onto a directory is one line naming --config and the path', async () => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'policies'));
+    expectOneLine(
+      await runCli(['init', '--config', 'a-file/prod.yaml'], { cwd: dir }),
+      /^keywarden: --config: cannot write a-file\/prod\.yaml: .*a-file.* is a file, not a directory/,
+    );
+    expectOneLine(
+      await runCli(['init', '--config', 'policies', '--force'], { cwd: dir }),
+      /^keywarden: --config: cannot write policies: it is a directory/,
+    );
+  });
+});
+
+describe('--output that cannot be written: one line naming --output and the path, before any AWS call', () => {
+  it.each([['audit'], ['plan'], ['forecast']])('%s', async (command) => {
+    const dir = workdir();
+    mkdirSync(join(dir, 'reports'));
+    emu.current.faults.resetCounts();
+    expectOneLine(
+      await keywarden([command, '--output', 'reports'], dir),
+      /^keywarden: --output: cannot write reports: it is a directory; name a file in it/,
+    );
+    expectOneLine(
+      await keywarden([command, '--output', 'no/such/dir/f.json'], dir),
+      /^keywarden: --output: cannot write no\/such\/dir\/f\.json: directory no\/such\/dir does not exist/,
+    );
+    expectOneLine(
+      await keywarden([command, '--output', 'a-file/f.json'], dir),
+      /^keywarden: --output: cannot write a-file\/f\.json: .*is a file, not a directory/,
+    );
+    expect(emu.current.faults.count()).toBe(0);
+  });
+
+  it('demo (which creates the directory it writes to)', async () => {
+    const dir = workdir();
+    expectOneLine(
+      await runCli(['demo', '--audit-only', '--output', 'a-file/audit.json'], { cwd: dir }),
+      /^keywarden: --output: cannot write a-file\/audit\.json: .*is a file, not a directory/,
+    );
+    const ok = await runCli(['demo', '--audit-only', '--output', 'out/audit.json'], { cwd: dir });
+    expect(ok.exitCode).toBe(0);
+    expect(existsSync(join(dir, 'out', 'audit.json'))).toBe(true);
+  });
+});
+
+describe('a journal that cannot be read', () => {
+  it.each([[['history']], [['plan', '--format', 'json']], [['apply', '--yes']]])(
+    '%j: one line without the class name, nothing changed',
+    async (args) => {
+      const dir = workdir();
+      emu.current.faults.resetCounts();
+      const journal = ['--journal', join(dir, 'a-file', 'journal.jsonl')];
+      const result =
+        args[0] === 'history'
+          ? await runCli([...args, ...journal], { cwd: dir })
+          : await keywarden([...args, ...journal], dir);
+      expectOneLine(result, /^keywarden: cannot read the journal .*a-file\/journal\.jsonl: ENOTDIR/);
+      expect(result.stderr).not.toMatch(/JournalError/);
+      expect(emu.current.faults.writeCalls()).toEqual([]);
+    },
+  );
+});
