@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../src/cli/policy-loader.js';
+import { PRESET_NAMES } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
@@ -118,3 +120,93 @@ describe('a journal that cannot be read', () => {
     },
   );
 });
+
+/** Every section of the policy file set, each nullable field both ways across the sections. */
+const EVERY_SECTION = `version: 1
+preset: cis
+rules:
+  KEY_ROTATION: { enabled: true, maxKeyAgeDays: 120 }
+  UNUSED_CREDENTIALS: { unusedDays: 60 }
+  MULTIPLE_ACTIVE_KEYS: { enabled: false }
+exemptions:
+  users:
+    - { name: "breakglass-*", reason: "sealed in the vault", until: "2027-06-30", rules: [KEY_ROTATION] }
+    - { name: legacy, reason: "vendor" }
+  paths:
+    - { path: /service-accounts/, reason: "platform pipeline", rules: [UNUSED_CREDENTIALS] }
+  groups:
+    - { group: keywarden-exempt, reason: "approved", until: "2026-12-31" }
+  tag: { enabled: false, key: "acme:exempt", reasonKey: "acme:exempt-reason" }
+  ssmParameter: { name: /cleanup/excluded-users, rules: [UNUSED_CREDENTIALS] }
+inventory: { mode: live, reportMaxAgeSeconds: 3600, concurrency: 4 }
+rotation:
+  warnBeforeDays: 10
+  rotateAfterDays: 80
+  deactivateAfterDays: 95
+  deleteAfterDays: 110
+  inUseGraceDays: 3
+  forceDeactivateAfterDays: 150
+remediation:
+  mode: runbook
+  maxActions: 20
+  secretNamePrefix: acme/keys
+  ownerTag: "acme:owner"
+  secretKmsKeyId: alias/keywarden
+  secretTags: { team: security, "cost-center": "42" }
+notifications:
+  securityTeamEmail: security@example.com
+  sns: { topicArn: "arn:aws:sns:us-east-1:111111111111:keywarden-security" }
+  slack: { webhookUrlSsmParameter: /keywarden/slack }
+  email: { from: keywarden@example.com }
+`;
+
+describe('validate --print reads back', () => {
+  const dir = workdir();
+  writeFileSync(join(dir, 'every-section.yaml'), EVERY_SECTION);
+  writeFileSync(
+    join(dir, 'slack-env.yaml'),
+    'version: 1\nnotifications: { slack: { webhookUrlEnv: HOOK } }\n',
+  );
+
+  it.each([
+    ['the default policy', []],
+    ...PRESET_NAMES.map((p) => [`preset ${p}`, ['--preset', p]]),
+    ['a policy with every section set', ['--config', 'every-section.yaml']],
+    ['a Slack webhook from the environment', ['--config', 'slack-env.yaml']],
+    ['threshold flags', ['--preset', 'cis', '--max-key-age-days', '30', '--unused-days', '7']],
+  ] as [string, string[]][])(
+    '%s: validate --print > f.yaml && validate --config f.yaml gives the same effective policy',
+    async (name, args) => {
+      // Act
+      const printed = await runCli(['validate', '--print', ...args], { cwd: dir });
+      const file = `printed-${name.replace(/\W+/g, '-')}.yaml`;
+      writeFileSync(join(dir, file), printed.stdout);
+      const reread = await runCli(['validate', '--config', file, '--print'], { cwd: dir });
+      // Assess
+      expect(printed.exitCode).toBe(0);
+      expect(printed.stderr).toMatch(/: valid · rules /);
+      expect(reread.exitCode, reread.stderr).toBe(0);
+      expect(reread.stdout).toBe(printed.stdout);
+      const flags = Object.fromEntries(pairs(args));
+      const original = loadPolicy({
+        cwd: dir,
+        config: flags['--config'],
+        preset: flags['--preset'],
+        overrides: { maxKeyAgeDays: flags['--max-key-age-days'], unusedDays: flags['--unused-days'] },
+      }).policy;
+      expect(loadPolicy({ cwd: dir, config: file }).policy).toEqual(original);
+    },
+  );
+
+  it('without --print the summary is the output, on stdout', async () => {
+    const result = await runCli(['validate', '--preset', 'cis'], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^defaults \(preset cis\): valid · rules /);
+  });
+});
+
+function pairs(args: readonly string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) out.push([args[i] ?? '', args[i + 1] ?? '']);
+  return out;
+}
