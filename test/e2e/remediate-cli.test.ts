@@ -108,8 +108,8 @@ async function cli(args: string[]) {
       emu.clock.now().toISOString(),
       '--journal',
       journal,
-      '--config',
-      policyPath,
+      // undo reads no policy
+      ...(args[0] === 'undo' ? [] : ['--config', policyPath]),
     ],
     { env: ENV, cwd: dir },
   );

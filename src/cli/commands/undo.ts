@@ -1,13 +1,18 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { undoRun } from '../../engine/undo.js';
-import { CliError } from '../errors.js';
+import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
+import { CliError, parseNow } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { addRemediationOptions, type RemediationFlags, remediationContext } from '../remediation.js';
+import { DEFAULT_JOURNAL } from '../remediation.js';
 import { renderResults } from '../render/results.js';
-import type { Session } from '../session.js';
+import { connect, openJournalAt, type Session } from '../session.js';
 
-interface UndoFlags extends RemediationFlags {
+/** Undo needs the journal and the account, not the policy: a broken policy file must not block it. */
+interface UndoFlags extends AwsFlags {
   readonly yes?: boolean;
+  readonly journal?: string;
+  readonly now?: string;
 }
 
 export function registerUndo(
@@ -20,8 +25,10 @@ export function registerUndo(
     .command('undo')
     .argument('<run-id>', 'the run to undo (see keywarden history)')
     .description('Reactivate the keys a run deactivated (if they still exist); list what cannot be undone')
-    .option('--yes', 'undo without asking');
-  addRemediationOptions(command).addHelpText(
+    .option('--yes', 'undo without asking')
+    .option('--journal <file>', `journal file (default: ${DEFAULT_JOURNAL})`)
+    .option('--now <iso-time>', 'the time the undo run is journaled at; default: now');
+  addAwsOptions(command).addHelpText(
     'after',
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them.
@@ -33,9 +40,13 @@ Examples:
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
-    const ctx = remediationContext(flags, io, session);
+    const fixedNow = flags.now === undefined ? null : parseNow(flags.now);
+    const connection = connectionFrom(flags, io.env);
+    const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+    const clients = connect(session, connection);
     try {
-      const out = await undoRun(ctx.deps({ notify: false }), runId, {
+      const deps = { clients, journal, notifier: null, clock: () => fixedNow ?? new Date() };
+      const out = await undoRun(deps, runId, {
         confirm: async () =>
           flags.yes === true || (io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`))),
       });
@@ -49,7 +60,7 @@ Examples:
       for (const c of out.cannotUndo) io.stdout.write(`  cannot undo ${c.actionId}: ${c.reason}\n`);
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
-      ctx.close();
+      clients.close();
     }
   });
 }
