@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/cli/policy-loader.js';
 import { PRESET_NAMES } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { runCli } from '../support/cli.js';
+import { BIN, runCli, runProcess } from '../support/cli.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '555555555555';
@@ -210,3 +210,72 @@ function pairs(args: readonly string[]): [string, string][] {
   for (let i = 0; i + 1 < args.length; i += 2) out.push([args[i] ?? '', args[i + 1] ?? '']);
   return out;
 }
+
+describe('undo --help', () => {
+  it('lists only the flags undo uses', async () => {
+    const help = await runCli(['undo', '--help']);
+    expect(help.exitCode).toBe(0);
+    const flags = [...help.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort();
+    expect(flags).toEqual([
+      '--endpoint-url',
+      '--help',
+      '--journal',
+      '--now',
+      '--profile',
+      '--region',
+      '--yes',
+    ]);
+  });
+});
+
+describe('--profile', () => {
+  /** The built CLI with HOME at `home` and no AWS variable from this process. */
+  function withHome(home: string, args: readonly string[]) {
+    const inherited = Object.keys(process.env).filter((k) => k.startsWith('AWS_'));
+    return runProcess(process.execPath, [BIN, ...args, '--endpoint-url', emu.current.url, '--now', NOW], {
+      env: {
+        ...Object.fromEntries(inherited.map((k) => [k, undefined])),
+        HOME: home,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+      cwd: home,
+    });
+  }
+
+  it('a profile that does not exist is named as such, before any AWS call', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kw-empty-home-'));
+    emu.current.faults.resetCounts();
+    const result = await withHome(home, ['audit', '--profile', 'nope']);
+    expectOneLine(
+      result,
+      /^keywarden: --profile: profile nope not found in ~\/\.aws\/config or ~\/\.aws\/credentials$/,
+    );
+    expect(emu.current.faults.count()).toBe(0);
+  });
+
+  it('profiles from ~/.aws/credentials and ~/.aws/config are found; one without keys says so', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kw-home-'));
+    mkdirSync(join(home, '.aws'));
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      '[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = x\n',
+    );
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      '[profile staging]\naws_access_key_id = AKIDSTAGING\naws_secret_access_key = x\n[profile nokeys]\nregion = eu-west-1\n',
+    );
+    for (const profile of ['dev', 'staging']) {
+      const result = await withHome(home, ['audit', '--profile', profile, '--format', 'json']);
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(
+        (JSON.parse(result.stdout) as { accounts: { accountId: string }[] }).accounts[0]?.accountId,
+      ).toBe(ACCOUNT);
+    }
+    const nokeys = await withHome(home, ['audit', '--profile', 'nokeys']);
+    expectOneLine(
+      nokeys,
+      /^keywarden: no AWS credentials found for profile nokeys: it has no keys, role_arn, sso_session or credential_process/,
+    );
+    expect(nokeys.stderr).not.toMatch(/pass --profile/);
+  });
+});
