@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/cli/policy-loader.js';
+import { visibleWidth } from '../../src/cli/render/fit.js';
 import { PRESET_NAMES } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { BIN, runCli, runProcess } from '../support/cli.js';
@@ -278,4 +279,27 @@ describe('--profile', () => {
     );
     expect(nokeys.stderr).not.toMatch(/pass --profile/);
   });
+});
+
+describe('tables on an 80-column terminal', () => {
+  it.each([[['audit']], [['plan']], [['forecast']]])(
+    '%j: no line is wider than the terminal',
+    async (args) => {
+      const dir = workdir();
+      writeFileSync(
+        join(dir, 'keywarden.yaml'),
+        'version: 1\nexemptions:\n  users:\n    - name: app-fresh\n      reason: |\n        approved by the CISO\n        until the vendor upgrade (SEC-1234)\n',
+      );
+      const result = await runCli([...args, '--endpoint-url', emu.current.url, '--now', NOW], {
+        env: ENV,
+        cwd: dir,
+        tty: true,
+        columns: 80,
+      });
+      expect(result.stderr).not.toMatch(/error/i);
+      const lines = result.stdout.split('\n');
+      expect(lines.length).toBeGreaterThan(2);
+      for (const line of lines) expect(visibleWidth(line), line).toBeLessThanOrEqual(80);
+    },
+  );
 });

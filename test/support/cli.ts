@@ -14,9 +14,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-function capture(isTTY: boolean) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean };
+function capture(isTTY: boolean, columns?: number) {
+  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
   stream.isTTY = isTTY;
+  if (columns !== undefined) stream.columns = columns;
   let text = '';
   stream.on('data', (chunk: Buffer) => {
     text += chunk.toString('utf8');
@@ -31,12 +32,14 @@ export async function runCli(
     env?: NodeJS.ProcessEnv;
     cwd?: string;
     tty?: boolean;
+    /** The terminal's width (with `tty`). */
+    columns?: number;
     interrupted?: Promise<void>;
     /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
     confirm?: (question: string) => Promise<boolean>;
   } = {},
 ): Promise<CliResult> {
-  const out = capture(options.tty ?? false);
+  const out = capture(options.tty ?? false, options.columns);
   const err = capture(options.tty ?? false);
   const io: CliIO = {
     stdout: out.stream,

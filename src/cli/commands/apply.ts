@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ActionResult } from '../../aws/apply/types.js';
 import { remediateAccount } from '../../engine/remediate.js';
 import { parseChoice } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import {
   addRemediationOptions,
   confirm,
@@ -54,6 +54,7 @@ Examples:
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
     const ctx = remediationContext(flags, io, session);
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+    const columns = outputColumns(io);
     const json = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     try {
       warn(io, ctx.warnings);
@@ -69,7 +70,7 @@ Examples:
           : { confirmRecovery: (n: number) => confirm(io, `Recover ${n} interrupted run(s)?`) }),
         confirmPlan: async ({ plan, warnings }) => {
           warn(io, warnings);
-          if (format === 'table') io.stdout.write(renderPlan(plan, { color }));
+          if (format === 'table') io.stdout.write(renderPlan(plan, { color, columns }));
           return flags.yes === true || confirm(io, `Apply ${plan.actions.length} action(s)?`);
         },
       });
@@ -87,7 +88,7 @@ Examples:
       if (execution === null) {
         if (planned.plan.actions.length === 0) {
           warn(io, planned.warnings);
-          if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color }));
+          if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color, columns }));
           else json({ runId: null, plan: planned.plan, results: recovered });
           return;
         }
@@ -97,7 +98,7 @@ Examples:
       }
       const results = [...recovered, ...execution.results];
       if (format === 'json') json({ runId: execution.runId, plan: planned.plan, results });
-      else io.stdout.write(renderResults(execution.runId, results, { color }));
+      else io.stdout.write(renderResults(execution.runId, results, { color, columns }));
       setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       ctx.close();

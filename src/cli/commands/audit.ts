@@ -13,13 +13,14 @@ import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
 import { renderSarif } from '../../report/sarif.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
 import { DEFAULT_JOURNAL, progressLine, warn } from '../remediation.js';
 import { renderCsv } from '../render/csv.js';
+import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { openJournalAt, type Session } from '../session.js';
@@ -59,6 +60,8 @@ export interface AuditFlags {
 
 interface RenderContext {
   readonly color: boolean;
+  /** The table's width. */
+  readonly columns: number;
   /** The Security Hub region ASFF findings name (their ProductArn and resources). */
   readonly region: string;
   /** For html: the rotation calendar's forecast, or why there is none. */
@@ -69,7 +72,7 @@ interface RenderContext {
 export function render(report: AuditReport, format: Format, ctx: RenderContext): string {
   switch (format) {
     case 'table':
-      return renderTable(report, { color: ctx.color });
+      return renderTable(report, { color: ctx.color, columns: ctx.columns });
     case 'json':
       return renderJson(report);
     case 'csv':
@@ -246,6 +249,7 @@ Examples:
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const text = render(report, format, {
       color,
+      columns: flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS,
       region: flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
       forecast: html?.forecast ?? null,
       ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),

@@ -7,7 +7,7 @@ import { startEmulator } from '../../emulator/server.js';
 import { auditAccount } from '../../engine/audit.js';
 import { demoRemediation } from '../demo-remediation.js';
 import { CliError } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { writeOutputFile } from '../output-file.js';
 import { DEMO_POLICY_PATH, DEMO_WORLD_PATH, VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
@@ -91,7 +91,9 @@ Examples:
             }
           }
           const report = buildAuditReport(results, policy, now, { name: 'keywarden', version: VERSION });
-          io.stdout.write(`\n${renderTable(report, { color: !!io.stdout.isTTY && !io.env.NO_COLOR })}`);
+          io.stdout.write(
+            `\n${renderTable(report, { color: !!io.stdout.isTTY && !io.env.NO_COLOR, columns: outputColumns(io) })}`,
+          );
           const out = resolve(io.cwd, flags.output);
           writeOutputFile('--output', io.cwd, flags.output, renderJson(report), { createDirectory: true });
           io.stdout.write(`\nJSON report: ${relative(io.cwd, out) || out}\n`);

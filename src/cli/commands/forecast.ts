@@ -3,7 +3,7 @@ import { type Forecast, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from '../../core/
 import { forecastRemediation } from '../../engine/forecast.js';
 import { addAwsOptions } from '../connection.js';
 import { parseChoice, parseIntegerOption } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import {
@@ -13,6 +13,7 @@ import {
   remediationContext,
   warn,
 } from '../remediation.js';
+import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { renderForecastCsv, renderForecastTable } from '../render/forecast.js';
 import type { Session } from '../session.js';
 
@@ -77,11 +78,11 @@ Examples:
       const { forecast, warnings } = await forecastRemediation(deps, ctx.policy, days);
       progress.done();
       warn(io, warnings);
-      const text = render(
-        forecast,
-        format,
-        !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined,
-      );
+      const toTerminal = flags.output === undefined;
+      const text = render(forecast, format, {
+        color: !!io.stdout.isTTY && !io.env.NO_COLOR && toTerminal,
+        columns: toTerminal ? outputColumns(io) : DEFAULT_COLUMNS,
+      });
       if (flags.output !== undefined) {
         writeOutputFile('--output', io.cwd, flags.output, text);
         io.stderr.write(`keywarden: wrote ${format} forecast to ${flags.output}\n`);
@@ -95,10 +96,14 @@ Examples:
   });
 }
 
-function render(forecast: Forecast, format: Format, color: boolean): string {
+function render(
+  forecast: Forecast,
+  format: Format,
+  table: { readonly color: boolean; readonly columns: number },
+): string {
   switch (format) {
     case 'table':
-      return renderForecastTable(forecast, { color });
+      return renderForecastTable(forecast, table);
     case 'json':
       return `${JSON.stringify(forecast, null, 2)}\n`;
     case 'csv':

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { planRemediation } from '../../engine/plan.js';
 import { parseChoice } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import {
   addRemediationOptions,
@@ -51,7 +51,9 @@ Examples:
       const text =
         format === 'json'
           ? `${JSON.stringify(plan, null, 2)}\n`
-          : renderPlan(plan, { color: !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined });
+          : flags.output === undefined
+            ? renderPlan(plan, { color: !!io.stdout.isTTY && !io.env.NO_COLOR, columns: outputColumns(io) })
+            : renderPlan(plan, { color: false });
       if (flags.output !== undefined) writeOutputFile('--output', io.cwd, flags.output, text);
       else io.stdout.write(text);
     } finally {

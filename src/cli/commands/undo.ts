@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { undoRun } from '../../engine/undo.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError, parseNow } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { DEFAULT_JOURNAL } from '../remediation.js';
 import { renderResults } from '../render/results.js';
 import { connect, openJournalAt, type Session } from '../session.js';
@@ -55,7 +55,10 @@ Examples:
         return;
       }
       io.stdout.write(
-        renderResults(out.runId, out.results, { color: !!io.stdout.isTTY && !io.env.NO_COLOR }),
+        renderResults(out.runId, out.results, {
+          color: !!io.stdout.isTTY && !io.env.NO_COLOR,
+          columns: outputColumns(io),
+        }),
       );
       for (const c of out.cannotUndo) io.stdout.write(`  cannot undo ${c.actionId}: ${c.reason}\n`);
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);
