@@ -303,3 +303,41 @@ describe('tables on an 80-column terminal', () => {
     },
   );
 });
+
+describe('history', () => {
+  const dir = workdir();
+  const journal = join(dir, 'journal.jsonl');
+  const history = (args: readonly string[]) =>
+    runCli(['history', '--journal', journal, ...args], { cwd: dir });
+
+  it('has a header, is in time order and names the key a rotation created', async () => {
+    // Prepare: rotate app-old's 100-day-old key
+    const apply = await keywarden(['apply', '--yes', '--format', 'json', '--journal', journal], dir);
+    expect(apply.exitCode, apply.stderr).toBe(0);
+    const created = (
+      JSON.parse(apply.stdout) as { results: { type: string; newAccessKeyId?: string }[] }
+    ).results.find((r) => r.type === 'create-key')?.newAccessKeyId;
+    expect(created).toMatch(/^AKIA/);
+
+    // Act
+    const table = await history([]);
+    const json = await history(['--format', 'json']);
+
+    // Assess
+    expect(table.exitCode).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\s*TIME\s+STATUS\s+ACTION\s+USER\s+KEY$/);
+    expect(lines[1]).toMatch(new RegExp(`^run \\S+ \\(apply\\) · account ${ACCOUNT}$`));
+    expect(table.stdout).toMatch(new RegExp(`create-key\\s+app-old\\s+AKIA\\w+ → ${created}`));
+    const rows = JSON.parse(json.stdout) as { at: string; type: string; newAccessKeyId: string | null }[];
+    expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
+    expect(rows.find((r) => r.type === 'store-secret')?.newAccessKeyId).toBe(created);
+  });
+
+  it('--run with a run the journal does not have is one line and exit 2', async () => {
+    expectOneLine(
+      await history(['--run', 'no-such-run']),
+      /^keywarden: --run: no run no-such-run in the journal .*journal\.jsonl/,
+    );
+  });
+});
