@@ -2,6 +2,7 @@
 import { collectPlanningInventory } from '../aws/plan-inventory.js';
 import { staleReportWarning } from '../core/audit.js';
 import { type Forecast, forecastAccount } from '../core/forecast.js';
+import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
@@ -11,7 +12,12 @@ export async function forecastRemediation(
   deps: AuditDeps & { readonly journal: Journal },
   policy: Policy,
   days: number,
-): Promise<{ readonly forecast: Forecast; readonly warnings: readonly string[] }> {
+): Promise<{
+  readonly forecast: Forecast;
+  readonly warnings: readonly string[];
+  /** Set when the clock lies before what the account records (a `--now` in the past). */
+  readonly nowBeforeData: NowBeforeData | null;
+}> {
   const now = deps.clock();
   const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
     now,
@@ -23,5 +29,6 @@ export async function forecastRemediation(
   return {
     forecast: forecastAccount(inventory, policy, now, factsFromJournal(journal.records), days),
     warnings: [...journal.warnings, ...warnings, ...(stale === null ? [] : [stale])],
+    nowBeforeData: nowBeforeData(inventory, now),
   };
 }

@@ -2,6 +2,7 @@
 import { collectPlanningInventory } from '../aws/plan-inventory.js';
 import { staleReportWarning } from '../core/audit.js';
 import type { AccountInventory } from '../core/model.js';
+import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import { capPlan } from '../core/plan/cap.js';
 import { planAccount } from '../core/plan/planner.js';
 import type { Plan } from '../core/plan/types.js';
@@ -15,6 +16,8 @@ export interface PlannedAccount {
   /** Capped: `actions` fit the cap, `deferred` wait for a later run. */
   readonly plan: Plan;
   readonly warnings: readonly string[];
+  /** Set when the clock lies before what the account records (a `--now` in the past). */
+  readonly nowBeforeData: NowBeforeData | null;
 }
 
 export interface PlanOptions {
@@ -44,5 +47,6 @@ export async function planRemediation(
     inventory,
     plan,
     warnings: [...journal.warnings, ...warnings, ...(stale === null ? [] : [stale])],
+    nowBeforeData: nowBeforeData(inventory, now),
   };
 }

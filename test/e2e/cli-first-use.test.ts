@@ -341,3 +341,23 @@ describe('history', () => {
     );
   });
 });
+
+describe('--now before the data', () => {
+  const run = (args: readonly string[], now: string) =>
+    runCli([...args, '--endpoint-url', emu.current.url, '--now', now], { env: ENV, cwd: workdir() });
+
+  it.each([
+    [['audit', '--format', 'json']],
+    [['plan', '--format', 'json']],
+    [['forecast', '--format', 'json']],
+  ])('%j: one warning line naming how far before', async (args) => {
+    const early = await run(args, '2026-01-01T00:00:00Z');
+    expect(early.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^keywarden: warning: --now 2026-01-01T00:00:00\.000Z is 32[45] days before the newest data: .+ at 2026-11-2[12]T12:00:00\.000Z; ages measured from later moments come out negative$/,
+      ),
+    ]);
+    const onTime = await run(args, NOW);
+    expect(onTime.stderr).toBe('');
+  });
+});

@@ -4,6 +4,7 @@ import { createClients, DEFAULT_REGION } from '../../aws/clients.js';
 import { createSecurityHubClient, importReport } from '../../aws/security-hub.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import type { Forecast } from '../../core/forecast.js';
+import type { NowBeforeData } from '../../core/now-check.js';
 import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy/types.js';
 import { auditAccount } from '../../engine/audit.js';
 import { forecastRemediation } from '../../engine/forecast.js';
@@ -14,6 +15,7 @@ import { renderSarif } from '../../report/sarif.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
@@ -232,8 +234,10 @@ Examples:
     const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
     let report: AuditReport;
     let html: Awaited<ReturnType<typeof htmlForecast>> | null = null;
+    let early: NowBeforeData | null = null;
     try {
       const audit = await auditAccount(deps, policy);
+      early = audit.nowBeforeData;
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
       if (format === 'html') {
         const journalPath = resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL);
@@ -245,6 +249,7 @@ Examples:
       clients.sts.destroy();
       clients.ssm.destroy();
     }
+    if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const text = render(report, format, {

@@ -4,6 +4,7 @@ import { forecastRemediation } from '../../engine/forecast.js';
 import { addAwsOptions } from '../connection.js';
 import { parseChoice, parseIntegerOption } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import {
@@ -75,9 +76,12 @@ Examples:
     try {
       warn(io, ctx.warnings);
       const deps = { ...ctx.deps({ notify: false }), onProgress: progress.update };
-      const { forecast, warnings } = await forecastRemediation(deps, ctx.policy, days);
+      const { forecast, warnings, nowBeforeData } = await forecastRemediation(deps, ctx.policy, days);
       progress.done();
       warn(io, warnings);
+      if (flags.now !== undefined && nowBeforeData !== null) {
+        warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
+      }
       const toTerminal = flags.output === undefined;
       const text = render(forecast, format, {
         color: !!io.stdout.isTTY && !io.env.NO_COLOR && toTerminal,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { planRemediation } from '../../engine/plan.js';
 import { parseChoice } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import {
   addRemediationOptions,
@@ -45,9 +46,13 @@ Examples:
     try {
       warn(io, ctx.warnings);
       const deps = { ...ctx.deps({ notify: false }), onProgress: progress.update };
-      const { plan, warnings } = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
+      const planned = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
+      const { plan, nowBeforeData } = planned;
       progress.done();
-      warn(io, warnings);
+      warn(io, planned.warnings);
+      if (flags.now !== undefined && nowBeforeData !== null) {
+        warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
+      }
       const text =
         format === 'json'
           ? `${JSON.stringify(plan, null, 2)}\n`
