@@ -3,9 +3,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang detectors, not waits: no test waits for a time to pass. Generous, because on a busy 2-core
+    // machine (load 10 on 2 cores) one test that starts several node, aws or python processes took 56 s.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
-    env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Builds dist/ when it is missing or older than src/; makes the run's temporary folder.
+    globalSetup: ['test/support/global-setup.ts'],
+    // No AWS_* variable, profile or ~/.aws of the caller's reaches a test (see test/support/env.ts).
+    setupFiles: ['test/support/hermetic-env.ts'],
   },
 });

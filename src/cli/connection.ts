@@ -1,7 +1,7 @@
 /** Turns the common AWS flags and the environment into an `AwsConnection`, and SDK failures into one-line CLI errors. */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { AwsConnection } from '../aws/clients.js';
 import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../aws/errors.js';
@@ -25,13 +25,13 @@ export function addAwsOptions(command: Command): Command {
 
 /** The two files the SDK reads named profiles from, and how to name each to a user. */
 function sharedConfigFiles(env: NodeJS.ProcessEnv): { readonly path: string; readonly shown: string }[] {
-  const home = env.HOME ?? env.USERPROFILE ?? homedir();
+  const home = env.HOME || env.USERPROFILE || homedir();
   return [
     ['AWS_CONFIG_FILE', 'config'],
     ['AWS_SHARED_CREDENTIALS_FILE', 'credentials'],
   ].map(([variable = '', name = '']) => {
-    const path = env[variable];
-    return path ? { path, shown: path } : { path: join(home, '.aws', name), shown: `~/.aws/${name}` };
+    const path = env[variable] || join(home, '.aws', name);
+    return { path, shown: path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path };
   });
 }
 

@@ -2,19 +2,35 @@
  * What `plan`, `apply`, `rotate` and `undo` share: flags → policy, cap, journal, clients and the
  * engine's dependencies. Every flag and the policy are validated before any AWS call.
  */
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type Policy } from '../core/policy/types.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
-import { parseChoice, parseIntegerOption, parseNow } from './errors.js';
+import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
 import { loadPolicy } from './policy-loader.js';
 import { connect, openJournalAt, type Session } from './session.js';
 
-export const DEFAULT_JOURNAL = '.keywarden/journal.jsonl';
+/** Where the journal lives when neither `--journal` nor `KEYWARDEN_JOURNAL` says: per user, not per directory. */
+export const DEFAULT_JOURNAL =
+  '$XDG_STATE_HOME/keywarden/journal.jsonl (~/.local/state/keywarden/journal.jsonl)';
+
+/**
+ * The journal's path: `--journal`, else `KEYWARDEN_JOURNAL`, else the user's state directory (XDG
+ * state home). It never depends on the current directory, so a run from elsewhere sees the same
+ * deactivation records and does not delete keys early.
+ */
+export function journalPath(flag: string | undefined, io: CliIO): string {
+  if (flag !== undefined) return resolve(io.cwd, flag);
+  const fromEnv = io.env.KEYWARDEN_JOURNAL;
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(io.cwd, fromEnv);
+  const stateHome = io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state');
+  return join(stateHome, 'keywarden', 'journal.jsonl');
+}
 
 export interface RemediationFlags extends AwsFlags {
   readonly config?: string;
@@ -25,13 +41,21 @@ export interface RemediationFlags extends AwsFlags {
   readonly inventory?: string;
 }
 
-export function addRemediationOptions(command: Command): Command {
+/**
+ * The options of the commands that plan remediation. `whatIf` commands (plan) take `--now`; a
+ * command that changes AWS refuses it, because its changes happen now whatever it is told.
+ */
+export function addRemediationOptions(command: Command, options: { readonly whatIf: boolean }): Command {
   command
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
     .option('--preset <name>', 'aws-config (the AWS runbook), cis, rotation-165-180-185')
-    .option('--now <iso-time>', 'plan as of this time (what-if); default: now')
+    .addOption(
+      options.whatIf
+        ? new Option('--now <iso-time>', "plan as of this time (what-if); default: the service's time now")
+        : new Option('--now <iso-time>').hideHelp(),
+    )
     .option('--max-actions <n>', 'cap on changes per run (default: policy remediation.maxActions, 50)')
-    .option('--journal <file>', `journal file (default: ${DEFAULT_JOURNAL})`)
+    .option('--journal <file>', `journal file (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`)
     .option('--inventory <mode>', 'live (default for remediation: current state, per-user calls) or report');
   return addAwsOptions(command);
 }
@@ -41,16 +65,36 @@ export interface RemediationContext {
   readonly maxActions: number;
   readonly journal: Journal;
   readonly warnings: readonly string[];
-  /** The engine's dependencies; `notify` false leaves the notifier out (planning sends nothing). */
+  /**
+   * The engine's dependencies, on the service's clock (set from one call first when needed);
+   * `notify` false leaves the notifier out (planning sends nothing).
+   */
   deps(options: {
     readonly notify: boolean;
     readonly onResult?: RemediationDeps['onResult'];
-  }): RemediationDeps;
+  }): Promise<RemediationDeps>;
   close(): void;
 }
 
-/** Validates every flag and the policy, then connects (no AWS call is made here). */
-export function remediationContext(flags: RemediationFlags, io: CliIO, session: Session): RemediationContext {
+/** A command that changes AWS acts at the service's time: it refuses `--now` (hidden in its help). */
+export function refuseNow(now: string | undefined): void {
+  if (now === undefined) return;
+  throw new CliError(
+    '--now: this command changes AWS, so it acts at the current time; use --now with plan, forecast or audit to see what would happen then',
+  );
+}
+
+/**
+ * Validates every flag and the policy, then connects (no AWS call is made here). `changesAws`
+ * refuses `--now`: a change happens at the service's time, whatever the flag says.
+ */
+export function remediationContext(
+  flags: RemediationFlags,
+  io: CliIO,
+  session: Session,
+  options: { readonly changesAws: boolean },
+): RemediationContext {
+  if (options.changesAws) refuseNow(flags.now);
   const fixedNow = flags.now === undefined ? null : parseNow(flags.now);
   const inventoryMode =
     flags.inventory === undefined ? undefined : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
@@ -65,17 +109,18 @@ export function remediationContext(flags: RemediationFlags, io: CliIO, session: 
     inventory: { ...loaded.policy.inventory, mode: inventoryMode ?? 'live' },
   };
   const connection = connectionFrom(flags, io.env);
-  const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+  const journal = openJournalAt(session, journalPath(flags.journal, io));
   const clients = connect(session, connection);
-  // With --now (what-if) the run is stamped with that time, so the journal and the plan share one
-  // timeline; otherwise with the wall clock.
-  const clock = fixedNow === null ? () => new Date() : () => fixedNow;
+  // A what-if (--now) plans at that time; otherwise at the service's time, which stamps the keys'
+  // dates too (and the emulator's clock, however far a user moved it).
+  const clock = fixedNow === null ? () => clients.serviceClock.now() : () => fixedNow;
   return {
     policy,
     maxActions,
     journal,
     warnings: loaded.warnings,
-    deps({ notify, onResult }) {
+    async deps({ notify, onResult }) {
+      if (fixedNow === null) await clients.serviceClock.calibrate(clients.sts);
       return {
         clients,
         clock,

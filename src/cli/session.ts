@@ -5,6 +5,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
+import { ServiceClock } from '../aws/service-clock.js';
 import type { AccountClients } from '../engine/types.js';
 import { type Journal, openFileJournal } from '../journal/journal.js';
 
@@ -27,14 +28,27 @@ export function openJournalAt(session: Session, location: string): Journal {
   return (session.seams.openJournal ?? openFileJournal)(location);
 }
 
-/** The account's clients for `connection`; `close()` releases their sockets. */
-export function connect(session: Session, connection: AwsConnection): AccountClients & { close(): void } {
+export interface Connected extends AccountClients {
+  /** The service's time, from the Date header of every response these clients receive. */
+  readonly serviceClock: ServiceClock;
+  /** Releases the clients' sockets. */
+  close(): void;
+}
+
+/** The account's clients for `connection`, each reporting the service's time. */
+export function connect(session: Session, connection: AwsConnection): Connected {
   session.connection = connection;
   const base = createClients(connection);
   const secretsManager = new SecretsManagerClient(clientConfig(connection));
+  const serviceClock = new ServiceClock();
+  serviceClock.watch(base.iam);
+  serviceClock.watch(base.sts);
+  serviceClock.watch(base.ssm);
+  serviceClock.watch(secretsManager);
   return {
     ...base,
     secretsManager,
+    serviceClock,
     close() {
       base.iam.destroy();
       base.sts.destroy();

@@ -18,6 +18,7 @@ import { addDays } from './days.js';
 import { type ExemptionMatch, findExemption } from './exemptions.js';
 import type { AccountInventory, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
+import { actionAccessKeyId } from './plan/ids.js';
 import { planAccount } from './plan/planner.js';
 import type { Action, ActionType, JournalFacts, RemediationRule, Stage } from './plan/types.js';
 import { enabledRuleIds, type Policy } from './policy/types.js';
@@ -166,23 +167,6 @@ export function eventOf(action: Action): ForecastEvent {
   }
 }
 
-function subjectKey(action: Action): string | null {
-  switch (action.type) {
-    case 'create-key':
-    case 'store-secret':
-      return action.replacesAccessKeyId;
-    case 'deactivate-key':
-    case 'delete-key':
-      return action.accessKeyId;
-    case 'delete-login-profile':
-      return null;
-    case 'notify':
-      return action.accessKeyId;
-    default:
-      return assertNever(action);
-  }
-}
-
 function actionEntry(action: Action, day: number, at: Date): ForecastActionEntry {
   return {
     kind: 'action',
@@ -196,7 +180,7 @@ function actionEntry(action: Action, day: number, at: Date): ForecastActionEntry
     type: action.type,
     stage: action.stage,
     rule: action.rule,
-    accessKeyId: subjectKey(action),
+    accessKeyId: actionAccessKeyId(action),
     reason: action.reason,
     dueDate: action.type === 'notify' ? action.dueDate : null,
   };

@@ -1,11 +1,9 @@
 /** What the policy will do day by day if nobody acts: the account read as `plan` reads it, forecast. */
-import { collectPlanningInventory } from '../aws/plan-inventory.js';
-import { staleReportWarning } from '../core/audit.js';
 import { type Forecast, forecastAccount } from '../core/forecast.js';
-import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
+import type { NowBeforeData } from '../core/now-check.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/views.js';
+import { readForPlanning } from './plan.js';
 import type { AuditDeps } from './types.js';
 
 export async function forecastRemediation(
@@ -18,17 +16,6 @@ export async function forecastRemediation(
   /** Set when the clock lies before what the account records (a `--now` in the past). */
   readonly nowBeforeData: NowBeforeData | null;
 }> {
-  const now = deps.clock();
-  const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
-    now,
-    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-    ...(deps.sleep ? { report: { sleep: deps.sleep } } : {}),
-  });
-  const journal = await deps.journal.read();
-  const stale = staleReportWarning(inventory, policy, now);
-  return {
-    forecast: forecastAccount(inventory, policy, now, factsFromJournal(journal.records), days),
-    warnings: [...journal.warnings, ...warnings, ...(stale === null ? [] : [stale])],
-    nowBeforeData: nowBeforeData(inventory, now),
-  };
+  const { now, inventory, facts, warnings, nowBeforeData } = await readForPlanning(deps, policy);
+  return { forecast: forecastAccount(inventory, policy, now, facts, days), warnings, nowBeforeData };
 }

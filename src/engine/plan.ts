@@ -5,7 +5,7 @@ import type { AccountInventory } from '../core/model.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import { capPlan } from '../core/plan/cap.js';
 import { planAccount } from '../core/plan/planner.js';
-import type { Plan } from '../core/plan/types.js';
+import type { JournalFacts, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
@@ -25,12 +25,21 @@ export interface PlanOptions {
   readonly maxActions: number;
 }
 
-/** Reads the account (every key an action could name carries its id) and plans it. */
-export async function planRemediation(
+/** What planning reads: the account (every key an action could name has its id) and the journal. */
+export interface PlanningInput {
+  readonly now: Date;
+  readonly inventory: AccountInventory;
+  readonly facts: JournalFacts;
+  readonly warnings: readonly string[];
+  /** Set when the clock lies before what the account records (a `--now` in the past). */
+  readonly nowBeforeData: NowBeforeData | null;
+}
+
+/** Reads what the planner needs, at the deps' clock; shared by plan, forecast and the handlers. */
+export async function readForPlanning(
   deps: AuditDeps & { readonly journal: Journal },
   policy: Policy,
-  options: PlanOptions,
-): Promise<PlannedAccount> {
+): Promise<PlanningInput> {
   const now = deps.clock();
   const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
     now,
@@ -39,14 +48,22 @@ export async function planRemediation(
   });
   const journal = await deps.journal.read();
   const stale = staleReportWarning(inventory, policy, now);
-  const plan = capPlan(
-    planAccount(inventory, policy, now, factsFromJournal(journal.records)),
-    options.maxActions,
-  );
   return {
+    now,
     inventory,
-    plan,
+    facts: factsFromJournal(journal.records),
     warnings: [...journal.warnings, ...warnings, ...(stale === null ? [] : [stale])],
     nowBeforeData: nowBeforeData(inventory, now),
   };
+}
+
+/** Reads the account and the journal and plans it, capped. */
+export async function planRemediation(
+  deps: AuditDeps & { readonly journal: Journal },
+  policy: Policy,
+  options: PlanOptions,
+): Promise<PlannedAccount> {
+  const { now, inventory, facts, warnings, nowBeforeData } = await readForPlanning(deps, policy);
+  const plan = capPlan(planAccount(inventory, policy, now, facts), options.maxActions);
+  return { inventory, plan, warnings, nowBeforeData };
 }

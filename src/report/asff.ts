@@ -13,7 +13,6 @@
  */
 import type { AuditReport, Finding } from '../core/audit.js';
 import { ROOT_USER_NAME } from '../core/model.js';
-import type { RuleId } from '../core/rules/registry.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
 import type { Severity } from '../core/rules/types.js';
 

@@ -33,6 +33,11 @@ export function worldOf(users: readonly WorldUser[]): World {
   return { accounts: [{ id: ACCOUNT, users }] };
 }
 
+/** A user whose one active key (95 days old, used yesterday) is due for rotation. */
+export function rotating(name: string, id: string): WorldUser {
+  return { name, createdDaysAgo: 200, accessKeys: [{ id, createdDaysAgo: 95, lastUsedDaysAgo: 1 }] };
+}
+
 /** Policy with remediation overrides (cap, KMS key, tags). */
 export function policyWith(remediation: Partial<Policy['remediation']> = {}): Policy {
   return { ...DEFAULT_POLICY, remediation: { ...DEFAULT_POLICY.remediation, ...remediation } };

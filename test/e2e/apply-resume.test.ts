@@ -8,6 +8,7 @@ import {
   actionOf,
   fakeNotifier,
   type Harness,
+  rotating,
   SimulatedCrash,
   startHarness,
   useKey,
@@ -15,11 +16,6 @@ import {
 } from './apply-harness.js';
 
 const IVY = 'AKIAIVY0000000000001';
-const rotating = (name: string, id: string) => ({
-  name,
-  createdDaysAgo: 200,
-  accessKeys: [{ id, createdDaysAgo: 95, lastUsedDaysAgo: 1 }],
-});
 
 describe('resume after a crash', () => {
   let h: Harness;

@@ -3,13 +3,15 @@ import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secr
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../src/aws/apply/types.js';
 import { parseJournal } from '../../src/journal/records.js';
-import { ACCOUNT, fakeNotifier, type Harness, policyWith, startHarness, worldOf } from './apply-harness.js';
-
-const rotating = (name: string, id: string) => ({
-  name,
-  createdDaysAgo: 200,
-  accessKeys: [{ id, createdDaysAgo: 95, lastUsedDaysAgo: 1 }],
-});
+import {
+  ACCOUNT,
+  fakeNotifier,
+  type Harness,
+  policyWith,
+  rotating,
+  startHarness,
+  worldOf,
+} from './apply-harness.js';
 
 describe('applyPlan: rotate stage', () => {
   let h: Harness;

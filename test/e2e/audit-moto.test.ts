@@ -148,7 +148,7 @@ beforeAll(async () => {
     }),
   ]);
   for (const [target, mode] of RUNS) reports.set(`${target}/${mode}`, await audit(target, mode));
-}, 60_000);
+});
 
 afterAll(async () => {
   await Promise.all([moto?.stop(), emulator?.stop()]);

@@ -12,6 +12,7 @@ import { PRESET_NAMES } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { BIN, runCli, runProcess } from '../support/cli.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
+import { homeEnv } from '../support/env.js';
 
 const ACCOUNT = '555555555555';
 const WORLD: World = {
@@ -37,8 +38,10 @@ function workdir(): string {
   return dir;
 }
 
+/** Against the emulator; commands that only read get --now (apply refuses it and reads the emulator's clock). */
 function keywarden(args: readonly string[], cwd: string) {
-  return runCli([...args, '--endpoint-url', emu.current.url, '--now', NOW], { env: ENV, cwd });
+  const now = args[0] === 'apply' ? [] : ['--now', NOW];
+  return runCli([...args, '--endpoint-url', emu.current.url, ...now], { env: ENV, cwd });
 }
 
 /** One line on stderr, exit 2, no stack trace and no class name. */
@@ -217,31 +220,17 @@ describe('undo --help', () => {
     const help = await runCli(['undo', '--help']);
     expect(help.exitCode).toBe(0);
     const flags = [...help.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort();
-    expect(flags).toEqual([
-      '--endpoint-url',
-      '--help',
-      '--journal',
-      '--now',
-      '--profile',
-      '--region',
-      '--yes',
-    ]);
+    expect(flags).toEqual(['--endpoint-url', '--help', '--journal', '--profile', '--region', '--yes']);
   });
 });
 
 describe('--profile', () => {
-  /** The built CLI with HOME at `home` and no AWS variable from this process. */
-  function withHome(home: string, args: readonly string[]) {
-    const inherited = Object.keys(process.env).filter((k) => k.startsWith('AWS_'));
-    return runProcess(process.execPath, [BIN, ...args, '--endpoint-url', emu.current.url, '--now', NOW], {
-      env: {
-        ...Object.fromEntries(inherited.map((k) => [k, undefined])),
-        HOME: home,
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+  /** The built CLI with HOME at `home` (and the AWS files in it), none of this process's AWS variables. */
+  const withHome = (home: string, args: readonly string[]) =>
+    runProcess(process.execPath, [BIN, ...args, '--endpoint-url', emu.current.url, '--now', NOW], {
+      env: homeEnv(home),
       cwd: home,
     });
-  }
 
   it('a profile that does not exist is named as such, before any AWS call', async () => {
     const home = mkdtempSync(join(tmpdir(), 'kw-empty-home-'));

@@ -7,21 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT, runProcess } from '../support/cli.js';
+import { npmEnv } from '../support/env.js';
 
-/** A user with no AWS configuration at all. */
-function bareEnv(): NodeJS.ProcessEnv {
-  const home = mkdtempSync(join(tmpdir(), 'kw-home-'));
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-  };
-}
-
-const keywarden = (args: string[], env: NodeJS.ProcessEnv = bareEnv()) =>
-  runProcess(process.execPath, [BIN, ...args], { env, cwd: mkdtempSync(join(tmpdir(), 'kw-cwd-')) });
+/** A user with no AWS configuration at all: runProcess gives it no AWS variable, an empty HOME and folder. */
+const keywarden = (args: string[]) => runProcess(process.execPath, [BIN, ...args]);
 
 describe('keywarden as a process', () => {
   it.each(
@@ -57,6 +46,7 @@ describe('npm pack', () => {
     const packDir = mkdtempSync(join(tmpdir(), 'kw-pack-'));
     const pack = await runProcess('npm', ['pack', '--pack-destination', packDir, '--ignore-scripts'], {
       cwd: REPO_ROOT,
+      env: npmEnv(),
     });
     expect(pack.exitCode, pack.stderr).toBe(0);
     const tarball = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
@@ -73,12 +63,12 @@ describe('npm pack', () => {
         '--ignore-scripts',
         join(packDir, tarball ?? ''),
       ],
-      { cwd: installDir },
+      { cwd: installDir, env: npmEnv() },
     );
     expect(install.exitCode, install.stderr).toBe(0);
     const bin = join(installDir, 'node_modules', '.bin', 'keywarden');
     const help = await runProcess(bin, ['--help'], { cwd: installDir });
-    const demo = await runProcess(bin, ['demo'], { cwd: installDir, env: bareEnv() });
+    const demo = await runProcess(bin, ['demo'], { cwd: installDir });
     // Assess
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toMatch(/Usage: keywarden/);

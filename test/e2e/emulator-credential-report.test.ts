@@ -15,27 +15,12 @@ import {
   renderCredentialReport,
 } from '../../src/emulator/services/credential-report.js';
 import { addAccessKey, addAccount, addUser, createState, getAccount } from '../../src/emulator/state.js';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
 const ACCOUNT_ID = '000000000000';
 const HOUR_IN_DAYS = 1 / 24;
 const DAY_MS = 86_400_000;
-
-interface CaughtError {
-  readonly name: string | undefined;
-  readonly code: string | undefined;
-  readonly status: number | undefined;
-}
-
-async function failure(call: Promise<unknown>): Promise<CaughtError> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, code: e.Code, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 const started: { emu: Emulator; iam: IAMClient }[] = [];
 
@@ -76,9 +61,9 @@ describe('credential report lifecycle', () => {
   it('goes ReportNotPresent, STARTED, ReportInProgress, then returns the report', async () => {
     const { iam } = await setup();
 
-    const absent = await failure(iam.send(new GetCredentialReportCommand({})));
+    const absent = await rejection(iam.send(new GetCredentialReportCommand({})));
     const generate = await iam.send(new GenerateCredentialReportCommand({}));
-    const inProgress = await failure(iam.send(new GetCredentialReportCommand({})));
+    const inProgress = await rejection(iam.send(new GetCredentialReportCommand({})));
     const report = await downloadCsv(iam);
 
     expect(absent).toMatchObject({
@@ -136,7 +121,7 @@ describe('credential report lifecycle', () => {
     await iam.send(new GenerateCredentialReportCommand({}));
     emu.clock.advance(2 * HOUR_IN_DAYS);
 
-    const expired = await failure(iam.send(new GetCredentialReportCommand({})));
+    const expired = await rejection(iam.send(new GetCredentialReportCommand({})));
     const regenerate = await iam.send(new GenerateCredentialReportCommand({}));
     const fresh = await downloadCsv(iam);
 

@@ -40,32 +40,10 @@ import {
   getAccount,
   type IamUser,
 } from '../../src/emulator/state.js';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
 const ACCOUNT_ID = '000000000000';
-
-interface CaughtError {
-  readonly name: string | undefined;
-  readonly code: string | undefined;
-  readonly status: number | undefined;
-  readonly message: string | undefined;
-}
-
-/** Awaits a call that must fail and returns what the SDK made of the error (`name`: the SDK's; `code`: AWS's). */
-async function failure(call: Promise<unknown>): Promise<CaughtError> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as {
-      name?: string;
-      Code?: string;
-      message?: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    return { name: e.name, code: e.Code, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected the call to fail, but it succeeded');
-}
 
 let emu: Emulator;
 let iam: IAMClient;
@@ -138,8 +116,8 @@ describe('ListUsers', () => {
   });
 
   it('refuses MaxItems outside 1..1000 and a foreign Marker with ValidationError', async () => {
-    const zero = await failure(iam.send(new ListUsersCommand({ MaxItems: 0 })));
-    const marker = await failure(iam.send(new ListUsersCommand({ Marker: 'not-a-marker' })));
+    const zero = await rejection(iam.send(new ListUsersCommand({ MaxItems: 0 })));
+    const marker = await rejection(iam.send(new ListUsersCommand({ Marker: 'not-a-marker' })));
 
     expect(zero).toMatchObject({ name: 'ValidationError', status: 400 });
     expect(marker).toMatchObject({ name: 'ValidationError', status: 400 });
@@ -166,7 +144,7 @@ describe('CreateUser, GetUser, DeleteUser', () => {
   it('refuses a second user with the same name, whatever its case, with EntityAlreadyExists', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'alice' }));
 
-    const error = await failure(iam.send(new CreateUserCommand({ UserName: 'ALICE' })));
+    const error = await rejection(iam.send(new CreateUserCommand({ UserName: 'ALICE' })));
 
     expect(error).toMatchObject({
       name: 'EntityAlreadyExistsException',
@@ -176,8 +154,8 @@ describe('CreateUser, GetUser, DeleteUser', () => {
   });
 
   it('refuses an invalid user name or path with ValidationError', async () => {
-    const name = await failure(iam.send(new CreateUserCommand({ UserName: 'has space' })));
-    const path = await failure(iam.send(new CreateUserCommand({ UserName: 'ok', Path: 'no-slashes' })));
+    const name = await rejection(iam.send(new CreateUserCommand({ UserName: 'has space' })));
+    const path = await rejection(iam.send(new CreateUserCommand({ UserName: 'ok', Path: 'no-slashes' })));
 
     expect(name).toMatchObject({ name: 'ValidationError', status: 400 });
     expect(path).toMatchObject({ name: 'ValidationError', status: 400 });
@@ -193,7 +171,7 @@ describe('CreateUser, GetUser, DeleteUser', () => {
   });
 
   it('answers NoSuchEntity for an unknown user', async () => {
-    const error = await failure(iam.send(new GetUserCommand({ UserName: 'ghost' })));
+    const error = await rejection(iam.send(new GetUserCommand({ UserName: 'ghost' })));
 
     expect(error).toMatchObject({ name: 'NoSuchEntityException', code: 'NoSuchEntity', status: 404 });
     expect(error.message).toBe('The user with name ghost cannot be found.');
@@ -229,7 +207,7 @@ describe('CreateUser, GetUser, DeleteUser', () => {
       }),
     );
 
-    const error = await failure(asRole.send(new GetUserCommand({})));
+    const error = await rejection(asRole.send(new GetUserCommand({})));
     asRole.destroy();
 
     expect(error).toMatchObject({ name: 'ValidationError', status: 400 });
@@ -244,7 +222,7 @@ describe('CreateUser, GetUser, DeleteUser', () => {
     user.mfaDevices.push({ serialNumber: `arn:aws:iam::${ACCOUNT_ID}:mfa/busy`, enableDate: FIXED_NOW });
     addGroup(emu.state, account, { groupName: 'admins' });
     user.groups.push('admins');
-    const deleteBusy = () => failure(iam.send(new DeleteUserCommand({ UserName: 'busy' })));
+    const deleteBusy = () => rejection(iam.send(new DeleteUserCommand({ UserName: 'busy' })));
 
     // Act / Assess: each dependency blocks deletion until it is removed
     expect(await deleteBusy()).toMatchObject({
@@ -261,7 +239,7 @@ describe('CreateUser, GetUser, DeleteUser', () => {
     expect((await deleteBusy()).code).toBe('DeleteConflict');
     await iam.send(new RemoveUserFromGroupCommand({ UserName: 'busy', GroupName: 'admins' }));
     await iam.send(new DeleteUserCommand({ UserName: 'busy' }));
-    expect((await failure(iam.send(new GetUserCommand({ UserName: 'busy' })))).code).toBe('NoSuchEntity');
+    expect((await rejection(iam.send(new GetUserCommand({ UserName: 'busy' })))).code).toBe('NoSuchEntity');
   });
 });
 
@@ -293,7 +271,7 @@ describe('user tags', () => {
   });
 
   it('answers NoSuchEntity when tagging an unknown user', async () => {
-    const error = await failure(
+    const error = await rejection(
       iam.send(new TagUserCommand({ UserName: 'ghost', Tags: [{ Key: 'a', Value: 'b' }] })),
     );
 
@@ -328,8 +306,8 @@ describe('groups', () => {
   });
 
   it('answers NoSuchEntity for an unknown group and for the groups of an unknown user', async () => {
-    const group = await failure(iam.send(new GetGroupCommand({ GroupName: 'nobody-here' })));
-    const user = await failure(iam.send(new ListGroupsForUserCommand({ UserName: 'ghost' })));
+    const group = await rejection(iam.send(new GetGroupCommand({ GroupName: 'nobody-here' })));
+    const user = await rejection(iam.send(new ListGroupsForUserCommand({ UserName: 'ghost' })));
 
     expect(group).toMatchObject({ name: 'NoSuchEntityException', status: 404 });
     expect(group.message).toBe('The group with name nobody-here cannot be found.');
@@ -366,7 +344,7 @@ describe('access keys', () => {
     await iam.send(new CreateAccessKeyCommand({ UserName: 'two-keys' }));
     await iam.send(new CreateAccessKeyCommand({ UserName: 'two-keys' }));
 
-    const error = await failure(iam.send(new CreateAccessKeyCommand({ UserName: 'two-keys' })));
+    const error = await rejection(iam.send(new CreateAccessKeyCommand({ UserName: 'two-keys' })));
 
     expect(error).toMatchObject({ name: 'LimitExceededException', code: 'LimitExceeded', status: 409 });
     expect(error.message).toBe('Cannot exceed quota for AccessKeysPerUser: 2');
@@ -410,7 +388,7 @@ describe('access keys', () => {
     const user = seedUser('keyholder');
     const key = addAccessKey(emu.state, account, user);
 
-    const update = await failure(
+    const update = await rejection(
       iam.send(
         new UpdateAccessKeyCommand({
           UserName: 'keyholder',
@@ -419,10 +397,10 @@ describe('access keys', () => {
         }),
       ),
     );
-    const remove = await failure(
+    const remove = await rejection(
       iam.send(new DeleteAccessKeyCommand({ UserName: 'keyholder', AccessKeyId: 'AKIANOTAREALKEY00000' })),
     );
-    const status = await failure(
+    const status = await rejection(
       iam.send(
         new UpdateAccessKeyCommand({
           UserName: 'keyholder',
@@ -469,7 +447,7 @@ describe('GetAccessKeyLastUsed', () => {
     const key = addAccessKey(emu.state, account, user, { status: 'Inactive' });
     const asParked = clientFor(key);
 
-    const error = await failure(asParked.send(new ListUsersCommand({})));
+    const error = await rejection(asParked.send(new ListUsersCommand({})));
     asParked.destroy();
     const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }));
 
@@ -478,7 +456,7 @@ describe('GetAccessKeyLastUsed', () => {
   });
 
   it('refuses a key id that is not in the account with AccessDenied', async () => {
-    const error = await failure(
+    const error = await rejection(
       iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'AKIANOTAREALKEY00000' })),
     );
 
@@ -503,7 +481,7 @@ describe('login profiles', () => {
     const changedAt = user.passwordLastChanged;
     const stored = JSON.stringify(user);
     await iam.send(new DeleteLoginProfileCommand({ UserName: 'console' }));
-    const gone = await failure(iam.send(new GetLoginProfileCommand({ UserName: 'console' })));
+    const gone = await rejection(iam.send(new GetLoginProfileCommand({ UserName: 'console' })));
 
     const twoDaysLater = new Date(FIXED_NOW.getTime() + 2 * 86_400_000);
     expect(created.LoginProfile).toMatchObject({ UserName: 'console', PasswordResetRequired: true });
@@ -516,7 +494,7 @@ describe('login profiles', () => {
   it('answers NoSuchEntity naming the user when there is no login profile', async () => {
     seedUser('keys-only');
 
-    const error = await failure(iam.send(new GetLoginProfileCommand({ UserName: 'keys-only' })));
+    const error = await rejection(iam.send(new GetLoginProfileCommand({ UserName: 'keys-only' })));
 
     expect(error).toMatchObject({ name: 'NoSuchEntityException', code: 'NoSuchEntity', status: 404 });
     expect(error.message).toBe('Login Profile for User keys-only cannot be found.');
@@ -526,7 +504,7 @@ describe('login profiles', () => {
     seedUser('console');
     await iam.send(new CreateLoginProfileCommand({ UserName: 'console', Password: 'first-Passw0rd' }));
 
-    const error = await failure(
+    const error = await rejection(
       iam.send(new CreateLoginProfileCommand({ UserName: 'console', Password: 'second-Passw0rd' })),
     );
 
@@ -601,7 +579,7 @@ describe('GetAccountAuthorizationDetails', () => {
   });
 
   it('refuses an unknown filter with ValidationError', async () => {
-    const error = await failure(
+    const error = await rejection(
       iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Robot' as 'User'] })),
     );
 
@@ -624,7 +602,7 @@ describe('unknown actions', () => {
     );
 
     // Act
-    const error = await failure(iam.send(new ListUsersCommand({})));
+    const error = await rejection(iam.send(new ListUsersCommand({})));
 
     // Assess
     expect(error).toMatchObject({ code: 'InvalidAction', status: 400 });

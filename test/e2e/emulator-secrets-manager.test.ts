@@ -10,6 +10,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '000000000000';
@@ -17,16 +18,6 @@ const ACCOUNT = '000000000000';
 describe('emulator Secrets Manager', () => {
   const emu = useEmulator();
   const secrets = () => new SecretsManagerClient(clientConfig(emu.current));
-
-  async function rejection(
-    promise: Promise<unknown>,
-  ): Promise<{ name: string; status?: number; message: string }> {
-    const error = await promise.then(
-      () => expect.fail('expected the call to fail'),
-      (e: unknown) => e as { name: string; message: string; $metadata?: { httpStatusCode?: number } },
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-  }
 
   it('creates a secret and reads its current value', async () => {
     const created = await secrets().send(
@@ -166,7 +157,7 @@ describe('emulator Secrets Manager', () => {
   ])('answers ResourceNotFoundException from %s for an unknown secret', async (_op, call) => {
     const error = await rejection(call(secrets()));
 
-    expect(error).toEqual({
+    expect(error).toMatchObject({
       name: 'ResourceNotFoundException',
       status: 400,
       message: "Secrets Manager can't find the specified secret.",

@@ -1,5 +1,6 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '000000000000';
@@ -7,14 +8,6 @@ const ACCOUNT = '000000000000';
 describe('emulator SES v2', () => {
   const emu = useEmulator();
   const ses = () => new SESv2Client(clientConfig(emu.current));
-
-  async function rejection(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-    const error = await promise.then(
-      () => expect.fail('expected the call to fail'),
-      (e: unknown) => e as { name: string; $metadata?: { httpStatusCode?: number } },
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode };
-  }
 
   it('sends a simple email and keeps it in the sender account', async () => {
     const out = await ses().send(
@@ -72,7 +65,7 @@ describe('emulator SES v2', () => {
       ),
     );
 
-    expect(error).toEqual({ name: 'BadRequestException', status: 400 });
+    expect(error).toMatchObject({ name: 'BadRequestException', status: 400 });
   });
 
   it('answers NotFoundException for a template it does not have', async () => {
@@ -86,6 +79,6 @@ describe('emulator SES v2', () => {
       ),
     );
 
-    expect(error).toEqual({ name: 'NotFoundException', status: 404 });
+    expect(error).toMatchObject({ name: 'NotFoundException', status: 404 });
   });
 });

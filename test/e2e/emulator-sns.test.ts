@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addAccessKey, addAccount, addUser } from '../../src/emulator/state.js';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '000000000000';
@@ -26,17 +27,6 @@ describe('emulator SNS', () => {
   const sns = (options: Parameters<typeof clientConfig>[1] = {}) =>
     new SNSClient(clientConfig(emu.current, options));
 
-  /** The SDK names a Query error by its exception class; `Code` keeps the code on the wire. */
-  async function rejection(
-    promise: Promise<unknown>,
-  ): Promise<{ name: string; code?: string; status?: number }> {
-    const error = await promise.then(
-      () => expect.fail('expected the call to fail'),
-      (e: unknown) => e as { name: string; Code?: string; $metadata?: { httpStatusCode?: number } },
-    );
-    return { name: error.name, code: error.Code, status: error.$metadata?.httpStatusCode };
-  }
-
   it('creates a topic idempotently', async () => {
     const first = await sns().send(new CreateTopicCommand({ Name: 'keywarden-alerts' }));
     const again = await sns().send(new CreateTopicCommand({ Name: 'keywarden-alerts' }));
@@ -48,7 +38,7 @@ describe('emulator SNS', () => {
   it('refuses a topic name with invalid characters', async () => {
     const error = await rejection(sns().send(new CreateTopicCommand({ Name: 'bad name!' })));
 
-    expect(error).toEqual({ name: 'InvalidParameterException', code: 'InvalidParameter', status: 400 });
+    expect(error).toMatchObject({ name: 'InvalidParameterException', code: 'InvalidParameter', status: 400 });
   });
 
   it('lists topics 100 a page with NextToken', async () => {
@@ -127,7 +117,7 @@ describe('emulator SNS', () => {
   ])('answers NotFound for %s', async (_case, topicArn) => {
     const error = await rejection(sns().send(new PublishCommand({ TopicArn: topicArn, Message: 'x' })));
 
-    expect(error).toEqual({ name: 'NotFoundException', code: 'NotFound', status: 404 });
+    expect(error).toMatchObject({ name: 'NotFoundException', code: 'NotFound', status: 404 });
   });
 
   it('refuses an empty message with InvalidParameter', async () => {
@@ -135,7 +125,7 @@ describe('emulator SNS', () => {
 
     const error = await rejection(sns().send(new PublishCommand({ TopicArn, Message: '' })));
 
-    expect(error).toEqual({ name: 'InvalidParameterException', code: 'InvalidParameter', status: 400 });
+    expect(error).toMatchObject({ name: 'InvalidParameterException', code: 'InvalidParameter', status: 400 });
   });
 
   it('refuses a message attribute without a data type with ParameterValueInvalid', async () => {
@@ -151,7 +141,7 @@ describe('emulator SNS', () => {
       ),
     );
 
-    expect(error).toEqual({
+    expect(error).toMatchObject({
       name: 'InvalidParameterValueException',
       code: 'ParameterValueInvalid',
       status: 400,

@@ -1,5 +1,6 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '000000000000';
@@ -7,14 +8,6 @@ const ACCOUNT = '000000000000';
 describe('emulator SSM', () => {
   const emu = useEmulator();
   const ssm = () => new SSMClient(clientConfig(emu.current));
-
-  async function rejection(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-    const error = await promise.then(
-      () => expect.fail('expected the call to fail'),
-      (e: unknown) => e as { name: string; $metadata?: { httpStatusCode?: number } },
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode };
-  }
 
   it('stores a parameter and reads it back by name and by ARN', async () => {
     const put = await ssm().send(
@@ -47,7 +40,7 @@ describe('emulator SSM', () => {
     );
     const read = await ssm().send(new GetParameterCommand({ Name: 'flat-name' }));
 
-    expect(refused).toEqual({ name: 'ParameterAlreadyExists', status: 400 });
+    expect(refused).toMatchObject({ name: 'ParameterAlreadyExists', status: 400 });
     expect(overwritten.Version).toBe(2);
     expect(read.Parameter).toMatchObject({ Value: 'two', Version: 2, Type: 'String' });
   });
@@ -69,7 +62,7 @@ describe('emulator SSM', () => {
   it('answers ParameterNotFound for a missing parameter', async () => {
     const error = await rejection(ssm().send(new GetParameterCommand({ Name: '/keywarden/missing' })));
 
-    expect(error).toEqual({ name: 'ParameterNotFound', status: 400 });
+    expect(error).toMatchObject({ name: 'ParameterNotFound', status: 400 });
   });
 
   it.each([
@@ -84,6 +77,6 @@ describe('emulator SSM', () => {
   ])('refuses PutParameter with %s as ValidationException', async (_case, input) => {
     const error = await rejection(ssm().send(new PutParameterCommand(input)));
 
-    expect(error).toEqual({ name: 'ValidationException', status: 400 });
+    expect(error).toMatchObject({ name: 'ValidationException', status: 400 });
   });
 });

@@ -3,6 +3,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addAccessKey, addAccount, addRole, addUser } from '../../src/emulator/state.js';
+import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, startTestEmulator, useEmulator } from '../support/emulator.js';
 
 const DEFAULT_ACCOUNT = '000000000000';
@@ -26,16 +27,6 @@ describe('emulator STS', () => {
 
   const sts = (options: Parameters<typeof clientConfig>[1] = {}) =>
     new STSClient(clientConfig(emu.current, options));
-
-  async function rejection(
-    promise: Promise<unknown>,
-  ): Promise<{ name: string; status?: number; message: string }> {
-    const error = await promise.then(
-      () => expect.fail('expected the call to fail'),
-      (e: unknown) => e as { name: string; message: string; $metadata?: { httpStatusCode?: number } },
-    );
-    return { name: error.name, status: error.$metadata?.httpStatusCode, message: error.message };
-  }
 
   it('answers GetCallerIdentity for an unknown key as the default account root', async () => {
     const out = await sts().send(new GetCallerIdentityCommand({}));
@@ -160,6 +151,7 @@ describe('emulator STS', () => {
     expect(hour.Credentials?.Expiration).toEqual(new Date(FIXED_NOW.getTime() + 3600_000));
     expect(longer).toEqual({
       name: 'ValidationError',
+      code: 'ValidationError',
       status: 400,
       message:
         'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',

@@ -107,10 +107,10 @@ async function callsDuring(run: () => Promise<unknown>): Promise<string[]> {
 }
 
 async function cli(args: string[]) {
-  const result = await runCli(
-    [...args, '--endpoint-url', emu.url, '--now', emu.clock.now().toISOString(), '--config', policyPath],
-    { env: { AWS_ACCESS_KEY_ID: 'AKIDPERMISSIONS', AWS_SECRET_ACCESS_KEY: 'x' }, cwd: dir },
-  );
+  const result = await runCli([...args, '--endpoint-url', emu.url, '--config', policyPath], {
+    env: { AWS_ACCESS_KEY_ID: 'AKIDPERMISSIONS', AWS_SECRET_ACCESS_KEY: 'x' },
+    cwd: dir,
+  });
   expect(result.stderr).not.toMatch(/keywarden: (?!warning)/);
   return result;
 }

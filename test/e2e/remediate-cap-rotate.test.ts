@@ -7,7 +7,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../src/aws/apply/types.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { runCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 import { clientConfig, useEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '123456789012';
@@ -32,19 +32,12 @@ const WORLD: World = {
 describe('remediation cap and on-demand rotation', () => {
   const emu = useEmulator({ world: WORLD });
   const dir = mkdtempSync(join(tmpdir(), 'kw-cap-'));
-  const run = (args: string[]) =>
-    runCli(
-      [
-        ...args,
-        '--endpoint-url',
-        emu.current.url,
-        '--now',
-        emu.current.clock.now().toISOString(),
-        '--journal',
-        join(dir, 'journal.jsonl'),
-      ],
-      { env: ENV, cwd: dir },
-    );
+  const start = (args: string[]) =>
+    startCli([...args, '--endpoint-url', emu.current.url, '--journal', join(dir, 'journal.jsonl')], {
+      env: ENV,
+      cwd: dir,
+    });
+  const run = (args: string[]) => start(args).done;
 
   it('--max-actions caps the changes; whole chains are deferred to the next run', async () => {
     const first = await run(['apply', '--yes', '--format', 'json', '--max-actions', '2']);
@@ -66,18 +59,20 @@ describe('remediation cap and on-demand rotation', () => {
   });
 
   it('rotate --user --wait-for-switch: waits for the application to use the new key, then deactivates the old one', async () => {
-    // Act: start the rotation; it polls every 10 ms for the new key's first use.
+    // Act: start the rotation; once the new key is stored it polls every 10 ms for the key's first use.
     emu.current.faults.resetCounts();
-    const rotation = run(['rotate', '--user', 'svc', '--yes', '--wait-for-switch', '--poll-seconds', '0.01']);
-    // The application: wait for the secret to exist, fetch it, make one call with the new key.
+    const rotation = start([
+      'rotate',
+      '--user',
+      'svc',
+      '--yes',
+      '--wait-for-switch',
+      '--poll-seconds',
+      '0.01',
+    ]);
+    // The application: once the CLI says it waits, fetch the secret and make one call with the new key.
+    await rotation.printed('stderr', /waiting for svc to use/);
     const account = emu.current.state.accounts.get(ACCOUNT);
-    let finished = false;
-    void rotation.then(() => {
-      finished = true;
-    });
-    while (!finished && !account?.secrets.has(`keywarden/${ACCOUNT}/svc`))
-      await new Promise((r) => setImmediate(r));
-    expect(finished, (await Promise.race([rotation, Promise.resolve(null)]))?.stderr).toBe(false);
     const sm = new SecretsManagerClient(clientConfig(emu.current));
     const secret = JSON.parse(
       (await sm.send(new GetSecretValueCommand({ SecretId: `keywarden/${ACCOUNT}/svc` }))).SecretString ??
@@ -89,7 +84,7 @@ describe('remediation cap and on-demand rotation', () => {
     );
     await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
-    const result = await rotation;
+    const result = await rotation.done;
     // Assess
     expect(result.exitCode, result.stderr).toBe(0);
     expect(emu.current.faults.count('iam', 'ListUsers')).toBe(0); // reads the one user, not the account
@@ -112,15 +107,7 @@ describe('interactive confirmation', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kw-confirm-'));
 
   it('on a terminal, apply asks first: "no" changes nothing, "yes" applies', async () => {
-    const args = [
-      'apply',
-      '--format',
-      'table',
-      '--endpoint-url',
-      confirmEmu.current.url,
-      '--now',
-      confirmEmu.current.clock.now().toISOString(),
-    ];
+    const args = ['apply', '--format', 'table', '--endpoint-url', confirmEmu.current.url];
     const journalArgs = ['--journal', join(dir, 'confirm.jsonl')];
     const questions: string[] = [];
     confirmEmu.current.faults.resetCounts();

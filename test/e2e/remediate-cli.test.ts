@@ -1,6 +1,6 @@
 /**
  * `keywarden plan / apply / undo / history` end to end: the CLI (in-process) drives the real SDK
- * against the emulator; time moves with the emulator's clock and is passed to the CLI with --now,
+ * against the emulator; time moves with the emulator's clock, which the CLI reads from its responses,
  * so every stage of the rotation lifecycle is reached deterministically.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -104,8 +104,6 @@ async function cli(args: string[]) {
       ...args,
       '--endpoint-url',
       emu.url,
-      '--now',
-      emu.clock.now().toISOString(),
       '--journal',
       journal,
       // undo reads no policy
@@ -316,7 +314,16 @@ describe('remediation input errors change nothing in AWS', () => {
     ],
     [['apply', '--yes', '--inventory', 'psychic'], /--inventory: must be one of report, live/],
     [['apply', '--yes', '--format', 'yaml'], /--format: must be one of table, json/],
-    [['apply', '--yes', '--now', 'tomorrow'], /--now: must be an ISO-8601 time/],
+    [['plan', '--now', 'tomorrow'], /--now: must be an ISO-8601 time/],
+    [
+      ['apply', '--yes', '--now', '2027-06-01T00:00:00Z'],
+      /--now: this command changes AWS, so it acts at the current time/,
+    ],
+    [
+      ['rotate', '--user', 'app-rotate', '--yes', '--now', '2027-06-01T00:00:00Z'],
+      /--now: this command changes AWS/,
+    ],
+    [['undo', 'some-run', '--yes', '--now', '2027-06-01T00:00:00Z'], /--now: this command changes AWS/],
     [
       ['rotate', '--user', 'app-warn', '--yes', '--poll-seconds', '-1'],
       /--poll-seconds: must be a positive number/,

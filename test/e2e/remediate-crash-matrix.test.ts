@@ -78,7 +78,6 @@ function outcome(emu: Emulator) {
 describe('kill at each step, then apply --resume', () => {
   it.each(['delete-key', 'create-key', 'store-secret', 'deactivate-key', 'delete-login-profile', 'notify'])(
     'killed right after %s',
-    { timeout: 60_000 },
     async (step) => {
       // Prepare: the reference, never interrupted.
       const reference = await startTestEmulator({ world: WORLD });

@@ -11,15 +11,14 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
 
-const home = mkdtempSync(join(tmpdir(), 'kw-aws-home-'));
-/** An isolated AWS CLI: dummy keys (they act as the world's default account), no user config. */
+/**
+ * The AWS CLI with dummy keys (they act as the world's default account); runProcess gives it an
+ * empty HOME and none of the caller's AWS configuration.
+ */
 const AWS_ENV = {
-  HOME: home,
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: join(home, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
   AWS_PAGER: '',
 };
 
@@ -39,7 +38,7 @@ beforeAll(async () => {
   sandbox = spawnCli(['sandbox', '--port', '0']);
   const match = await waitForOutput(sandbox, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   endpoint = match[1] ?? '';
-}, 30_000);
+});
 
 afterAll(async () => {
   if (sandbox.exitCode === null) {
@@ -152,19 +151,14 @@ describe("the README's AWS CLI lines, word for word", () => {
     }),
   );
   /**
-   * Only what the README sets: no AWS variable from this process, a HOME with no ~/.aws. The README's
-   * sandbox listens on 4566; this test's on a free port, so only the endpoint's port differs.
+   * Only what the README sets: runProcess passes none of this process's AWS variables and gives
+   * each run its own empty HOME. The README's sandbox listens on 4566; this test's on a free port,
+   * so only the endpoint's port differs.
    */
-  const readmeEnv = () => {
-    const home = mkdtempSync(join(tmpdir(), 'kw-readme-home-'));
-    const inherited = Object.keys(process.env).filter((k) => k.startsWith('AWS_'));
-    return {
-      ...Object.fromEntries(inherited.map((k) => [k, undefined])),
-      HOME: home,
-      ...exported,
-      AWS_ENDPOINT_URL: String(exported.AWS_ENDPOINT_URL).replace(/:4566$/, `:${new URL(endpoint).port}`),
-    };
-  };
+  const readmeEnv = () => ({
+    ...exported,
+    AWS_ENDPOINT_URL: String(exported.AWS_ENDPOINT_URL).replace(/:4566$/, `:${new URL(endpoint).port}`),
+  });
 
   it('sets the endpoint of the sandbox it starts, on port 4566', () => {
     expect(lines[0]).toMatch(/^npx keywarden sandbox &$/);
@@ -189,7 +183,7 @@ describe("the README's AWS CLI lines, word for word", () => {
 });
 
 describe('keywarden sandbox input errors (one line, exit 2)', () => {
-  const run = (args: string[]) => runProcess(process.execPath, ['bin/keywarden.js', 'sandbox', ...args]);
+  const run = (args: string[]) => runProcess(process.execPath, [BIN, 'sandbox', ...args]);
 
   it.each([
     [['--port', 'abc'], /--port: must be an integer from 0 to 65535 \(got "abc"\)/],

@@ -1,12 +1,17 @@
-/** Test support: run the CLI in-process (fast) or as a real process from the built package (bin/keywarden.js). */
+/**
+ * Test support: run the CLI in-process (fast) or as a real process from the built package
+ * (bin/keywarden.js). A process gets `processEnv()`: none of the caller's variables but PATH and the
+ * locale, its own empty HOME, and what the test passes. Unless a test names one, every run works
+ * in a new empty folder, so a keywarden.yaml or .keywarden/ in the clone is neither read nor written.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
+import { emptyDir, processEnv, SUITE_ENV } from './env.js';
+import { BIN, REPO_ROOT } from './paths.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../bin/keywarden.js', import.meta.url));
+export { BIN, REPO_ROOT };
 
 export interface CliResult {
   readonly exitCode: number;
@@ -25,42 +30,70 @@ function capture(isTTY: boolean, columns?: number) {
   return { stream, text: () => text };
 }
 
-/** Runs `keywarden ...args` in this process with captured output and a controlled environment. */
-export async function runCli(
-  args: readonly string[],
-  options: {
-    env?: NodeJS.ProcessEnv;
-    cwd?: string;
-    tty?: boolean;
-    /** The terminal's width (with `tty`). */
-    columns?: number;
-    interrupted?: Promise<void>;
-    /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
-    confirm?: (question: string) => Promise<boolean>;
-  } = {},
-): Promise<CliResult> {
+export interface CliRunOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  tty?: boolean;
+  /** The terminal's width (with `tty`). */
+  columns?: number;
+  interrupted?: Promise<void>;
+  /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** A CLI run in progress: its result, and a way to wait for a line it prints on the way. */
+export interface RunningCli {
+  readonly done: Promise<CliResult>;
+  /** Resolves with the first match of `pattern` in the stream's output; rejects if the run ends first. */
+  printed(stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+/** Starts `keywarden ...args` in this process with captured output and a controlled environment. */
+export function startCli(args: readonly string[], options: CliRunOptions = {}): RunningCli {
   const out = capture(options.tty ?? false, options.columns);
   const err = capture(options.tty ?? false);
   const io: CliIO = {
     stdout: out.stream,
     stderr: err.stream,
-    env: { AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
-    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...SUITE_ENV, ...options.env },
+    cwd: options.cwd ?? emptyDir('cwd-'),
     interrupted: options.interrupted ?? new Promise<void>(() => {}),
     ...(options.confirm ? { confirm: options.confirm } : {}),
   };
-  const exitCode = await main(args, io);
-  return { exitCode, stdout: out.text(), stderr: err.text() };
+  const done = main(args, io).then((exitCode) => ({ exitCode, stdout: out.text(), stderr: err.text() }));
+  const printed = (stream: 'stdout' | 'stderr', pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const captured = stream === 'stdout' ? out : err;
+      const check = () => {
+        const match = pattern.exec(captured.text());
+        if (match) resolve(match);
+        return match;
+      };
+      if (check()) return;
+      captured.stream.on('data', check);
+      done.then((result) => {
+        if (!check())
+          reject(
+            new Error(`the CLI exited (${result.exitCode}) before printing ${pattern}: ${result.stderr}`),
+          );
+      }, reject);
+    });
+  return { done, printed };
 }
 
-/** Spawns the built CLI (`npm run build` first; `npm test` does). */
+/** Runs `keywarden ...args` in this process with captured output and a controlled environment. */
+export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliResult> {
+  return startCli(args, options).done;
+}
+
+/** Spawns the built CLI (the global setup builds `dist/` when it is missing or stale). */
 export function spawnCli(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...options.env },
+    cwd: options.cwd ?? emptyDir('cwd-'),
+    env: processEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -84,7 +117,7 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<Reg
   });
 }
 
-/** Runs a process to completion and collects its output. */
+/** Runs a process to completion in `processEnv(options.env)` and collects its output. */
 export function runProcess(
   command: string,
   args: readonly string[],
@@ -92,8 +125,8 @@ export function runProcess(
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      cwd: options.cwd ?? emptyDir('cwd-'),
+      env: processEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorldAccount } from '../../src/emulator/world-types.js';
 import { runProcess } from './cli.js';
+import { processEnv } from './env.js';
 
 export const MOTO_WORLD_SCRIPT = fileURLToPath(new URL('./moto_world.py', import.meta.url));
 /** The interpreter that has moto and boto3; `KEYWARDEN_TEST_PYTHON` overrides it. */
@@ -56,7 +57,11 @@ export async function motoAvailable(): Promise<MotoCheck> {
  * stdin closes), so a crashed test run leaves nothing behind.
  */
 export function startMoto(spec: MotoSpec): Promise<Moto> {
-  const child = spawn(MOTO_PYTHON, [MOTO_WORLD_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own environment: boto3 would otherwise read the caller's AWS_PROFILE and ~/.aws.
+  const child = spawn(MOTO_PYTHON, [MOTO_WORLD_SCRIPT], {
+    env: processEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   // A write after an early exit fails with EPIPE; the exit handler below reports why it exited.
   child.stdin.on('error', () => {});

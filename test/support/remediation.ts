@@ -14,7 +14,7 @@ export interface ApplyProcessOptions {
   readonly crashAfter?: string;
 }
 
-/** Runs `keywarden apply --yes --format json` with the emulator's time as --now and a journal in `dir`. */
+/** Runs `keywarden apply --yes --format json` (on the emulator's clock) with a journal in `dir`. */
 export function applyProcess(
   emu: Emulator,
   dir: string,
@@ -28,8 +28,6 @@ export function applyProcess(
     'json',
     '--endpoint-url',
     emu.url,
-    '--now',
-    emu.clock.now().toISOString(),
     '--journal',
     join(dir, 'journal.jsonl'),
     ...extra,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consoleWithoutMfa } from '../../src/core/rules/console-without-mfa.js';
+import { verdict } from '../support/rule-verdict.js';
 import { daysAgo, NOW, policy, user } from './builders.js';
 
 const p = policy({ rules: { CONSOLE_WITHOUT_MFA: { enabled: true } } });
@@ -19,13 +20,7 @@ describe('CONSOLE_WITHOUT_MFA', () => {
     // Act
     const result = consoleWithoutMfa.evaluateUser(alice, p.rules.CONSOLE_WITHOUT_MFA, NOW);
     // Assess
-    const verdict =
-      result.kind === 'not-applicable'
-        ? 'not-applicable'
-        : result.violations.length > 0
-          ? 'non-compliant'
-          : 'compliant';
-    expect(verdict).toBe(expected);
+    expect(verdict(result)).toBe(expected);
   });
 
   it('reports the password with its age and last use', () => {

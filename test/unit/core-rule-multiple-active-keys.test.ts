@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { multipleActiveKeys } from '../../src/core/rules/multiple-active-keys.js';
+import { verdict } from '../support/rule-verdict.js';
 import { key, NOW, policy, user } from './builders.js';
 
 const defaults = policy();
@@ -33,13 +34,7 @@ describe('MULTIPLE_ACTIVE_KEYS', () => {
     // Act
     const result = multipleActiveKeys.evaluateUser(alice, defaults.rules.MULTIPLE_ACTIVE_KEYS, NOW);
     // Assess
-    const verdict =
-      result.kind === 'not-applicable'
-        ? 'not-applicable'
-        : result.violations.length > 0
-          ? 'non-compliant'
-          : 'compliant';
-    expect(verdict).toBe(expected);
+    expect(verdict(result)).toBe(expected);
   });
 
   it('produces one user-level violation naming both keys', () => {

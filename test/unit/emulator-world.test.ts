@@ -8,11 +8,9 @@ import { createState, type EmulatorState } from '../../src/emulator/state.js';
 import { loadWorldFile, parseWorld, WorldError } from '../../src/emulator/world.js';
 import { applyWorld } from '../../src/emulator/world-apply.js';
 import type { World } from '../../src/emulator/world-types.js';
+import { daysAgo, NOW } from './builders.js';
 
 const DEMO_WORLD_PATH = fileURLToPath(new URL('../../worlds/demo.yaml', import.meta.url));
-const NOW = new Date('2026-11-22T12:00:00Z');
-const DAY_MS = 86_400_000;
-const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
 
 function stateAt(now = NOW, seed = 1): EmulatorState {
   return createState({ clock: createClock({ start: now, frozen: true }), seed });

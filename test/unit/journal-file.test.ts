@@ -3,29 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalError, newRunId, openFileJournal as openJournal } from '../../src/journal/journal.js';
-import type { JournalRecord } from '../../src/journal/records.js';
+import { finished, JOURNAL_T0, started } from '../support/journal.js';
 
-const AT = '2026-11-22T12:00:00.000Z';
-const started = (runId: string): JournalRecord => ({
-  v: 1,
-  type: 'run-started',
-  runId,
-  at: AT,
-  command: 'apply',
-  resumeOf: null,
-  planned: 0,
-  deferred: 0,
-});
-const finished = (runId: string): JournalRecord => ({
-  v: 1,
-  type: 'run-finished',
-  runId,
-  at: AT,
-  done: 0,
-  skipped: 0,
-  failed: 0,
-  deferred: 0,
-});
+const AT = JOURNAL_T0;
 
 describe('openFileJournal', () => {
   let dir: string;

@@ -12,6 +12,7 @@ import type {
 } from '../../src/core/plan/types.js';
 import { JournalParseError, type JournalRecord, parseJournal } from '../../src/journal/records.js';
 import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/journal/views.js';
+import { finished, JOURNAL_T0, started } from '../support/journal.js';
 
 /** What undoing a run means, from the journal's records. */
 function undoableActions(records: readonly JournalRecord[], runId: string) {
@@ -28,7 +29,7 @@ function undoableActions(records: readonly JournalRecord[], runId: string) {
 }
 
 const ACCOUNT = '123456789012';
-const T0 = '2026-11-22T12:00:00.000Z';
+const T0 = JOURNAL_T0;
 const T1 = '2026-11-23T12:00:00.000Z';
 const T2 = '2026-11-24T12:00:00.000Z';
 
@@ -115,21 +116,6 @@ function reactivate(key = 'AKIABOB'): JournalAction {
   };
 }
 
-function started(runId: string, at = T0, resumeOf: string | null = null): JournalRecord {
-  return {
-    v: 1,
-    type: 'run-started',
-    runId,
-    at,
-    command: resumeOf === null ? 'apply' : 'resume',
-    resumeOf,
-    planned: 0,
-    deferred: 0,
-  };
-}
-function finished(runId: string, at = T0): JournalRecord {
-  return { v: 1, type: 'run-finished', runId, at, done: 0, skipped: 0, failed: 0, deferred: 0 };
-}
 function intent(runId: string, action: JournalAction, at = T0): JournalRecord {
   return { v: 1, type: 'intent', runId, at, actionId: action.id, action };
 }

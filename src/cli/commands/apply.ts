@@ -37,7 +37,7 @@ export function registerApply(
       'first finish an interrupted run: delete keys created but never stored, then plan again',
     )
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)');
-  addRemediationOptions(command).addHelpText(
+  addRemediationOptions(command, { whatIf: false }).addHelpText(
     'after',
     `
 Every change is journaled before and after it happens; live IAM state is re-read before each change
@@ -52,7 +52,7 @@ Examples:
   );
   command.action(async (flags: ApplyFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
-    const ctx = remediationContext(flags, io, session);
+    const ctx = remediationContext(flags, io, session, { changesAws: true });
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     const columns = outputColumns(io);
     const json = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -62,7 +62,7 @@ Examples:
         format === 'table' && io.stderr.isTTY
           ? (r: ActionResult) => io.stderr.write(`\r\x1b[2K… ${r.type} ${r.userName}`)
           : undefined;
-      const out = await remediateAccount(ctx.deps({ notify: true, onResult }), ctx.policy, {
+      const out = await remediateAccount(await ctx.deps({ notify: true, onResult }), ctx.policy, {
         maxActions: ctx.maxActions,
         resume: flags.resume === true,
         ...(flags.yes

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createClients, DEFAULT_REGION } from '../../aws/clients.js';
+import { DEFAULT_REGION } from '../../aws/clients.js';
 import { createSecurityHubClient, importReport } from '../../aws/security-hub.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import type { Forecast } from '../../core/forecast.js';
@@ -20,12 +19,12 @@ import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
-import { DEFAULT_JOURNAL, progressLine, warn } from '../remediation.js';
+import { DEFAULT_JOURNAL, journalPath, progressLine, warn } from '../remediation.js';
 import { renderCsv } from '../render/csv.js';
 import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
-import { openJournalAt, type Session } from '../session.js';
+import { connect, openJournalAt, type Session } from '../session.js';
 
 const FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff'] as const;
 type Format = (typeof FORMATS)[number];
@@ -225,29 +224,26 @@ Examples:
     const policy: Policy = mode
       ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } }
       : loaded.policy;
-    const connection = connectionFrom(flags, io.env);
-    session.connection = connection;
-    const clients = createClients(connection);
+    const clients = connect(session, connectionFrom(flags, io.env));
     const progress = progressLine(io);
-    // One instant for the whole evaluation and the report's evaluatedAt.
-    const at = now ?? new Date();
-    const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
     let report: AuditReport;
     let html: Awaited<ReturnType<typeof htmlForecast>> | null = null;
     let early: NowBeforeData | null = null;
     try {
+      // One instant for the whole evaluation and the report's evaluatedAt: --now, else the service's
+      // time (the emulator's clock, however far a user moved it).
+      if (now === null) await clients.serviceClock.calibrate(clients.sts);
+      const at = now ?? clients.serviceClock.now();
+      const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
       const audit = await auditAccount(deps, policy);
       early = audit.nowBeforeData;
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
       if (format === 'html') {
-        const journalPath = resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL);
-        html = await htmlForecast(deps, policy, journalPath, session, io);
+        html = await htmlForecast(deps, policy, journalPath(flags.journal, io), session, io);
       }
     } finally {
       progress.done();
-      clients.iam.destroy();
-      clients.sts.destroy();
-      clients.ssm.destroy();
+      clients.close();
     }
     if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
     const color =
@@ -265,7 +261,7 @@ Examples:
     } else {
       io.stdout.write(text);
     }
-    if (flags.toSecurityHub) await toSecurityHub(report, flags, io, session, at);
+    if (flags.toSecurityHub) await toSecurityHub(report, flags, io, session, new Date(report.evaluatedAt));
     setExitCode(hasFailure(report, failOn) ? 1 : 0);
   });
 }

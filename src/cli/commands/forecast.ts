@@ -71,11 +71,11 @@ Examples:
         ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
-    const ctx = remediationContext(flags, io, session);
+    const ctx = remediationContext(flags, io, session, { changesAws: false });
     const progress = progressLine(io);
     try {
       warn(io, ctx.warnings);
-      const deps = { ...ctx.deps({ notify: false }), onProgress: progress.update };
+      const deps = { ...(await ctx.deps({ notify: false })), onProgress: progress.update };
       const { forecast, warnings, nowBeforeData } = await forecastRemediation(deps, ctx.policy, days);
       progress.done();
       warn(io, warnings);

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasRun, historyRows } from '../../journal/views.js';
 import { CliError, parseChoice } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
-import { DEFAULT_JOURNAL, warn } from '../remediation.js';
+import { DEFAULT_JOURNAL, journalPath, warn } from '../remediation.js';
 import { renderHistory } from '../render/history.js';
 import { openJournalAt, type Session } from '../session.js';
 
@@ -21,7 +20,7 @@ export function registerHistory(program: Command, io: CliIO, session: Session): 
     )
     .action(async (flags: { user?: string; run?: string; journal?: string; format: string }) => {
       const format = parseChoice('--format', flags.format, ['table', 'json'] as const);
-      const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+      const journal = openJournalAt(session, journalPath(flags.journal, io));
       const { records, warnings } = await journal.read();
       warn(io, warnings);
       if (flags.run !== undefined && !hasRun(records, flags.run)) {

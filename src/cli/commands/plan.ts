@@ -29,7 +29,7 @@ export function registerPlan(program: Command, io: CliIO, session: Session): voi
     )
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)')
     .option('--output <file>', 'write the plan to a file');
-  addRemediationOptions(command).addHelpText(
+  addRemediationOptions(command, { whatIf: true }).addHelpText(
     'after',
     `
 Examples:
@@ -41,11 +41,11 @@ Examples:
   command.action(async (flags: PlanFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
-    const ctx = remediationContext(flags, io, session);
+    const ctx = remediationContext(flags, io, session, { changesAws: false });
     const progress = progressLine(io);
     try {
       warn(io, ctx.warnings);
-      const deps = { ...ctx.deps({ notify: false }), onProgress: progress.update };
+      const deps = { ...(await ctx.deps({ notify: false })), onProgress: progress.update };
       const planned = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
       const { plan, nowBeforeData } = planned;
       progress.done();

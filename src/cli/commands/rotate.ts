@@ -41,7 +41,7 @@ export function registerRotate(
     )
     .option('--poll-seconds <n>', 'seconds between polls with --wait-for-switch', '30')
     .option('--wait-timeout-minutes <n>', 'give up waiting after this long (the old key stays active)', '60');
-  addRemediationOptions(command).addHelpText(
+  addRemediationOptions(command, { whatIf: false }).addHelpText(
     'after',
     `
 The manual procedure, automated: create a key, store it in Secrets Manager (never printed), tell the
@@ -56,11 +56,11 @@ Examples:
     const userName = flags.user ?? '';
     const pollMs = positiveNumber('--poll-seconds', flags.pollSeconds) * 1000;
     const timeoutMs = positiveNumber('--wait-timeout-minutes', flags.waitTimeoutMinutes) * 60_000;
-    const ctx = remediationContext(flags, io, session);
+    const ctx = remediationContext(flags, io, session, { changesAws: true });
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     const columns = outputColumns(io);
     try {
-      const out = await rotateUser(ctx.deps({ notify: true }), ctx.policy, {
+      const out = await rotateUser(await ctx.deps({ notify: true }), ctx.policy, {
         userName,
         onPlan: (plan) => io.stdout.write(renderPlan(plan, { color, columns })),
         confirm: async (create) =>

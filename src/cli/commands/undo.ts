@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { undoRun } from '../../engine/undo.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
-import { CliError, parseNow } from '../errors.js';
+import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
-import { DEFAULT_JOURNAL } from '../remediation.js';
+import { DEFAULT_JOURNAL, journalPath, refuseNow } from '../remediation.js';
 import { renderResults } from '../render/results.js';
 import { connect, openJournalAt, type Session } from '../session.js';
 
@@ -26,8 +25,9 @@ export function registerUndo(
     .argument('<run-id>', 'the run to undo (see keywarden history)')
     .description('Reactivate the keys a run deactivated (if they still exist); list what cannot be undone')
     .option('--yes', 'undo without asking')
-    .option('--journal <file>', `journal file (default: ${DEFAULT_JOURNAL})`)
-    .option('--now <iso-time>', 'the time the undo run is journaled at; default: now');
+    .option('--journal <file>', `journal file (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`)
+    // Accepted only to be refused with a reason, as apply and rotate do.
+    .addOption(new Option('--now <iso-time>').hideHelp());
   addAwsOptions(command).addHelpText(
     'after',
     `
@@ -40,12 +40,14 @@ Examples:
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
-    const fixedNow = flags.now === undefined ? null : parseNow(flags.now);
+    refuseNow(flags.now);
     const connection = connectionFrom(flags, io.env);
-    const journal = openJournalAt(session, resolve(io.cwd, flags.journal ?? DEFAULT_JOURNAL));
+    const journal = openJournalAt(session, journalPath(flags.journal, io));
     const clients = connect(session, connection);
     try {
-      const deps = { clients, journal, notifier: null, clock: () => fixedNow ?? new Date() };
+      // The undo run is journaled at the service's time, as apply's runs are.
+      await clients.serviceClock.calibrate(clients.sts);
+      const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
       const out = await undoRun(deps, runId, {
         confirm: async () =>
           flags.yes === true || (io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`))),
