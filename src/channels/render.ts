@@ -135,6 +135,7 @@ const STAGE_TITLES: Readonly<Record<Stage, string>> = {
   'still-in-use': 'old key still in use',
   'force-deactivate': 'key deactivated',
   delete: 'key deleted',
+  'inactive-seen': 'inactive key to be deleted',
   'revoke-unused': 'unused credential revoked',
 };
 

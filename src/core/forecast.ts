@@ -155,6 +155,7 @@ export function eventOf(action: Action): ForecastEvent {
     case 'force-deactivate':
       return 'deactivation';
     case 'delete':
+    case 'inactive-seen':
       return 'deletion';
     case 'revoke-unused':
       // An unused key is deactivated; an unused console password (login profile) is deleted.

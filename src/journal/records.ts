@@ -81,6 +81,13 @@ const actionSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     ...planned,
+    type: z.literal('note-inactive'),
+    accessKeyId: z.string(),
+    expect: z.object({ status: z.literal('Inactive'), lastUsedDate: isoOrNull }),
+    deleteFrom: z.string(),
+  }),
+  z.object({
+    ...planned,
     type: z.literal('notify'),
     accessKeyId: z.string().nullable(),
     recipient: z.string().nullable(),

@@ -75,14 +75,15 @@ export function hasRun(records: readonly JournalRecord[], runId: string): boolea
 }
 
 /**
- * What the planner needs from the journal. `deactivatedAt` is the latest deactivation per key: a
- * done deactivate-key, or one whose run stopped before its outcome (IAM may have applied it; the
- * later date only delays a delete). A later done reactivate-key clears it. `notified` holds the ids
- * of notify actions delivered on at least one channel.
+ * What the planner needs from the journal. `inactiveSince` is when Keywarden last recorded a key
+ * going inactive: a done deactivate-key, one whose run stopped before its outcome (IAM may have
+ * applied it; the later date only delays a delete), or a done note-inactive (its first sighting as
+ * inactive). A later done reactivate-key clears it. `notified` holds the ids of notify actions
+ * delivered on at least one channel.
  */
 export function factsFromJournal(records: readonly JournalRecord[]): JournalFacts {
   const runs = runsOf(records);
-  const deactivatedAt: Record<string, string> = {};
+  const inactiveSince: Record<string, string> = {};
   const notified = new Set<string>();
   const keyOf = (a: { accountId: string; accessKeyId: string }) => `${a.accountId}/${a.accessKeyId}`;
   // Journal order decides what is latest: clocks may repeat a timestamp (a fixed --now).
@@ -91,18 +92,18 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
       const a = r.action;
       const entry = runs.get(r.runId)?.byActionId.get(r.actionId);
       if (a.type === 'deactivate-key' && entry?.intent === r && entry.outcome === null) {
-        deactivatedAt[keyOf(a)] = r.at;
+        inactiveSince[keyOf(a)] = r.at;
       }
       continue;
     }
     if (r.type !== 'outcome' || r.status !== 'done') continue;
     const a = runs.get(r.runId)?.byActionId.get(r.actionId)?.intent.action;
     if (a === undefined) continue;
-    if (a.type === 'deactivate-key') deactivatedAt[keyOf(a)] = r.at;
-    else if (a.type === 'reactivate-key') delete deactivatedAt[keyOf(a)];
+    if (a.type === 'deactivate-key' || a.type === 'note-inactive') inactiveSince[keyOf(a)] = r.at;
+    else if (a.type === 'reactivate-key') delete inactiveSince[keyOf(a)];
     else if (a.type === 'notify') notified.add(a.id);
   }
-  return journalFactsFrom({ deactivatedAt, notified });
+  return journalFactsFrom({ inactiveSince, notified });
 }
 
 export interface IncompleteRun {

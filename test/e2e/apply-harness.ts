@@ -26,6 +26,7 @@ import { type Journal, openFileJournal } from '../../src/journal/journal.js';
 import type { RunCommand } from '../../src/journal/records.js';
 import { crashingJournal } from '../support/crash-journal.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
+import { sightingRun } from '../support/journal.js';
 
 export const ACCOUNT = '111111111111';
 
@@ -95,6 +96,8 @@ export interface Harness {
   apply(plan: Plan, overrides?: RunOverrides): Promise<ExecuteResult>;
   recover(overrides?: RunOverrides): Promise<RecoverResult>;
   undo(runId: string, overrides?: RunOverrides): Promise<Extract<UndoResult, { kind: 'undone' }>>;
+  /** Journals that an earlier run first saw this key inactive `daysAgo` days ago. */
+  seenInactive(userName: string, accessKeyId: string, daysAgo?: number): Promise<void>;
   journalText(): string;
   user(userName: string): IamUser;
   key(userName: string, accessKeyId: string): AccessKey;
@@ -153,6 +156,10 @@ export async function startHarness(
       const out = await undoRun(deps(overrides), runId);
       if (out.kind !== 'undone') throw new Error(`undo of ${runId} was declined`);
       return out;
+    },
+    async seenInactive(userName, accessKeyId, daysAgo = 20) {
+      const at = new Date(emu.clock.now().getTime() - daysAgo * 86_400_000);
+      for (const record of sightingRun(ACCOUNT, userName, accessKeyId, at)) await journal.append(record);
     },
     journalText: () => readFileSync(journal.location, 'utf8'),
     user: userNamed,

@@ -156,6 +156,7 @@ describe('applyPlan: rotate stage', () => {
         },
       ]),
     );
+    await h.seenInactive('dave', 'AKIADAVE000000000OLD');
     const plan = await h.plan();
 
     // Act

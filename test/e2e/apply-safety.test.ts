@@ -107,6 +107,7 @@ describe('applyPlan: delete-key', () => {
   it('deletes an inactive key', async () => {
     // Prepare
     h = await startHarness(worldOf([carol]));
+    await h.seenInactive('carol', CAROL);
     const plan = await h.plan();
 
     // Act
@@ -120,6 +121,7 @@ describe('applyPlan: delete-key', () => {
   it('never deletes a key that is active again', async () => {
     // Prepare
     h = await startHarness(worldOf([carol]));
+    await h.seenInactive('carol', CAROL);
     const plan = await h.plan();
     h.key('carol', CAROL).status = 'Active';
 
@@ -205,8 +207,9 @@ describe('undoRun', () => {
   it('reactivates the keys a run deactivated and lists the deleted ones as cannot-undo', async () => {
     // Prepare
     h = await startHarness(worldOf([bob, carol]));
+    await h.seenInactive('carol', CAROL);
     const applied = await h.apply(await h.plan());
-    expect(factsFromJournal((await h.journal.read()).records).deactivatedAt(ACCOUNT, OLD)).toEqual(
+    expect(factsFromJournal((await h.journal.read()).records).inactiveSince(ACCOUNT, OLD)).toEqual(
       h.emu.clock.now(),
     );
     h.emu.clock.advance(1);
@@ -228,8 +231,8 @@ describe('undoRun', () => {
     const { records } = await h.journal.read();
     expect(
       records.filter((r) => r.type === 'run-started').map((r) => r.type === 'run-started' && r.command),
-    ).toEqual(['apply', 'undo']);
-    expect(factsFromJournal(records).deactivatedAt(ACCOUNT, OLD)).toBeNull();
+    ).toEqual(['apply', 'apply', 'undo']); // the earlier run that saw carol's key inactive, this one, the undo
+    expect(factsFromJournal(records).inactiveSince(ACCOUNT, OLD)).toBeNull();
   });
 
   it('skips a key that was deleted since', async () => {

@@ -14,12 +14,15 @@ import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { sightingRun, writeJournal } from '../support/journal.js';
 import { type SlackReceiver, startSlackReceiver } from './channels-support.js';
 
 const ACCOUNT = '222222222222';
 const CENTRAL = '111111111111';
 const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:keywarden-security`;
 const WEBHOOK_PARAMETER = '/keywarden/slack-webhook';
+const SPARE = 'AKIASPAREINACTIVE001';
+const OLD_INACTIVE = 'AKIAOLDINACTIVE00001';
 
 function world(webhookUrl: string): World {
   return {
@@ -39,7 +42,7 @@ function world(webhookUrl: string): World {
           {
             name: 'spare',
             accessKeys: [
-              { status: 'Inactive', createdDaysAgo: 200, lastUsedDaysAgo: 150 },
+              { id: SPARE, status: 'Inactive', createdDaysAgo: 200, lastUsedDaysAgo: 150 },
               { createdDaysAgo: 95, lastUsedDaysAgo: 1 },
             ],
           },
@@ -78,6 +81,7 @@ let emu: Emulator;
 let slack: SlackReceiver;
 const dir = mkdtempSync(join(tmpdir(), 'kw-permissions-'));
 const policyPath = join(dir, 'keywarden.yaml');
+const journalPath = join(dir, 'journal.jsonl');
 const policy = (): Policy => {
   const parsed = parsePolicy(POLICY, 'keywarden.yaml');
   if (parsed.value === null) throw new Error(parsed.errors.join('\n'));
@@ -128,9 +132,15 @@ describe('declared permissions against the calls the emulator saw', () => {
 
   it('plan, then apply with every channel', async () => {
     // Act
-    const planned = await callsDuring(() => cli(['plan', '--format', 'json']));
+    // An earlier run saw the two inactive keys 20 days ago: this apply may delete them.
+    const seen = new Date(emu.clock.now().getTime() - 20 * 86_400_000);
+    writeJournal(journalPath, [
+      ...sightingRun(ACCOUNT, 'spare', SPARE, seen),
+      ...sightingRun(ACCOUNT, 'old-inactive', OLD_INACTIVE, seen),
+    ]);
+    const planned = await callsDuring(() => cli(['plan', '--format', 'json', '--journal', journalPath]));
     const applied = await callsDuring(() =>
-      cli(['apply', '--yes', '--format', 'json', '--journal', join(dir, 'journal.jsonl')]),
+      cli(['apply', '--yes', '--format', 'json', '--journal', journalPath]),
     );
 
     // Assess: the apply touched every kind of change and every channel, and all of it is declared.

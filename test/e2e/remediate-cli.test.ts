@@ -10,11 +10,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../src/aws/apply/types.js';
+import { addDays } from '../../src/core/days.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
+import { sightingRun, writeJournal } from '../support/journal.js';
 
 const ACCOUNT = '222222222222';
 const CENTRAL = '111111111111';
@@ -93,6 +95,11 @@ beforeAll(async () => {
     ].join('\n'),
   );
   emu = await startTestEmulator({ world: WORLD, credentialReport: { inProgressPolls: 0 } });
+  // An earlier run saw app-spare's inactive key 20 days ago: its window has passed, it may go.
+  writeJournal(
+    journal,
+    sightingRun(ACCOUNT, 'app-spare', 'AKIAAPPSPAREOLD00001', addDays(emu.clock.now(), -20)),
+  );
   // The remediator works in the prod account: unknown keys act as the default account, so assume a role there.
   emu.state.defaultAccountId = ACCOUNT;
 });

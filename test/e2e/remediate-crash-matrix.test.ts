@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { startTestEmulator } from '../support/emulator.js';
+import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
+import { sightingRun, writeJournal } from '../support/journal.js';
 import { applyProcess } from '../support/remediation.js';
 
 const ACCOUNT = '123456789012';
@@ -75,6 +76,14 @@ function outcome(emu: Emulator) {
   };
 }
 
+/** An earlier run saw spare's inactive key 20 days ago, so this run may delete it to free the slot. */
+function seenInactive(dir: string): void {
+  writeJournal(
+    join(dir, 'journal.jsonl'),
+    sightingRun(ACCOUNT, 'spare', 'AKIASPAREOLD00000001', new Date(FIXED_NOW.getTime() - 20 * 86_400_000)),
+  );
+}
+
 describe('kill at each step, then apply --resume', () => {
   it.each(['delete-key', 'create-key', 'store-secret', 'deactivate-key', 'delete-login-profile', 'notify'])(
     'killed right after %s',
@@ -82,11 +91,13 @@ describe('kill at each step, then apply --resume', () => {
       // Prepare: the reference, never interrupted.
       const reference = await startTestEmulator({ world: WORLD });
       const refDir = mkdtempSync(join(tmpdir(), 'kw-ref-'));
+      seenInactive(refDir);
       expect((await apply(reference, refDir, [])).exitCode).toBe(0);
       const expected = outcome(reference);
       await reference.stop();
       const emu = await startTestEmulator({ world: WORLD });
       const dir = mkdtempSync(join(tmpdir(), 'kw-crash-'));
+      seenInactive(dir);
       try {
         // Act
         const killed = await apply(emu, dir, [], { crashAfter: step });

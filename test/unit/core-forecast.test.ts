@@ -102,7 +102,7 @@ describe('forecastAccount', () => {
   it('deletes a key Keywarden deactivated once it has been inactive long enough', () => {
     // Prepare: inactive 112-day-old key deactivated by Keywarden 8 days ago; delete at 118 days old
     // and 14 days inactive
-    const facts = journalFactsFrom({ deactivatedAt: { [`${ACCOUNT_ID}/AKIAOFF`]: daysAgo(8) } });
+    const facts = journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/AKIAOFF`]: daysAgo(8) } });
     const users = [
       user({
         userName: 'off',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/core/model.js';
 import { capPlan } from '../../src/core/plan/cap.js';
-import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
+import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
@@ -32,7 +32,9 @@ function fixture(): Plan {
       accessKeys: [key({ accessKeyId: 'AKIADEE', createDate: daysAgo(200), lastUsedDate: null })],
     }),
   ];
-  return planAccount(inventory({ users }), policy(), NOW, NO_JOURNAL_FACTS);
+  // ann's inactive second key has been inactive (per the journal) for the whole window: it may go.
+  const facts = journalFactsFrom({ inactiveSince: { [`${inventory().accountId}/AKIASPARE`]: daysAgo(30) } });
+  return planAccount(inventory({ users }), policy(), NOW, facts);
 }
 
 function users(actions: Plan['actions']): string[] {

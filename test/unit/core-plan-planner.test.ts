@@ -214,7 +214,7 @@ describe('rotation lifecycle (recommended policy)', () => {
 
   describe('deletion', () => {
     const deactivatedDaysAgo = (n: number) =>
-      journalFactsFrom({ deactivatedAt: { [`${ACCOUNT_ID}/${OLD}`]: daysAgo(n) } });
+      journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${OLD}`]: daysAgo(n) } });
 
     it.each([
       {
@@ -225,25 +225,65 @@ describe('rotation lifecycle (recommended policy)', () => {
       },
       { name: 'journal: inactive 13 days', ageDays: 118, facts: deactivatedDaysAgo(13), deleted: false },
       { name: 'journal: 117 days old', ageDays: 117, facts: deactivatedDaysAgo(14), deleted: false },
-      { name: 'no record: last used 14 days ago', ageDays: 130, used: 14, deleted: true },
-      { name: 'no record: last used 13 days ago', ageDays: 130, used: 13, deleted: false },
-      { name: 'no record, never used: counted from creation', ageDays: 118, used: null, deleted: true },
+      // Without a record of when the key became inactive, last use says nothing about it (a key
+      // unused for 400 days may have been deactivated a minute ago): today's sighting is journaled
+      // and starts the window.
+      { name: 'no record: last used 400 days ago', ageDays: 500, used: 400, noted: true },
+      { name: 'no record, never used', ageDays: 118, used: null, noted: true },
       {
-        name: 'used after the recorded deactivation: counted from that use',
+        name: 'used after the recorded deactivation: the record is stale, seen again today',
         ageDays: 200,
         used: 10,
         facts: deactivatedDaysAgo(30),
-        deleted: false,
+        noted: true,
       },
-    ])('$name', ({ ageDays, used = null, facts = NO_JOURNAL_FACTS, deleted }) => {
+      {
+        name: 'used before the recorded deactivation: counted from the record',
+        ageDays: 200,
+        used: 40,
+        facts: deactivatedDaysAgo(30),
+        deleted: true,
+      },
+    ])('$name', ({ ageDays, used = null, facts = NO_JOURNAL_FACTS, deleted = false, noted = false }) => {
       // Act
       const result = plan([user({ accessKeys: [inactiveKey(OLD, ageDays, used, 1)] })], RECOMMENDED, facts);
       // Assess
-      expect(steps(result)).toEqual(deleted ? [`${OLD}/delete-key/delete`, `${OLD}/notify/delete`] : []);
+      expect(steps(result)).toEqual(
+        deleted
+          ? [`${OLD}/delete-key/delete`, `${OLD}/notify/delete`]
+          : noted
+            ? [`${OLD}/note-inactive/inactive-seen`, `${OLD}/notify/inactive-seen`]
+            : [],
+      );
+    });
+
+    it('a first sighting tells the owner the deletion date: the full window from today', () => {
+      const result = plan([user({ accessKeys: [inactiveKey(OLD, 500, 400, 1)] })]);
+      expect(only(result, 'note-inactive')).toMatchObject({
+        deleteFrom: addDays(NOW, 14).toISOString(),
+        expect: { status: 'Inactive' },
+      });
+      expect(only(result, 'notify')).toMatchObject({
+        dueDate: addDays(NOW, 14).toISOString(),
+        happened: expect.stringContaining(`deletes it from ${addDays(NOW, 14).toISOString().slice(0, 10)}`),
+      });
+    });
+
+    it('a sighting 13 days ago is not yet enough; 14 days ago is', () => {
+      const seen = (n: number) =>
+        journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${OLD}`]: daysAgo(n) } });
+      const at = (n: number) =>
+        steps(plan([user({ accessKeys: [inactiveKey(OLD, 500, 400, 1)] })], RECOMMENDED, seen(n)));
+      expect(at(13)).toEqual([]);
+      expect(at(14)).toEqual([`${OLD}/delete-key/delete`, `${OLD}/notify/delete`]);
     });
 
     it('expects the key still Inactive', () => {
-      const result = plan([user({ accessKeys: [inactiveKey(OLD, 200, null, 1)] })]);
+      const result = plan(
+        [user({ accessKeys: [inactiveKey(OLD, 200, null, 1)] })],
+        RECOMMENDED,
+        deactivatedDaysAgo(20),
+      );
       expect(only(result, 'delete-key').expect).toEqual({ status: 'Inactive', lastUsedDate: null });
     });
 
@@ -256,11 +296,12 @@ describe('rotation lifecycle (recommended policy)', () => {
 });
 
 describe('two keys', () => {
-  it('other key inactive: deletes it first, then rotates', () => {
+  it('other key inactive for the whole window: deletes it first, then rotates', () => {
     // Prepare: the inactive key is recent, so only the make-room delete applies.
     const keys = [activeKey(OLD, 95, 1, 1), inactiveKey(NEW, 20, null, 2)];
+    const facts = journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${NEW}`]: daysAgo(14) } });
     // Act
-    const result = plan([user({ accessKeys: keys })]);
+    const result = plan([user({ accessKeys: keys })], RECOMMENDED, facts);
     // Assess
     expect(steps(result)).toEqual([
       `${NEW}/delete-key/rotate`,
@@ -269,6 +310,26 @@ describe('two keys', () => {
       `${OLD}/notify/rotate`,
     ]);
     expect(new Set(result.actions.map((a) => a.chainId)).size).toBe(1);
+  });
+
+  it.each([
+    { name: 'no record of it: seen today', facts: NO_JOURNAL_FACTS, noted: true, waitDays: 14 },
+    {
+      name: 'inactive for 13 days',
+      facts: journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${NEW}`]: daysAgo(13) } }),
+      noted: false,
+      waitDays: 1,
+    },
+  ])('other key inactive, $name: the rotation waits for its window', ({ facts, noted, waitDays }) => {
+    const keys = [activeKey(OLD, 95, 1, 1), inactiveKey(NEW, 20, null, 2)];
+    const result = plan([user({ accessKeys: keys })], RECOMMENDED, facts);
+    expect(steps(result)).toEqual(
+      noted ? [`${NEW}/note-inactive/inactive-seen`, `${NEW}/notify/inactive-seen`] : [],
+    );
+    expect(result.blocked).toEqual([expect.objectContaining({ accessKeyId: OLD, rule: 'KEY_ROTATION' })]);
+    expect(result.blocked[0]?.reason).toContain(
+      `holds inactive key ${NEW}, which may be deleted from ${addDays(NOW, waitDays).toISOString().slice(0, 10)}`,
+    );
   });
 
   it('both active and the older still in use: no change, user blocked, owner told once', () => {
@@ -294,16 +355,18 @@ describe('two keys', () => {
       { ...activeKey(OLD, 201, 31, 1), status: 'Inactive' as const },
       activeKey(NEW, 101, 1, 2),
     ];
-    const tomorrow = planAccount(
-      inventory({ users: [user({ accessKeys: deactivated })] }),
-      RECOMMENDED,
-      addDays(NOW, 1),
-      journalFactsFrom({ deactivatedAt: { [`${ACCOUNT_ID}/${OLD}`]: NOW } }),
-    );
-    // Assess
+    const later = (days: number) =>
+      planAccount(
+        inventory({ users: [user({ accessKeys: deactivated })] }),
+        RECOMMENDED,
+        addDays(NOW, days),
+        journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${OLD}`]: NOW } }),
+      );
+    // Assess: the old key may be reactivated for the whole window its notice promised.
     expect(steps(today)).toEqual([`${OLD}/deactivate-key/deactivate`, `${OLD}/notify/deactivate`]);
     expect(today.blocked).toEqual([]);
-    expect(steps(tomorrow)).toEqual([
+    expect(steps(later(13))).toEqual([]);
+    expect(steps(later(14))).toEqual([
       `${OLD}/delete-key/rotate`,
       `${NEW}/create-key/rotate`,
       `${NEW}/store-secret/rotate`,
@@ -463,7 +526,7 @@ describe('presets', () => {
   describe('rotation-165-180-185', () => {
     const schedule = withPolicy({ preset: 'rotation-165-180-185' });
     const facts = (n: number) =>
-      journalFactsFrom({ deactivatedAt: { [`${ACCOUNT_ID}/${OLD}`]: daysAgo(n) } });
+      journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${OLD}`]: daysAgo(n) } });
 
     it.each([
       { name: 'age 149', keys: [activeKey(OLD, 149)], steps: [] },
@@ -608,7 +671,12 @@ describe('ids and order', () => {
   });
 
   it('users by name; per user: free slot, create, store, deactivate, delete, login profile, notify', () => {
-    expect(plan(users()).actions.map((a) => `${a.userName} ${a.type}/${a.stage}`)).toEqual([
+    const facts = journalFactsFrom({
+      inactiveSince: { [`${ACCOUNT_ID}/AKIAAL2`]: daysAgo(30), [`${ACCOUNT_ID}/AKIASPARE`]: daysAgo(30) },
+    });
+    expect(
+      plan(users(), RECOMMENDED, facts).actions.map((a) => `${a.userName} ${a.type}/${a.stage}`),
+    ).toEqual([
       'alice deactivate-key/revoke-unused',
       'alice delete-key/delete',
       'alice delete-login-profile/revoke-unused',

@@ -95,17 +95,17 @@ describe('plan ids and secret names', () => {
 describe('journalFactsFrom', () => {
   it('looks facts up by account and key id, and notifications by id', () => {
     const facts = journalFactsFrom({
-      deactivatedAt: { '111111111111/AKIA1': '2026-11-01T00:00:00Z' },
+      inactiveSince: { '111111111111/AKIA1': '2026-11-01T00:00:00Z' },
       notified: ['x/notify/warn'],
     });
-    expect(facts.deactivatedAt('111111111111', 'AKIA1')?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
-    expect(facts.deactivatedAt('222222222222', 'AKIA1')).toBeNull();
+    expect(facts.inactiveSince('111111111111', 'AKIA1')?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(facts.inactiveSince('222222222222', 'AKIA1')).toBeNull();
     expect([facts.notified('x/notify/warn'), facts.notified('y')]).toEqual([true, false]);
   });
 
   it('refuses a timestamp it cannot read', () => {
-    expect(() => journalFactsFrom({ deactivatedAt: { '1/AKIA1': 'yesterday' } })).toThrow(
-      /deactivatedAt\["1\/AKIA1"\] is not a timestamp \(got "yesterday"\)/,
+    expect(() => journalFactsFrom({ inactiveSince: { '1/AKIA1': 'yesterday' } })).toThrow(
+      /inactiveSince\["1\/AKIA1"\] is not a timestamp \(got "yesterday"\)/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
+import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planRotateNow } from '../../src/core/plan/rotate-now.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { daysAgo, inventory, key, NOW, user } from './builders.js';
@@ -40,15 +40,27 @@ describe('planRotateNow', () => {
         user({
           userName: 'app',
           accessKeys: [
-            key({ accessKeyId: 'AKIAOLD', status: 'Inactive', createDate: daysAgo(200) }),
+            key({
+              accessKeyId: 'AKIAOLD',
+              status: 'Inactive',
+              createDate: daysAgo(200),
+              lastUsedDate: daysAgo(40),
+            }),
             key({ accessKeyId: 'AKIANEW', slot: 2, createDate: daysAgo(10), lastUsedDate: daysAgo(0) }),
           ],
         }),
       ],
     });
-    expect(types(planRotateNow(spare, 'app', DEFAULT_POLICY, NOW, NO_JOURNAL_FACTS))[0]).toBe(
+    const spareInactive30Days = journalFactsFrom({
+      inactiveSince: { [`${inventory().accountId}/AKIAOLD`]: daysAgo(30) },
+    });
+    expect(types(planRotateNow(spare, 'app', DEFAULT_POLICY, NOW, spareInactive30Days))[0]).toBe(
       'delete-key/rotate',
     );
+    // Without a record of when it became inactive, the key is not deleted for the rotation today.
+    const unknown = planRotateNow(spare, 'app', DEFAULT_POLICY, NOW, NO_JOURNAL_FACTS);
+    expect(unknown.actions.filter((a) => a.type === 'create-key')).toEqual([]);
+    expect(unknown.blocked[0]?.reason).toContain('holds inactive key AKIAOLD');
     const twoActive = inventory({
       users: [
         user({

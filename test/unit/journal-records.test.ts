@@ -222,9 +222,9 @@ describe('factsFromJournal', () => {
     const again = factsFromJournal([...applied, ...undone, ...step('r2', deactivate(), 'done', T2)]);
 
     // Assess
-    expect(before.deactivatedAt(ACCOUNT, 'AKIABOB')).toEqual(new Date(T0));
-    expect(after.deactivatedAt(ACCOUNT, 'AKIABOB')).toBeNull();
-    expect(again.deactivatedAt(ACCOUNT, 'AKIABOB')).toEqual(new Date(T2));
+    expect(before.inactiveSince(ACCOUNT, 'AKIABOB')).toEqual(new Date(T0));
+    expect(after.inactiveSince(ACCOUNT, 'AKIABOB')).toBeNull();
+    expect(again.inactiveSince(ACCOUNT, 'AKIABOB')).toEqual(new Date(T2));
   });
 
   it('ignores a deactivation that was skipped, and counts one interrupted before its outcome', () => {
@@ -237,8 +237,8 @@ describe('factsFromJournal', () => {
     const onlySkipped = factsFromJournal(skipped);
 
     // Assess
-    expect(onlySkipped.deactivatedAt(ACCOUNT, 'AKIABOB')).toBeNull();
-    expect(facts.deactivatedAt(ACCOUNT, 'AKIABOB')).toEqual(new Date(T1));
+    expect(onlySkipped.inactiveSince(ACCOUNT, 'AKIABOB')).toBeNull();
+    expect(facts.inactiveSince(ACCOUNT, 'AKIABOB')).toEqual(new Date(T1));
   });
 
   it('knows the notify actions that were delivered, not those that failed', () => {

@@ -17,6 +17,7 @@ import { createKey } from './create-key.js';
 import { deactivateKey } from './deactivate-key.js';
 import { deleteKey } from './delete-key.js';
 import { deleteLoginProfile } from './delete-login-profile.js';
+import { noteInactive } from './note-inactive.js';
 import { deliverNotices } from './notices.js';
 import { type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
 import type { ExecutorState } from './state.js';
@@ -138,6 +139,8 @@ async function runChange(
       return deleteKey(action, clients.iam);
     case 'delete-login-profile':
       return deleteLoginProfile(action, clients.iam);
+    case 'note-inactive':
+      return noteInactive(action, clients.iam);
     default:
       return action satisfies never;
   }

@@ -89,16 +89,22 @@ Examples:
         if (planned.plan.actions.length === 0) {
           warn(io, planned.warnings);
           if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color, columns }));
-          else json({ runId: null, plan: planned.plan, results: recovered });
+          else json({ runId: null, plan: planned.plan, results: recovered, journal: ctx.journal.location });
           return;
         }
-        if (format === 'json') json({ runId: null, plan: planned.plan, results: [] });
+        if (format === 'json') {
+          json({ runId: null, plan: planned.plan, results: [], journal: ctx.journal.location });
+        }
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to apply)\n');
         return;
       }
       const results = [...recovered, ...execution.results];
-      if (format === 'json') json({ runId: execution.runId, plan: planned.plan, results });
-      else io.stdout.write(renderResults(execution.runId, results, { color, columns }));
+      if (format === 'json') {
+        json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
+      } else {
+        io.stdout.write(renderResults(execution.runId, results, { color, columns }));
+        io.stdout.write(`journal: ${ctx.journal.location}\n`);
+      }
       setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       ctx.close();

@@ -11,6 +11,8 @@ function subject(a: Action): string {
     case 'deactivate-key':
     case 'delete-key':
       return a.accessKeyId;
+    case 'note-inactive':
+      return `${a.accessKeyId} (journal only; deleted from ${a.deleteFrom.slice(0, 10)})`;
     case 'delete-login-profile':
       return 'console password';
     case 'notify':

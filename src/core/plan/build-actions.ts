@@ -170,7 +170,8 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         type: 'delete-key',
         reason:
           `Inactive access key ${id} is ${plural(d.ageDays, 'day')} old (delete after ${r.deleteAfterDays}) and has been ` +
-          `unused for ${plural(d.inactiveDays, 'day')} (at least ${r.deleteAfterDays - r.deactivateAfterDays})`,
+          `inactive for ${plural(d.inactiveDays, 'day')} since Keywarden deactivated it or first saw it inactive ` +
+          `(at least ${r.deleteAfterDays - r.deactivateAfterDays})`,
         expect: { status: 'Inactive', lastUsedDate: iso(d.key.lastUsedDate) },
       });
       notify(ctx, id, stage, rule, {
@@ -231,6 +232,39 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
       });
       return;
     }
+    case 'note-inactive': {
+      const id = keyId(d.key);
+      const from = day(d.deleteFrom);
+      pushKeyAction(ctx, d.key, stage, rule, {
+        type: 'note-inactive',
+        reason:
+          `Access key ${id} is inactive and the journal has no record of when it became so; today's sighting ` +
+          `starts its ${plural(r.deleteAfterDays - r.deactivateAfterDays, 'day')} inactive window (deleted from ${from})`,
+        expect: { status: 'Inactive', lastUsedDate: iso(d.key.lastUsedDate) },
+        deleteFrom: d.deleteFrom.toISOString(),
+      });
+      notify(ctx, id, stage, rule, {
+        reason: `Inactive access key ${id} is scheduled for deletion on ${from}`,
+        happened: `Access key ${id} is inactive; Keywarden first saw it inactive today and deletes it from ${from}`,
+        ownerAction: `Nothing if it is no longer needed; if it is, ask the security team to reactivate it before ${from}`,
+        dueDate: d.deleteFrom,
+        secretName: null,
+      });
+      return;
+    }
+    case 'slot-pending': {
+      ctx.blocked.push({
+        accountId: user.accountId,
+        userName: user.userName,
+        accessKeyId: keyId(d.key),
+        rule,
+        reason:
+          `Access key ${keyId(d.key)} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}), but the ` +
+          `user's second key slot holds inactive key ${keyId(d.spare)}, which may be deleted from ${day(d.deleteFrom)}; ` +
+          'the rotation follows then.',
+      });
+      return;
+    }
     case 'keep-working-key': {
       ctx.blocked.push({
         accountId: user.accountId,
@@ -255,7 +289,8 @@ function pushKeyAction(
   rule: RemediationRule,
   action:
     | Pick<Extract<Action, { type: 'deactivate-key' }>, 'type' | 'reason' | 'expect'>
-    | Pick<Extract<Action, { type: 'delete-key' }>, 'type' | 'reason' | 'expect'>,
+    | Pick<Extract<Action, { type: 'delete-key' }>, 'type' | 'reason' | 'expect'>
+    | Pick<Extract<Action, { type: 'note-inactive' }>, 'type' | 'reason' | 'expect' | 'deleteFrom'>,
 ): void {
   const { user } = ctx;
   const id = keyId(key);
@@ -354,6 +389,10 @@ export function stageOf(d: Decision): Stage {
     case 'still-in-use':
     case 'delete':
       return d.kind;
+    case 'slot-pending':
+      return 'rotate';
+    case 'note-inactive':
+      return 'inactive-seen';
     case 'deactivate':
       return d.forced ? 'force-deactivate' : 'deactivate';
     case 'revoke-key':
@@ -375,8 +414,11 @@ export function keysOf(d: Decision): AccessKeyRecord[] {
     case 'deactivate':
     case 'still-in-use':
       return [d.key, d.replacement];
+    case 'slot-pending':
+      return [d.key, d.spare];
     case 'warn':
     case 'delete':
+    case 'note-inactive':
     case 'revoke-key':
     case 'keep-working-key':
       return [d.key];

@@ -1,11 +1,11 @@
-import type { Action, Plan } from './types.js';
+import { type Action, changesAws, type Plan } from './types.js';
 
 /**
  * Limits the changes one run makes. Actions are taken in plan order a whole chain at a time
  * (a chain is one stage of one credential: never a create-key without its store-secret, never a
  * change without its notification); the first chain that does not fit, and every changing chain
- * after it, move to `deferred` for the next run, so the plan's order is kept. Notify actions cost
- * nothing, so a chain of notifications alone is always kept.
+ * after it, move to `deferred` for the next run, so the plan's order is kept. Actions that change
+ * nothing in AWS (notices, journal-only notes) cost nothing, so such a chain is always kept.
  */
 export function capPlan(plan: Plan, maxActions: number): Plan {
   if (!Number.isInteger(maxActions) || maxActions < 0) {
@@ -15,8 +15,7 @@ export function capPlan(plan: Plan, maxActions: number): Plan {
     );
   }
   const cost = new Map<string, number>();
-  for (const a of plan.actions)
-    cost.set(a.chainId, (cost.get(a.chainId) ?? 0) + (a.type === 'notify' ? 0 : 1));
+  for (const a of plan.actions) cost.set(a.chainId, (cost.get(a.chainId) ?? 0) + (changesAws(a) ? 1 : 0));
 
   const kept = new Set<string>();
   let used = 0;

@@ -41,6 +41,7 @@ export function actionAccessKeyId(action: AnyAction): string | null {
       return action.replacesAccessKeyId;
     case 'deactivate-key':
     case 'delete-key':
+    case 'note-inactive':
     case 'reactivate-key':
     case 'cleanup-key':
     case 'notify':

@@ -35,8 +35,11 @@ export interface LifecycleInput {
   /** UNUSED_CREDENTIALS: revoke unused keys, delete unused login profiles. */
   readonly unusedGate: Gate;
   readonly unused: UnusedVerdicts;
-  /** From the journal; null when Keywarden has no record of deactivating the key. */
-  readonly deactivatedAt: (key: AccessKeyRecord) => Date | null;
+  /**
+   * From the journal: when Keywarden deactivated the key or first saw it inactive; null when it has
+   * no record of either.
+   */
+  readonly inactiveSince: (key: AccessKeyRecord) => Date | null;
   readonly now: Date;
 }
 
@@ -79,6 +82,19 @@ export type Decision =
       readonly key: AccessKeyRecord;
       readonly ageDays: number;
       readonly inactiveDays: number;
+    }
+  /**
+   * An inactive key Keywarden has no record of: today's sighting starts its inactive window, so it
+   * is deleted no sooner than `deleteFrom`, however long ago it was last used.
+   */
+  | { readonly kind: 'note-inactive'; readonly key: AccessKeyRecord; readonly deleteFrom: Date }
+  /** The rotation waits until the inactive key filling the second slot may be deleted. */
+  | {
+      readonly kind: 'slot-pending';
+      readonly key: AccessKeyRecord;
+      readonly spare: AccessKeyRecord;
+      readonly ageDays: number;
+      readonly deleteFrom: Date;
     }
   | {
       readonly kind: 'revoke-key';
@@ -197,6 +213,13 @@ export function decideUser(input: LifecycleInput): GatedDecision[] {
     rotationOut({ kind: 'deactivate', key: k, replacement, forced, ageDays, lastUsedDaysAgo, deleteFrom });
   }
 
+  // An inactive key is deleted only once the whole deactivate-to-delete window has passed since
+  // Keywarden recorded it going inactive (its deactivation, or its first sighting as inactive).
+  const window = r.deleteAfterDays - r.deactivateAfterDays;
+  const recorded = (k: AccessKeyRecord) => recordedInactiveSince(k, input.inactiveSince(k));
+  const deleteFrom = (k: AccessKeyRecord, since: Date) =>
+    later(addDays(k.createDate, r.deleteAfterDays), addDays(since, window));
+
   let spare: AccessKeyRecord | null = null;
   if (newest !== undefined) {
     const ageDays = age(newest);
@@ -208,23 +231,33 @@ export function decideUser(input: LifecycleInput): GatedDecision[] {
       if (other === undefined) {
         rotationOut(rotate(newest, ageDays, null));
       } else if (others.length === 1 && other.status === 'Inactive') {
-        spare = other;
-        rotationOut(rotate(newest, ageDays, other));
+        // The slot is freed by deleting the inactive key, which its own window must allow.
+        const since = recorded(other);
+        if (since !== null && daysBetween(since, now) >= window) {
+          spare = other;
+          rotationOut(rotate(newest, ageDays, other));
+        } else {
+          const from = addDays(since ?? now, window);
+          rotationOut({ kind: 'slot-pending', key: newest, spare: other, ageDays, deleteFrom: from });
+        }
       } else if (!others.every((o) => leaving.has(o))) {
         rotationOut({ kind: 'blocked', key: newest, other });
       }
-      // Otherwise the other key is deactivated today; the next run deletes it and rotates.
+      // Otherwise the other key is deactivated today; a later run deletes it and rotates.
     }
   }
 
   for (const k of user.accessKeys) {
     if (k.status !== 'Inactive' || k === spare) continue;
+    const since = recorded(k);
+    if (since === null) {
+      rotationOut({ kind: 'note-inactive', key: k, deleteFrom: deleteFrom(k, now) });
+      continue;
+    }
     const ageDays = age(k);
     if (ageDays < r.deleteAfterDays) continue;
-    const inactiveDays = daysBetween(inactiveSince(k, input.deactivatedAt(k)), now);
-    if (inactiveDays >= r.deleteAfterDays - r.deactivateAfterDays) {
-      rotationOut({ kind: 'delete', key: k, ageDays, inactiveDays });
-    }
+    const inactiveDays = daysBetween(since, now);
+    if (inactiveDays >= window) rotationOut({ kind: 'delete', key: k, ageDays, inactiveDays });
   }
   return out;
 
@@ -238,14 +271,14 @@ export function decideUser(input: LifecycleInput): GatedDecision[] {
 }
 
 /**
- * Since when an inactive key has gone unused: the journal's deactivation time, or its last use if
- * that is later (it was reactivated and used since); without a record, its last use, or its
- * creation when never used.
+ * When the key's inactive window started: Keywarden's record of deactivating it or first seeing it
+ * inactive. A use after that record means the key was active again since, so the record no longer
+ * tells when it became inactive: null, and the next sighting starts a new window.
  */
-export function inactiveSince(key: AccessKeyRecord, deactivatedAt: Date | null): Date {
+export function recordedInactiveSince(key: AccessKeyRecord, recorded: Date | null): Date | null {
+  if (recorded === null) return null;
   const lastUse = key.lastUsedDate;
-  if (deactivatedAt === null) return lastUse ?? key.createDate;
-  return lastUse !== null && lastUse.getTime() > deactivatedAt.getTime() ? lastUse : deactivatedAt;
+  return lastUse !== null && lastUse.getTime() > recorded.getTime() ? null : recorded;
 }
 
 function gated(decision: Decision, rule: RemediationRule, gate: Gate): GatedDecision {

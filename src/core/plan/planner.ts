@@ -85,6 +85,8 @@ export function actionRank(action: Action): number {
       return 2;
     case 'deactivate-key':
       return 3;
+    case 'note-inactive':
+      return 4;
     case 'delete-login-profile':
       return 5;
     case 'notify':
@@ -115,9 +117,9 @@ function planUser(ctx: UserContext): void {
     rotationGate: rotationOn ? gate(user, RULES_BY_ID.KEY_ROTATION, policy, inventory, now) : OFF,
     unusedGate: unusedOn ? gate(user, RULES_BY_ID.UNUSED_CREDENTIALS, policy, inventory, now) : OFF,
     unused: unusedOn ? unusedVerdicts(user, policy, now) : NO_UNUSED,
-    deactivatedAt: (key) => {
+    inactiveSince: (key) => {
       const id = usableId(key);
-      return id === null ? null : ctx.facts.deactivatedAt(inventory.accountId, id);
+      return id === null ? null : ctx.facts.inactiveSince(inventory.accountId, id);
     },
     now,
   });

@@ -153,6 +153,7 @@ export function planUndo(runId: string, done: readonly DoneAction[]): UndoPlan {
         break;
       case 'store-secret':
       case 'notify':
+      case 'note-inactive':
       case 'reactivate-key':
         break;
       default:

@@ -11,6 +11,7 @@ export const ACTION_TYPES = [
   'deactivate-key',
   'delete-key',
   'delete-login-profile',
+  'note-inactive',
   'notify',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
@@ -27,6 +28,7 @@ export const STAGES = [
   'still-in-use',
   'force-deactivate',
   'delete',
+  'inactive-seen',
   'revoke-unused',
 ] as const;
 export type Stage = (typeof STAGES)[number];
@@ -102,6 +104,18 @@ export interface DeleteLoginProfileAction extends ActionBase {
   };
 }
 
+/**
+ * Records, in the journal only, that Keywarden first saw this key inactive now: the start of its
+ * inactive window when nothing else says when it became inactive. Changes nothing in AWS.
+ */
+export interface NoteInactiveAction extends ActionBase {
+  readonly type: 'note-inactive';
+  readonly accessKeyId: string;
+  readonly expect: KeyExpectation & { readonly status: 'Inactive' };
+  /** The earliest day the key may be deleted, counted from this sighting. */
+  readonly deleteFrom: string;
+}
+
 /** A message to the key's owner; always the last action of its chain. */
 export interface NotifyAction extends ActionBase {
   readonly type: 'notify';
@@ -125,7 +139,13 @@ export type Action =
   | DeactivateKeyAction
   | DeleteKeyAction
   | DeleteLoginProfileAction
+  | NoteInactiveAction
   | NotifyAction;
+
+/** True for an action that changes AWS (what the per-run cap counts). */
+export function changesAws(action: Action): boolean {
+  return action.type !== 'notify' && action.type !== 'note-inactive';
+}
 
 /** Actions that repair or reverse a run rather than follow from the policy. */
 export const RECOVERY_ACTION_TYPES = ['cleanup-key', 'reactivate-key'] as const;
@@ -215,8 +235,11 @@ export interface Plan {
  * planning call.
  */
 export interface JournalFacts {
-  /** When Keywarden deactivated the key; null when it has no record. */
-  deactivatedAt(accountId: string, accessKeyId: string): Date | null;
+  /**
+   * When Keywarden last recorded the key going inactive (it deactivated the key, or first saw it
+   * inactive); null when it has no record.
+   */
+  inactiveSince(accountId: string, accessKeyId: string): Date | null;
   /** True when the notify action with this id was already sent. */
   notified(actionId: string): boolean;
 }
