@@ -1,4 +1,7 @@
 /** Turns the common AWS flags and the environment into an `AwsConnection`, and SDK failures into one-line CLI errors. */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { AwsConnection } from '../aws/clients.js';
 import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../aws/errors.js';
@@ -20,7 +23,39 @@ export function addAwsOptions(command: Command): Command {
     );
 }
 
+/** The two files the SDK reads named profiles from, and how to name each to a user. */
+function sharedConfigFiles(env: NodeJS.ProcessEnv): { readonly path: string; readonly shown: string }[] {
+  const home = env.HOME || env.USERPROFILE || homedir();
+  return [
+    ['AWS_CONFIG_FILE', 'config'],
+    ['AWS_SHARED_CREDENTIALS_FILE', 'credentials'],
+  ].map(([variable = '', name = '']) => {
+    const path = env[variable] || join(home, '.aws', name);
+    return { path, shown: path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path };
+  });
+}
+
+/**
+ * True when `[profile NAME]` (or `[NAME]`) heads a section of either shared file, as the SDK reads
+ * them; a file that cannot be read holds no profile.
+ */
+function profileDefined(profile: string, env: NodeJS.ProcessEnv): boolean {
+  return sharedConfigFiles(env).some(({ path }) => {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      return false;
+    }
+    return [...text.matchAll(/^\s*\[\s*(?:profile\s+)?([^\]]*?)\s*\]/gm)].some((m) => m[1] === profile);
+  });
+}
+
 export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConnection {
+  if (flags.profile !== undefined && !profileDefined(flags.profile, env)) {
+    const [config, credentials] = sharedConfigFiles(env).map((f) => f.shown);
+    throw new CliError(`--profile: profile ${flags.profile} not found in ${config} or ${credentials}`);
+  }
   const endpoint = flags.endpointUrl ?? env.AWS_ENDPOINT_URL;
   if (endpoint !== undefined) {
     let url: URL;
@@ -56,8 +91,15 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
 export function awsFailure(error: unknown, connection: AwsConnection): CliError {
   const { code, message } = describeAwsError(error);
   if (code === AwsErrorCode.CredentialsProvider || /Could not load credentials/i.test(message)) {
+    // A profile that exists (connectionFrom checked) but yields no credentials: the SDK's own reason,
+    // unless it is the generic one.
+    const why = connection.profile
+      ? /Could not resolve credentials using profile/i.test(message)
+        ? 'it has no keys, role_arn, sso_session or credential_process the SDK can use'
+        : message
+      : 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile';
     return new CliError(
-      `no AWS credentials found${connection.profile ? ` for profile ${connection.profile}` : ''}: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile`,
+      `no AWS credentials found${connection.profile ? ` for profile ${connection.profile}` : ''}: ${why}`,
       2,
       { cause: error },
     );

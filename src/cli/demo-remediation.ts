@@ -20,7 +20,7 @@ import { applyPlan } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';
 import { undoRun } from '../engine/undo.js';
 import { type Journal, openFileJournal } from '../journal/journal.js';
-import type { CliIO } from './io.js';
+import { type CliIO, outputColumns } from './io.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
 
@@ -96,6 +96,7 @@ async function assumeRemediator(
 
 export async function demoRemediation(options: DemoRemediationOptions): Promise<void> {
   const { emulator, io, color } = options;
+  const columns = outputColumns(io);
   // Remediation reads IAM live (as `keywarden apply` does): exact key ids, current state.
   const policy: Policy = { ...options.policy, inventory: { ...options.policy.inventory, mode: 'live' } };
   const out = (text: string) => io.stdout.write(text);
@@ -107,12 +108,13 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   const planNow = async (): Promise<Plan> =>
     (await planRemediation(session.deps, policy, { maxActions: policy.remediation.maxActions })).plan;
   const apply = (plan: Plan): Promise<ExecuteResult> => applyPlan(session.deps, policy, plan);
-  const show = (result: ExecuteResult) => out(renderResults(result.runId, result.results, { color }));
+  const show = (result: ExecuteResult) =>
+    out(renderResults(result.runId, result.results, { color, columns }));
 
   try {
     heading(`Remediation of account ${PROD} (prod) — ${emulator.clock.now().toISOString().slice(0, 10)}`);
     const first = await planNow();
-    out(renderPlan(first, { color }));
+    out(renderPlan(first, { color, columns }));
     heading('keywarden apply --yes');
     const run1 = await apply(first);
     show(run1);
@@ -142,7 +144,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     ]);
     out(`  ${stillRunning} other application key(s) were used today\n`);
     const second = await planNow();
-    out(renderPlan(second, { color }));
+    out(renderPlan(second, { color, columns }));
     heading('keywarden apply --yes');
     const run2 = await apply(second);
     show(run2);
@@ -150,7 +152,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     heading(`keywarden undo ${run2.runId}   (say ${DEMO_APP}'s batch job still needed the old key)`);
     const undo = await undoRun(session.deps, run2.runId);
     if (undo.kind === 'undone') {
-      out(renderResults(undo.runId, undo.results, { color }));
+      out(renderResults(undo.runId, undo.results, { color, columns }));
       for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
     }
 

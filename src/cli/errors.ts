@@ -1,3 +1,5 @@
+import { isDateOnly } from '../core/days.js';
+
 /** An error the CLI reports as one line and an exit code (2: usage, policy, credentials or input error). */
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -32,9 +34,25 @@ export function parseChoice<T extends string>(flag: string, value: string, allow
   throw new CliError(`${flag}: must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
 }
 
-/** Parses `--now` (an ISO-8601 time) or throws a CliError naming the flag and the bad value. */
+const ISO_TIME =
+  /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Parses `--now` (an ISO-8601 date or time) or throws a CliError naming the flag and the bad value.
+ * Strict where `Date.parse` is lenient: 2026-02-30 and 24:00 are refused, not rolled over.
+ */
 export function parseNow(raw: string): Date {
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? Date.parse(raw) : Number.NaN;
+  const m = ISO_TIME.exec(raw);
+  const within = (field: string | undefined, max: number) => field === undefined || Number(field) <= max;
+  const valid =
+    m !== null &&
+    isDateOnly(m[1] ?? '') &&
+    within(m[2], 23) &&
+    within(m[3], 59) &&
+    within(m[4], 59) &&
+    within(m[5], 23) &&
+    within(m[6], 59);
+  const ms = valid ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new CliError(
       `--now: must be an ISO-8601 time such as 2026-11-22T12:00:00Z (got ${JSON.stringify(raw)})`,

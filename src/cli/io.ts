@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { DEFAULT_COLUMNS } from './render/fit.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -9,7 +10,8 @@ export function exitCodeFor(signal: StopSignal): number {
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIO {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  /** `columns`: the terminal's width, when stdout is one. */
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -21,6 +23,11 @@ export interface CliIO {
   readonly takeInterrupts: () => Promise<StopSignal>;
   /** Asks a yes/no question; absent when nobody can answer (stdin is not a terminal). */
   readonly confirm?: (question: string) => Promise<boolean>;
+}
+
+/** Tables are fitted to the terminal's width; 100 columns when stdout is not a terminal. */
+export function outputColumns(io: CliIO): number {
+  return io.stdout.isTTY && io.stdout.columns ? Math.max(40, io.stdout.columns) : DEFAULT_COLUMNS;
 }
 
 async function ask(question: string): Promise<boolean> {

@@ -76,6 +76,14 @@ export interface RemediationContext {
   close(): void;
 }
 
+/** A command that changes AWS acts at the service's time: it refuses `--now` (hidden in its help). */
+export function refuseNow(now: string | undefined): void {
+  if (now === undefined) return;
+  throw new CliError(
+    '--now: this command changes AWS, so it acts at the current time; use --now with plan, forecast or audit to see what would happen then',
+  );
+}
+
 /**
  * Validates every flag and the policy, then connects (no AWS call is made here). `changesAws`
  * refuses `--now`: a change happens at the service's time, whatever the flag says.
@@ -86,11 +94,7 @@ export function remediationContext(
   session: Session,
   options: { readonly changesAws: boolean },
 ): RemediationContext {
-  if (options.changesAws && flags.now !== undefined) {
-    throw new CliError(
-      '--now: this command changes AWS, so it acts at the current time; use --now with plan, forecast or audit to see what would happen then',
-    );
-  }
+  if (options.changesAws) refuseNow(flags.now);
   const fixedNow = flags.now === undefined ? null : parseNow(flags.now);
   const inventoryMode =
     flags.inventory === undefined ? undefined : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);

@@ -5,10 +5,15 @@
 import { collectInventory } from '../aws/inventory.js';
 import { attachAccessKeyIds } from '../aws/report-inventory.js';
 import { type AccountAudit, evaluateAccount, staleReportWarning, usersNeedingKeyIds } from '../core/audit.js';
+import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import type { Policy } from '../core/policy/types.js';
 import type { AuditDeps } from './types.js';
 
-export async function auditAccount(deps: AuditDeps, policy: Policy): Promise<AccountAudit> {
+/** The account's audit, and whether the clock lies before what the account records. */
+export async function auditAccount(
+  deps: AuditDeps,
+  policy: Policy,
+): Promise<AccountAudit & { readonly nowBeforeData: NowBeforeData | null }> {
   const now = deps.clock();
   const { inventory, warnings } = await collectInventory(deps.clients, policy, {
     now,
@@ -31,5 +36,9 @@ export async function auditAccount(deps: AuditDeps, policy: Policy): Promise<Acc
       audit = evaluateAccount(withIds, policy, now);
     }
   }
-  return { ...audit, warnings: [...before, ...audit.warnings] };
+  return {
+    ...audit,
+    warnings: [...before, ...audit.warnings],
+    nowBeforeData: nowBeforeData(inventory, now),
+  };
 }

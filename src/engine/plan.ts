@@ -2,6 +2,7 @@
 import { collectPlanningInventory } from '../aws/plan-inventory.js';
 import { staleReportWarning } from '../core/audit.js';
 import type { AccountInventory } from '../core/model.js';
+import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import { capPlan } from '../core/plan/cap.js';
 import { planAccount } from '../core/plan/planner.js';
 import type { JournalFacts, Plan } from '../core/plan/types.js';
@@ -15,6 +16,8 @@ export interface PlannedAccount {
   /** Capped: `actions` fit the cap, `deferred` wait for a later run. */
   readonly plan: Plan;
   readonly warnings: readonly string[];
+  /** Set when the clock lies before what the account records (a `--now` in the past). */
+  readonly nowBeforeData: NowBeforeData | null;
 }
 
 export interface PlanOptions {
@@ -28,6 +31,8 @@ export interface PlanningInput {
   readonly inventory: AccountInventory;
   readonly facts: JournalFacts;
   readonly warnings: readonly string[];
+  /** Set when the clock lies before what the account records (a `--now` in the past). */
+  readonly nowBeforeData: NowBeforeData | null;
 }
 
 /** Reads what the planner needs, at the deps' clock; shared by plan, forecast and the handlers. */
@@ -48,6 +53,7 @@ export async function readForPlanning(
     inventory,
     facts: factsFromJournal(journal.records),
     warnings: [...journal.warnings, ...warnings, ...(stale === null ? [] : [stale])],
+    nowBeforeData: nowBeforeData(inventory, now),
   };
 }
 
@@ -57,7 +63,7 @@ export async function planRemediation(
   policy: Policy,
   options: PlanOptions,
 ): Promise<PlannedAccount> {
-  const { now, inventory, facts, warnings } = await readForPlanning(deps, policy);
+  const { now, inventory, facts, warnings, nowBeforeData } = await readForPlanning(deps, policy);
   const plan = capPlan(planAccount(inventory, policy, now, facts), options.maxActions);
-  return { inventory, plan, warnings };
+  return { inventory, plan, warnings, nowBeforeData };
 }

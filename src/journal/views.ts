@@ -186,12 +186,17 @@ export interface HistoryRow {
   readonly accountId: string;
   readonly userName: string;
   readonly accessKeyId: string | null;
+  /** The key a rotation created (create-key and store-secret outcomes); null otherwise. */
+  readonly newAccessKeyId: string | null;
   /** `intent`: started and never finished (the run stopped). */
   readonly status: 'intent' | OutcomeStatus;
   readonly reason: string | null;
 }
 
-/** One row per journaled action, in journal order (intent order). */
+/**
+ * One row per journaled action, in time order (`at`); rows of the same time keep journal order, so
+ * a run's rows stay in the order they were journaled under a fixed clock.
+ */
 export function historyRows(
   records: readonly JournalRecord[],
   filter: { readonly userName?: string; readonly runId?: string } = {},
@@ -212,12 +217,14 @@ export function historyRows(
         accountId: a.accountId,
         userName: a.userName,
         accessKeyId: actionAccessKeyId(a),
+        newAccessKeyId: outcome?.newAccessKeyId ?? null,
         status: outcome?.status ?? 'intent',
         reason: outcome?.reason ?? null,
       });
     }
   }
-  return rows;
+  // Array.prototype.sort is stable: equal times keep journal order.
+  return rows.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 /** The actions of `runId` that were done, in journal order, for planning its undo. */

@@ -265,6 +265,8 @@ describe('keywarden audit input errors (one line, exit 2, no AWS call)', () => {
     [['--fail-on', 'sometimes'], /--fail-on: must be one of any, high, none/],
     [['--inventory', 'guess'], /--inventory: must be one of report, live/],
     [['--now', 'yesterday'], /--now: must be an ISO-8601 time/],
+    [['--now', '2026-02-30'], /--now: must be an ISO-8601 time .*\(got "2026-02-30"\)/],
+    [['--now', '2026-11-22T25:00:00Z'], /--now: must be an ISO-8601 time .*\(got "2026-11-22T25:00:00Z"\)/],
     [['--preset', 'nist'], /--preset: must be one of aws-config, cis, rotation-165-180-185 \(got "nist"\)/],
     [['--max-key-age-days', '0'], /--max-key-age-days: must be an integer from 1 to 10000 \(got "?0"?\)/],
     [['--unused-days', 'abc'], /--unused-days: .*"abc"/],

@@ -107,7 +107,15 @@ afterAll(() => emu.stop());
 
 async function cli(args: string[]) {
   const result = await runCli(
-    [...args, '--endpoint-url', emu.url, '--journal', journal, '--config', policyPath],
+    [
+      ...args,
+      '--endpoint-url',
+      emu.url,
+      '--journal',
+      journal,
+      // undo reads no policy
+      ...(args[0] === 'undo' ? [] : ['--config', policyPath]),
+    ],
     { env: ENV, cwd: dir },
   );
   outputs.push(result.stdout, result.stderr);

@@ -3,13 +3,13 @@
  * client nobody here wrote) pointed at it.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
+import { BIN, REPO_ROOT, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
 
 /**
  * The AWS CLI with dummy keys (they act as the world's default account); runProcess gives it an
@@ -124,6 +124,61 @@ describe('the AWS CLI against keywarden sandbox (demo world)', () => {
     expect((JSON.parse(out) as { accounts: { accountId: string }[] }).accounts[0]?.accountId).toBe(
       '111111111111',
     );
+  });
+});
+
+/** The shell lines of README.md's "Try it with the AWS CLI" code block, comments stripped. */
+function readmeLines(): string[] {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = /### Try it with the AWS CLI\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line !== '');
+}
+
+describe("the README's AWS CLI lines, word for word", () => {
+  const lines = readmeLines();
+  const exported = Object.fromEntries(
+    (
+      lines
+        .find((l) => l.startsWith('export '))
+        ?.slice('export '.length)
+        .split(/\s+/) ?? []
+    ).map((pair) => {
+      const [name = '', ...value] = pair.split('=');
+      return [name, value.join('=')];
+    }),
+  );
+  /**
+   * Only what the README sets: runProcess passes none of this process's AWS variables and gives
+   * each run its own empty HOME. The README's sandbox listens on 4566; this test's on a free port,
+   * so only the endpoint's port differs.
+   */
+  const readmeEnv = () => ({
+    ...exported,
+    AWS_ENDPOINT_URL: String(exported.AWS_ENDPOINT_URL).replace(/:4566$/, `:${new URL(endpoint).port}`),
+  });
+
+  it('sets the endpoint of the sandbox it starts, on port 4566', () => {
+    expect(lines[0]).toMatch(/^npx keywarden sandbox &$/);
+    expect(exported.AWS_ENDPOINT_URL).toBe('http://127.0.0.1:4566');
+  });
+
+  it('runs its aws line with the AWS CLI v1 and only its variables', async () => {
+    const [command = '', ...args] = lines.find((l) => l.startsWith('aws '))?.split(/\s+/) ?? [];
+    const result = await runProcess(command, args, { env: readmeEnv() });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const users = (JSON.parse(result.stdout) as { Users: { UserName: string }[] }).Users;
+    expect(users.map((u) => u.UserName)).toContain('alice.nguyen');
+  });
+
+  it('runs its keywarden audit line with only its variables', async () => {
+    const [, , ...args] = lines.find((l) => l.startsWith('npx keywarden audit'))?.split(/\s+/) ?? [];
+    const result = await runProcess(process.execPath, [BIN, ...args], { env: readmeEnv() });
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout) as { accounts: { accountId: string; status: string }[] };
+    expect(report.accounts[0]).toMatchObject({ accountId: '111111111111', status: 'ok' });
   });
 });
 

@@ -19,9 +19,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-function capture(isTTY: boolean) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean };
+function capture(isTTY: boolean, columns?: number) {
+  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
   stream.isTTY = isTTY;
+  if (columns !== undefined) stream.columns = columns;
   let text = '';
   stream.on('data', (chunk: Buffer) => {
     text += chunk.toString('utf8');
@@ -33,6 +34,8 @@ export interface CliRunOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   tty?: boolean;
+  /** The terminal's width (with `tty`). */
+  columns?: number;
   /** Resolves when the test sends the command a stop signal (what takeInterrupts returns). */
   interrupted?: Promise<StopSignal>;
   /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
@@ -48,7 +51,7 @@ export interface RunningCli {
 
 /** Starts `keywarden ...args` in this process with captured output and a controlled environment. */
 export function startCli(args: readonly string[], options: CliRunOptions = {}): RunningCli {
-  const out = capture(options.tty ?? false);
+  const out = capture(options.tty ?? false, options.columns);
   const err = capture(options.tty ?? false);
   const io: CliIO = {
     stdout: out.stream,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/core/model.js';
 import { capPlan } from '../../src/core/plan/cap.js';
-import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
+import { journalFactsFrom } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';

@@ -379,6 +379,50 @@ describe('historyRows', () => {
     expect(r1.map((r) => r.userName)).toEqual(['bob', 'carol']);
     expect(both.map((r) => r.accessKeyId)).toEqual(['AKIABOB2']);
   });
+
+  it('is in time order; rows of the same time keep journal order', () => {
+    // Prepare: r1's deactivation finished (T2) after r2's (T1) although r1 was journaled first.
+    const interleaved = [
+      started('r1', T0),
+      intent('r1', deactivate('bob'), T0),
+      started('r2', T1),
+      ...step('r2', deactivate('carol', 'AKIACAROL'), 'done', T1),
+      ...step('r2', deleteKey('carol'), 'done', T1),
+      outcome('r1', deactivate('bob'), 'done', T2),
+    ];
+
+    // Act
+    const rows = historyRows(interleaved);
+
+    // Assess
+    expect(rows.map((r) => `${r.at}:${r.runId}:${r.type}`)).toEqual([
+      `${T1}:r2:deactivate-key`,
+      `${T1}:r2:delete-key`,
+      `${T2}:r1:deactivate-key`,
+    ]);
+  });
+
+  it("names a rotation's new key on its create-key and store-secret rows", () => {
+    // Prepare
+    const rotation = [
+      started('r1', T0),
+      intent('r1', createKey()),
+      outcome('r1', createKey(), 'done', T0, { newAccessKeyId: 'AKIANEWALICE' }),
+      intent('r1', storeSecret()),
+      outcome('r1', storeSecret(), 'done', T0, { newAccessKeyId: 'AKIANEWALICE' }),
+      ...step('r1', deactivate()),
+    ];
+
+    // Act
+    const rows = historyRows(rotation);
+
+    // Assess
+    expect(rows.map((r) => `${r.type}:${r.accessKeyId}:${r.newAccessKeyId}`)).toEqual([
+      'create-key:AKIAOLD:AKIANEWALICE',
+      'store-secret:AKIAOLD:AKIANEWALICE',
+      'deactivate-key:AKIABOB:null',
+    ]);
+  });
 });
 
 describe('undoableActions', () => {

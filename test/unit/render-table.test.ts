@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { stripAnsi, visibleWidth } from '../../src/cli/render/fit.js';
 import { renderTable, timeAgo } from '../../src/cli/render/table.js';
+import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
+import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 import { sampleReport } from './render-helpers.js';
+
+/** Text as a reader sees it across wrapped lines: colors gone, runs of whitespace one space. */
+const flat = (text: string) => stripAnsi(text).replace(/\s+/g, ' ');
 
 describe('renderTable', () => {
   it('ends with the summary line', () => {
     // Act
-    const lines = renderTable(sampleReport(), { color: false }).trimEnd().split('\n');
+    const lines = renderTable(sampleReport(), { color: false, columns: 120 }).trimEnd().split('\n');
     // Assess
     expect(lines.at(-1)).toBe(
       '2 users · 2 access keys (2 active) · 3 findings (2 exempt) · 1 account failed · report generated 2h ago',
@@ -14,8 +20,51 @@ describe('renderTable', () => {
 
   it('marks exempt findings with their reason', () => {
     const text = renderTable(sampleReport(), { color: false });
-    const bob = text.split('\n').find((l) => l.includes('AKIABOB'));
-    expect(bob).toContain('EXEMPT (vendor, "legacy" system)');
+    expect(flat(text.slice(text.indexOf('AKIABOB')))).toContain('EXEMPT (vendor, "legacy" system)');
+  });
+
+  describe('at 80 columns', () => {
+    const reason = 'vendor system:\nrotated by the vendor every spring,\r\napproved in SEC-1234 by the CISO';
+    const p = policy({ exemptions: { users: [{ name: 'bob', reason }] } });
+    const inv = inventory({
+      users: [
+        user({
+          userName: 'alice',
+          accessKeys: [
+            key({ accessKeyId: 'AKIAALICE0000000001', createDate: daysAgo(120), lastUsedDate: daysAgo(100) }),
+          ],
+        }),
+        user({
+          userName: 'bob',
+          accessKeys: [key({ accessKeyId: 'AKIABOB000000000001', createDate: daysAgo(200) })],
+        }),
+      ],
+    });
+    const report = buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, {
+      name: 'keywarden',
+      version: '0',
+    });
+
+    it.each([{ color: false }, { color: true }])('no line is wider (color: $color)', ({ color }) => {
+      for (const line of renderTable(report, { color, columns: 80 }).split('\n')) {
+        expect(visibleWidth(line), line).toBeLessThanOrEqual(80);
+      }
+    });
+
+    it('keeps "last used 100d ago" on one line', () => {
+      const text = renderTable(report, { color: false, columns: 80 });
+      expect(text).toMatch(/last used 100d ago/);
+    });
+
+    it('renders a multi-line exemption reason as one line of words', () => {
+      const text = renderTable(report, { color: false, columns: 80 });
+      expect(flat(text)).toContain(
+        'EXEMPT (vendor system: rotated by the vendor every spring, approved in SEC-1234 by the CISO)',
+      );
+      expect(renderTable(report, { color: false, columns: 200 })).toMatch(
+        /EXEMPT \(vendor system: rotated .* CISO\)\n/,
+      );
+    });
   });
 
   it('lists users with open findings before fully exempt ones', () => {

@@ -3,7 +3,7 @@ import type { ActionResult } from '../../aws/apply/types.js';
 import { changesAws } from '../../core/plan/types.js';
 import { remediateAccount } from '../../engine/remediate.js';
 import { parseChoice } from '../errors.js';
-import { type CliIO, exitCodeFor, type StopSignal } from '../io.js';
+import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.js';
 import {
   addRemediationOptions,
   confirm,
@@ -63,6 +63,7 @@ Examples:
       );
     });
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+    const columns = outputColumns(io);
     const json = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     try {
       warn(io, ctx.warnings);
@@ -79,7 +80,7 @@ Examples:
           : { confirmRecovery: (n: number) => confirm(io, `Recover ${n} interrupted run(s)?`) }),
         confirmPlan: async ({ plan, warnings }) => {
           warn(io, warnings);
-          if (format === 'table') io.stdout.write(renderPlan(plan, { color }));
+          if (format === 'table') io.stdout.write(renderPlan(plan, { color, columns }));
           const changes = plan.actions.filter(changesAws).length;
           const notices = plan.actions.filter((a) => a.type === 'notify').length;
           const question = `Apply ${changes} change(s)${notices > 0 ? ` and send ${notices} notice(s)` : ''}?`;
@@ -107,7 +108,7 @@ Examples:
       if (execution === null) {
         if (planned.plan.actions.length === 0) {
           warn(io, planned.warnings);
-          if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color }));
+          if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color, columns }));
           else json({ runId: null, plan: planned.plan, results: recovered, journal: ctx.journal.location });
           return;
         }
@@ -123,7 +124,7 @@ Examples:
         if (format === 'json') {
           json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
         } else {
-          io.stdout.write(renderResults(execution.runId, results, { color }));
+          io.stdout.write(renderResults(execution.runId, results, { color, columns }));
         }
         io.stderr.write(
           `keywarden: stopped by ${stoppedBy} after ${results.length} action(s); nothing else was started. ` +
@@ -135,7 +136,7 @@ Examples:
       if (format === 'json') {
         json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
       } else {
-        io.stdout.write(renderResults(execution.runId, results, { color }));
+        io.stdout.write(renderResults(execution.runId, results, { color, columns }));
         io.stdout.write(`journal: ${ctx.journal.location}\n`);
       }
       setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);

@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_REGION } from '../../aws/clients.js';
 import { createSecurityHubClient, importReport } from '../../aws/security-hub.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import type { Forecast } from '../../core/forecast.js';
+import type { NowBeforeData } from '../../core/now-check.js';
 import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy/types.js';
 import { auditAccount } from '../../engine/audit.js';
 import { forecastRemediation } from '../../engine/forecast.js';
@@ -14,12 +13,15 @@ import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
 import { renderSarif } from '../../report/sarif.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
+import { nowBeforeDataWarning } from '../now-warning.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
 import { DEFAULT_JOURNAL, journalPath, progressLine, warn } from '../remediation.js';
 import { renderCsv } from '../render/csv.js';
+import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { connect, openJournalAt, type Session } from '../session.js';
@@ -59,6 +61,8 @@ export interface AuditFlags {
 
 interface RenderContext {
   readonly color: boolean;
+  /** The table's width. */
+  readonly columns: number;
   /** The Security Hub region ASFF findings name (their ProductArn and resources). */
   readonly region: string;
   /** For html: the rotation calendar's forecast, or why there is none. */
@@ -69,7 +73,7 @@ interface RenderContext {
 export function render(report: AuditReport, format: Format, ctx: RenderContext): string {
   switch (format) {
     case 'table':
-      return renderTable(report, { color: ctx.color });
+      return renderTable(report, { color: ctx.color, columns: ctx.columns });
     case 'json':
       return renderJson(report);
     case 'csv':
@@ -204,6 +208,7 @@ Examples:
         ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
+    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const now = flags.now === undefined ? null : parseNow(flags.now);
     const mode: InventoryMode | undefined =
       flags.inventory === undefined
@@ -223,6 +228,7 @@ Examples:
     const progress = progressLine(io);
     let report: AuditReport;
     let html: Awaited<ReturnType<typeof htmlForecast>> | null = null;
+    let early: NowBeforeData | null = null;
     try {
       // One instant for the whole evaluation and the report's evaluatedAt: --now, else the service's
       // time (the emulator's clock, however far a user moved it).
@@ -230,6 +236,7 @@ Examples:
       const at = now ?? clients.serviceClock.now();
       const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
       const audit = await auditAccount(deps, policy);
+      early = audit.nowBeforeData;
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
       if (format === 'html') {
         html = await htmlForecast(deps, policy, journalPath(flags.journal, io), session, io);
@@ -238,16 +245,18 @@ Examples:
       progress.done();
       clients.close();
     }
+    if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const text = render(report, format, {
       color,
+      columns: flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS,
       region: flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
       forecast: html?.forecast ?? null,
       ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),
     });
     if (flags.output !== undefined) {
-      writeFileSync(resolve(io.cwd, flags.output), text);
+      writeOutputFile('--output', io.cwd, flags.output, text);
       io.stderr.write(`keywarden: wrote ${format} report to ${flags.output}\n`);
     } else {
       io.stdout.write(text);

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
 import { clientConfig, createClients } from '../../aws/clients.js';
@@ -8,7 +7,8 @@ import { startEmulator } from '../../emulator/server.js';
 import { auditAccount } from '../../engine/audit.js';
 import { demoRemediation } from '../demo-remediation.js';
 import { CliError } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
+import { writeOutputFile } from '../output-file.js';
 import { DEMO_POLICY_PATH, DEMO_WORLD_PATH, VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
 import { renderJson } from '../render/json.js';
@@ -91,10 +91,11 @@ Examples:
             }
           }
           const report = buildAuditReport(results, policy, now, { name: 'keywarden', version: VERSION });
-          io.stdout.write(`\n${renderTable(report, { color: !!io.stdout.isTTY && !io.env.NO_COLOR })}`);
+          io.stdout.write(
+            `\n${renderTable(report, { color: !!io.stdout.isTTY && !io.env.NO_COLOR, columns: outputColumns(io) })}`,
+          );
           const out = resolve(io.cwd, flags.output);
-          mkdirSync(dirname(out), { recursive: true });
-          writeFileSync(out, renderJson(report));
+          writeOutputFile('--output', io.cwd, flags.output, renderJson(report), { createDirectory: true });
           io.stdout.write(`\nJSON report: ${relative(io.cwd, out) || out}\n`);
           if (!flags.auditOnly) {
             await demoRemediation({

@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Forecast, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from '../../core/forecast.js';
 import { forecastRemediation } from '../../engine/forecast.js';
 import { addAwsOptions } from '../connection.js';
 import { parseChoice, parseIntegerOption } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
+import { nowBeforeDataWarning } from '../now-warning.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import {
   DEFAULT_JOURNAL,
@@ -14,6 +14,7 @@ import {
   remediationContext,
   warn,
 } from '../remediation.js';
+import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { renderForecastCsv, renderForecastTable } from '../render/forecast.js';
 import type { Session } from '../session.js';
 
@@ -69,21 +70,25 @@ Examples:
       flags.format === undefined
         ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, FORMATS);
+    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const ctx = remediationContext(flags, io, session, { changesAws: false });
     const progress = progressLine(io);
     try {
       warn(io, ctx.warnings);
       const deps = { ...(await ctx.deps({ notify: false })), onProgress: progress.update };
-      const { forecast, warnings } = await forecastRemediation(deps, ctx.policy, days);
+      const { forecast, warnings, nowBeforeData } = await forecastRemediation(deps, ctx.policy, days);
       progress.done();
       warn(io, warnings);
-      const text = render(
-        forecast,
-        format,
-        !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined,
-      );
+      if (flags.now !== undefined && nowBeforeData !== null) {
+        warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
+      }
+      const toTerminal = flags.output === undefined;
+      const text = render(forecast, format, {
+        color: !!io.stdout.isTTY && !io.env.NO_COLOR && toTerminal,
+        columns: toTerminal ? outputColumns(io) : DEFAULT_COLUMNS,
+      });
       if (flags.output !== undefined) {
-        writeFileSync(resolve(io.cwd, flags.output), text);
+        writeOutputFile('--output', io.cwd, flags.output, text);
         io.stderr.write(`keywarden: wrote ${format} forecast to ${flags.output}\n`);
       } else {
         io.stdout.write(text);
@@ -95,10 +100,14 @@ Examples:
   });
 }
 
-function render(forecast: Forecast, format: Format, color: boolean): string {
+function render(
+  forecast: Forecast,
+  format: Format,
+  table: { readonly color: boolean; readonly columns: number },
+): string {
   switch (format) {
     case 'table':
-      return renderForecastTable(forecast, { color });
+      return renderForecastTable(forecast, table);
     case 'json':
       return `${JSON.stringify(forecast, null, 2)}\n`;
     case 'csv':

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { historyRows } from '../../journal/views.js';
-import { parseChoice } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { hasRun, historyRows } from '../../journal/views.js';
+import { CliError, parseChoice } from '../errors.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { DEFAULT_JOURNAL, journalPath, warn } from '../remediation.js';
+import { renderHistory } from '../render/history.js';
 import { openJournalAt, type Session } from '../session.js';
 
 export function registerHistory(program: Command, io: CliIO, session: Session): void {
   program
     .command('history')
-    .description('Show the journal: every intent and outcome of every run')
+    .description('Show the journal: every action of every run, in time order, and the keys rotations created')
     .option('--user <name>', 'only this user')
     .option('--run <run-id>', 'only this run')
     .option('--journal <file>', `journal file (default: ${DEFAULT_JOURNAL})`)
@@ -22,19 +23,16 @@ export function registerHistory(program: Command, io: CliIO, session: Session): 
       const journal = openJournalAt(session, journalPath(flags.journal, io));
       const { records, warnings } = await journal.read();
       warn(io, warnings);
+      if (flags.run !== undefined && !hasRun(records, flags.run)) {
+        throw new CliError(
+          `--run: no run ${flags.run} in the journal ${journal.location} (see keywarden history)`,
+        );
+      }
       const rows = historyRows(records, { userName: flags.user, runId: flags.run });
       if (format === 'json') {
         io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
       }
-      if (rows.length === 0) {
-        io.stdout.write('no journal entries\n');
-        return;
-      }
-      for (const r of rows) {
-        io.stdout.write(
-          `${r.at}  ${r.runId}  ${r.status.padEnd(7)} ${r.type.padEnd(20)} ${r.accountId}/${r.userName} ${r.accessKeyId ?? ''}${r.reason ? `  (${r.reason})` : ''}\n`,
-        );
-      }
+      io.stdout.write(renderHistory(rows, { columns: outputColumns(io) }));
     });
 }

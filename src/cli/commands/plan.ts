@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { planRemediation } from '../../engine/plan.js';
 import { parseChoice } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
+import { nowBeforeDataWarning } from '../now-warning.js';
+import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import {
   addRemediationOptions,
   progressLine,
@@ -40,19 +40,26 @@ Examples:
   );
   command.action(async (flags: PlanFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
+    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const ctx = remediationContext(flags, io, session, { changesAws: false });
     const progress = progressLine(io);
     try {
       warn(io, ctx.warnings);
       const deps = { ...(await ctx.deps({ notify: false })), onProgress: progress.update };
-      const { plan, warnings } = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
+      const planned = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
+      const { plan, nowBeforeData } = planned;
       progress.done();
-      warn(io, warnings);
+      warn(io, planned.warnings);
+      if (flags.now !== undefined && nowBeforeData !== null) {
+        warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
+      }
       const text =
         format === 'json'
           ? `${JSON.stringify(plan, null, 2)}\n`
-          : renderPlan(plan, { color: !!io.stdout.isTTY && !io.env.NO_COLOR && flags.output === undefined });
-      if (flags.output !== undefined) writeFileSync(resolve(io.cwd, flags.output), text);
+          : flags.output === undefined
+            ? renderPlan(plan, { color: !!io.stdout.isTTY && !io.env.NO_COLOR, columns: outputColumns(io) })
+            : renderPlan(plan, { color: false });
+      if (flags.output !== undefined) writeOutputFile('--output', io.cwd, flags.output, text);
       else io.stdout.write(text);
     } finally {
       progress.done();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { rotateUser } from '../../engine/rotate.js';
 import { CliError } from '../errors.js';
-import type { CliIO } from '../io.js';
+import { type CliIO, outputColumns } from '../io.js';
 import { addRemediationOptions, type RemediationFlags, remediationContext } from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
@@ -58,10 +58,11 @@ Examples:
     const timeoutMs = positiveNumber('--wait-timeout-minutes', flags.waitTimeoutMinutes) * 60_000;
     const ctx = remediationContext(flags, io, session, { changesAws: true });
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+    const columns = outputColumns(io);
     try {
       const out = await rotateUser(await ctx.deps({ notify: true }), ctx.policy, {
         userName,
-        onPlan: (plan) => io.stdout.write(renderPlan(plan, { color })),
+        onPlan: (plan) => io.stdout.write(renderPlan(plan, { color, columns })),
         confirm: async (create) =>
           flags.yes === true ||
           (io.confirm !== undefined &&
@@ -92,7 +93,7 @@ Examples:
         default:
           return out satisfies never;
       }
-      io.stdout.write(renderResults(out.rotation.runId, out.rotation.results, { color }));
+      io.stdout.write(renderResults(out.rotation.runId, out.rotation.results, { color, columns }));
       const created = out.rotation.results.find((r) => r.type === 'create-key' && r.status === 'done');
       if (out.rotation.results.some((r) => r.status === 'failed') || created?.newAccessKeyId === undefined) {
         setExitCode(1);
@@ -113,7 +114,7 @@ Examples:
           return;
         case 'deactivated': {
           const { runId, results } = switchOver.execution;
-          io.stdout.write(renderResults(runId, results, { color }));
+          io.stdout.write(renderResults(runId, results, { color, columns }));
           setExitCode(results.some((r) => r.status !== 'done') ? 1 : 0);
           return;
         }

@@ -1,13 +1,17 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { undoRun } from '../../engine/undo.js';
+import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError } from '../errors.js';
-import type { CliIO } from '../io.js';
-import { addRemediationOptions, type RemediationFlags, remediationContext } from '../remediation.js';
+import { type CliIO, outputColumns } from '../io.js';
+import { DEFAULT_JOURNAL, journalPath, refuseNow } from '../remediation.js';
 import { renderResults } from '../render/results.js';
-import type { Session } from '../session.js';
+import { connect, openJournalAt, type Session } from '../session.js';
 
-interface UndoFlags extends RemediationFlags {
+/** Undo needs the journal and the account, not the policy: a broken policy file must not block it. */
+interface UndoFlags extends AwsFlags {
   readonly yes?: boolean;
+  readonly journal?: string;
+  readonly now?: string;
 }
 
 export function registerUndo(
@@ -20,8 +24,11 @@ export function registerUndo(
     .command('undo')
     .argument('<run-id>', 'the run to undo (see keywarden history)')
     .description('Reactivate the keys a run deactivated (if they still exist); list what cannot be undone')
-    .option('--yes', 'undo without asking');
-  addRemediationOptions(command, { whatIf: false }).addHelpText(
+    .option('--yes', 'undo without asking')
+    .option('--journal <file>', `journal file (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`)
+    // Accepted only to be refused with a reason, as apply and rotate do.
+    .addOption(new Option('--now <iso-time>').hideHelp());
+  addAwsOptions(command).addHelpText(
     'after',
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them.
@@ -33,9 +40,15 @@ Examples:
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
-    const ctx = remediationContext(flags, io, session, { changesAws: true });
+    refuseNow(flags.now);
+    const connection = connectionFrom(flags, io.env);
+    const journal = openJournalAt(session, journalPath(flags.journal, io));
+    const clients = connect(session, connection);
     try {
-      const out = await undoRun(await ctx.deps({ notify: false }), runId, {
+      // The undo run is journaled at the service's time, as apply's runs are.
+      await clients.serviceClock.calibrate(clients.sts);
+      const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
+      const out = await undoRun(deps, runId, {
         confirm: async () =>
           flags.yes === true || (io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`))),
       });
@@ -44,12 +57,15 @@ Examples:
         return;
       }
       io.stdout.write(
-        renderResults(out.runId, out.results, { color: !!io.stdout.isTTY && !io.env.NO_COLOR }),
+        renderResults(out.runId, out.results, {
+          color: !!io.stdout.isTTY && !io.env.NO_COLOR,
+          columns: outputColumns(io),
+        }),
       );
       for (const c of out.cannotUndo) io.stdout.write(`  cannot undo ${c.actionId}: ${c.reason}\n`);
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
-      ctx.close();
+      clients.close();
     }
   });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { policyFileForm } from '../../core/policy/file-form.js';
 import { enabledRuleIds } from '../../core/policy/types.js';
 import type { CliIO } from '../io.js';
 import { loadPolicy } from '../policy-loader.js';
@@ -22,7 +23,10 @@ export function registerValidate(program: Command, io: CliIO): void {
     .option('--preset <name>', 'aws-config, cis or rotation-165-180-185')
     .option('--max-key-age-days <n>', 'KEY_ROTATION threshold override')
     .option('--unused-days <n>', 'UNUSED_CREDENTIALS threshold override')
-    .option('--print', 'print the effective policy as YAML')
+    .option(
+      '--print',
+      'print the effective policy as a policy file (YAML) on stdout; the summary goes to stderr',
+    )
     .addHelpText(
       'after',
       `
@@ -31,7 +35,7 @@ Exit codes: 0 valid, 2 invalid (the first problem on one line, naming the field 
 Examples:
   $ keywarden validate
   $ keywarden validate --config examples/keywarden.yaml --print
-  $ keywarden validate --preset cis --unused-days 30 --print`,
+  $ keywarden validate --preset cis --unused-days 30 --print > keywarden.yaml`,
     )
     .action((flags: ValidateFlags) => {
       const loaded = loadPolicy({
@@ -42,10 +46,15 @@ Examples:
       });
       for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
       const p = loaded.policy;
-      io.stdout.write(
+      const summary =
         `${loaded.source ?? 'defaults'}${p.preset ? ` (preset ${p.preset})` : ''}: valid · rules ${enabledRuleIds(p).join(', ')} · ` +
-          `maxKeyAgeDays ${p.rules.KEY_ROTATION.maxKeyAgeDays} · unusedDays ${p.rules.UNUSED_CREDENTIALS.unusedDays}\n`,
-      );
-      if (flags.print) io.stdout.write(stringify(p));
+        `maxKeyAgeDays ${p.rules.KEY_ROTATION.maxKeyAgeDays} · unusedDays ${p.rules.UNUSED_CREDENTIALS.unusedDays}\n`;
+      if (!flags.print) {
+        io.stdout.write(summary);
+        return;
+      }
+      // stdout carries only the policy file, so `validate --print > f.yaml` gives a file to read back.
+      io.stderr.write(`keywarden: ${summary}`);
+      io.stdout.write(stringify(policyFileForm(p)));
     });
 }

@@ -8,6 +8,7 @@ import {
   type ForecastEvent,
 } from '../../core/forecast.js';
 import { csvField } from './csv.js';
+import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 const EVENT_LABEL: Readonly<Record<ForecastEvent, readonly [string, string]>> = {
   warning: ['warning', 'warnings'],
@@ -17,13 +18,13 @@ const EVENT_LABEL: Readonly<Record<ForecastEvent, readonly [string, string]>> = 
   'exemption-expiry': ['exemption ending', 'exemptions ending'],
 };
 
-/** `3 warnings, 1 rotation, ...`: chains and exemptions, as {@link countEvents} counts them. */
-export function forecastCountsText(entries: readonly ForecastEntry[]): string {
+/** `3 warnings`, `1 rotation`, ...: chains and exemptions, as {@link countEvents} counts them. */
+function countParts(entries: readonly ForecastEntry[]): string[] {
   const counts = countEvents(entries);
   return FORECAST_EVENTS.map((e) => {
     const [one, many] = EVENT_LABEL[e];
     return `${counts[e]} ${counts[e] === 1 ? one : many}`;
-  }).join(', ');
+  });
 }
 
 function what(e: ForecastEntry): string {
@@ -33,14 +34,21 @@ function what(e: ForecastEntry): string {
   return `${e.accessKeyId ?? 'console password'}  ${e.type} (${e.stage})`;
 }
 
-export function renderForecastTable(forecast: Forecast, options: { readonly color: boolean }): string {
+/** By day, fitted to `columns` (default 100). */
+export function renderForecastTable(
+  forecast: Forecast,
+  options: { readonly color: boolean; readonly columns?: number },
+): string {
   const c = pc.createColors(options.color);
+  const width = options.columns ?? DEFAULT_COLUMNS;
   const start = forecast.generatedAt.slice(0, 10);
-  const lines = [
-    c.bold(
-      `Forecast from ${start} over ${forecast.days} days, if nobody acts: ${forecastCountsText(forecast.entries)}`,
-    ),
-  ];
+  // The header breaks only between its counts.
+  const counts = countParts(forecast.entries);
+  const header = [
+    `Forecast from ${start} over ${forecast.days} days, if nobody acts:`,
+    ...counts.map((part, i) => (i < counts.length - 1 ? `${part},` : part)),
+  ].map((part) => c.bold(part));
+  const lines = fitRow('', header, null, width, { separator: ' ', hang: '  ' });
   let lastDay = -1;
   for (const e of forecast.entries) {
     if (e.day !== lastDay) {
@@ -48,7 +56,9 @@ export function renderForecastTable(forecast: Forecast, options: { readonly colo
       lastDay = e.day;
     }
     const event = e.event === 'warning' ? c.dim(e.event.padEnd(16)) : c.yellow(e.event.padEnd(16));
-    lines.push(`    ${event} ${e.accountId}/${e.userName}  ${what(e)}`);
+    lines.push(
+      ...fitRow('    ', [event], `${e.accountId}/${e.userName}  ${what(e)}`, width, { separator: ' ' }),
+    );
   }
   if (forecast.entries.length === 0) lines.push('Nothing happens in this period.');
   return `${lines.join('\n')}\n`;

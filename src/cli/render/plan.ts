@@ -1,6 +1,7 @@
 /** The remediation plan for people: one line per action in apply order, then blocked, deferred and skipped. */
 import pc from 'picocolors';
 import type { Action, Plan } from '../../core/plan/types.js';
+import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 function subject(a: Action): string {
   switch (a.type) {
@@ -19,42 +20,52 @@ function subject(a: Action): string {
   }
 }
 
-export function renderPlan(plan: Plan, options: { readonly color: boolean }): string {
+/** `columns`: the width lines are fitted to (the terminal's); default 100. */
+export function renderPlan(
+  plan: Plan,
+  options: { readonly color: boolean; readonly columns?: number },
+): string {
   const c = pc.createColors(options.color);
+  const width = options.columns ?? DEFAULT_COLUMNS;
   const lines: string[] = [];
+  const item = (text: string) => lines.push(...fitRow('  ', [], text, width, { hang: '    ' }));
   const changes = plan.actions.filter((a) => a.type !== 'notify').length;
   const notifications = plan.actions.length - changes;
-  lines.push(
-    c.bold(
-      `Plan (${plan.mode}) at ${plan.generatedAt}: ${changes} change(s), ${notifications} notification(s), ` +
-        `${plan.deferred.length} deferred, ${plan.blocked.length} blocked, ${plan.skipped.length} skipped`,
-    ),
-  );
+  // The header breaks only between its counts.
+  const header = [
+    `Plan (${plan.mode}) at ${plan.generatedAt}:`,
+    `${changes} change(s),`,
+    `${notifications} notification(s),`,
+    `${plan.deferred.length} deferred,`,
+    `${plan.blocked.length} blocked,`,
+    `${plan.skipped.length} skipped`,
+  ].map((part) => c.bold(part));
+  lines.push(...fitRow('', header, null, width, { separator: ' ', hang: '  ' }));
   let lastUser = '';
   for (const a of plan.actions) {
     const user = `${a.accountId}/${a.userName}`;
     if (user !== lastUser) {
-      lines.push(`  ${c.bold(user)}`);
+      lines.push(...fitRow('  ', [], c.bold(user), width));
       lastUser = user;
     }
     const type = a.type === 'notify' ? c.dim(a.type.padEnd(20)) : c.yellow(a.type.padEnd(20));
-    lines.push(`    ${type} ${a.stage.padEnd(16)} ${subject(a)}`);
-    lines.push(`    ${' '.repeat(20)} ${c.dim(a.reason)}`);
+    lines.push(...fitRow('    ', [type, a.stage.padEnd(16)], subject(a), width, { separator: ' ' }));
+    // The reason goes under the stage column: a blank cell as wide as the type column.
+    lines.push(...fitRow('    ', [' '.repeat(20)], c.dim(a.reason), width, { separator: ' ' }));
   }
   if (plan.blocked.length > 0) {
     lines.push(c.red('Blocked (someone has to act):'));
-    for (const b of plan.blocked)
-      lines.push(`  ${b.accountId}/${b.userName} ${b.accessKeyId ?? ''} ${b.reason}`);
+    for (const b of plan.blocked) item(`${b.accountId}/${b.userName} ${b.accessKeyId ?? ''} ${b.reason}`);
   }
   if (plan.deferred.length > 0) {
     lines.push(c.yellow(`Deferred to a later run by the action cap: ${plan.deferred.length} action(s)`));
-    for (const a of plan.deferred) lines.push(`  ${a.accountId}/${a.userName} ${a.type} ${a.stage}`);
+    for (const a of plan.deferred) item(`${a.accountId}/${a.userName} ${a.type} ${a.stage}`);
   }
   if (plan.skipped.length > 0) {
     lines.push(c.cyan('Skipped (exempt or root):'));
     for (const s of plan.skipped) {
       const what = `${s.rule}${s.stage === null ? '' : `, ${s.stage}`}`;
-      lines.push(`  ${s.accountId}/${s.userName} ${s.accessKeyId ?? s.credential} (${what}): ${s.reason}`);
+      item(`${s.accountId}/${s.userName} ${s.accessKeyId ?? s.credential} (${what}): ${s.reason}`);
     }
   }
   if (plan.actions.length === 0 && plan.blocked.length === 0) lines.push('Nothing to do.');

@@ -1,21 +1,35 @@
 import pc from 'picocolors';
 import type { ActionResult } from '../../aws/apply/types.js';
+import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
-/** One line per action result, then totals; what `apply`, `rotate` and `undo` print. */
+/**
+ * One line per action result (fitted to `columns`, default 100), then totals; what `apply`,
+ * `rotate` and `undo` print.
+ */
 export function renderResults(
   runId: string,
   results: readonly ActionResult[],
-  options: { color: boolean },
+  options: { readonly color: boolean; readonly columns?: number },
 ): string {
   const c = pc.createColors(options.color);
+  const width = options.columns ?? DEFAULT_COLUMNS;
   const paint = (status: ActionResult['status']) =>
     status === 'done' ? c.green : status === 'failed' ? c.red : status === 'skipped' ? c.yellow : c.dim;
-  const lines = results.map((r) => {
+  const lines = results.flatMap((r) => {
     const extra = r.newAccessKeyId
       ? ` → new key ${r.newAccessKeyId}${r.secretName ? ` in ${r.secretName}` : ''}`
       : '';
     const why = r.reason ? c.dim(` (${r.reason})`) : '';
-    return `  ${paint(r.status)(r.status.padEnd(8))} ${r.type.padEnd(20)} ${r.accountId}/${r.userName} ${r.accessKeyId ?? (r.type === 'notify' ? '' : 'console password')}${extra}${why}`;
+    const subject = `${r.accountId}/${r.userName} ${r.accessKeyId ?? (r.type === 'notify' ? '' : 'console password')}`;
+    return fitRow(
+      '  ',
+      [paint(r.status)(r.status.padEnd(8)), r.type.padEnd(20)],
+      `${subject}${extra}${why}`,
+      width,
+      {
+        separator: ' ',
+      },
+    );
   });
   const count = (s: ActionResult['status']) => results.filter((r) => r.status === s).length;
   lines.push(

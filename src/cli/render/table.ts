@@ -1,9 +1,12 @@
 import pc from 'picocolors';
 import type { AccountStatus, AuditReport, Finding } from '../../core/audit.js';
+import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 export interface TableOptions {
   /** Use ANSI colors; the CLI decides (TTY, NO_COLOR, --no-color). */
   readonly color: boolean;
+  /** Lines are fitted to this width (the terminal's); default 100. */
+  readonly columns?: number;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -24,6 +27,7 @@ interface UserGroup {
  */
 export function renderTable(report: AuditReport, options: TableOptions): string {
   const c = pc.createColors(options.color);
+  const width = options.columns ?? DEFAULT_COLUMNS;
   const byAccount = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const list = byAccount.get(f.accountId);
@@ -32,17 +36,29 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
   }
   const lines: string[] = [];
   for (const account of report.accounts) {
-    lines.push(...renderAccount(account, byAccount.get(account.accountId) ?? [], c), '');
+    lines.push(...renderAccount(account, byAccount.get(account.accountId) ?? [], c, width), '');
   }
-  lines.push(summaryLine(report));
+  // The summary breaks only between its parts.
+  const parts = summaryParts(report);
+  const cells = parts.map((part, i) => (i < parts.length - 1 ? `${part} ·` : part));
+  lines.push(...fitRow('', cells, null, width, { separator: ' ', hang: '' }));
   return `${lines.join('\n')}\n`;
 }
 
-function renderAccount(account: AccountStatus, findings: readonly Finding[], c: Colors): string[] {
+function renderAccount(
+  account: AccountStatus,
+  findings: readonly Finding[],
+  c: Colors,
+  width: number,
+): string[] {
   if (account.status === 'error') {
-    return [
+    return fitRow(
+      '',
+      [],
       `${c.bold(`Account ${account.accountId}`)} ${c.red(`ERROR: ${account.error ?? 'unknown error'}`)}`,
-    ];
+      width,
+      { hang: '  ' },
+    );
   }
   const inv = account.inventory;
   const source =
@@ -51,7 +67,7 @@ function renderAccount(account: AccountStatus, findings: readonly Finding[], c: 
       : inv.source === 'live'
         ? ' · live inventory'
         : ` · credential report generated ${inv.reportGeneratedAt ?? 'at an unknown time'}`;
-  const lines = [c.bold(`Account ${account.accountId}`) + c.dim(source)];
+  const lines = fitRow('', [], c.bold(`Account ${account.accountId}`) + c.dim(source), width, { hang: '  ' });
   if (findings.length === 0) return [...lines, c.green('  no findings')];
 
   let ruleWidth = 0;
@@ -64,7 +80,7 @@ function renderAccount(account: AccountStatus, findings: readonly Finding[], c: 
     const open = user.open === 0 ? 'all exempt' : `${user.open} open`;
     lines.push(`  ${c.bold(user.userName)} ${c.dim(`(${open})`)}`);
     for (const f of user.findings) {
-      const parts = [
+      const cells = [
         severityLabel(f, c),
         f.rule.padEnd(ruleWidth),
         credentialLabel(f).padEnd(credWidth),
@@ -74,11 +90,12 @@ function renderAccount(account: AccountStatus, findings: readonly Finding[], c: 
           18,
         ),
       ];
-      if (f.exempt) parts.push(c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`));
-      else if (f.exemptionExpired !== null) {
-        parts.push(c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`));
-      }
-      lines.push(`    ${parts.join('  ').trimEnd()}`);
+      const note = f.exempt
+        ? c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`)
+        : f.exemptionExpired === null
+          ? null
+          : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
+      lines.push(...fitRow('    ', cells, note, width));
     }
   }
   return lines;
@@ -134,7 +151,7 @@ function credentialLabel(f: Finding): string {
   }
 }
 
-function summaryLine(report: AuditReport): string {
+function summaryParts(report: AuditReport): string[] {
   const s = report.summary;
   const parts = [
     count(s.users, 'user'),
@@ -144,7 +161,7 @@ function summaryLine(report: AuditReport): string {
   if (s.accountErrors > 0) parts.push(`${count(s.accountErrors, 'account')} failed`);
   const freshness = inventoryFreshness(report);
   if (freshness !== null) parts.push(freshness);
-  return parts.join(' · ');
+  return parts;
 }
 
 /** Names the oldest credential report, since that bounds how stale the whole audit may be. */
