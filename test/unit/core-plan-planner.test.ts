@@ -698,3 +698,18 @@ describe('ids and order', () => {
     expect(p.generatedAt).toBe(NOW.toISOString());
   });
 });
+
+describe('after an early rotation (issue: the notice contradicted itself)', () => {
+  it('does not warn about the rotation of a key that already has its replacement', () => {
+    // Prepare: rotated early with keywarden rotate: the old key is 80 days old, the new one 2.
+    const keys = [activeKey(OLD, 80, 1, 1), activeKey(NEW, 2, 1, 2)];
+    // Act
+    const result = plan([user({ accessKeys: keys })]);
+    // Assess: neither key is warned about (the new one is young, the old one replaced).
+    expect(steps(result)).toEqual([]);
+  });
+
+  it('still warns a key without a replacement', () => {
+    expect(steps(plan([user({ accessKeys: [activeKey(OLD, 80, 1, 1)] })]))).toEqual([`${OLD}/notify/warn`]);
+  });
+});

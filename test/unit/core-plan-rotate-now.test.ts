@@ -96,3 +96,17 @@ describe('planRotateNow', () => {
     expect(plan.skipped.map((s) => s.userName)).toEqual(['app']);
   });
 });
+
+describe('planRotateNow wording', () => {
+  it('says the rotation was asked for, not "(rotate after 0)"', () => {
+    const inv = inventory({
+      users: [
+        user({ userName: 'app', accessKeys: [key({ accessKeyId: 'AKIAAPP', createDate: daysAgo(3) })] }),
+      ],
+    });
+    const create = planRotateNow(inv, 'app', DEFAULT_POLICY, NOW, NO_JOURNAL_FACTS).actions[0];
+    expect(create?.reason).toBe(
+      'Access key AKIAAPP is rotated now, as asked (keywarden rotate), and has no replacement yet.',
+    );
+  });
+});

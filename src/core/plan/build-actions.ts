@@ -81,7 +81,10 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         type: 'create-key',
         replacesAccessKeyId: id,
         secretName,
-        reason: `Access key ${id} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}) and has no replacement yet.`,
+        reason:
+          r.rotateAfterDays === 0
+            ? `Access key ${id} is rotated now, as asked (keywarden rotate), and has no replacement yet.`
+            : `Access key ${id} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}) and has no replacement yet.`,
         expect: { status: 'Active', lastUsedDate: iso(d.key.lastUsedDate), accessKeyCount: 1 },
       });
       ctx.actions.push({

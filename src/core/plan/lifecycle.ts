@@ -188,10 +188,9 @@ export function decideUser(input: LifecycleInput): GatedDecision[] {
     const replacement = newest !== undefined && isOlder(k, newest) ? newest : null;
     if (replacement === null) continue;
     const ageDays = age(k);
-    if (ageDays < r.rotateAfterDays) {
-      warnIfDue(k);
-      continue;
-    }
+    // A key that already has its replacement (an early `keywarden rotate`) is not warned about a
+    // rotation: its owner has been told where the new key is.
+    if (ageDays < r.rotateAfterDays) continue;
     // The switch-over window runs from the replacement's creation, so a key first seen long past
     // its dates still gets all of it.
     if (ageDays < r.deactivateAfterDays) continue;
