@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type Policy } from '../core/policy/types.js';
 import type { RemediationDeps } from '../engine/types.js';
@@ -118,7 +119,8 @@ export function remediationContext(
     policy,
     maxActions,
     journal,
-    warnings: loaded.warnings,
+    // A channel that cannot work is worth knowing before a run counts on it.
+    warnings: [...loaded.warnings, ...channelProblems(policy.notifications, io.env)],
     async deps({ notify, onResult }) {
       if (fixedNow === null) await clients.serviceClock.calibrate(clients.sts);
       return {

@@ -69,7 +69,6 @@ export function resumeInterruptedRuns(deps: RemediationDeps): Promise<RecoverRes
     journal: deps.journal,
     now: deps.clock,
     clientsFor: () => deps.clients,
-    notifier: deps.notifier,
     ...(deps.onResult ? { onResult: deps.onResult } : {}),
   });
 }

@@ -50,6 +50,7 @@ const actionSchema = z.discriminatedUnion('type', [
       lastUsedDate: isoOrNull,
       accessKeyCount: z.int(),
     }),
+    deactivateFrom: isoOrNull.optional(),
   }),
   z.object({
     ...planned,
@@ -103,7 +104,12 @@ const actionSchema = z.discriminatedUnion('type', [
     // Journals written before this field existed named only keys IAM returned.
     requireNeverUsed: z.boolean().default(false),
   }),
-  z.object({ ...recovery, type: z.literal('reactivate-key'), undoes: z.string() }),
+  z.object({
+    ...recovery,
+    type: z.literal('reactivate-key'),
+    undoes: z.string(),
+    holdUntil: isoOrNull.optional(),
+  }),
 ]);
 
 // ---- records ----

@@ -3,10 +3,10 @@
  * part-way, history rows, and a run's done actions for undo. Pure: the adapters read the records.
  */
 
-import { journalFactsFrom } from '../core/plan/facts.js';
+import { type JournalFactsData, journalFactsFrom } from '../core/plan/facts.js';
 import { actionAccessKeyId } from '../core/plan/ids.js';
 import type { DoneAction, OrphanedKey } from '../core/plan/recovery.js';
-import type { AnyAction, JournalFacts } from '../core/plan/types.js';
+import type { AnyAction, JournalFacts, NotifyAction } from '../core/plan/types.js';
 import type {
   IntentRecord,
   JournalRecord,
@@ -78,13 +78,18 @@ export function hasRun(records: readonly JournalRecord[], runId: string): boolea
  * What the planner needs from the journal. `inactiveSince` is when Keywarden last recorded a key
  * going inactive: a done deactivate-key, one whose run stopped before its outcome (IAM may have
  * applied it; the later date only delays a delete), or a done note-inactive (its first sighting as
- * inactive). A later done reactivate-key clears it. `notified` holds the ids of notify actions
- * delivered on at least one channel.
+ * inactive). A later done reactivate-key clears it, and sets the hold an undo asked for.
+ * `notified` holds the ids of notify actions delivered on at least one channel; a notice journaled
+ * and never delivered is pending. A done create-key starts a rotation in progress, which its old
+ * key's deactivation or deletion (or the new key's cleanup) ends.
  */
 export function factsFromJournal(records: readonly JournalRecord[]): JournalFacts {
   const runs = runsOf(records);
   const inactiveSince: Record<string, string> = {};
   const notified = new Set<string>();
+  const notices = new Map<string, NotifyAction>();
+  const holds: Record<string, { until: string; runId: string }> = {};
+  const rotations = new Map<string, RotationData>();
   const keyOf = (a: { accountId: string; accessKeyId: string }) => `${a.accountId}/${a.accessKeyId}`;
   // Journal order decides what is latest: clocks may repeat a timestamp (a fixed --now).
   for (const r of records) {
@@ -94,17 +99,62 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
       if (a.type === 'deactivate-key' && entry?.intent === r && entry.outcome === null) {
         inactiveSince[keyOf(a)] = r.at;
       }
+      if (a.type === 'notify') notices.set(a.id, a);
       continue;
     }
     if (r.type !== 'outcome' || r.status !== 'done') continue;
     const a = runs.get(r.runId)?.byActionId.get(r.actionId)?.intent.action;
     if (a === undefined) continue;
-    if (a.type === 'deactivate-key' || a.type === 'note-inactive') inactiveSince[keyOf(a)] = r.at;
-    else if (a.type === 'reactivate-key') delete inactiveSince[keyOf(a)];
-    else if (a.type === 'notify') notified.add(a.id);
+    switch (a.type) {
+      case 'deactivate-key':
+      case 'note-inactive':
+        inactiveSince[keyOf(a)] = r.at;
+        rotations.delete(keyOf(a));
+        break;
+      case 'reactivate-key':
+        delete inactiveSince[keyOf(a)];
+        if (a.holdUntil) holds[keyOf(a)] = { until: a.holdUntil, runId: r.runId };
+        break;
+      case 'notify':
+        notified.add(a.id);
+        break;
+      case 'create-key':
+        if (r.newAccessKeyId !== undefined) {
+          rotations.set(`${a.accountId}/${a.replacesAccessKeyId}`, {
+            accountId: a.accountId,
+            userName: a.userName,
+            oldAccessKeyId: a.replacesAccessKeyId,
+            newAccessKeyId: r.newAccessKeyId,
+            runId: r.runId,
+            deactivateFrom: a.deactivateFrom ?? null,
+          });
+        }
+        break;
+      case 'delete-key':
+        rotations.delete(keyOf(a));
+        break;
+      case 'cleanup-key':
+        for (const [k, rotation] of rotations) {
+          if (rotation.newAccessKeyId === a.accessKeyId) rotations.delete(k);
+        }
+        break;
+      case 'store-secret':
+      case 'delete-login-profile':
+        break;
+      default:
+        assertNever(a);
+    }
   }
-  return journalFactsFrom({ inactiveSince, notified });
+  return journalFactsFrom({
+    inactiveSince,
+    notified,
+    pendingNotices: [...notices.values()].filter((n) => !notified.has(n.id)),
+    holds,
+    rotations: [...rotations.values()],
+  });
 }
+
+type RotationData = NonNullable<JournalFactsData['rotations']>[number];
 
 export interface IncompleteRun {
   readonly runId: string;

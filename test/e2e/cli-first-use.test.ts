@@ -182,10 +182,12 @@ describe('validate --print reads back', () => {
     '%s: validate --print > f.yaml && validate --config f.yaml gives the same effective policy',
     async (name, args) => {
       // Act
-      const printed = await runCli(['validate', '--print', ...args], { cwd: dir });
+      // HOOK is set: validate refuses a Slack channel whose variable is missing (tested elsewhere).
+      const env = { HOOK: 'https://hooks.slack.com/services/T000/B000/x' };
+      const printed = await runCli(['validate', '--print', ...args], { cwd: dir, env });
       const file = `printed-${name.replace(/\W+/g, '-')}.yaml`;
       writeFileSync(join(dir, file), printed.stdout);
-      const reread = await runCli(['validate', '--config', file, '--print'], { cwd: dir });
+      const reread = await runCli(['validate', '--config', file, '--print'], { cwd: dir, env });
       // Assess
       expect(printed.exitCode).toBe(0);
       expect(printed.stderr).toMatch(/: valid · rules /);

@@ -3,7 +3,7 @@ import { addDays } from '../../src/core/days.js';
 import type { AccessKeyRecord, UserRecord } from '../../src/core/model.js';
 import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
-import type { Action, JournalFacts, Plan } from '../../src/core/plan/types.js';
+import type { Action, JournalFacts, NotifyAction, Plan } from '../../src/core/plan/types.js';
 import type { PolicyInput } from '../../src/core/policy/schema.js';
 import type { Policy } from '../../src/core/policy/types.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
@@ -711,5 +711,39 @@ describe('after an early rotation (issue: the notice contradicted itself)', () =
 
   it('still warns a key without a replacement', () => {
     expect(steps(plan([user({ accessKeys: [activeKey(OLD, 80, 1, 1)] })]))).toEqual([`${OLD}/notify/warn`]);
+  });
+});
+
+describe('notices never delivered (no channel, or every channel failed)', () => {
+  const sent = (stage: 'rotate' | 'warn' | 'deactivate'): NotifyAction => ({
+    id: `${ACCOUNT_ID}/alice/${OLD}/notify/${stage}`,
+    chainId: `${ACCOUNT_ID}/alice/${OLD}/${stage}`,
+    type: 'notify',
+    accountId: ACCOUNT_ID,
+    userName: 'alice',
+    stage,
+    rule: 'KEY_ROTATION',
+    accessKeyId: OLD,
+    recipient: null,
+    reason: 'Because.',
+    happened: 'Something happened.',
+    ownerAction: 'Act.',
+    dueDate: null,
+    secretName: null,
+  });
+
+  it('are planned again, once, until delivered; a warning is not carried over', () => {
+    // Prepare: alice has a key in use and nothing due; two notices of earlier runs were not delivered.
+    const facts = journalFactsFrom({ pendingNotices: [sent('rotate'), sent('warn')] });
+    // Act
+    const result = plan([user({ accessKeys: [activeKey(NEW, 10, 1, 1)] })], RECOMMENDED, facts);
+    // Assess
+    expect(result.actions.map((a) => a.id)).toEqual([sent('rotate').id]);
+  });
+
+  it('says which channels will carry the notices', () => {
+    expect(plan([user()]).channels).toEqual([]);
+    const p = withPolicy({ notifications: { sns: { topicArn: 'arn:aws:sns:us-east-1:111111111111:t' } } });
+    expect(plan([user()], p).channels).toEqual(['sns']);
   });
 });

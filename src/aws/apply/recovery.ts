@@ -1,23 +1,24 @@
 /**
  * Finishing runs that stopped part-way. A key created but never stored is deleted (deactivated
- * first): its secret died with the process. Notices whose chain had completed are sent now.
+ * first): its secret died with the process. Notices whose chain had completed are handed to the
+ * next plan, which sends every notice not yet delivered.
  * Everything else is left to a fresh plan from live state. What to clean up is decided by the core
  * (planOrphanCleanup); this module reads the journal and IAM and carries the cleanup out.
  */
-import type { Notifier } from '../../channels/types.js';
 import { planOrphanCleanup } from '../../core/plan/recovery.js';
 import type { NotifyAction } from '../../core/plan/types.js';
 import { incompleteRuns, knownCreatedKeys } from '../../journal/views.js';
 import { cleanupKey } from './cleanup-key.js';
 import { listKeys } from './live-checks.js';
-import { deliverNotices } from './notices.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
-import { type ActionResult, failureText } from './types.js';
+import { type ActionResult, failureText, skipped } from './types.js';
+
+/** Why a recovered run's notice is not sent by the recovery itself. */
+export const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';
 
 export interface RecoverOptions extends RecorderOptions {
   /** The first resume run's id; later ones get `-2`, `-3`, ... */
   readonly runId: string;
-  readonly notifier: Notifier | null;
 }
 
 export interface RecoverResult {
@@ -74,8 +75,12 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
         results.push(await recorder.record(action, (c) => cleanupKey(action, c.iam)));
       }
     }
-    for (const n of notices) await recorder.intent(n);
-    results.push(...(await deliverNotices(recorder, options.notifier, notices, options.now)));
+    // Notices whose chain had completed are closed here and sent by the next plan, which carries
+    // every undelivered notice: sent once, never twice in one command.
+    for (const n of notices) {
+      await recorder.intent(n);
+      await recorder.outcome(n, skipped(CARRIED_OVER));
+    }
     await recorder.finish(0);
     recovered.push(run.runId);
   }

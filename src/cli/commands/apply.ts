@@ -139,6 +139,15 @@ Examples:
         io.stdout.write(renderResults(execution.runId, results, { color, columns }));
         io.stdout.write(`journal: ${ctx.journal.location}\n`);
       }
+      const undelivered = results.filter(
+        (r) => r.type === 'notify' && (r.status === 'failed' || r.status === 'skipped'),
+      );
+      if (undelivered.length > 0) {
+        warn(io, [
+          `${undelivered.length} notice(s) were not delivered (${undelivered[0]?.reason ?? 'unknown'}); ` +
+            'each is sent again by the next run until it is delivered once',
+        ]);
+      }
       setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       ctx.close();

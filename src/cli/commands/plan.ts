@@ -11,7 +11,7 @@ import {
   remediationContext,
   warn,
 } from '../remediation.js';
-import { renderPlan } from '../render/plan.js';
+import { noChannelWarning, renderPlan } from '../render/plan.js';
 import type { Session } from '../session.js';
 
 interface PlanFlags extends RemediationFlags {
@@ -50,6 +50,8 @@ Examples:
       const { plan, nowBeforeData } = planned;
       progress.done();
       warn(io, planned.warnings);
+      const unsent = noChannelWarning(plan);
+      if (unsent !== null) warn(io, [unsent]);
       if (flags.now !== undefined && nowBeforeData !== null) {
         warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
       }

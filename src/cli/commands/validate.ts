@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { channelProblems } from '../../channels/check.js';
 import { policyFileForm } from '../../core/policy/file-form.js';
 import { enabledRuleIds } from '../../core/policy/types.js';
+import { firstOf } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { loadPolicy } from '../policy-loader.js';
 
@@ -46,6 +48,8 @@ Examples:
       });
       for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
       const p = loaded.policy;
+      const channels = channelProblems(p.notifications, io.env);
+      if (channels.length > 0) throw firstOf(channels, 'a notification channel cannot be resolved');
       const summary =
         `${loaded.source ?? 'defaults'}${p.preset ? ` (preset ${p.preset})` : ''}: valid · rules ${enabledRuleIds(p).join(', ')} · ` +
         `maxKeyAgeDays ${p.rules.KEY_ROTATION.maxKeyAgeDays} · unusedDays ${p.rules.UNUSED_CREDENTIALS.unusedDays}\n`;

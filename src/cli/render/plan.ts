@@ -1,9 +1,9 @@
 /** The remediation plan for people: one line per action in apply order, then blocked, deferred and skipped. */
 import pc from 'picocolors';
-import type { Action, Plan } from '../../core/plan/types.js';
+import { type Action, changesAws, type Plan } from '../../core/plan/types.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
-function subject(a: Action): string {
+function subject(a: Action, noChannel: boolean): string {
   switch (a.type) {
     case 'create-key':
     case 'store-secret':
@@ -16,7 +16,7 @@ function subject(a: Action): string {
     case 'delete-login-profile':
       return 'console password';
     case 'notify':
-      return `${a.accessKeyId ?? 'password'} → ${a.recipient ?? 'security team'}`;
+      return `${a.accessKeyId ?? 'password'} → ${a.recipient ?? 'security team'}${noChannel ? ' (not sent: no channel)' : ''}`;
   }
 }
 
@@ -29,8 +29,8 @@ export function renderPlan(
   const width = options.columns ?? DEFAULT_COLUMNS;
   const lines: string[] = [];
   const item = (text: string) => lines.push(...fitRow('  ', [], text, width, { hang: '    ' }));
-  const changes = plan.actions.filter((a) => a.type !== 'notify').length;
-  const notifications = plan.actions.length - changes;
+  const notifications = plan.actions.filter((a) => a.type === 'notify').length;
+  const changes = plan.actions.filter(changesAws).length;
   // The header breaks only between its counts.
   const header = [
     `Plan (${plan.mode}) at ${plan.generatedAt}:`,
@@ -41,6 +41,8 @@ export function renderPlan(
     `${plan.skipped.length} skipped`,
   ].map((part) => c.bold(part));
   lines.push(...fitRow('', header, null, width, { separator: ' ', hang: '  ' }));
+  const unsent = noChannelWarning(plan);
+  if (unsent !== null) lines.push(...fitRow('', [], c.red(unsent), width));
   let lastUser = '';
   for (const a of plan.actions) {
     const user = `${a.accountId}/${a.userName}`;
@@ -49,7 +51,11 @@ export function renderPlan(
       lastUser = user;
     }
     const type = a.type === 'notify' ? c.dim(a.type.padEnd(20)) : c.yellow(a.type.padEnd(20));
-    lines.push(...fitRow('    ', [type, a.stage.padEnd(16)], subject(a), width, { separator: ' ' }));
+    lines.push(
+      ...fitRow('    ', [type, a.stage.padEnd(16)], subject(a, plan.channels.length === 0), width, {
+        separator: ' ',
+      }),
+    );
     // The reason goes under the stage column: a blank cell as wide as the type column.
     lines.push(...fitRow('    ', [' '.repeat(20)], c.dim(a.reason), width, { separator: ' ' }));
   }
@@ -70,4 +76,14 @@ export function renderPlan(
   }
   if (plan.actions.length === 0 && plan.blocked.length === 0) lines.push('Nothing to do.');
   return `${lines.join('\n')}\n`;
+}
+
+/** One line when the plan has notices and the policy no channel to carry them; null otherwise. */
+export function noChannelWarning(plan: Plan): string | null {
+  const notices = plan.actions.filter((a) => a.type === 'notify').length;
+  if (notices === 0 || plan.channels.length > 0) return null;
+  return (
+    `${notices} notice(s) are planned but the policy configures no notification channel, so none will be ` +
+    'sent; set notifications.sns, .slack or .email (they are sent once one is)'
+  );
 }

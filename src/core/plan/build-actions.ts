@@ -86,6 +86,7 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
             ? `Access key ${id} is rotated now, as asked (keywarden rotate), and has no replacement yet.`
             : `Access key ${id} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}) and has no replacement yet.`,
         expect: { status: 'Active', lastUsedDate: iso(d.key.lastUsedDate), accessKeyCount: 1 },
+        deactivateFrom: d.deactivateFrom.toISOString(),
       });
       ctx.actions.push({
         ...base,

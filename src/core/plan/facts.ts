@@ -1,9 +1,12 @@
-import type { JournalFacts } from './types.js';
+import type { JournalFacts, KeyHold, NotifyAction, RotationInProgress } from './types.js';
 
 /** No journal yet: nothing was deactivated by Keywarden and nothing was sent. */
 export const NO_JOURNAL_FACTS: JournalFacts = {
   inactiveSince: () => null,
   notified: () => false,
+  pendingNotices: () => [],
+  holdOf: () => null,
+  rotationsInProgress: () => [],
 };
 
 export interface JournalFactsData {
@@ -11,6 +14,13 @@ export interface JournalFactsData {
   readonly inactiveSince?: Readonly<Record<string, string | Date>>;
   /** Ids of notify actions already sent. */
   readonly notified?: Iterable<string>;
+  /** Notices journaled and never delivered, in journal order. */
+  readonly pendingNotices?: readonly NotifyAction[];
+  /** Keyed by `<accountId>/<accessKeyId>`. */
+  readonly holds?: Readonly<Record<string, { readonly until: string | Date; readonly runId: string }>>;
+  readonly rotations?: readonly (Omit<RotationInProgress, 'deactivateFrom'> & {
+    readonly deactivateFrom: string | Date | null;
+  })[];
 }
 
 /**
@@ -18,20 +28,40 @@ export interface JournalFactsData {
  * fixture. An unparseable timestamp throws: guessing a deactivation date could delete a key early.
  */
 export function journalFactsFrom(data: JournalFactsData): JournalFacts {
-  const inactive = new Map<string, Date>();
-  for (const [k, v] of Object.entries(data.inactiveSince ?? {})) {
-    const date = v instanceof Date ? v : new Date(v);
-    if (Number.isNaN(date.getTime())) {
+  const date = (field: string, key: string, v: string | Date): Date => {
+    const d = v instanceof Date ? v : new Date(v);
+    if (Number.isNaN(d.getTime())) {
       throw new Error(
-        `journal facts: inactiveSince[${JSON.stringify(k)}] is not a timestamp (got ${JSON.stringify(v)}); ` +
+        `journal facts: ${field}[${JSON.stringify(key)}] is not a timestamp (got ${JSON.stringify(v)}); ` +
           'fix or remove that journal record',
       );
     }
-    inactive.set(k, date);
+    return d;
+  };
+  const inactive = new Map<string, Date>();
+  for (const [k, v] of Object.entries(data.inactiveSince ?? {})) inactive.set(k, date('inactiveSince', k, v));
+  const holds = new Map<string, KeyHold>();
+  for (const [k, v] of Object.entries(data.holds ?? {})) {
+    holds.set(k, { until: date('holds', k, v.until), runId: v.runId });
   }
   const notified = new Set(data.notified ?? []);
+  const pending = new Map<string, NotifyAction[]>();
+  for (const n of data.pendingNotices ?? [])
+    pending.set(n.accountId, [...(pending.get(n.accountId) ?? []), n]);
+  const rotations = new Map<string, RotationInProgress[]>();
+  for (const r of data.rotations ?? []) {
+    const rotation: RotationInProgress = {
+      ...r,
+      deactivateFrom:
+        r.deactivateFrom === null ? null : date('rotations', r.oldAccessKeyId, r.deactivateFrom),
+    };
+    rotations.set(r.accountId, [...(rotations.get(r.accountId) ?? []), rotation]);
+  }
   return {
     inactiveSince: (accountId, accessKeyId) => inactive.get(`${accountId}/${accessKeyId}`) ?? null,
     notified: (id) => notified.has(id),
+    pendingNotices: (accountId) => pending.get(accountId) ?? [],
+    holdOf: (accountId, accessKeyId) => holds.get(`${accountId}/${accessKeyId}`) ?? null,
+    rotationsInProgress: (accountId) => rotations.get(accountId) ?? [],
   };
 }

@@ -12,7 +12,16 @@ import { unusedCredentials } from '../rules/unused-credentials.js';
 import { buildActions, keysOf, sentence, toSkipped, usableId } from './build-actions.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
 import { decideUser } from './lifecycle.js';
-import type { Action, BlockedItem, JournalFacts, Plan, RemediationRule, SkippedItem } from './types.js';
+import type {
+  Action,
+  BlockedItem,
+  JournalFacts,
+  NotificationChannel,
+  NotifyAction,
+  Plan,
+  RemediationRule,
+  SkippedItem,
+} from './types.js';
 
 const OFF: Gate = { kind: 'off' };
 const ON: Gate = { kind: 'on' };
@@ -38,6 +47,7 @@ export function planAccount(
     if (user.userName === ROOT_USER_NAME) continue;
     const userActions: Action[] = [];
     planUser({ inventory, policy, now, facts, user, actions: userActions, blocked, skipped });
+    userActions.push(...undeliveredNotices(facts, inventory.accountId, user.userName, userActions));
     userActions.sort((a, b) => actionRank(a) - actionRank(b) || compareText(a.id, b.id));
     actions.push(...userActions);
   }
@@ -66,9 +76,42 @@ export function planAccount(
     actions,
     deferred: [],
     maxActions: null,
+    channels: configuredChannels(policy),
     blocked,
     skipped,
   };
+}
+
+/**
+ * Notices journaled earlier and never delivered (no channel, or every channel failed) are sent
+ * until they are delivered once. Warnings and still-in-use notices are not carried over: the
+ * lifecycle decides them afresh each run, so an outdated one is never sent.
+ */
+function undeliveredNotices(
+  facts: JournalFacts,
+  accountId: string,
+  userName: string,
+  planned: readonly Action[],
+): NotifyAction[] {
+  const ids = new Set(planned.map((a) => a.id));
+  const out: NotifyAction[] = [];
+  for (const n of facts.pendingNotices(accountId)) {
+    if (n.userName !== userName || ids.has(n.id) || n.stage === 'warn' || n.stage === 'still-in-use')
+      continue;
+    ids.add(n.id);
+    out.push(n);
+  }
+  return out;
+}
+
+/** The channels a policy's notifications section turns on. */
+export function configuredChannels(policy: Policy): NotificationChannel[] {
+  const n = policy.notifications;
+  const channels: NotificationChannel[] = [];
+  if (n.sns !== null) channels.push('sns');
+  if (n.slack !== null) channels.push('slack');
+  if (n.email !== null) channels.push('email');
+  return channels;
 }
 
 /**

@@ -5,6 +5,8 @@
 import type { RemediationMode } from '../policy/types.js';
 import type { RuleId } from '../rules/registry.js';
 
+export type NotificationChannel = 'sns' | 'slack' | 'email';
+
 export const ACTION_TYPES = [
   'create-key',
   'store-secret',
@@ -67,6 +69,8 @@ export interface CreateKeyAction extends ActionBase {
   readonly secretName: string;
   /** The replaced key is still Active and the user has exactly this many keys (IAM allows two). */
   readonly expect: KeyExpectation & { readonly accessKeyCount: number };
+  /** ISO timestamp: the earliest day the replaced key is deactivated (absent in older journals). */
+  readonly deactivateFrom?: string | null;
 }
 
 /** Stores the key created by `createKeyActionId` in Secrets Manager. */
@@ -186,6 +190,8 @@ export interface ReactivateKeyAction {
   readonly reason: string;
   /** The deactivate-key action being undone. */
   readonly undoes: string;
+  /** ISO timestamp until which the lifecycle leaves the key alone (absent in older journals). */
+  readonly holdUntil?: string | null;
 }
 
 export type RecoveryAction = CleanupKeyAction | ReactivateKeyAction;
@@ -226,8 +232,28 @@ export interface Plan {
   readonly deferred: readonly Action[];
   /** The cap on changes this plan was held to ({@link capPlan}); null when it was not capped. */
   readonly maxActions: number | null;
+  /** The notification channels the policy configures; empty means no notice will be sent. */
+  readonly channels: readonly NotificationChannel[];
   readonly blocked: readonly BlockedItem[];
   readonly skipped: readonly SkippedItem[];
+}
+
+/** A key an undo reactivated: the lifecycle leaves it alone until `until`. */
+export interface KeyHold {
+  readonly until: Date;
+  /** The undo run that set the hold. */
+  readonly runId: string;
+}
+
+/** A rotation Keywarden made whose old key is still expected to be active for a while. */
+export interface RotationInProgress {
+  readonly accountId: string;
+  readonly userName: string;
+  readonly oldAccessKeyId: string;
+  readonly newAccessKeyId: string;
+  readonly runId: string;
+  /** The earliest day the old key is deactivated; null when the journal does not say. */
+  readonly deactivateFrom: Date | null;
 }
 
 /**
@@ -242,4 +268,10 @@ export interface JournalFacts {
   inactiveSince(accountId: string, accessKeyId: string): Date | null;
   /** True when the notify action with this id was already sent. */
   notified(actionId: string): boolean;
+  /** Notices journaled but never delivered (skipped or failed), for the account: sent again. */
+  pendingNotices(accountId: string): readonly NotifyAction[];
+  /** The hold an undo put on the key; null when none. */
+  holdOf(accountId: string, accessKeyId: string): KeyHold | null;
+  /** Rotations Keywarden made in the account whose replaced key may still be active. */
+  rotationsInProgress(accountId: string): readonly RotationInProgress[];
 }
