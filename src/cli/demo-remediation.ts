@@ -150,7 +150,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
     show(run2);
 
     heading(`keywarden undo ${run2.runId}   (say ${DEMO_APP}'s batch job still needed the old key)`);
-    const undo = await undoRun(session.deps, run2.runId);
+    const undo = await undoRun(session.deps, run2.runId, { holdDays: policy.rotation.inUseGraceDays });
     if (undo.kind === 'undone') {
       out(renderResults(undo.runId, undo.results, { color, columns }));
       for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);

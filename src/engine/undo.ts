@@ -2,6 +2,7 @@
 
 import type { ActionResult } from '../aws/apply/types.js';
 import { executeUndo } from '../aws/apply/undo.js';
+import { addDays } from '../core/days.js';
 import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.js';
 import { newRunId } from '../journal/journal.js';
 import { doneActions, hasRun } from '../journal/views.js';
@@ -9,6 +10,8 @@ import { NotFoundError } from './errors.js';
 import type { RemediationDeps } from './types.js';
 
 export interface UndoOptions {
+  /** How long the lifecycle leaves each reactivated key alone. */
+  readonly holdDays: number;
   /** Shown the undo plan before anything changes; false = dry run. Absent = go ahead. */
   readonly confirm?: (plan: UndoPlan) => Promise<boolean>;
 }
@@ -26,7 +29,7 @@ export type UndoResult =
 export async function undoRun(
   deps: RemediationDeps,
   targetRunId: string,
-  options: UndoOptions = {},
+  options: UndoOptions,
 ): Promise<UndoResult> {
   const { records } = await deps.journal.read();
   if (!hasRun(records, targetRunId)) {
@@ -35,7 +38,8 @@ export async function undoRun(
       `no run ${targetRunId} in the journal ${deps.journal.location}; see keywarden history`,
     );
   }
-  const plan = planUndo(targetRunId, doneActions(records, targetRunId));
+  const holdUntil = addDays(deps.clock(), options.holdDays);
+  const plan = planUndo(targetRunId, doneActions(records, targetRunId), { holdUntil });
   if (options.confirm && !(await options.confirm(plan))) return { kind: 'declined', plan };
   const runId = newRunId(deps.clock());
   const results = await executeUndo(plan, {

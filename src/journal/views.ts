@@ -114,6 +114,16 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
       case 'reactivate-key':
         delete inactiveSince[keyOf(a)];
         if (a.holdUntil) holds[keyOf(a)] = { until: a.holdUntil, runId: r.runId };
+        // A notice of the deactivation an undo reversed would now be wrong: it is not sent.
+        for (const [id, n] of notices) {
+          if (
+            n.accountId === a.accountId &&
+            n.accessKeyId === a.accessKeyId &&
+            DEACTIVATION_STAGES.has(n.stage)
+          ) {
+            notices.delete(id);
+          }
+        }
         break;
       case 'notify':
         notified.add(a.id);
@@ -155,6 +165,8 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
 }
 
 type RotationData = NonNullable<JournalFactsData['rotations']>[number];
+
+const DEACTIVATION_STAGES: ReadonlySet<string> = new Set(['deactivate', 'force-deactivate', 'revoke-unused']);
 
 export interface IncompleteRun {
   readonly runId: string;

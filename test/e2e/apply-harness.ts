@@ -153,7 +153,7 @@ export async function startHarness(
     apply: (plan, overrides = {}) => applyPlan(deps(overrides), policy, plan, overrides.command ?? 'apply'),
     recover: (overrides) => resumeInterruptedRuns(deps(overrides)),
     async undo(runId, overrides) {
-      const out = await undoRun(deps(overrides), runId);
+      const out = await undoRun(deps(overrides), runId, { holdDays: policy.rotation.inUseGraceDays });
       if (out.kind !== 'undone') throw new Error(`undo of ${runId} was declined`);
       return out;
     },

@@ -222,7 +222,16 @@ describe('undo --help', () => {
     const help = await runCli(['undo', '--help']);
     expect(help.exitCode).toBe(0);
     const flags = [...help.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort();
-    expect(flags).toEqual(['--endpoint-url', '--help', '--journal', '--profile', '--region', '--yes']);
+    expect(flags).toEqual([
+      '--config',
+      '--endpoint-url',
+      '--help',
+      '--hold-days',
+      '--journal',
+      '--profile',
+      '--region',
+      '--yes',
+    ]);
   });
 });
 

@@ -273,7 +273,14 @@ describe('remediation lifecycle through the CLI', () => {
     const undo = await cli(['undo', deactivation?.runId ?? '', '--yes']);
     expect(undo.exitCode).toBe(0);
     expect(statusOf('app-rotate', OLD_KEY)).toBe('Active');
-    // Put it back: the next run deactivates it again (the app still uses only the new key).
+    // The undo holds the key (rotation.inUseGraceDays, 7 days): the next run leaves it alone...
+    const held = await applyJson();
+    expect(userResults(held.results, 'app-rotate')).not.toContain('deactivate-key:done');
+    expect(held.plan.skipped.map((s) => `${s.userName}:${s.reason.slice(0, 10)}`)).toContain(
+      'app-rotate:Held until',
+    );
+    // ...and once the hold ends, a run deactivates it again (the app still uses only the new key).
+    emu.clock.advance(7);
     const again = await applyJson();
     expect(userResults(again.results, 'app-rotate')).toContain('deactivate-key:done');
   });

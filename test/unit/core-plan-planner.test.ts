@@ -747,3 +747,31 @@ describe('notices never delivered (no channel, or every channel failed)', () => 
     expect(plan([user()], p).channels).toEqual(['sns']);
   });
 });
+
+describe('a key an undo reactivated', () => {
+  const held = (days: number) =>
+    journalFactsFrom({
+      holds: {
+        [`${ACCOUNT_ID}/${OLD}`]: { until: addDays(NOW, days), runId: '2026-11-22T12-00-00Z-undo01' },
+      },
+    });
+  const unusedKey = () => [activeKey(OLD, 200, 100, 1)];
+
+  it('is left alone while the hold lasts, and the plan says why', () => {
+    const result = plan([user({ accessKeys: unusedKey() })], RECOMMENDED, held(1));
+    expect(steps(result)).toEqual([]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        accessKeyId: OLD,
+        reason: expect.stringMatching(
+          /^Held until 2026-11-23 by keywarden undo \(run 2026-11-22T12-00-00Z-undo01\)/i,
+        ),
+      }),
+    ]);
+  });
+
+  it('is planned again once the hold has ended', () => {
+    const result = plan([user({ accessKeys: unusedKey() })], RECOMMENDED, held(0));
+    expect(steps(result)).toEqual([`${OLD}/deactivate-key/revoke-unused`, `${OLD}/notify/revoke-unused`]);
+  });
+});

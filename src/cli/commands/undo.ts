@@ -1,8 +1,12 @@
 import { type Command, Option } from 'commander';
+import type { ActionResult } from '../../aws/apply/types.js';
+import type { UndoPlan } from '../../core/plan/recovery.js';
+import { DEFAULT_POLICY } from '../../core/policy/types.js';
 import { undoRun } from '../../engine/undo.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
-import { CliError } from '../errors.js';
+import { CliError, parseIntegerOption } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { loadPolicy } from '../policy-loader.js';
 import { DEFAULT_JOURNAL, journalPath, refuseNow } from '../remediation.js';
 import { renderResults } from '../render/results.js';
 import { connect, openJournalAt, type Session } from '../session.js';
@@ -12,6 +16,25 @@ interface UndoFlags extends AwsFlags {
   readonly yes?: boolean;
   readonly journal?: string;
   readonly now?: string;
+  readonly holdDays?: string;
+  readonly config?: string;
+}
+
+/**
+ * How long an undo holds each key: `--hold-days`, else the policy's rotation.inUseGraceDays. A
+ * policy file that does not load is a warning here, never a reason not to undo.
+ */
+function holdDays(flags: UndoFlags, io: CliIO): number {
+  if (flags.holdDays !== undefined) return parseIntegerOption('--hold-days', flags.holdDays, 0, 3650);
+  try {
+    return loadPolicy({ cwd: io.cwd, config: flags.config }).policy.rotation.inUseGraceDays;
+  } catch (error) {
+    const fallback = DEFAULT_POLICY.rotation.inUseGraceDays;
+    io.stderr.write(
+      `keywarden: warning: ${error instanceof Error ? error.message : String(error)}; holding keys ${fallback} days\n`,
+    );
+    return fallback;
+  }
 }
 
 export function registerUndo(
@@ -25,22 +48,31 @@ export function registerUndo(
     .argument('<run-id>', 'the run to undo (see keywarden history)')
     .description('Reactivate the keys a run deactivated (if they still exist); list what cannot be undone')
     .option('--yes', 'undo without asking')
+    .option(
+      '--hold-days <n>',
+      "days the lifecycle leaves each reactivated key alone (default: the policy's rotation.inUseGraceDays)",
+    )
+    .option('--config <file>', 'policy file, read only for the hold (default: ./keywarden.yaml if present)')
     .option('--journal <file>', `journal file (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`)
     // Accepted only to be refused with a reason, as apply and rotate do.
     .addOption(new Option('--now <iso-time>').hideHelp());
   addAwsOptions(command).addHelpText(
     'after',
     `
-Deleted keys and deleted console passwords cannot be restored; undo lists them.
+Deleted keys and deleted console passwords cannot be restored; undo lists them. Each key it
+reactivates is held: the next runs do not deactivate it again until the hold ends. Without --yes
+and without a terminal to ask on, it lists what it would do and changes nothing.
 
 Examples:
   $ keywarden history
-  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes`,
+  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c            # lists what it would do
+  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --hold-days 30`,
   );
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
     refuseNow(flags.now);
+    const hold = holdDays(flags, io);
     const connection = connectionFrom(flags, io.env);
     const journal = openJournalAt(session, journalPath(flags.journal, io));
     const clients = connect(session, connection);
@@ -49,8 +81,12 @@ Examples:
       await clients.serviceClock.calibrate(clients.sts);
       const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
       const out = await undoRun(deps, runId, {
-        confirm: async () =>
-          flags.yes === true || (io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`))),
+        holdDays: hold,
+        confirm: async (plan) => {
+          if (flags.yes === true) return true;
+          io.stdout.write(renderUndoPlan(runId, plan, hold));
+          return io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`));
+        },
       });
       if (out.kind === 'declined') {
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to undo)\n');
@@ -63,9 +99,28 @@ Examples:
         }),
       );
       for (const c of out.cannotUndo) io.stdout.write(`  cannot undo ${c.actionId}: ${c.reason}\n`);
+      if (out.results.some((r) => r.status === 'done')) io.stdout.write(exemptionHint(out.results, hold));
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       clients.close();
     }
   });
+}
+
+/** What an undo would do, for the dry run. */
+function renderUndoPlan(runId: string, plan: UndoPlan, hold: number): string {
+  const lines = [`Undo of run ${runId}: ${plan.actions.length} key(s) to reactivate, held ${hold} day(s)`];
+  for (const a of plan.actions) lines.push(`  reactivate-key ${a.accountId}/${a.userName} ${a.accessKeyId}`);
+  for (const c of plan.cannotUndo) lines.push(`  cannot undo ${c.actionId}: ${c.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** How to make the reprieve permanent: the hold only lasts `hold` days. */
+function exemptionHint(results: readonly ActionResult[], hold: number): string {
+  const users = [...new Set(results.filter((r) => r.status === 'done').map((r) => r.userName))];
+  return (
+    `The reactivated keys are held for ${hold} day(s): no run deactivates them again before then. To keep ` +
+    `Keywarden away from ${users.join(', ')} for good, exempt the user: tag it keywarden:exempt=true ` +
+    '(with keywarden:exempt-reason), or list it under exemptions.users in the policy with a reason.\n'
+  );
 }

@@ -169,8 +169,10 @@ function planUser(ctx: UserContext): void {
 
   const planned: GatedDecision[] = [];
   for (const d of decisions) {
-    if (d.exemptReason === null) planned.push(d);
-    else ctx.skipped.push(toSkipped(ctx, d, d.exemptReason));
+    const held = heldKey(ctx, d);
+    if (d.exemptReason !== null) ctx.skipped.push(toSkipped(ctx, d, d.exemptReason));
+    else if (held !== null) ctx.skipped.push(toSkipped(ctx, d, held));
+    else planned.push(d);
   }
 
   // Every action names its key; a key whose id is unknown makes the user's key changes unsafe.
@@ -190,6 +192,22 @@ function planUser(ctx: UserContext): void {
     if (unknown !== undefined && d.decision.kind !== 'revoke-password') continue;
     buildActions(ctx, d.decision, d.rule);
   }
+}
+
+/**
+ * Why a decision must wait for an undo's hold: a key an undo reactivated is not deactivated,
+ * revoked or deleted again until the hold ends. Null when the decision may go ahead.
+ */
+function heldKey(ctx: UserContext, d: GatedDecision): string | null {
+  const kind = d.decision.kind;
+  if (kind !== 'deactivate' && kind !== 'revoke-key' && kind !== 'delete') return null;
+  const id = usableId(d.decision.key);
+  const hold = id === null ? null : ctx.facts.holdOf(ctx.inventory.accountId, id);
+  if (hold === null || hold.until.getTime() <= ctx.now.getTime()) return null;
+  return (
+    `Held until ${hold.until.toISOString().slice(0, 10)} by keywarden undo (run ${hold.runId}); ` +
+    'exempt the user to keep Keywarden away from it for good'
+  );
 }
 
 function gate(

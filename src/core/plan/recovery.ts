@@ -102,9 +102,14 @@ export interface UndoPlan {
 
 /**
  * What undoing a run means: reactivate each key it deactivated (the apply step re-checks that the
- * key still exists and is Inactive) and name what cannot be reversed.
+ * key still exists and is Inactive), holding it until `holdUntil` so the next run does not simply
+ * deactivate it again, and name what cannot be reversed.
  */
-export function planUndo(runId: string, done: readonly DoneAction[]): UndoPlan {
+export function planUndo(
+  runId: string,
+  done: readonly DoneAction[],
+  options: { readonly holdUntil: Date | null } = { holdUntil: null },
+): UndoPlan {
   const actions: ReactivateKeyAction[] = [];
   const cannotUndo: CannotUndo[] = [];
   for (const { action: a, newAccessKeyId } of done) {
@@ -127,6 +132,7 @@ export function planUndo(runId: string, done: readonly DoneAction[]): UndoPlan {
           accessKeyId: a.accessKeyId,
           reason: `Undoes ${a.id} of run ${runId}.`,
           undoes: a.id,
+          holdUntil: options.holdUntil?.toISOString() ?? null,
         });
         break;
       case 'delete-key':
