@@ -3,6 +3,7 @@ import { daysBetween, formatDuration } from './days.js';
 import { findExemption, tagExemptionWarning } from './exemptions.js';
 import type { AccountInventory, InventorySource, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
+import type { RotationInProgress } from './plan/types.js';
 import { enabledRuleIds, type Policy, type PresetName } from './policy/types.js';
 import { RULE_IDS, RULES, type RuleId } from './rules/registry.js';
 import type {
@@ -41,6 +42,16 @@ export interface Finding {
   readonly exemptUntil: string | null;
   /** Where the exemption comes from (`exemptions.users[0]`, `tag keywarden:exempt`...) when exempt. */
   readonly exemptSource: string | null;
+  /**
+   * Set when the finding is what a rotation Keywarden has in progress makes expected (two active
+   * keys, the old key's age) until the old key's deactivation date: then it is not open.
+   */
+  readonly rotationInProgress: {
+    readonly runId: string;
+    readonly newAccessKeyId: string;
+    /** ISO timestamp; null when the journal does not say. */
+    readonly deactivateFrom: string | null;
+  } | null;
   /** Set when the only matching exemption has run out; the finding is then not exempt. */
   readonly exemptionExpired: { readonly reason: string; readonly until: string } | null;
   readonly message: string;
@@ -133,7 +144,9 @@ export interface AuditSummary {
   /** All findings, exempt ones included. */
   readonly findings: number;
   readonly exempt: number;
-  /** findings - exempt: what someone has to act on. */
+  /** Findings of a rotation Keywarden has in progress (not exempt): expected, not open. */
+  readonly inProgress: number;
+  /** findings - exempt - inProgress: what someone has to act on. */
   readonly open: number;
   readonly byRule: Readonly<Partial<Record<RuleId, RuleCounts>>>;
 }
@@ -163,7 +176,20 @@ const RULE_RANK = Object.fromEntries(RULE_IDS.map((id, i) => [id, i])) as Readon
  * Runs every enabled rule over one account's inventory. Pure: same inventory, policy and `now`,
  * same result. The common compliant path allocates only the evaluation record.
  */
-export function evaluateAccount(inventory: AccountInventory, policy: Policy, now: Date): AccountAudit {
+export interface AuditContext {
+  /** Rotations Keywarden made in the account (from its journal), for findings they make expected. */
+  readonly rotationsInProgress: readonly RotationInProgress[];
+}
+
+const NO_CONTEXT: AuditContext = { rotationsInProgress: [] };
+
+export function evaluateAccount(
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  context: AuditContext = NO_CONTEXT,
+): AccountAudit {
+  const rotations = ongoingRotations(inventory, context, now);
   const userRules: { readonly rule: UserRule<RuleId>; readonly settings: RuleSettings<ZodRawShape> }[] = [];
   const accountRules: { readonly rule: AccountRule<RuleId>; readonly settings: RuleSettings<ZodRawShape> }[] =
     [];
@@ -194,7 +220,8 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
     if (warning !== null) warnings.push(warning);
     for (const { rule, settings } of userRules) {
       const result = rule.evaluateUser(user, settings, now);
-      evaluations.push(judge(result, user, rule, inventory, policy, now, findings));
+      const rotation = rotations.get(user.userName) ?? null;
+      evaluations.push(judge(result, user, rule, inventory, policy, now, findings, rotation));
     }
   }
 
@@ -213,7 +240,7 @@ export function evaluateAccount(inventory: AccountInventory, policy: Policy, now
         compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
         annotation = firstViolation(result.violations);
         for (const v of result.violations) {
-          findings.push(toFinding(principal, rule.id, rule.severity, v, { kind: 'none' }));
+          findings.push(toFinding(principal, rule.id, rule.severity, v, { kind: 'none' }, null));
         }
         break;
       default:
@@ -262,6 +289,39 @@ export function mergeKeyAges(lists: readonly (readonly KeyAgeCount[])[]): KeyAge
   return [...byAge.entries()].sort((a, b) => a[0] - b[0]).map(([ageDays, keys]) => ({ ageDays, keys }));
 }
 
+/**
+ * The user's rotation in progress: one Keywarden made, whose old and new keys are both still active,
+ * before the old key's deactivation date.
+ */
+function ongoingRotations(
+  inventory: AccountInventory,
+  context: AuditContext,
+  now: Date,
+): Map<string, RotationInProgress> {
+  const out = new Map<string, RotationInProgress>();
+  if (context.rotationsInProgress.length === 0) return out;
+  const users = new Map(inventory.users.map((u) => [u.userName, u]));
+  for (const r of context.rotationsInProgress) {
+    if (r.accountId !== inventory.accountId) continue;
+    if (r.deactivateFrom !== null && now.getTime() >= r.deactivateFrom.getTime()) continue;
+    const active = users.get(r.userName)?.accessKeys.filter((k) => k.status === 'Active') ?? [];
+    const ids = new Set(active.map((k) => k.accessKeyId));
+    if (ids.has(r.oldAccessKeyId) && ids.has(r.newAccessKeyId)) out.set(r.userName, r);
+  }
+  return out;
+}
+
+/** The rotation that makes this violation expected, if any (a property of the rule, not its id). */
+function coveringRotation(
+  rule: UserRule<RuleId>,
+  v: Violation,
+  rotation: RotationInProgress | null,
+): RotationInProgress | null {
+  if (rotation === null || rule.duringRotation === undefined) return null;
+  if (rule.duringRotation === 'user') return rotation;
+  return v.key?.accessKeyId === rotation.oldAccessKeyId && !v.key.idAmbiguous ? rotation : null;
+}
+
 function judge(
   result: RuleVerdict,
   user: UserRecord,
@@ -270,6 +330,7 @@ function judge(
   policy: Policy,
   now: Date,
   findings: Finding[],
+  rotation: RotationInProgress | null,
 ): Evaluation {
   switch (result.kind) {
     case 'not-applicable':
@@ -279,8 +340,24 @@ function judge(
         return evaluation(inventory.accountId, user, rule.id, 'COMPLIANT', null);
       const exemption = findExemption(user, rule, policy, inventory, now);
       const principal = { accountId: inventory.accountId, userName: user.userName, userArn: user.arn };
-      for (const v of result.violations)
-        findings.push(toFinding(principal, rule.id, rule.severity, v, exemption));
+      let allInProgress = true;
+      for (const v of result.violations) {
+        const covering = coveringRotation(rule, v, rotation);
+        if (covering === null) allInProgress = false;
+        findings.push(toFinding(principal, rule.id, rule.severity, v, exemption, covering));
+      }
+      if (exemption.kind !== 'exempt' && allInProgress && rotation !== null) {
+        const until =
+          rotation.deactivateFrom === null ? '' : `, deactivated from ${day(rotation.deactivateFrom)}`;
+        return evaluation(
+          inventory.accountId,
+          user,
+          rule.id,
+          'COMPLIANT',
+          `rotation in progress (run ${rotation.runId}): ${rotation.oldAccessKeyId} is being replaced by ` +
+            `${rotation.newAccessKeyId}${until}`,
+        );
+      }
       switch (exemption.kind) {
         case 'exempt':
           return evaluation(
@@ -345,6 +422,7 @@ function toFinding(
   severity: Severity,
   v: Violation,
   exemption: ReturnType<typeof findExemption>,
+  rotation: RotationInProgress | null,
 ): Finding {
   const key = v.key;
   const ambiguous = key?.idAmbiguous ?? false;
@@ -369,6 +447,14 @@ function toFinding(
     exemptReason: exemption.kind === 'exempt' ? exemption.reason : null,
     exemptUntil: exemption.kind === 'exempt' ? exemption.until : null,
     exemptSource: exemption.kind === 'exempt' ? exemption.source : null,
+    rotationInProgress:
+      rotation === null
+        ? null
+        : {
+            runId: rotation.runId,
+            newAccessKeyId: rotation.newAccessKeyId,
+            deactivateFrom: rotation.deactivateFrom?.toISOString() ?? null,
+          },
     exemptionExpired: expired,
     message:
       expired === null
@@ -450,7 +536,9 @@ export function buildAuditReport(
   const byRule: Partial<Record<RuleId, { findings: number; exempt: number }>> = {};
   for (const id of enabled) byRule[id] = { findings: 0, exempt: 0 };
   let exempt = 0;
+  let inProgress = 0;
   for (const f of findings) {
+    if (!f.exempt && f.rotationInProgress !== null) inProgress++;
     const counts = byRule[f.rule];
     if (counts !== undefined) {
       counts.findings++;
@@ -486,12 +574,18 @@ export function buildAuditReport(
       activeAccessKeys,
       findings: findings.length,
       exempt,
-      open: findings.length - exempt,
+      inProgress,
+      open: findings.length - exempt - inProgress,
       byRule,
     },
     warnings,
     activeKeyAges: mergeKeyAges(keyAges),
   };
+}
+
+/** A finding someone has to act on: neither exempt nor part of a rotation in progress. */
+export function isOpen(f: Finding): boolean {
+  return !f.exempt && f.rotationInProgress === null;
 }
 
 /**
@@ -503,9 +597,9 @@ export function hasFailure(report: AuditReport, failOn: FailOn): boolean {
     case 'none':
       return false;
     case 'any':
-      return report.findings.some((f) => !f.exempt);
+      return report.findings.some((f) => isOpen(f));
     case 'high':
-      return report.findings.some((f) => !f.exempt && f.severity === 'high');
+      return report.findings.some((f) => isOpen(f) && f.severity === 'high');
     default:
       return assertNever(failOn);
   }
@@ -544,6 +638,10 @@ export function staleReportWarning(inventory: AccountInventory, policy: Policy, 
     `the credential report is ${formatDuration(ageSeconds)} old, older than reportMaxAgeSeconds (${max}); ` +
     'AWS reuses a report for up to 4 hours — use --inventory live for fresher data'
   );
+}
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 function assertNever(value: never): never {

@@ -6,23 +6,42 @@ import { collectInventory } from '../aws/inventory.js';
 import { attachAccessKeyIds } from '../aws/report-inventory.js';
 import { type AccountAudit, evaluateAccount, staleReportWarning, usersNeedingKeyIds } from '../core/audit.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
+import { NO_JOURNAL_FACTS } from '../core/plan/facts.js';
 import type { Policy } from '../core/policy/types.js';
+import type { Journal } from '../journal/journal.js';
+import { factsFromJournal } from '../journal/views.js';
 import type { AuditDeps } from './types.js';
 
 /** The account's audit, and whether the clock lies before what the account records. */
 export async function auditAccount(
-  deps: AuditDeps,
+  deps: AuditDeps & {
+    /** Where Keywarden's own rotations in progress are read from; absent: none are known. */
+    readonly journal?: Journal;
+  },
   policy: Policy,
 ): Promise<AccountAudit & { readonly nowBeforeData: NowBeforeData | null }> {
   const now = deps.clock();
+  const journalWarnings: string[] = [];
+  let facts = NO_JOURNAL_FACTS;
+  if (deps.journal !== undefined) {
+    try {
+      facts = factsFromJournal((await deps.journal.read()).records);
+    } catch (error) {
+      // The audit still judges every credential; it only cannot tell Keywarden's rotations apart.
+      journalWarnings.push(
+        `${error instanceof Error ? error.message : String(error)}; rotations in progress are not recognized`,
+      );
+    }
+  }
   const { inventory, warnings } = await collectInventory(deps.clients, policy, {
     now,
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(deps.sleep ? { report: { sleep: deps.sleep } } : {}),
   });
   const stale = staleReportWarning(inventory, policy, now);
-  const before = stale === null ? warnings : [...warnings, stale];
-  let audit = evaluateAccount(inventory, policy, now);
+  const before = [...journalWarnings, ...warnings, ...(stale === null ? [] : [stale])];
+  const context = { rotationsInProgress: facts.rotationsInProgress(inventory.accountId) };
+  let audit = evaluateAccount(inventory, policy, now, context);
   if (inventory.source === 'credential-report') {
     const needIds = usersNeedingKeyIds(audit);
     if (needIds.length > 0) {
@@ -33,7 +52,7 @@ export async function auditAccount(
         needIds,
         policy.inventory.concurrency,
       );
-      audit = evaluateAccount(withIds, policy, now);
+      audit = evaluateAccount(withIds, policy, now, context);
     }
   }
   return {

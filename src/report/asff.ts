@@ -11,7 +11,7 @@
  * - `Resources`: the IAM user (`AwsIamUser`) and, when the key id is known, the access key
  *   (`AwsIamAccessKey`); the root user's findings name the account (`AwsAccount`).
  */
-import type { AuditReport, Finding } from '../core/audit.js';
+import { type AuditReport, type Finding, isOpen } from '../core/audit.js';
 import { ROOT_USER_NAME } from '../core/model.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
 import type { Severity } from '../core/rules/types.js';
@@ -84,7 +84,7 @@ export function partitionOf(arn: string): string {
 
 /** The open findings of `report` as ASFF, dated `report.evaluatedAt`. */
 export function toAsff(report: AuditReport, options: AsffOptions): AsffFinding[] {
-  return report.findings.filter((f) => !f.exempt).map((f) => asffFinding(f, report, options));
+  return report.findings.filter(isOpen).map((f) => asffFinding(f, report, options));
 }
 
 /** `{"Findings": [...]}`: the BatchImportFindings request body (at most 100 findings per call). */

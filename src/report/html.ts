@@ -11,7 +11,7 @@
  * Pure: report and forecast in, text out (used by the CLI and by the organization report Lambda).
  */
 import { createHash } from 'node:crypto';
-import type { AccountStatus, AuditReport, Finding } from '../core/audit.js';
+import { type AccountStatus, type AuditReport, type Finding, isOpen } from '../core/audit.js';
 import {
   countEvents,
   FORECAST_EVENTS,
@@ -116,7 +116,7 @@ function header(report: AuditReport): string {
 
 function openBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
-  for (const f of findings) if (!f.exempt) counts[f.severity]++;
+  for (const f of findings) if (isOpen(f)) counts[f.severity]++;
   return counts;
 }
 
@@ -256,7 +256,8 @@ function byAccount(report: AuditReport): string {
 function byRule(report: AuditReport): string {
   const rows = report.policy.enabledRules.map((rule) => {
     const counts = report.summary.byRule[rule] ?? { findings: 0, exempt: 0 };
-    return { rule, ...counts };
+    const open = report.findings.filter((f) => f.rule === rule && isOpen(f)).length;
+    return { rule, ...counts, open };
   });
   return section(
     'by-rule',
@@ -274,7 +275,7 @@ function byRule(report: AuditReport): string {
         },
         { header: 'Findings', cell: (r) => num(r.findings), numeric: true },
         { header: 'Exempt', cell: (r) => num(r.exempt), numeric: true },
-        { header: 'Open', cell: (r) => num(r.findings - r.exempt), numeric: true },
+        { header: 'Open', cell: (r) => num(r.open), numeric: true },
       ],
       rows,
       { filter: true, empty: 'No rule is enabled.', rowAttrs: (r) => `data-rule="${esc(r.rule)}"` },

@@ -10,7 +10,7 @@
  *   (also given as `partialFingerprints`, which some consumers read instead);
  * - account errors make `executionSuccessful` false and are listed as notifications.
  */
-import type { AuditReport, Finding } from '../core/audit.js';
+import { type AuditReport, type Finding, isOpen } from '../core/audit.js';
 import { RULE_IDS, RULES_BY_ID, type RuleId } from '../core/rules/registry.js';
 import type { Severity } from '../core/rules/types.js';
 
@@ -127,7 +127,7 @@ export function toSarif(report: AuditReport): SarifLog {
             toolExecutionNotifications: notifications,
           },
         ],
-        results: report.findings.filter((f) => !f.exempt).map(toResult),
+        results: report.findings.filter(isOpen).map(toResult),
         properties: { accounts: report.accounts.map((a) => a.accountId), summary: report.summary },
       },
     ],

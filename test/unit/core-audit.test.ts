@@ -107,6 +107,7 @@ describe('buildAuditReport', () => {
       activeAccessKeys: 2,
       findings: 2,
       exempt: 0,
+      inProgress: 0,
       open: 2,
       byRule: {
         KEY_ROTATION: { findings: 1, exempt: 0 },
@@ -359,5 +360,67 @@ describe('hasFailure', () => {
   ] as const)('$name with --fail-on $failOn', (row) => {
     const r = report(row.inv, 'policy' in row ? row.policy : policy());
     expect(hasFailure(r, row.failOn)).toBe(row.expected);
+  });
+});
+
+describe('a rotation Keywarden has in progress', () => {
+  const OLD = 'AKIAOLDKEY';
+  const NEW = 'AKIANEWKEY';
+  const rotating = () =>
+    inventory({
+      users: [
+        user({
+          userName: 'svc',
+          accessKeys: [
+            key({ accessKeyId: OLD, createDate: daysAgo(95), lastUsedDate: daysAgo(1) }),
+            key({ accessKeyId: NEW, slot: 2, createDate: daysAgo(3), lastUsedDate: daysAgo(1) }),
+          ],
+        }),
+      ],
+    });
+  const rotation = (deactivateInDays: number) => ({
+    accountId: ACCOUNT_ID,
+    userName: 'svc',
+    oldAccessKeyId: OLD,
+    newAccessKeyId: NEW,
+    runId: '2026-11-19T12-00-00Z-aaaaaa',
+    deactivateFrom: new Date(NOW.getTime() + deactivateInDays * 86_400_000),
+  });
+  const audit = (deactivateInDays: number | null) =>
+    buildAuditReport(
+      [
+        evaluateAccount(rotating(), policy(), NOW, {
+          rotationsInProgress: deactivateInDays === null ? [] : [rotation(deactivateInDays)],
+        }),
+      ],
+      policy(),
+      NOW,
+      { name: 'keywarden', version: 'test' },
+    );
+
+  it("annotates the two active keys and the old key's age, and does not count them as open", () => {
+    const r = audit(11);
+    expect(r.findings.map((f) => `${f.rule}:${f.rotationInProgress?.runId ?? '-'}`).sort()).toEqual([
+      'KEY_ROTATION:2026-11-19T12-00-00Z-aaaaaa',
+      'MULTIPLE_ACTIVE_KEYS:2026-11-19T12-00-00Z-aaaaaa',
+    ]);
+    expect(r.summary).toMatchObject({ findings: 2, inProgress: 2, open: 0 });
+    expect(hasFailure(r, 'any')).toBe(false);
+    const multiple = r.evaluations.find((e) => e.rule === 'MULTIPLE_ACTIVE_KEYS');
+    expect(multiple).toMatchObject({ compliance: 'COMPLIANT' });
+    expect(multiple?.annotation).toMatch(
+      /^rotation in progress \(run 2026-11-19T12-00-00Z-aaaaaa\): AKIAOLDKEY is being replaced by AKIANEWKEY, deactivated from 2026-12-03$/,
+    );
+  });
+
+  it('counts them as open again once the old key is due for deactivation', () => {
+    const r = audit(0);
+    expect(r.findings.every((f) => f.rotationInProgress === null)).toBe(true);
+    expect(r.summary).toMatchObject({ inProgress: 0, open: 2 });
+    expect(hasFailure(r, 'any')).toBe(true);
+  });
+
+  it('knows nothing of it without the journal', () => {
+    expect(audit(null).summary).toMatchObject({ inProgress: 0, open: 2 });
   });
 });

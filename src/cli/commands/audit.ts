@@ -179,7 +179,7 @@ export function registerAudit(
     )
     .option(
       '--journal <file>',
-      `journal read for the html report's rotation calendar (default: ${DEFAULT_JOURNAL})`,
+      `journal, read only: rotations in progress and the html report's calendar (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`,
     );
   addAwsOptions(command).addHelpText(
     'after',
@@ -235,7 +235,9 @@ Examples:
       if (now === null) await clients.serviceClock.calibrate(clients.sts);
       const at = now ?? clients.serviceClock.now();
       const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
-      const audit = await auditAccount(deps, policy);
+      // The journal (read only) tells Keywarden's own rotations in progress apart.
+      const journal = openJournalAt(session, journalPath(flags.journal, io));
+      const audit = await auditAccount({ ...deps, journal }, policy);
       early = audit.nowBeforeData;
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
       if (format === 'html') {

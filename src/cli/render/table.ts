@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { AccountStatus, AuditReport, Finding } from '../../core/audit.js';
+import { type AccountStatus, type AuditReport, type Finding, isOpen } from '../../core/audit.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 export interface TableOptions {
@@ -92,9 +92,14 @@ function renderAccount(
       ];
       const note = f.exempt
         ? c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`)
-        : f.exemptionExpired === null
-          ? null
-          : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
+        : f.rotationInProgress !== null
+          ? c.cyan(
+              `ROTATION IN PROGRESS (run ${f.rotationInProgress.runId}` +
+                `${f.rotationInProgress.deactivateFrom === null ? '' : `, old key deactivated from ${f.rotationInProgress.deactivateFrom.slice(0, 10)}`})`,
+            )
+          : f.exemptionExpired === null
+            ? null
+            : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
       lines.push(...fitRow('    ', cells, note, width));
     }
   }
@@ -110,7 +115,7 @@ function groupUsers(findings: readonly Finding[]): UserGroup[] {
       users.set(f.userName, user);
     }
     user.findings.push(f);
-    if (!f.exempt) {
+    if (isOpen(f)) {
       user.open++;
       user.worst = Math.min(user.worst, SEVERITY_RANK[f.severity]);
     }
@@ -122,7 +127,7 @@ function groupUsers(findings: readonly Finding[]): UserGroup[] {
 
 function severityLabel(f: Finding, c: Colors): string {
   const label = f.severity.toUpperCase().padEnd(6);
-  if (f.exempt) return c.dim(label);
+  if (!isOpen(f)) return c.dim(label);
   switch (f.severity) {
     case 'high':
       return c.red(label);
@@ -156,7 +161,7 @@ function summaryParts(report: AuditReport): string[] {
   const parts = [
     count(s.users, 'user'),
     `${count(s.accessKeys, 'access key')} (${s.activeAccessKeys} active)`,
-    `${count(s.findings, 'finding')} (${s.exempt} exempt)`,
+    `${count(s.findings, 'finding')} (${s.exempt} exempt${s.inProgress > 0 ? `, ${s.inProgress} rotation in progress` : ''})`,
   ];
   if (s.accountErrors > 0) parts.push(`${count(s.accountErrors, 'account')} failed`);
   const freshness = inventoryFreshness(report);

@@ -16,6 +16,7 @@ export const keyRotation = userRule({
     'An active access key older than maxKeyAgeDays (strictly) is NON_COMPLIANT (AWS Config access-keys-rotated).',
   recommendation:
     'Create a new access key, move the applications to it, then deactivate and delete the old key (keywarden rotate --user NAME, or keywarden apply).',
+  duringRotation: 'replaced-key',
   params: { maxKeyAgeDays: days },
   defaults: { enabled: true, maxKeyAgeDays: 90 },
   evaluateUser(user, settings, now) {

@@ -11,6 +11,7 @@ export const multipleActiveKeys = userRule({
   severity: 'low',
   description: 'A user with two active access keys (CIS 1.13).',
   recommendation: 'Keep one active access key per user: deactivate the key that is no longer used.',
+  duringRotation: 'user',
   params: {},
   defaults: { enabled: true },
   evaluateUser(user) {

@@ -49,6 +49,12 @@ interface RuleBase<Id extends string, S extends z.ZodRawShape> {
   readonly defaults: RuleSettings<S>;
   /** True when no exemption can cover the rule's findings (the root user's keys). */
   readonly neverExempt: boolean;
+  /**
+   * What a rotation Keywarden has in progress makes expected, and so not open, until the old key's
+   * deactivation date: `user` every finding of the user (two active keys), `replaced-key` the
+   * findings about the key being replaced. Absent: rotations change nothing for the rule.
+   */
+  readonly duringRotation?: 'user' | 'replaced-key';
 }
 
 /** A rule judged once per IAM user. */
