@@ -18,7 +18,7 @@ import {
   resolveSource,
   withNotifyTopic,
 } from './runtime.js';
-import { type RemediationSummary, remediationSummary } from './summary.js';
+import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
 
 /** An IAM user's unique id, as AWS Config names the resource. */
 const USER_ID = /^AIDA[A-Z0-9]{8,124}$/;
@@ -79,13 +79,7 @@ export function createRemediateHandler(options: RuntimeOptions = {}) {
           journal,
           notifier: notifierFor(policy, env, connection, clients),
           ...(options.sleep ? { sleep: options.sleep } : {}),
-          onResult: (r) =>
-            logger.info('action', {
-              actionType: r.type,
-              accessKeyId: r.accessKeyId,
-              status: r.status,
-              reason: r.reason,
-            }),
+          onResult: (r) => logger.info('action', actionLogFields(r)),
         },
         policy,
         { userId, maxActions },

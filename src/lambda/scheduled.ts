@@ -18,7 +18,7 @@ import {
   resolveSource,
   withNotifyTopic,
 } from './runtime.js';
-import { type RemediationSummary, remediationSummary } from './summary.js';
+import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
 
 /** No new change is started with less than this left before Lambda's timeout. */
 export const STOP_MARGIN_MS = 60_000;
@@ -64,14 +64,7 @@ export function createScheduledHandler(options: RuntimeOptions = {}) {
           journal,
           notifier: notifierFor(policy, env, connection, clients),
           ...(options.sleep ? { sleep: options.sleep } : {}),
-          onResult: (r) =>
-            logger.info('action', {
-              actionType: r.type,
-              userName: r.userName,
-              accessKeyId: r.accessKeyId,
-              status: r.status,
-              reason: r.reason,
-            }),
+          onResult: (r) => logger.info('action', actionLogFields(r)),
           ...(remaining ? { shouldStop: () => remaining() < STOP_MARGIN_MS } : {}),
         },
         policy,

@@ -56,3 +56,16 @@ export function remediationSummary(
     journal,
   };
 }
+
+/** One action's result as a log line's attributes: ids and the outcome, never a secret. */
+export function actionLogFields(r: ActionResult): Record<string, string | null> {
+  return {
+    actionType: r.type,
+    userName: r.userName,
+    accessKeyId: r.accessKeyId,
+    status: r.status,
+    reason: r.reason,
+    ...(r.newAccessKeyId === undefined ? {} : { newAccessKeyId: r.newAccessKeyId }),
+    ...(r.secretName === undefined ? {} : { secretName: r.secretName }),
+  };
+}
