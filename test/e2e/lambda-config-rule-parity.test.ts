@@ -69,12 +69,20 @@ describe('Config rule verdicts equal keywarden audit verdicts on a generated acc
     await handler()(scheduledEvent(FIXED_NOW, { ruleParameters: { rule } }));
 
     const config = latestConfigEvaluations(account());
+    // Annotations are compared for the rules about one key. MULTIPLE_ACTIVE_KEYS names the key ids
+    // only when the credential report's rows were matched to ids, which the full audit does for
+    // users with other key findings and a Config rule judging that rule alone has no reason to.
+    const sameText = rule !== 'MULTIPLE_ACTIVE_KEYS';
     const expected = [...byUser].map(([id, list]) => {
       const own = list.find((e) => e.rule === rule);
-      return [id, own?.compliance, annotationText(own?.annotation ?? null)];
+      return [id, own?.compliance, sameText ? annotationText(own?.annotation ?? null) : 'any'];
     });
     expect(
-      [...byUser.keys()].map((id) => [id, config.get(id)?.complianceType, config.get(id)?.annotation]),
+      [...byUser.keys()].map((id) => [
+        id,
+        config.get(id)?.complianceType,
+        sameText ? config.get(id)?.annotation : 'any',
+      ]),
     ).toEqual(expected);
   });
 
