@@ -13,6 +13,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerInvoke } from './commands/invoke.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -52,6 +53,7 @@ Examples:
   registerHistory(program, io, session);
   registerValidate(program, io);
   registerSandbox(program, io);
+  registerInvoke(program, io, session, setExitCode);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -20,8 +20,11 @@ import {
 } from './runtime.js';
 import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
 
-/** An IAM user's unique id, as AWS Config names the resource. */
-const USER_ID = /^AIDA[A-Z0-9]{8,124}$/;
+/**
+ * An IAM user's unique id, as AWS Config names the resource: AWS's own pattern for ids (`[\w]+`,
+ * 16 to 128 characters). AWS's start with AIDA; moto's are lower case, so the prefix is not required.
+ */
+const USER_ID = /^\w{16,128}$/;
 
 export interface RemediateEvent {
   readonly ResourceId: string;

@@ -100,18 +100,21 @@ describe('remediate handler on the emulator', () => {
     });
   });
 
-  it.each([[{}], [{ ResourceId: 'alice' }], [{ resourceId: 'AIDAGONEUSER000000001' }], ['AIDA']])(
-    'refuses a payload without an IAM user id in ResourceId (%j), with no AWS call',
-    async (event) => {
-      emu.current.faults.resetCounts();
+  it.each([
+    [{}],
+    [{ ResourceId: 'alice' }],
+    [{ ResourceId: 'arn:aws:iam::111111111111:user/alice' }],
+    [{ resourceId: 'AIDAGONEUSER000000001' }],
+    ['AIDA'],
+  ])('refuses a payload without an IAM user id in ResourceId (%j), with no AWS call', async (event) => {
+    emu.current.faults.resetCounts();
 
-      await expect(handler()(event)).rejects.toMatchObject({
-        name: HandlerEventError.name,
-        field: expect.stringMatching(/ResourceId|event/),
-      });
-      expect(emu.current.faults.count()).toBe(0);
-    },
-  );
+    await expect(handler()(event)).rejects.toMatchObject({
+      name: HandlerEventError.name,
+      field: expect.stringMatching(/ResourceId|event/),
+    });
+    expect(emu.current.faults.count()).toBe(0);
+  });
 
   it('refuses to run without a journal, naming the variable', async () => {
     const remediate = createRemediateHandler(emulatorRuntime(emu.current, captureLogs(), { env: {} }));
