@@ -4,7 +4,9 @@
  * TESTMODE, 250 users over three PutEvaluations calls, and FailedEvaluations retried then reported.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { configRulePermissions } from '../../src/aws/permissions.js';
 import { addDays } from '../../src/core/days.js';
+import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../src/lambda/config-rule.js';
@@ -158,6 +160,21 @@ describe('config-rule handler on the emulator', () => {
     expect(summary.messageType).toBe('OversizedConfigurationItemChangeNotification');
     expect(summary.evaluations[0]).toMatchObject({ userName: 'alice', complianceType: 'NON_COMPLIANT' });
     expect(emu.current.faults.count('iam', 'ListUsers')).toBe(1);
+  });
+
+  it('makes only calls its role is built from (configRulePermissions)', async () => {
+    const before = new Map(emu.current.faults.calls().map((c) => [`${c.service}:${c.operation}`, c.count]));
+
+    await handler()(scheduledEvent(NOTIFIED_AT));
+    await handler()(oversizedEvent({ userId: userId('alice'), userName: null, capturedAt: CAPTURED_AT }));
+
+    const seen = emu.current.faults
+      .calls()
+      .filter((c) => c.count > (before.get(`${c.service}:${c.operation}`) ?? 0))
+      .map((c) => `${c.service}:${c.operation}`);
+    const declared: readonly string[] = configRulePermissions(DEFAULT_POLICY);
+    expect(seen).toContain('config:PutEvaluations');
+    expect(seen.filter((call) => !declared.includes(call))).toEqual([]);
   });
 
   it.each([

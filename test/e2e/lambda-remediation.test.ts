@@ -6,9 +6,11 @@
  */
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { lambdaRemediationPermissions } from '../../src/aws/permissions.js';
+import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { createRemediateHandler } from '../../src/lambda/remediate.js';
-import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
+import { HandlerConfigError, HandlerEventError, withNotifyTopic } from '../../src/lambda/runtime.js';
 import { createScheduledHandler } from '../../src/lambda/scheduled.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { emptyDir } from '../support/env.js';
@@ -79,6 +81,21 @@ describe('remediate handler on the emulator', () => {
     expect(logs.text()).not.toContain(newKey.secretAccessKey);
     expect(logs.text()).toContain(newKey.accessKeyId);
     expect(JSON.stringify(first)).not.toContain(newKey.secretAccessKey);
+  });
+
+  it('makes only calls its role is built from (lambdaRemediationPermissions)', async () => {
+    const before = new Map(emu.current.faults.calls().map((c) => [`${c.service}:${c.operation}`, c.count]));
+
+    await handler(captureLogs(), { KEYWARDEN_NOTIFY_TOPIC_ARN: TOPIC })({ ResourceId: userId('bob') });
+
+    const seen = emu.current.faults
+      .calls()
+      .filter((c) => c.count > (before.get(`${c.service}:${c.operation}`) ?? 0))
+      .map((c) => `${c.service}:${c.operation}`);
+    const withTopic = withNotifyTopic(DEFAULT_POLICY, { KEYWARDEN_NOTIFY_TOPIC_ARN: TOPIC }).policy;
+    const declared: readonly string[] = lambdaRemediationPermissions(withTopic);
+    expect(seen).toEqual(expect.arrayContaining(['iam:ListUsers', 'iam:CreateAccessKey', 'sns:Publish']));
+    expect(seen.filter((call) => !declared.includes(call))).toEqual([]);
   });
 
   it('leaves an exempt user alone', async () => {
