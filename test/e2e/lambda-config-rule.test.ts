@@ -10,7 +10,7 @@ import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../src/lambda/config-rule.js';
-import { HandlerEventError } from '../../src/lambda/runtime.js';
+import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 import {
   captureLogs,
@@ -29,6 +29,14 @@ const WORLD: World = {
   accounts: [
     {
       id: ACCOUNT,
+      ssmParameters: [
+        {
+          name: '/keywarden/policy',
+          type: 'SecureString',
+          value: 'version: 1\nrules:\n  KEY_ROTATION: { maxKeyAgeDays: 200 }\n',
+        },
+        { name: '/keywarden/bad-policy', type: 'String', value: 'version: 2\n' },
+      ],
       users: [
         { name: 'alice', accessKeys: [{ id: OLD_KEY, createdDaysAgo: 120, lastUsedDaysAgo: 1 }] },
         { name: 'bob', accessKeys: [{ createdDaysAgo: 10, lastUsedDaysAgo: 1 }] },
@@ -160,6 +168,40 @@ describe('config-rule handler on the emulator', () => {
     expect(summary.messageType).toBe('OversizedConfigurationItemChangeNotification');
     expect(summary.evaluations[0]).toMatchObject({ userName: 'alice', complianceType: 'NON_COMPLIANT' });
     expect(emu.current.faults.count('iam', 'ListUsers')).toBe(1);
+  });
+
+  it('reads the policy from the SSM parameter KEYWARDEN_POLICY_PARAMETER', async () => {
+    const logs = captureLogs();
+    const withParameter = createConfigRuleHandler(
+      emulatorRuntime(emu.current, logs, { env: { KEYWARDEN_POLICY_PARAMETER: '/keywarden/policy' } }),
+    );
+
+    const summary = await withParameter(
+      changeEvent(
+        { userId: userId('alice'), userName: 'alice', capturedAt: CAPTURED_AT },
+        { ruleParameters: { rule: 'KEY_ROTATION' } },
+      ),
+    );
+
+    expect(summary.evaluations[0]?.complianceType).toBe('COMPLIANT');
+  });
+
+  it.each([
+    [
+      { KEYWARDEN_POLICY_PARAMETER: '/keywarden/bad-policy' },
+      /^KEYWARDEN_POLICY_PARAMETER: invalid policy: ssm:\/keywarden\/bad-policy/,
+    ],
+    [
+      { KEYWARDEN_POLICY_FILE: '/nonexistent/keywarden.yaml' },
+      /^KEYWARDEN_POLICY_FILE: cannot read \/nonexistent\/keywarden.yaml: ENOENT/,
+    ],
+  ])('refuses a broken deployment (%j) in one line naming the variable', async (env, message) => {
+    const broken = createConfigRuleHandler(emulatorRuntime(emu.current, captureLogs(), { env }));
+
+    const run = broken(scheduledEvent(NOTIFIED_AT));
+
+    await expect(run).rejects.toBeInstanceOf(HandlerConfigError);
+    await expect(run).rejects.toThrow(message);
   });
 
   it('makes only calls its role is built from (configRulePermissions)', async () => {
