@@ -141,10 +141,16 @@ export function configRulePolicy(
   const rules = Object.fromEntries(
     RULES.map((r) => [r.id, { ...resolved.value?.rules[r.id], enabled: r.id === only }]),
   ) as unknown as Policy['rules'];
+  // The named rule is enabled whatever the file says; a threshold for another rule has no effect.
+  const unused = [
+    params.maxAccessKeyAge !== null && only !== 'KEY_ROTATION' ? 'maxAccessKeyAge' : null,
+    params.maxCredentialUsageAge !== null && only !== 'UNUSED_CREDENTIALS' ? 'maxCredentialUsageAge' : null,
+  ].flatMap((name) =>
+    name === null ? [] : [`ruleParameters.${name} has no effect: this Config rule judges ${only} only`],
+  );
   return {
     value: { ...resolved.value, rules },
-    // A threshold for a rule this Config rule does not judge has no effect; say so.
-    warnings: warnings.filter((w) => !/has no effect/.test(w)),
+    warnings: [...warnings.filter((w) => !/has no effect/.test(w)), ...unused],
     errors: [],
   };
 }

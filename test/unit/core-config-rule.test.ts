@@ -108,6 +108,18 @@ describe('configRulePolicy', () => {
     expect(enabled).toEqual(['CONSOLE_WITHOUT_MFA']);
   });
 
+  it('warns of a threshold for a rule the Config rule does not judge', () => {
+    const { warnings } = configRulePolicy(
+      undefined,
+      { ...PARAMS, rule: 'KEY_ROTATION', maxCredentialUsageAge: 30 },
+      'f',
+    );
+
+    expect(warnings).toEqual([
+      'ruleParameters.maxCredentialUsageAge has no effect: this Config rule judges KEY_ROTATION only',
+    ]);
+  });
+
   it('applies the preset of the rule over the file', () => {
     expect(configRulePolicy(undefined, { ...PARAMS, preset: 'cis' }, 'f').value?.preset).toBe('cis');
   });
