@@ -39,10 +39,24 @@ function orphan(overrides: Partial<OrphanedKey> = {}): OrphanedKey {
 
 describe('orphanCandidates', () => {
   it.each([
-    { name: 'the key id the journal recorded, whatever IAM lists', o: { accessKeyId: 'AKIANEW' }, want: ['AKIANEW'] },
+    {
+      name: 'the key id the journal recorded, whatever IAM lists',
+      o: { accessKeyId: 'AKIANEW' },
+      want: ['AKIANEW'],
+    },
     { name: 'a key created after the intent', o: {}, listed: [['AKIANEW', 1000]], want: ['AKIANEW'] },
-    { name: 'a key created within the clock skew before it', o: {}, listed: [['AKIANEW', -CLOCK_SKEW_MS]], want: ['AKIANEW'] },
-    { name: 'not a key created just beyond the skew', o: {}, listed: [['AKIANEW', -CLOCK_SKEW_MS - 1]], want: [] },
+    {
+      name: 'a key created within the clock skew before it',
+      o: {},
+      listed: [['AKIANEW', -CLOCK_SKEW_MS]],
+      want: ['AKIANEW'],
+    },
+    {
+      name: 'not a key created just beyond the skew',
+      o: {},
+      listed: [['AKIANEW', -CLOCK_SKEW_MS - 1]],
+      want: [],
+    },
     { name: 'not the key being replaced', o: {}, listed: [['AKIAOLD', 1000]], want: [] },
     { name: 'not a key another run recorded creating', o: {}, listed: [['AKIAKNOWN', 1000]], want: [] },
   ] as const)('$name', ({ o, listed, want }) => {
