@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AccountOutcome, forEachAccount } from '../../src/engine/accounts.js';
+import type { Plan } from '../../src/core/plan/types.js';
+import { type AccountOutcome, ActionBudget, forEachAccount } from '../../src/engine/accounts.js';
 
 /** A promise each test resolves by hand, so order is decided by the test, never by timing. */
 function gate() {
@@ -79,5 +80,48 @@ describe('forEachAccount', () => {
       () => {},
     );
     expect(summary).toEqual({ ok: 1, failed: 0, notStarted: ['b', 'c'] });
+  });
+});
+
+describe('ActionBudget', () => {
+  const chain = (id: string, changes: number) =>
+    Array.from({ length: changes }, (_, i) => ({
+      id: `${id}/${i}`,
+      chainId: id,
+      type: 'deactivate-key',
+    })) as unknown as Plan['actions'];
+  const plan = (...chains: Plan['actions'][]): Plan => ({
+    schemaVersion: 1,
+    generatedAt: '2026-12-02T00:00:00.000Z',
+    mode: 'remediate' as Plan['mode'],
+    actions: chains.flat(),
+    deferred: [],
+    maxActions: null,
+    channels: [],
+    blocked: [],
+    skipped: [],
+  });
+
+  it.each([
+    { name: 'both accounts fit', max: 4, a: [2], b: [2], keptA: 2, keptB: 2, left: 0 },
+    {
+      name: 'the second account gets what is left, whole chains only',
+      max: 3,
+      a: [2],
+      b: [2],
+      keptA: 2,
+      keptB: 0,
+      left: 1,
+    },
+    { name: 'a cap of 0 keeps no change', max: 0, a: [1], b: [1], keptA: 0, keptB: 0, left: 0 },
+    { name: 'one over the cap is deferred', max: 2, a: [1, 1], b: [1], keptA: 2, keptB: 0, left: 0 },
+  ])('$name', ({ max, a, b, keptA, keptB, left }) => {
+    const budget = new ActionBudget(max);
+    const first = budget.take(plan(...a.map((n, i) => chain(`a${i}`, n))));
+    const second = budget.take(plan(...b.map((n, i) => chain(`b${i}`, n))));
+    expect(first.actions).toHaveLength(keptA);
+    expect(second.actions).toHaveLength(keptB);
+    expect(budget.remaining).toBe(left);
+    expect(first.actions.length + second.actions.length).toBeLessThanOrEqual(max);
   });
 });
