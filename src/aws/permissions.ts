@@ -64,7 +64,7 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
   },
   {
     name: 'many accounts (--org)',
-    purpose: 'list the organization\'s accounts (management account or delegated administrator)',
+    purpose: "list the organization's accounts (management account or delegated administrator)",
     permissions: ORGANIZATION_PERMISSIONS,
   },
   {

@@ -131,7 +131,9 @@ describe('audit across accounts', () => {
     ]);
 
     expect(result.exitCode, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/account 444444444444 failed: sts:AssumeRole arn:aws:iam::444444444444:role\/KeywardenAuditRole failed: AccessDenied/);
+    expect(result.stderr).toMatch(
+      /account 444444444444 failed: sts:AssumeRole arn:aws:iam::444444444444:role\/KeywardenAuditRole failed: AccessDenied/,
+    );
     expect(result.stderr).toMatch(/1 of 2 account\(s\) audited, 1 failed/);
     const lines = result.stdout.trim().split('\r\n');
     expect(lines[0]).toMatch(/^accountId,userName,/);
