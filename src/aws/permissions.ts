@@ -11,9 +11,11 @@ import { SLACK_SSM_PERMISSIONS } from '../channels/slack.js';
 import { SNS_PERMISSIONS } from '../channels/sns.js';
 import type { InventoryMode, Policy } from '../core/policy/types.js';
 import { ACTION_PERMISSIONS } from './apply/permissions.js';
+import { ASSUME_ROLE_PERMISSIONS } from './assume-role.js';
 import { CONFIG_RULE_PERMISSIONS } from './config-evaluations.js';
 import type { Permission } from './errors.js';
 import { LIVE_INVENTORY_PERMISSIONS } from './live-inventory.js';
+import { ORGANIZATION_PERMISSIONS } from './organization.js';
 import { REPORT_INVENTORY_PERMISSIONS } from './report-inventory.js';
 import { SECURITY_HUB_PERMISSIONS } from './security-hub.js';
 import { SSM_EXCLUSION_PERMISSIONS } from './ssm-exclusions.js';
@@ -64,6 +66,16 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
     name: 'notifications: Slack',
     purpose: 'notifications.slack.webhookUrlSsmParameter',
     permissions: SLACK_SSM_PERMISSIONS,
+  },
+  {
+    name: 'many accounts (--org)',
+    purpose: "list the organization's accounts (management account or delegated administrator)",
+    permissions: ORGANIZATION_PERMISSIONS,
+  },
+  {
+    name: 'many accounts (--org, --accounts)',
+    purpose: 'the caller assumes --role-name in each account; that role needs the permissions above',
+    permissions: ASSUME_ROLE_PERMISSIONS,
   },
   {
     name: 'Lambda: policy parameter',
