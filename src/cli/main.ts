@@ -10,12 +10,14 @@ import { JournalError } from '../journal/journal.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerSynth } from './commands/synth.js';
 import { registerUndo } from './commands/undo.js';
 import { registerValidate } from './commands/validate.js';
 import { awsFailure } from './connection.js';
@@ -52,6 +54,8 @@ Examples:
   registerHistory(program, io, session);
   registerValidate(program, io);
   registerSandbox(program, io);
+  registerSynth(program, io);
+  registerDeploy(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -168,8 +168,9 @@ export class KeywardenAccountStack extends Stack {
       journalTableArn: this.journal.table.tableArn,
     });
     const resources = scopeResources([
-      this.policyParameter.parameter.parameterArn,
-      ...policyParameterNames(policy).map((name) => parameterArn(name, pseudo)),
+      ...[this.policyParameter.parameterName, ...policyParameterNames(policy)].map((name) =>
+        parameterArn(name, pseudo),
+      ),
     ]);
     const statementsFor = (handler: HandlerName): StatementSpec[] => {
       const permissions: Permission[] = handlerPermissions(handler, policy, topic.topicArn);

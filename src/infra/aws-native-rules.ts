@@ -4,10 +4,11 @@
  * managed runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials, with the role the runbook
  * documents it needs.
  */
-import { Aws, type CfnCondition, Token, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnCondition, Token } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeWildcard } from './nag.js';
 
 export const REVOKE_RUNBOOK = 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials';
 
@@ -106,10 +107,7 @@ export class AwsNativeRules extends Construct {
       },
     });
     const ack = (resource: string, reason: string) =>
-      Validations.of(this.automationRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason,
-      });
+      acknowledgeWildcard(this.automationRole, resource, reason);
     ack(
       'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
       'The runbook revokes unused credentials of whichever IAM user AWS Config finds non-compliant.',

@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -116,6 +116,7 @@ export class KeywardenFunction extends Construct {
         // The AWS SDK is bundled: the handlers run the versions they were tested with, not the runtime's.
         externalModules: [],
         minify: true,
+        logLevel: LogLevel.WARNING,
         sourceMap: true,
         // Some bundled CommonJS packages call require(); ESM has none of its own.
         banner:

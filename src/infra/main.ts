@@ -12,20 +12,23 @@ import { synthesizeApp } from './app.js';
 
 /** The context key naming the policy file. */
 export const CONFIG_CONTEXT_KEY = 'keywarden:config';
+/** The context key naming where the policy came from (for descriptions): `keywarden deploy` sets it. */
+export const SOURCE_CONTEXT_KEY = 'keywarden:source';
 
-/** The context the CDK CLI passes, read the way every CDK app reads it (never synthesized itself). */
-function configPath(): string | undefined {
-  const value: unknown = new App({ autoSynth: false }).node.tryGetContext(CONFIG_CONTEXT_KEY);
+/** The context the CDK CLI passes, read the way every CDK app reads it (the probe is never synthesized). */
+function contextValue(key: string): string | undefined {
+  const value: unknown = new App({ autoSynth: false }).node.tryGetContext(key);
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-const path = configPath();
+const path = contextValue(CONFIG_CONTEXT_KEY);
 if (path === undefined) {
   synthesizeApp({ policy: DEFAULT_POLICY });
 } else {
-  const parsed = parsePolicy(readFileSync(path, 'utf8'), basename(path));
+  const source = contextValue(SOURCE_CONTEXT_KEY) ?? basename(path);
+  const parsed = parsePolicy(readFileSync(path, 'utf8'), source);
   if (parsed.value === null) {
-    throw new Error(`${CONFIG_CONTEXT_KEY}: invalid policy: ${parsed.errors.join('; ')}`);
+    throw new Error(`${CONFIG_CONTEXT_KEY}: invalid policy in ${path}: ${parsed.errors.join('; ')}`);
   }
-  synthesizeApp({ policy: parsed.value, policySource: basename(path) });
+  synthesizeApp({ policy: parsed.value, policySource: source });
 }

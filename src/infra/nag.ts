@@ -19,6 +19,14 @@ export function addNagChecks(app: App): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
 
+/**
+ * Acknowledges one AwsSolutions-IAM5 finding (a wildcard `resource`, as cdk-nag writes it) on one
+ * construct, in the namespaced form cdk-nag's own report asks for.
+ */
+export function acknowledgeWildcard(scope: IConstruct, resource: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`, reason });
+}
+
 /** Why a scope's wildcard resource is as narrow as IAM allows. */
 const WILDCARD_REASONS: Partial<Record<ResourceScope, string>> = {
   account:
@@ -60,7 +68,7 @@ export function acknowledgeWildcardResources(
     for (const resource of resourcesFor(scopeName, asNagSees)) {
       if (!resource.includes('*') || seen.has(resource)) continue;
       seen.add(resource);
-      Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+      acknowledgeWildcard(scope, resource, reason);
     }
   }
 }

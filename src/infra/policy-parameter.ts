@@ -23,12 +23,15 @@ export interface PolicyParameterProps {
 
 export class PolicyParameter extends Construct {
   readonly parameter: ssm.StringParameter;
+  /** The parameter's name, as a literal (IAM statements name it without a reference). */
+  readonly parameterName: string;
   /** The YAML stored: what `keywarden validate --print` prints for the same policy. */
   readonly text: string;
 
   constructor(scope: Construct, id: string, props: PolicyParameterProps) {
     super(scope, id);
     const parameterName = props.parameterName ?? '/keywarden/policy';
+    this.parameterName = parameterName;
     if (
       !/^\/?[A-Za-z0-9_.\-/]{1,1000}$/.test(parameterName) ||
       parameterName.startsWith('/aws') ||
