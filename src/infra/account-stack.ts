@@ -35,6 +35,7 @@ import {
   policyParameterNames,
   type ScopeResources,
   type StatementSpec,
+  secretKeyStatement,
 } from './permissions.js';
 import { PolicyParameter } from './policy-parameter.js';
 
@@ -175,10 +176,14 @@ export class KeywardenAccountStack extends Stack {
     const statementsFor = (handler: HandlerName): StatementSpec[] => {
       const permissions: Permission[] = handlerPermissions(handler, policy, topic.topicArn);
       const allow = allowStatements(permissions, resources);
+      // A customer managed key for the secrets: its use goes with the permission to store them.
+      const secretKey = permissions.includes('secretsmanager:CreateSecret')
+        ? secretKeyStatement(policy.remediation.secretKmsKeyId, pseudo)
+        : null;
       const deny = policy.exemptions.tag.enabled
         ? exemptTagDeny(permissions, policy.exemptions.tag.key, pseudo)
         : null;
-      return deny === null ? allow : [...allow, deny];
+      return [...allow, ...(secretKey ? [secretKey] : []), ...(deny ? [deny] : [])];
     };
     this.statements = {
       scheduled: statementsFor('scheduled'),

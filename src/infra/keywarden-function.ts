@@ -117,6 +117,9 @@ export class KeywardenFunction extends Construct {
         externalModules: [],
         minify: true,
         logLevel: LogLevel.WARNING,
+        // Bundling runs the local esbuild through npx; npm's update check would be the synth's only
+        // network call.
+        environment: { npm_config_update_notifier: 'false' },
         sourceMap: true,
         // Some bundled CommonJS packages call require(); ESM has none of its own.
         banner:

@@ -40,6 +40,10 @@ const WILDCARD_REASONS: Partial<Record<ResourceScope, string>> = {
     'the grant is limited to the policy prefix.',
 };
 
+const ALIAS_KEY_REASON =
+  'remediation.secretKmsKeyId names a key by alias, which IAM cannot use as a resource; the grant is limited ' +
+  'to the key that carries that alias (kms:ResourceAliases).';
+
 /**
  * Acknowledges, on `scope` (the policy holding `statements`), exactly the AwsSolutions-IAM5
  * findings the statements' wildcard resources raise, with the reason for each. Only the scopes in
@@ -62,6 +66,17 @@ export function acknowledgeWildcardResources(
   for (const statement of statements) {
     const first = statement.actions[0];
     if (statement.effect !== 'Allow' || first === undefined) continue;
+    if (statement.sid === 'ReplacementKeySecretsKey') {
+      // Not a declared permission: the secrets' key, a wildcard only when named by alias.
+      if (statement.resources.some((x) => x.endsWith(':key/*'))) {
+        acknowledgeWildcard(
+          scope,
+          'arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*',
+          ALIAS_KEY_REASON,
+        );
+      }
+      continue;
+    }
     const scopeName = scopeOf(first);
     const reason = WILDCARD_REASONS[scopeName];
     if (reason === undefined) continue;

@@ -231,3 +231,30 @@ export const NAG_PSEUDO_RESOURCES = {
   accountId: '<AWS::AccountId>',
   region: '<AWS::Region>',
 } as const;
+
+/**
+ * The key use Secrets Manager needs from the caller when `remediation.secretKmsKeyId` names a
+ * customer managed key (a key id, key ARN, alias name or alias ARN); null for the AWS managed key.
+ * An alias cannot be a resource, so it becomes a condition on the account's keys.
+ */
+export function secretKeyStatement(
+  keyId: string | null,
+  r: Pick<ScopeResources, 'partition' | 'region' | 'accountId'>,
+): StatementSpec | null {
+  if (keyId === null || keyId === '') return null;
+  const actions: Permission[] = ['kms:Decrypt', 'kms:GenerateDataKey'];
+  const alias = /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?(alias\/.+)$/.exec(keyId)?.[1];
+  if (alias !== undefined) {
+    return {
+      sid: 'ReplacementKeySecretsKey',
+      effect: 'Allow',
+      actions,
+      resources: [`arn:${r.partition}:kms:${r.region}:${r.accountId}:key/*`],
+      conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } },
+    };
+  }
+  const arn = keyId.startsWith('arn:')
+    ? keyId
+    : `arn:${r.partition}:kms:${r.region}:${r.accountId}:key/${keyId}`;
+  return { sid: 'ReplacementKeySecretsKey', effect: 'Allow', actions, resources: [arn] };
+}

@@ -441,6 +441,20 @@ notifications:
     expect(JSON.stringify(evaluator?.Resource)).toContain(':parameter/cleanup/excluded-users');
   });
 
+  it('lets the roles that store secrets use the policy’s secret key, and only them', () => {
+    const { accountTemplate } = fastApp(
+      policyFrom('version: 1\nremediation: { secretKmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }\n'),
+    );
+    const keyStatement = (id: string) =>
+      functionStatements(accountTemplate, id).find((s) => s.Sid === 'ReplacementKeySecretsKey');
+    for (const id of ['Scheduled', 'Remediate']) {
+      expect(JSON.stringify(keyStatement(id)?.Resource)).toContain(
+        ':key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      );
+    }
+    expect(keyStatement('ConfigRuleEvaluator')).toBeUndefined();
+  });
+
   it('puts the Deny on the policy’s own exemption tag, and none when tag exemptions are off', () => {
     const custom = fastApp(
       policyFrom('version: 1\nexemptions:\n  tag: { key: "sec:exempt" }\n'),

@@ -34,6 +34,7 @@ rules:
   CONSOLE_WITHOUT_MFA: { enabled: true }
 exemptions:
   ssmParameter: { name: /cleanup/excluded-users, reason: listed }
+remediation: { secretKmsKeyId: alias/keywarden-secrets }
 notifications:
   sns: { topicArn: "arn:aws:sns:eu-west-1:444455556666:security" }
   email: { from: "keywarden@example.com" }

@@ -20,6 +20,7 @@ import {
   parameterArn,
   policyParameterNames,
   type ScopeResources,
+  secretKeyStatement,
 } from '../../src/infra/permissions.js';
 import { policyFrom } from './support.js';
 
@@ -198,5 +199,32 @@ notifications:
   slack: { webhookUrlSsmParameter: /keywarden/slack }
 `);
     expect(policyParameterNames(policy)).toEqual(['/cleanup/excluded-users', '/keywarden/slack']);
+  });
+});
+
+describe('secretKeyStatement', () => {
+  it('needs nothing for the AWS managed key', () => {
+    expect(secretKeyStatement(null, RESOURCES)).toBeNull();
+  });
+
+  it('grants the customer managed key the secrets are encrypted with, by id or ARN', () => {
+    const id = '1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(secretKeyStatement(id, RESOURCES)).toEqual({
+      sid: 'ReplacementKeySecretsKey',
+      effect: 'Allow',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [`arn:aws:kms:us-east-1:111122223333:key/${id}`],
+    });
+    const arn = `arn:aws:kms:eu-west-1:444455556666:key/${id}`;
+    expect(secretKeyStatement(arn, RESOURCES)?.resources).toEqual([arn]);
+  });
+
+  it('turns an alias into a condition on the keys that carry it', () => {
+    for (const alias of ['alias/keywarden', 'arn:aws:kms:us-east-1:111122223333:alias/keywarden']) {
+      expect(secretKeyStatement(alias, RESOURCES)).toMatchObject({
+        resources: ['arn:aws:kms:us-east-1:111122223333:key/*'],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/keywarden' } },
+      });
+    }
   });
 });
