@@ -1,7 +1,7 @@
 /**
  * `keywarden deploy`: what it hands the CDK CLI (recorded by a stand-in named by KEYWARDEN_CDK_CLI,
  * since a real deploy needs AWS), and the real aws-cdk CLI running Keywarden's app offline the way
- * deploy makes it run it (cdk.json, --app, --context keywarden:config).
+ * deploy makes it run it (from Keywarden's folder and cdk.json, --app, --context keywarden:config).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -93,7 +93,7 @@ describe('keywarden deploy', () => {
       'deploy',
       'KeywardenAccount',
       '--app',
-      `"${process.execPath}" "${CDK_APP_ENTRY}"`,
+      CDK_APP_ENTRY,
       '--context',
       config,
       '--context',
@@ -175,7 +175,7 @@ describe('keywarden deploy', () => {
 });
 
 describe('the aws-cdk CLI Keywarden installs', () => {
-  it('runs Keywarden’s app offline from cdk.json with the policy given as context', async () => {
+  it('runs Keywarden’s app offline as deploy has it run, with the policy given as context', async () => {
     // Prepare
     const dir = emptyDir('cdk-cli-');
     const policyFile = join(dir, 'policy.yaml');
@@ -189,26 +189,34 @@ describe('the aws-cdk CLI Keywarden installs', () => {
       CDK_VALIDATION: 'false',
     };
 
-    // Act: the stack without assets, so nothing is bundled.
+    // Act: `cdk ls` runs the app and writes the templates without bundling.
     const result = await runProcess(
       process.execPath,
       [
         cdk,
-        'synth',
-        'KeywardenAwsNative',
+        'ls',
+        '--app',
+        CDK_APP_ENTRY,
         '--context',
         `keywarden:config=${policyFile}`,
+        '--context',
+        'keywarden:source=prod.yaml',
         '--output',
         join(dir, 'out'),
-        '--json',
       ],
       { cwd: REPO_ROOT, env },
     );
 
     // Assess
     expect(result.exitCode, result.stderr).toBe(0);
-    const template = JSON.parse(result.stdout) as { Parameters: Record<string, { Default?: unknown }> };
-    expect(template.Parameters.MaxAccessKeyAge?.Default).toBe(60);
-    expect(existsSync(join(dir, 'out', 'KeywardenAccount.template.json'))).toBe(true);
+    expect(result.stdout).toBe('KeywardenAccount\nKeywardenAwsNative\n');
+    const template = (stack: string) => readFileSync(join(dir, 'out', `${stack}.template.json`), 'utf8');
+    const awsNative = JSON.parse(template('KeywardenAwsNative')) as {
+      Parameters: Record<string, { Default?: unknown }>;
+    };
+    expect(awsNative.Parameters.MaxAccessKeyAge?.Default).toBe(60);
+    expect(/"Description": "(Keywarden policy[^"]*)"/.exec(template('KeywardenAccount'))?.[1]).toBe(
+      'Keywarden policy (prod.yaml), written by keywarden synth',
+    );
   });
 });

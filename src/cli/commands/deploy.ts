@@ -43,8 +43,9 @@ export function cdkDeployArgs(a: CdkDeployArgs): string[] {
   return [
     'deploy',
     ...a.stacks,
+    // A JavaScript file: the CDK CLI runs it with its own node, quoting the path itself.
     '--app',
-    `"${process.execPath}" "${CDK_APP_ENTRY}"`,
+    CDK_APP_ENTRY,
     '--context',
     `keywarden:config=${a.policyFile}`,
     ...(a.policySource === null ? [] : ['--context', `keywarden:source=${a.policySource}`]),
