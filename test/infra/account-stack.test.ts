@@ -188,6 +188,26 @@ describe('KeywardenAccount: resources', () => {
   });
 });
 
+describe('KeywardenAccount: stable logical ids', () => {
+  it('keeps the ids of the resources that hold state: a new id would replace them in deployed accounts', () => {
+    // The journal, policy, key and log groups are retained on replacement: a changed id would orphan
+    // them and start empty ones. Change a construct id only with a migration.
+    const ids = Object.keys(template.toJSON().Resources as object);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'JournalTableE0A5D4A5',
+        'PolicyParameter29F142FF',
+        'NotificationsKeyADCFA950',
+        'NotificationsTopicAE679CBD',
+        'ScheduledLogs85578064',
+        'ConfigRuleEvaluatorLogsF82EDDB5',
+        'RemediateLogs4334CAD5',
+        'ConfigRulesKeyRotationAC4CAC18',
+      ]),
+    );
+  });
+});
+
 describe('KeywardenAccount: Config rules and remediation', () => {
   const rules = resourcesOf(template, 'AWS::Config::ConfigRule');
 
