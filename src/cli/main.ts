@@ -10,6 +10,7 @@ import { JournalError } from '../journal/journal.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
@@ -17,6 +18,7 @@ import { registerInvoke } from './commands/invoke.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerSynth } from './commands/synth.js';
 import { registerUndo } from './commands/undo.js';
 import { registerValidate } from './commands/validate.js';
 import { awsFailure } from './connection.js';
@@ -54,6 +56,8 @@ Examples:
   registerValidate(program, io);
   registerSandbox(program, io);
   registerInvoke(program, io, session, setExitCode);
+  registerSynth(program, io);
+  registerDeploy(program, io);
   for (const command of program.commands) {
     command.exitOverride().configureOutput({
       writeOut: (s) => io.stdout.write(s),

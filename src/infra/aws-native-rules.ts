@@ -1,0 +1,147 @@
+/**
+ * AWS's own pieces only, as the AWS-native articles build them by hand: the managed Config rules
+ * ACCESS_KEYS_ROTATED and IAM_USER_UNUSED_CREDENTIALS_CHECK, each remediated automatically by the
+ * managed runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials, with the role the runbook
+ * documents it needs.
+ */
+import { Aws, type CfnCondition, Token } from 'aws-cdk-lib';
+import * as config from 'aws-cdk-lib/aws-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledgeWildcard } from './nag.js';
+
+export const REVOKE_RUNBOOK = 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials';
+
+/** The runbook's documented permissions (AWS Systems Manager Automation runbook reference). */
+export const REVOKE_RUNBOOK_IAM_ACTIONS = [
+  'iam:DeleteAccessKey',
+  'iam:DeleteLoginProfile',
+  'iam:GetAccessKeyLastUsed',
+  'iam:GetLoginProfile',
+  'iam:GetUser',
+  'iam:ListAccessKeys',
+  'iam:UpdateAccessKey',
+] as const;
+
+export interface AwsNativeRulesProps {
+  /** ACCESS_KEYS_ROTATED's maxAccessKeyAge, in days (a number or a parameter's value). */
+  readonly maxAccessKeyAgeDays: string;
+  /** IAM_USER_UNUSED_CREDENTIALS_CHECK's maxCredentialUsageAge, in days. */
+  readonly maxCredentialUsageAgeDays: string;
+  /** One of the Config frequencies, or a parameter's value. */
+  readonly maximumExecutionFrequency: string;
+  /** 1 to 25, or a parameter's value. */
+  readonly maximumAutomaticAttempts: number;
+  /** 1 to 2678000 seconds, or a parameter's value. */
+  readonly retryAttemptSeconds: number;
+  /** Deploy rules and remediations only where this holds. @default always */
+  readonly condition?: CfnCondition;
+}
+
+export class AwsNativeRules extends Construct {
+  readonly accessKeysRotated: config.CfnConfigRule;
+  readonly unusedCredentials: config.CfnConfigRule;
+  readonly automationRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: AwsNativeRulesProps) {
+    super(scope, id);
+    const days = (name: string, value: string) => {
+      if (!Token.isUnresolved(value) && !/^[1-9]\d{0,4}$/.test(value)) {
+        throw new Error(
+          `AwsNativeRules ${id}: ${name} must be a whole number of days (got ${JSON.stringify(value)})`,
+        );
+      }
+    };
+    days('maxAccessKeyAgeDays', props.maxAccessKeyAgeDays);
+    days('maxCredentialUsageAgeDays', props.maxCredentialUsageAgeDays);
+
+    const managedRule = (
+      constructId: string,
+      identifier: string,
+      inputParameters: Record<string, string>,
+    ) => {
+      const rule = new config.CfnConfigRule(this, constructId, {
+        source: { owner: 'AWS', sourceIdentifier: identifier },
+        inputParameters,
+        maximumExecutionFrequency: props.maximumExecutionFrequency,
+      });
+      if (props.condition) rule.cfnOptions.condition = props.condition;
+      return rule;
+    };
+    this.accessKeysRotated = managedRule('AccessKeysRotated', 'ACCESS_KEYS_ROTATED', {
+      maxAccessKeyAge: props.maxAccessKeyAgeDays,
+    });
+    this.unusedCredentials = managedRule('UnusedCredentials', 'IAM_USER_UNUSED_CREDENTIALS_CHECK', {
+      maxCredentialUsageAge: props.maxCredentialUsageAgeDays,
+    });
+
+    const userArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/*`;
+    this.automationRole = new iam.Role(this, 'AutomationRole', {
+      description: `Assumed by SSM Automation to run ${REVOKE_RUNBOOK} for AWS Config`,
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+      inlinePolicies: {
+        RevokeUnusedCredentials: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'IamUsers',
+              actions: [...REVOKE_RUNBOOK_IAM_ACTIONS],
+              resources: [userArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'ConfigDiscoveredResources',
+              actions: ['config:ListDiscoveredResources'],
+              resources: ['*'],
+            }),
+            new iam.PolicyStatement({
+              sid: 'RunbookExecution',
+              actions: ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution'],
+              resources: [
+                `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-definition/${REVOKE_RUNBOOK}:*`,
+                `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:automation-execution/*`,
+              ],
+            }),
+          ],
+        }),
+      },
+    });
+    const ack = (resource: string, reason: string) =>
+      acknowledgeWildcard(this.automationRole, resource, reason);
+    ack(
+      'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*',
+      'The runbook revokes unused credentials of whichever IAM user AWS Config finds non-compliant.',
+    );
+    ack('*', 'config:ListDiscoveredResources supports no resource-level permissions.');
+    ack(
+      `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-definition/${REVOKE_RUNBOOK}:*`,
+      'Any version of the one managed runbook.',
+    );
+    ack(
+      'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*',
+      'Execution ids are made at run time; GetAutomationExecution reads the runbook’s own executions.',
+    );
+
+    const remediate = (constructId: string, rule: config.CfnConfigRule, maxUsageAgeDays: string) => {
+      const remediation = new config.CfnRemediationConfiguration(this, constructId, {
+        configRuleName: rule.ref,
+        targetType: 'SSM_DOCUMENT',
+        targetId: REVOKE_RUNBOOK,
+        resourceType: 'AWS::IAM::User',
+        automatic: true,
+        maximumAutomaticAttempts: props.maximumAutomaticAttempts,
+        retryAttemptSeconds: props.retryAttemptSeconds,
+        parameters: {
+          AutomationAssumeRole: { StaticValue: { Values: [this.automationRole.roleArn] } },
+          IAMResourceId: { ResourceValue: { Value: 'RESOURCE_ID' } },
+          MaxCredentialUsageAge: { StaticValue: { Values: [maxUsageAgeDays] } },
+        },
+      });
+      if (props.condition) remediation.cfnOptions.condition = props.condition;
+      return remediation;
+    };
+    // AWS's note on the runbook: match MaxCredentialUsageAge to access-keys-rotated's maxAccessKeyAge.
+    remediate('AccessKeysRotatedRemediation', this.accessKeysRotated, props.maxAccessKeyAgeDays);
+    remediate('UnusedCredentialsRemediation', this.unusedCredentials, props.maxCredentialUsageAgeDays);
+  }
+}
