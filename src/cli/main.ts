@@ -13,6 +13,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerJournal } from './commands/journal.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -50,6 +51,7 @@ Examples:
   registerRotate(program, io, session, setExitCode);
   registerUndo(program, io, session, setExitCode);
   registerHistory(program, io, session);
+  registerJournal(program, io, session);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const command of program.commands) {
