@@ -245,6 +245,8 @@ Examples:
     let html: Awaited<ReturnType<typeof htmlForecast>> | null = null;
     let early: NowBeforeData | null = null;
     try {
+      // A journal that cannot be used at all (a table that does not exist) is said, not worked around.
+      await journal.verify?.();
       // One instant for the whole evaluation and the report's evaluatedAt: --now, else the service's
       // time (the emulator's clock, however far a user moved it).
       if (now === null) await clients.serviceClock.calibrate(clients.sts);

@@ -11,7 +11,18 @@ import type { Session } from '../session.js';
 export function registerJournal(program: Command, io: CliIO, session: Session): void {
   const journal = program
     .command('journal')
-    .description('Set up a journal that every run shares (a DynamoDB table): keywarden journal create');
+    .description('Set up a journal that every run shares (a DynamoDB table): keywarden journal create')
+    .addHelpText(
+      'after',
+      `
+A file journal (the default) belongs to one user on one machine. A DynamoDB journal is shared by
+every run, the CLI anywhere and the Lambda functions alike: one run acts on an account at a time.
+
+Examples:
+  $ keywarden journal create dynamodb://keywarden-journal
+  $ keywarden apply --yes --journal dynamodb://keywarden-journal
+  $ keywarden history --journal dynamodb://keywarden-journal`,
+    );
   const create = journal
     .command('create')
     .argument('<location>', 'dynamodb://TABLE')
