@@ -38,7 +38,15 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { AwsErrorCode, awsErrorCode, callAws, isAwsError, type Permission } from '../aws/errors.js';
+import {
+  AwsErrorCode,
+  awsErrorCode,
+  callAws,
+  describeAwsError,
+  isAwsError,
+  isNetworkError,
+  type Permission,
+} from '../aws/errors.js';
 import {
   type AccountLease,
   type IntentHolder,
@@ -126,13 +134,22 @@ export function openDynamoJournal(options: DynamoJournalOptions): Journal {
   const held = new Set<string>();
   const claimed = (runId: string, actionId: string) => `${runId}\n${actionId}`;
 
-  /** Every AWS call: a missing table is said once, in one line, with the command that creates it. */
+  /**
+   * Every AWS call: a missing table is said in one line with the command that creates it, and an
+   * unreachable DynamoDB names the journal (its endpoint may differ from the other services').
+   */
   async function guard<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
       if (isAwsError(error, AwsErrorCode.ResourceNotFound)) {
         throw new JournalTableMissingError(TableName, { cause: error });
+      }
+      if (isNetworkError(error)) {
+        throw new JournalError(
+          `${location}: cannot reach DynamoDB (${describeAwsError(causeOf(error)).code}); check --region, and AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url`,
+          { cause: error },
+        );
       }
       throw error;
     }
