@@ -21,6 +21,14 @@ export const AwsErrorCode = {
   ReportExpired: 'CredentialReportExpiredException',
   ReportNotReady: 'CredentialReportNotReadyException',
   CredentialsProvider: 'CredentialsProviderError',
+  /** DynamoDB: a conditional write whose condition did not hold. */
+  ConditionalCheckFailed: 'ConditionalCheckFailedException',
+  /** DynamoDB: a transaction none of whose writes happened (`CancellationReasons` says why). */
+  TransactionCanceled: 'TransactionCanceledException',
+  /** DynamoDB: CreateTable of a table that exists. */
+  ResourceInUse: 'ResourceInUseException',
+  /** DynamoDB: point-in-time recovery cannot be turned on yet (a table just created). */
+  ContinuousBackupsUnavailable: 'ContinuousBackupsUnavailableException',
 } as const;
 export type AwsErrorCode = (typeof AwsErrorCode)[keyof typeof AwsErrorCode];
 

@@ -9,7 +9,9 @@ import { EMAIL_PERMISSIONS } from '../channels/email.js';
 import { notificationPermissions } from '../channels/notifier.js';
 import { SLACK_SSM_PERMISSIONS } from '../channels/slack.js';
 import { SNS_PERMISSIONS } from '../channels/sns.js';
+import { parseJournalSpec } from '../core/policy/journal.js';
 import type { InventoryMode, Policy } from '../core/policy/types.js';
+import { DYNAMODB_JOURNAL_CREATE_PERMISSIONS, DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
 import { ACTION_PERMISSIONS } from './apply/permissions.js';
 import { ASSUME_ROLE_PERMISSIONS } from './assume-role.js';
 import { CONFIG_RULE_PERMISSIONS } from './config-evaluations.js';
@@ -92,7 +94,25 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
     purpose: 'find the user AWS Config names by id',
     permissions: USER_BY_ID_PERMISSIONS,
   },
+  {
+    name: 'journal: DynamoDB',
+    purpose: 'a shared journal (dynamodb://TABLE): its records, account leases and intent claims',
+    permissions: DYNAMODB_JOURNAL_PERMISSIONS,
+  },
+  {
+    name: 'keywarden journal create',
+    purpose: 'the journal table, its point-in-time recovery and TTL',
+    permissions: DYNAMODB_JOURNAL_CREATE_PERMISSIONS,
+  },
 ];
+
+/** True when the policy keeps its journal in DynamoDB (the CLI may still name another with --journal). */
+function dynamoJournal(policy: Policy): boolean {
+  const location = policy.journal.location;
+  if (location === null) return false;
+  const parsed = parseJournalSpec(location);
+  return 'spec' in parsed && parsed.spec.kind === 'dynamodb';
+}
 
 function inventoryPermissions(mode: InventoryMode): readonly Permission[] {
   return mode === 'live' ? LIVE_INVENTORY_PERMISSIONS : REPORT_INVENTORY_PERMISSIONS;
@@ -107,6 +127,8 @@ export function auditPermissions(policy: Policy): Permission[] {
   return unique([
     inventoryPermissions(policy.inventory.mode),
     policy.exemptions.ssmParameter === null ? [] : SSM_EXCLUSION_PERMISSIONS,
+    // The audit reads the journal to tell Keywarden's own rotations apart.
+    dynamoJournal(policy) ? ['dynamodb:Query'] : [],
   ]);
 }
 
@@ -117,6 +139,7 @@ export function remediationPermissions(policy: Policy): Permission[] {
     // Planning from the credential report looks up key ids like the audit does.
     ...Object.values(ACTION_PERMISSIONS),
     notificationPermissions(policy.notifications),
+    dynamoJournal(policy) ? DYNAMODB_JOURNAL_PERMISSIONS : [],
   ]);
 }
 

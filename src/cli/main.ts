@@ -15,6 +15,7 @@ import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerInvoke } from './commands/invoke.js';
+import { registerJournal } from './commands/journal.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -53,6 +54,7 @@ Examples:
   registerRotate(program, io, session, setExitCode);
   registerUndo(program, io, session, setExitCode);
   registerHistory(program, io, session);
+  registerJournal(program, io, session);
   registerValidate(program, io);
   registerSandbox(program, io);
   registerInvoke(program, io, session, setExitCode);

@@ -24,6 +24,7 @@ import { addToTotals, emptyTotals } from '../core/audit-totals.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { auditAccount } from '../engine/audit.js';
+import type { Journal } from '../journal/journal.js';
 import {
   type AccountTarget,
   accountProgress,
@@ -37,7 +38,7 @@ import type { CliIO } from './io.js';
 import { VERSION } from './paths.js';
 import { warn } from './remediation.js';
 import { renderCsv } from './render/csv.js';
-import { connect, openJournalAt, type Session } from './session.js';
+import { connect, type Session } from './session.js';
 
 /** Exit code of a run in which some accounts failed and the others completed. */
 export const PARTIAL_EXIT_CODE = 3;
@@ -52,7 +53,8 @@ export interface MultiAuditOptions {
   readonly format: string;
   readonly output: string | undefined;
   readonly failOn: FailOn;
-  readonly journalPath: string;
+  /** Read only: rotations in progress. */
+  readonly journal: Journal;
   /** Renders a report that holds every account (table, html, sarif, asff). */
   readonly render: (report: AuditReport) => string;
 }
@@ -146,7 +148,7 @@ export async function multiAccountAudit(
   let totals = emptyTotals();
   const progress = accountProgress(io, resolved.selected.length);
   progress.start();
-  const journal = openJournalAt(session, options.journalPath);
+  const { journal } = options;
   await forEachAccount(
     resolved.selected.map((a) => a.id),
     { concurrency: target.concurrency },

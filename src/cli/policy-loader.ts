@@ -19,6 +19,8 @@ export interface LoadedPolicy {
   readonly policy: Policy;
   /** The file used, or null when running on the preset/defaults alone. */
   readonly source: string | null;
+  /** Its absolute path (relative paths in it, the journal's, are read from its directory). */
+  readonly path: string | null;
   readonly warnings: readonly string[];
 }
 
@@ -56,7 +58,7 @@ export function loadPolicy(args: LoadPolicyArgs): LoadedPolicy {
   });
   warnings.push(...resolved.warnings);
   if (resolved.value === null) throw policyError(resolved.errors);
-  return { policy: resolved.value, source, warnings };
+  return { policy: resolved.value, source, path, warnings };
 }
 
 function policyError(errors: readonly string[]): CliError {

@@ -3,34 +3,104 @@
  * engine's dependencies. Every flag and the policy are validated before any AWS call.
  */
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
+import { type AwsConnection, clientConfig } from '../aws/clients.js';
 import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
-import { INVENTORY_MODES, type Policy } from '../core/policy/types.js';
+import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
 import type { RemediationDeps } from '../engine/types.js';
-import type { Journal } from '../journal/journal.js';
+import type { AccountLease, Journal } from '../journal/journal.js';
+import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
-import { loadPolicy } from './policy-loader.js';
+import { type LoadedPolicy, loadPolicy } from './policy-loader.js';
 import { connect, openJournalAt, type Session } from './session.js';
 
-/** Where the journal lives when neither `--journal` nor `KEYWARDEN_JOURNAL` says: per user, not per directory. */
+/** Where the journal lives when nothing says otherwise: per user, not per directory. */
 export const DEFAULT_JOURNAL =
   '$XDG_STATE_HOME/keywarden/journal.jsonl (~/.local/state/keywarden/journal.jsonl)';
 
+/** The `--journal` option's help, the same on every command that reads or writes the journal. */
+export const JOURNAL_HELP = `journal: a file, or dynamodb://TABLE (default: KEYWARDEN_JOURNAL, else the policy's journal.location, else ${DEFAULT_JOURNAL})`;
+
+/** The policy's journal settings and where a relative path in them is read from. */
+export interface PolicyJournal {
+  readonly config: JournalConfig;
+  /** Names the policy in messages. */
+  readonly source: string;
+  readonly baseDir: string;
+}
+
+/** The journal settings of a loaded policy. */
+export function policyJournal(loaded: LoadedPolicy, io: CliIO): PolicyJournal {
+  return {
+    config: loaded.policy.journal,
+    source: loaded.source ?? 'policy',
+    baseDir: loaded.path === null ? io.cwd : dirname(loaded.path),
+  };
+}
+
 /**
- * The journal's path: `--journal`, else `KEYWARDEN_JOURNAL`, else the user's state directory (XDG
- * state home). It never depends on the current directory, so a run from elsewhere sees the same
- * deactivation records and does not delete keys early.
+ * The journal a command uses: `--journal`, else `KEYWARDEN_JOURNAL`, else the policy's
+ * `journal.location`, else the user's state directory (XDG state home). A file journal never
+ * depends on the current directory unless named relative to it, so a run from elsewhere sees the
+ * same deactivation records and does not delete keys early. A bad location is one line naming
+ * where it came from (exit 2), before any AWS call.
  */
-export function journalPath(flag: string | undefined, io: CliIO): string {
-  if (flag !== undefined) return resolve(io.cwd, flag);
+export function journalSpec(
+  flag: string | undefined,
+  io: CliIO,
+  policy: PolicyJournal | null = null,
+): JournalSpec {
+  const located = (raw: string, field: string, baseDir: string): JournalSpec => {
+    const spec = parseJournalLocation(raw, field);
+    return spec.kind === 'file' ? { kind: 'file', path: resolve(baseDir, spec.path) } : spec;
+  };
+  if (flag !== undefined) return located(flag, '--journal', io.cwd);
   const fromEnv = io.env.KEYWARDEN_JOURNAL;
-  if (fromEnv !== undefined && fromEnv !== '') return resolve(io.cwd, fromEnv);
+  if (fromEnv !== undefined && fromEnv !== '') return located(fromEnv, 'KEYWARDEN_JOURNAL', io.cwd);
+  const fromPolicy = policy?.config.location ?? null;
+  if (policy !== null && fromPolicy !== null) {
+    return located(fromPolicy, `${policy.source}: journal.location`, policy.baseDir);
+  }
   const stateHome = io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state');
-  return join(stateHome, 'keywarden', 'journal.jsonl');
+  return { kind: 'file', path: join(stateHome, 'keywarden', 'journal.jsonl') };
+}
+
+/**
+ * The DynamoDB journal's client: the command's region and credentials; its endpoint is
+ * `AWS_ENDPOINT_URL_DYNAMODB` when set (the emulator has no DynamoDB: a test or a sandbox user
+ * points the journal elsewhere), else `--endpoint-url` / `AWS_ENDPOINT_URL`.
+ */
+export function journalClientConfig(connection: AwsConnection, env: NodeJS.ProcessEnv): DynamoDBClientConfig {
+  const config = clientConfig(connection);
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || config.endpoint;
+  return { ...config, ...(endpoint ? { endpoint } : {}) };
+}
+
+/** Opens the journal `spec` names with the command's connection. */
+export function openCommandJournal(
+  session: Session,
+  spec: JournalSpec,
+  connection: AwsConnection,
+  io: CliIO,
+  leaseSeconds?: number,
+): Journal {
+  return openJournalAt(session, spec, {
+    clientConfig: journalClientConfig(connection, io.env),
+    ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
+  });
+}
+
+/** What a command that found another run on the account says (exit 0: nothing went wrong). */
+export function leasedMessage(lease: AccountLease): string {
+  return (
+    `account ${lease.accountId} is held by run ${lease.runId} (${lease.command}) since ${lease.since}, ` +
+    `until ${lease.until} unless renewed: this run did nothing; run it again once that run is done`
+  );
 }
 
 export interface RemediationFlags extends AwsFlags {
@@ -56,7 +126,7 @@ export function addRemediationOptions(command: Command, options: { readonly what
         : new Option('--now <iso-time>').hideHelp(),
     )
     .option('--max-actions <n>', 'cap on changes per run (default: policy remediation.maxActions, 50)')
-    .option('--journal <file>', `journal file (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`)
+    .option('--journal <location>', JOURNAL_HELP)
     .option('--inventory <mode>', 'live (default for remediation: current state, per-user calls) or report');
   return addAwsOptions(command);
 }
@@ -109,8 +179,9 @@ export function remediationContext(
     ...loaded.policy,
     inventory: { ...loaded.policy.inventory, mode: inventoryMode ?? 'live' },
   };
+  const spec = journalSpec(flags.journal, io, policyJournal(loaded, io));
   const connection = connectionFrom(flags, io.env);
-  const journal = openJournalAt(session, journalPath(flags.journal, io));
+  const journal = openCommandJournal(session, spec, connection, io, policy.journal.leaseSeconds);
   const clients = connect(session, connection);
   // A what-if (--now) plans at that time; otherwise at the service's time, which stamps the keys'
   // dates too (and the emulator's clock, however far a user moved it).
@@ -122,6 +193,8 @@ export function remediationContext(
     // A channel that cannot work is worth knowing before a run counts on it.
     warnings: [...loaded.warnings, ...channelProblems(policy.notifications, io.env)],
     async deps({ notify, onResult }) {
+      // A journal that cannot be used (a table that does not exist) is said before any other call.
+      await journal.verify?.();
       if (fixedNow === null) await clients.serviceClock.calibrate(clients.sts);
       return {
         clients,
@@ -133,7 +206,10 @@ export function remediationContext(
         ...(onResult ? { onResult } : {}),
       };
     },
-    close: () => clients.close(),
+    close: () => {
+      clients.close();
+      journal.close?.();
+    },
   };
 }
 

@@ -7,11 +7,12 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
 import { ServiceClock } from '../aws/service-clock.js';
 import type { AccountClients } from '../engine/types.js';
-import { type Journal, openFileJournal } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
+import { type JournalSpec, type OpenJournalOptions, openJournal } from '../journal/open.js';
 
 export interface CliSeams {
-  /** Opens the journal at a location (default: the file journal). */
-  readonly openJournal?: (location: string) => Journal;
+  /** Opens the journal a command names (default: {@link openJournal}: a file, or DynamoDB). */
+  readonly openJournal?: (spec: JournalSpec, options: OpenJournalOptions) => Journal;
 }
 
 export interface Session {
@@ -24,8 +25,8 @@ export function newSession(seams: CliSeams = {}): Session {
   return { connection: null, seams };
 }
 
-export function openJournalAt(session: Session, location: string): Journal {
-  return (session.seams.openJournal ?? openFileJournal)(location);
+export function openJournalAt(session: Session, spec: JournalSpec, options: OpenJournalOptions): Journal {
+  return (session.seams.openJournal ?? openJournal)(spec, options);
 }
 
 export interface Connected extends AccountClients {

@@ -1,16 +1,18 @@
 /**
  * Remediates one account: finish interrupted runs (when asked), plan from live state, let the caller
  * look at the plan, carry it out, notify. The one sequence `keywarden apply`, the demo and the
- * scheduled handler run.
+ * scheduled handler run. With a shared journal it runs under the account's lease: a second run that
+ * finds the lease held does nothing and says who holds it.
  */
 import { type ExecuteResult, executePlan } from '../aws/apply/execute.js';
 import { type RecoverResult, recoverIncompleteRuns } from '../aws/apply/recovery.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
-import { newRunId } from '../journal/journal.js';
+import { type AccountLease, newRunId } from '../journal/journal.js';
 import type { RunCommand } from '../journal/records.js';
 import { incompleteRuns } from '../journal/views.js';
 import { InterruptedRunError } from './errors.js';
+import { type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';
 import { type PlannedAccount, planRemediation } from './plan.js';
 import type { RemediationDeps } from './types.js';
 
@@ -27,6 +29,8 @@ export interface RemediateOptions {
 }
 
 export type RemediateResult =
+  /** Another run holds the account's lease: nothing was read, planned or changed. */
+  | { readonly kind: 'leased'; readonly lease: AccountLease }
   | { readonly kind: 'recovery-declined'; readonly interruptedRuns: number }
   | {
       readonly kind: 'planned';
@@ -43,16 +47,33 @@ export async function remediateAccount(
   policy: Policy,
   options: RemediateOptions,
 ): Promise<RemediateResult> {
-  const pending = incompleteRuns((await deps.journal.read()).records);
+  // The run that applies the plan holds the lease, under its own id.
+  const runId = newRunId(deps.clock());
+  const command: RunCommand = options.resume ? 'resume' : 'apply';
+  const out = await underAccountLease(deps, { runId, command }, (scope) =>
+    remediateUnderLease(deps, policy, options, { runId, command, scope }),
+  );
+  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+}
+
+async function remediateUnderLease(
+  deps: RemediationDeps,
+  policy: Policy,
+  options: RemediateOptions,
+  run: { readonly runId: string; readonly command: RunCommand; readonly scope: LeaseScope },
+): Promise<RemediateResult> {
+  const { scope } = run;
+  const pending = incompleteRuns((await deps.journal.read()).records, { accountId: scope.accountId });
   let recovery: RecoverResult | null = null;
   if (options.resume) {
     if (pending.length > 0 && options.confirmRecovery && !(await options.confirmRecovery(pending.length))) {
       return { kind: 'recovery-declined', interruptedRuns: pending.length };
     }
-    recovery = await resumeInterruptedRuns(deps);
+    recovery = await resumeInterruptedRuns(deps, scope);
   } else if (pending.length > 0) {
     throw new InterruptedRunError(pending.map((r) => r.runId));
   }
+  await scope.keep();
   const planned = await planRemediation(deps, policy, {
     maxActions: options.maxActions,
     ...(options.userNames ? { userNames: options.userNames } : {}),
@@ -63,36 +84,48 @@ export async function remediateAccount(
   if (options.confirmPlan && !(await options.confirmPlan(planned))) {
     return { kind: 'planned', recovery, planned, execution: null, declined: true };
   }
-  const execution = await applyPlan(deps, policy, planned.plan, options.resume ? 'resume' : 'apply');
+  const execution = await applyPlan(deps, policy, planned.plan, run.command, run);
   return { kind: 'planned', recovery, planned, execution, declined: false };
 }
 
-/** Finishes every interrupted run in the journal (nothing when there is none). */
-export function resumeInterruptedRuns(deps: RemediationDeps): Promise<RecoverResult> {
+/**
+ * Finishes every interrupted run in the journal (nothing when there is none); under a lease, every
+ * interrupted run of the lease's account.
+ */
+export function resumeInterruptedRuns(
+  deps: RemediationDeps,
+  scope: LeaseScope = NO_LEASE,
+): Promise<RecoverResult> {
   return recoverIncompleteRuns({
     runId: newRunId(deps.clock()),
     journal: deps.journal,
     now: deps.clock,
     clientsFor: () => deps.clients,
+    accountId: scope.accountId,
+    beforeChange: scope.keep,
     ...(deps.onResult ? { onResult: deps.onResult } : {}),
   });
 }
 
-/** Carries out a plan that is already capped, as one run. */
+/** Carries out a plan that is already capped, as one run (`run.runId`, else a new id). */
 export function applyPlan(
   deps: RemediationDeps,
   policy: Policy,
   plan: Plan,
   command: RunCommand = 'apply',
+  run: { readonly runId?: string; readonly scope?: LeaseScope } = {},
 ): Promise<ExecuteResult> {
+  const scope = run.scope ?? NO_LEASE;
   return executePlan(plan, {
-    runId: newRunId(deps.clock()),
+    runId: run.runId ?? newRunId(deps.clock()),
     journal: deps.journal,
     now: deps.clock,
     clientsFor: () => deps.clients,
     remediation: policy.remediation,
     notifier: deps.notifier,
     command,
+    accountId: scope.accountId,
+    beforeChange: scope.keep,
     ...(deps.onResult ? { onResult: deps.onResult } : {}),
     ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
   });

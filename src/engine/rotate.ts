@@ -11,8 +11,10 @@ import { planRotateNow } from '../core/plan/rotate-now.js';
 import { planSwitchOver } from '../core/plan/switch-over.js';
 import type { CreateKeyAction, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
+import { type AccountLease, newRunId } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
 import { NotFoundError } from './errors.js';
+import { type LeaseScope, underAccountLease } from './lease.js';
 import { applyPlan } from './remediate.js';
 import type { RemediationDeps } from './types.js';
 
@@ -40,6 +42,8 @@ export type SwitchOutcome =
   | { readonly kind: 'deactivated'; readonly execution: ExecuteResult };
 
 export type RotateResult =
+  /** Another run holds the account's lease: nothing was read or changed. */
+  | { readonly kind: 'leased'; readonly lease: AccountLease }
   | { readonly kind: 'nothing-to-rotate'; readonly plan: Plan }
   | { readonly kind: 'declined'; readonly plan: Plan }
   | {
@@ -50,10 +54,28 @@ export type RotateResult =
       readonly switchOver: SwitchOutcome | null;
     };
 
+/**
+ * Under the account's lease (held through the wait for the switch, renewed at each poll), so the
+ * scheduled lifecycle does not act on the account meanwhile.
+ */
 export async function rotateUser(
   deps: RemediationDeps,
   policy: Policy,
   options: RotateOptions,
+): Promise<RotateResult> {
+  const runId = newRunId(deps.clock());
+  const out = await underAccountLease(deps, { runId, command: 'rotate' }, (scope) =>
+    rotateUnderLease(deps, policy, options, runId, scope),
+  );
+  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+}
+
+async function rotateUnderLease(
+  deps: RemediationDeps,
+  policy: Policy,
+  options: RotateOptions,
+  runId: string,
+  scope: LeaseScope,
 ): Promise<RotateResult> {
   const { userName } = options;
   const now = deps.clock();
@@ -71,14 +93,15 @@ export async function rotateUser(
   if (create === undefined) return { kind: 'nothing-to-rotate', plan };
   if (options.confirm && !(await options.confirm(create))) return { kind: 'declined', plan };
 
-  const rotation = await applyPlan(deps, policy, plan, 'rotate');
+  await scope.keep();
+  const rotation = await applyPlan(deps, policy, plan, 'rotate', { runId, scope });
   const created = rotation.results.find((r) => r.type === 'create-key' && r.status === 'done');
   const wait = options.waitForSwitch;
   const complete = !rotation.results.some((r) => r.status === 'failed') && created?.newAccessKeyId;
   if (wait === undefined || !complete || created?.newAccessKeyId === undefined) {
     return { kind: 'rotated', plan, rotation, switchOver: null };
   }
-  const switchOver = await waitAndSwitch(deps, policy, plan, create, created.newAccessKeyId, wait);
+  const switchOver = await waitAndSwitch(deps, policy, plan, create, created.newAccessKeyId, wait, scope);
   return { kind: 'rotated', plan, rotation, switchOver };
 }
 
@@ -89,6 +112,7 @@ async function waitAndSwitch(
   create: CreateKeyAction,
   newAccessKeyId: string,
   wait: WaitForSwitch,
+  scope: LeaseScope,
 ): Promise<SwitchOutcome> {
   const pause = wait.sleep ?? ((ms: number) => sleep(ms));
   wait.onWaiting?.(newAccessKeyId);
@@ -101,6 +125,7 @@ async function waitAndSwitch(
       return { kind: 'timeout', newAccessKeyId, oldAccessKeyId: create.replacesAccessKeyId };
     }
     await pause(wait.pollMs);
+    await scope.keep();
   }
   const decision = planSwitchOver({
     create,
@@ -121,7 +146,10 @@ async function waitAndSwitch(
         blocked: [],
         skipped: [],
       };
-      return { kind: 'deactivated', execution: await applyPlan(deps, policy, switchPlan, 'rotate') };
+      return {
+        kind: 'deactivated',
+        execution: await applyPlan(deps, policy, switchPlan, 'rotate', { scope }),
+      };
     }
     default:
       return decision satisfies never;

@@ -4,9 +4,10 @@ import type { ActionResult } from '../aws/apply/types.js';
 import { executeUndo } from '../aws/apply/undo.js';
 import { addDays } from '../core/days.js';
 import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.js';
-import { newRunId } from '../journal/journal.js';
+import { type AccountLease, newRunId } from '../journal/journal.js';
 import { doneActions, hasRun } from '../journal/views.js';
 import { NotFoundError } from './errors.js';
+import { underAccountLease } from './lease.js';
 import type { RemediationDeps } from './types.js';
 
 export interface UndoOptions {
@@ -17,6 +18,8 @@ export interface UndoOptions {
 }
 
 export type UndoResult =
+  /** Another run holds the account's lease: nothing was changed. */
+  | { readonly kind: 'leased'; readonly lease: AccountLease }
   | { readonly kind: 'declined'; readonly plan: UndoPlan }
   | {
       readonly kind: 'undone';
@@ -38,16 +41,25 @@ export async function undoRun(
       `no run ${targetRunId} in the journal ${deps.journal.location}; see keywarden history`,
     );
   }
-  const holdUntil = addDays(deps.clock(), options.holdDays);
-  const plan = planUndo(targetRunId, doneActions(records, targetRunId), { holdUntil });
-  if (options.confirm && !(await options.confirm(plan))) return { kind: 'declined', plan };
   const runId = newRunId(deps.clock());
-  const results = await executeUndo(plan, {
-    runId,
-    journal: deps.journal,
-    now: deps.clock,
-    clientsFor: () => deps.clients,
-    ...(deps.onResult ? { onResult: deps.onResult } : {}),
-  });
-  return { kind: 'undone', runId, plan, results, cannotUndo: plan.cannotUndo };
+  const out = await underAccountLease(
+    deps,
+    { runId, command: 'undo' },
+    async (scope): Promise<UndoResult> => {
+      const holdUntil = addDays(deps.clock(), options.holdDays);
+      const plan = planUndo(targetRunId, doneActions(records, targetRunId), { holdUntil });
+      if (options.confirm && !(await options.confirm(plan))) return { kind: 'declined', plan };
+      const results = await executeUndo(plan, {
+        runId,
+        journal: deps.journal,
+        now: deps.clock,
+        clientsFor: () => deps.clients,
+        accountId: scope.accountId,
+        beforeChange: scope.keep,
+        ...(deps.onResult ? { onResult: deps.onResult } : {}),
+      });
+      return { kind: 'undone', runId, plan, results, cannotUndo: plan.cannotUndo };
+    },
+  );
+  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
 }

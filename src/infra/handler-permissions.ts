@@ -6,21 +6,19 @@
 import type { Permission } from '../aws/errors.js';
 import { configRulePermissions, lambdaRemediationPermissions } from '../aws/permissions.js';
 import type { Policy } from '../core/policy/types.js';
+import { DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
 
 /** The three handlers, by the file name of their entry in src/lambda. */
 export const HANDLER_NAMES = ['scheduled', 'config-rule', 'remediate'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
-// TODO(integrator): import the DynamoDB journal's own declaration once src/journal/dynamodb.ts lands.
-/** The DynamoDB journal: conditional writes, leases, reads for resume, undo and history. */
+/**
+ * The DynamoDB journal, as src/journal/dynamodb.ts declares it (records, leases, claims), plus the
+ * caller-identity look-up the lease names the account with.
+ */
 export const JOURNAL_TABLE_PERMISSIONS: readonly Permission[] = [
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:Query',
+  ...DYNAMODB_JOURNAL_PERMISSIONS,
+  'sts:GetCallerIdentity',
 ];
 
 const unique = (lists: readonly (readonly Permission[])[]) => [...new Set(lists.flat())].sort();

@@ -72,6 +72,11 @@ export const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'dynamodb:Query': 'journal-table',
   'dynamodb:ConditionCheckItem': 'journal-table',
   'dynamodb:DescribeTable': 'journal-table',
+  'dynamodb:CreateTable': 'journal-table',
+  'dynamodb:DescribeContinuousBackups': 'journal-table',
+  'dynamodb:UpdateContinuousBackups': 'journal-table',
+  'dynamodb:DescribeTimeToLive': 'journal-table',
+  'dynamodb:UpdateTimeToLive': 'journal-table',
 };
 
 /** The account, region and resources the statements name; values may be CDK tokens. */

@@ -2,7 +2,8 @@
  * The journal: where every run records its intents and outcomes. The interface is what the engine
  * uses; the file journal (append-only JSON lines, each record flushed to disk before `append`
  * resolves) is the CLI's default, so an intent is durable before its action starts and an outcome
- * before the next one.
+ * before the next one. A journal that several runs share at once (DynamoDB, src/journal/dynamodb.ts)
+ * also offers account leases and intent claims, so two runs never act on the same thing together.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -20,17 +21,106 @@ import { dirname } from 'node:path';
 import { JournalParseError, type JournalRecord, parseJournal } from './records.js';
 
 export interface Journal {
-  /** Where the journal is, for messages: a file path. */
+  /** Where the journal is, for messages: a file path, or `dynamodb://TABLE`. */
   readonly location: string;
-  /** Makes one record durable. Rejects when it cannot: no action may start unjournaled. */
+  /**
+   * Makes one record durable. Rejects when it cannot: no action may start unjournaled. Records are
+   * read back in the order they were appended. An outcome releases the claim its run holds on the
+   * action (see {@link JournalIntentClaims}).
+   */
   append(record: JournalRecord): Promise<void>;
   /** Every record so far; a journal that does not exist yet is empty. */
   read(): Promise<{ records: JournalRecord[]; warnings: string[] }>;
+  /**
+   * One run acts on an account at a time. Absent (the file journal): no lease is taken, because a
+   * file journal belongs to one user on one machine; share a DynamoDB journal to run concurrently.
+   */
+  readonly leases?: JournalLeases;
+  /** An action's intent is held by one run at a time. Absent (the file journal): no claims. */
+  readonly intents?: JournalIntentClaims;
+  /** Fails fast when the journal cannot be used at all (a table that does not exist). */
+  verify?(): Promise<void>;
+  /** Releases what the journal holds open (an SDK client's sockets). */
+  close?(): void;
 }
 
-/** A journal file that cannot be read or written. */
+/** A run's hold on one account: while it lasts, no other run acts there. Times are ISO-8601. */
+export interface AccountLease {
+  readonly accountId: string;
+  /** The run that holds it. */
+  readonly runId: string;
+  /** What that run is doing: `apply`, `resume`, `rotate`, `undo`. */
+  readonly command: string;
+  /** When the run took it. */
+  readonly since: string;
+  /** When it lapses unless renewed. */
+  readonly until: string;
+}
+
+export type LeaseAttempt =
+  | { readonly kind: 'acquired'; readonly lease: AccountLease }
+  /** Another run's live lease: `lease` is theirs. */
+  | { readonly kind: 'held'; readonly lease: AccountLease };
+
+export interface JournalLeases {
+  /** How long a lease holds after it is taken or renewed. */
+  readonly durationSeconds: number;
+  /** Takes the account's lease unless another run holds a live one; `now` is the engine's clock. */
+  acquire(request: {
+    readonly accountId: string;
+    readonly runId: string;
+    readonly command: string;
+    readonly now: Date;
+  }): Promise<LeaseAttempt>;
+  /** Extends a lease this run holds; a {@link LeaseLostError} when another run has taken it since. */
+  renew(lease: AccountLease, now: Date): Promise<AccountLease>;
+  /** Gives the lease up (a no-op when another run holds it by now). */
+  release(lease: AccountLease): Promise<void>;
+}
+
+/** The run that holds an action's intent, and since when. */
+export interface IntentHolder {
+  readonly runId: string;
+  readonly since: string;
+}
+
+/**
+ * Claims make "an intent for a given action is written once" hold across runs: a run claims an
+ * action before journaling its intent, and its outcome releases the claim. A claim held by another
+ * run is taken over only when that run is finished, was recovered by a finished resume, or is the
+ * run this one resumes; otherwise the action is not attempted.
+ */
+export interface JournalIntentClaims {
+  /** Null when `runId` now holds the action; else the run that does. */
+  claim(request: {
+    readonly actionId: string;
+    readonly accountId: string;
+    readonly runId: string;
+    /** The interrupted run this one completes: its claims are this run's to take. */
+    readonly resumeOf: string | null;
+    readonly at: string;
+  }): Promise<IntentHolder | null>;
+}
+
+/** A journal that cannot be read or written. */
 export class JournalError extends Error {
-  override readonly name = 'JournalError';
+  override readonly name: string = 'JournalError';
+}
+
+/** A run's lease on its account passed to another run (this one stopped renewing it in time). */
+export class LeaseLostError extends JournalError {
+  override readonly name = 'LeaseLostError';
+  constructor(
+    readonly lease: AccountLease,
+    /** The lease that replaced it; null when there is none (released or expired and removed). */
+    readonly holder: AccountLease | null,
+  ) {
+    super(
+      `run ${lease.runId} lost its lease on account ${lease.accountId}` +
+        (holder === null ? '' : ` to run ${holder.runId} (${holder.command}, since ${holder.since})`) +
+        '; it stopped before its next change. Finish it later with: keywarden apply --resume',
+    );
+  }
 }
 
 /**

@@ -135,6 +135,8 @@ const recordSchemas = {
     command: z.enum(RUN_COMMANDS),
     /** The interrupted run this one completes (command `resume`); else null. */
     resumeOf: z.string().nullable(),
+    /** The account the run acts in, when the run knows it up front (a run under an account lease). */
+    accountId: z.string().optional(),
     planned: count,
     deferred: count,
   }),
@@ -191,19 +193,25 @@ export class JournalParseError extends Error {
   }
 }
 
-/** One line to a record, or the one-line reason it is not one. */
-export function parseRecord(raw: string, lineNo: number): { record: JournalRecord } | { error: string } {
-  const where = `journal line ${lineNo}`;
+/**
+ * One line to a record, or the one-line reason it is not one. `where` names it in that reason: the
+ * file journal's line number, or another store's own name for the item.
+ */
+export function parseRecord(
+  raw: string,
+  where: number | string,
+): { record: JournalRecord } | { error: string } {
+  const place = typeof where === 'number' ? `journal line ${where}` : where;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    return { error: `${where}: not JSON (${error instanceof Error ? error.message : String(error)})` };
+    return { error: `${place}: not JSON (${error instanceof Error ? error.message : String(error)})` };
   }
   const header = headerSchema.safeParse(value, { error: genericMessage });
-  if (!header.success) return { error: firstIssue(header.error.issues, value, where) };
+  if (!header.success) return { error: firstIssue(header.error.issues, value, place) };
   const parsed = recordSchemas[header.data.type].safeParse(value, { error: genericMessage });
-  if (!parsed.success) return { error: firstIssue(parsed.error.issues, value, where) };
+  if (!parsed.success) return { error: firstIssue(parsed.error.issues, value, place) };
   const record = parsed.data;
   if (record.type !== 'intent') return { record };
   // Typed, not cast: the compiler checks that the schema describes exactly the core's actions.

@@ -179,18 +179,28 @@ export interface IncompleteRun {
 
 /**
  * Runs that started and never finished, oldest first, except those a later `resume` run (with
- * `resumeOf` naming them) finished.
+ * `resumeOf` naming them) finished. With `accountId`, only the runs of that account: a run that
+ * names its account, or whose actions are all in it. In a journal several accounts share, a run of
+ * another account may be going on right now; it is that account's to resume.
  */
-export function incompleteRuns(records: readonly JournalRecord[]): IncompleteRun[] {
+export function incompleteRuns(
+  records: readonly JournalRecord[],
+  filter: { readonly accountId?: string | null } = {},
+): IncompleteRun[] {
   const runs = runsOf(records);
   const recovered = new Set<string>();
   for (const run of runs.values()) {
     if (run.finished && run.started?.resumeOf) recovered.add(run.started.resumeOf);
   }
+  const account = filter.accountId ?? null;
+  const inAccount = (run: RunView, started: StartedRecord) =>
+    account === null ||
+    (started.accountId ?? null) === account ||
+    (started.accountId === undefined && run.actions.every((a) => a.intent.action.accountId === account));
   const out: IncompleteRun[] = [];
   for (const run of runs.values()) {
     const started = run.started;
-    if (started === null || run.finished || recovered.has(run.runId)) continue;
+    if (started === null || run.finished || recovered.has(run.runId) || !inAccount(run, started)) continue;
     const stored = new Set<string>();
     const cleaned = new Set<string>();
     for (const { intent, outcome } of run.actions) {

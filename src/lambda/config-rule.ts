@@ -67,7 +67,7 @@ export function createConfigRuleHandler(options: RuntimeOptions = {}) {
   const runtime = handlerRuntime(options);
   return async (event: unknown, context?: LambdaContext): Promise<ConfigRuleSummary> => {
     const request = readEvent(event);
-    const { env, logger, connected } = runtime(context, 'config-rule');
+    const { env, connection, logger, connected } = runtime(context, 'config-rule');
     const { clients, clock } = connected;
     const messageType =
       request.trigger.kind === 'scheduled' ? 'ScheduledNotification' : request.trigger.messageType;
@@ -80,7 +80,7 @@ export function createConfigRuleHandler(options: RuntimeOptions = {}) {
           `invalid policy for this rule: ${resolved.errors[0] ?? 'unknown error'}`,
         );
       }
-      const journal = options.journal ?? journalFromEnv(env, false);
+      const journal = options.journal ?? journalFromEnv(env, false, connection);
       await connected.calibrate();
       const result = await evaluateConfigRule(
         {

@@ -73,7 +73,7 @@ export function createRemediateHandler(options: RuntimeOptions = {}) {
       const resolved = resolveSource(source);
       const { policy, warnings } = withNotifyTopic(resolved.policy, env);
       const maxActions = maxActionsFromEnv(env, policy);
-      const journal = options.journal ?? journalFromEnv(env, true);
+      const journal = options.journal ?? journalFromEnv(env, true, connection, policy);
       await connected.calibrate();
       const out = await remediateUser(
         {

@@ -17,7 +17,8 @@ import { parsePolicyFile, resolvePolicy } from '../core/policy/resolve.js';
 import type { PolicyInput } from '../core/policy/schema.js';
 import type { Policy } from '../core/policy/types.js';
 import type { AccountClients, Clock } from '../engine/types.js';
-import { type Journal, openFileJournal } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
+import { type JournalSpec, openJournal, parseJournalLocation } from '../journal/open.js';
 import { createLogger, type HandlerLogger } from './logger.js';
 
 /** The environment variables the handlers read (set by the CDK app; see docs/lambda.md). */
@@ -201,26 +202,47 @@ export function maxActionsFromEnv(env: NodeJS.ProcessEnv, policy: Policy): numbe
 }
 
 /**
- * The journal KEYWARDEN_JOURNAL names. Today only a file path works.
- * TODO(integrator): switch to `openJournal(spec)` from src/journal/open.ts (the dynamo branch) so
- * `dynamodb://TABLE` works here as on the CLI, and drop the refusal below.
+ * The journal KEYWARDEN_JOURNAL names: `dynamodb://TABLE` (the stack's shared journal, on the
+ * invocation's connection; AWS_ENDPOINT_URL_DYNAMODB overrides its endpoint) or a file path. The
+ * policy's `journal.leaseSeconds` sets how long a run holds the account.
  */
-export function journalFromEnv(env: NodeJS.ProcessEnv, required: true): Journal;
-export function journalFromEnv(env: NodeJS.ProcessEnv, required: false): Journal | undefined;
-export function journalFromEnv(env: NodeJS.ProcessEnv, required: boolean): Journal | undefined {
-  const spec = env[ENV.journal];
-  if (spec === undefined || spec === '') {
+export function journalFromEnv(
+  env: NodeJS.ProcessEnv,
+  required: true,
+  connection?: AwsConnection,
+  policy?: Policy,
+): Journal;
+export function journalFromEnv(
+  env: NodeJS.ProcessEnv,
+  required: false,
+  connection?: AwsConnection,
+  policy?: Policy,
+): Journal | undefined;
+export function journalFromEnv(
+  env: NodeJS.ProcessEnv,
+  required: boolean,
+  connection: AwsConnection = {},
+  policy?: Policy,
+): Journal | undefined {
+  const raw = env[ENV.journal];
+  if (raw === undefined || raw === '') {
     if (!required) return undefined;
     throw new HandlerConfigError(
       `${ENV.journal}: not set; the handler records every change in a journal (a file path, or dynamodb://TABLE)`,
     );
   }
-  if (spec.startsWith('dynamodb://')) {
-    throw new HandlerConfigError(
-      `${ENV.journal}: ${spec}: the DynamoDB journal is not available in this build`,
-    );
+  let spec: JournalSpec;
+  try {
+    spec = parseJournalLocation(raw, ENV.journal);
+  } catch (error) {
+    throw new HandlerConfigError(error instanceof Error ? error.message : String(error));
   }
-  return openFileJournal(spec);
+  const config = clientConfig(connection);
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || ('endpoint' in config ? config.endpoint : undefined);
+  return openJournal(spec, {
+    clientConfig: { ...config, ...(endpoint ? { endpoint } : {}) },
+    ...(policy ? { leaseSeconds: policy.journal.leaseSeconds } : {}),
+  });
 }
 
 /** The notifier for the policy's channels; the Slack URL variable and clients come from `env`/`connection`. */

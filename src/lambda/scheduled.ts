@@ -54,7 +54,7 @@ export function createScheduledHandler(options: RuntimeOptions = {}) {
       const topic = withNotifyTopic(resolved.policy, env);
       const policy = { ...topic.policy, inventory: { ...topic.policy.inventory, mode: 'live' as const } };
       const maxActions = maxActionsFromEnv(env, policy);
-      const journal = options.journal ?? journalFromEnv(env, true);
+      const journal = options.journal ?? journalFromEnv(env, true, connection, policy);
       await connected.calibrate();
       const remaining = context?.getRemainingTimeInMillis?.bind(context);
       const out = await remediateAccount(

@@ -1,6 +1,7 @@
 /** The handlers' results: counts and ids for people and dashboards, never a secret. */
 import type { ActionResult } from '../aws/apply/types.js';
 import type { RemediateResult } from '../engine/remediate.js';
+import type { AccountLease } from '../journal/journal.js';
 
 export interface RemediationSummary {
   /** The run this invocation made; null when nothing was planned or carried out. */
@@ -24,6 +25,11 @@ export interface RemediationSummary {
   readonly actions: readonly ActionResult[];
   readonly warnings: readonly string[];
   readonly journal: string;
+  /**
+   * Set when another run held the account's lease: this invocation did nothing (the other run, or
+   * the next invocation, does the work).
+   */
+  readonly heldBy: AccountLease | null;
 }
 
 export function remediationSummary(
@@ -34,6 +40,23 @@ export function remediationSummary(
   if (out.kind === 'recovery-declined') {
     // Only a caller that asks before recovering gets this; the handlers never ask.
     throw new Error('recovery declined');
+  }
+  if (out.kind === 'leased') {
+    return {
+      runId: null,
+      recoveredRuns: [],
+      planned: { actions: 0, deferred: 0, blocked: 0, skipped: 0 },
+      results: { done: 0, skipped: 0, failed: 0 },
+      notices: { sent: 0, notSent: 0 },
+      stopped: false,
+      actions: [],
+      warnings: [
+        ...warnings,
+        `account ${out.lease.accountId} is held by run ${out.lease.runId} (${out.lease.command}) until ${out.lease.until}: this invocation did nothing`,
+      ],
+      journal,
+      heldBy: out.lease,
+    };
   }
   const actions = [...(out.recovery?.results ?? []), ...(out.execution?.results ?? [])];
   const count = (status: ActionResult['status'], notify: boolean) =>
@@ -54,6 +77,7 @@ export function remediationSummary(
     actions,
     warnings: [...warnings, ...out.planned.warnings],
     journal,
+    heldBy: null,
   };
 }
 

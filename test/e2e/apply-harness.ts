@@ -107,7 +107,13 @@ export interface Harness {
 
 export async function startHarness(
   world: World,
-  options: { policy?: Policy; maxAttempts?: number; retryMode?: 'adaptive' | 'standard' } = {},
+  options: {
+    policy?: Policy;
+    maxAttempts?: number;
+    retryMode?: 'adaptive' | 'standard';
+    /** The journal to use (default: a file journal in a temporary directory). */
+    journal?: () => Promise<Journal>;
+  } = {},
 ): Promise<Harness> {
   const emu = await startTestEmulator({ world });
   const config = {
@@ -121,7 +127,9 @@ export async function startHarness(
     ssm: new SSMClient(config),
   };
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-apply-'));
-  const journal = openFileJournal(join(dir, '.keywarden', 'journal.jsonl'));
+  const journal = options.journal
+    ? await options.journal()
+    : openFileJournal(join(dir, '.keywarden', 'journal.jsonl'));
   const policy = options.policy ?? policyWith();
   const deps = (overrides: RunOverrides = {}): RemediationDeps => ({
     clients,

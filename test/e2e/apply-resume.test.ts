@@ -1,8 +1,15 @@
-/** A run killed part-way, then recoverIncompleteRuns and a fresh plan finish the job. */
+/**
+ * A run killed part-way, then recoverIncompleteRuns and a fresh plan finish the job; with the file
+ * journal and with the DynamoDB journal (moto's), whose intent claims the resume must take over.
+ */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { afterEach, describe, expect, it } from 'vitest';
-import { newRunId } from '../../src/journal/journal.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
+import { type Journal, newRunId } from '../../src/journal/journal.js';
 import { incompleteRuns } from '../../src/journal/views.js';
+import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
 import {
   ACCOUNT,
   actionOf,
@@ -10,18 +17,42 @@ import {
   type Harness,
   rotating,
   SimulatedCrash,
-  startHarness,
+  startHarness as startFileHarness,
   useKey,
   worldOf,
 } from './apply-harness.js';
 
 const IVY = 'AKIAIVY0000000000001';
 
-describe('resume after a crash', () => {
+let moto: Moto;
+let dynamodb: DynamoDBClient;
+let tables = 0;
+beforeAll(async () => {
+  moto = await startMotoDynamo();
+  dynamodb = new DynamoDBClient(motoClientConfig(moto));
+});
+afterAll(async () => {
+  dynamodb?.destroy();
+  await moto?.stop();
+});
+
+/** A new DynamoDB journal table per test. */
+async function dynamoJournal(): Promise<Journal> {
+  const tableName = `apply-resume-${++tables}`;
+  await createJournalTable(dynamodb, tableName, { sleep: async () => {} });
+  return openDynamoJournal({ tableName, client: dynamodb, leaseSeconds: 900 });
+}
+
+describe.each([
+  ['file', undefined],
+  ['DynamoDB', dynamoJournal],
+] as const)('resume after a crash (%s journal)', (_, journal) => {
   let h: Harness;
   afterEach(async () => {
     await h?.stop();
   });
+  const startHarness = (world: Parameters<typeof startFileHarness>[0]) =>
+    startFileHarness(world, journal === undefined ? {} : { journal });
 
   it('deletes a key created but never stored, then a fresh plan rotates again', async () => {
     // Prepare

@@ -14,11 +14,22 @@ const keywarden = (args: string[]) => runProcess(process.execPath, [BIN, ...args
 
 describe('keywarden as a process', () => {
   it.each(
-    ['audit', 'demo', 'init', 'sandbox', 'validate', 'plan', 'apply', 'rotate', 'undo', 'history'].map(
-      (c) => [c],
-    ),
+    [
+      'audit',
+      'demo',
+      'init',
+      'sandbox',
+      'validate',
+      'plan',
+      'apply',
+      'rotate',
+      'undo',
+      'history',
+      'journal',
+      'journal create',
+    ].map((c) => [c]),
   )('%s --help shows examples', async (command) => {
-    const result = await keywarden([command, '--help']);
+    const result = await keywarden([...command.split(' '), '--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Examples:/);
     expect(result.stdout).toContain(`keywarden ${command}`);

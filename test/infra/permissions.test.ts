@@ -37,10 +37,7 @@ const RESOURCES: ScopeResources = {
 describe('PERMISSION_SCOPES', () => {
   it('scopes every permission Keywarden declares and every permission a handler adds', () => {
     // Prepare
-    const declared = [
-      ...PERMISSION_GROUPS.flatMap((g) => g.permissions),
-      ...JOURNAL_TABLE_PERMISSIONS,
-    ];
+    const declared = [...PERMISSION_GROUPS.flatMap((g) => g.permissions), ...JOURNAL_TABLE_PERMISSIONS];
 
     // Assess
     expect(declared.filter((p) => PERMISSION_SCOPES[p] === undefined)).toEqual([]);

@@ -9,7 +9,7 @@ import { processIO } from '../../src/cli/io.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { main } from '../../src/cli/main.js';
-import { openFileJournal } from '../../src/journal/journal.js';
+import { openJournal } from '../../src/journal/open.js';
 import { crashingJournal } from './crash-journal.js';
 
 const target = process.env.KEYWARDEN_TEST_CRASH_AFTER ?? '';
@@ -18,7 +18,7 @@ const kill = (): never => {
   throw new Error('unreachable: SIGKILL was sent');
 };
 const code = await main(process.argv.slice(2), processIO(), {
-  openJournal: (location) =>
-    target === '' ? openFileJournal(location) : crashingJournal(openFileJournal(location), target, kill),
+  openJournal: (spec, options) =>
+    target === '' ? openJournal(spec, options) : crashingJournal(openJournal(spec, options), target, kill),
 });
 process.exitCode = code;

@@ -20,6 +20,8 @@ export function crashingJournal(journal: Journal, target: string, crash: () => n
   const wanted = beforeOutcome ? target.slice('before-outcome:'.length) : target;
   const matches = (a: AnyAction) => a.type === wanted || a.id.endsWith(wanted);
   return {
+    // Leases, claims and the rest go through untouched: a crash leaves them as a kill would.
+    ...journal,
     location: journal.location,
     read: () => journal.read(),
     async append(record: JournalRecord) {

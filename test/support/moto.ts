@@ -106,3 +106,24 @@ export function startMoto(spec: MotoSpec): Promise<Moto> {
     child.stdin.write(`${JSON.stringify({ now: spec.now.toISOString(), account: spec.account })}\n`);
   });
 }
+
+/** The account moto's DynamoDB answers as in the journal tests (any key signs into it). */
+export const MOTO_JOURNAL_ACCOUNT = '111111111111';
+
+/**
+ * A moto server with an empty account, for its DynamoDB: the shared journal's tests use a real
+ * DynamoDB implementation (conditional writes, transactions, Query pages), not a mock.
+ */
+export function startMotoDynamo(): Promise<Moto> {
+  return startMoto({ now: new Date('2026-11-22T12:00:00Z'), account: { id: MOTO_JOURNAL_ACCOUNT } });
+}
+
+/** SDK v3 config for moto's DynamoDB: one attempt, so a failure is seen as it is. */
+export function motoClientConfig(moto: Moto) {
+  return {
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIDJOURNALTEST', secretAccessKey: 'test-secret' },
+  };
+}

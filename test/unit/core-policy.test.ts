@@ -104,6 +104,21 @@ describe('parsePolicy', () => {
     expect(p?.rules.CONSOLE_WITHOUT_MFA.enabled).toBe(true);
   });
 
+  it('reads the journal as a location alone or with its lease', () => {
+    // Act
+    const short = parsePolicy('version: 1\njournal: dynamodb://keywarden-journal\n', SOURCE).value;
+    const long = parsePolicy(
+      'version: 1\njournal: { location: ../state/journal.jsonl, leaseSeconds: 1800 }\n',
+      SOURCE,
+    ).value;
+    const lease = parsePolicy('version: 1\njournal: { leaseSeconds: 120 }\n', SOURCE).value;
+
+    // Assess
+    expect(short?.journal).toEqual({ location: 'dynamodb://keywarden-journal', leaseSeconds: 900 });
+    expect(long?.journal).toEqual({ location: '../state/journal.jsonl', leaseSeconds: 1800 });
+    expect(lease?.journal).toEqual({ location: null, leaseSeconds: 120 });
+  });
+
   it('normalizes exemptions', () => {
     const text = [
       'version: 1',
@@ -152,7 +167,7 @@ describe('parsePolicy', () => {
       {
         name: 'unknown top-level key',
         yaml: 'exemption: {}',
-        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation, notifications`,
+        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation, notifications, journal`,
       },
       {
         name: 'bad date',
@@ -183,6 +198,21 @@ describe('parsePolicy', () => {
         name: 'bad IAM path',
         yaml: 'exemptions:\n  paths: [{ path: service, reason: x }]',
         error: `${SOURCE}: exemptions.paths[0].path: must be an IAM path that starts and ends with "/" (got "service")`,
+      },
+      {
+        name: 'journal in an unknown place',
+        yaml: 'journal: s3://bucket/journal',
+        error: `${SOURCE}: journal: location must be a file path or dynamodb://TABLE; s3:// is not a journal (got "s3://bucket/journal")`,
+      },
+      {
+        name: 'journal table without a name',
+        yaml: 'journal: { location: "dynamodb://x" }',
+        error: `${SOURCE}: journal: location dynamodb://TABLE needs a DynamoDB table name: 3 to 255 letters, digits, _ . or - (got {"location":"dynamodb://x"})`,
+      },
+      {
+        name: 'lease too short',
+        yaml: 'journal: { leaseSeconds: 5 }',
+        error: `${SOURCE}: journal.leaseSeconds: must be an integer from 60 to 86400 (seconds) (got 5)`,
       },
       {
         name: 'rotate after deactivate',

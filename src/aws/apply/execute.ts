@@ -82,8 +82,12 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const queueNotices = async (chainId: string) => {
     for (const a of noticesOf.get(chainId) ?? []) {
       if (queued.has(a.id)) continue;
-      await recorder.intent(a);
       queued.add(a.id);
+      const refused = await recorder.intent(a);
+      if (refused !== null) {
+        slots[slotOf.get(a.id) ?? 0]?.push(await recorder.outcome(a, refused));
+        continue;
+      }
       notices.push(a);
     }
   };
@@ -96,7 +100,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     const slot = slots[index] as ActionResult[];
     const why = broken.get(action.chainId);
     if (why !== undefined) {
-      await recorder.intent(action);
+      await recorder.intent(action, { claim: false });
       slot.push(await recorder.outcome(action, skipped(why)));
       continue;
     }
@@ -104,7 +108,11 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       await queueNotices(action.chainId);
       continue;
     }
-    const result = await recorder.record(action, (clients) => runChange(state, action, clients));
+    // Storing a key this run just created goes ahead even if the lease was lost meanwhile: its
+    // secret exists only in this process.
+    const result = await recorder.record(action, (clients) => runChange(state, action, clients), {
+      keepLease: !storesNewKey,
+    });
     slot.push(result);
     if (result.status !== 'done') {
       broken.set(
@@ -168,7 +176,7 @@ async function cleanUpStrays(state: ExecutorState, extra: ActionResult[]): Promi
       'appeared during CreateAccessKey',
       true,
     );
-    extra.push(await state.recorder.record(action, (c) => cleanupKey(action, c.iam)));
+    extra.push(await state.recorder.record(action, (c) => cleanupKey(action, c.iam), { keepLease: false }));
   }
 }
 
@@ -202,5 +210,5 @@ async function cleanUpUnstored(
     'its secret could not be stored',
     false,
   );
-  extra.push(await state.recorder.record(cleanup, (c) => cleanupKey(cleanup, c.iam)));
+  extra.push(await state.recorder.record(cleanup, (c) => cleanupKey(cleanup, c.iam), { keepLease: false }));
 }

@@ -1,11 +1,13 @@
 /**
  * One run in the journal: run-started … an intent before and an outcome after each action …
  * run-finished, and the results the operator sees. An intent is durable before its action touches
- * AWS; an action that throws is recorded as failed, never left without an outcome.
+ * AWS; an action that throws is recorded as failed, never left without an outcome. With a shared
+ * journal, the run claims each action before its intent: an action another run holds is skipped,
+ * naming that run, and never attempted.
  */
 import { actionAccessKeyId } from '../../core/plan/ids.js';
 import type { AnyAction } from '../../core/plan/types.js';
-import type { Journal } from '../../journal/journal.js';
+import type { IntentHolder, Journal } from '../../journal/journal.js';
 import type { RunCommand } from '../../journal/records.js';
 import {
   type ActionOutcome,
@@ -13,6 +15,7 @@ import {
   failed,
   failureText,
   type RemediationClients,
+  skipped,
 } from './types.js';
 
 export interface RecorderOptions {
@@ -23,11 +26,24 @@ export interface RecorderOptions {
   readonly clientsFor: (accountId: string) => RemediationClients | Promise<RemediationClients>;
   /** Progress for the operator; never secrets. */
   readonly onResult?: (result: ActionResult) => void;
+  /** The account the run acts in, recorded in its `run-started` when known (a run under a lease). */
+  readonly accountId?: string | null;
+  /**
+   * Called before each change (not before the clean-up of the run's own keys): renews the run's
+   * lease on the account, and throws when it was lost, which stops the run there.
+   */
+  readonly beforeChange?: () => Promise<void>;
+}
+
+/** Why an action another run holds is not attempted. */
+export function heldElsewhere(holder: IntentHolder): string {
+  return `run ${holder.runId} holds this action: its intent (${holder.since}) has no outcome yet, so this run leaves it alone`;
 }
 
 export class RunRecorder {
   private readonly counts = { done: 0, skipped: 0, failed: 0 };
   private readonly clients = new Map<string, Promise<RemediationClients>>();
+  private resumeOf: string | null = null;
 
   constructor(
     private readonly options: RecorderOptions,
@@ -44,6 +60,8 @@ export class RunRecorder {
     planned: number,
     deferred: number,
   ): Promise<void> {
+    this.resumeOf = resumeOf;
+    const accountId = this.options.accountId ?? null;
     await this.options.journal.append({
       v: 1,
       type: 'run-started',
@@ -51,20 +69,40 @@ export class RunRecorder {
       at: this.at(),
       command,
       resumeOf,
+      ...(accountId === null ? {} : { accountId }),
       planned,
       deferred,
     });
   }
 
-  async intent(action: AnyAction): Promise<void> {
+  /**
+   * Journals the action's intent; first, with `claim` and a journal that has claims, claims it.
+   * Returns null, or the outcome to record instead of acting: skipped, because another run holds it.
+   */
+  async intent(
+    action: AnyAction,
+    options: { readonly claim: boolean } = { claim: true },
+  ): Promise<ActionOutcome | null> {
+    const at = this.at();
+    const holder =
+      options.claim && this.options.journal.intents
+        ? await this.options.journal.intents.claim({
+            actionId: action.id,
+            accountId: action.accountId,
+            runId: this.runId,
+            resumeOf: this.resumeOf,
+            at,
+          })
+        : null;
     await this.options.journal.append({
       v: 1,
       type: 'intent',
       runId: this.runId,
-      at: this.at(),
+      at,
       actionId: action.id,
       action,
     });
+    return holder === null ? null : skipped(heldElsewhere(holder));
   }
 
   async outcome(action: AnyAction, outcome: ActionOutcome): Promise<ActionResult> {
@@ -85,12 +123,18 @@ export class RunRecorder {
     return this.report(resultOf(action, outcome.status, outcome.reason, outcome.newAccessKeyId));
   }
 
-  /** Intent, then `run` (which checks live state and acts), then outcome; `run` may throw. */
+  /**
+   * The lease kept (unless `keepLease` is false), the intent, then `run` (which checks live state
+   * and acts), then the outcome; `run` may throw. An action another run holds is not run.
+   */
   async record(
     action: AnyAction,
     run: (clients: RemediationClients) => Promise<ActionOutcome>,
+    options: { readonly keepLease: boolean } = { keepLease: true },
   ): Promise<ActionResult> {
-    await this.intent(action);
+    if (options.keepLease) await this.options.beforeChange?.();
+    const refused = await this.intent(action);
+    if (refused !== null) return this.outcome(action, refused);
     let outcome: ActionOutcome;
     try {
       outcome = await run(await this.clientsFor(action.accountId));

@@ -32,7 +32,8 @@ export interface RecoverResult {
 /** Finishes every run that stopped part-way, oldest first, each under its own `resume` run. */
 export async function recoverIncompleteRuns(options: RecoverOptions): Promise<RecoverResult> {
   const { records } = await options.journal.read();
-  const runs = incompleteRuns(records);
+  // Under a lease, only this account's runs: another account's run may be going on right now.
+  const runs = incompleteRuns(records, { accountId: options.accountId ?? null });
   const known = knownCreatedKeys(records);
   const recovered: string[] = [];
   const results: ActionResult[] = [];
@@ -80,16 +81,20 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
       const { adopted, cleanups } = recovery;
       if (adopted !== null) {
         const { store, accessKeyId } = adopted;
-        await recorder.intent(store);
-        results.push(
-          await recorder.outcome(store, {
-            ...done(null),
-            reason: `Secrets Manager already holds ${accessKeyId}: the store completed before run ${run.runId} stopped`,
-            newAccessKeyId: accessKeyId,
-          }),
-        );
-        // Its chain is complete: the owner is told where the new key is, by the next plan.
-        if (store.notice) notices.push(store.notice);
+        const refused = await recorder.intent(store);
+        if (refused !== null) {
+          results.push(await recorder.outcome(store, refused));
+        } else {
+          results.push(
+            await recorder.outcome(store, {
+              ...done(null),
+              reason: `Secrets Manager already holds ${accessKeyId}: the store completed before run ${run.runId} stopped`,
+              newAccessKeyId: accessKeyId,
+            }),
+          );
+          // Its chain is complete: the owner is told where the new key is, by the next plan.
+          if (store.notice) notices.push(store.notice);
+        }
       }
       if (adopted === null && cleanups.length === 0) {
         note(
@@ -104,8 +109,8 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
     // Notices whose chain had completed are closed here and sent by the next plan, which carries
     // every undelivered notice: sent once, never twice in one command.
     for (const n of notices) {
-      await recorder.intent(n);
-      await recorder.outcome(n, skipped(CARRIED_OVER));
+      const refused = await recorder.intent(n);
+      await recorder.outcome(n, refused ?? skipped(CARRIED_OVER));
     }
     await recorder.finish(0);
     recovered.push(run.runId);

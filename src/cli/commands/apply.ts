@@ -7,6 +7,7 @@ import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.j
 import {
   addRemediationOptions,
   confirm,
+  leasedMessage,
   type RemediationFlags,
   remediationContext,
   warn,
@@ -43,13 +44,17 @@ export function registerApply(
     `
 Every change is journaled before and after it happens; live IAM state is re-read before each change
 and an action whose assumptions no longer hold is skipped. New keys go to Secrets Manager only.
-Exit codes: 0 applied (or dry run), 1 an action failed, 2 usage, policy or credentials error.
+With a shared journal (--journal dynamodb://TABLE) one run acts on an account at a time: a run that
+finds another run's lease on the account says which run holds it, does nothing and exits 0.
+Exit codes: 0 applied (or dry run, or another run holds the account), 1 an action failed, 2 usage,
+policy or credentials error.
 
 Examples:
   $ keywarden apply                      # shows the plan; asks on a terminal, otherwise changes nothing
   $ keywarden apply --yes --max-actions 10
   $ keywarden apply --yes --resume       # after a crash or a kill
-  $ keywarden apply --preset aws-config --yes`,
+  $ keywarden apply --preset aws-config --yes
+  $ keywarden apply --yes --journal dynamodb://keywarden-journal   # shared with other runs and the Lambda`,
   );
   command.action(async (flags: ApplyFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
@@ -89,6 +94,13 @@ Examples:
         },
       });
       if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
+      if (out.kind === 'leased') {
+        if (format === 'json') {
+          json({ runId: null, leasedBy: out.lease, results: [], journal: ctx.journal.location });
+        }
+        io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+        return;
+      }
       if (out.kind === 'recovery-declined') {
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to resume)\n');
         return;

@@ -8,6 +8,7 @@ import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/pol
 import { auditAccount } from '../../engine/audit.js';
 import { forecastRemediation } from '../../engine/forecast.js';
 import type { AuditDeps } from '../../engine/types.js';
+import type { Journal } from '../../journal/journal.js';
 import { renderAsff } from '../../report/asff.js';
 import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
 import { renderSarif } from '../../report/sarif.js';
@@ -21,12 +22,19 @@ import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
-import { DEFAULT_JOURNAL, journalPath, progressLine, warn } from '../remediation.js';
+import {
+  DEFAULT_JOURNAL,
+  journalSpec,
+  openCommandJournal,
+  policyJournal,
+  progressLine,
+  warn,
+} from '../remediation.js';
 import { renderCsv } from '../render/csv.js';
 import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
-import { connect, openJournalAt, type Session } from '../session.js';
+import { connect, type Session } from '../session.js';
 
 const FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff'] as const;
 type Format = (typeof FORMATS)[number];
@@ -100,12 +108,11 @@ export function render(report: AuditReport, format: Format, ctx: RenderContext):
 async function htmlForecast(
   deps: AuditDeps,
   policy: Policy,
-  journalPath: string,
+  journal: Journal,
   session: Session,
   io: CliIO,
 ): Promise<{ readonly forecast: Forecast | null; readonly unavailable?: string }> {
   try {
-    const journal = openJournalAt(session, journalPath);
     const { forecast } = await forecastRemediation({ ...deps, journal }, policy, HTML_CALENDAR_DAYS);
     return { forecast };
   } catch (error) {
@@ -180,8 +187,8 @@ export function registerAudit(
       'also import the open findings into AWS Security Hub (BatchImportFindings) and archive the fixed ones',
     )
     .option(
-      '--journal <file>',
-      `journal, read only: rotations in progress and the html report's calendar (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`,
+      '--journal <location>',
+      `journal (a file or dynamodb://TABLE), read only: rotations in progress and the html report's calendar (default: KEYWARDEN_JOURNAL, else the policy's journal.location, else ${DEFAULT_JOURNAL})`,
     );
   addAccountOptions(addAwsOptions(command)).addHelpText(
     'after',
@@ -243,52 +250,65 @@ Examples:
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const columns = flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS;
+    const connection = connectionFrom(flags, io.env);
+    // The journal (read only) tells Keywarden's own rotations in progress apart.
+    const journal = openCommandJournal(
+      session,
+      journalSpec(flags.journal, io, policyJournal(loaded, io)),
+      connection,
+      io,
+    );
     if (target.kind === 'many') {
-      const connection = connectionFrom(flags, io.env);
       session.connection = connection;
-      const code = await multiAccountAudit(io, session, {
-        target,
-        connection,
-        policy,
-        now,
-        format,
-        output: flags.output,
-        failOn,
-        journalPath: journalPath(flags.journal, io),
-        render: (report) =>
-          render(report, format, {
-            color,
-            columns,
-            region,
-            forecast: null,
-            forecastUnavailable: 'the rotation calendar is drawn for one account at a time',
-          }),
-      });
-      setExitCode(code);
+      try {
+        await journal.verify?.();
+        const code = await multiAccountAudit(io, session, {
+          target,
+          connection,
+          policy,
+          now,
+          format,
+          output: flags.output,
+          failOn,
+          journal,
+          render: (report) =>
+            render(report, format, {
+              color,
+              columns,
+              region,
+              forecast: null,
+              forecastUnavailable: 'the rotation calendar is drawn for one account at a time',
+            }),
+        });
+        setExitCode(code);
+      } finally {
+        journal.close?.();
+      }
       return;
     }
-    const clients = connect(session, connectionFrom(flags, io.env));
+    const clients = connect(session, connection);
     const progress = progressLine(io);
     let report: AuditReport;
     let html: Awaited<ReturnType<typeof htmlForecast>> | null = null;
     let early: NowBeforeData | null = null;
     try {
+      // A journal that cannot be used at all (a table that does not exist) is said, not worked around.
+      await journal.verify?.();
       // One instant for the whole evaluation and the report's evaluatedAt: --now, else the service's
       // time (the emulator's clock, however far a user moved it).
       if (now === null) await clients.serviceClock.calibrate(clients.sts);
       const at = now ?? clients.serviceClock.now();
       const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
-      // The journal (read only) tells Keywarden's own rotations in progress apart.
-      const journal = openJournalAt(session, journalPath(flags.journal, io));
       const audit = await auditAccount({ ...deps, journal }, policy);
       early = audit.nowBeforeData;
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
       if (format === 'html') {
-        html = await htmlForecast(deps, policy, journalPath(flags.journal, io), session, io);
+        html = await htmlForecast(deps, policy, journal, session, io);
       }
     } finally {
       progress.done();
       clients.close();
+      journal.close?.();
     }
     if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
     const text = render(report, format, {

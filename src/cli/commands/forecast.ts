@@ -8,7 +8,7 @@ import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
 import {
-  DEFAULT_JOURNAL,
+  JOURNAL_HELP,
   progressLine,
   type RemediationFlags,
   remediationContext,
@@ -48,7 +48,7 @@ export function registerForecast(program: Command, io: CliIO, session: Session):
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
     .option('--preset <name>', 'aws-config (the AWS runbook), cis, rotation-165-180-185')
     .option('--now <iso-time>', 'forecast from this time (what-if); default: now')
-    .option('--journal <file>', `journal file, read only (default: ${DEFAULT_JOURNAL})`)
+    .option('--journal <location>', `${JOURNAL_HELP}; read only`)
     .option('--inventory <mode>', 'live (default, as plan reads it) or report');
   addAwsOptions(command).addHelpText(
     'after',

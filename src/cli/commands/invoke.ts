@@ -24,7 +24,7 @@ import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { DEFAULT_POLICY_FILES } from '../policy-loader.js';
-import { journalPath } from '../remediation.js';
+import { journalSpec } from '../remediation.js';
 import type { Session } from '../session.js';
 
 export const HANDLERS = ['scheduled', 'config-rule', 'remediate'] as const;
@@ -100,8 +100,8 @@ function handlerEnv(name: HandlerName, flags: InvokeFlags, io: CliIO): NodeJS.Pr
     if (found !== undefined) env[ENV.policyFile] = found;
   }
   if (name !== 'config-rule' || flags.journal !== undefined || env[ENV.journal]) {
-    const spec = flags.journal ?? env[ENV.journal];
-    env[ENV.journal] = spec?.startsWith('dynamodb://') ? spec : journalPath(flags.journal, io);
+    const spec = journalSpec(flags.journal, io);
+    env[ENV.journal] = spec.kind === 'dynamodb' ? `dynamodb://${spec.tableName}` : spec.path;
   }
   return env;
 }

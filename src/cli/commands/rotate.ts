@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import { rotateUser } from '../../engine/rotate.js';
 import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
-import { addRemediationOptions, type RemediationFlags, remediationContext } from '../remediation.js';
+import {
+  addRemediationOptions,
+  leasedMessage,
+  type RemediationFlags,
+  remediationContext,
+} from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
 import type { Session } from '../session.js';
@@ -81,6 +86,9 @@ Examples:
           : {}),
       });
       switch (out.kind) {
+        case 'leased':
+          io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+          return;
         case 'nothing-to-rotate':
           io.stderr.write(`keywarden: nothing to rotate for ${userName}\n`);
           setExitCode(1);

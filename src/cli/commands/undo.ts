@@ -6,10 +6,17 @@ import { undoRun } from '../../engine/undo.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError, parseIntegerOption } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
-import { loadPolicy } from '../policy-loader.js';
-import { DEFAULT_JOURNAL, journalPath, refuseNow } from '../remediation.js';
+import { type LoadedPolicy, loadPolicy } from '../policy-loader.js';
+import {
+  JOURNAL_HELP,
+  journalSpec,
+  leasedMessage,
+  openCommandJournal,
+  policyJournal,
+  refuseNow,
+} from '../remediation.js';
 import { renderResults } from '../render/results.js';
-import { connect, openJournalAt, type Session } from '../session.js';
+import { connect, type Session } from '../session.js';
 
 /** Undo needs the journal and the account, not the policy: a broken policy file must not block it. */
 interface UndoFlags extends AwsFlags {
@@ -21,20 +28,24 @@ interface UndoFlags extends AwsFlags {
 }
 
 /**
- * How long an undo holds each key: `--hold-days`, else the policy's rotation.inUseGraceDays. A
- * policy file that does not load is a warning here, never a reason not to undo.
+ * The policy, read only for the hold and the journal's location. A policy file that does not load
+ * is a warning here (`fallback` says what is used instead), never a reason not to undo.
  */
-function holdDays(flags: UndoFlags, io: CliIO): number {
-  if (flags.holdDays !== undefined) return parseIntegerOption('--hold-days', flags.holdDays, 0, 3650);
+function policyIfAny(flags: UndoFlags, io: CliIO, fallback: string): LoadedPolicy | null {
   try {
-    return loadPolicy({ cwd: io.cwd, config: flags.config }).policy.rotation.inUseGraceDays;
+    return loadPolicy({ cwd: io.cwd, config: flags.config });
   } catch (error) {
-    const fallback = DEFAULT_POLICY.rotation.inUseGraceDays;
     io.stderr.write(
-      `keywarden: warning: ${error instanceof Error ? error.message : String(error)}; holding keys ${fallback} days\n`,
+      `keywarden: warning: ${error instanceof Error ? error.message : String(error)}; ${fallback}\n`,
     );
-    return fallback;
+    return null;
   }
+}
+
+/** How long an undo holds each key: `--hold-days`, else the policy's rotation.inUseGraceDays. */
+function holdDays(flags: UndoFlags, loaded: LoadedPolicy | null): number {
+  if (flags.holdDays !== undefined) return parseIntegerOption('--hold-days', flags.holdDays, 0, 3650);
+  return (loaded?.policy ?? DEFAULT_POLICY).rotation.inUseGraceDays;
 }
 
 export function registerUndo(
@@ -52,8 +63,11 @@ export function registerUndo(
       '--hold-days <n>',
       "days the lifecycle leaves each reactivated key alone (default: the policy's rotation.inUseGraceDays)",
     )
-    .option('--config <file>', 'policy file, read only for the hold (default: ./keywarden.yaml if present)')
-    .option('--journal <file>', `journal file (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`)
+    .option(
+      '--config <file>',
+      'policy file, read only for the hold and the journal (default: ./keywarden.yaml if present)',
+    )
+    .option('--journal <location>', JOURNAL_HELP)
     // Accepted only to be refused with a reason, as apply and rotate do.
     .addOption(new Option('--now <iso-time>').hideHelp());
   addAwsOptions(command).addHelpText(
@@ -66,17 +80,25 @@ and without a terminal to ask on, it lists what it would do and changes nothing.
 Examples:
   $ keywarden history
   $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c            # lists what it would do
-  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --hold-days 30`,
+  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --hold-days 30
+  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --journal dynamodb://keywarden-journal`,
   );
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
     refuseNow(flags.now);
-    const hold = holdDays(flags, io);
+    const instead = [
+      flags.holdDays === undefined ? `holding keys ${DEFAULT_POLICY.rotation.inUseGraceDays} days` : null,
+      flags.journal === undefined ? 'using KEYWARDEN_JOURNAL or the default journal' : null,
+    ].filter((s) => s !== null);
+    const loaded = instead.length > 0 ? policyIfAny(flags, io, instead.join(', ')) : null;
+    const hold = holdDays(flags, loaded);
+    const spec = journalSpec(flags.journal, io, loaded === null ? null : policyJournal(loaded, io));
     const connection = connectionFrom(flags, io.env);
-    const journal = openJournalAt(session, journalPath(flags.journal, io));
+    const journal = openCommandJournal(session, spec, connection, io, loaded?.policy.journal.leaseSeconds);
     const clients = connect(session, connection);
     try {
+      await journal.verify?.();
       // The undo run is journaled at the service's time, as apply's runs are.
       await clients.serviceClock.calibrate(clients.sts);
       const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
@@ -88,6 +110,10 @@ Examples:
           return io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`));
         },
       });
+      if (out.kind === 'leased') {
+        io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+        return;
+      }
       if (out.kind === 'declined') {
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to undo)\n');
         return;
@@ -103,6 +129,7 @@ Examples:
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       clients.close();
+      journal.close?.();
     }
   });
 }

@@ -57,5 +57,9 @@ export function policyFileForm(policy: Policy): PolicyInput {
             },
       email: n.email === null ? null : { ...n.email },
     },
+    journal: {
+      ...(policy.journal.location === null ? {} : { location: policy.journal.location }),
+      leaseSeconds: policy.journal.leaseSeconds,
+    },
   };
 }

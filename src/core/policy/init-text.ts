@@ -80,4 +80,11 @@ notifications:
   sns: null                    # { topicArn: "arn:aws:sns:us-east-1:111111111111:keywarden-security" }
   slack: null                  # { webhookUrlEnv: KEYWARDEN_SLACK_WEBHOOK_URL } or { webhookUrlSsmParameter: /keywarden/slack }
   email: null                  # { from: keywarden@example.com }  (SES; to the owner tag's address)
+
+# Where runs are journaled. null: a file per user ($XDG_STATE_HOME/keywarden/journal.jsonl).
+# dynamodb://TABLE (make it with: keywarden journal create dynamodb://TABLE) is shared by every run,
+# CLI and Lambda alike: one run acts on an account at a time, under a lease it renews as it goes.
+journal:
+  location: null               # a file path or dynamodb://TABLE; --journal and KEYWARDEN_JOURNAL override it
+  leaseSeconds: 900            # a crashed run's lease on its account lapses after this long
 `;

@@ -202,6 +202,10 @@ function applyInput(base: Policy, input: PolicyInput): Policy {
               },
       email: input.notifications?.email === undefined ? base.notifications.email : input.notifications.email,
     },
+    journal: {
+      location: input.journal?.location === undefined ? base.journal.location : input.journal.location,
+      leaseSeconds: input.journal?.leaseSeconds ?? base.journal.leaseSeconds,
+    },
   };
 }
 

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { RULE_IDS, RULES, type RuleId, type RulesConfig } from '../rules/registry.js';
 import { boundedInt, dateOnly, days, text } from './fields.js';
+import { MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, parseJournalSpec } from './journal.js';
 import { INVENTORY_MODES, PRESET_NAMES, REMEDIATION_MODES } from './types.js';
 
 const MAX_REPORT_AGE_SECONDS = 604_800;
@@ -45,6 +46,26 @@ const snsTopicArn = z
 const envName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' });
+
+const LEASE_MESSAGE = `must be an integer from ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} (seconds)`;
+
+/**
+ * `journal: dynamodb://TABLE` (or a path) is short for `journal: { location: ... }`. A bad location
+ * is reported on `journal` itself, so the message shows the value as written in either form.
+ */
+const journalSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { location: value } : value),
+  z
+    .strictObject({
+      location: z.string().nullable().optional(),
+      leaseSeconds: boundedInt(MIN_LEASE_SECONDS, MAX_LEASE_SECONDS, LEASE_MESSAGE).optional(),
+    })
+    .superRefine((value, ctx) => {
+      if (value.location === null || value.location === undefined) return;
+      const parsed = parseJournalSpec(value.location);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', message: `location ${parsed.error}` });
+    }),
+);
 
 const exemptionCommon = { reason: text, until: dateOnly.optional(), rules: ruleList.optional() };
 
@@ -127,6 +148,7 @@ export const policyFileSchema = z.strictObject({
       email: z.strictObject({ from: email }).nullable().optional(),
     })
     .optional(),
+  journal: journalSchema.optional(),
 });
 
 type ParsedFile = z.output<typeof policyFileSchema>;

@@ -1,5 +1,6 @@
 /** The effective policy: every field filled in, and the defaults a policy file starts from. */
 import { RULES, type RuleId, type RulesConfig } from '../rules/registry.js';
+import { DEFAULT_LEASE_SECONDS } from './journal.js';
 
 export type { RuleId, RulesConfig } from '../rules/registry.js';
 
@@ -88,6 +89,17 @@ export interface NotificationsConfig {
   readonly email: { readonly from: string } | null;
 }
 
+/**
+ * Where runs are journaled and how long a run's hold on an account lasts. `location` is a file path
+ * or `dynamodb://TABLE` as written (null: the CLI's per-user file); `--journal` and
+ * `KEYWARDEN_JOURNAL` override it. The lease applies to a shared (DynamoDB) journal: a run renews it
+ * as it goes, so it lapses `leaseSeconds` after a run stopped renewing it (a crash).
+ */
+export interface JournalConfig {
+  readonly location: string | null;
+  readonly leaseSeconds: number;
+}
+
 export interface Policy {
   readonly version: 1;
   readonly preset: PresetName | null;
@@ -107,6 +119,7 @@ export interface Policy {
   readonly rotation: RotationConfig;
   readonly remediation: RemediationConfig;
   readonly notifications: NotificationsConfig;
+  readonly journal: JournalConfig;
 }
 
 /** The recommended policy used when neither a preset nor a file says otherwise. */
@@ -139,6 +152,7 @@ export const DEFAULT_POLICY: Policy = {
     secretTags: { 'managed-by': 'keywarden' },
   },
   notifications: { securityTeamEmail: null, sns: null, slack: null, email: null },
+  journal: { location: null, leaseSeconds: DEFAULT_LEASE_SECONDS },
 };
 
 /** The rules a policy turns on, in report order. */

@@ -1,0 +1,383 @@
+/**
+ * What only the shared (DynamoDB) journal has, against moto's real DynamoDB: the table it makes,
+ * account leases and intent claims (conditional writes, raced for real), a missing table said in one
+ * line, and a record that is not one named by its item.
+ */
+import {
+  CreateTableCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createJournalTable,
+  JournalTableMissingError,
+  openDynamoJournal,
+} from '../../src/journal/dynamodb.js';
+import { type Journal, JournalError, LeaseLostError } from '../../src/journal/journal.js';
+import type { JournalRecord } from '../../src/journal/records.js';
+import { finished, started } from '../support/journal.js';
+import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
+
+const ACCOUNT = '111111111111';
+const T0 = new Date('2026-11-22T12:00:00.000Z');
+const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
+const noSleep = { sleep: async () => {} };
+
+let moto: Moto;
+let client: DynamoDBClient;
+let tables = 0;
+
+beforeAll(async () => {
+  moto = await startMotoDynamo();
+  client = new DynamoDBClient(motoClientConfig(moto));
+});
+afterAll(async () => {
+  client?.destroy();
+  await moto?.stop();
+});
+
+/** A new journal table and a way to open handles on it (each handle is another "process"). */
+async function freshTable(leaseSeconds = 900): Promise<{ tableName: string; open: () => Journal }> {
+  const tableName = `journal-${++tables}`;
+  await createJournalTable(client, tableName, noSleep);
+  return { tableName, open: () => openDynamoJournal({ tableName, client, leaseSeconds }) };
+}
+
+const intentRecord = (runId: string, actionId: string): JournalRecord => ({
+  v: 1,
+  type: 'intent',
+  runId,
+  at: T0.toISOString(),
+  actionId,
+  action: {
+    id: actionId,
+    chainId: 'c',
+    accountId: ACCOUNT,
+    userName: 'alice',
+    stage: 'revoke-unused',
+    rule: 'UNUSED_CREDENTIALS',
+    reason: 'Unused.',
+    type: 'deactivate-key',
+    accessKeyId: 'AKIAALICE',
+    expect: { status: 'Active', lastUsedDate: null, replacementAccessKeyId: null },
+  },
+});
+const outcomeRecord = (runId: string, actionId: string): JournalRecord => ({
+  v: 1,
+  type: 'outcome',
+  runId,
+  at: T0.toISOString(),
+  actionId,
+  status: 'done',
+  reason: null,
+  requestId: null,
+});
+const claimOf = (runId: string, actionId = `${ACCOUNT}/alice/AKIAALICE/deactivate-key/revoke-unused`) => ({
+  actionId,
+  accountId: ACCOUNT,
+  runId,
+  resumeOf: null,
+  at: T0.toISOString(),
+});
+
+describe('keywarden journal create (createJournalTable)', () => {
+  it('makes an on-demand table with the journal key schema, point-in-time recovery and TTL', async () => {
+    // Act
+    const result = await createJournalTable(client, 'journal-create', noSleep);
+
+    // Assess
+    expect(result).toEqual({
+      created: true,
+      changes: [
+        'created the table (on-demand billing)',
+        'turned on point-in-time recovery',
+        'turned on TTL on expiresAt',
+      ],
+      warnings: [],
+    });
+    const table = (await client.send(new DescribeTableCommand({ TableName: 'journal-create' }))).Table;
+    expect(table?.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'journal-create' }));
+    expect(
+      backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+    ).toBe('ENABLED');
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'journal-create' }));
+    expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+  });
+
+  it('is idempotent: a second run changes nothing', async () => {
+    // Prepare
+    await createJournalTable(client, 'journal-twice', noSleep);
+
+    // Act
+    const again = await createJournalTable(client, 'journal-twice', noSleep);
+
+    // Assess
+    expect(again).toEqual({ created: false, changes: [], warnings: [] });
+  });
+
+  it('refuses a table that exists with another key schema, and changes nothing', async () => {
+    // Prepare
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'not-a-journal',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+
+    // Act
+    const attempt = createJournalTable(client, 'not-a-journal', noSleep);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(JournalError);
+    await expect(createJournalTable(client, 'not-a-journal', noSleep)).rejects.toThrow(
+      'dynamodb://not-a-journal: the table exists with key schema id (HASH, S); a Keywarden journal needs partition key pk (S) and sort key sk (S): name another table',
+    );
+    const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'not-a-journal' }));
+    expect(
+      backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+    ).toBe('DISABLED');
+  });
+});
+
+describe('a table that does not exist', () => {
+  it.each([
+    ['read', (j: Journal) => j.read()],
+    ['append', (j: Journal) => j.append(started('r1'))],
+    ['verify', (j: Journal) => j.verify?.() ?? Promise.resolve()],
+    [
+      'lease',
+      (j: Journal) => j.leases?.acquire({ accountId: ACCOUNT, runId: 'r1', command: 'apply', now: T0 }),
+    ],
+  ])('%s: one line naming keywarden journal create', async (_, use) => {
+    // Prepare
+    const journal = openDynamoJournal({ tableName: 'no-such-table', client, leaseSeconds: 900 });
+
+    // Act
+    const attempt = use(journal);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(JournalTableMissingError);
+    await expect(use(journal)).rejects.toThrow(
+      'dynamodb://no-such-table: the DynamoDB table no-such-table does not exist in this account and region; create it with: keywarden journal create dynamodb://no-such-table',
+    );
+  });
+});
+
+describe('records', () => {
+  it('names an item that is not a record instead of guessing past it', async () => {
+    // Prepare
+    const { tableName, open } = await freshTable();
+    const journal = open();
+    await journal.append(started('r1'));
+    await journal.append(finished('r1'));
+    // Someone edited the table by hand.
+    await DynamoDBDocumentClient.from(client).send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: 'journal', sk: 'record#000000000000002', record: '{"v":1,"type":"inte' },
+      }),
+    );
+
+    // Act
+    const attempt = open().read();
+
+    // Assess
+    await expect(attempt).rejects.toThrow(
+      /^dynamodb:\/\/journal-\d+: item record#000000000000002: not JSON .*restore that item from a backup/,
+    );
+  });
+});
+
+describe('account leases', () => {
+  it('one run holds the account; a second is told who holds it, since and until when', async () => {
+    // Prepare
+    const { open } = await freshTable(600);
+    const leases = open().leases;
+
+    // Act
+    const first = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    const second = await open().leases?.acquire({
+      accountId: ACCOUNT,
+      runId: 'run-b',
+      command: 'resume',
+      now: minutes(9),
+    });
+    const otherAccount = await open().leases?.acquire({
+      accountId: '222222222222',
+      runId: 'run-b',
+      command: 'apply',
+      now: minutes(9),
+    });
+
+    // Assess
+    const lease = {
+      accountId: ACCOUNT,
+      runId: 'run-a',
+      command: 'apply',
+      since: T0.toISOString(),
+      until: minutes(10).toISOString(),
+    };
+    expect(first).toEqual({ kind: 'acquired', lease });
+    expect(second).toEqual({ kind: 'held', lease });
+    expect(otherAccount?.kind).toBe('acquired');
+  });
+
+  it('a lease renewed as the run goes on holds; one that lapsed (a crash) is taken over', async () => {
+    // Prepare
+    const { open } = await freshTable(600);
+    const a = open().leases;
+    const b = open().leases;
+    const taken = await a?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
+
+    // Act
+    const renewed = await a?.renew(taken.lease, minutes(8));
+    const whileRenewed = await b?.acquire({
+      accountId: ACCOUNT,
+      runId: 'run-b',
+      command: 'apply',
+      now: minutes(15),
+    });
+    const afterLapse = await b?.acquire({
+      accountId: ACCOUNT,
+      runId: 'run-b',
+      command: 'apply',
+      now: minutes(19),
+    });
+
+    // Assess
+    expect(renewed?.until).toBe(minutes(18).toISOString());
+    expect(whileRenewed).toEqual({ kind: 'held', lease: expect.objectContaining({ runId: 'run-a' }) });
+    expect(afterLapse).toEqual({ kind: 'acquired', lease: expect.objectContaining({ runId: 'run-b' }) });
+    const lost = a?.renew(renewed ?? taken.lease, minutes(20));
+    await expect(lost).rejects.toThrow(LeaseLostError);
+    await expect(a?.renew(renewed ?? taken.lease, minutes(20))).rejects.toThrow(
+      `run run-a lost its lease on account ${ACCOUNT} to run run-b (apply, since ${minutes(19).toISOString()}); it stopped before its next change`,
+    );
+  });
+
+  it('a released lease is free at once; releasing another run’s lease does nothing', async () => {
+    // Prepare
+    const { open } = await freshTable();
+    const leases = open().leases;
+    const taken = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
+
+    // Act
+    await leases?.release({ ...taken.lease, runId: 'run-x' });
+    const stillHeld = await leases?.acquire({
+      accountId: ACCOUNT,
+      runId: 'run-b',
+      command: 'apply',
+      now: T0,
+    });
+    await leases?.release(taken.lease);
+    const free = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-b', command: 'apply', now: T0 });
+
+    // Assess
+    expect(stillHeld?.kind).toBe('held');
+    expect(free?.kind).toBe('acquired');
+  });
+
+  it('of 12 runs racing for one account, exactly one gets the lease', async () => {
+    // Prepare
+    const { open } = await freshTable();
+
+    // Act
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        open().leases?.acquire({ accountId: ACCOUNT, runId: `run-${i}`, command: 'apply', now: T0 }),
+      ),
+    );
+
+    // Assess
+    const winners = attempts.filter((a) => a?.kind === 'acquired');
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]?.lease.runId;
+    expect(attempts.filter((a) => a?.kind === 'held').every((a) => a?.lease.runId === winner)).toBe(true);
+  });
+});
+
+describe('intent claims', () => {
+  it('an action is held by one run until its outcome; then another run may claim it', async () => {
+    // Prepare
+    const { open } = await freshTable();
+    const a = open();
+    const b = open();
+    const actionId = claimOf('run-a').actionId;
+    await a.append(started('run-a'));
+    await b.append(started('run-b'));
+
+    // Act
+    const mine = await a.intents?.claim(claimOf('run-a'));
+    const again = await a.intents?.claim(claimOf('run-a'));
+    const theirs = await b.intents?.claim(claimOf('run-b'));
+    await a.append(intentRecord('run-a', actionId));
+    await a.append(outcomeRecord('run-a', actionId));
+    const afterOutcome = await b.intents?.claim(claimOf('run-b'));
+
+    // Assess
+    expect(mine).toBeNull();
+    expect(again).toBeNull();
+    expect(theirs).toEqual({ runId: 'run-a', since: T0.toISOString() });
+    expect(afterOutcome).toBeNull();
+  });
+
+  it('a run that resumes an interrupted run takes its claims; any run may once that resume finished', async () => {
+    // Prepare: run-a claimed the action, journaled its intent and died.
+    const { open } = await freshTable();
+    const a = open();
+    const actionId = claimOf('run-a').actionId;
+    await a.append(started('run-a'));
+    await a.intents?.claim(claimOf('run-a'));
+    await a.append(intentRecord('run-a', actionId));
+    const resume = open();
+    const later = open();
+    await resume.append(started('resume-1', undefined, 'run-a'));
+    await later.append(started('run-c'));
+
+    // Act
+    const beforeResume = await later.intents?.claim(claimOf('run-c'));
+    const byResume = await resume.intents?.claim({ ...claimOf('resume-1'), resumeOf: 'run-a' });
+    await resume.append(intentRecord('resume-1', actionId));
+    await resume.append(outcomeRecord('resume-1', actionId));
+    await a.intents?.claim(claimOf('run-a', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`));
+    const heldByDeadRun = await later.intents?.claim(
+      claimOf('run-c', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`),
+    );
+    await resume.append(finished('resume-1'));
+    const afterResume = await later.intents?.claim(
+      claimOf('run-c', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`),
+    );
+
+    // Assess
+    expect(beforeResume).toEqual({ runId: 'run-a', since: T0.toISOString() });
+    expect(byResume).toBeNull();
+    expect(heldByDeadRun).toEqual({ runId: 'run-a', since: T0.toISOString() });
+    expect(afterResume).toBeNull();
+  });
+
+  it('of 10 runs racing for one action, exactly one holds it', async () => {
+    // Prepare
+    const { open } = await freshTable();
+
+    // Act
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => open().intents?.claim(claimOf(`run-${i}`))),
+    );
+
+    // Assess
+    expect(claims.filter((c) => c === null)).toHaveLength(1);
+  });
+});
