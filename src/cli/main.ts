@@ -48,7 +48,7 @@ Examples:
   registerDemo(program, io, setExitCode);
   registerAudit(program, io, session, setExitCode);
   registerInit(program, io);
-  registerPlan(program, io, session);
+  registerPlan(program, io, session, setExitCode);
   registerForecast(program, io, session);
   registerApply(program, io, session, setExitCode);
   registerRotate(program, io, session, setExitCode);

@@ -5,8 +5,6 @@
  * assumed, a call fails after the SDK's retries) is an outcome with its error; the others go on.
  */
 import { failureMessage } from '../aws/errors.js';
-import { capPlan } from '../core/plan/cap.js';
-import { changesAws, type Plan } from '../core/plan/types.js';
 
 export type AccountOutcome<T> =
   | { readonly accountId: string; readonly status: 'ok'; readonly value: T }
@@ -56,29 +54,4 @@ export async function forEachAccount<T>(
   const workers = Math.max(1, Math.min(options.concurrency, accountIds.length));
   await Promise.all(Array.from({ length: workers }, worker));
   return { ok, failed, notStarted };
-}
-
-/**
- * One run's action cap, shared by every account the run works in (`apply --org --max-actions N`).
- * Each account's plan is capped with what is left at the moment it is planned, and what it keeps
- * is taken from the budget in the same synchronous step, so accounts planned concurrently can never
- * exceed the cap together. Changes that end up skipped or failed are not given back.
- */
-export class ActionBudget {
-  private left: number;
-
-  constructor(readonly maxActions: number) {
-    this.left = maxActions;
-  }
-
-  get remaining(): number {
-    return this.left;
-  }
-
-  /** Caps `uncapped` to what is left and takes its changes from the budget. */
-  take(uncapped: Plan): Plan {
-    const plan = capPlan(uncapped, this.left);
-    this.left -= plan.actions.filter(changesAws).length;
-    return plan;
-  }
 }

@@ -34,7 +34,10 @@ export async function underAccountLease<T>(
   fn: (scope: LeaseScope) => Promise<T>,
 ): Promise<UnderLease<T>> {
   const leases = deps.journal.leases;
-  if (leases === undefined) return { kind: 'ran', value: await fn(NO_LEASE) };
+  if (leases === undefined) {
+    const scope = deps.accountId === undefined ? NO_LEASE : { ...NO_LEASE, accountId: deps.accountId };
+    return { kind: 'ran', value: await fn(scope) };
+  }
   const accountId = await callerAccountId(deps.clients.sts);
   const attempt = await leases.acquire({ accountId, ...holder, now: deps.clock() });
   if (attempt.kind === 'held') return { kind: 'held-elsewhere', lease: attempt.lease };

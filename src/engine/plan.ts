@@ -9,6 +9,7 @@ import type { JournalFacts, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
+import type { ActionBudget } from './budget.js';
 import type { AuditDeps } from './types.js';
 
 export interface PlannedAccount {
@@ -22,7 +23,8 @@ export interface PlannedAccount {
 
 export interface PlanOptions {
   /** Changes this run may make; the rest is deferred. */
-  readonly maxActions: number;
+  /** A number for one account; a shared {@link ActionBudget} for a run across accounts. */
+  readonly maxActions: number | ActionBudget;
   /** Plan only these users (read live, one by one); absent: every user of the account. */
   readonly userNames?: readonly string[];
 }
@@ -72,6 +74,10 @@ export async function planRemediation(
     policy,
     options.userNames,
   );
-  const plan = capPlan(planAccount(inventory, policy, now, facts), options.maxActions);
+  const uncapped = planAccount(inventory, policy, now, facts);
+  const plan =
+    typeof options.maxActions === 'number'
+      ? capPlan(uncapped, options.maxActions)
+      : options.maxActions.take(uncapped);
   return { inventory, plan, warnings, nowBeforeData };
 }

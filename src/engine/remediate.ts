@@ -11,13 +11,15 @@ import type { Policy } from '../core/policy/types.js';
 import { type AccountLease, newRunId } from '../journal/journal.js';
 import type { RunCommand } from '../journal/records.js';
 import { incompleteRuns } from '../journal/views.js';
+import type { ActionBudget } from './budget.js';
 import { InterruptedRunError } from './errors.js';
 import { type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';
 import { type PlannedAccount, planRemediation } from './plan.js';
 import type { RemediationDeps } from './types.js';
 
 export interface RemediateOptions {
-  readonly maxActions: number;
+  /** A number for one account; a shared {@link ActionBudget} for a run across accounts. */
+  readonly maxActions: number | ActionBudget;
   /** Remediate only these users (the `remediate` handler: one user); absent: the whole account. */
   readonly userNames?: readonly string[];
   /** Finish interrupted runs first; without it an interrupted run is an {@link InterruptedRunError}. */

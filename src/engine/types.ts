@@ -34,6 +34,11 @@ export interface RemediationDeps extends AuditDeps {
   readonly notifier: Notifier | null;
   /** Each action's result as it happens; never secrets. */
   readonly onResult?: (result: ActionResult) => void;
+  /**
+   * The account the clients work in, when the caller already knows it (a multi-account run): runs
+   * are then journaled with it, and only its own interrupted runs count, even without leases.
+   */
+  readonly accountId?: string;
   /** Asked before each change: true stops the run after the action in flight (Ctrl-C, SIGTERM). */
   readonly shouldStop?: () => boolean;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/plan/types.js';
-import { type AccountOutcome, ActionBudget, forEachAccount } from '../../src/engine/accounts.js';
+import { type AccountOutcome, forEachAccount } from '../../src/engine/accounts.js';
+import { ActionBudget } from '../../src/engine/budget.js';
 
 /** A promise each test resolves by hand, so order is decided by the test, never by timing. */
 function gate() {

@@ -2,8 +2,11 @@ import type { Command } from 'commander';
 import type { ActionResult } from '../../aws/apply/types.js';
 import { changesAws } from '../../core/plan/types.js';
 import { remediateAccount } from '../../engine/remediate.js';
+import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
+import { connectionFrom } from '../connection.js';
 import { parseChoice } from '../errors.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.js';
+import { multiAccountApply } from '../multi-remediation.js';
 import {
   addRemediationOptions,
   confirm,
@@ -16,7 +19,7 @@ import { renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
 import type { Session } from '../session.js';
 
-interface ApplyFlags extends RemediationFlags {
+interface ApplyFlags extends RemediationFlags, AccountFlags {
   readonly yes?: boolean;
   readonly resume?: boolean;
   readonly format?: string;
@@ -39,7 +42,7 @@ export function registerApply(
       'first finish an interrupted run: delete keys created but never stored, then plan again',
     )
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)');
-  addRemediationOptions(command, { whatIf: false }).addHelpText(
+  addAccountOptions(addRemediationOptions(command, { whatIf: false })).addHelpText(
     'after',
     `
 Every change is journaled before and after it happens; live IAM state is re-read before each change
@@ -54,11 +57,41 @@ Examples:
   $ keywarden apply --yes --max-actions 10
   $ keywarden apply --yes --resume       # after a crash or a kill
   $ keywarden apply --preset aws-config --yes
-  $ keywarden apply --yes --journal dynamodb://keywarden-journal   # shared with other runs and the Lambda`,
+  $ keywarden apply --yes --journal dynamodb://keywarden-journal   # shared with other runs and the Lambda
+  $ keywarden apply --org --yes --max-actions 100   # every account; the cap is for the whole run
+
+Many accounts (--org, --accounts): without --yes a dry run that prints each account's plan (nobody is
+asked account by account); with --yes each account is remediated in its assumed role, one journal for
+the run; --max-actions caps the whole run across accounts; an account that fails is reported and the
+others complete (exit 3).`,
   );
   command.action(async (flags: ApplyFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
+    const target = parseAccountTarget(flags);
     const ctx = remediationContext(flags, io, session, { changesAws: true });
+    if (target.kind === 'many') {
+      try {
+        warn(io, ctx.warnings);
+        const connection = connectionFrom(flags, io.env);
+        session.connection = connection;
+        setExitCode(
+          await multiAccountApply(io, session, {
+            target,
+            connection,
+            policy: ctx.policy,
+            maxActions: ctx.maxActions,
+            journal: ctx.journal,
+            now: null,
+            format,
+            yes: flags.yes === true,
+            resume: flags.resume === true,
+          }),
+        );
+      } finally {
+        ctx.close();
+      }
+      return;
+    }
     // Ctrl-C or SIGTERM: finish the action in flight, start no other, say how to resume.
     let stopSignal: StopSignal | null = null;
     void io.takeInterrupts().then((signal) => {

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { planRemediation } from '../../engine/plan.js';
-import { parseChoice } from '../errors.js';
+import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
+import { connectionFrom } from '../connection.js';
+import { CliError, parseChoice, parseNow } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { multiAccountPlan } from '../multi-remediation.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import {
@@ -14,14 +17,19 @@ import {
 import { noChannelWarning, renderPlan } from '../render/plan.js';
 import type { Session } from '../session.js';
 
-interface PlanFlags extends RemediationFlags {
+interface PlanFlags extends RemediationFlags, AccountFlags {
   readonly format?: string;
   readonly output?: string;
 }
 
 const FORMATS = ['table', 'json'] as const;
 
-export function registerPlan(program: Command, io: CliIO, session: Session): void {
+export function registerPlan(
+  program: Command,
+  io: CliIO,
+  session: Session,
+  setExitCode: (code: number) => void,
+): void {
   const command = program
     .command('plan')
     .description(
@@ -29,19 +37,48 @@ export function registerPlan(program: Command, io: CliIO, session: Session): voi
     )
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)')
     .option('--output <file>', 'write the plan to a file');
-  addRemediationOptions(command, { whatIf: true }).addHelpText(
+  addAccountOptions(addRemediationOptions(command, { whatIf: true })).addHelpText(
     'after',
     `
 Examples:
   $ keywarden plan
   $ keywarden plan --preset aws-config            # exactly the AWS runbook: revoke unused credentials
   $ keywarden plan --preset rotation-165-180-185 --format json --output plan.json
-  $ keywarden plan --now 2027-03-01T00:00:00Z      # what would happen then`,
+  $ keywarden plan --now 2027-03-01T00:00:00Z      # what would happen then
+  $ keywarden plan --org --max-actions 100 --format json   # every account; the cap is for the whole run
+
+Many accounts (--org, --accounts): one section (table) or one entry (json) per account as it
+finishes; --max-actions caps the whole run; an account that fails is reported and exits 3.`,
   );
   command.action(async (flags: PlanFlags) => {
     const format = parseChoice('--format', flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), FORMATS);
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
+    const target = parseAccountTarget(flags);
+    if (target.kind === 'many' && flags.output !== undefined) {
+      throw new CliError('--output: not with --org or --accounts (the plans stream to stdout)');
+    }
     const ctx = remediationContext(flags, io, session, { changesAws: false });
+    if (target.kind === 'many') {
+      try {
+        warn(io, ctx.warnings);
+        const connection = connectionFrom(flags, io.env);
+        session.connection = connection;
+        setExitCode(
+          await multiAccountPlan(io, session, {
+            target,
+            connection,
+            policy: ctx.policy,
+            maxActions: ctx.maxActions,
+            journal: ctx.journal,
+            now: flags.now === undefined ? null : parseNow(flags.now),
+            format,
+          }),
+        );
+      } finally {
+        ctx.close();
+      }
+      return;
+    }
     const progress = progressLine(io);
     try {
       warn(io, ctx.warnings);

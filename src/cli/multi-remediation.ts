@@ -1,0 +1,276 @@
+/**
+ * `keywarden plan | apply --org | --accounts`: remediation in many accounts, `--concurrency` at a
+ * time, each account through the same engine call as a single-account run, in its own assumed role.
+ * - One journal for the whole run (a file or dynamodb://TABLE); each account's run is journaled with
+ *   its account, and only that account's interrupted runs count for it.
+ * - `--max-actions` caps the changes of the whole run across accounts (an {@link ActionBudget}),
+ *   spent in the order the accounts finish planning.
+ * - `apply` changes AWS only with `--yes`: without it, it prints the plans (a dry run); nobody is
+ *   asked account by account.
+ * - Output streams account by account: json is one document whose `accounts` array holds each
+ *   account's plan or results, or its error; table prints one section per account.
+ * An account that cannot be assumed or fails is reported with `status: "error"`; the others
+ * complete, and the exit code is 3.
+ */
+import type { ActionResult } from '../aws/apply/types.js';
+import type { AwsConnection } from '../aws/clients.js';
+import { createNotifier } from '../channels/notifier.js';
+import type { Plan } from '../core/plan/types.js';
+import { changesAws } from '../core/plan/types.js';
+import type { Policy } from '../core/policy/types.js';
+import { forEachAccount } from '../engine/accounts.js';
+import { ActionBudget } from '../engine/budget.js';
+import { planRemediation } from '../engine/plan.js';
+import { type RemediateResult, remediateAccount } from '../engine/remediate.js';
+import type { RemediationDeps } from '../engine/types.js';
+import type { Journal } from '../journal/journal.js';
+import {
+  type AccountTarget,
+  accountProgress,
+  connectAccount,
+  type ResolvedAccounts,
+  resolveAccounts,
+  skippedLines,
+} from './accounts.js';
+import { awsFailure } from './connection.js';
+import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
+import { PARTIAL_EXIT_CODE } from './multi-audit.js';
+import { leasedMessage, warn } from './remediation.js';
+import { renderPlan } from './render/plan.js';
+import { renderResults } from './render/results.js';
+import { type Connected, connect, type Session } from './session.js';
+
+export interface MultiRemediationOptions {
+  readonly target: Extract<AccountTarget, { kind: 'many' }>;
+  readonly connection: AwsConnection;
+  readonly policy: Policy;
+  readonly maxActions: number;
+  readonly journal: Journal;
+  /** `--now` (plan only), else each account's service clock. */
+  readonly now: Date | null;
+  readonly format: 'table' | 'json';
+}
+
+/** What one account gave, as the json document lists it. */
+type AccountEntry =
+  | ({ readonly accountId: string; readonly status: 'ok' } & Readonly<Record<string, unknown>>)
+  | { readonly accountId: string; readonly status: 'error'; readonly error: string };
+
+/** The caller's clients, the resolved accounts, and a writer that streams one entry per account. */
+async function start(io: CliIO, session: Session, options: MultiRemediationOptions) {
+  const caller = connect(session, options.connection);
+  let resolved: ResolvedAccounts;
+  try {
+    await options.journal.verify?.();
+    resolved = await resolveAccounts(options.target, options.connection, caller);
+  } catch (error) {
+    caller.close();
+    throw awsFailure(error, options.connection);
+  }
+  warn(io, skippedLines(resolved));
+  let first = true;
+  if (options.format === 'json') io.stdout.write('{\n  "kind": "multi-account",\n  "accounts": [');
+  const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+  return {
+    caller,
+    resolved,
+    color,
+    columns: outputColumns(io),
+    /** Streams one account's entry (json) or its section (table, `text`). */
+    emit(entry: AccountEntry, text: string) {
+      if (options.format === 'json') {
+        io.stdout.write(`${first ? '\n' : ',\n'}    ${JSON.stringify(entry)}`);
+        first = false;
+      } else {
+        io.stdout.write(`Account ${entry.accountId}\n${text}\n`);
+      }
+      if (entry.status === 'error')
+        io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
+    },
+    finish(extra: Readonly<Record<string, unknown>>) {
+      if (options.format === 'json') {
+        const tail = Object.entries(extra)
+          .map(([k, v]) => `,\n  ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+          .join('');
+        io.stdout.write(`\n  ]${tail}\n}\n`);
+      }
+    },
+  };
+}
+
+/** The account's deps: its own clients and clock, the run's journal and notifier. */
+async function accountDeps(
+  clients: Connected & { assume(): Promise<void> },
+  accountId: string,
+  options: MultiRemediationOptions,
+  extra: Partial<RemediationDeps>,
+): Promise<RemediationDeps> {
+  await clients.assume();
+  if (options.now === null) await clients.serviceClock.calibrate(clients.sts);
+  const fixed = options.now;
+  return {
+    clients,
+    clock: fixed === null ? () => clients.serviceClock.now() : () => fixed,
+    journal: options.journal,
+    notifier: null,
+    accountId,
+    ...extra,
+  };
+}
+
+function errorEntry(accountId: string, error: string): AccountEntry {
+  return { accountId, status: 'error', error };
+}
+
+export async function multiAccountPlan(
+  io: CliIO,
+  session: Session,
+  options: MultiRemediationOptions,
+): Promise<number> {
+  const out = await start(io, session, options);
+  const budget = new ActionBudget(options.maxActions);
+  const progress = accountProgress(io, out.resolved.selected.length);
+  let failed = 0;
+  try {
+    await forEachAccount<Plan>(
+      out.resolved.selected.map((a) => a.id),
+      { concurrency: options.target.concurrency },
+      async (accountId) => {
+        const clients = connectAccount(session, options.connection, out.resolved, accountId);
+        try {
+          const deps = await accountDeps(clients, accountId, options, {});
+          return (await planRemediation(deps, options.policy, { maxActions: budget })).plan;
+        } catch (error) {
+          throw awsFailure(error, options.connection);
+        } finally {
+          clients.close();
+        }
+      },
+      (outcome) => {
+        progress.clear();
+        if (outcome.status === 'error') {
+          failed++;
+          out.emit(errorEntry(outcome.accountId, outcome.error), '');
+        } else {
+          const plan = outcome.value;
+          out.emit(
+            { accountId: outcome.accountId, status: 'ok', plan },
+            renderPlan(plan, { color: out.color, columns: out.columns }),
+          );
+        }
+        progress.accountDone(0);
+      },
+    );
+  } finally {
+    progress.clear();
+    out.caller.close();
+  }
+  out.finish({ maxActions: options.maxActions });
+  return failed > 0 ? PARTIAL_EXIT_CODE : 0;
+}
+
+export interface MultiApplyOptions extends MultiRemediationOptions {
+  readonly yes: boolean;
+  readonly resume: boolean;
+}
+
+export async function multiAccountApply(
+  io: CliIO,
+  session: Session,
+  options: MultiApplyOptions,
+): Promise<number> {
+  // Ctrl-C or SIGTERM: every account finishes its action in flight; no account or action starts.
+  let stopSignal: StopSignal | null = null;
+  void io.takeInterrupts().then((signal) => {
+    stopSignal = signal;
+    io.stderr.write(`\nkeywarden: ${signal}: stopping after the actions in flight (again to stop at once)\n`);
+  });
+  const out = await start(io, session, options);
+  const budget = new ActionBudget(options.maxActions);
+  const notifier = createNotifier(options.policy.notifications, {
+    env: io.env,
+    connection: options.connection,
+    ssm: out.caller.ssm,
+  });
+  const progress = accountProgress(io, out.resolved.selected.length);
+  let failedAccounts = 0;
+  let failedActions = 0;
+  let undelivered = 0;
+  let planned = 0;
+  try {
+    const summary = await forEachAccount<RemediateResult>(
+      out.resolved.selected.map((a) => a.id),
+      { concurrency: options.target.concurrency, shouldStop: () => stopSignal !== null },
+      async (accountId) => {
+        const clients = connectAccount(session, options.connection, out.resolved, accountId);
+        try {
+          const deps = await accountDeps(clients, accountId, options, {
+            notifier,
+            shouldStop: () => stopSignal !== null,
+          });
+          return await remediateAccount(deps, options.policy, {
+            maxActions: budget,
+            resume: options.resume,
+            confirmPlan: async () => options.yes && stopSignal === null,
+          });
+        } catch (error) {
+          throw awsFailure(error, options.connection);
+        } finally {
+          clients.close();
+        }
+      },
+      (outcome) => {
+        progress.clear();
+        if (outcome.status === 'error') {
+          failedAccounts++;
+          out.emit(errorEntry(outcome.accountId, outcome.error), '');
+          progress.accountDone(0);
+          return;
+        }
+        const { accountId, value } = outcome;
+        if (value.kind === 'leased') {
+          io.stderr.write(`keywarden: ${leasedMessage(value.lease)}\n`);
+          out.emit({ accountId, status: 'ok', runId: null, leasedBy: value.lease, results: [] }, '');
+        } else if (value.kind === 'planned') {
+          const results: ActionResult[] = [
+            ...(value.recovery?.results ?? []),
+            ...(value.execution?.results ?? []),
+          ];
+          failedActions += results.filter((r) => r.status === 'failed' && r.type !== 'notify').length;
+          undelivered += results.filter((r) => r.type === 'notify' && r.status !== 'done').length;
+          planned += value.planned.plan.actions.filter(changesAws).length;
+          const runId = value.execution?.runId ?? null;
+          out.emit(
+            { accountId, status: 'ok', runId, plan: value.planned.plan, results },
+            value.execution === null
+              ? renderPlan(value.planned.plan, { color: out.color, columns: out.columns })
+              : renderResults(value.execution.runId, results, { color: out.color, columns: out.columns }),
+          );
+        }
+        progress.accountDone(0);
+      },
+    );
+    if (summary.notStarted.length > 0) {
+      io.stderr.write(`keywarden: not started: ${summary.notStarted.join(', ')}\n`);
+    }
+  } finally {
+    progress.clear();
+    out.caller.close();
+  }
+  out.finish({ maxActions: options.maxActions, journal: options.journal.location });
+  if (!options.yes && planned > 0)
+    io.stderr.write('keywarden: dry run: nothing changed (pass --yes to apply)\n');
+  if (options.yes) io.stderr.write(`keywarden: journal: ${options.journal.location}\n`);
+  if (undelivered > 0) {
+    warn(io, [
+      `${undelivered} notice(s) were not delivered; each is sent again by the next run until delivered once`,
+    ]);
+  }
+  const signalled: StopSignal | null = stopSignal;
+  if (signalled !== null) {
+    io.stderr.write('keywarden: stopped; finish with: keywarden apply --resume (with the same accounts)\n');
+    return exitCodeFor(signalled);
+  }
+  if (failedAccounts > 0) return PARTIAL_EXIT_CODE;
+  return failedActions > 0 || undelivered > 0 ? 1 : 0;
+}
