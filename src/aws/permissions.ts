@@ -11,11 +11,18 @@ import { SLACK_SSM_PERMISSIONS } from '../channels/slack.js';
 import { SNS_PERMISSIONS } from '../channels/sns.js';
 import type { InventoryMode, Policy } from '../core/policy/types.js';
 import { ACTION_PERMISSIONS } from './apply/permissions.js';
+import { ASSUME_ROLE_PERMISSIONS } from './assume-role.js';
+import { CONFIG_RULE_PERMISSIONS } from './config-evaluations.js';
 import type { Permission } from './errors.js';
 import { LIVE_INVENTORY_PERMISSIONS } from './live-inventory.js';
+import { ORGANIZATION_PERMISSIONS } from './organization.js';
 import { REPORT_INVENTORY_PERMISSIONS } from './report-inventory.js';
 import { SECURITY_HUB_PERMISSIONS } from './security-hub.js';
 import { SSM_EXCLUSION_PERMISSIONS } from './ssm-exclusions.js';
+import { USER_BY_ID_PERMISSIONS } from './user-by-id.js';
+
+/** Reads the deployed policy from KEYWARDEN_POLICY_PARAMETER (a SecureString also needs kms:Decrypt on its key). */
+export const POLICY_PARAMETER_PERMISSIONS: readonly Permission[] = ['ssm:GetParameter'];
 
 /** One line of the permission list: what the permissions are for. */
 export interface PermissionGroup {
@@ -60,6 +67,31 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
     purpose: 'notifications.slack.webhookUrlSsmParameter',
     permissions: SLACK_SSM_PERMISSIONS,
   },
+  {
+    name: 'many accounts (--org)',
+    purpose: "list the organization's accounts (management account or delegated administrator)",
+    permissions: ORGANIZATION_PERMISSIONS,
+  },
+  {
+    name: 'many accounts (--org, --accounts)',
+    purpose: 'the caller assumes --role-name in each account; that role needs the permissions above',
+    permissions: ASSUME_ROLE_PERMISSIONS,
+  },
+  {
+    name: 'Lambda: policy parameter',
+    purpose: 'KEYWARDEN_POLICY_PARAMETER (every handler)',
+    permissions: POLICY_PARAMETER_PERMISSIONS,
+  },
+  {
+    name: 'Lambda: config-rule',
+    purpose: 'deliver evaluations; find a changed user by id when the item has no name',
+    permissions: [...CONFIG_RULE_PERMISSIONS, ...USER_BY_ID_PERMISSIONS],
+  },
+  {
+    name: 'Lambda: remediate',
+    purpose: 'find the user AWS Config names by id',
+    permissions: USER_BY_ID_PERMISSIONS,
+  },
 ];
 
 function inventoryPermissions(mode: InventoryMode): readonly Permission[] {
@@ -85,5 +117,32 @@ export function remediationPermissions(policy: Policy): Permission[] {
     // Planning from the credential report looks up key ids like the audit does.
     ...Object.values(ACTION_PERMISSIONS),
     notificationPermissions(policy.notifications),
+  ]);
+}
+
+/**
+ * The config-rule handler's role: the audit in the policy's mode (schedules) and in live mode (one
+ * changed user), the evaluations, the user-by-id look-up and the policy parameter.
+ */
+export function configRulePermissions(policy: Policy): Permission[] {
+  return unique([
+    auditPermissions(policy),
+    auditPermissions({ ...policy, inventory: { ...policy.inventory, mode: 'live' } }),
+    CONFIG_RULE_PERMISSIONS,
+    USER_BY_ID_PERMISSIONS,
+    POLICY_PARAMETER_PERMISSIONS,
+  ]);
+}
+
+/**
+ * The scheduled and remediate handlers' role: remediation from live state, the user-by-id look-up,
+ * the policy parameter. Pass the policy as the handler runs it: with KEYWARDEN_NOTIFY_TOPIC_ARN
+ * applied (`withNotifyTopic`), so the topic's sns:Publish is included.
+ */
+export function lambdaRemediationPermissions(policy: Policy): Permission[] {
+  return unique([
+    remediationPermissions({ ...policy, inventory: { ...policy.inventory, mode: 'live' } }),
+    USER_BY_ID_PERMISSIONS,
+    POLICY_PARAMETER_PERMISSIONS,
   ]);
 }

@@ -2,8 +2,10 @@
  * Secrets Manager: where a new access key goes, and the only place its secret is ever written.
  * Nothing returned or thrown from here carries the secret.
  */
+import { createHash } from 'node:crypto';
 import {
   CreateSecretCommand,
+  DescribeSecretCommand,
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
@@ -31,6 +33,32 @@ export interface StoredSecret {
   readonly requestId: string | null;
   /** True when the secret existed and got a new AWSCURRENT version. */
   readonly updated: boolean;
+}
+
+/**
+ * The version id a new key's secret is stored under (Secrets Manager's ClientRequestToken, 32 to 64
+ * characters): derived from the key id, so whether a store completed can be asked later without
+ * reading the secret, and a repeated store of the same key is the same version.
+ */
+export function versionIdFor(accessKeyId: string): string {
+  return `keywarden-${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 40)}`;
+}
+
+/** Whether the secret holds `accessKeyId`'s version: a store of that key completed. */
+export async function secretHoldsKey(
+  client: SecretsManagerClient,
+  secretName: string,
+  accessKeyId: string,
+): Promise<boolean> {
+  try {
+    const out = await callAws('secretsmanager:DescribeSecret', secretName, () =>
+      client.send(new DescribeSecretCommand({ SecretId: secretName })),
+    );
+    return Object.hasOwn(out.VersionIdsToStages ?? {}, versionIdFor(accessKeyId));
+  } catch (error) {
+    if (isAwsError(error, AwsErrorCode.ResourceNotFound)) return false;
+    throw error;
+  }
 }
 
 /**
@@ -62,6 +90,7 @@ export async function storeAccessKeySecret(
             Name: options.secretName,
             Description: `IAM access key of ${key.UserName}, created by Keywarden`,
             SecretString,
+            ClientRequestToken: versionIdFor(key.AccessKeyId),
             ...(options.kmsKeyId === null ? {} : { KmsKeyId: options.kmsKeyId }),
             ...(tags.length === 0 ? {} : { Tags: tags }),
           }),
@@ -80,7 +109,14 @@ export async function storeAccessKeySecret(
   const out = await callAws(
     'secretsmanager:PutSecretValue',
     options.secretName,
-    () => client.send(new PutSecretValueCommand({ SecretId: options.secretName, SecretString })),
+    () =>
+      client.send(
+        new PutSecretValueCommand({
+          SecretId: options.secretName,
+          SecretString,
+          ClientRequestToken: versionIdFor(key.AccessKeyId),
+        }),
+      ),
     { redact },
   );
   return {

@@ -15,6 +15,8 @@ export interface CliIO {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** What `-` reads (`keywarden invoke --event -`); absent: nothing to read. */
+  readonly stdin?: NodeJS.ReadableStream;
   /**
    * Takes over Ctrl-C and SIGTERM for a command that stops gracefully (apply finishes the action in
    * flight; sandbox shuts its server down): the first signal resolves the promise instead of ending
@@ -45,6 +47,7 @@ export function processIO(): CliIO {
     ...(process.stdin.isTTY ? { confirm: ask } : {}),
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
     takeInterrupts: () => {

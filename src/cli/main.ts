@@ -14,6 +14,7 @@ import { registerDeploy } from './commands/deploy.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerInvoke } from './commands/invoke.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -54,6 +55,7 @@ Examples:
   registerHistory(program, io, session);
   registerValidate(program, io);
   registerSandbox(program, io);
+  registerInvoke(program, io, session, setExitCode);
   registerSynth(program, io);
   registerDeploy(program, io);
   for (const command of program.commands) {

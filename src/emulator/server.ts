@@ -506,6 +506,42 @@ const ADMIN_ROUTES: readonly AdminRoute[] = [
     },
   },
   {
+    method: 'PUT',
+    path: '/config/failures',
+    description:
+      'make PutEvaluations answer evaluations in FailedEvaluations: {"account": "ID" (default: the default account), "failures": [{"resourceId": "AIDA..." (absent: any), "times": n}]}',
+    handle: ({ state, input }) => {
+      const accountId = typeof input.account === 'string' ? input.account : state.defaultAccountId;
+      const account = state.accounts.get(accountId);
+      if (account === undefined) {
+        return [
+          404,
+          { error: `no account ${accountId} in this emulator; GET /_keywarden/accounts lists them` },
+        ];
+      }
+      const raw = input.failures;
+      const failures = Array.isArray(raw)
+        ? raw.map((f: unknown) => {
+            const item = (f ?? {}) as Record<string, unknown>;
+            return typeof item.times === 'number' && Number.isInteger(item.times) && item.times >= 0
+              ? {
+                  resourceId: typeof item.resourceId === 'string' ? item.resourceId : null,
+                  times: item.times,
+                }
+              : null;
+          })
+        : null;
+      if (failures === null || failures.some((f) => f === null)) {
+        return [
+          400,
+          { error: 'send {"failures": [{"resourceId": "AIDA...", "times": n}]} (times: an integer ≥ 0)' },
+        ];
+      }
+      account.config.failures = failures.filter((f) => f !== null);
+      return [200, { account: accountId, failures: account.config.failures }];
+    },
+  },
+  {
     method: 'GET',
     path: '/accounts',
     description: 'accounts with their user and access key counts',

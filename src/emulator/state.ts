@@ -168,8 +168,33 @@ export interface ConfigEvaluationsCall {
   readonly accountId: string;
   readonly resultToken: string;
   readonly testMode: boolean;
+  /** The evaluations AWS Config took. */
   readonly evaluations: readonly ConfigEvaluation[];
+  /** The evaluations answered in `FailedEvaluations` (an injected failure), not taken. */
+  readonly failedEvaluations: readonly ConfigEvaluation[];
   readonly receivedAt: Date;
+}
+
+/**
+ * An injected PutEvaluations failure: the next `times` evaluations of this resource id (any, when
+ * null) are answered in `FailedEvaluations` instead of being taken, as AWS Config does under load.
+ */
+export interface ConfigEvaluationFailure {
+  readonly resourceId: string | null;
+  times: number;
+}
+
+/**
+ * The latest evaluation AWS Config holds per resource id (calls outside TestMode, in order): what
+ * the console would show for the rule. Test mode calls are recorded but never change results.
+ */
+export function latestConfigEvaluations(account: AccountState): Map<string, ConfigEvaluation> {
+  const out = new Map<string, ConfigEvaluation>();
+  for (const call of account.config.evaluationCalls) {
+    if (call.testMode) continue;
+    for (const e of call.evaluations) out.set(e.complianceResourceId, e);
+  }
+  return out;
 }
 
 export interface AccountState {
@@ -182,7 +207,7 @@ export interface AccountState {
   sns: { topics: Map<string, SnsTopic>; messages: SnsMessage[] };
   secrets: Map<string, Secret>;
   ses: { sent: SentEmail[] };
-  config: { evaluationCalls: ConfigEvaluationsCall[] };
+  config: { evaluationCalls: ConfigEvaluationsCall[]; failures: ConfigEvaluationFailure[] };
 }
 
 export interface OrganizationalUnit {
@@ -342,7 +367,7 @@ export function addAccount(
     sns: { topics: new Map(), messages: [] },
     secrets: new Map(),
     ses: { sent: [] },
-    config: { evaluationCalls: [] },
+    config: { evaluationCalls: [], failures: [] },
   };
   state.accounts.set(init.accountId, account);
   if (!state.defaultAccountId) state.defaultAccountId = init.accountId;

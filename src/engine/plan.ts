@@ -23,6 +23,8 @@ export interface PlannedAccount {
 export interface PlanOptions {
   /** Changes this run may make; the rest is deferred. */
   readonly maxActions: number;
+  /** Plan only these users (read live, one by one); absent: every user of the account. */
+  readonly userNames?: readonly string[];
 }
 
 /** What planning reads: the account (every key an action could name has its id) and the journal. */
@@ -39,10 +41,12 @@ export interface PlanningInput {
 export async function readForPlanning(
   deps: AuditDeps & { readonly journal: Journal },
   policy: Policy,
+  userNames?: readonly string[],
 ): Promise<PlanningInput> {
   const now = deps.clock();
   const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
     now,
+    ...(userNames ? { userNames } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(deps.sleep ? { report: { sleep: deps.sleep } } : {}),
   });
@@ -63,7 +67,11 @@ export async function planRemediation(
   policy: Policy,
   options: PlanOptions,
 ): Promise<PlannedAccount> {
-  const { now, inventory, facts, warnings, nowBeforeData } = await readForPlanning(deps, policy);
+  const { now, inventory, facts, warnings, nowBeforeData } = await readForPlanning(
+    deps,
+    policy,
+    options.userNames,
+  );
   const plan = capPlan(planAccount(inventory, policy, now, facts), options.maxActions);
   return { inventory, plan, warnings, nowBeforeData };
 }

@@ -16,6 +16,8 @@ import type { RemediationDeps } from './types.js';
 
 export interface RemediateOptions {
   readonly maxActions: number;
+  /** Remediate only these users (the `remediate` handler: one user); absent: the whole account. */
+  readonly userNames?: readonly string[];
   /** Finish interrupted runs first; without it an interrupted run is an {@link InterruptedRunError}. */
   readonly resume: boolean;
   /** Asked before interrupted runs are finished; absent = go ahead. */
@@ -51,7 +53,10 @@ export async function remediateAccount(
   } else if (pending.length > 0) {
     throw new InterruptedRunError(pending.map((r) => r.runId));
   }
-  const planned = await planRemediation(deps, policy, { maxActions: options.maxActions });
+  const planned = await planRemediation(deps, policy, {
+    maxActions: options.maxActions,
+    ...(options.userNames ? { userNames: options.userNames } : {}),
+  });
   if (planned.plan.actions.length === 0) {
     return { kind: 'planned', recovery, planned, execution: null, declined: false };
   }

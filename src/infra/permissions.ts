@@ -26,7 +26,9 @@ export type ResourceScope =
   /** The DynamoDB journal table. */
   | 'journal-table'
   | 'security-hub-hub'
-  | 'security-hub-product';
+  | 'security-hub-product'
+  /** Used by the CLI under the caller's own credentials (many accounts); never granted to a deployed role. */
+  | 'cli-only';
 
 /**
  * The resource scope of every permission Keywarden declares. A new declared permission needs a
@@ -53,6 +55,7 @@ export const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'secretsmanager:CreateSecret': 'secret',
   'secretsmanager:PutSecretValue': 'secret',
   'secretsmanager:TagResource': 'secret',
+  'secretsmanager:DescribeSecret': 'secret',
   'ssm:GetParameter': 'ssm-parameter',
   'sns:Publish': 'sns-topic',
   'ses:SendEmail': 'ses-identity',
@@ -65,6 +68,10 @@ export const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'dynamodb:Query': 'journal-table',
   'dynamodb:ConditionCheckItem': 'journal-table',
   'dynamodb:DescribeTable': 'journal-table',
+  'organizations:ListAccounts': 'cli-only',
+  'organizations:ListAccountsForParent': 'cli-only',
+  'organizations:ListChildren': 'cli-only',
+  'sts:AssumeRole': 'cli-only',
 };
 
 /** The account, region and resources the statements name; values may be CDK tokens. */
@@ -147,6 +154,10 @@ export function resourcesFor(scope: ResourceScope, r: ScopeResources): string[] 
       return [`arn:${r.partition}:securityhub:${r.region}:${r.accountId}:hub/default`];
     case 'security-hub-product':
       return [`arn:${r.partition}:securityhub:${r.region}:${r.accountId}:product/${r.accountId}/default`];
+    case 'cli-only':
+      throw new PermissionScopeError(
+        'a permission only the CLI uses (many accounts) was asked for a deployed role',
+      );
     default:
       return scope satisfies never;
   }
@@ -162,6 +173,7 @@ const SIDS: Readonly<Record<ResourceScope, string>> = {
   'journal-table': 'JournalTable',
   'security-hub-hub': 'SecurityHubFindings',
   'security-hub-product': 'SecurityHubImport',
+  'cli-only': 'CliOnly',
 };
 
 /** One Allow statement per resource scope, actions sorted, so the template is stable. */

@@ -39,6 +39,17 @@ const recovery = {
   reason: z.string(),
 };
 
+const notifySchema = z.object({
+  ...planned,
+  type: z.literal('notify'),
+  accessKeyId: z.string().nullable(),
+  recipient: z.string().nullable(),
+  happened: z.string(),
+  ownerAction: z.string(),
+  dueDate: isoOrNull,
+  secretName: z.string().nullable(),
+});
+
 const actionSchema = z.discriminatedUnion('type', [
   z.object({
     ...planned,
@@ -58,6 +69,7 @@ const actionSchema = z.discriminatedUnion('type', [
     replacesAccessKeyId: z.string(),
     createKeyActionId: z.string(),
     secretName: z.string(),
+    notice: notifySchema.nullable().optional(),
   }),
   z.object({
     ...planned,
@@ -87,16 +99,7 @@ const actionSchema = z.discriminatedUnion('type', [
     expect: z.object({ status: z.literal('Inactive'), lastUsedDate: isoOrNull }),
     deleteFrom: z.string(),
   }),
-  z.object({
-    ...planned,
-    type: z.literal('notify'),
-    accessKeyId: z.string().nullable(),
-    recipient: z.string().nullable(),
-    happened: z.string(),
-    ownerAction: z.string(),
-    dueDate: isoOrNull,
-    secretName: z.string().nullable(),
-  }),
+  notifySchema,
   z.object({
     ...recovery,
     type: z.literal('cleanup-key'),

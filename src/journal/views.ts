@@ -6,7 +6,7 @@
 import { type JournalFactsData, journalFactsFrom } from '../core/plan/facts.js';
 import { actionAccessKeyId } from '../core/plan/ids.js';
 import type { DoneAction, OrphanedKey } from '../core/plan/recovery.js';
-import type { AnyAction, JournalFacts, NotifyAction } from '../core/plan/types.js';
+import type { AnyAction, JournalFacts, NotifyAction, StoreSecretAction } from '../core/plan/types.js';
 import type {
   IntentRecord,
   JournalRecord,
@@ -205,6 +205,9 @@ export function incompleteRuns(records: readonly JournalRecord[]): IncompleteRun
       if (outcome !== null && outcome.status !== 'done') continue;
       const accessKeyId = outcome?.newAccessKeyId ?? null;
       if (accessKeyId !== null && cleaned.has(accessKeyId)) continue;
+      const store = run.actions
+        .map((a) => a.intent.action)
+        .find((a): a is StoreSecretAction => a.type === 'store-secret' && a.createKeyActionId === action.id);
       orphanedKeys.push({
         accountId: action.accountId,
         userName: action.userName,
@@ -212,6 +215,7 @@ export function incompleteRuns(records: readonly JournalRecord[]): IncompleteRun
         replacesAccessKeyId: action.replacesAccessKeyId,
         createIntentAt: intent.at,
         createActionId: action.id,
+        store: store ?? null,
       });
     }
     out.push({

@@ -117,6 +117,33 @@ describe('resume after a crash', () => {
     expect(h.user('kate').accessKeys).toHaveLength(2);
   });
 
+  it('a kill after the secret was stored, before its outcome: the resume keeps the key and rotates nothing again', async () => {
+    // Prepare: Secrets Manager has the new key; the journal does not know it.
+    h = await startHarness(worldOf([rotating('ivy', IVY)]));
+    await expect(h.apply(await h.plan(), { crashAfter: 'before-outcome:store-secret' })).rejects.toThrow(
+      SimulatedCrash,
+    );
+    const secret = () => h.emu.state.accounts.get(ACCOUNT)?.secrets.get(`keywarden/${ACCOUNT}/ivy`);
+    const newKey = h.user('ivy').accessKeys[1]?.accessKeyId ?? '';
+    expect(secret()?.versions).toHaveLength(1);
+
+    // Act
+    const recovery = await h.recover();
+    const again = await h.plan();
+    const rerun = await h.apply(again);
+
+    // Assess: done exactly once: one new key, one secret version, and the owner told once.
+    expect(recovery.results).toMatchObject([
+      { type: 'store-secret', status: 'done', newAccessKeyId: newKey },
+    ]);
+    expect(again.actions.map((a) => `${a.type}/${a.stage}`)).toEqual(['notify/rotate']);
+    expect(rerun.results.map((r) => `${r.type}:${r.status}`)).toEqual(['notify:done']);
+    expect(h.user('ivy').accessKeys.map((k) => k.accessKeyId)).toEqual([IVY, newKey]);
+    expect(secret()?.versions).toHaveLength(1);
+    expect(h.emu.faults.count('iam', 'CreateAccessKey')).toBe(1);
+    expect(h.emu.faults.count('iam', 'DeleteAccessKey')).toBe(0);
+  });
+
   it('has nothing to recover after a run that finished', async () => {
     // Prepare
     h = await startHarness(worldOf([rotating('ivy', IVY)]));

@@ -6,6 +6,7 @@ import {
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 
 const MANAGEMENT = '111111111111';
@@ -59,6 +60,7 @@ describe('emulator AWS Config PutEvaluations', () => {
 
   beforeEach(() => {
     calls().length = 0;
+    emu.current.state.accounts.get(MEMBER)!.config.failures = [];
     emu.current.faults.configure({});
     emu.current.faults.resetCounts();
   });
@@ -97,6 +99,7 @@ describe('emulator AWS Config PutEvaluations', () => {
           expect.objectContaining({ complianceType: 'COMPLIANT' }),
           expect.objectContaining({ complianceType: 'NOT_APPLICABLE', annotation: null }),
         ],
+        failedEvaluations: [],
       },
     ]);
     expect(emu.current.state.accounts.get(MANAGEMENT)!.config.evaluationCalls).toEqual([]);
@@ -242,5 +245,37 @@ describe('emulator AWS Config PutEvaluations', () => {
       count: 2,
     });
     expect(calls()).toHaveLength(1);
+  });
+
+  it('answers injected failures in FailedEvaluations, takes the rest, and fails each only as often as asked', async () => {
+    // Prepare
+    const set = await fetch(`${emu.current.url}/_keywarden/config/failures`, {
+      method: 'PUT',
+      body: JSON.stringify({ account: MEMBER, failures: [{ resourceId: 'AIDAEXAMPLEUSER00002', times: 1 }] }),
+    });
+    const batch = [evaluation(), evaluation({ ComplianceResourceId: 'AIDAEXAMPLEUSER00002' })];
+    // Act
+    const first = await put({ Evaluations: batch });
+    const second = await put({ Evaluations: batch });
+    // Assess
+    expect(set.status).toBe(200);
+    expect(first.FailedEvaluations?.map((e) => e.ComplianceResourceId)).toEqual(['AIDAEXAMPLEUSER00002']);
+    expect(first.FailedEvaluations?.[0]?.OrderingTimestamp).toEqual(ORDERED_AT);
+    expect(second.FailedEvaluations).toEqual([]);
+    expect(calls().map((c) => c.evaluations.length)).toEqual([1, 2]);
+    expect(calls()[0]?.failedEvaluations.map((e) => e.complianceResourceId)).toEqual([
+      'AIDAEXAMPLEUSER00002',
+    ]);
+    const latest = latestConfigEvaluations(emu.current.state.accounts.get(MEMBER)!);
+    expect([...latest.keys()]).toEqual(['AIDAEXAMPLEUSER00001', 'AIDAEXAMPLEUSER00002']);
+  });
+
+  it('refuses a failure rule without a whole number of times', async () => {
+    const answer = await fetch(`${emu.current.url}/_keywarden/config/failures`, {
+      method: 'PUT',
+      body: JSON.stringify({ failures: [{ resourceId: 'AIDAX' }] }),
+    });
+
+    expect(answer.status).toBe(400);
   });
 });

@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
 import type { Permission } from '../../src/aws/errors.js';
 import { LIVE_INVENTORY_PERMISSIONS } from '../../src/aws/live-inventory.js';
-import { PERMISSION_GROUPS } from '../../src/aws/permissions.js';
+import { PERMISSION_GROUPS, POLICY_PARAMETER_PERMISSIONS } from '../../src/aws/permissions.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import {
   HANDLER_NAMES,
   handlerPermissions,
+  JOURNAL_READ_PERMISSIONS,
   JOURNAL_TABLE_PERMISSIONS,
-  POLICY_PARAMETER_PERMISSIONS,
-  PUT_EVALUATIONS_PERMISSIONS,
 } from '../../src/infra/handler-permissions.js';
 import {
   allowStatements,
@@ -39,12 +38,7 @@ const RESOURCES: ScopeResources = {
 describe('PERMISSION_SCOPES', () => {
   it('scopes every permission Keywarden declares and every permission a handler adds', () => {
     // Prepare
-    const declared = [
-      ...PERMISSION_GROUPS.flatMap((g) => g.permissions),
-      ...JOURNAL_TABLE_PERMISSIONS,
-      ...POLICY_PARAMETER_PERMISSIONS,
-      ...PUT_EVALUATIONS_PERMISSIONS,
-    ];
+    const declared = [...PERMISSION_GROUPS.flatMap((g) => g.permissions), ...JOURNAL_TABLE_PERMISSIONS];
 
     // Assess
     expect(declared.filter((p) => PERMISSION_SCOPES[p] === undefined)).toEqual([]);
@@ -62,28 +56,36 @@ describe('handlerPermissions', () => {
     for (const handler of ['scheduled', 'remediate'] as const) {
       const permissions = handlerPermissions(handler, DEFAULT_POLICY, TOPIC);
       expect(permissions).toEqual(expect.arrayContaining(Object.values(ACTION_PERMISSIONS).flat()));
-      expect(permissions).toEqual(expect.arrayContaining([...JOURNAL_TABLE_PERMISSIONS, 'ssm:GetParameter']));
+      expect(permissions).toEqual(
+        expect.arrayContaining([...JOURNAL_TABLE_PERMISSIONS, ...POLICY_PARAMETER_PERMISSIONS]),
+      );
       // The stack's topic is always a channel.
       expect(permissions).toContain('sns:Publish');
       expect(permissions).not.toContain('config:PutEvaluations');
     }
   });
 
-  it('lets remediate read one user live whatever the inventory mode; scheduled reads the report only', () => {
-    expect(handlerPermissions('remediate', DEFAULT_POLICY, TOPIC)).toEqual(
-      expect.arrayContaining([...LIVE_INVENTORY_PERMISSIONS]),
-    );
-    expect(handlerPermissions('scheduled', DEFAULT_POLICY, TOPIC)).not.toContain('iam:ListUsers');
+  it('lets both read users live (and find one by id) whatever the policy’s inventory mode', () => {
+    for (const handler of ['scheduled', 'remediate'] as const) {
+      expect(handlerPermissions(handler, DEFAULT_POLICY, TOPIC)).toEqual(
+        expect.arrayContaining([...LIVE_INVENTORY_PERMISSIONS]),
+      );
+    }
   });
 
-  it('gives the Config rule reads and PutEvaluations only: it changes nothing and keeps no journal', () => {
+  it('gives the Config rule reads and PutEvaluations only: it changes nothing and only reads the journal', () => {
     const permissions = handlerPermissions('config-rule', DEFAULT_POLICY, TOPIC);
     expect(permissions.filter(changesUser)).toEqual([]);
     expect(permissions).toContain('config:PutEvaluations');
-    expect(permissions.filter((p) => p.startsWith('dynamodb:') || p.startsWith('secretsmanager:'))).toEqual(
-      [],
+    expect(permissions.filter((p) => p.startsWith('dynamodb:'))).toEqual(
+      [...JOURNAL_READ_PERMISSIONS].sort(),
     );
+    expect(permissions.filter((p) => p.startsWith('secretsmanager:'))).toEqual([]);
     expect(permissions).not.toContain('sns:Publish');
+  });
+
+  it('never grants a deployed role what only the CLI uses', () => {
+    expect(() => allowStatements(['sts:AssumeRole'], RESOURCES)).toThrow(/only the CLI uses/);
   });
 
   it('adds the channels a policy configures', () => {
@@ -112,7 +114,7 @@ describe('allowStatements', () => {
     );
     expect(bySid.AccountLevelReads?.resources).toEqual(['*']);
     expect(bySid.AccountLevelReads?.actions).toEqual(
-      expect.arrayContaining(['iam:GenerateCredentialReport', 'iam:GetCredentialReport']),
+      expect.arrayContaining(['iam:ListUsers', 'iam:GetAccountSummary', 'sts:GetCallerIdentity']),
     );
     expect(bySid.AccountLevelReads?.actions).not.toContain('iam:CreateAccessKey');
     expect(bySid.ReplacementKeySecrets?.resources).toEqual([

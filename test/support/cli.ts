@@ -5,7 +5,7 @@
  * in a new empty folder, so a keywarden.yaml or .keywarden/ in the clone is neither read nor written.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { CliIO, StopSignal } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { emptyDir, processEnv, SUITE_ENV } from './env.js';
@@ -40,6 +40,8 @@ export interface CliRunOptions {
   interrupted?: Promise<StopSignal>;
   /** Answers the CLI's yes/no questions, as a person at a terminal would; absent: nobody can answer. */
   confirm?: (question: string) => Promise<boolean>;
+  /** What the command reads on standard input (`-`); absent: an empty stream. */
+  stdin?: string;
 }
 
 /** A CLI run in progress: its result, and a way to wait for a line it prints on the way. */
@@ -58,6 +60,7 @@ export function startCli(args: readonly string[], options: CliRunOptions = {}): 
     stderr: err.stream,
     env: { ...SUITE_ENV, ...options.env },
     cwd: options.cwd ?? emptyDir('cwd-'),
+    stdin: Readable.from([options.stdin ?? '']),
     takeInterrupts: () => options.interrupted ?? new Promise<StopSignal>(() => {}),
     ...(options.confirm ? { confirm: options.confirm } : {}),
   };

@@ -14,11 +14,22 @@ export function crashingJournal(journal: Journal, target: string, crash: () => n
   const actions = new Map<string, AnyAction>();
   let armedType: string | null = null;
   let fired = false;
-  const matches = (a: AnyAction) => a.type === target || a.id.endsWith(target);
+  // `before-outcome:<target>`: crash as the outcome is about to be written (the action happened in
+  // AWS, the journal does not know).
+  const beforeOutcome = target.startsWith('before-outcome:');
+  const wanted = beforeOutcome ? target.slice('before-outcome:'.length) : target;
+  const matches = (a: AnyAction) => a.type === wanted || a.id.endsWith(wanted);
   return {
     location: journal.location,
     read: () => journal.read(),
     async append(record: JournalRecord) {
+      if (beforeOutcome && !fired && record.type === 'outcome') {
+        const action = actions.get(record.actionId);
+        if (action !== undefined && matches(action)) {
+          fired = true;
+          crash();
+        }
+      }
       if (armedType !== null && !fired) {
         const noticeIntent = record.type === 'intent' && record.action.type === 'notify';
         const noticeOutcome =
@@ -32,7 +43,7 @@ export function crashingJournal(journal: Journal, target: string, crash: () => n
       }
       await journal.append(record);
       if (record.type === 'intent') actions.set(record.actionId, record.action);
-      if (record.type === 'outcome' && armedType === null && !fired) {
+      if (!beforeOutcome && record.type === 'outcome' && armedType === null && !fired) {
         const action = actions.get(record.actionId);
         if (action !== undefined && matches(action)) armedType = action.type;
       }

@@ -296,6 +296,7 @@ describe('incompleteRuns', () => {
           replacesAccessKeyId: 'AKIAOLD',
           createIntentAt: T0,
           createActionId: createKey('alice').id,
+          store: storeSecret('alice'),
         },
       ],
       [
@@ -306,6 +307,7 @@ describe('incompleteRuns', () => {
           replacesAccessKeyId: 'AKIAEVE',
           createIntentAt: T1,
           createActionId: createKey('eve', 'AKIAEVE').id,
+          store: null,
         },
       ],
     ]);

@@ -6,6 +6,8 @@ import { type ActionOutcome, done, skipped } from './types.js';
 
 export const CLEANUP_KEY_PERMISSIONS: readonly Permission[] = [
   'iam:ListAccessKeys',
+  // A resume first asks whether the interrupted store completed (the version id, not the secret).
+  'secretsmanager:DescribeSecret',
   'iam:GetAccessKeyLastUsed',
   'iam:UpdateAccessKey',
   'iam:DeleteAccessKey',

@@ -3,15 +3,17 @@
  * first): its secret died with the process. Notices whose chain had completed are handed to the
  * next plan, which sends every notice not yet delivered.
  * Everything else is left to a fresh plan from live state. What to clean up is decided by the core
- * (planOrphanCleanup); this module reads the journal and IAM and carries the cleanup out.
+ * (orphanCandidates, planOrphanRecovery); this module reads the journal, IAM and Secrets Manager and
+ * carries the recovery out.
  */
-import { planOrphanCleanup } from '../../core/plan/recovery.js';
+import { type OrphanRecovery, orphanCandidates, planOrphanRecovery } from '../../core/plan/recovery.js';
 import type { NotifyAction } from '../../core/plan/types.js';
 import { incompleteRuns, knownCreatedKeys } from '../../journal/views.js';
+import { secretHoldsKey } from '../secrets.js';
 import { cleanupKey } from './cleanup-key.js';
 import { listKeys } from './live-checks.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
-import { type ActionResult, failureText, skipped } from './types.js';
+import { type ActionResult, done, failureText, skipped } from './types.js';
 
 /** Why a recovered run's notice is not sent by the recovery itself. */
 export const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';
@@ -37,7 +39,7 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
   for (const [index, run] of runs.entries()) {
     const runId = index === 0 ? options.runId : `${options.runId}-${index + 1}`;
     const recorder = new RunRecorder(options, runId);
-    const notices = run.pendingIntents.filter((a): a is NotifyAction => a.type === 'notify');
+    const notices: NotifyAction[] = run.pendingIntents.filter((a): a is NotifyAction => a.type === 'notify');
     await recorder.start('resume', run.runId, run.orphanedKeys.length + notices.length, 0);
     for (const orphan of run.orphanedKeys) {
       const note = (status: 'skipped' | 'failed', reason: string) =>
@@ -52,20 +54,44 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
             reason,
           }),
         );
-      let listed: Awaited<ReturnType<typeof listKeys>> | null = null;
-      if (orphan.accessKeyId === null) {
-        try {
-          listed = await listKeys((await recorder.clientsFor(orphan.accountId)).iam, orphan.userName);
-        } catch (error) {
-          note(
-            'failed',
-            `cannot look for the key made by ${orphan.createActionId}: ${failureText(error)}; resume again`,
-          );
-          continue;
+      let recovery: OrphanRecovery;
+      try {
+        const clients = await recorder.clientsFor(orphan.accountId);
+        const listed = orphan.accessKeyId === null ? await listKeys(clients.iam, orphan.userName) : null;
+        const candidates = orphanCandidates(orphan, listed, known);
+        // A store that completed just before the run stopped is found by its version id, never by
+        // reading the secret: then the rotation is done, and is not done a second time.
+        const stored = new Set<string>();
+        const secretName = orphan.store?.secretName ?? null;
+        if (secretName !== null) {
+          for (const c of candidates) {
+            if (await secretHoldsKey(clients.secretsManager, secretName, c.accessKeyId))
+              stored.add(c.accessKeyId);
+          }
         }
+        recovery = planOrphanRecovery(orphan, run.runId, candidates, stored);
+      } catch (error) {
+        note(
+          'failed',
+          `cannot look for the key made by ${orphan.createActionId}: ${failureText(error)}; resume again`,
+        );
+        continue;
       }
-      const cleanups = planOrphanCleanup(orphan, run.runId, listed, known);
-      if (cleanups.length === 0) {
+      const { adopted, cleanups } = recovery;
+      if (adopted !== null) {
+        const { store, accessKeyId } = adopted;
+        await recorder.intent(store);
+        results.push(
+          await recorder.outcome(store, {
+            ...done(null),
+            reason: `Secrets Manager already holds ${accessKeyId}: the store completed before run ${run.runId} stopped`,
+            newAccessKeyId: accessKeyId,
+          }),
+        );
+        // Its chain is complete: the owner is told where the new key is, by the next plan.
+        if (store.notice) notices.push(store.notice);
+      }
+      if (adopted === null && cleanups.length === 0) {
         note(
           'skipped',
           `no key made by ${orphan.createActionId} exists (the run stopped before IAM created one); nothing to clean up`,

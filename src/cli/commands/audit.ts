@@ -11,9 +11,11 @@ import type { AuditDeps } from '../../engine/types.js';
 import { renderAsff } from '../../report/asff.js';
 import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
 import { renderSarif } from '../../report/sarif.js';
+import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { multiAccountAudit } from '../multi-audit.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import { formatFromOutput } from '../output-format.js';
@@ -41,7 +43,7 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
 };
 const FAIL_ON = ['any', 'high', 'none'] as const;
 
-export interface AuditFlags {
+export interface AuditFlags extends AccountFlags {
   readonly config?: string;
   readonly preset?: string;
   readonly format?: string;
@@ -181,10 +183,16 @@ export function registerAudit(
       '--journal <file>',
       `journal, read only: rotations in progress and the html report's calendar (default: KEYWARDEN_JOURNAL, else ${DEFAULT_JOURNAL})`,
     );
-  addAwsOptions(command).addHelpText(
+  addAccountOptions(addAwsOptions(command)).addHelpText(
     'after',
     `
-Exit codes: 0 no finding at --fail-on, 1 findings, 2 usage, policy or credentials error.
+Exit codes: 0 no finding at --fail-on, 1 findings, 2 usage, policy or credentials error, 3 some
+accounts failed (--org/--accounts; the others are in the report with status "ok").
+
+Many accounts: --org lists the organization's active accounts (--ous, --include-accounts,
+--exclude-accounts filter it); --accounts names them. Keywarden assumes --role-name in each (its own
+account uses the caller's credentials), --concurrency accounts at a time. json and csv stream account
+by account.
 
 Formats: table (people), json (schemaVersion 1), csv, html (one self-contained page with charts and a
 30-day rotation calendar), sarif (SARIF 2.1.0 for code-scanning dashboards), asff (AWS Security
@@ -200,7 +208,10 @@ Examples:
   $ keywarden audit --preset cis --format json --output audit.json
   $ keywarden audit --profile prod --fail-on high
   $ keywarden audit --inventory live --max-key-age-days 180
-  $ keywarden audit --endpoint-url http://127.0.0.1:4566 --now 2027-03-01T00:00:00Z`,
+  $ keywarden audit --endpoint-url http://127.0.0.1:4566 --now 2027-03-01T00:00:00Z
+  $ keywarden audit --org --format json --output org.json
+  $ keywarden audit --org --ous ou-ab12-prod1234 --exclude-accounts 111122223333
+  $ keywarden audit --accounts 111122223333,444455556666 --role-name KeywardenAuditRole`,
   );
   command.action(async (flags: AuditFlags) => {
     const format: Format =
@@ -209,6 +220,10 @@ Examples:
         : parseChoice('--format', flags.format, FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
+    const target = parseAccountTarget(flags);
+    if (target.kind === 'many' && flags.toSecurityHub) {
+      throw new CliError('--to-security-hub: one account at a time for now (not with --org or --accounts)');
+    }
     const now = flags.now === undefined ? null : parseNow(flags.now);
     const mode: InventoryMode | undefined =
       flags.inventory === undefined
@@ -224,6 +239,34 @@ Examples:
     const policy: Policy = mode
       ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } }
       : loaded.policy;
+    const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
+    const color =
+      flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
+    const columns = flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS;
+    if (target.kind === 'many') {
+      const connection = connectionFrom(flags, io.env);
+      session.connection = connection;
+      const code = await multiAccountAudit(io, session, {
+        target,
+        connection,
+        policy,
+        now,
+        format,
+        output: flags.output,
+        failOn,
+        journalPath: journalPath(flags.journal, io),
+        render: (report) =>
+          render(report, format, {
+            color,
+            columns,
+            region,
+            forecast: null,
+            forecastUnavailable: 'the rotation calendar is drawn for one account at a time',
+          }),
+      });
+      setExitCode(code);
+      return;
+    }
     const clients = connect(session, connectionFrom(flags, io.env));
     const progress = progressLine(io);
     let report: AuditReport;
@@ -248,12 +291,10 @@ Examples:
       clients.close();
     }
     if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
-    const color =
-      flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const text = render(report, format, {
       color,
-      columns: flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS,
-      region: flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
+      columns,
+      region,
       forecast: html?.forecast ?? null,
       ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),
     });

@@ -88,16 +88,7 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         expect: { status: 'Active', lastUsedDate: iso(d.key.lastUsedDate), accessKeyCount: 1 },
         deactivateFrom: d.deactivateFrom.toISOString(),
       });
-      ctx.actions.push({
-        ...base,
-        id: actionId(user.accountId, user.userName, id, 'store-secret', stage),
-        type: 'store-secret',
-        replacesAccessKeyId: id,
-        createKeyActionId: createId,
-        secretName,
-        reason: `Stores the replacement for ${id} in Secrets Manager secret ${secretName} for the owner to fetch.`,
-      });
-      notify(ctx, id, stage, rule, {
+      const notice = noticeOf(ctx, id, stage, rule, {
         reason: `A replacement for access key ${id} was created`,
         happened: `A new access key replacing ${id} was created and stored in Secrets Manager secret ${secretName}`,
         ownerAction:
@@ -106,6 +97,17 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         dueDate: d.deactivateFrom,
         secretName,
       });
+      ctx.actions.push({
+        ...base,
+        id: actionId(user.accountId, user.userName, id, 'store-secret', stage),
+        type: 'store-secret',
+        replacesAccessKeyId: id,
+        createKeyActionId: createId,
+        secretName,
+        reason: `Stores the replacement for ${id} in Secrets Manager secret ${secretName} for the owner to fetch.`,
+        notice,
+      });
+      if (notice !== null) ctx.actions.push(notice);
       return;
     }
     case 'blocked': {
@@ -326,10 +328,22 @@ function notify(
   rule: RemediationRule,
   text: NoticeText,
 ): void {
+  const notice = noticeOf(ctx, accessKeyId, stage, rule, text);
+  if (notice !== null) ctx.actions.push(notice);
+}
+
+/** The notification, or null when the journal says this exact one (same id) was already sent. */
+function noticeOf(
+  ctx: BuildContext,
+  accessKeyId: string | null,
+  stage: Stage,
+  rule: RemediationRule,
+  text: NoticeText,
+): NotifyAction | null {
   const { user, policy } = ctx;
   const subject = accessKeyId ?? PASSWORD_SUBJECT;
   const id = actionId(user.accountId, user.userName, subject, 'notify', stage);
-  if (ctx.facts.notified(id)) return;
+  if (ctx.facts.notified(id)) return null;
   const action: NotifyAction = {
     id,
     chainId: chainId(user.accountId, user.userName, subject, stage),
@@ -346,7 +360,7 @@ function notify(
     dueDate: text.dueDate === null ? null : text.dueDate.toISOString(),
     secretName: text.secretName,
   };
-  ctx.actions.push(action);
+  return action;
 }
 
 function blockWithNotice(

@@ -10,6 +10,7 @@ import type {
   CreateKeyAction,
   ReactivateKeyAction,
   RecoveryStep,
+  StoreSecretAction,
 } from './types.js';
 
 /**
@@ -38,7 +39,10 @@ export function cleanupKeyAction(
   };
 }
 
-/** A key created by a run whose secret was never stored: nobody can use it, so it is deleted. */
+/**
+ * A key created by a run that stopped before its secret's store was journaled: deleted when nobody
+ * can use it, kept when Secrets Manager shows the store completed.
+ */
 export interface OrphanedKey {
   readonly accountId: string;
   readonly userName: string;
@@ -48,6 +52,8 @@ export interface OrphanedKey {
   readonly replacesAccessKeyId: string;
   readonly createIntentAt: string;
   readonly createActionId: string;
+  /** The store-secret the run had started for this key, if it got that far. */
+  readonly store: StoreSecretAction | null;
 }
 
 /** A key of the user as IAM lists it now. */
@@ -56,27 +62,60 @@ export interface ListedKey {
   readonly createDate: Date | null;
 }
 
+/** A key that may be the one an orphaned create-key made. */
+export interface OrphanCandidate {
+  readonly accessKeyId: string;
+  /** True when found by creation time rather than named by IAM's answer. */
+  readonly foundByTime: boolean;
+}
+
 /**
- * The cleanup actions for one orphaned key. A key whose id the journal recorded is named; otherwise
- * the run stopped before CreateAccessKey answered, and the candidates are the user's keys created
- * since the intent that no run recorded creating and that are not the key being replaced — removed
- * only if never used, since someone may hold such a key.
+ * The keys that may be the orphan's: the one the journal recorded, or, when the run stopped before
+ * CreateAccessKey answered, the user's keys created since the intent that no run recorded creating
+ * and that are not the key being replaced.
  */
-export function planOrphanCleanup(
+export function orphanCandidates(
   orphan: OrphanedKey,
-  interruptedRunId: string,
   listed: readonly ListedKey[] | null,
   knownCreatedKeys: ReadonlySet<string>,
-): CleanupKeyAction[] {
-  const create = { id: orphan.createActionId, accountId: orphan.accountId, userName: orphan.userName };
-  const why = `run ${interruptedRunId} stopped before its secret was stored`;
-  if (orphan.accessKeyId !== null)
-    return [cleanupKeyAction(create, orphan.accessKeyId, 'resume', why, false)];
+): OrphanCandidate[] {
+  if (orphan.accessKeyId !== null) return [{ accessKeyId: orphan.accessKeyId, foundByTime: false }];
   const since = Date.parse(orphan.createIntentAt) - CLOCK_SKEW_MS;
   return (listed ?? [])
     .filter((k) => k.accessKeyId !== orphan.replacesAccessKeyId && !knownCreatedKeys.has(k.accessKeyId))
     .filter((k) => k.createDate !== null && k.createDate.getTime() >= since)
-    .map((k) => cleanupKeyAction(create, k.accessKeyId, 'resume', why, true));
+    .map((k) => ({ accessKeyId: k.accessKeyId, foundByTime: true }));
+}
+
+export interface OrphanRecovery {
+  /** The key whose store completed (Secrets Manager holds its version): kept, its store journaled. */
+  readonly adopted: { readonly accessKeyId: string; readonly store: StoreSecretAction } | null;
+  /** Keys nobody holds the secret of: deleted (a key found by time only if never used). */
+  readonly cleanups: readonly CleanupKeyAction[];
+}
+
+/**
+ * What to do with an orphan's candidate keys, given which of them Secrets Manager already holds:
+ * a stored key is the rotation done (kept, done exactly once); any other is deleted.
+ */
+export function planOrphanRecovery(
+  orphan: OrphanedKey,
+  interruptedRunId: string,
+  candidates: readonly OrphanCandidate[],
+  stored: ReadonlySet<string>,
+): OrphanRecovery {
+  const create = { id: orphan.createActionId, accountId: orphan.accountId, userName: orphan.userName };
+  const why = `run ${interruptedRunId} stopped before its secret was stored`;
+  const keep = orphan.store === null ? undefined : candidates.find((c) => stored.has(c.accessKeyId));
+  return {
+    adopted:
+      keep === undefined || orphan.store === null
+        ? null
+        : { accessKeyId: keep.accessKeyId, store: orphan.store },
+    cleanups: candidates
+      .filter((c) => c !== keep)
+      .map((c) => cleanupKeyAction(create, c.accessKeyId, 'resume', why, c.foundByTime)),
+  };
 }
 
 /** One done action of the run being undone, as the journal recorded it. */

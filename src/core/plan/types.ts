@@ -79,6 +79,11 @@ export interface StoreSecretAction extends ActionBase {
   readonly replacesAccessKeyId: string;
   readonly createKeyActionId: string;
   readonly secretName: string;
+  /**
+   * The notice its chain sends once the key is stored (also planned as its own action): a resume
+   * that finds the store completed after a crash can still send it. Absent in older journals.
+   */
+  readonly notice?: NotifyAction | null;
 }
 
 export interface DeactivateKeyAction extends ActionBase {

@@ -2,7 +2,8 @@
  * AWS Config over JSON 1.1 (`StarlingDoveService`): PutEvaluations, what a custom rule's Lambda
  * handler calls to deliver its verdicts. AWS's limits are enforced with AWS's error codes and
  * wording, and every accepted call is kept in the account's state (and on an admin route) so a test
- * can see exactly what a handler delivered.
+ * can see exactly what a handler delivered. `account.config.failures` (admin route
+ * `PUT /_keywarden/config/failures`) makes chosen evaluations come back in `FailedEvaluations`.
  */
 import { AwsServiceError } from '../errors.js';
 import type { ConfigEvaluation } from '../state.js';
@@ -162,15 +163,33 @@ function putEvaluations(ctx: RequestContext, input: Input): unknown {
   if (!testMode && resultToken === '') {
     throw new AwsServiceError('InvalidResultTokenException', 'The specified ResultToken is not valid.');
   }
+  const failures = ctx.account.config.failures;
+  const failed = evaluations.filter((e) => {
+    const failure = failures.find(
+      (f) => f.times > 0 && (f.resourceId === null || f.resourceId === e.complianceResourceId),
+    );
+    if (failure === undefined) return false;
+    failure.times--;
+    return true;
+  });
   ctx.account.config.evaluationCalls.push({
     requestId: ctx.requestId,
     accountId: ctx.account.accountId,
     resultToken: String(resultToken),
     testMode,
-    evaluations,
+    evaluations: evaluations.filter((e) => !failed.includes(e)),
+    failedEvaluations: failed,
     receivedAt: ctx.now,
   });
-  return { FailedEvaluations: [] };
+  return {
+    FailedEvaluations: failed.map((e) => ({
+      ComplianceResourceType: e.complianceResourceType,
+      ComplianceResourceId: e.complianceResourceId,
+      ComplianceType: e.complianceType,
+      ...(e.annotation === null ? {} : { Annotation: e.annotation }),
+      OrderingTimestamp: e.orderingTimestamp.getTime() / 1000,
+    })),
+  };
 }
 
 export const configService: JsonService = {

@@ -1,0 +1,198 @@
+/**
+ * `keywarden audit --org | --accounts`: the same account audit, in many accounts at once. Accounts
+ * are worked on `--concurrency` at a time and each one's result is written or folded in as soon as
+ * it is known, then dropped:
+ * - json streams one document whose `accounts` array holds each account's own report (the
+ *   single-account schema) or its error, in the order accounts finish, then the totals;
+ * - csv streams one row per finding;
+ * - table, html, sarif and asff need every account at once, so they keep each account's findings and
+ *   counts (never its inventory or per-credential evaluations) and render at the end.
+ * An account that cannot be assumed or fails is reported with `status: "error"`; the others complete,
+ * and the exit code is 3 (a partial result).
+ */
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AwsConnection } from '../aws/clients.js';
+import {
+  type AccountAuditOrError,
+  type AuditReport,
+  type AuditSummary,
+  buildAuditReport,
+  type FailOn,
+} from '../core/audit.js';
+import { addToTotals, emptyTotals } from '../core/audit-totals.js';
+import type { Policy } from '../core/policy/types.js';
+import { forEachAccount } from '../engine/accounts.js';
+import { auditAccount } from '../engine/audit.js';
+import {
+  type AccountTarget,
+  accountProgress,
+  connectAccount,
+  type ResolvedAccounts,
+  resolveAccounts,
+  skippedLines,
+} from './accounts.js';
+import { awsFailure } from './connection.js';
+import type { CliIO } from './io.js';
+import { VERSION } from './paths.js';
+import { warn } from './remediation.js';
+import { renderCsv } from './render/csv.js';
+import { connect, openJournalAt, type Session } from './session.js';
+
+/** Exit code of a run in which some accounts failed and the others completed. */
+export const PARTIAL_EXIT_CODE = 3;
+const TOOL = { name: 'keywarden', version: VERSION };
+
+export interface MultiAuditOptions {
+  readonly target: Extract<AccountTarget, { kind: 'many' }>;
+  readonly connection: AwsConnection;
+  readonly policy: Policy;
+  /** `--now`, else each account's service clock. */
+  readonly now: Date | null;
+  readonly format: string;
+  readonly output: string | undefined;
+  readonly failOn: FailOn;
+  readonly journalPath: string;
+  /** Renders a report that holds every account (table, html, sarif, asff). */
+  readonly render: (report: AuditReport) => string;
+}
+
+interface Sink {
+  account(entry: AccountAuditOrError, report: AuditReport | null): void;
+  finish(summary: AuditSummary, warnings: readonly string[]): void;
+}
+
+/** Writes to --output or stdout, as a stream, so nothing waits for the last account to be written. */
+function openSink(
+  io: CliIO,
+  output: string | undefined,
+): { write: (text: string) => void; end: () => Promise<void> } {
+  if (output === undefined) {
+    return { write: (text) => io.stdout.write(text), end: async () => {} };
+  }
+  const file = createWriteStream(resolve(io.cwd, output));
+  return {
+    write: (text) => file.write(text),
+    end: () =>
+      new Promise((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done()))),
+  };
+}
+
+function jsonSink(write: (text: string) => void, head: AuditReport): Sink {
+  write(
+    `{\n  "schemaVersion": 1,\n  "kind": "multi-account",\n  "tool": ${JSON.stringify(head.tool)},\n` +
+      `  "evaluatedAt": ${JSON.stringify(head.evaluatedAt)},\n  "policy": ${JSON.stringify(head.policy)},\n  "accounts": [`,
+  );
+  let first = true;
+  return {
+    account(entry, report) {
+      const item =
+        entry.kind === 'ok'
+          ? { accountId: entry.accountId, status: 'ok', report }
+          : { accountId: entry.accountId, status: 'error', error: entry.error };
+      write(`${first ? '\n' : ',\n'}    ${JSON.stringify(item)}`);
+      first = false;
+    },
+    finish(summary, warnings) {
+      write(
+        `\n  ],\n  "summary": ${JSON.stringify(summary)},\n  "warnings": ${JSON.stringify(warnings)}\n}\n`,
+      );
+    },
+  };
+}
+
+function csvSink(write: (text: string) => void, head: AuditReport): Sink {
+  // The header is the single-account CSV's first line (an empty report has no other).
+  write(renderCsv(head));
+  return {
+    account(_entry, report) {
+      if (report === null) return;
+      write(renderCsv(report).split('\r\n').slice(1).join('\r\n'));
+    },
+    finish() {},
+  };
+}
+
+export async function multiAccountAudit(
+  io: CliIO,
+  session: Session,
+  options: MultiAuditOptions,
+): Promise<number> {
+  const { target, connection, policy } = options;
+  const caller = connect(session, connection);
+  let resolved: ResolvedAccounts;
+  let evaluatedAt: Date;
+  try {
+    if (options.now === null) await caller.serviceClock.calibrate(caller.sts);
+    evaluatedAt = options.now ?? caller.serviceClock.now();
+    resolved = await resolveAccounts(target, connection, caller);
+  } catch (error) {
+    throw awsFailure(error, connection);
+  } finally {
+    caller.close();
+  }
+  warn(io, skippedLines(resolved));
+  const head = buildAuditReport([], policy, evaluatedAt, TOOL);
+  const out = openSink(io, options.output);
+  const sink: Sink | null =
+    options.format === 'json'
+      ? jsonSink(out.write, head)
+      : options.format === 'csv'
+        ? csvSink(out.write, head)
+        : null;
+  // For table, html, sarif and asff: each account's findings and counts, never its evaluations.
+  const kept: AccountAuditOrError[] = [];
+  const warnings: string[] = [];
+  let totals = emptyTotals();
+  const progress = accountProgress(io, resolved.selected.length);
+  progress.start();
+  const journal = openJournalAt(session, options.journalPath);
+  await forEachAccount(
+    resolved.selected.map((a) => a.id),
+    { concurrency: target.concurrency },
+    async (accountId) => {
+      const clients = connectAccount(session, connection, resolved, accountId);
+      try {
+        await clients.assume();
+        if (options.now === null) await clients.serviceClock.calibrate(clients.sts);
+        const at = options.now ?? clients.serviceClock.now();
+        return await auditAccount({ clients, clock: () => at, journal }, policy);
+      } catch (error) {
+        throw awsFailure(error, connection);
+      } finally {
+        clients.close();
+      }
+    },
+    (outcome) => {
+      const entry: AccountAuditOrError =
+        outcome.status === 'ok'
+          ? { ...outcome.value, accountId: outcome.accountId }
+          : { kind: 'error', accountId: outcome.accountId, error: outcome.error };
+      const report = buildAuditReport([entry], policy, evaluatedAt, TOOL);
+      totals = addToTotals(totals, report, options.failOn);
+      warnings.push(...report.warnings.map((w) => `account ${entry.accountId}: ${w}`));
+      if (entry.kind === 'error') {
+        progress.clear();
+        io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
+      }
+      progress.accountDone(entry.kind === 'ok' ? entry.users : 0);
+      if (sink) sink.account(entry, entry.kind === 'ok' ? report : null);
+      else kept.push(entry.kind === 'ok' ? { ...entry, evaluations: [] } : entry);
+    },
+  );
+  progress.clear();
+  if (sink) sink.finish(totals.summary, warnings);
+  else out.write(options.render(buildAuditReport(kept, policy, evaluatedAt, TOOL)));
+  await out.end();
+  if (options.output !== undefined) {
+    io.stderr.write(`keywarden: wrote ${options.format} report to ${options.output}\n`);
+  }
+  const { accounts, accountErrors } = totals.summary;
+  io.stderr.write(
+    `keywarden: ${accounts - accountErrors} of ${accounts} account(s) audited` +
+      (accountErrors > 0 ? `, ${accountErrors} failed (partial result, exit ${PARTIAL_EXIT_CODE})` : '') +
+      '\n',
+  );
+  if (accountErrors > 0) return PARTIAL_EXIT_CODE;
+  return totals.fails ? 1 : 0;
+}

@@ -1,0 +1,268 @@
+/**
+ * What the three handlers share: the environment contract (docs/lambda.md), the policy, the AWS
+ * clients on the service's clock, the journal and the logger. "Inject or construct": a test or
+ * `keywarden invoke` passes what it has (environment, connection, logger, clock), and the rest is
+ * built the way it is in Lambda.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
+import { callAws } from '../aws/errors.js';
+import { ServiceClock } from '../aws/service-clock.js';
+import { createNotifier } from '../channels/notifier.js';
+import type { Notifier } from '../channels/types.js';
+import { parsePolicyFile, resolvePolicy } from '../core/policy/resolve.js';
+import type { PolicyInput } from '../core/policy/schema.js';
+import type { Policy } from '../core/policy/types.js';
+import type { AccountClients, Clock } from '../engine/types.js';
+import { type Journal, openFileJournal } from '../journal/journal.js';
+import { createLogger, type HandlerLogger } from './logger.js';
+
+/** The environment variables the handlers read (set by the CDK app; see docs/lambda.md). */
+export const ENV = {
+  policyParameter: 'KEYWARDEN_POLICY_PARAMETER',
+  policyFile: 'KEYWARDEN_POLICY_FILE',
+  journal: 'KEYWARDEN_JOURNAL',
+  maxActions: 'KEYWARDEN_MAX_ACTIONS',
+  notifyTopicArn: 'KEYWARDEN_NOTIFY_TOPIC_ARN',
+} as const;
+
+/** The deployment is wrong (a variable, the policy): one line naming what to fix. Not retried usefully. */
+export class HandlerConfigError extends Error {
+  override readonly name = 'HandlerConfigError';
+}
+
+/** The invocation's payload is wrong: one line naming the field. */
+export class HandlerEventError extends Error {
+  override readonly name = 'HandlerEventError';
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
+/** The subset of the Lambda context the handlers use. */
+export interface LambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName?: string;
+  /** Time left before Lambda stops the invocation; the scheduled run stops starting changes near it. */
+  getRemainingTimeInMillis?(): number;
+}
+
+/** The account's clients, as the handlers use them. */
+export interface HandlerClients extends AccountClients {
+  readonly config: ConfigServiceClient;
+}
+
+export interface RuntimeOptions {
+  /** Default `process.env`, read at each invocation. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** How to reach AWS; default: the SDK's chain, with AWS_REGION and AWS_ENDPOINT_URL from `env`. */
+  readonly connection?: AwsConnection;
+  /** Clients to use as given; the others are built from `connection`. */
+  readonly clients?: Partial<HandlerClients>;
+  readonly logger?: HandlerLogger;
+  /** Default: the service's clock (the Date header of AWS's responses). */
+  readonly clock?: Clock;
+  /** Default: KEYWARDEN_JOURNAL. */
+  readonly journal?: Journal;
+  /** Waits (credential-report polls, PutEvaluations retries); default a real timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** The policy as deployed, before a Config rule's parameters are layered on it. */
+export interface PolicySource {
+  readonly file: PolicyInput | undefined;
+  /** Names the source in messages: `ssm:NAME`, the file path, or `default policy`. */
+  readonly name: string;
+  readonly warnings: readonly string[];
+}
+
+/** The connection the environment describes (Lambda sets AWS_REGION; tests set AWS_ENDPOINT_URL). */
+export function connectionFromEnv(env: NodeJS.ProcessEnv): AwsConnection {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const endpoint = env.AWS_ENDPOINT_URL;
+  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) };
+}
+
+export interface Connected {
+  readonly clients: HandlerClients;
+  readonly clock: Clock;
+  /** Sets the service clock from one cheap call when no response has set it yet. */
+  calibrate(): Promise<void>;
+}
+
+/** Builds (or takes) the clients, each reporting the service's time to one clock. */
+export function connectClients(options: RuntimeOptions, env: NodeJS.ProcessEnv): Connected {
+  const connection = options.connection ?? connectionFromEnv(env);
+  const given = options.clients ?? {};
+  const base = createClients(connection, given);
+  const config = clientConfig(connection);
+  const clients: HandlerClients = {
+    ...base,
+    secretsManager: given.secretsManager ?? new SecretsManagerClient(config),
+    config: given.config ?? new ConfigServiceClient(config),
+  };
+  if (options.clock !== undefined) {
+    const clock = options.clock;
+    return { clients, clock, calibrate: async () => {} };
+  }
+  const serviceClock = new ServiceClock();
+  serviceClock.watch(clients.iam);
+  serviceClock.watch(clients.sts);
+  serviceClock.watch(clients.ssm);
+  serviceClock.watch(clients.secretsManager);
+  serviceClock.watch(clients.config);
+  return { clients, clock: () => serviceClock.now(), calibrate: () => serviceClock.calibrate(clients.sts) };
+}
+
+/**
+ * Reads the deployed policy: the SSM parameter KEYWARDEN_POLICY_PARAMETER (decrypted), else the
+ * file KEYWARDEN_POLICY_FILE, else none (the defaults). Parsed by the same code as the CLI's.
+ */
+export async function loadPolicySource(env: NodeJS.ProcessEnv, ssm: SSMClient): Promise<PolicySource> {
+  const parameter = env[ENV.policyParameter];
+  const path = env[ENV.policyFile];
+  let text: string;
+  let name: string;
+  if (parameter) {
+    name = `ssm:${parameter}`;
+    const out = await callAws('ssm:GetParameter', `${parameter} (${ENV.policyParameter})`, () =>
+      ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true })),
+    );
+    text = out.Parameter?.Value ?? '';
+  } else if (path) {
+    name = path;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new HandlerConfigError(
+        `${ENV.policyFile}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+  } else {
+    return { file: undefined, name: 'default policy', warnings: [] };
+  }
+  const parsed = parsePolicyFile(text, name);
+  if (parsed.value === null)
+    throw policyError(parsed.errors, parameter ? ENV.policyParameter : ENV.policyFile);
+  return { file: parsed.value, name, warnings: parsed.warnings };
+}
+
+/** `errors` as one line: the first, and how many more. */
+export function policyError(errors: readonly string[], variable: string): HandlerConfigError {
+  const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
+  return new HandlerConfigError(`${variable}: invalid policy: ${errors[0] ?? 'unknown error'}${more}`);
+}
+
+/** The deployed policy resolved as-is (the scheduled and remediate handlers). */
+export function resolveSource(source: PolicySource): {
+  readonly policy: Policy;
+  readonly warnings: string[];
+} {
+  const resolved = resolvePolicy({ file: source.file, sourceName: source.name });
+  if (resolved.value === null) throw policyError(resolved.errors, source.name);
+  return { policy: resolved.value, warnings: [...source.warnings, ...resolved.warnings] };
+}
+
+/**
+ * KEYWARDEN_NOTIFY_TOPIC_ARN, when set, is the security team's SNS topic: it becomes the policy's
+ * SNS channel (the stack's own topic wins over one written in the policy, with a warning).
+ */
+export function withNotifyTopic(
+  policy: Policy,
+  env: NodeJS.ProcessEnv,
+): { readonly policy: Policy; readonly warnings: string[] } {
+  const topicArn = env[ENV.notifyTopicArn];
+  if (!topicArn) return { policy, warnings: [] };
+  const current = policy.notifications.sns?.topicArn ?? null;
+  const warnings =
+    current !== null && current !== topicArn
+      ? [`${ENV.notifyTopicArn} ${topicArn} replaces notifications.sns.topicArn ${current}`]
+      : [];
+  return { policy: { ...policy, notifications: { ...policy.notifications, sns: { topicArn } } }, warnings };
+}
+
+/** The scheduled run's action cap: KEYWARDEN_MAX_ACTIONS, else the policy's remediation.maxActions. */
+export function maxActionsFromEnv(env: NodeJS.ProcessEnv, policy: Policy): number {
+  const raw = env[ENV.maxActions];
+  if (raw === undefined || raw === '') return policy.remediation.maxActions;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 10_000) {
+    throw new HandlerConfigError(
+      `${ENV.maxActions}: must be an integer from 0 to 10000 (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return n;
+}
+
+/**
+ * The journal KEYWARDEN_JOURNAL names. Today only a file path works.
+ * TODO(integrator): switch to `openJournal(spec)` from src/journal/open.ts (the dynamo branch) so
+ * `dynamodb://TABLE` works here as on the CLI, and drop the refusal below.
+ */
+export function journalFromEnv(env: NodeJS.ProcessEnv, required: true): Journal;
+export function journalFromEnv(env: NodeJS.ProcessEnv, required: false): Journal | undefined;
+export function journalFromEnv(env: NodeJS.ProcessEnv, required: boolean): Journal | undefined {
+  const spec = env[ENV.journal];
+  if (spec === undefined || spec === '') {
+    if (!required) return undefined;
+    throw new HandlerConfigError(
+      `${ENV.journal}: not set; the handler records every change in a journal (a file path, or dynamodb://TABLE)`,
+    );
+  }
+  if (spec.startsWith('dynamodb://')) {
+    throw new HandlerConfigError(
+      `${ENV.journal}: ${spec}: the DynamoDB journal is not available in this build`,
+    );
+  }
+  return openFileJournal(spec);
+}
+
+/** The notifier for the policy's channels; the Slack URL variable and clients come from `env`/`connection`. */
+export function notifierFor(
+  policy: Policy,
+  env: NodeJS.ProcessEnv,
+  connection: AwsConnection,
+  clients: HandlerClients,
+): Notifier {
+  return createNotifier(policy.notifications, { env, connection, ssm: clients.ssm });
+}
+
+/** Everything one invocation starts from. */
+export interface Invocation {
+  readonly env: NodeJS.ProcessEnv;
+  readonly connection: AwsConnection;
+  readonly logger: HandlerLogger;
+  readonly connected: Connected;
+}
+
+/**
+ * Per handler instance (a Lambda container): clients are built once and reused across invocations;
+ * the environment and the policy are read at each invocation.
+ */
+export function handlerRuntime(
+  options: RuntimeOptions,
+): (context: LambdaContext | undefined, name: string) => Invocation {
+  let connected: Connected | null = null;
+  let logger: HandlerLogger | null = null;
+  return (context, name) => {
+    const env = options.env ?? process.env;
+    connected ??= connectClients(options, env);
+    logger ??= options.logger ?? createLogger();
+    logger.appendKeys({ handler: name });
+    if (context !== undefined) logger.addContext(context as Parameters<HandlerLogger['addContext']>[0]);
+    return { env, connection: options.connection ?? connectionFromEnv(env), logger, connected };
+  };
+}
+
+/** The error as a log attribute: name and message only (an SDK error's request could hold a secret). */
+export function errorFields(error: unknown): { readonly errorName: string; readonly errorMessage: string } {
+  return error instanceof Error
+    ? { errorName: error.name, errorMessage: error.message.split('\n')[0] ?? '' }
+    : { errorName: 'Error', errorMessage: String(error) };
+}

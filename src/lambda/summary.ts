@@ -1,0 +1,71 @@
+/** The handlers' results: counts and ids for people and dashboards, never a secret. */
+import type { ActionResult } from '../aws/apply/types.js';
+import type { RemediateResult } from '../engine/remediate.js';
+
+export interface RemediationSummary {
+  /** The run this invocation made; null when nothing was planned or carried out. */
+  readonly runId: string | null;
+  /** Interrupted runs this invocation finished first. */
+  readonly recoveredRuns: readonly string[];
+  readonly planned: {
+    readonly actions: number;
+    /** Over the action cap: left for the next run. */
+    readonly deferred: number;
+    readonly blocked: number;
+    /** Exempt credentials and what Keywarden never changes (root). */
+    readonly skipped: number;
+  };
+  readonly results: { readonly done: number; readonly skipped: number; readonly failed: number };
+  /** Notify actions delivered, and those that were not (each is planned again until delivered once). */
+  readonly notices: { readonly sent: number; readonly notSent: number };
+  /** True when the invocation ran out of time and stopped before the end; the next run resumes. */
+  readonly stopped: boolean;
+  /** Every action's result (key ids and secret names, never a secret). */
+  readonly actions: readonly ActionResult[];
+  readonly warnings: readonly string[];
+  readonly journal: string;
+}
+
+export function remediationSummary(
+  out: RemediateResult,
+  journal: string,
+  warnings: readonly string[],
+): RemediationSummary {
+  if (out.kind === 'recovery-declined') {
+    // Only a caller that asks before recovering gets this; the handlers never ask.
+    throw new Error('recovery declined');
+  }
+  const actions = [...(out.recovery?.results ?? []), ...(out.execution?.results ?? [])];
+  const count = (status: ActionResult['status'], notify: boolean) =>
+    actions.filter((a) => a.status === status && (a.type === 'notify') === notify).length;
+  const plan = out.planned.plan;
+  return {
+    runId: out.execution?.runId ?? null,
+    recoveredRuns: out.recovery?.recovered ?? [],
+    planned: {
+      actions: plan.actions.length,
+      deferred: plan.deferred.length,
+      blocked: plan.blocked.length,
+      skipped: plan.skipped.length,
+    },
+    results: { done: count('done', false), skipped: count('skipped', false), failed: count('failed', false) },
+    notices: { sent: count('done', true), notSent: count('failed', true) + count('skipped', true) },
+    stopped: out.execution?.stopped ?? false,
+    actions,
+    warnings: [...warnings, ...out.planned.warnings],
+    journal,
+  };
+}
+
+/** One action's result as a log line's attributes: ids and the outcome, never a secret. */
+export function actionLogFields(r: ActionResult): Record<string, string | null> {
+  return {
+    actionType: r.type,
+    userName: r.userName,
+    accessKeyId: r.accessKeyId,
+    status: r.status,
+    reason: r.reason,
+    ...(r.newAccessKeyId === undefined ? {} : { newAccessKeyId: r.newAccessKeyId }),
+    ...(r.secretName === undefined ? {} : { secretName: r.secretName }),
+  };
+}
