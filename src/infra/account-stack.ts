@@ -102,7 +102,7 @@ export class KeywardenAccountStack extends Stack {
       default: maxActions,
       minValue: 0,
       description:
-        'Changes one scheduled run applies at most (KEYWARDEN_MAX_ACTIONS); the rest waits for the next run.',
+        'Changes one invocation of the scheduled or remediate handler applies at most (KEYWARDEN_MAX_ACTIONS); the rest waits for the next run.',
     });
     const frequency = new CfnParameter(this, 'ConfigRuleFrequency', {
       type: 'String',
@@ -164,7 +164,8 @@ export class KeywardenAccountStack extends Stack {
       ...pseudo,
       secretNamePrefix: policy.remediation.secretNamePrefix,
       parameterArns,
-      topicArns: [topic.topicArn, ...(policy.notifications.sns ? [policy.notifications.sns.topicArn] : [])],
+      // The handlers publish to the stack's topic only: it replaces the policy's (KEYWARDEN_NOTIFY_TOPIC_ARN).
+      topicArns: [topic.topicArn],
       emailFrom: policy.notifications.email?.from ?? null,
       journalTableArn: this.journal.table.tableArn,
     });
@@ -191,13 +192,15 @@ export class KeywardenAccountStack extends Stack {
       remediate: statementsFor('remediate'),
     };
 
+    // The environment contract of docs/lambda.md; the Config rule reads the journal only.
     const environment = {
       KEYWARDEN_POLICY_PARAMETER: this.policyParameter.parameter.parameterName,
+      KEYWARDEN_JOURNAL: this.journal.spec,
       POWERTOOLS_SERVICE_NAME: 'keywarden',
     };
-    const journaled = {
-      KEYWARDEN_JOURNAL: this.journal.spec,
+    const remediating = {
       KEYWARDEN_NOTIFY_TOPIC_ARN: topic.topicArn,
+      KEYWARDEN_MAX_ACTIONS: maxActionsParameter.valueAsString,
     };
     const build = (
       constructId: string,
@@ -231,7 +234,7 @@ export class KeywardenAccountStack extends Stack {
         description: 'Keywarden scheduled run: audit, plan, apply within the cap, notify',
         asyncInvoked: true,
         timeout: Duration.minutes(15),
-        environment: { ...journaled, KEYWARDEN_MAX_ACTIONS: maxActionsParameter.valueAsString },
+        environment: remediating,
       }),
       'config-rule': build('ConfigRuleEvaluator', 'config-rule', {
         description: 'Keywarden AWS Config custom rule: one evaluation per IAM user',
@@ -244,7 +247,7 @@ export class KeywardenAccountStack extends Stack {
         asyncInvoked: false,
         // Within the 300 s the SSM Automation step waits for it.
         timeout: Duration.minutes(4),
-        environment: journaled,
+        environment: remediating,
       }),
     };
 

@@ -1,12 +1,13 @@
 /**
- * Which declared permissions each Lambda handler needs under a policy: the engine's own uses
- * (auditPermissions, remediationPermissions from src/aws/permissions.ts) plus the few calls the
- * handlers make themselves.
+ * Which declared permissions each Lambda handler needs under a policy: the handlers' own uses as
+ * src/aws/permissions.ts declares them (configRulePermissions, lambdaRemediationPermissions), for the
+ * policy as the handlers run it, plus the DynamoDB journal.
  */
 import type { Permission } from '../aws/errors.js';
 import { configRulePermissions, lambdaRemediationPermissions } from '../aws/permissions.js';
 import type { Policy } from '../core/policy/types.js';
 import { DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
+import { withNotifyTopic } from '../lambda/runtime.js';
 
 /** The three handlers, by the file name of their entry in src/lambda. */
 export const HANDLER_NAMES = ['scheduled', 'config-rule', 'remediate'] as const;
@@ -20,23 +21,18 @@ export const JOURNAL_TABLE_PERMISSIONS: readonly Permission[] = [
   ...DYNAMODB_JOURNAL_PERMISSIONS,
   'sts:GetCallerIdentity',
 ];
+/** Reading the journal only (the Config rule recognizes Keywarden's rotations in progress). */
+export const JOURNAL_READ_PERMISSIONS: readonly Permission[] = [
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+];
 
 const unique = (lists: readonly (readonly Permission[])[]) => [...new Set(lists.flat())].sort();
 
 /**
- * The policy as the handlers run it: the stack's topic is one more SNS channel
- * (KEYWARDEN_NOTIFY_TOPIC_ARN), so its publish permission is always needed.
- */
-function withStackTopic(policy: Policy, topicArn: string): Policy {
-  return {
-    ...policy,
-    notifications: { ...policy.notifications, sns: policy.notifications.sns ?? { topicArn } },
-  };
-}
-
-/**
- * The permissions one handler needs under `policy`, sorted: the handlers' own declarations
- * (src/aws/permissions.ts) plus the journal table for the two that change IAM.
+ * The permissions one handler needs under `policy`, sorted. The stack's topic is the handlers'
+ * SNS channel (KEYWARDEN_NOTIFY_TOPIC_ARN replaces the policy's, as the handlers apply it).
  */
 export function handlerPermissions(
   handler: HandlerName,
@@ -45,17 +41,13 @@ export function handlerPermissions(
 ): Permission[] {
   switch (handler) {
     case 'scheduled':
-    case 'remediate':
-      // Audit, plan, apply within the cap and notify, journaled; remediate does it for one user,
-      // found by its user id and re-read live.
-      return unique([
-        lambdaRemediationPermissions(withStackTopic(policy, stackTopicArn)),
-        JOURNAL_TABLE_PERMISSIONS,
-      ]);
+    case 'remediate': {
+      const asRun = withNotifyTopic(policy, { KEYWARDEN_NOTIFY_TOPIC_ARN: stackTopicArn }).policy;
+      return unique([lambdaRemediationPermissions(asRun), JOURNAL_TABLE_PERMISSIONS]);
+    }
     case 'config-rule':
-      // A scheduled evaluation reads the account the policy's way; a change notification reads the
-      // one user live. It changes nothing and keeps no journal.
-      return configRulePermissions(policy);
+      // It changes nothing; it reads the journal for Keywarden's own rotations in progress.
+      return unique([configRulePermissions(policy), JOURNAL_READ_PERMISSIONS]);
     default:
       return handler satisfies never;
   }

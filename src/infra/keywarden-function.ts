@@ -121,9 +121,10 @@ export class KeywardenFunction extends Construct {
         // network call.
         environment: { npm_config_update_notifier: 'false' },
         sourceMap: true,
-        // Some bundled CommonJS packages call require(); ESM has none of its own.
+        // Some bundled CommonJS packages call require(); ESM has none of its own. An alias, so the
+        // banner cannot clash with an import of createRequire inside the bundle.
         banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
       },
     });
     // The role's policy must exist before the function can run with it.

@@ -64,11 +64,12 @@ describe('KeywardenAccount: resources', () => {
         KEYWARDEN_NOTIFY_TOPIC_ARN: topic,
         KEYWARDEN_MAX_ACTIONS: { Ref: 'MaxActions' },
       },
-      ConfigRuleEvaluator: { KEYWARDEN_POLICY_PARAMETER: policyParameter },
+      ConfigRuleEvaluator: { KEYWARDEN_POLICY_PARAMETER: policyParameter, KEYWARDEN_JOURNAL: journal },
       Remediate: {
         KEYWARDEN_POLICY_PARAMETER: policyParameter,
         KEYWARDEN_JOURNAL: journal,
         KEYWARDEN_NOTIFY_TOPIC_ARN: topic,
+        KEYWARDEN_MAX_ACTIONS: { Ref: 'MaxActions' },
       },
     };
     for (const [id, variables] of Object.entries(expected)) {
@@ -434,7 +435,7 @@ describe('KeywardenAccount: the policy shapes the stack', () => {
     );
   });
 
-  it('grants the parameters, topic, sender and secret prefix the policy names', () => {
+  it('grants the parameters, sender and secret prefix the policy names; the stack’s topic replaces the policy’s', () => {
     const { accountTemplate } = fastApp(
       policyFrom(`
 version: 1
@@ -450,9 +451,9 @@ notifications:
       functionStatements(accountTemplate, 'Scheduled').map((s) => [s.Sid, s] as const),
     );
     expect(JSON.stringify(bySid.Parameters?.Resource)).toContain(':parameter/cleanup/excluded-users');
-    expect(bySid.NotificationTopics?.Resource).toEqual(
-      expect.arrayContaining(['arn:aws:sns:eu-west-1:444455556666:security']),
-    );
+    expect(bySid.NotificationTopics?.Resource).toEqual({
+      Ref: resourceNamed(accountTemplate, 'AWS::SNS::Topic', 'NotificationsTopic')[0],
+    });
     expect(JSON.stringify(bySid.EmailSender?.Resource)).toContain(':identity/keywarden@example.com');
     expect(JSON.stringify(bySid.ReplacementKeySecrets?.Resource)).toContain(':secret:rotated-keys/*');
     const evaluator = functionStatements(accountTemplate, 'ConfigRuleEvaluator').find(

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
 import type { Permission } from '../../src/aws/errors.js';
 import { LIVE_INVENTORY_PERMISSIONS } from '../../src/aws/live-inventory.js';
-import { PERMISSION_GROUPS } from '../../src/aws/permissions.js';
+import { PERMISSION_GROUPS, POLICY_PARAMETER_PERMISSIONS } from '../../src/aws/permissions.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import {
   HANDLER_NAMES,
   handlerPermissions,
+  JOURNAL_READ_PERMISSIONS,
   JOURNAL_TABLE_PERMISSIONS,
 } from '../../src/infra/handler-permissions.js';
 import {
@@ -55,14 +56,16 @@ describe('handlerPermissions', () => {
     for (const handler of ['scheduled', 'remediate'] as const) {
       const permissions = handlerPermissions(handler, DEFAULT_POLICY, TOPIC);
       expect(permissions).toEqual(expect.arrayContaining(Object.values(ACTION_PERMISSIONS).flat()));
-      expect(permissions).toEqual(expect.arrayContaining([...JOURNAL_TABLE_PERMISSIONS, 'ssm:GetParameter']));
+      expect(permissions).toEqual(
+        expect.arrayContaining([...JOURNAL_TABLE_PERMISSIONS, ...POLICY_PARAMETER_PERMISSIONS]),
+      );
       // The stack's topic is always a channel.
       expect(permissions).toContain('sns:Publish');
       expect(permissions).not.toContain('config:PutEvaluations');
     }
   });
 
-  it('lets scheduled and remediate read live whatever the inventory mode (they remediate from live state)', () => {
+  it('lets both read users live (and find one by id) whatever the policy’s inventory mode', () => {
     for (const handler of ['scheduled', 'remediate'] as const) {
       expect(handlerPermissions(handler, DEFAULT_POLICY, TOPIC)).toEqual(
         expect.arrayContaining([...LIVE_INVENTORY_PERMISSIONS]),
@@ -70,14 +73,22 @@ describe('handlerPermissions', () => {
     }
   });
 
-  it('gives the Config rule reads and PutEvaluations only: it changes nothing and keeps no journal', () => {
+  it('gives the Config rule reads and PutEvaluations only: it changes nothing and only reads the journal', () => {
     const permissions = handlerPermissions('config-rule', DEFAULT_POLICY, TOPIC);
     expect(permissions.filter(changesUser)).toEqual([]);
     expect(permissions).toContain('config:PutEvaluations');
-    expect(permissions.filter((p) => p.startsWith('dynamodb:') || p.startsWith('secretsmanager:'))).toEqual(
-      [],
+    expect(permissions.filter((p) => p.startsWith('dynamodb:'))).toEqual(
+      [...JOURNAL_READ_PERMISSIONS].sort(),
     );
+    expect(permissions.filter((p) => p.startsWith('secretsmanager:'))).toEqual([]);
     expect(permissions).not.toContain('sns:Publish');
+  });
+
+  it('grants sts:AssumeRole only on the member role a stack names, never on *', () => {
+    expect(() => allowStatements(['sts:AssumeRole'], RESOURCES)).toThrow(/a member account role/);
+    const memberRoleArn = 'arn:aws:iam::*:role/KeywardenMemberRole';
+    const [statement] = allowStatements(['sts:AssumeRole'], { ...RESOURCES, memberRoleArn });
+    expect(statement?.resources).toEqual([memberRoleArn]);
   });
 
   it('adds the channels a policy configures', () => {
@@ -106,7 +117,7 @@ describe('allowStatements', () => {
     );
     expect(bySid.AccountLevelReads?.resources).toEqual(['*']);
     expect(bySid.AccountLevelReads?.actions).toEqual(
-      expect.arrayContaining(['iam:ListUsers', 'iam:GetAccountSummary']),
+      expect.arrayContaining(['iam:ListUsers', 'iam:GetAccountSummary', 'sts:GetCallerIdentity']),
     );
     expect(bySid.AccountLevelReads?.actions).not.toContain('iam:CreateAccessKey');
     expect(bySid.ReplacementKeySecrets?.resources).toEqual([

@@ -87,6 +87,15 @@ describe('keywarden synth (full synth, then cfn-lint)', () => {
       (dir) => dir.startsWith('asset.') && existsSync(join(out, dir, 'index.mjs')),
     );
     expect(bundles).toHaveLength(3);
+    // Each bundle loads in plain Node (as the Lambda runtime loads it) and exports the handler.
+    for (const dir of bundles) {
+      const load = await runProcess(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(out, dir, 'index.mjs'))}); console.log(typeof m.handler);`,
+      ]);
+      expect(load.stdout.trim(), load.stderr).toBe('function');
+    }
 
     // The handlers run the policy given.
     const account = JSON.parse(readFileSync(templates[0]!, 'utf8')) as {
