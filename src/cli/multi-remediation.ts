@@ -236,7 +236,7 @@ export async function multiAccountApply(
             ...(value.recovery?.results ?? []),
             ...(value.execution?.results ?? []),
           ];
-          failedActions += results.filter((r) => r.status === 'failed' && r.type !== 'notify').length;
+          failedActions += results.filter((r) => r.status === 'failed').length;
           undelivered += results.filter((r) => r.type === 'notify' && r.status !== 'done').length;
           planned += value.planned.plan.actions.filter(changesAws).length;
           const runId = value.execution?.runId ?? null;
@@ -272,5 +272,5 @@ export async function multiAccountApply(
     return exitCodeFor(signalled);
   }
   if (failedAccounts > 0) return PARTIAL_EXIT_CODE;
-  return failedActions > 0 || undelivered > 0 ? 1 : 0;
+  return failedActions > 0 ? 1 : 0;
 }

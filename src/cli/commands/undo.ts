@@ -3,7 +3,15 @@ import type { ActionResult } from '../../aws/apply/types.js';
 import type { UndoPlan } from '../../core/plan/recovery.js';
 import { DEFAULT_POLICY } from '../../core/policy/types.js';
 import { undoRun } from '../../engine/undo.js';
-import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
+import { doneActions } from '../../journal/views.js';
+import {
+  type AccountFlags,
+  addAccountOptions,
+  connectAccount,
+  parseAccountTarget,
+  resolveAccounts,
+} from '../accounts.js';
+import { type AwsFlags, addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseIntegerOption } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
 import { type LoadedPolicy, loadPolicy } from '../policy-loader.js';
@@ -19,7 +27,7 @@ import { renderResults } from '../render/results.js';
 import { connect, type Session } from '../session.js';
 
 /** Undo needs the journal and the account, not the policy: a broken policy file must not block it. */
-interface UndoFlags extends AwsFlags {
+interface UndoFlags extends AwsFlags, AccountFlags {
   readonly yes?: boolean;
   readonly journal?: string;
   readonly now?: string;
@@ -70,7 +78,7 @@ export function registerUndo(
     .option('--journal <location>', JOURNAL_HELP)
     // Accepted only to be refused with a reason, as apply and rotate do.
     .addOption(new Option('--now <iso-time>').hideHelp());
-  addAwsOptions(command).addHelpText(
+  addAccountOptions(addAwsOptions(command)).addHelpText(
     'after',
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them. Each key it
@@ -81,12 +89,17 @@ Examples:
   $ keywarden history
   $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c            # lists what it would do
   $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --hold-days 30
-  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --journal dynamodb://keywarden-journal`,
+  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --journal dynamodb://keywarden-journal
+  $ keywarden undo 2026-11-22T12-00-00Z-1a2b3c --yes --org        # a run of apply --org, in its account
+
+With --org or --accounts, undo works in the account the run acted in (each account of an
+apply --org has its own run id; see keywarden history), through --role-name like apply.`,
   );
   command.action(async (runId: string, flags: UndoFlags) => {
     if (!/^[\w.:-]+$/.test(runId))
       throw new CliError(`<run-id>: not a run id (got ${JSON.stringify(runId)})`);
     refuseNow(flags.now);
+    const target = parseAccountTarget(flags);
     const instead = [
       flags.holdDays === undefined ? `holding keys ${DEFAULT_POLICY.rotation.inUseGraceDays} days` : null,
       flags.journal === undefined ? 'using KEYWARDEN_JOURNAL or the default journal' : null,
@@ -96,9 +109,38 @@ Examples:
     const spec = journalSpec(flags.journal, io, loaded === null ? null : policyJournal(loaded, io));
     const connection = connectionFrom(flags, io.env);
     const journal = openCommandJournal(session, spec, connection, io, loaded?.policy.journal.leaseSeconds);
-    const clients = connect(session, connection);
+    let clients = connect(session, connection);
     try {
       await journal.verify?.();
+      if (target.kind === 'many') {
+        // The run's account, reached through its role, as apply --org reached it.
+        const caller = clients;
+        const accounts = [
+          ...new Set(doneActions((await journal.read()).records, runId).map((d) => d.action.accountId)),
+        ];
+        if (accounts.length > 1) {
+          throw new CliError(
+            `<run-id>: run ${runId} acted in ${accounts.length} accounts; undo one run per account`,
+          );
+        }
+        const [accountId] = accounts;
+        if (accountId !== undefined) {
+          const resolved = await resolveAccounts(target, connection, caller).catch((error: unknown) => {
+            throw awsFailure(error, connection);
+          });
+          if (!resolved.selected.some((a) => a.id === accountId)) {
+            throw new CliError(
+              `<run-id>: run ${runId} acted in account ${accountId}, which the account flags do not select`,
+            );
+          }
+          const member = connectAccount(session, connection, resolved, accountId);
+          caller.close();
+          clients = member;
+          await member.assume().catch((error: unknown) => {
+            throw awsFailure(error, connection);
+          });
+        }
+      }
       // The undo run is journaled at the service's time, as apply's runs are.
       await clients.serviceClock.calibrate(clients.sts);
       const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
