@@ -56,6 +56,7 @@ inventory:
   mode: report                 # report (IAM credential report) | live (ListUsers, ListAccessKeys, ...)
   reportMaxAgeSeconds: 14400   # reuse a credential report up to this age; AWS makes a new one only after 4 h
   concurrency: 8               # parallel IAM calls per account
+  keyIds: findings             # report mode: findings (ids of keys with findings) | none (slot, date)
 
 # Used by remediation: days after key creation.
 rotation:
