@@ -235,7 +235,10 @@ describe('credential report content', () => {
             id: ACCOUNT_ID,
             users: [
               { name: 'reset-by-admin', loginProfile: { createdDaysAgo: 400 } },
-              { name: 'changed-in-world', loginProfile: { createdDaysAgo: 400, passwordLastChangedDaysAgo: 10 } },
+              {
+                name: 'changed-in-world',
+                loginProfile: { createdDaysAgo: 400, passwordLastChangedDaysAgo: 10 },
+              },
             ],
           },
         ],
@@ -248,7 +251,9 @@ describe('credential report content', () => {
     await iam.send(new GenerateCredentialReportCommand({}));
     const rows = rowsOf((await downloadCsv(iam)).csv);
     const created = async (userName: string) =>
-      (await iam.send(new GetLoginProfileCommand({ UserName: userName }))).LoginProfile?.CreateDate?.toISOString();
+      (
+        await iam.send(new GetLoginProfileCommand({ UserName: userName }))
+      ).LoginProfile?.CreateDate?.toISOString();
 
     // Assess
     expect(rowFor(rows, 'reset-by-admin')).toMatchObject({
