@@ -19,7 +19,9 @@ What moto 5.2.1 cannot represent is refused with exit code 3 instead of seeded d
 given key ids (moto generates its own; "keys" maps them back), a root user (no <root_account>
 row in its credential report), and a login profile younger than its user (moto has no
 login-profile creation time: GetLoginProfile and the report's password_last_changed both use the
-user's creation time).
+user's creation time). A password change (loginProfile.passwordLastChangedDaysAgo) is held: the
+report's password_last_changed is then written from it, as AWS writes it after a change, while
+GetLoginProfile keeps the creation time.
 """
 
 import json
@@ -71,6 +73,12 @@ def check_representable(account):
             raise Unsupported(
                 f"users[{user['name']}].loginProfile.createdDaysAgo: moto dates a login profile with its "
                 f"user's creation ({age} days ago), got {profile['createdDaysAgo']}"
+            )
+        changed = (profile or {}).get("passwordLastChangedDaysAgo")
+        if changed is not None and changed > age:
+            raise Unsupported(
+                f"users[{user['name']}].loginProfile.passwordLastChangedDaysAgo: a password cannot change "
+                f"before its login profile exists ({age} days ago), got {changed}"
             )
         for key in user.get("accessKeys") or []:
             if "id" in key:
@@ -126,6 +134,33 @@ def create_through_api(endpoint, account):
     return keys
 
 
+REPORT_TIME = "%Y-%m-%dT%H:%M:%S+00:00"
+
+
+def hold_password_changes():
+    """Makes moto's credential report write a user's password_last_changed from
+    `keywarden_password_last_changed` when set (moto writes the user's creation time there)."""
+    from moto.iam.models import User
+
+    original = User.to_csv
+
+    def to_csv(self):
+        line = original(self)
+        changed = getattr(self, "keywarden_password_last_changed", None)
+        if changed is None or not self.password:
+            return line
+        # user,arn,user_creation_time, then password_enabled,password_last_used,password_last_changed,...
+        # (the name and ARN may hold commas; nothing after them does).
+        head = f"{self.name},{self.arn},{self.create_date.strftime(REPORT_TIME)},"
+        if not line.startswith(head):
+            raise RuntimeError(f"moto's credential report row changed shape: {line!r}")
+        cells = line[len(head):].split(",")
+        cells[2] = changed.strftime(REPORT_TIME)
+        return head + ",".join(cells)
+
+    User.to_csv = to_csv
+
+
 def set_dates(account_id, account, keys, now):
     """Backdates what the API just created. Attribute names as read in moto 5.2.1's moto/iam/models.py."""
     from moto.iam.models import AccessKeyLastUsed, iam_backends
@@ -142,6 +177,8 @@ def set_dates(account_id, account, keys, now):
         if profile is not None:
             # moto's CreateLoginProfile ignores PasswordResetRequired.
             user.password_reset_required = bool(profile.get("passwordResetRequired", False))
+            changed = profile.get("passwordLastChangedDaysAgo")
+            user.keywarden_password_last_changed = None if changed is None else days_ago(now, changed)
         password_used = last_used_days(
             profile.get("passwordLastUsedDaysAgo") if profile is not None else spec.get("passwordLastUsedDaysAgo")
         )
@@ -192,6 +229,7 @@ def main():
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     keys = create_through_api(endpoint, account)
+    hold_password_changes()
     set_dates(account_id, account, keys, now)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
