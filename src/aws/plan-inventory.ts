@@ -23,7 +23,7 @@ export async function collectPlanningInventory(
     ...options,
     lookups: {
       keyIds: (user) => needsKeyIds(user, policy.rotation, unusedDays, options.now),
-      loginProfile: loginProfileLookup(policy, options.now),
+      loginProfile: loginProfileLookup(policy, options.now, 'plan'),
     },
   });
 }

@@ -92,13 +92,18 @@ function verdictShape(verdict: RuleVerdict): string {
 /**
  * Which users' login profiles report mode reads (one GetLoginProfile each). The credential report
  * has no login-profile creation time, only `password_last_changed`, which every password change
- * moves; the profile was created between the user's creation (`earliest`) and then. The profile is
- * read when that matters: when a rule's verdict depends on which date is taken (a never-used
- * password is judged by its profile's age, as AWS's runbook does with GetLoginProfile), or when a
- * finding about the password states the profile's age (and a planned deletion names its creation
- * time, which apply checks). A password never changed since its user was created needs no read.
+ * moves; the profile was created between the user's creation (`earliest`) and then. A rule judging a
+ * never-used password by its profile's age (as AWS's runbook does, with GetLoginProfile) may give a
+ * different verdict depending on which date is taken: an audit reads the profile only then
+ * (`verdicts`). A plan (`plan`) also reads it for every password finding, because a planned deletion
+ * of the login profile names its creation time, which apply checks against GetLoginProfile. A
+ * password that cannot have changed since its user was created needs no read.
  */
-export function loginProfileLookup(policy: Policy, now: Date): (user: UserRecord, earliest: Date) => boolean {
+export function loginProfileLookup(
+  policy: Policy,
+  now: Date,
+  purpose: 'verdicts' | 'plan',
+): (user: UserRecord, earliest: Date) => boolean {
   const rules = enabledUserRules(policy);
   return (user, earliest) => {
     const profile = user.loginProfile;
@@ -106,9 +111,13 @@ export function loginProfileLookup(policy: Policy, now: Date): (user: UserRecord
     const oldest: UserRecord = { ...user, loginProfile: { createDate: earliest } };
     for (const { rule, settings } of rules) {
       const asOldest = rule.evaluateUser(oldest, settings, now);
-      if (asOldest.kind === 'evaluated' && asOldest.violations.some((v) => v.credential === 'password'))
-        return true;
       if (verdictShape(asOldest) !== verdictShape(rule.evaluateUser(user, settings, now))) return true;
+      if (
+        purpose === 'plan' &&
+        asOldest.kind === 'evaluated' &&
+        asOldest.violations.some((v) => v.credential === 'password')
+      )
+        return true;
     }
     return false;
   };

@@ -43,7 +43,7 @@ export async function auditAccount(
       keyIds: keyIdLookup(policy, now, policy.inventory.keyIds, (account) =>
         facts.rotationsInProgress(account),
       ),
-      loginProfile: loginProfileLookup(policy, now),
+      loginProfile: loginProfileLookup(policy, now, 'verdicts'),
     },
   });
   const stale = staleReportWarning(inventory, policy, now);

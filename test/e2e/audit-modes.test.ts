@@ -11,9 +11,13 @@ import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
 const ENV = { AWS_ACCESS_KEY_ID: 'AKIDAUDITOR', AWS_SECRET_ACCESS_KEY: 'x' };
 
-/** What was judged, without how the key id was learned (the report cannot split same-second keys). */
+/**
+ * What was judged, without how the key id was learned (the report cannot split same-second keys).
+ * A password's age is left out: report mode reads the login profile's creation only where the
+ * verdict depends on it, and otherwise counts from password_last_changed (docs/audit.md).
+ */
 const essence = (f: Finding) =>
-  `${f.userName}|${f.rule}|${f.credential}|${f.ageDays}|${f.lastUsedDaysAgo}|${f.exempt}|${f.accessKeyIdAmbiguous ? '?' : f.accessKeyId}`;
+  `${f.userName}|${f.rule}|${f.credential}|${f.credential === 'password' ? '' : f.ageDays}|${f.lastUsedDaysAgo}|${f.exempt}|${f.accessKeyIdAmbiguous ? '?' : f.accessKeyId}`;
 
 describe.each([1, 2, 3])('generated account (seed %i)', (seed) => {
   it('gives the same findings, evaluations and key ids in report and live mode', async () => {

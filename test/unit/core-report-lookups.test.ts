@@ -92,7 +92,8 @@ describe('keyIdLookup', () => {
 });
 
 describe('loginProfileLookup', () => {
-  const lookup = loginProfileLookup(policy(), NOW);
+  const verdicts = loginProfileLookup(policy(), NOW, 'verdicts');
+  const plan = loginProfileLookup(policy(), NOW, 'plan');
   const consoleUser = (changedDaysAgo: number, lastUsed: Date | null) =>
     user({ loginProfile: { createDate: daysAgo(changedDaysAgo) }, passwordLastUsed: lastUsed });
 
@@ -103,38 +104,44 @@ describe('loginProfileLookup', () => {
       name: 'never used, changed 10 days ago: the verdict depends on the date',
       changed: 10,
       used: null,
-      read: true,
+      audit: true,
+      plan: true,
     },
     {
       name: 'never used, changed 89 days ago: the verdict depends on the date',
       changed: 89,
       used: null,
-      read: true,
+      audit: true,
+      plan: true,
     },
     {
-      name: 'never used, changed 90 days ago: a finding that states the age',
+      name: 'never used, changed 90 days ago: unused either way',
       changed: 90,
       used: null,
-      read: true,
+      audit: false,
+      plan: true,
     },
     {
-      name: 'used 100 days ago, changed 100 days ago: a finding that states the age',
+      name: 'used 100 days ago, changed 100 days ago: unused either way',
       changed: 100,
       used: daysAgo(100),
-      read: true,
+      audit: false,
+      plan: true,
     },
-    { name: 'never used, never changed', changed: 400, used: null, read: false },
     {
-      name: 'used 5 days ago, changed 10 days ago: compliant either way',
+      name: 'used 5 days ago, changed 10 days ago: in use either way',
       changed: 10,
       used: daysAgo(5),
-      read: false,
+      audit: false,
+      plan: false,
     },
-  ])('$name: read $read', (row) => {
+    { name: 'never used, never changed', changed: 400, used: null, audit: false, plan: false },
+  ])('$name: audit $audit, plan $plan', (row) => {
     // Prepare
     const u = consoleUser(row.changed, row.used);
     // Act / Assess
-    expect(lookup(u, daysAgo(400))).toBe(row.read);
+    expect(verdicts(u, daysAgo(400))).toBe(row.audit);
+    expect(plan(u, daysAgo(400))).toBe(row.plan);
   });
 
   it('does not read the profile of a user created within the window, nor of one without a password', () => {
@@ -142,19 +149,18 @@ describe('loginProfileLookup', () => {
     const young = user({ createDate: daysAgo(50), loginProfile: { createDate: daysAgo(10) } });
     const noPassword = user({ loginProfile: null });
     // Act / Assess
-    expect(lookup(young, daysAgo(50))).toBe(false);
-    expect(lookup(noPassword, daysAgo(400))).toBe(false);
+    expect(verdicts(young, daysAgo(50))).toBe(false);
+    expect(plan(noPassword, daysAgo(400))).toBe(false);
   });
 
   it('asks the enabled rules only', () => {
     // Prepare
-    const withMfa = { ...consoleUser(10, daysAgo(5)), mfaActive: true };
-    const withoutMfa = consoleUser(10, daysAgo(5));
-    const mfaRule = policy({ rules: { CONSOLE_WITHOUT_MFA: { enabled: true } } });
-    const nothing = policy({ rules: { UNUSED_CREDENTIALS: { enabled: false } } });
+    const u = consoleUser(10, null);
+    const mfaOnly = policy({
+      rules: { UNUSED_CREDENTIALS: { enabled: false }, CONSOLE_WITHOUT_MFA: { enabled: true } },
+    });
     // Act / Assess
-    expect(loginProfileLookup(mfaRule, NOW)(withoutMfa, daysAgo(400))).toBe(true);
-    expect(loginProfileLookup(mfaRule, NOW)(withMfa, daysAgo(400))).toBe(false);
-    expect(loginProfileLookup(nothing, NOW)(consoleUser(10, null), daysAgo(400))).toBe(false);
+    expect(loginProfileLookup(mfaOnly, NOW, 'verdicts')(u, daysAgo(400))).toBe(false);
+    expect(loginProfileLookup(mfaOnly, NOW, 'plan')(u, daysAgo(400))).toBe(true);
   });
 });
