@@ -229,7 +229,7 @@ export async function collectReportInventory(
     const user = records.get(userName);
     if (user !== undefined) records.set(userName, change(user));
     lookedUp++;
-    if (lookedUp % 100 === 0) options.onProgress?.(`looked up ${lookedUp} users' keys and passwords`);
+    if (lookedUp % 100 === 0) options.onProgress?.(`${lookedUp} key and password look-ups done`);
   };
   const judge = (detail: UserDetail, byName: ReadonlyMap<string, ReportRow>, account: string) => {
     const userName = detail.UserName ?? '';

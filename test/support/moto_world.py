@@ -15,6 +15,10 @@ creation or last-use time. When the server is ready the script prints ONE JSON l
 
 and serves until stdin reaches end-of-file (the parent closed it or died) or SIGTERM.
 
+With "via": "backend" in the spec, users, groups, login profiles, MFA devices and keys are created
+in moto's backend directly instead of through its API: the same state, about a hundred times
+faster, for `npm run bench`'s 5,000-user account (the tests keep the API path).
+
 What moto 5.2.1 cannot represent is refused with exit code 3 instead of seeded differently:
 given key ids (moto generates its own; "keys" maps them back), a root user (no <root_account>
 row in its credential report), and a login profile younger than its user (moto has no
@@ -161,6 +165,41 @@ def hold_password_changes():
     User.to_csv = to_csv
 
 
+def create_in_backend(account_id, account):
+    """What create_through_api does, in moto's backend (no HTTP): for large benchmark accounts."""
+    from moto.iam.models import iam_backends
+
+    backend = iam_backends[account_id]["aws"]
+    keys = {}
+    groups = set()
+    for group in account.get("groups") or []:
+        backend.create_group(group["name"], group.get("path", "/"))
+        groups.add(group["name"])
+    for user in account.get("users") or []:
+        name = user["name"]
+        tags = [{"Key": k, "Value": v} for k, v in (user.get("tags") or {}).items()]
+        backend.create_user(REGION, name, user.get("path", "/"), tags)
+        for group in user.get("groups") or []:
+            if group not in groups:
+                backend.create_group(group)
+                groups.add(group)
+            backend.add_user_to_group(group, name)
+        if user.get("loginProfile") is not None:
+            backend.create_login_profile(name, "Seeded-Passw0rd!")
+        if user.get("mfa"):
+            device = backend.create_virtual_mfa_device(name, "/")
+            backend.enable_mfa_device(name, device.serial_number, "123456", "654321")
+        keys[name] = []
+        for key in user.get("accessKeys") or []:
+            created = backend.create_access_key(name)
+            if key.get("status", "Active") != "Active":
+                backend.update_access_key(name, created.access_key_id, key["status"])
+            keys[name].append(created.access_key_id)
+    if account.get("ssmParameters"):
+        raise Unsupported('ssmParameters: not with "via": "backend"; seed them through the API')
+    return keys
+
+
 def set_dates(account_id, account, keys, now):
     """Backdates what the API just created. Attribute names as read in moto 5.2.1's moto/iam/models.py."""
     from moto.iam.models import AccessKeyLastUsed, iam_backends
@@ -228,7 +267,10 @@ def main():
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    keys = create_through_api(endpoint, account)
+    if spec.get("via") == "backend":
+        keys = create_in_backend(account_id, account)
+    else:
+        keys = create_through_api(endpoint, account)
     hold_password_changes()
     set_dates(account_id, account, keys, now)
 

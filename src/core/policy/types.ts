@@ -132,7 +132,7 @@ export const DEFAULT_POLICY: Policy = {
     tag: { enabled: true, key: 'keywarden:exempt', reasonKey: 'keywarden:exempt-reason' },
     ssmParameter: null,
   },
-  inventory: { mode: 'report', reportMaxAgeSeconds: 14_400, concurrency: 8, keyIds: 'findings' },
+  inventory: { mode: 'report', reportMaxAgeSeconds: 14_400, concurrency: 16, keyIds: 'findings' },
   rotation: {
     warnBeforeDays: 14,
     rotateAfterDays: 90,
