@@ -144,6 +144,22 @@ describe('--key-ids on a small account', () => {
     }
   });
 
+  it('gives the HTML report no rotation calendar, which would read key ids', async () => {
+    // Prepare
+    const emu = await startTestEmulator({ world: SMALL, credentialReport: { inProgressPolls: 0 } });
+    try {
+      // Act
+      const html = await audit(emu, ['--format', 'html', '--key-ids', 'none']);
+
+      // Assess
+      expect([html.exitCode, html.stderr]).toEqual([0, '']);
+      expect(html.stdout).toContain('the rotation calendar names keys by id, and this audit reads none');
+      expect(byOperation(html.calls)['iam:ListAccessKeys']).toBeUndefined();
+    } finally {
+      await emu.stop();
+    }
+  });
+
   it('refuses --key-ids with --inventory live in one line, before any AWS call', async () => {
     // Prepare
     const emu = await startTestEmulator({ world: SMALL });
