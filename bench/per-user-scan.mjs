@@ -2,7 +2,7 @@
  * The per-user scan the seed articles run (a Lambda or script looping over users, one call after
  * another): ListUsers, then for each user ListAccessKeys, GetAccessKeyLastUsed for each key and
  * GetLoginProfile. It judges nothing; it reads what such a scan reads, for timing. Prints
- * `{ wallMs, processMs, maxRssMiB, users, keys, calls, callsByOperation }` as one JSON line.
+ * `{ wallMs, cpuMs, processMs, maxRssMiB, users, keys, calls, callsByOperation }` as one JSON line.
  * Usage: node bench/per-user-scan.mjs <endpoint>
  */
 import {
@@ -22,6 +22,7 @@ const iam = new IAMClient({
 });
 const calls = countCalls([iam]);
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 let users = 0;
 let keys = 0;
 for await (const page of paginateListUsers({ client: iam }, {})) {
@@ -42,6 +43,7 @@ for await (const page of paginateListUsers({ client: iam }, {})) {
 process.stdout.write(
   `${JSON.stringify({
     wallMs: Math.round(performance.now() - started),
+    cpuMs: Math.round((process.cpuUsage(cpuAtStart).user + process.cpuUsage(cpuAtStart).system) / 1000),
     processMs: Math.round(performance.now()),
     maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     users,

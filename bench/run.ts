@@ -49,6 +49,8 @@ type AuditMode = 'findings' | 'none' | 'live';
 
 interface AuditRun {
   readonly wallMs: number;
+  /** CPU time the audit process spent on the audit (user + system). */
+  readonly cpuMs: number;
   /** From the child process's start: Node's start and module loading included. */
   readonly processMs: number;
   readonly maxRssMiB: number;
@@ -79,7 +81,7 @@ async function onEmulator(
   mode: AuditMode,
   limit: number,
   faults: readonly FaultRule[],
-): Promise<AuditRun & { readonly attempts: number }> {
+): Promise<AuditRun & { readonly attempts: number; readonly emulatorCpuMs: number }> {
   const world = generateWorld({ accounts: 1, usersPerAccount: users, seed: 42, keyMaxAgeDays });
   const emulator = await startEmulator({
     world,
@@ -88,8 +90,14 @@ async function onEmulator(
     credentialReport: { inProgressPolls: 1 },
   });
   try {
+    const cpuAtStart = process.cpuUsage();
     const result = await audit(emulator.url, mode, limit);
-    return { ...result, attempts: emulator.faults.count() };
+    const cpu = process.cpuUsage(cpuAtStart);
+    return {
+      ...result,
+      attempts: emulator.faults.count(),
+      emulatorCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    };
   } finally {
     await emulator.stop();
   }
@@ -208,6 +216,10 @@ for (const [label, keyMaxAgeDays] of estates) {
   console.log(
     `| whole process (Node start to end) | ${s(findings.processMs)} | ${s(none.processMs)} | ${s(live.processMs)} |`,
   );
+  console.log(`| CPU time, audit process | ${s(findings.cpuMs)} | ${s(none.cpuMs)} | ${s(live.cpuMs)} |`);
+  console.log(
+    `| CPU time, emulator (answering) | ${s(findings.emulatorCpuMs)} | ${s(none.emulatorCpuMs)} | ${s(live.emulatorCpuMs)} |`,
+  );
   console.log(`| API calls | ${n(findings.calls)} | ${n(none.calls)} | ${n(live.calls)} |`);
   console.log(
     `| of which ListAccessKeys / GetLoginProfile | ${n(op(findings, 'ListAccessKeys'))} / ` +
@@ -272,6 +284,7 @@ if (motoUsers > 0) {
     console.log(
       `| whole process (Node start to end) | ${s(none.processMs)} | ${s(findings.processMs)} | ${s(scan.processMs)} |`,
     );
+    console.log(`| CPU time, client process | ${s(none.cpuMs)} | ${s(findings.cpuMs)} | ${s(scan.cpuMs)} |`);
     console.log(`| API calls | ${n(none.calls)} | ${n(findings.calls)} | ${n(scan.calls)} |`);
     console.log(`| peak RSS | ${none.maxRssMiB} MiB | ${findings.maxRssMiB} MiB | ${scan.maxRssMiB} MiB |`);
     console.log(

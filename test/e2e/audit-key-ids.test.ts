@@ -4,6 +4,9 @@
  * with only the credential report and account-details calls (plus the few login profiles whose
  * creation time matters, which both modes read).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/core/audit.js';
 import type { CallCount } from '../../src/emulator/faults.js';
@@ -178,6 +181,51 @@ describe('--key-ids on a small account', () => {
       });
       expect(bad).toMatchObject({ exitCode: 2, calls: [] });
       expect(bad.stderr).toContain('--key-ids: must be one of findings, none (got "some")');
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
+describe('--key-ids none during a rotation Keywarden made', () => {
+  it("lists only the rotating user's keys, to tell the rotation's two keys apart, and passes as key-exact mode does", async () => {
+    // Prepare: rotate now (the journal in the user's state directory, as the CLI keeps it).
+    const world: World = {
+      accounts: [
+        {
+          id: '123456789012',
+          users: [
+            {
+              name: 'ci',
+              accessKeys: [{ id: 'AKIACIOLD00000000001', createdDaysAgo: 10, lastUsedDaysAgo: 0.1 }],
+            },
+            { name: 'bystander', accessKeys: [{ createdDaysAgo: 200, lastUsedDaysAgo: 1 }] },
+          ],
+        },
+      ],
+    };
+    const emu = await startTestEmulator({ world, credentialReport: { inProgressPolls: 0 } });
+    const env = { ...ENV, HOME: mkdtempSync(join(tmpdir(), 'kw-home-')) };
+    try {
+      const rotated = await runCli(['rotate', '--user', 'ci', '--yes', '--endpoint-url', emu.url], { env });
+      expect(rotated.exitCode, rotated.stderr).toBe(0);
+      emu.faults.resetCounts();
+
+      // Act
+      const result = await runCli(
+        ['audit', '--endpoint-url', emu.url, '--format', 'json', '--key-ids', 'none', '--fail-on', 'any'],
+        { env },
+      );
+
+      // Assess
+      const report = JSON.parse(result.stdout) as AuditReport;
+      const ci = report.findings.filter((f) => f.userName === 'ci');
+      expect(ci.map((f) => [f.rule, f.rotationInProgress?.newAccessKeyId.startsWith('AKIA')])).toEqual([
+        ['MULTIPLE_ACTIVE_KEYS', true],
+      ]);
+      expect(report.summary.inProgress).toBe(1);
+      expect(emu.faults.count('iam', 'ListAccessKeys')).toBe(1);
+      expect(report.findings.find((f) => f.userName === 'bystander')?.accessKeyId).toBeNull();
     } finally {
       await emu.stop();
     }
