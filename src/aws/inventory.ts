@@ -3,14 +3,16 @@ import type { Policy } from '../core/policy/types.js';
 import type { AwsClients } from './clients.js';
 import type { FetchReportOptions } from './credential-report.js';
 import { collectLiveInventory } from './live-inventory.js';
-import { collectReportInventory, type InventoryResult } from './report-inventory.js';
+import { collectReportInventory, type InventoryResult, type ReportLookups } from './report-inventory.js';
 
 export interface CollectOptions {
   readonly now: Date;
   readonly report?: FetchReportOptions;
   readonly onProgress?: (message: string) => void;
-  /** Only these users (live mode reads just them; report mode filters its rows). */
+  /** Only these users (live mode reads just them; report mode judges and looks up just their rows). */
   readonly userNames?: readonly string[];
+  /** Report mode: which users need their key ids or login profile read (default: none). */
+  readonly lookups?: ReportLookups;
 }
 
 export async function collectInventory(
@@ -23,6 +25,7 @@ export async function collectInventory(
     concurrency: policy.inventory.concurrency,
     report: { maxAgeSeconds: policy.inventory.reportMaxAgeSeconds, now: options.now, ...options.report },
     onProgress: options.onProgress,
+    ...(options.userNames ? { userNames: options.userNames } : {}),
   };
   if (policy.inventory.mode === 'live') {
     return collectLiveInventory(clients, {
@@ -30,17 +33,10 @@ export async function collectInventory(
       // Only read what a configured exemption or enabled rule needs.
       needGroups: policy.exemptions.groups.length > 0,
       needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
-      ...(options.userNames ? { userNames: options.userNames } : {}),
     });
   }
-  const result = await collectReportInventory(clients, common);
-  const only = options.userNames;
-  if (only === undefined) return result;
-  return {
-    ...result,
-    inventory: {
-      ...result.inventory,
-      users: result.inventory.users.filter((u) => only.includes(u.userName)),
-    },
-  };
+  return collectReportInventory(clients, {
+    ...common,
+    ...(options.lookups ? { lookups: options.lookups } : {}),
+  });
 }

@@ -37,7 +37,8 @@ export interface PermissionGroup {
 export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
   {
     name: 'audit (report mode)',
-    purpose: 'the credential report, user details, key ids for users with key findings',
+    purpose:
+      'the credential report, user details, key ids for users with key findings, login profiles whose creation date matters',
     permissions: REPORT_INVENTORY_PERMISSIONS,
   },
   {

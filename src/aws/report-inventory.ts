@@ -1,33 +1,43 @@
 /**
  * Report mode: the whole account in a handful of calls. The credential report gives every
  * credential's dates; GetAccountAuthorizationDetails (1,000 users a page) gives ids, paths, tags and
- * groups. Access key ids are not in the report: `attachAccessKeyIds` adds them later for just the
- * users that have a key finding.
+ * groups; both are read at once. Two things are not in them, and are read per user, only for the
+ * users the caller's look-ups name, starting as soon as the user's details page has arrived: access
+ * key ids (ListAccessKeys) and the login profile's creation time (GetLoginProfile).
  */
 import {
+  type AccessKeyMetadata,
+  GetLoginProfileCommand,
   type IAMClient,
   ListAccessKeysCommand,
   paginateGetAccountAuthorizationDetails,
   type UserDetail,
 } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AccessKeyRecord, AccountInventory, RootRecord, UserRecord } from '../core/model.js';
 import { ROOT_USER_NAME } from '../core/model.js';
 import type { AwsClients } from './clients.js';
-import { mapWithConcurrency } from './clients.js';
-import { type FetchReportOptions, fetchCredentialReport, type ReportRow } from './credential-report.js';
-import { callAws, type Permission } from './errors.js';
+import {
+  type CredentialReport,
+  type FetchReportOptions,
+  fetchCredentialReport,
+  type ReportRow,
+} from './credential-report.js';
+import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
+import { TaskPool } from './task-pool.js';
 
 /**
  * What report mode calls: the report, the users' details (ids, paths, tags, groups), key ids for the
- * users with key findings, and the caller's account when the report names none.
+ * users whose keys must be named, login profiles whose creation time decides a verdict, and the
+ * caller's account when the report names none.
  */
 export const REPORT_INVENTORY_PERMISSIONS: readonly Permission[] = [
   'iam:GenerateCredentialReport',
   'iam:GetCredentialReport',
   'iam:GetAccountAuthorizationDetails',
   'iam:ListAccessKeys',
+  'iam:GetLoginProfile',
   'sts:GetCallerIdentity',
 ];
 
@@ -40,6 +50,30 @@ export interface InventoryOptions {
   readonly onProgress?: (message: string) => void;
 }
 
+/**
+ * Which users need a per-user read, asked once per user as soon as its report row and details are
+ * in (pure decisions from the core: `keyIdLookup`, `loginProfileLookup`).
+ */
+export interface ReportLookups {
+  /** True: list the user's keys (ListAccessKeys) to learn their ids. */
+  readonly keyIds: (user: UserRecord) => boolean;
+  /**
+   * True: read the login profile (GetLoginProfile) for its creation time. `user.loginProfile`
+   * holds the report's `password_last_changed`, the latest the profile can have been created;
+   * `earliest` is the user's creation.
+   */
+  readonly loginProfile: (user: UserRecord, earliest: Date) => boolean;
+}
+
+/** No per-user reads: the report and the details only. */
+export const NO_LOOKUPS: ReportLookups = { keyIds: () => false, loginProfile: () => false };
+
+export interface ReportInventoryOptions extends InventoryOptions {
+  readonly lookups?: ReportLookups;
+  /** Only these users (the others' rows are not judged and not looked up). */
+  readonly userNames?: readonly string[];
+}
+
 export interface InventoryResult {
   readonly inventory: AccountInventory;
   readonly warnings: readonly string[];
@@ -50,17 +84,19 @@ export function accountIdFromArn(arn: string): string | null {
   return id && /^\d{12}$/.test(id) ? id : null;
 }
 
-async function listUserDetails(iam: IAMClient): Promise<UserDetail[]> {
-  const users: UserDetail[] = [];
+/** Every user's details, page by page as they arrive. */
+async function readUserDetails(
+  iam: IAMClient,
+  onPage: (users: readonly UserDetail[]) => void,
+): Promise<void> {
   await callAws('iam:GetAccountAuthorizationDetails', null, async () => {
     for await (const page of paginateGetAccountAuthorizationDetails(
       { client: iam, pageSize: 1000 },
       { Filter: ['User'] },
     )) {
-      users.push(...(page.UserDetailList ?? []));
+      onPage(page.UserDetailList ?? []);
     }
   });
-  return users;
 }
 
 function toTags(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
@@ -96,63 +132,177 @@ function reportKeys(row: ReportRow): AccessKeyRecord[] {
   }));
 }
 
-/** Collects one account's inventory from the credential report and the authorization details. */
-export async function collectReportInventory(
-  clients: AwsClients,
-  options: InventoryOptions,
-): Promise<InventoryResult> {
-  const warnings: string[] = [];
-  options.onProgress?.('generating the credential report');
-  const report = await fetchCredentialReport(clients.iam, options.report);
-  options.onProgress?.('reading users, tags and groups');
-  const details = await listUserDetails(clients.iam);
-  const byName = new Map(details.map((d) => [d.UserName ?? '', d]));
-
-  const rootRow = report.rows.find((r) => r.user === ROOT_USER_NAME) ?? null;
-  let accountId =
+/** The account the report is about: its root row's ARN, else any row's, else the caller's. */
+async function reportAccountId(report: CredentialReport, sts: STSClient): Promise<string> {
+  const rootRow = report.rows.find((r) => r.user === ROOT_USER_NAME);
+  const fromReport =
     accountIdFromArn(rootRow?.arn ?? '') ??
     report.rows.map((r) => accountIdFromArn(r.arn)).find((id) => id !== null) ??
     null;
-  if (accountId === null) {
-    const identity = await callAws('sts:GetCallerIdentity', null, () =>
-      clients.sts.send(new GetCallerIdentityCommand({})),
-    );
-    accountId = identity.Account ?? null;
-  }
-  if (accountId === null) throw new Error('cannot determine the AWS account id');
-  const account = accountId;
+  if (fromReport !== null) return fromReport;
+  const identity = await callAws('sts:GetCallerIdentity', null, () =>
+    sts.send(new GetCallerIdentityCommand({})),
+  );
+  if (identity.Account === undefined) throw new Error('cannot determine the AWS account id');
+  return identity.Account;
+}
 
+/**
+ * One user from its report row and details. The report has no login-profile creation time: it
+ * stands in `password_last_changed`, set when the profile is created and moved by every password
+ * change, so the latest the profile can have been created (see {@link ReportLookups.loginProfile}).
+ */
+function userRecord(row: ReportRow, detail: UserDetail, accountId: string): UserRecord {
+  return {
+    accountId,
+    userName: row.user,
+    userId: detail.UserId ?? '',
+    arn: detail.Arn ?? row.arn,
+    path: detail.Path ?? '/',
+    createDate: detail.CreateDate ?? row.userCreationTime ?? new Date(0),
+    tags: toTags(detail.Tags),
+    groups: [...(detail.GroupList ?? [])],
+    loginProfile: row.passwordEnabled
+      ? { createDate: row.passwordLastChanged ?? row.userCreationTime ?? new Date(0) }
+      : null,
+    passwordLastUsed: row.passwordLastUsed,
+    mfaActive: row.mfaActive,
+    accessKeys: reportKeys(row),
+  };
+}
+
+const second = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : Number.NaN);
+
+/**
+ * The report's keys with the ids ListAccessKeys gave, matched on CreateDate to the second. A report
+ * key that matches no listed key, or more than one, keeps a null id and is marked ambiguous: we
+ * never guess which key a finding is about.
+ */
+export function withKeyIds(user: UserRecord, listed: readonly AccessKeyMetadata[]): UserRecord {
+  return {
+    ...user,
+    accessKeys: user.accessKeys.map((k) => {
+      const matches = listed.filter((m) => second(m.CreateDate) === second(k.createDate));
+      const only = matches.length === 1 ? matches[0] : undefined;
+      return only?.AccessKeyId
+        ? { ...k, accessKeyId: only.AccessKeyId, idAmbiguous: false }
+        : { ...k, accessKeyId: null, idAmbiguous: true };
+    }),
+  };
+}
+
+/** The login profile's creation time; null when the user has no console password any more. */
+async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
+  try {
+    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
+      iam.send(new GetLoginProfileCommand({ UserName: userName })),
+    );
+    return out.LoginProfile?.CreateDate ?? null;
+  } catch (error) {
+    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Collects one account's inventory from the credential report and the authorization details, both
+ * requested at once. Each details page is judged as it arrives (once the report is in): the users
+ * the look-ups name get their ListAccessKeys / GetLoginProfile at once, at most
+ * `options.concurrency` in flight, while later pages are still being read.
+ */
+export async function collectReportInventory(
+  clients: AwsClients,
+  options: ReportInventoryOptions,
+): Promise<InventoryResult> {
+  const lookups = options.lookups ?? NO_LOOKUPS;
+  const only = options.userNames === undefined ? null : new Set(options.userNames);
+  const pool = new TaskPool(options.concurrency);
+  /** Each judged user, replaced when one of its look-ups comes back. */
+  const records = new Map<string, UserRecord>();
+  const detailNames = new Set<string>();
+  /** Details that arrived before the report; judged when it is in. */
+  const early: UserDetail[] = [];
+  let known: { readonly rows: ReadonlyMap<string, ReportRow>; readonly accountId: string } | null = null;
+  let lookedUp = 0;
+
+  const update = (userName: string, change: (user: UserRecord) => UserRecord) => {
+    const user = records.get(userName);
+    if (user !== undefined) records.set(userName, change(user));
+    lookedUp++;
+    if (lookedUp % 100 === 0) options.onProgress?.(`${lookedUp} key and password look-ups done`);
+  };
+  const judge = (detail: UserDetail, byName: ReadonlyMap<string, ReportRow>, account: string) => {
+    const userName = detail.UserName ?? '';
+    const row = byName.get(userName);
+    if (row === undefined || (only !== null && !only.has(userName))) return;
+    const user = userRecord(row, detail, account);
+    records.set(userName, user);
+    if (lookups.keyIds(user)) {
+      pool.add(async () => {
+        const out = await callAws('iam:ListAccessKeys', `for ${userName}`, () =>
+          clients.iam.send(new ListAccessKeysCommand({ UserName: userName })),
+        );
+        update(userName, (u) => withKeyIds(u, out.AccessKeyMetadata ?? []));
+      });
+    }
+    if (user.loginProfile !== null && lookups.loginProfile(user, user.createDate)) {
+      pool.add(async () => {
+        const createDate = await loginProfileCreateDate(clients.iam, userName);
+        update(userName, (u) => ({ ...u, loginProfile: createDate === null ? null : { createDate } }));
+      });
+    }
+  };
+
+  options.onProgress?.('generating the credential report');
+  const reportRead = fetchCredentialReport(clients.iam, options.report).then(async (report) => {
+    const byName = new Map(report.rows.map((r) => [r.user, r]));
+    const account = await reportAccountId(report, clients.sts);
+    known = { rows: byName, accountId: account };
+    options.onProgress?.('reading users, tags and groups');
+    for (const detail of early.splice(0)) judge(detail, byName, account);
+    return { report, account };
+  });
+  const detailsRead = readUserDetails(clients.iam, (page) => {
+    for (const detail of page) {
+      detailNames.add(detail.UserName ?? '');
+      if (known === null) early.push(detail);
+      else judge(detail, known.rows, known.accountId);
+    }
+  });
+  const ssmWarnings: string[] = [];
+  const ssmRead = readExcludedUsers(clients.ssm, options.ssmParameterName, ssmWarnings);
+  let read: Awaited<typeof reportRead>;
+  let ssmExcludedUsers: string[] | null;
+  try {
+    [read, , ssmExcludedUsers] = await Promise.all([reportRead, detailsRead, ssmRead]);
+  } catch (error) {
+    // Let the look-ups in flight settle (their failures are the pool's) before reporting this one.
+    await pool.drain().catch(() => undefined);
+    throw error;
+  }
+  if (pool.pending > 0) options.onProgress?.(`looking up keys and passwords of ${pool.pending} users`);
+  await pool.drain();
+
+  const { report, account } = read;
+  const warnings: string[] = [];
   const users: UserRecord[] = [];
   for (const row of report.rows) {
     if (row.user === ROOT_USER_NAME) continue;
-    const detail = byName.get(row.user);
-    if (!detail) warnings.push(`user ${row.user} is in the credential report but no longer in IAM; skipped`);
-    if (!detail) continue;
-    users.push({
-      accountId: account,
-      userName: row.user,
-      userId: detail.UserId ?? '',
-      arn: detail.Arn ?? row.arn,
-      path: detail.Path ?? '/',
-      createDate: detail.CreateDate ?? row.userCreationTime ?? new Date(0),
-      tags: toTags(detail.Tags),
-      groups: [...(detail.GroupList ?? [])],
-      // The report has no login-profile creation time; password_last_changed is set when the
-      // profile is created and moves only when the password changes.
-      loginProfile: row.passwordEnabled
-        ? { createDate: row.passwordLastChanged ?? row.userCreationTime ?? new Date(0) }
-        : null,
-      passwordLastUsed: row.passwordLastUsed,
-      mfaActive: row.mfaActive,
-      accessKeys: reportKeys(row),
-    });
+    if (!detailNames.has(row.user)) {
+      warnings.push(`user ${row.user} is in the credential report but no longer in IAM; skipped`);
+      continue;
+    }
+    const user = records.get(row.user);
+    if (user !== undefined) users.push(user);
   }
   const inReport = new Set(report.rows.map((r) => r.user));
-  const newer = details.filter((d) => !inReport.has(d.UserName ?? '')).length;
+  let newer = 0;
+  for (const name of detailNames) if (!inReport.has(name)) newer++;
   if (newer > 0)
     warnings.push(`${newer} user(s) created after the credential report was generated are not judged`);
+  warnings.push(...ssmWarnings);
 
-  const ssmExcludedUsers = await readExcludedUsers(clients.ssm, options.ssmParameterName, warnings);
+  const rootRow = report.rows.find((r) => r.user === ROOT_USER_NAME) ?? null;
   return {
     inventory: {
       accountId: account,
@@ -163,45 +313,5 @@ export async function collectReportInventory(
       ssmExcludedUsers,
     },
     warnings,
-  };
-}
-
-/**
- * Adds access key ids to the report's keys for the named users: one ListAccessKeys each, matched on
- * CreateDate to the second. A report key that matches no live key, or more than one, keeps a null
- * id and is marked ambiguous: we never guess which key a finding is about.
- */
-export async function attachAccessKeyIds(
-  iam: IAMClient,
-  inventory: AccountInventory,
-  userNames: readonly string[],
-  concurrency: number,
-): Promise<AccountInventory> {
-  const wanted = new Set(userNames);
-  const targets = inventory.users.filter((u) => wanted.has(u.userName));
-  const live = await mapWithConcurrency(targets, concurrency, async (user) => {
-    const out = await callAws('iam:ListAccessKeys', `for ${user.userName}`, () =>
-      iam.send(new ListAccessKeysCommand({ UserName: user.userName })),
-    );
-    return out.AccessKeyMetadata ?? [];
-  });
-  const liveByUser = new Map(targets.map((u, i) => [u.userName, live[i] ?? []]));
-  const second = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : Number.NaN);
-  return {
-    ...inventory,
-    users: inventory.users.map((user) => {
-      const keys = liveByUser.get(user.userName);
-      if (!keys) return user;
-      return {
-        ...user,
-        accessKeys: user.accessKeys.map((k) => {
-          const matches = keys.filter((m) => second(m.CreateDate) === second(k.createDate));
-          const only = matches.length === 1 ? matches[0] : undefined;
-          return only?.AccessKeyId
-            ? { ...k, accessKeyId: only.AccessKeyId, idAmbiguous: false }
-            : { ...k, accessKeyId: null, idAmbiguous: true };
-        }),
-      };
-    }),
   };
 }

@@ -21,7 +21,10 @@ export type Compliance = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
 /** One problem with one credential, ready for JSON (this shape is parsed by other tools). */
 export interface Finding {
-  /** Stable and readable: `<account>/<user>/<rule>/<key id | key-slot-N | password | user>`. */
+  /**
+   * Stable and readable: `<account>/<user>/<rule>/<key id | key-slot-N | password | user>`; a key
+   * audited without its id (`--key-ids none`) is `key-slot-N-<its creation time>`.
+   */
   readonly id: string;
   readonly accountId: string;
   readonly userName: string;
@@ -31,6 +34,11 @@ export interface Finding {
   /** Null when not yet known or ambiguous (see `accessKeyIdAmbiguous`). */
   readonly accessKeyId: string | null;
   readonly accessKeySlot: 1 | 2 | null;
+  /**
+   * The IAM user key's CreateDate (ISO), which with the user and slot names the key when its id is
+   * not looked up (`--key-ids none`); null for other credentials and root keys.
+   */
+  readonly accessKeyCreateDate: string | null;
   /** Two keys share a creation second, so the report row could not be tied to one key id. */
   readonly accessKeyIdAmbiguous: boolean;
   readonly severity: Severity;
@@ -428,7 +436,12 @@ function toFinding(
   const ambiguous = key?.idAmbiguous ?? false;
   const accessKeyId = key === null || ambiguous ? null : key.accessKeyId;
   const slot = key?.slot ?? v.rootKeySlot;
-  const suffix = v.credential === 'access-key' ? (accessKeyId ?? `key-slot-${slot ?? 0}`) : v.credential;
+  const createDate = key === null ? null : key.createDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const suffix =
+    v.credential !== 'access-key'
+      ? v.credential
+      : (accessKeyId ??
+        (createDate === null || ambiguous ? `key-slot-${slot ?? 0}` : `key-slot-${slot}-${createDate}`));
   const expired = exemption.kind === 'expired' ? { reason: exemption.reason, until: exemption.until } : null;
   return {
     id: `${principal.accountId}/${principal.userName}/${rule}/${suffix}`,
@@ -439,6 +452,7 @@ function toFinding(
     credential: v.credential,
     accessKeyId,
     accessKeySlot: slot,
+    accessKeyCreateDate: key === null ? null : key.createDate.toISOString(),
     accessKeyIdAmbiguous: ambiguous,
     severity,
     ageDays: v.ageDays,
@@ -463,7 +477,10 @@ function toFinding(
   };
 }
 
-/** Orders findings worst first, then by account, user, rule and credential, so output is stable. */
+/**
+ * Orders findings worst first, then by account, user, rule, credential and key slot, so output is
+ * stable and an audit with key ids lists findings in the same order as one without.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
@@ -471,6 +488,7 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareText(a.userName, b.userName) ||
     RULE_RANK[a.rule] - RULE_RANK[b.rule] ||
     CREDENTIAL_RANK[a.credential] - CREDENTIAL_RANK[b.credential] ||
+    (a.accessKeySlot ?? 0) - (b.accessKeySlot ?? 0) ||
     compareText(a.id, b.id)
   );
 }
@@ -603,26 +621,6 @@ export function hasFailure(report: AuditReport, failOn: FailOn): boolean {
     default:
       return assertNever(failOn);
   }
-}
-
-/**
- * Users with an access-key finding whose key id is still unknown. The credential-report adapter
- * calls ListAccessKeys for just these users, attaches ids and re-evaluates, instead of listing
- * keys for every user. Keys already marked ambiguous are left out: listing again cannot help.
- */
-export function usersNeedingKeyIds(audit: AccountAudit): string[] {
-  const names = new Set<string>();
-  for (const f of audit.findings) {
-    if (
-      f.credential === 'access-key' &&
-      f.accessKeyId === null &&
-      !f.accessKeyIdAmbiguous &&
-      f.userName !== ROOT_USER_NAME
-    ) {
-      names.add(f.userName);
-    }
-  }
-  return [...names].sort(compareText);
 }
 
 /**

@@ -3,7 +3,8 @@
  * the same world: an organization managed by the first account, optionally with an OU tree and
  * member accounts the management account cannot reach (the role to assume is missing). The mix resembles a real estate of IAM users: about 1.6 access keys per user,
  * ages up to 600 days, roughly 30% of keys never used or stale, humans with console passwords
- * (mostly with MFA), service users with keys, and owner/team tags on most users.
+ * (mostly with MFA, about a third of them changed since the login profile was created), service
+ * users with keys, and owner/team tags on most users.
  */
 import { createRng, type Rng } from './random.js';
 import type {
@@ -244,6 +245,28 @@ function withoutRole(seed: number, accounts: number, count: number): Set<number>
   return chosen;
 }
 
+/**
+ * Changes about a third of the console passwords some time after their login profile was created
+ * (within the last 180 days), as users and administrators do: the credential report's
+ * `password_last_changed` then differs from the profile's creation. Drawn from a generator of its
+ * own, so every other value of the world is the same as without it.
+ */
+function withPasswordChanges(seed: number, accounts: readonly WorldAccount[]): WorldAccount[] {
+  const rng = createRng((seed ^ 0x27d4eb2f) >>> 0);
+  return accounts.map((acc) => ({
+    ...acc,
+    users: (acc.users ?? []).map((u) => {
+      const profile = u.loginProfile;
+      if (!profile || rng.next() >= 0.3) return u;
+      const created = profile.createdDaysAgo ?? 0;
+      return {
+        ...u,
+        loginProfile: { ...profile, passwordLastChangedDaysAgo: days(rng.next() * Math.min(created, 180)) },
+      };
+    }),
+  }));
+}
+
 /** A world of `accounts` × `usersPerAccount` users, identical for identical options. */
 export function generateWorld(options: GenerateWorldOptions): World {
   const accountCount = wholeNumber(options.accounts, 1, 'accounts');
@@ -265,10 +288,11 @@ export function generateWorld(options: GenerateWorldOptions): World {
     accounts.push(account(rng, i, usersPerAccount, keyMaxAgeDays, unreachable.has(i) ? null : roleName));
   }
   const managementAccountId = accounts[0]?.id ?? String(FIRST_ACCOUNT_ID);
+  const changed = withPasswordChanges(seed, accounts);
   const organization: WorldOrganization = {
     id: `o-${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 10)}`,
     managementAccountId,
     ...(options.organizationalUnits ? { organizationalUnits: ouTree(accounts) } : {}),
   };
-  return { organizations: [organization], accounts };
+  return { organizations: [organization], accounts: changed };
 }

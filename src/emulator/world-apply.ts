@@ -126,7 +126,10 @@ function applyUser(
   if (profile) {
     const createDate = daysAgo(profile.createdDaysAgo ?? userAge);
     user.loginProfile = { createDate, passwordResetRequired: profile.passwordResetRequired ?? false };
-    user.passwordLastChanged = createDate;
+    user.passwordLastChanged =
+      profile.passwordLastChangedDaysAgo === undefined
+        ? createDate
+        : daysAgo(profile.passwordLastChangedDaysAgo);
     user.passwordLastUsed = lastUse(profile.passwordLastUsedDaysAgo)?.date ?? null;
   } else {
     user.passwordLastUsed = lastUse(spec.passwordLastUsedDaysAgo)?.date ?? null;

@@ -74,6 +74,7 @@ const accessKeySchema = z.strictObject({
 
 const loginProfileSchema = z.strictObject({
   createdDaysAgo: daysAgo.optional(),
+  passwordLastChangedDaysAgo: daysAgo.optional(),
   passwordLastUsedDaysAgo: lastUsedDaysAgo.optional(),
   passwordResetRequired: z.boolean().optional(),
 });

@@ -24,8 +24,13 @@ export interface WorldAccessKey {
 }
 
 export interface WorldLoginProfile {
-  /** Default: the user's `createdDaysAgo`. Also becomes the password's last change. */
+  /** Default: the user's `createdDaysAgo`. The login profile's CreateDate (GetLoginProfile). */
   readonly createdDaysAgo?: number;
+  /**
+   * When the password was last set (the report's `password_last_changed`): a change (IAM
+   * UpdateLoginProfile) moves it, never the profile's CreateDate. Default: `createdDaysAgo`.
+   */
+  readonly passwordLastChangedDaysAgo?: number;
   /** Default: never used. */
   readonly passwordLastUsedDaysAgo?: LastUsedDaysAgo;
   /** Default false. */

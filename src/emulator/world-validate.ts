@@ -202,6 +202,17 @@ function crossFieldProblems(world: World): Problem[] {
           profile.createdDaysAgo ?? null,
           'a login profile cannot predate its user',
         );
+        const profileAge = profile.createdDaysAgo ?? userAge;
+        if (
+          profile.passwordLastChangedDaysAgo !== undefined &&
+          profile.passwordLastChangedDaysAgo > profileAge
+        ) {
+          add(
+            [...userPath, 'loginProfile', 'passwordLastChangedDaysAgo'],
+            `must be ≤ the login profile's createdDaysAgo (${profileAge}): a password cannot change before it exists`,
+            profile.passwordLastChangedDaysAgo,
+          );
+        }
         notBeforeUser(
           [...userPath, 'loginProfile', 'passwordLastUsedDaysAgo'],
           numberOr(profile.passwordLastUsedDaysAgo),

@@ -1,13 +1,15 @@
 /**
- * Audits one account: inventory (report or live), the pure evaluation, then, in report mode, key ids
- * for just the users with key findings, and the evaluation once more with them attached.
+ * Audits one account: the inventory (report or live) and the pure evaluation. In report mode the
+ * inventory reads, user by user while the details pages are still arriving, what the verdicts and
+ * findings need beyond the credential report: the key ids of users with key findings (unless the
+ * policy's `inventory.keyIds` is `none`) and the login profiles whose creation time decides a verdict.
  */
 import { collectInventory } from '../aws/inventory.js';
-import { attachAccessKeyIds } from '../aws/report-inventory.js';
-import { type AccountAudit, evaluateAccount, staleReportWarning, usersNeedingKeyIds } from '../core/audit.js';
+import { type AccountAudit, evaluateAccount, staleReportWarning } from '../core/audit.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import { NO_JOURNAL_FACTS } from '../core/plan/facts.js';
 import type { Policy } from '../core/policy/types.js';
+import { keyIdLookup, loginProfileLookup } from '../core/report-lookups.js';
 import type { Journal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
 import type { AuditDeps } from './types.js';
@@ -37,24 +39,17 @@ export async function auditAccount(
     now,
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(deps.sleep ? { report: { sleep: deps.sleep } } : {}),
+    lookups: {
+      keyIds: keyIdLookup(policy, now, policy.inventory.keyIds, (account) =>
+        facts.rotationsInProgress(account),
+      ),
+      loginProfile: loginProfileLookup(policy, now, 'verdicts'),
+    },
   });
   const stale = staleReportWarning(inventory, policy, now);
   const before = [...journalWarnings, ...warnings, ...(stale === null ? [] : [stale])];
   const context = { rotationsInProgress: facts.rotationsInProgress(inventory.accountId) };
-  let audit = evaluateAccount(inventory, policy, now, context);
-  if (inventory.source === 'credential-report') {
-    const needIds = usersNeedingKeyIds(audit);
-    if (needIds.length > 0) {
-      deps.onProgress?.(`looking up access key ids for ${needIds.length} users`);
-      const withIds = await attachAccessKeyIds(
-        deps.clients.iam,
-        inventory,
-        needIds,
-        policy.inventory.concurrency,
-      );
-      audit = evaluateAccount(withIds, policy, now, context);
-    }
-  }
+  const audit = evaluateAccount(inventory, policy, now, context);
   return {
     ...audit,
     warnings: [...before, ...audit.warnings],

@@ -284,7 +284,12 @@ function byRule(report: AuditReport): string {
 }
 
 function credentialText(f: Finding): string {
-  if (f.credential === 'access-key') return f.accessKeyId ?? `key in slot ${f.accessKeySlot ?? '?'}`;
+  if (f.credential === 'access-key') {
+    if (f.accessKeyId !== null) return f.accessKeyId;
+    return f.accessKeyCreateDate === null || f.accessKeyIdAmbiguous
+      ? `key in slot ${f.accessKeySlot ?? '?'}`
+      : `key ${f.accessKeySlot ?? '?'} (created ${f.accessKeyCreateDate.slice(0, 10)})`;
+  }
   return f.credential === 'password' ? 'console password' : 'user';
 }
 

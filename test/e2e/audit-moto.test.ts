@@ -46,13 +46,17 @@ import {
 } from '../support/moto.js';
 
 type Target = 'moto' | 'emulator';
-type Mode = 'report' | 'live';
+/** What follows `--inventory`. */
+type Mode = 'report' | 'report --key-ids none' | 'live';
 const RUNS: readonly (readonly [Target, Mode])[] = [
   ['moto', 'report'],
+  ['moto', 'report --key-ids none'],
   ['moto', 'live'],
   ['emulator', 'report'],
+  ['emulator', 'report --key-ids none'],
   ['emulator', 'live'],
 ];
+const KEY_EXACT_RUNS = RUNS.filter(([, mode]) => mode !== 'report --key-ids none');
 const ROOT = ROOT_USER_NAME;
 const MOTO_REPORT_GENERATED_TIME = '2015-02-02T20:02:02.000Z';
 
@@ -79,7 +83,7 @@ async function audit(target: Target, mode: Mode): Promise<AuditReport> {
       '--endpoint-url',
       endpoint(target),
       '--inventory',
-      mode,
+      ...mode.split(' '),
       '--config',
       join(workDir, 'keywarden.yaml'),
     ],
@@ -169,7 +173,7 @@ describe('keywarden audit, one scenario on moto and on our emulator', () => {
     },
   );
 
-  it('gives every user the same verdict per rule in all four runs', () => {
+  it('gives every user the same verdict per rule in all six runs', () => {
     const verdicts = RUNS.map(([target, mode]) =>
       reportOf(target, mode)
         .evaluations.filter((e) => e.userName !== ROOT)
@@ -181,23 +185,46 @@ describe('keywarden audit, one scenario on moto and on our emulator', () => {
     expect(verdicts[0]).toContain('key-exactly-90 KEY_ROTATION COMPLIANT');
     expect(verdicts[0]).toContain('leftover-password UNUSED_CREDENTIALS NOT_APPLICABLE');
     expect(verdicts[0]).toContain('console-in-use CONSOLE_WITHOUT_MFA COMPLIANT');
+    expect(verdicts[0]).toContain('console-reset-never-used UNUSED_CREDENTIALS NON_COMPLIANT');
   });
 
-  it.each(RUNS)('%s, --inventory %s: names the key behind every access-key finding', (target, mode) => {
-    const ids: Readonly<Record<string, readonly string[]>> = target === 'moto' ? moto.keys : emulatorKeyIds();
-    const keyFindings = reportOf(target, mode).findings.filter(
-      (f) => f.credential === 'access-key' && f.userName !== ROOT,
-    );
+  it.each(KEY_EXACT_RUNS)(
+    '%s, --inventory %s: names the key behind every access-key finding',
+    (target, mode) => {
+      const ids: Readonly<Record<string, readonly string[]>> =
+        target === 'moto' ? moto.keys : emulatorKeyIds();
+      const keyFindings = reportOf(target, mode).findings.filter(
+        (f) => f.credential === 'access-key' && f.userName !== ROOT,
+      );
 
-    expect(keyFindings.length).toBeGreaterThan(0);
-    for (const f of keyFindings) {
-      expect({ user: f.userName, id: f.accessKeyId, ambiguous: f.accessKeyIdAmbiguous }).toEqual({
-        user: f.userName,
-        id: ids[f.userName]?.[(f.accessKeySlot ?? 0) - 1],
-        ambiguous: false,
-      });
-    }
-  });
+      expect(keyFindings.length).toBeGreaterThan(0);
+      for (const f of keyFindings) {
+        expect({ user: f.userName, id: f.accessKeyId, ambiguous: f.accessKeyIdAmbiguous }).toEqual({
+          user: f.userName,
+          id: ids[f.userName]?.[(f.accessKeySlot ?? 0) - 1],
+          ambiguous: false,
+        });
+      }
+    },
+  );
+});
+
+describe('keywarden audit --key-ids none on moto and on our emulator', () => {
+  it.each(['moto', 'emulator'] as const)(
+    '%s: names every key by slot and creation time, and says the rest as the key-exact audit does',
+    (target) => {
+      const none = reportOf(target, 'report --key-ids none').findings.filter(
+        (f) => f.credential === 'access-key',
+      );
+      const exact = reportOf(target, 'report').findings.filter((f) => f.credential === 'access-key');
+
+      expect(none.map((f) => [f.userName, f.rule, f.accessKeySlot, f.accessKeyCreateDate])).toEqual(
+        exact.map((f) => [f.userName, f.rule, f.accessKeySlot, f.accessKeyCreateDate]),
+      );
+      expect(none.every((f) => f.accessKeyId === null && f.id.includes('/key-slot-'))).toBe(true);
+      expect(reportOf(target, 'report --key-ids none').summary).toEqual(reportOf(target, 'report').summary);
+    },
+  );
 });
 
 describe('known moto gaps, asserted so they cannot hide a difference', () => {
@@ -258,6 +285,27 @@ describe('known moto gaps, asserted so they cannot hide a difference', () => {
     });
     // moto has no login-profile creation time either: GetLoginProfile returns the user's CreateDate.
     expect(profile.LoginProfile?.CreateDate?.toISOString()).toBe('2026-08-14T12:00:00.000Z');
+  });
+
+  it("a changed password: moto_world.py writes password_last_changed as AWS would, GetLoginProfile keeps the profile's creation, as on our emulator", async () => {
+    const [motoRows, emulatorRows] = await Promise.all([rawReport('moto'), rawReport('emulator')]);
+    const created = async (target: Target) => {
+      const iam = iamClient(target);
+      const out = await iam
+        .send(new GetLoginProfileCommand({ UserName: 'console-reset-never-used' }))
+        .finally(() => iam.destroy());
+      return out.LoginProfile?.CreateDate?.toISOString();
+    };
+
+    for (const rows of [motoRows, emulatorRows]) {
+      expect(rows.rows.get('console-reset-never-used')).toMatchObject({
+        password_enabled: 'true',
+        password_last_used: 'no_information',
+        password_last_changed: '2026-11-12T12:00:00+00:00',
+      });
+    }
+    expect(await created('moto')).toBe('2025-10-18T12:00:00.000Z');
+    expect(await created('emulator')).toBe('2025-10-18T12:00:00.000Z');
   });
 
   it('moto gap: a user without a password reads not_supported for password_last_used; GetUser keeps the last sign-in', async () => {

@@ -3,8 +3,10 @@ import {
   CreateLoginProfileCommand,
   GenerateCredentialReportCommand,
   GetCredentialReportCommand,
+  GetLoginProfileCommand,
   IAMClient,
   ListUsersCommand,
+  UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -221,6 +223,46 @@ describe('credential report content', () => {
       password_last_changed: '2026-06-01T00:00:00+00:00',
       mfa_active: 'true',
     });
+  });
+
+  it("a password change (UpdateLoginProfile) moves password_last_changed, never the login profile's CreateDate", async () => {
+    // Prepare: a login profile created 400 days ago and never used, as a world writes it.
+    const { emu, iam } = await setup({
+      credentialReport: { inProgressPolls: 0 },
+      world: {
+        accounts: [
+          {
+            id: ACCOUNT_ID,
+            users: [
+              { name: 'reset-by-admin', loginProfile: { createdDaysAgo: 400 } },
+              {
+                name: 'changed-in-world',
+                loginProfile: { createdDaysAgo: 400, passwordLastChangedDaysAgo: 10 },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    emu.clock.advance(1);
+
+    // Act
+    await iam.send(new UpdateLoginProfileCommand({ UserName: 'reset-by-admin', Password: 'New-Passw0rd!' }));
+    await iam.send(new GenerateCredentialReportCommand({}));
+    const rows = rowsOf((await downloadCsv(iam)).csv);
+    const created = async (userName: string) =>
+      (
+        await iam.send(new GetLoginProfileCommand({ UserName: userName }))
+      ).LoginProfile?.CreateDate?.toISOString();
+
+    // Assess
+    expect(rowFor(rows, 'reset-by-admin')).toMatchObject({
+      password_last_used: 'no_information',
+      password_last_changed: '2026-11-23T12:00:00+00:00',
+    });
+    expect(await created('reset-by-admin')).toBe('2025-10-18T12:00:00.000Z');
+    expect(rowFor(rows, 'changed-in-world').password_last_changed).toBe('2026-11-12T12:00:00+00:00');
+    expect(await created('changed-in-world')).toBe('2025-10-18T12:00:00.000Z');
   });
 
   it('orders users by name and keys by creation, with last use as the signed requests left it', async () => {

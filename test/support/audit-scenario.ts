@@ -4,7 +4,8 @@
  * give at `SCENARIO_NOW` under `SCENARIO_POLICY_YAML`.
  *
  * The account stays within what moto can represent: no root user, no fixed key ids, and every login
- * profile created with its user (moto dates a login profile with its user's creation).
+ * profile created with its user (moto dates a login profile with its user's creation; a later
+ * password change is written into moto's report by moto_world.py).
  */
 import type { AuditReport, Finding } from '../../src/core/audit.js';
 import type { World, WorldAccount, WorldRoot } from '../../src/emulator/world-types.js';
@@ -53,6 +54,14 @@ export const SCENARIO_ACCOUNT: WorldAccount = {
       ],
     },
     { name: 'console-never-used', createdDaysAgo: 100, loginProfile: {} },
+    // Reset by an administrator 10 days ago, never signed in: password_last_changed is 10 days ago,
+    // the login profile (what AWS's runbook judges) 400 days old.
+    {
+      name: 'console-reset-never-used',
+      createdDaysAgo: 400,
+      mfa: true,
+      loginProfile: { passwordLastChangedDaysAgo: 10 },
+    },
     {
       name: 'console-in-use',
       path: '/humans/',
@@ -111,6 +120,7 @@ export const EXPECTED_FINDINGS: readonly FindingFacts[] = sortFacts([
   fact('two-active-keys', 'MULTIPLE_ACTIVE_KEYS', 'user', null, null, null),
   fact('console-never-used', 'UNUSED_CREDENTIALS', 'password', null, 100, null),
   fact('console-never-used', 'CONSOLE_WITHOUT_MFA', 'password', null, 100, null),
+  fact('console-reset-never-used', 'UNUSED_CREDENTIALS', 'password', null, 400, null),
   fact('exempt-by-tag', 'KEY_ROTATION', 'access-key', 1, 150, 1, true),
   fact('exempt-by-ssm', 'KEY_ROTATION', 'access-key', 1, 150, null, true),
   fact('exempt-by-ssm', 'UNUSED_CREDENTIALS', 'access-key', 1, 150, null, true),

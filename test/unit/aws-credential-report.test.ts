@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { parseCredentialReport } from '../../src/aws/credential-report.js';
+import { fetchCredentialReport, parseCredentialReport } from '../../src/aws/credential-report.js';
 
 const HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,' +
@@ -65,5 +67,42 @@ describe('parseCredentialReport', () => {
         ),
       ),
     ).toThrow('credential report line 2: user_creation_time is not a time (got "yesterday")');
+  });
+});
+
+describe('fetchCredentialReport', () => {
+  /** An IAM client whose every call gets this Query-protocol response, as AWS writes it. */
+  function answering(xml: string): IAMClient {
+    return new IAMClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' },
+      requestHandler: {
+        handle: async () => ({
+          response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from(xml)]) },
+        }),
+      },
+    });
+  }
+  const report = csv(
+    'carol,arn:aws:iam::123456789012:user/carol,2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
+  );
+  const generated = (content: string) =>
+    '<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult>' +
+    `${content}<ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-22T11:00:00Z</GeneratedTime>` +
+    '</GetCredentialReportResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCredentialReportResponse>';
+
+  it('reads the report out of the response itself, and the rest through the SDK', async () => {
+    // Prepare: GenerateCredentialReport's answer is read as well; it has no <Content>.
+    const iam = answering(generated(`<Content>${Buffer.from(report).toString('base64')}</Content>`));
+    // Act
+    const result = await fetchCredentialReport(iam, { sleep: async () => {} });
+    // Assess
+    expect(result.generatedAt).toEqual(new Date('2026-11-22T11:00:00Z'));
+    expect(result.rows.map((r) => r.user)).toEqual(['carol']);
+  });
+
+  it('leaves a response without <Content> to the SDK: an empty report', async () => {
+    const result = await fetchCredentialReport(answering(generated('')), { sleep: async () => {} });
+    expect(result).toEqual({ generatedAt: new Date('2026-11-22T11:00:00Z'), rows: [] });
   });
 });

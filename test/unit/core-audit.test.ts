@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountAuditOrError } from '../../src/core/audit.js';
-import { buildAuditReport, evaluateAccount, hasFailure, usersNeedingKeyIds } from '../../src/core/audit.js';
+import { buildAuditReport, evaluateAccount, hasFailure } from '../../src/core/audit.js';
 import type { AccountInventory } from '../../src/core/model.js';
 import type { Policy } from '../../src/core/policy/types.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
@@ -311,7 +311,7 @@ describe('buildAuditReport', () => {
 });
 
 describe('keys without a known id', () => {
-  it('names report keys by slot and asks for their ids', () => {
+  it('names a report key by slot and creation time, and an ambiguous one by slot only', () => {
     // Prepare
     const inv = inventory({
       users: [
@@ -330,14 +330,20 @@ describe('keys without a known id', () => {
     const audit = evaluateAccount(inv, policy(), NOW);
     // Assess
     expect(audit.findings.map((f) => f.id)).toEqual([
-      `${ACCOUNT_ID}/alice/KEY_ROTATION/key-slot-2`,
+      `${ACCOUNT_ID}/alice/KEY_ROTATION/key-slot-2-2026-07-25T12:00:00Z`,
       `${ACCOUNT_ID}/bob/KEY_ROTATION/key-slot-1`,
     ]);
+    expect(audit.findings[0]).toMatchObject({
+      accessKeyId: null,
+      accessKeySlot: 2,
+      accessKeyCreateDate: '2026-07-25T12:00:00.000Z',
+      message: 'Active access key 2 (created 2026-07-25) is 120 days old (max 90).',
+    });
     expect(audit.findings[1]?.message).toContain(
       'could not be determined because two keys share a creation time',
     );
     expect(audit.findings[1]?.accessKeyIdAmbiguous).toBe(true);
-    expect(usersNeedingKeyIds(audit)).toEqual(['alice']);
+    expect(audit.findings[1]?.message).toMatch(/^Active access key in slot 1 is 120 days old/);
   });
 });
 

@@ -51,6 +51,21 @@ describe('generateWorld', () => {
     expect(users.some((u) => u.tags?.['keywarden:owner'])).toBe(true);
   });
 
+  it("changes about a third of the console passwords after their login profile's creation", () => {
+    // Act
+    const profiles = allUsers(generateWorld({ accounts: 1, usersPerAccount: 2_000, seed: 3 })).flatMap((u) =>
+      u.loginProfile ? [u.loginProfile] : [],
+    );
+    const changed = profiles.filter((p) => p.passwordLastChangedDaysAgo !== undefined);
+    // Assess
+    expect(changed.length / profiles.length).toBeGreaterThan(0.2);
+    expect(changed.length / profiles.length).toBeLessThan(0.4);
+    for (const p of changed) {
+      expect(p.passwordLastChangedDaysAgo).toBeLessThanOrEqual(p.createdDaysAgo ?? 0);
+      expect(p.passwordLastChangedDaysAgo).toBeLessThanOrEqual(180);
+    }
+  });
+
   it('derives 12-digit account ids from the index and puts every account in one organization', () => {
     const world = generateWorld({ accounts: 3, usersPerAccount: 1 });
     expect(world.accounts.map((a) => a.id)).toEqual(['100000000000', '100000000001', '100000000002']);

@@ -439,6 +439,13 @@ describe('parseWorld', () => {
         'a key cannot predate its user (got 20)',
     },
     {
+      kind: 'a password changed before its login profile was created',
+      yaml: `${ONE_ACCOUNT}      - name: a\n        loginProfile: { createdDaysAgo: 30, passwordLastChangedDaysAgo: 40 }\n`,
+      line:
+        "w.yaml: accounts[0].users[0].loginProfile.passwordLastChangedDaysAgo: must be ≤ the login profile's " +
+        'createdDaysAgo (30): a password cannot change before it exists (got 40)',
+    },
+    {
       kind: 'a leftover password together with a login profile',
       yaml: `${ONE_ACCOUNT}      - name: a\n        loginProfile: { createdDaysAgo: 300 }\n        passwordLastUsedDaysAgo: 100\n`,
       line:

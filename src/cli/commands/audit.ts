@@ -4,7 +4,13 @@ import { createSecurityHubClient, importReport } from '../../aws/security-hub.js
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { NowBeforeData } from '../../core/now-check.js';
-import { INVENTORY_MODES, type InventoryMode, type Policy } from '../../core/policy/types.js';
+import {
+  INVENTORY_MODES,
+  type InventoryMode,
+  KEY_ID_MODES,
+  type KeyIdMode,
+  type Policy,
+} from '../../core/policy/types.js';
 import { auditAccount } from '../../engine/audit.js';
 import { forecastRemediation } from '../../engine/forecast.js';
 import type { AuditDeps } from '../../engine/types.js';
@@ -59,6 +65,7 @@ export interface AuditFlags extends AccountFlags {
   readonly now?: string;
   readonly failOn: string;
   readonly inventory?: string;
+  readonly keyIds?: string;
   readonly maxKeyAgeDays?: string;
   readonly unusedDays?: string;
   readonly color?: boolean;
@@ -160,6 +167,12 @@ async function toSecurityHub(
   }
 }
 
+function keyIdsInLiveMode(keyIds: KeyIdMode, because: string): CliError {
+  return new CliError(
+    `--key-ids: applies to report mode only; live mode reads every key id (got --key-ids ${keyIds} with ${because})`,
+  );
+}
+
 export function registerAudit(
   program: Command,
   io: CliIO,
@@ -179,6 +192,10 @@ export function registerAudit(
     .option('--now <iso-time>', 'evaluate as of this time (what-if); default: now')
     .option('--fail-on <level>', 'exit 1 when a non-exempt finding reaches: any, high, none', 'any')
     .option('--inventory <mode>', 'report (credential report, few calls) or live (per-user API calls)')
+    .option(
+      '--key-ids <mode>',
+      'report mode: findings (look up the ids of keys with findings) or none (name a key by user, slot and creation date; no per-user key calls)',
+    )
     .option('--max-key-age-days <n>', 'KEY_ROTATION threshold (overrides the policy)')
     .option('--unused-days <n>', 'UNUSED_CREDENTIALS threshold (overrides the policy)')
     .option('--no-color', 'no ANSI colors in the table')
@@ -215,6 +232,7 @@ Examples:
   $ keywarden audit --preset cis --format json --output audit.json
   $ keywarden audit --profile prod --fail-on high
   $ keywarden audit --inventory live --max-key-age-days 180
+  $ keywarden audit --key-ids none --format json --fail-on high   # a fast CI gate: no ListAccessKeys
   $ keywarden audit --endpoint-url http://127.0.0.1:4566 --now 2027-03-01T00:00:00Z
   $ keywarden audit --org --format json --output org.json
   $ keywarden audit --org --ous ou-ab12-prod1234 --exclude-accounts 111122223333
@@ -236,6 +254,9 @@ Examples:
       flags.inventory === undefined
         ? undefined
         : parseChoice('--inventory', flags.inventory, INVENTORY_MODES);
+    const keyIds: KeyIdMode | undefined =
+      flags.keyIds === undefined ? undefined : parseChoice('--key-ids', flags.keyIds, KEY_ID_MODES);
+    if (keyIds !== undefined && mode === 'live') throw keyIdsInLiveMode(keyIds, '--inventory live');
     const loaded = loadPolicy({
       cwd: io.cwd,
       config: flags.config,
@@ -243,9 +264,17 @@ Examples:
       overrides: { maxKeyAgeDays: flags.maxKeyAgeDays, unusedDays: flags.unusedDays },
     });
     warn(io, loaded.warnings);
-    const policy: Policy = mode
-      ? { ...loaded.policy, inventory: { ...loaded.policy.inventory, mode } }
-      : loaded.policy;
+    const policy: Policy = {
+      ...loaded.policy,
+      inventory: {
+        ...loaded.policy.inventory,
+        ...(mode === undefined ? {} : { mode }),
+        ...(keyIds === undefined ? {} : { keyIds }),
+      },
+    };
+    if (keyIds !== undefined && policy.inventory.mode === 'live') {
+      throw keyIdsInLiveMode(keyIds, 'inventory.mode: live in the policy');
+    }
     const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
@@ -302,7 +331,13 @@ Examples:
       const audit = await auditAccount({ ...deps, journal }, policy);
       early = audit.nowBeforeData;
       report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
-      if (format === 'html') {
+      if (format === 'html' && policy.inventory.mode === 'report' && policy.inventory.keyIds === 'none') {
+        // The calendar plans, and plans name keys by id: not what an audit without key ids reads.
+        html = {
+          forecast: null,
+          unavailable: 'the rotation calendar names keys by id, and this audit reads none (--key-ids none)',
+        };
+      } else if (format === 'html') {
         html = await htmlForecast(deps, policy, journal, session, io);
       }
     } finally {

@@ -148,9 +148,11 @@ function credentialLabel(f: Finding): string {
       return 'user';
     case 'access-key':
       if (f.accessKeyId !== null) return f.accessKeyId;
-      return f.accessKeyIdAmbiguous
-        ? `key slot ${f.accessKeySlot} (id ambiguous)`
-        : `key slot ${f.accessKeySlot}`;
+      if (f.accessKeyIdAmbiguous) return `key slot ${f.accessKeySlot} (id ambiguous)`;
+      // Audited without key ids (--key-ids none): the slot and creation day tell the keys apart.
+      return f.accessKeyCreateDate === null
+        ? `key slot ${f.accessKeySlot}`
+        : `key ${f.accessKeySlot} (created ${f.accessKeyCreateDate.slice(0, 10)})`;
     default:
       return f.credential satisfies never;
   }

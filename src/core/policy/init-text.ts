@@ -55,7 +55,8 @@ exemptions:
 inventory:
   mode: report                 # report (IAM credential report) | live (ListUsers, ListAccessKeys, ...)
   reportMaxAgeSeconds: 14400   # reuse a credential report up to this age; AWS makes a new one only after 4 h
-  concurrency: 8               # parallel IAM calls per account
+  concurrency: 16              # per-user IAM calls in flight (measured: docs/benchmarks.md)
+  keyIds: findings             # report mode: findings (ids of keys with findings) | none (slot, date)
 
 # Used by remediation: days after key creation.
 rotation:

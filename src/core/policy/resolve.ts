@@ -138,6 +138,11 @@ export function resolvePolicy(args: ResolvePolicyArgs): ValidationResult<Policy>
   }
 
   errors.push(...rotationOrderErrors(policy.rotation, sourceName));
+  if (policy.inventory.mode === 'live' && policy.inventory.keyIds === 'none') {
+    warnings.push(
+      `${sourceName}: inventory.keyIds: none has no effect with inventory.mode: live (live mode reads every key id)`,
+    );
+  }
   if (RULES.every((rule) => !policy.rules[rule.id].enabled)) {
     warnings.push(`${sourceName}: every rule is disabled, so the audit cannot report anything`);
   }

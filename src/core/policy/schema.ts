@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { RULE_IDS, RULES, type RuleId, type RulesConfig } from '../rules/registry.js';
 import { boundedInt, dateOnly, days, text } from './fields.js';
 import { MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, parseJournalSpec } from './journal.js';
-import { INVENTORY_MODES, PRESET_NAMES, REMEDIATION_MODES } from './types.js';
+import { INVENTORY_MODES, KEY_ID_MODES, PRESET_NAMES, REMEDIATION_MODES } from './types.js';
 
 const MAX_REPORT_AGE_SECONDS = 604_800;
 const REPORT_AGE_MESSAGE = `must be an integer from 1 to ${MAX_REPORT_AGE_SECONDS} (7 days)`;
@@ -109,6 +109,7 @@ export const policyFileSchema = z.strictObject({
       mode: z.enum(INVENTORY_MODES).optional(),
       reportMaxAgeSeconds: boundedInt(1, MAX_REPORT_AGE_SECONDS, REPORT_AGE_MESSAGE).optional(),
       concurrency: boundedInt(1, MAX_CONCURRENCY, CONCURRENCY_MESSAGE).optional(),
+      keyIds: z.enum(KEY_ID_MODES).optional(),
     })
     .optional(),
   rotation: z

@@ -12,6 +12,14 @@ export const INVENTORY_MODES = ['report', 'live'] as const;
 export type InventoryMode = (typeof INVENTORY_MODES)[number];
 
 /**
+ * Which access keys a report-mode audit names by id. The credential report has none: `findings`
+ * looks them up (one ListAccessKeys per user with a key finding); `none` names a key by its user,
+ * slot (1 or 2) and creation date and makes no per-user key call. Live mode always has the ids.
+ */
+export const KEY_ID_MODES = ['findings', 'none'] as const;
+export type KeyIdMode = (typeof KEY_ID_MODES)[number];
+
+/**
  * `recommended` rotates keys in use and revokes unused ones; `runbook` does exactly what the AWS
  * runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials does: deactivate unused keys and
  * delete unused login profiles, never rotate or delete a key.
@@ -114,7 +122,10 @@ export interface Policy {
   readonly inventory: {
     readonly mode: InventoryMode;
     readonly reportMaxAgeSeconds: number;
+    /** Per-user IAM calls in flight at once (report-mode look-ups, live mode). */
     readonly concurrency: number;
+    /** Report mode only: see {@link KEY_ID_MODES}. */
+    readonly keyIds: KeyIdMode;
   };
   readonly rotation: RotationConfig;
   readonly remediation: RemediationConfig;
@@ -134,7 +145,7 @@ export const DEFAULT_POLICY: Policy = {
     tag: { enabled: true, key: 'keywarden:exempt', reasonKey: 'keywarden:exempt-reason' },
     ssmParameter: null,
   },
-  inventory: { mode: 'report', reportMaxAgeSeconds: 14_400, concurrency: 8 },
+  inventory: { mode: 'report', reportMaxAgeSeconds: 14_400, concurrency: 16, keyIds: 'findings' },
   rotation: {
     warnBeforeDays: 14,
     rotateAfterDays: 90,

@@ -17,12 +17,14 @@ export function hasActiveKey(user: UserRecord): boolean {
 }
 
 /**
- * Names a key in a sentence. A key whose id is ambiguous is named by slot only: two keys share a
- * creation time, and guessing would point an operator at the wrong key.
+ * Names a key in a sentence after "access key": its id, else (an audit with `--key-ids none`) its
+ * slot and creation day, `1 (created 2025-01-02)`, the two things that tell a user's keys apart. A
+ * key whose id is ambiguous is named by slot only: two keys share a creation time, and guessing
+ * would point an operator at the wrong key.
  */
 export function keyLabel(key: AccessKeyRecord): string {
   if (key.idAmbiguous) return `in slot ${key.slot}`;
-  return key.accessKeyId ?? `in slot ${key.slot}`;
+  return key.accessKeyId ?? `${key.slot} (created ${key.createDate.toISOString().slice(0, 10)})`;
 }
 
 /** The clause appended when a key's id is ambiguous; empty otherwise. */

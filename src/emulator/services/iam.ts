@@ -473,6 +473,18 @@ const CreateLoginProfile: QueryOperation = (ctx, params) => {
   return { LoginProfile: loginProfileElement(user) };
 };
 
+/** A password change (or a reset by an administrator): moves password_last_changed, never CreateDate. */
+const UpdateLoginProfile: QueryOperation = (ctx, params) => {
+  const user = subjectUser(ctx, params, 'UpdateLoginProfile');
+  const profile = user.loginProfile;
+  loginProfileElement(user);
+  if (params.Password !== undefined) user.passwordLastChanged = ctx.now;
+  if (params.PasswordResetRequired !== undefined && profile) {
+    user.loginProfile = { ...profile, passwordResetRequired: booleanParam(params, 'PasswordResetRequired') };
+  }
+  return undefined;
+};
+
 const DeleteLoginProfile: QueryOperation = (ctx, params) => {
   const user = subjectUser(ctx, params, 'DeleteLoginProfile');
   loginProfileElement(user);
@@ -701,6 +713,7 @@ export const iamService: QueryService = {
     GetAccessKeyLastUsed,
     GetLoginProfile,
     CreateLoginProfile,
+    UpdateLoginProfile,
     DeleteLoginProfile,
     ListMFADevices,
     GenerateCredentialReport,
