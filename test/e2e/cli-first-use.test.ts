@@ -223,13 +223,21 @@ describe('undo --help', () => {
     expect(help.exitCode).toBe(0);
     const flags = [...help.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort();
     expect(flags).toEqual([
+      '--accounts',
+      '--concurrency',
       '--config',
       '--endpoint-url',
+      '--exclude-accounts',
+      '--external-id',
       '--help',
       '--hold-days',
+      '--include-accounts',
       '--journal',
+      '--org',
+      '--ous',
       '--profile',
       '--region',
+      '--role-name',
       '--yes',
     ]);
   });
