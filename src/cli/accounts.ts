@@ -41,8 +41,12 @@ export const DEFAULT_ACCOUNT_CONCURRENCY = 8;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
-export function addAccountOptions(command: Command): Command {
-  return command
+/** `concurrency: false` for a command that works in one account (undo). */
+export function addAccountOptions(
+  command: Command,
+  options: { readonly concurrency?: boolean } = {},
+): Command {
+  command
     .option(
       '--org',
       'every active account of the AWS Organization (from the management account or a delegated administrator)',
@@ -55,8 +59,14 @@ export function addAccountOptions(command: Command): Command {
     .option('--exclude-accounts <ids>', 'with --org or --accounts: leave these account ids out')
     .option('--accounts <ids>', 'these account ids (comma-separated), without Organizations')
     .option('--role-name <name>', `role to assume in each account (default ${DEFAULT_MEMBER_ROLE})`)
-    .option('--external-id <id>', 'external id the role trust requires (optional)')
-    .option('--concurrency <n>', `accounts worked on at once (1-64, default ${DEFAULT_ACCOUNT_CONCURRENCY})`);
+    .option('--external-id <id>', 'external id the role trust requires (optional)');
+  if (options.concurrency !== false) {
+    command.option(
+      '--concurrency <n>',
+      `accounts worked on at once (1-64, default ${DEFAULT_ACCOUNT_CONCURRENCY})`,
+    );
+  }
+  return command;
 }
 
 /** Where a run goes: the caller's own account, or many. */

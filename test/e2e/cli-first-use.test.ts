@@ -224,7 +224,6 @@ describe('undo --help', () => {
     const flags = [...help.stdout.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]).sort();
     expect(flags).toEqual([
       '--accounts',
-      '--concurrency',
       '--config',
       '--endpoint-url',
       '--exclude-accounts',

@@ -78,7 +78,7 @@ export function registerUndo(
     .option('--journal <location>', JOURNAL_HELP)
     // Accepted only to be refused with a reason, as apply and rotate do.
     .addOption(new Option('--now <iso-time>').hideHelp());
-  addAccountOptions(addAwsOptions(command)).addHelpText(
+  addAccountOptions(addAwsOptions(command), { concurrency: false }).addHelpText(
     'after',
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them. Each key it
