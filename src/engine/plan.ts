@@ -12,7 +12,11 @@ import { factsFromJournal } from '../journal/views.js';
 import type { AuditDeps } from './types.js';
 
 export interface PlannedAccount {
+  /** The instant the plan was made at (the deps' clock when the account was read). */
+  readonly now: Date;
   readonly inventory: AccountInventory;
+  /** What the journal said when the plan was made (rotations in progress, claims, holds). */
+  readonly facts: JournalFacts;
   /** Capped: `actions` fit the cap, `deferred` wait for a later run. */
   readonly plan: Plan;
   readonly warnings: readonly string[];
@@ -73,5 +77,5 @@ export async function planRemediation(
     options.userNames,
   );
   const plan = capPlan(planAccount(inventory, policy, now, facts), options.maxActions);
-  return { inventory, plan, warnings, nowBeforeData };
+  return { now, inventory, facts, plan, warnings, nowBeforeData };
 }
