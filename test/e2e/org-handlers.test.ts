@@ -5,6 +5,7 @@
  * catches an account it cannot assume, and org-report folds the reports into the organization report
  * and the digest.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountReportKey } from '../../src/aws/report-bucket.js';
 import type { Emulator } from '../../src/emulator/server.js';
@@ -12,6 +13,7 @@ import { createOrgAccountsHandler } from '../../src/lambda/org-accounts.js';
 import type { AccountReportObject } from '../../src/lambda/org-common.js';
 import { createOrgReportHandler, type OrganizationReport } from '../../src/lambda/org-report.js';
 import { createOrgWorkerHandler } from '../../src/lambda/org-worker.js';
+import { REPO_ROOT, runCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { captureLogs } from '../support/lambda.js';
 import { type Moto, startMotoDynamo } from '../support/moto.js';
@@ -117,5 +119,35 @@ describe('org-worker and org-report', () => {
     expect(digest[0]?.message).toContain(`s3://${BUCKET}/runs/${RUN}/organization.json`);
     expect(digest[0]?.message).toContain(org.unreachable);
     expect(logs.text()).not.toMatch(/SecretAccessKey|hub-secret/);
+  });
+});
+
+describe('keywarden invoke with the organization handlers', () => {
+  it('runs org-accounts on its sample event and prints the Map items', async () => {
+    const result = await runCli(
+      [
+        'invoke',
+        'org-accounts',
+        '--event',
+        join(REPO_ROOT, 'docs', 'events', 'org-accounts.json'),
+        '--endpoint-url',
+        emu.url,
+      ],
+      { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' } },
+    );
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as { handler: string; accounts: { accountId: string }[] };
+    expect(out.handler).toBe('org-accounts');
+    expect(out.accounts).toHaveLength(org.reachable.length + 1);
+  });
+
+  it('refuses a worker event without an account id, naming the field, exit 2', async () => {
+    const result = await runCli(['invoke', 'org-worker', '--event', '-', '--endpoint-url', emu.url], {
+      env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' },
+      stdin: '{"runId": "r1"}',
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--event: accountId: must be a 12-digit account id/);
   });
 });
