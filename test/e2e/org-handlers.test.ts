@@ -8,7 +8,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountReportKey } from '../../src/aws/report-bucket.js';
+import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
+import { memberRolePermissions, orgHandlerPermissions } from '../../src/infra/organization-permissions.js';
 import { createOrgAccountsHandler } from '../../src/lambda/org-accounts.js';
 import type { AccountReportObject } from '../../src/lambda/org-common.js';
 import { createOrgReportHandler, type OrganizationReport } from '../../src/lambda/org-report.js';
@@ -119,6 +121,36 @@ describe('org-worker and org-report', () => {
     expect(digest[0]?.message).toContain(`s3://${BUCKET}/runs/${RUN}/organization.json`);
     expect(digest[0]?.message).toContain(org.unreachable);
     expect(logs.text()).not.toMatch(/SecretAccessKey|hub-secret/);
+  });
+});
+
+describe('org-worker permissions', () => {
+  it('makes only calls that the member role or its own role are built from', async () => {
+    // Prepare: an account no other test has worked in
+    const account = org.reachable.at(-1) as string;
+    const before = new Map(emu.faults.calls().map((c) => [`${c.service}:${c.operation}`, c.count]));
+
+    // Act
+    const result = await createOrgWorkerHandler(hubRuntime(emu, moto, captureLogs()))({
+      accountId: account,
+      runId: RUN,
+    });
+
+    // Assess: changes were made, and every call the emulator saw is declared
+    expect(result).toMatchObject({ status: 'ok' });
+    expect(result.actions.done).toBeGreaterThan(0);
+    const seen = emu.faults
+      .calls()
+      .filter((c) => c.count > (before.get(`${c.service}:${c.operation}`) ?? 0))
+      .map((c) => `${c.service}:${c.operation}`);
+    const declared = new Set<string>([
+      ...memberRolePermissions(DEFAULT_POLICY),
+      ...orgHandlerPermissions('org-worker', DEFAULT_POLICY, TOPIC_ARN),
+    ]);
+    expect(seen.filter((call) => !declared.has(call))).toEqual([]);
+    expect(seen).toEqual(
+      expect.arrayContaining(['sts:AssumeRole', 'iam:CreateAccessKey', 'secretsmanager:CreateSecret']),
+    );
   });
 });
 
