@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildResult, build } from 'esbuild';
 
-export const LAMBDA_HANDLERS = ['scheduled', 'config-rule', 'remediate'] as const;
+export const LAMBDA_HANDLERS = [
+  'scheduled',
+  'config-rule',
+  'remediate',
+  'org-accounts',
+  'org-worker',
+  'org-report',
+] as const;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 

@@ -29,6 +29,8 @@ export const AwsErrorCode = {
   ResourceInUse: 'ResourceInUseException',
   /** DynamoDB: point-in-time recovery cannot be turned on yet (a table just created). */
   ContinuousBackupsUnavailable: 'ContinuousBackupsUnavailableException',
+  /** S3: GetObject of a key that does not exist (AccessDenied instead without s3:ListBucket). */
+  NoSuchKey: 'NoSuchKey',
 } as const;
 export type AwsErrorCode = (typeof AwsErrorCode)[keyof typeof AwsErrorCode];
 

@@ -18,6 +18,7 @@ import { CONFIG_RULE_PERMISSIONS } from './config-evaluations.js';
 import type { Permission } from './errors.js';
 import { LIVE_INVENTORY_PERMISSIONS } from './live-inventory.js';
 import { ORGANIZATION_PERMISSIONS } from './organization.js';
+import { REPORT_BUCKET_PERMISSIONS } from './report-bucket.js';
 import { REPORT_INVENTORY_PERMISSIONS } from './report-inventory.js';
 import { SECURITY_HUB_PERMISSIONS } from './security-hub.js';
 import { SSM_EXCLUSION_PERMISSIONS } from './ssm-exclusions.js';
@@ -94,6 +95,12 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
     name: 'Lambda: remediate',
     purpose: 'find the user AWS Config names by id',
     permissions: USER_BY_ID_PERMISSIONS,
+  },
+  {
+    name: 'Lambda: organization run',
+    purpose:
+      "org-worker writes each account's report, org-report reads them back and writes the organization report (ListBucket: a missing report reads as NoSuchKey)",
+    permissions: REPORT_BUCKET_PERMISSIONS,
   },
   {
     name: 'journal: DynamoDB',

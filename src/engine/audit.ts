@@ -12,6 +12,7 @@ import type { Policy } from '../core/policy/types.js';
 import { keyIdLookup, loginProfileLookup } from '../core/report-lookups.js';
 import type { Journal } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
+import type { PlannedAccount } from './plan.js';
 import type { AuditDeps } from './types.js';
 
 /** The account's audit, and whether the clock lies before what the account records. */
@@ -55,4 +56,17 @@ export async function auditAccount(
     warnings: [...before, ...audit.warnings],
     nowBeforeData: nowBeforeData(inventory, now),
   };
+}
+
+/**
+ * The audit of the account as a plan found it: the same evaluation as {@link auditAccount}, of the
+ * inventory and journal the plan was made from, so a run that remediates reports what it found
+ * without reading the account twice (the scheduled handler and the organization worker).
+ */
+export function auditPlannedAccount(planned: PlannedAccount, policy: Policy): AccountAudit {
+  const { inventory, now } = planned;
+  const audit = evaluateAccount(inventory, policy, now, {
+    rotationsInProgress: planned.facts.rotationsInProgress(inventory.accountId),
+  });
+  return { ...audit, warnings: [...planned.warnings, ...audit.warnings] };
 }

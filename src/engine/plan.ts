@@ -13,7 +13,11 @@ import type { ActionBudget } from './budget.js';
 import type { AuditDeps } from './types.js';
 
 export interface PlannedAccount {
+  /** The instant the plan was made at (the deps' clock when the account was read). */
+  readonly now: Date;
   readonly inventory: AccountInventory;
+  /** What the journal said when the plan was made (rotations in progress, claims, holds). */
+  readonly facts: JournalFacts;
   /** Capped: `actions` fit the cap, `deferred` wait for a later run. */
   readonly plan: Plan;
   readonly warnings: readonly string[];
@@ -79,5 +83,5 @@ export async function planRemediation(
     typeof options.maxActions === 'number'
       ? capPlan(uncapped, options.maxActions)
       : options.maxActions.take(uncapped);
-  return { inventory, plan, warnings, nowBeforeData };
+  return { now, inventory, facts, plan, warnings, nowBeforeData };
 }

@@ -1,5 +1,5 @@
 /**
- * The CDK app: both stacks for one policy, checked by cdk-nag. Used by `keywarden synth` (in
+ * The CDK app: the three stacks for one policy, checked by cdk-nag. Used by `keywarden synth` (in
  * process, offline), by the CDK CLI through src/infra/main.ts (`keywarden deploy`), and by the
  * tests, which turn bundling and the built-in CloudFormation validation off to synthesize in well
  * under a second.
@@ -9,9 +9,14 @@ import type { Policy } from '../core/policy/types.js';
 import { KeywardenAccountStack } from './account-stack.js';
 import { KeywardenAwsNativeStack } from './aws-native-stack.js';
 import { addNagChecks } from './nag.js';
+import { KeywardenOrganizationStack } from './organization-stack.js';
 
 /** The stacks' names (and construct ids): stable, since deployed stacks are found by them. */
-export const STACK_NAMES = { account: 'KeywardenAccount', awsNative: 'KeywardenAwsNative' } as const;
+export const STACK_NAMES = {
+  account: 'KeywardenAccount',
+  awsNative: 'KeywardenAwsNative',
+  organization: 'KeywardenOrganization',
+} as const;
 
 export interface KeywardenAppOptions {
   readonly policy: Policy;
@@ -31,6 +36,7 @@ export interface KeywardenApp {
   readonly app: App;
   readonly account: KeywardenAccountStack;
   readonly awsNative: KeywardenAwsNativeStack;
+  readonly organization: KeywardenOrganizationStack;
 }
 
 /** Builds the app and its two stacks (nothing is synthesized yet). */
@@ -47,8 +53,13 @@ export function buildApp(options: KeywardenAppOptions): KeywardenApp {
     ...(options.policySource === undefined ? {} : { policySource: options.policySource }),
   });
   const awsNative = new KeywardenAwsNativeStack(app, STACK_NAMES.awsNative, { policy: options.policy });
+  const organization = new KeywardenOrganizationStack(app, STACK_NAMES.organization, {
+    policy: options.policy,
+    ...(options.policySource === undefined ? {} : { policySource: options.policySource }),
+    memberTemplate: { nag: options.nag ?? true, validation: options.validation ?? true },
+  });
   if (options.nag ?? true) addNagChecks(app);
-  return { app, account, awsNative };
+  return { app, account, awsNative, organization };
 }
 
 /** What a synth wrote: the cloud assembly folder and each stack's template file. */
@@ -59,7 +70,7 @@ export interface SynthResult {
 
 /** Builds and synthesizes the app; throws when the synth (validation, cdk-nag, bundling) fails. */
 export function synthesizeApp(options: KeywardenAppOptions): SynthResult {
-  const { app, account, awsNative } = buildApp(options);
+  const { app, account, awsNative, organization } = buildApp(options);
   const assembly = app.synth();
   const template = (stackName: string) => {
     const artifact = assembly.getStackByName(stackName);
@@ -67,6 +78,10 @@ export function synthesizeApp(options: KeywardenAppOptions): SynthResult {
   };
   return {
     outdir: assembly.directory,
-    templates: { account: template(account.stackName), awsNative: template(awsNative.stackName) },
+    templates: {
+      account: template(account.stackName),
+      awsNative: template(awsNative.stackName),
+      organization: template(organization.stackName),
+    },
   };
 }

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HandlerName } from './handler-permissions.js';
+import type { AnyHandlerName } from './handler-permissions.js';
 
 /** The package root: two levels above this file (src/infra or dist/infra). */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,7 +20,7 @@ export interface HandlerEntry {
 }
 
 /** The entry file of one handler, or an error naming where it was looked for. */
-export function handlerEntry(handler: HandlerName, root = PACKAGE_ROOT): HandlerEntry {
+export function handlerEntry(handler: AnyHandlerName, root = PACKAGE_ROOT): HandlerEntry {
   const candidates = [
     join(root, 'src', 'lambda', `${handler}.ts`),
     join(root, 'dist', 'lambda', `${handler}.js`),

@@ -9,9 +9,16 @@ import type { Policy } from '../core/policy/types.js';
 import { DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
 import { withNotifyTopic } from '../lambda/runtime.js';
 
-/** The three handlers, by the file name of their entry in src/lambda. */
+/** The account stack's three handlers, by the file name of their entry in src/lambda. */
 export const HANDLER_NAMES = ['scheduled', 'config-rule', 'remediate'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** The organization stack's handlers (src/infra/organization-permissions.ts gives their permissions). */
+export const ORG_HANDLER_NAMES = ['org-accounts', 'org-worker', 'org-report'] as const;
+export type OrgHandlerName = (typeof ORG_HANDLER_NAMES)[number];
+
+/** Every handler with an entry in src/lambda. */
+export type AnyHandlerName = HandlerName | OrgHandlerName;
 
 /**
  * The DynamoDB journal, as src/journal/dynamodb.ts declares it (records, leases, claims), plus the

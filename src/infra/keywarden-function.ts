@@ -14,14 +14,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { handlerEntry } from './entries.js';
-import type { HandlerName } from './handler-permissions.js';
+import type { AnyHandlerName } from './handler-permissions.js';
 
 /** The Lambda runtime: the newest Node.js (cfn-lint refuses nodejs20.x, cdk-nag wants the latest). */
 export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export interface KeywardenFunctionProps {
   /** Which handler of src/lambda this function runs. */
-  readonly handler: HandlerName;
+  readonly handler: AnyHandlerName;
   readonly description: string;
   /** The function's only permissions besides writing its own logs (and its dead-letter queue). */
   readonly statements: readonly iam.PolicyStatement[];

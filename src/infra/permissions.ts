@@ -28,7 +28,11 @@ export type ResourceScope =
   | 'security-hub-hub'
   | 'security-hub-product'
   /** The role assumed in each member account of a multi-account run. */
-  | 'member-role';
+  | 'member-role'
+  /** The organization run's report bucket itself (s3:ListBucket). */
+  | 'report-bucket'
+  /** The objects of the organization runs in the report bucket (runs/...). */
+  | 'report-object';
 
 /**
  * The resource scope of every permission Keywarden declares. A new declared permission needs a
@@ -60,6 +64,9 @@ export const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'organizations:ListAccountsForParent': 'account',
   'organizations:ListChildren': 'account',
   'sts:AssumeRole': 'member-role',
+  's3:ListBucket': 'report-bucket',
+  's3:GetObject': 'report-object',
+  's3:PutObject': 'report-object',
   'ssm:GetParameter': 'ssm-parameter',
   'sns:Publish': 'sns-topic',
   'ses:SendEmail': 'ses-identity',
@@ -94,6 +101,8 @@ export interface ScopeResources {
   readonly journalTableArn: string | null;
   /** `arn:<partition>:iam::*:role/<member role name>` for a stack that works in member accounts. */
   readonly memberRoleArn?: string | null;
+  /** The organization run's report bucket (its ARN), for the organization stack's handlers. */
+  readonly reportBucketArn?: string | null;
 }
 
 /** One IAM statement as plain data. */
@@ -163,6 +172,10 @@ export function resourcesFor(scope: ResourceScope, r: ScopeResources): string[] 
       return [`arn:${r.partition}:securityhub:${r.region}:${r.accountId}:product/${r.accountId}/default`];
     case 'member-role':
       return r.memberRoleArn ? [r.memberRoleArn] : none('a member account role');
+    case 'report-bucket':
+      return r.reportBucketArn ? [r.reportBucketArn] : none('a report bucket');
+    case 'report-object':
+      return r.reportBucketArn ? [`${r.reportBucketArn}/runs/*`] : none('a report bucket');
     default:
       return scope satisfies never;
   }
@@ -179,6 +192,8 @@ const SIDS: Readonly<Record<ResourceScope, string>> = {
   'security-hub-hub': 'SecurityHubFindings',
   'security-hub-product': 'SecurityHubImport',
   'member-role': 'MemberAccountRole',
+  'report-bucket': 'ReportBucket',
+  'report-object': 'ReportObjects',
 };
 
 /** One Allow statement per resource scope, actions sorted, so the template is stable. */

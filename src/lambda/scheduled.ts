@@ -2,9 +2,9 @@
  * The scheduled lifecycle (an EventBridge schedule, daily by default): audit, plan, apply within the
  * action cap, notify, with the journal. It first finishes any interrupted run, as
  * `keywarden apply --resume` does: in Lambda nobody is there to run it. Near the invocation's
- * timeout it starts no new change; the next run resumes.
+ * timeout it starts no new change; the next run resumes. The sequence is runAccountLifecycle
+ * (scheduled-run.ts), which the organization worker runs in each member account.
  */
-import { remediateAccount } from '../engine/remediate.js';
 import {
   errorFields,
   HandlerEventError,
@@ -12,16 +12,11 @@ import {
   journalFromEnv,
   type LambdaContext,
   loadPolicySource,
-  maxActionsFromEnv,
   notifierFor,
   type RuntimeOptions,
-  resolveSource,
-  withNotifyTopic,
 } from './runtime.js';
-import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
-
-/** No new change is started with less than this left before Lambda's timeout. */
-export const STOP_MARGIN_MS = 60_000;
+import { runAccountLifecycle, scheduledPolicy } from './scheduled-run.js';
+import type { RemediationSummary } from './summary.js';
 
 export interface ScheduledSummary extends RemediationSummary {
   readonly handler: 'scheduled';
@@ -50,31 +45,25 @@ export function createScheduledHandler(options: RuntimeOptions = {}) {
     const { clients, clock } = connected;
     try {
       const source = await loadPolicySource(env, clients.ssm);
-      const resolved = resolveSource(source);
-      const topic = withNotifyTopic(resolved.policy, env);
-      const policy = { ...topic.policy, inventory: { ...topic.policy.inventory, mode: 'live' as const } };
-      const maxActions = maxActionsFromEnv(env, policy);
+      const scheduled = scheduledPolicy(source, env);
+      const { policy, maxActions } = scheduled;
       const journal = options.journal ?? journalFromEnv(env, true, connection, policy);
       await connected.calibrate();
       const remaining = context?.getRemainingTimeInMillis?.bind(context);
-      const out = await remediateAccount(
+      const { summary: run } = await runAccountLifecycle(
         {
           clients,
           clock,
           journal,
           notifier: notifierFor(policy, env, connection, clients),
+          logger,
           ...(options.sleep ? { sleep: options.sleep } : {}),
-          onResult: (r) => logger.info('action', actionLogFields(r)),
-          ...(remaining ? { shouldStop: () => remaining() < STOP_MARGIN_MS } : {}),
+          ...(remaining ? { remainingMs: remaining } : {}),
         },
-        policy,
-        { maxActions, resume: true },
+        scheduled,
+        journal.location,
       );
-      const summary: ScheduledSummary = {
-        handler: 'scheduled',
-        maxActions,
-        ...remediationSummary(out, journal.location, [...resolved.warnings, ...topic.warnings]),
-      };
+      const summary: ScheduledSummary = { handler: 'scheduled', maxActions, ...run };
       for (const w of summary.warnings) logger.warn(w);
       const { actions: _actions, ...counts } = summary;
       if (summary.results.failed > 0) logger.error('scheduled run finished with failed actions', counts);

@@ -139,7 +139,7 @@ describe('keywarden deploy', () => {
   it.each([
     [
       ['deploy', 'Keywarden'],
-      'keywarden: stack: must be one of KeywardenAccount, KeywardenAwsNative (got "Keywarden")',
+      'keywarden: stack: must be one of KeywardenAccount, KeywardenAwsNative, KeywardenOrganization (got "Keywarden")',
     ],
     [
       ['deploy', '--require-approval', 'maybe'],
@@ -209,7 +209,7 @@ describe('the aws-cdk CLI Keywarden installs', () => {
 
     // Assess
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toBe('KeywardenAccount\nKeywardenAwsNative\n');
+    expect(result.stdout).toBe('KeywardenAccount\nKeywardenAwsNative\nKeywardenOrganization\n');
     const template = (stack: string) => readFileSync(join(dir, 'out', `${stack}.template.json`), 'utf8');
     const awsNative = JSON.parse(template('KeywardenAwsNative')) as {
       Parameters: Record<string, { Default?: unknown }>;

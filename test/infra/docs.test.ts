@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_PARAMETERS } from '../../src/infra/account-stack.js';
 import { AWS_NATIVE_PARAMETERS } from '../../src/infra/aws-native-stack.js';
+import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-stack.js';
 import { fastApp } from './support.js';
 
 const DOC = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const { accountTemplate, awsNativeTemplate } = fastApp();
+const { accountTemplate, awsNativeTemplate, organization } = fastApp();
 
 /** The template's own parameters (the CDK adds BootstrapVersion). */
 const parametersOf = (template: typeof accountTemplate) =>
@@ -33,6 +34,18 @@ describe('docs/deploy.md and the README', () => {
             .includes(n ?? ''),
       ),
     ).toEqual([]);
+  });
+
+  it('list every parameter of KeywardenOrganization in its own section, and the README names them', () => {
+    const section = DOC.slice(
+      DOC.indexOf('### Parameters of `KeywardenOrganization`'),
+      DOC.indexOf('### What `KeywardenOrganization` creates'),
+    );
+    const documented = [...section.matchAll(/^\| `([A-Z][A-Za-z]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual([...ORGANIZATION_PARAMETERS]);
+    const readme = README.slice(README.indexOf('### Across an AWS Organization'));
+    for (const name of ORGANIZATION_PARAMETERS) expect(readme, name).toContain(`\`${name}\``);
+    expect(organization.stackName).toBe('KeywardenOrganization');
   });
 
   it('name the Config rules the stack creates', () => {

@@ -2,14 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handlerEntry, PACKAGE_ROOT } from '../../src/infra/entries.js';
-import { HANDLER_NAMES } from '../../src/infra/handler-permissions.js';
+import { HANDLER_NAMES, ORG_HANDLER_NAMES } from '../../src/infra/handler-permissions.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { emptyDir } from '../support/env.js';
 
 describe('handlerEntry', () => {
   it('bundles the TypeScript sources in a clone, with its lock file', () => {
     expect(join(PACKAGE_ROOT, '/')).toBe(REPO_ROOT);
-    for (const handler of HANDLER_NAMES) {
+    for (const handler of [...HANDLER_NAMES, ...ORG_HANDLER_NAMES]) {
       expect(handlerEntry(handler)).toEqual({
         entry: join(REPO_ROOT, 'src', 'lambda', `${handler}.ts`),
         projectRoot: PACKAGE_ROOT,
@@ -23,7 +23,8 @@ describe('handlerEntry', () => {
     const root = emptyDir('installed-');
     mkdirSync(join(root, 'dist', 'lambda'), { recursive: true });
     writeFileSync(join(root, 'package.json'), '{}');
-    for (const handler of HANDLER_NAMES) writeFileSync(join(root, 'dist', 'lambda', `${handler}.js`), '');
+    for (const handler of [...HANDLER_NAMES, ...ORG_HANDLER_NAMES])
+      writeFileSync(join(root, 'dist', 'lambda', `${handler}.js`), '');
 
     // Assess
     expect(handlerEntry('config-rule', root)).toEqual({

@@ -64,7 +64,7 @@ async function cfnLint(templates: readonly string[]) {
 }
 
 describe('keywarden synth (full synth, then cfn-lint)', () => {
-  it('writes both templates and the bundled handlers offline, and cfn-lint finds nothing', async () => {
+  it('writes the three templates and the bundled handlers offline, and cfn-lint finds nothing', async () => {
     // Prepare
     const cwd = emptyDir('synth-');
     writeFileSync(join(cwd, 'policy.yaml'), POLICY);
@@ -76,17 +76,22 @@ describe('keywarden synth (full synth, then cfn-lint)', () => {
 
     // Assess
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('KeywardenAccount    build/cdk.out/KeywardenAccount.template.json');
-    expect(result.stdout).toContain('KeywardenAwsNative  build/cdk.out/KeywardenAwsNative.template.json');
+    expect(result.stdout).toContain('KeywardenAccount      build/cdk.out/KeywardenAccount.template.json');
+    expect(result.stdout).toContain('KeywardenAwsNative    build/cdk.out/KeywardenAwsNative.template.json');
+    expect(result.stdout).toContain(
+      'KeywardenOrganization build/cdk.out/KeywardenOrganization.template.json',
+    );
     const out = join(cwd, 'build', 'cdk.out');
-    const templates = ['KeywardenAccount', 'KeywardenAwsNative'].map((s) => join(out, `${s}.template.json`));
+    const templates = ['KeywardenAccount', 'KeywardenAwsNative', 'KeywardenOrganization'].map((s) =>
+      join(out, `${s}.template.json`),
+    );
     for (const template of templates) expect(existsSync(template), template).toBe(true);
 
     // Each handler bundled into its own file.
     const bundles = readdirSync(out).filter(
       (dir) => dir.startsWith('asset.') && existsSync(join(out, dir, 'index.mjs')),
     );
-    expect(bundles).toHaveLength(3);
+    expect(bundles).toHaveLength(6);
     // Each bundle loads in plain Node (as the Lambda runtime loads it) and exports the handler.
     for (const dir of bundles) {
       const load = await runProcess(process.execPath, [
@@ -104,7 +109,17 @@ describe('keywarden synth (full synth, then cfn-lint)', () => {
     const parameter = Object.values(account.Resources).find((r) => r.Type === 'AWS::SSM::Parameter');
     expect(parsePolicy(parameter?.Properties.Value ?? '', 'parameter').value).toEqual(policyFrom(POLICY));
 
-    const lint = await cfnLint(templates);
+    // The member role template the organization's StackSets carry, linted as its own template.
+    const organization = JSON.parse(readFileSync(templates[2]!, 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { TemplateBody?: string } }>;
+    };
+    const stackSet = Object.values(organization.Resources).find(
+      (r) => r.Type === 'AWS::CloudFormation::StackSet',
+    );
+    const member = join(cwd, 'member-role.template.json');
+    writeFileSync(member, stackSet?.Properties.TemplateBody ?? '');
+
+    const lint = await cfnLint([...templates, member]);
     expect(lint.exitCode, `${lint.stdout}${lint.stderr}`).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ import { loadPolicy } from '../policy-loader.js';
 import { outDir } from './synth.js';
 
 /** The stacks `keywarden synth` writes (src/infra/app.ts STACK_NAMES; kept here so --help loads no CDK). */
-export const DEPLOYABLE_STACKS = ['KeywardenAccount', 'KeywardenAwsNative'] as const;
+export const DEPLOYABLE_STACKS = ['KeywardenAccount', 'KeywardenAwsNative', 'KeywardenOrganization'] as const;
 export const APPROVAL_LEVELS = ['never', 'any-change', 'broadening'] as const;
 
 /** The package root (this file is src/cli/commands or dist/cli/commands). */
@@ -98,7 +98,8 @@ export function registerDeploy(program: Command, io: CliIO): void {
       `
 Runs the CDK CLI of the aws-cdk package Keywarden installs (KEYWARDEN_CDK_CLI names another) with
 --app pointing at Keywarden's CDK app; the policy is checked first. Deploy KeywardenAccount or
-KeywardenAwsNative in an account, not both. Bootstrap the account once: npx cdk bootstrap.
+KeywardenAwsNative in an account, not both. KeywardenOrganization goes once in the management account
+or a delegated administrator (docs/deploy.md). Bootstrap the account once: npx cdk bootstrap.
 
 Exit codes: 0 deployed, 1 the CDK CLI failed, 2 bad flag or policy.
 
@@ -106,7 +107,9 @@ Examples:
   $ keywarden deploy --profile prod
   $ keywarden deploy KeywardenAccount --config keywarden.yaml --profile prod --region us-east-1
   $ keywarden deploy --parameter KeywardenAccount:NotificationEmail=security@example.com --require-approval never
-  $ keywarden deploy KeywardenAwsNative --parameter KeywardenAwsNative:MaxAccessKeyAge=60`,
+  $ keywarden deploy KeywardenAwsNative --parameter KeywardenAwsNative:MaxAccessKeyAge=60
+  $ keywarden deploy KeywardenOrganization --parameter KeywardenOrganization:OrganizationId=o-abcd123456 \
+      --parameter KeywardenOrganization:MemberOrganizationalUnitIds=ou-abcd-11112222 --profile management`,
     )
     .action(async (stacks: string[], flags: DeployFlags) => {
       for (const stack of stacks) parseChoice('stack', stack, DEPLOYABLE_STACKS);
@@ -114,7 +117,7 @@ Examples:
         parseChoice('--require-approval', flags.requireApproval, APPROVAL_LEVELS);
       }
       for (const p of flags.parameter) {
-        if (!/^(KeywardenAccount|KeywardenAwsNative):[A-Za-z0-9]+=/.test(p)) {
+        if (!/^(KeywardenAccount|KeywardenAwsNative|KeywardenOrganization):[A-Za-z0-9]+=/.test(p)) {
           throw new CliError(
             `--parameter: must be STACK:NAME=VALUE, e.g. KeywardenAccount:MaxActions=20 (got ${JSON.stringify(p)})`,
           );

@@ -11,6 +11,9 @@ import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
 import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../lambda/config-rule.js';
 import { createLogger } from '../../lambda/logger.js';
+import { createOrgAccountsHandler } from '../../lambda/org-accounts.js';
+import { createOrgReportHandler } from '../../lambda/org-report.js';
+import { createOrgWorkerHandler } from '../../lambda/org-worker.js';
 import { createRemediateHandler, RemediationFailedError } from '../../lambda/remediate.js';
 import {
   ENV,
@@ -27,7 +30,14 @@ import { DEFAULT_POLICY_FILES } from '../policy-loader.js';
 import { journalSpec } from '../remediation.js';
 import type { Session } from '../session.js';
 
-export const HANDLERS = ['scheduled', 'config-rule', 'remediate'] as const;
+export const HANDLERS = [
+  'scheduled',
+  'config-rule',
+  'remediate',
+  'org-accounts',
+  'org-worker',
+  'org-report',
+] as const;
 type HandlerName = (typeof HANDLERS)[number];
 
 interface InvokeFlags extends AwsFlags {
@@ -46,6 +56,12 @@ function createHandler(name: HandlerName, options: RuntimeOptions): Handler {
       return createConfigRuleHandler(options);
     case 'remediate':
       return createRemediateHandler(options);
+    case 'org-accounts':
+      return createOrgAccountsHandler(options);
+    case 'org-worker':
+      return createOrgWorkerHandler(options);
+    case 'org-report':
+      return createOrgReportHandler(options);
     default:
       return name satisfies never;
   }
@@ -85,8 +101,9 @@ async function readEvent(path: string, io: CliIO): Promise<unknown> {
 
 /**
  * The handler's environment: the caller's, with --config and --journal as the variables the
- * handler reads. Without either, a ./keywarden.yaml is used as by every command, and the scheduled
- * and remediate handlers use the CLI's journal (config-rule reads one only when named).
+ * handler reads. Without either, a ./keywarden.yaml is used as by every command, and the handlers
+ * that change IAM (scheduled, remediate, org-worker) use the CLI's journal (the others read one only
+ * when named).
  */
 function handlerEnv(name: HandlerName, flags: InvokeFlags, io: CliIO): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...io.env };
@@ -99,7 +116,8 @@ function handlerEnv(name: HandlerName, flags: InvokeFlags, io: CliIO): NodeJS.Pr
     const found = DEFAULT_POLICY_FILES.map((f) => resolve(io.cwd, f)).find((p) => existsSync(p));
     if (found !== undefined) env[ENV.policyFile] = found;
   }
-  if (name !== 'config-rule' || flags.journal !== undefined || env[ENV.journal]) {
+  const keepsJournal = name === 'scheduled' || name === 'remediate' || name === 'org-worker';
+  if (keepsJournal || flags.journal !== undefined || env[ENV.journal]) {
     const spec = journalSpec(flags.journal, io);
     env[ENV.journal] = spec.kind === 'dynamodb' ? `dynamodb://${spec.tableName}` : spec.path;
   }
@@ -120,13 +138,14 @@ export function registerInvoke(
     .option('--config <file>', `policy file (sets ${ENV.policyFile}; default: ./keywarden.yaml if present)`)
     .option(
       '--journal <file>',
-      `journal (sets ${ENV.journal}; default: it, else the CLI's journal; config-rule reads one only when named)`,
+      `journal (sets ${ENV.journal}; default: it, else the CLI's journal for scheduled, remediate and org-worker)`,
     );
   addAwsOptions(command).addHelpText(
     'after',
     `
 The handler reads the environment it reads in Lambda (${ENV.policyParameter}, ${ENV.policyFile},
-${ENV.journal}, ${ENV.maxActions}, ${ENV.notifyTopicArn}; see docs/lambda.md). Its result is
+${ENV.journal}, ${ENV.maxActions}, ${ENV.notifyTopicArn}, and the organization handlers'
+KEYWARDEN_REPORT_BUCKET, KEYWARDEN_MEMBER_ROLE_NAME...; see docs/lambda.md). Its result is
 printed on stdout as JSON and its structured log lines go to stderr.
 Exit codes: 0 the handler returned, 1 the handler failed (its error printed as JSON, as Lambda reports
 it), 2 a bad event, flag, policy or credentials.
@@ -136,6 +155,9 @@ Examples:
   $ keywarden invoke config-rule --event docs/events/config-rule-scheduled.json --endpoint-url http://127.0.0.1:4566
   $ keywarden invoke remediate --event docs/events/remediate.json --endpoint-url http://127.0.0.1:4566
   $ keywarden invoke scheduled --event docs/events/scheduled.json --journal /tmp/journal.jsonl
+  $ keywarden invoke org-accounts --event docs/events/org-accounts.json --endpoint-url http://127.0.0.1:4566
+  $ KEYWARDEN_REPORT_BUCKET=reports AWS_ENDPOINT_URL_S3=http://127.0.0.1:5000 \
+      keywarden invoke org-worker --event docs/events/org-worker.json --endpoint-url http://127.0.0.1:4566
   $ echo '{"ResourceId": "AIDAEXAMPLEUSERID0001"}' | keywarden invoke remediate --event - --profile prod`,
   );
   command.action(async (name: HandlerName, flags: InvokeFlags) => {

@@ -43,7 +43,7 @@ export function registerSynth(program: Command, io: CliIO): void {
   program
     .command('synth')
     .description(
-      'Write the CloudFormation templates of the KeywardenAccount and KeywardenAwsNative stacks, offline (no AWS credentials)',
+      'Write the CloudFormation templates of the KeywardenAccount, KeywardenAwsNative and KeywardenOrganization stacks, offline (no AWS credentials)',
     )
     .option('--out <dir>', 'the cloud assembly folder (templates and bundled handlers)', 'cdk.out')
     .option(
@@ -53,8 +53,9 @@ export function registerSynth(program: Command, io: CliIO): void {
     .addHelpText(
       'after',
       `
-Bundles the three Lambda handlers with the local esbuild, validates the templates and runs cdk-nag's
-AwsSolutions checks; any unacknowledged finding fails the synth. Reads no AWS configuration.
+Bundles the Lambda handlers with the local esbuild, validates the templates and runs cdk-nag's
+AwsSolutions checks (the member role template KeywardenOrganization's StackSets deploy included); any
+unacknowledged finding fails the synth. Reads no AWS configuration.
 
 Exit codes: 0 written, 1 the synth failed (findings are printed above), 2 bad flag or policy.
 
@@ -86,8 +87,9 @@ Examples:
       io.stdout.write(
         [
           `Wrote the CloudFormation templates (policy: ${loaded.source ?? 'defaults'}; cloud assembly: ${shown(result.outdir)}):`,
-          `  ${STACK_NAMES.account.padEnd(20)}${shown(result.templates.account)}`,
-          `  ${STACK_NAMES.awsNative.padEnd(20)}${shown(result.templates.awsNative)}`,
+          `  ${STACK_NAMES.account.padEnd(22)}${shown(result.templates.account)}`,
+          `  ${STACK_NAMES.awsNative.padEnd(22)}${shown(result.templates.awsNative)}`,
+          `  ${STACK_NAMES.organization.padEnd(22)}${shown(result.templates.organization)}`,
           'Checked: CloudFormation validation, cdk-nag AwsSolutions (no unacknowledged finding).',
           `Deploy one of them: keywarden deploy ${STACK_NAMES.account}${flags.config ? ` --config ${flags.config}` : ''} --profile NAME`,
           '',

@@ -1,0 +1,119 @@
+/**
+ * What the three organization handlers share (org-accounts → org-worker per account → org-report,
+ * run by the KeywardenOrganization state machine): their environment, the payloads passed between
+ * the steps (small: Step Functions keeps at most 256 KiB of state) and the account report object the
+ * worker writes to the report bucket and the report step reads back.
+ */
+import type { AuditReport } from '../core/audit.js';
+import type { AccountLease } from '../journal/journal.js';
+import { HandlerEventError } from './runtime.js';
+import type { RemediationSummary } from './summary.js';
+
+/** The environment variables of the organization handlers, besides those of runtime.ts's ENV. */
+export const ORG_ENV = {
+  /** org-accounts: only accounts under these OUs or roots (comma-separated ids, child OUs included). */
+  ous: 'KEYWARDEN_ORG_OUS',
+  /** org-accounts: only these account ids (comma-separated). */
+  includeAccounts: 'KEYWARDEN_INCLUDE_ACCOUNTS',
+  /** org-accounts: leave these account ids out (comma-separated). */
+  excludeAccounts: 'KEYWARDEN_EXCLUDE_ACCOUNTS',
+  /** org-worker: the role assumed in each account. */
+  memberRoleName: 'KEYWARDEN_MEMBER_ROLE_NAME',
+  /** org-worker: the external id the member role's trust requires (optional). */
+  memberExternalId: 'KEYWARDEN_MEMBER_EXTERNAL_ID',
+  /** org-worker and org-report: the bucket the reports go to. */
+  reportBucket: 'KEYWARDEN_REPORT_BUCKET',
+  /** The version of Keywarden the stack was synthesized from, for the reports' `tool`. */
+  version: 'KEYWARDEN_VERSION',
+} as const;
+
+/** The role the KeywardenOrganization stack's StackSet installs in every member account. */
+export const DEFAULT_MEMBER_ROLE_NAME = 'KeywardenMemberRole';
+
+/** What the reports name as their tool. */
+export function toolOf(env: NodeJS.ProcessEnv): { readonly name: string; readonly version: string } {
+  return { name: 'keywarden', version: env[ORG_ENV.version] || 'unknown' };
+}
+
+/** One item of the Distributed Map: one account. */
+export interface AccountItem {
+  readonly accountId: string;
+}
+
+/** An account the selection left out, and why. */
+export interface SkippedAccount {
+  readonly accountId: string;
+  readonly name: string | null;
+  readonly reason: string;
+}
+
+/** org-accounts' result: the state the Map and the report step read. */
+export interface AccountList {
+  /** Names the run's objects in the report bucket (runs/<runId>/...). */
+  readonly runId: string;
+  readonly accounts: readonly AccountItem[];
+  readonly skipped: readonly SkippedAccount[];
+}
+
+/** What the worker returns to the Map (a few hundred bytes: the report itself is in S3). */
+export interface WorkerResult {
+  readonly accountId: string;
+  readonly status: 'ok' | 'error';
+  /** The remediation run the worker made in the account (the journal's run id); null when none. */
+  readonly remediationRunId: string | null;
+  readonly users: number;
+  readonly findings: number;
+  readonly open: number;
+  readonly actions: { readonly done: number; readonly failed: number; readonly deferred: number };
+  /** The account report's key in the report bucket; null when it could not be written. */
+  readonly reportKey: string | null;
+  readonly error?: string;
+}
+
+/** The account report object (runs/<runId>/accounts/<accountId>.json). */
+export type AccountReportObject = {
+  readonly schemaVersion: 1;
+  readonly kind: 'account-result';
+  readonly runId: string;
+  readonly accountId: string;
+} & (
+  | {
+      readonly status: 'ok';
+      /** The account's audit, in the single-account schema `keywarden audit --format json` writes. */
+      readonly report: AuditReport;
+      /** What the remediation did: counts and every action's result (ids, never a secret). */
+      readonly remediation: Omit<RemediationSummary, 'heldBy'>;
+    }
+  | {
+      readonly status: 'error';
+      readonly error: string;
+      /** Set when the account was not worked on because another run held its lease. */
+      readonly heldBy: AccountLease | null;
+    }
+);
+
+/** A run id as org-accounts makes them (the journal's run id format); safe in an S3 key. */
+export const RUN_ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z_-]{0,127}$/;
+
+/** The event as a JSON object, or the one-line error naming what it must be. */
+export function eventObject(event: unknown, example: string): Record<string, unknown> {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new HandlerEventError(
+      'event',
+      `must be a JSON object such as ${example} (got ${JSON.stringify(event)})`,
+    );
+  }
+  return event as Record<string, unknown>;
+}
+
+/** `runId` of an event, checked. */
+export function eventRunId(event: Record<string, unknown>): string {
+  const runId = event.runId;
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+    throw new HandlerEventError(
+      'runId',
+      `must be the run id org-accounts returned, letters, digits, - and _ (got ${JSON.stringify(runId)})`,
+    );
+  }
+  return runId;
+}
