@@ -87,7 +87,25 @@ function resolveDefinition(template: Template): Record<string, unknown> {
   };
   const machines = Object.values(json.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
   expect(machines).toHaveLength(1);
-  return JSON.parse(resolve(machines[0]?.Properties.DefinitionString as Cfn)) as Record<string, unknown>;
+  const parsed = JSON.parse(resolve(machines[0]?.Properties.DefinitionString as Cfn)) as Record<
+    string,
+    unknown
+  >;
+  // One worker at a time here: moto's DynamoDB server (the hub's journal in this test) answers
+  // concurrent writes from several workers with an HTML 500 page now and then, which real DynamoDB
+  // does not. The template's MaxConcurrency parameter is asserted in organization-stack.test.ts.
+  const serial = (states: Record<string, Record<string, unknown>>): void => {
+    for (const state of Object.values(states)) {
+      if (state.Type !== 'Map') continue;
+      state.MaxConcurrency = 1;
+      const inner = (state.ItemProcessor ?? state.Iterator) as {
+        States?: Record<string, Record<string, unknown>>;
+      };
+      if (inner?.States) serial(inner.States);
+    }
+  };
+  serial(parsed.States as Record<string, Record<string, unknown>>);
+  return parsed;
 }
 
 let emu: Emulator;
