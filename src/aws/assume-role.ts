@@ -1,13 +1,22 @@
 /**
  * Credentials for a member account: the role `--role-name` assumed there with STS, from the caller's
- * own credentials. The SDK's `fromTemporaryCredentials` memoizes the session and assumes the role
- * again shortly before it expires, so a run longer than the session (an hour by default) keeps
- * working without any code of ours.
+ * own credentials, kept fresh for as long as the run needs them.
+ *
+ * - **Before expiry:** a session is used until five minutes before its `Expiration`, judged on the
+ *   service's clock (learnt from the `Date` header of STS's answers), then the role is assumed again.
+ *   The SDK's own memo judges expiry on the local clock, which is wrong wherever the two differ (a
+ *   skewed host; an emulator whose clock a test moved), so the SDK is made to ask this provider on
+ *   every request and it answers from its cache.
+ * - **Refused as expired anyway:** a client built by src/aws/clients.ts answers `ExpiredToken` /
+ *   `ExpiredTokenException` by forgetting the session, assuming the role again and sending the same
+ *   request once more. An expired token is refused before the request is acted on, so repeating it is
+ *   safe even for a write.
  */
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type AwsConnection, clientConfig } from './clients.js';
-import type { Permission } from './errors.js';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type AwsConnection, clientConfig, withoutSdkLogger } from './clients.js';
+import { callAws, type Permission } from './errors.js';
+import { ServiceClock } from './service-clock.js';
+import { type SessionCredentials, sessionCredentials } from './session-credentials.js';
 
 export const ASSUME_ROLE_PERMISSIONS: readonly Permission[] = ['sts:AssumeRole'];
 
@@ -34,37 +43,67 @@ export function partitionOf(arn: string): string {
   return arn.split(':')[1] || 'aws';
 }
 
-/**
- * A credential provider for `accountId`: assumes the member role with the caller's credentials
- * (`connection`), refreshing before expiry. Nothing is called until a client first needs it.
- */
-export function memberCredentials(
-  connection: AwsConnection,
-  accountId: string,
-  role: MemberRole,
-): AwsCredentialIdentityProvider {
-  const config = clientConfig(connection);
-  const { region } = config;
-  const endpoint = 'endpoint' in config ? config.endpoint : undefined;
-  const credentials = 'credentials' in config ? config.credentials : undefined;
-  return fromTemporaryCredentials({
-    params: {
-      RoleArn: memberRoleArn(accountId, role),
-      RoleSessionName: role.sessionName,
-      DurationSeconds: role.durationSeconds ?? 3600,
-      ...(role.externalId ? { ExternalId: role.externalId } : {}),
-    },
-    ...(credentials ? { masterCredentials: credentials } : {}),
-    clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
-  });
+/** The member account's session: its provider, and a way to assume up front. */
+export interface MemberSession {
+  readonly roleArn: string;
+  readonly credentials: SessionCredentials;
+  /**
+   * Gets the first session now, so a role that cannot be assumed fails as
+   * `sts:AssumeRole <arn> failed: …` before anything else is tried in the account.
+   */
+  assume(): Promise<void>;
+  /** Releases the STS client's sockets. */
+  close(): void;
 }
 
-/** The connection for a member account: the caller's endpoint and region, the member's credentials. */
-export function memberConnection(
-  connection: AwsConnection,
-  accountId: string,
-  role: MemberRole,
-): AwsConnection {
+/**
+ * The role in `accountId`, assumed with the caller's credentials (`connection`). Nothing is called
+ * until `assume()` or a client's first request.
+ */
+export function memberSession(connection: AwsConnection, accountId: string, role: MemberRole): MemberSession {
+  const roleArn = memberRoleArn(accountId, role);
+  const sts = withoutSdkLogger(new STSClient(clientConfig(connection)));
+  const clock = new ServiceClock();
+  clock.watch(sts);
+  const credentials = sessionCredentials(
+    async () => {
+      const out = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: role.sessionName,
+          DurationSeconds: role.durationSeconds ?? 3600,
+          ...(role.externalId ? { ExternalId: role.externalId } : {}),
+        }),
+      );
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) {
+        throw new Error(`STS AssumeRole for ${roleArn} answered without credentials`);
+      }
+      return {
+        credentials: {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        },
+        expiration: c.Expiration,
+      };
+    },
+    () => clock.now(),
+  );
+  return {
+    roleArn,
+    credentials,
+    async assume() {
+      await callAws('sts:AssumeRole', roleArn, () => credentials());
+    },
+    close() {
+      sts.destroy();
+    },
+  };
+}
+
+/** The connection for a member account: the caller's endpoint and region, the session's credentials. */
+export function sessionConnection(connection: AwsConnection, session: MemberSession): AwsConnection {
   const { profile: _profile, ...rest } = connection;
-  return { ...rest, credentials: memberCredentials(connection, accountId, role) };
+  return { ...rest, credentials: session.credentials };
 }

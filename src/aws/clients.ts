@@ -7,7 +7,13 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  MetadataBearer,
+  Pluggable,
+} from '@smithy/types';
+import { renewExpiredSessions } from './session-credentials.js';
 
 export interface AwsConnection {
   readonly region?: string;
@@ -56,12 +62,28 @@ export function withoutSdkLogger<C extends { readonly middlewareStack: { remove(
   return client;
 }
 
+/**
+ * A client Keywarden built for `connection`, made ready: no SDK logger middleware, and a session of
+ * an assumed role that the service refuses as expired is renewed and the request sent again
+ * (src/aws/session-credentials.ts).
+ */
+export function prepareClient<
+  I extends object,
+  O extends MetadataBearer,
+  C extends {
+    readonly middlewareStack: { remove(name: string): boolean; use(pluggable: Pluggable<I, O>): void };
+  },
+>(client: C, connection: AwsConnection): C {
+  renewExpiredSessions(withoutSdkLogger(client), connection.credentials);
+  return client;
+}
+
 export function createClients(connection: AwsConnection, given: Partial<AwsClients> = {}): AwsClients {
   const config = clientConfig(connection);
   return {
-    iam: given.iam ?? withoutSdkLogger(new IAMClient(config)),
-    sts: given.sts ?? withoutSdkLogger(new STSClient(config)),
-    ssm: given.ssm ?? withoutSdkLogger(new SSMClient(config)),
+    iam: given.iam ?? prepareClient(new IAMClient(config), connection),
+    sts: given.sts ?? prepareClient(new STSClient(config), connection),
+    ssm: given.ssm ?? prepareClient(new SSMClient(config), connection),
   };
 }
 

@@ -12,7 +12,7 @@ import {
   paginateListChildren,
 } from '@aws-sdk/client-organizations';
 import type { OrgAccount } from '../core/accounts.js';
-import { type AwsConnection, clientConfig } from './clients.js';
+import { type AwsConnection, clientConfig, prepareClient } from './clients.js';
 import { callAws, type Permission } from './errors.js';
 
 export const ORGANIZATION_PERMISSIONS: readonly Permission[] = [
@@ -30,7 +30,7 @@ function toOrgAccount(a: Account): OrgAccount {
 }
 
 export function organizationsClient(connection: AwsConnection): OrganizationsClient {
-  return new OrganizationsClient(clientConfig(connection));
+  return prepareClient(new OrganizationsClient(clientConfig(connection)), connection);
 }
 
 /** Every account of the organization, or those under `parentIds` (OUs, recursively; or the root). */

@@ -24,7 +24,7 @@ import {
   partitionOf,
   toAsff,
 } from '../report/asff.js';
-import { type AwsConnection, clientConfig } from './clients.js';
+import { type AwsConnection, clientConfig, prepareClient } from './clients.js';
 import { callAws, type Permission } from './errors.js';
 
 /** Reading what an earlier import left active, importing and archiving. */
@@ -62,7 +62,7 @@ export interface SecurityHubScope {
 
 /** "Inject or construct": the client for `connection`, built like every other client. */
 export function createSecurityHubClient(connection: AwsConnection): SecurityHubClient {
-  return new SecurityHubClient(clientConfig(connection));
+  return prepareClient(new SecurityHubClient(clientConfig(connection)), connection);
 }
 
 /** Imports the report's open findings and archives the ones that went away since the last import. */

@@ -9,9 +9,9 @@ import type { Command } from 'commander';
 import {
   DEFAULT_MEMBER_ROLE,
   type MemberRole,
-  memberConnection,
-  memberRoleArn,
+  memberSession,
   partitionOf,
+  sessionConnection,
 } from '../aws/assume-role.js';
 import type { AwsConnection } from '../aws/clients.js';
 import { callAws } from '../aws/errors.js';
@@ -197,8 +197,9 @@ export async function resolveAccounts(
 }
 
 /**
- * The clients for one account: the caller's own for its own account, an assumed role elsewhere.
- * `assume()` gets the role's credentials up front, so a role that cannot be assumed fails as
+ * The clients for one account: the caller's own for its own account, an assumed role elsewhere
+ * (renewed before it expires, and when the service refuses it as expired). `assume()` gets the
+ * role's credentials up front, so a role that cannot be assumed fails as
  * `sts:AssumeRole <arn> failed: …` before anything else is tried in that account.
  */
 export function connectAccount(
@@ -207,18 +208,21 @@ export function connectAccount(
   resolved: ResolvedAccounts,
   accountId: string,
 ): Connected & { assume(): Promise<void> } {
-  const own = accountId === resolved.callerAccountId;
-  const account = own ? connection : memberConnection(connection, accountId, resolved.role);
+  const member =
+    accountId === resolved.callerAccountId ? null : memberSession(connection, accountId, resolved.role);
+  const account = member ? sessionConnection(connection, member) : connection;
   // The session keeps the caller's connection: errors name the endpoint and profile the user gave.
   const saved = session.connection;
   const connected = connect(session, account);
   session.connection = saved;
-  const { credentials } = account;
   return {
     ...connected,
     async assume() {
-      if (own || typeof credentials !== 'function') return;
-      await callAws('sts:AssumeRole', memberRoleArn(accountId, resolved.role), () => credentials());
+      await member?.assume();
+    },
+    close() {
+      connected.close();
+      member?.close();
     },
   };
 }

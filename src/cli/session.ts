@@ -4,7 +4,7 @@
  * embedding program may replace.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
+import { type AwsConnection, clientConfig, createClients, prepareClient } from '../aws/clients.js';
 import { ServiceClock } from '../aws/service-clock.js';
 import type { AccountClients } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
@@ -40,7 +40,7 @@ export interface Connected extends AccountClients {
 export function connect(session: Session, connection: AwsConnection): Connected {
   session.connection = connection;
   const base = createClients(connection);
-  const secretsManager = new SecretsManagerClient(clientConfig(connection));
+  const secretsManager = prepareClient(new SecretsManagerClient(clientConfig(connection)), connection);
   const serviceClock = new ServiceClock();
   serviceClock.watch(base.iam);
   serviceClock.watch(base.sts);

@@ -16,8 +16,8 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type MemberRole, memberConnection, memberRoleArn, partitionOf } from '../aws/assume-role.js';
-import { clientConfig, createClients } from '../aws/clients.js';
+import { type MemberRole, memberSession, partitionOf, sessionConnection } from '../aws/assume-role.js';
+import { type AwsConnection, clientConfig, createClients, prepareClient } from '../aws/clients.js';
 import { callAws, failureMessage } from '../aws/errors.js';
 import { accountReportKey, putReportObject, reportBucketClient } from '../aws/report-bucket.js';
 import { ACCOUNT_ID_PATTERN } from '../core/accounts.js';
@@ -111,7 +111,7 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
       putReportObject(s3, bucket, key, JSON.stringify(object), 'application/json');
 
     let failure: { readonly error: string; readonly heldBy: AccountLease | null };
-    const built: AccountClients | null = null;
+    let opened: { close(): void } | null = null;
     try {
       const { clients: hub, clock } = connected;
       const source = await loadPolicySource(env, hub.ssm);
@@ -126,8 +126,12 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
         partition = partitionOf(me.Arn ?? '');
       }
       const role = memberRoleFromEnv(env, partition);
-      const member =
-        options.memberClients?.(accountId) ?? (await assumeMemberRole(connection, accountId, role));
+      let member = options.memberClients?.(accountId);
+      if (member === undefined) {
+        const assumed = await assumeMemberRole(connection, accountId, role);
+        opened = assumed;
+        member = assumed;
+      }
       const remaining = context?.getRemainingTimeInMillis?.bind(context);
       const run = await runAccountLifecycle(
         {
@@ -187,7 +191,7 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
       }
       failure = { error: failureMessage(error).split('\n')[0] ?? 'unknown error', heldBy: null };
     } finally {
-      if (built !== null) destroyClients(built);
+      opened?.close();
     }
     logger.error('account failed', { error: failure.error });
     try {
@@ -221,23 +225,29 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
  * cannot be assumed fails as `sts:AssumeRole <arn> failed: …` before anything else is tried.
  */
 async function assumeMemberRole(
-  connection: Parameters<typeof memberConnection>[0],
+  connection: AwsConnection,
   accountId: string,
   role: MemberRole,
-): Promise<AccountClients> {
-  const account = memberConnection(connection, accountId, role);
-  const { credentials } = account;
-  if (typeof credentials === 'function') {
-    await callAws('sts:AssumeRole', memberRoleArn(accountId, role), () => credentials());
+): Promise<AccountClients & { close(): void }> {
+  const member = memberSession(connection, accountId, role);
+  try {
+    await member.assume();
+  } catch (error) {
+    member.close();
+    throw error;
   }
-  return {
+  const account = sessionConnection(connection, member);
+  const clients = {
     ...createClients(account),
-    secretsManager: new SecretsManagerClient(clientConfig(account)),
+    secretsManager: prepareClient(new SecretsManagerClient(clientConfig(account)), account),
   };
-}
-
-function destroyClients(clients: AccountClients): void {
-  for (const client of [clients.iam, clients.sts, clients.ssm, clients.secretsManager]) client.destroy();
+  return {
+    ...clients,
+    close() {
+      for (const client of [clients.iam, clients.sts, clients.ssm, clients.secretsManager]) client.destroy();
+      member.close();
+    },
+  };
 }
 
 export const handler = createOrgWorkerHandler();

@@ -3,10 +3,13 @@
  * (child OUs included), and credentials for a member account through its assumed role.
  */
 
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { memberCredentials, partitionOf } from '../../src/aws/assume-role.js';
+import { memberSession, partitionOf, sessionConnection } from '../../src/aws/assume-role.js';
+import { prepareClient, clientConfig as sdkConfig } from '../../src/aws/clients.js';
 import { listOrganizationAccounts } from '../../src/aws/organization.js';
 import { selectAccounts } from '../../src/core/accounts.js';
 import type { World } from '../../src/emulator/world-types.js';
@@ -18,6 +21,11 @@ const DEV = '333333333333';
 const SUSPENDED = '444444444444';
 const LOOSE = '555555555555';
 const role = [{ name: 'OrganizationAccountAccessRole' }];
+/** The session's provider for the role in `accountId`, assumed from the emulator's default caller. */
+function memberCredentials(accountId: string, role: Parameters<typeof memberSession>[2]) {
+  return memberSession(clientConfig(emu.current), accountId, role).credentials;
+}
+
 const WORLD: World = {
   organizations: [
     {
@@ -65,7 +73,7 @@ describe('listing the organization', () => {
   });
 
   it('a member account cannot list the organization: the error names the permission', async () => {
-    const member = memberCredentials(clientConfig(emu.current), PROD, {
+    const member = memberCredentials(PROD, {
       roleName: 'OrganizationAccountAccessRole',
       partition: 'aws',
       sessionName: 'keywarden-test',
@@ -78,8 +86,79 @@ describe('listing the organization', () => {
 });
 
 describe('member credentials', () => {
+  it.each([
+    ['IAM (query protocol: ExpiredToken)', 'iam'],
+    ['Secrets Manager (JSON protocol: ExpiredTokenException)', 'secretsmanager'],
+  ] as const)('%s: a request refused as expired is sent again on a new session', async (_label, service) => {
+    const session = memberSession(clientConfig(emu.current), DEV, {
+      roleName: 'OrganizationAccountAccessRole',
+      partition: 'aws',
+      sessionName: 'keywarden-test',
+    });
+    const connection = sessionConnection(clientConfig(emu.current), session);
+    const call =
+      service === 'iam'
+        ? (() => {
+            const iam = prepareClient(new IAMClient(sdkConfig(connection)), connection);
+            return () => iam.send(new ListUsersCommand({}));
+          })()
+        : (() => {
+            const sm = prepareClient(new SecretsManagerClient(sdkConfig(connection)), connection);
+            return () => sm.send(new ListSecretsCommand({}));
+          })();
+    await call();
+    const before = emu.current.faults.count('sts', 'AssumeRole');
+
+    emu.current.clock.advance(2 / 24);
+    try {
+      await expect(call()).resolves.toBeDefined();
+      expect(emu.current.faults.count('sts', 'AssumeRole')).toBe(before + 1);
+      expect(session.credentials.issued).toBe(2);
+    } finally {
+      emu.current.clock.advance(-2 / 24);
+      session.close();
+    }
+  });
+
+  it('a client on static credentials is not changed: ExpiredToken reaches the caller', async () => {
+    const session = memberSession(clientConfig(emu.current), DEV, {
+      roleName: 'OrganizationAccountAccessRole',
+      partition: 'aws',
+      sessionName: 'keywarden-test',
+    });
+    const identity = await session.credentials();
+    const connection = {
+      ...clientConfig(emu.current),
+      credentials: {
+        accessKeyId: identity.accessKeyId,
+        secretAccessKey: identity.secretAccessKey,
+        sessionToken: identity.sessionToken ?? '',
+      },
+    };
+    const iam = prepareClient(new IAMClient(sdkConfig(connection)), connection);
+    emu.current.clock.advance(2 / 24);
+    try {
+      await expect(iam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'ExpiredToken' });
+    } finally {
+      emu.current.clock.advance(-2 / 24);
+      session.close();
+    }
+  });
+
+  it('assume() names the permission and the role when the role cannot be assumed', async () => {
+    const session = memberSession(clientConfig(emu.current), MGMT, {
+      roleName: 'OrganizationAccountAccessRole',
+      partition: 'aws',
+      sessionName: 'keywarden-test',
+    });
+    await expect(session.assume()).rejects.toThrow(
+      /^sts:AssumeRole arn:aws:iam::111111111111:role\/OrganizationAccountAccessRole failed: AccessDenied/,
+    );
+    session.close();
+  });
+
   it('assumes the role in the member account', async () => {
-    const credentials = memberCredentials(clientConfig(emu.current), DEV, {
+    const credentials = memberCredentials(DEV, {
       roleName: 'OrganizationAccountAccessRole',
       partition: 'aws',
       sessionName: 'keywarden-test',
@@ -92,7 +171,7 @@ describe('member credentials', () => {
   });
 
   it('an account without the role fails with AccessDenied when first used', async () => {
-    const credentials = memberCredentials(clientConfig(emu.current), MGMT, {
+    const credentials = memberCredentials(MGMT, {
       roleName: 'OrganizationAccountAccessRole',
       partition: 'aws',
       sessionName: 'keywarden-test',

@@ -39,7 +39,6 @@ beforeAll(async () => {
   emu = await startTestEmulator({
     world: await loadWorldFile(DEMO_WORLD_PATH),
     credentialReport: { inProgressPolls: 0 },
-    sts: { sessionsExpire: false },
   });
   dir = mkdtempSync(join(tmpdir(), 'kw-org-apply-'));
 });
