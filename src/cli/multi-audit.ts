@@ -38,6 +38,7 @@ import type { CliIO } from './io.js';
 import { VERSION } from './paths.js';
 import { warn } from './remediation.js';
 import { renderCsv } from './render/csv.js';
+import { streamJsonDocument } from './render/json-stream.js';
 import { connect, type Session } from './session.js';
 
 /** Exit code of a run in which some accounts failed and the others completed. */
@@ -81,24 +82,22 @@ function openSink(
 }
 
 function jsonSink(write: (text: string) => void, head: AuditReport): Sink {
-  write(
-    `{\n  "schemaVersion": 1,\n  "kind": "multi-account",\n  "tool": ${JSON.stringify(head.tool)},\n` +
-      `  "evaluatedAt": ${JSON.stringify(head.evaluatedAt)},\n  "policy": ${JSON.stringify(head.policy)},\n  "accounts": [`,
+  const { tool, evaluatedAt, policy } = head;
+  const doc = streamJsonDocument(
+    write,
+    { schemaVersion: 1, kind: 'multi-account', tool, evaluatedAt, policy },
+    'accounts',
   );
-  let first = true;
   return {
     account(entry, report) {
-      const item =
+      doc.item(
         entry.kind === 'ok'
           ? { accountId: entry.accountId, status: 'ok', report }
-          : { accountId: entry.accountId, status: 'error', error: entry.error };
-      write(`${first ? '\n' : ',\n'}    ${JSON.stringify(item)}`);
-      first = false;
+          : { accountId: entry.accountId, status: 'error', error: entry.error },
+      );
     },
     finish(summary, warnings) {
-      write(
-        `\n  ],\n  "summary": ${JSON.stringify(summary)},\n  "warnings": ${JSON.stringify(warnings)}\n}\n`,
-      );
+      doc.close({ summary, warnings });
     },
   };
 }

@@ -32,23 +32,49 @@ import {
   resolveAccounts,
   skippedLines,
 } from './accounts.js';
-import { awsFailure } from './connection.js';
+import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
-import { leasedMessage, warn } from './remediation.js';
+import { leasedMessage, type RemediationContext, warn } from './remediation.js';
+import { streamJsonDocument } from './render/json-stream.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
 import { type Connected, connect, type Session } from './session.js';
 
-export interface MultiRemediationOptions {
-  readonly target: Extract<AccountTarget, { kind: 'many' }>;
+/** What every account of the run shares: from the command's flags and policy. */
+export interface RunBase {
   readonly connection: AwsConnection;
   readonly policy: Policy;
   readonly maxActions: number;
   readonly journal: Journal;
+}
+
+export interface MultiRemediationOptions extends RunBase {
+  readonly target: Extract<AccountTarget, { kind: 'many' }>;
   /** `--now` (plan only), else each account's service clock. */
   readonly now: Date | null;
   readonly format: 'table' | 'json';
+}
+
+/**
+ * The `--org` / `--accounts` branch of `plan` and `apply`: the context's warnings, the caller's
+ * connection (named by errors), the run, and the journal closed whatever happens.
+ */
+export async function inManyAccounts(
+  io: CliIO,
+  session: Session,
+  flags: AwsFlags,
+  ctx: RemediationContext,
+  run: (base: RunBase) => Promise<number>,
+): Promise<number> {
+  try {
+    warn(io, ctx.warnings);
+    const connection = connectionFrom(flags, io.env);
+    session.connection = connection;
+    return await run({ connection, policy: ctx.policy, maxActions: ctx.maxActions, journal: ctx.journal });
+  } finally {
+    ctx.close();
+  }
 }
 
 /** What one account gave, as the json document lists it. */
@@ -68,8 +94,10 @@ async function start(io: CliIO, session: Session, options: MultiRemediationOptio
     throw awsFailure(error, options.connection);
   }
   warn(io, skippedLines(resolved));
-  let first = true;
-  if (options.format === 'json') io.stdout.write('{\n  "kind": "multi-account",\n  "accounts": [');
+  const doc =
+    options.format === 'json'
+      ? streamJsonDocument((text) => io.stdout.write(text), { kind: 'multi-account' }, 'accounts')
+      : null;
   const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
   return {
     caller,
@@ -78,22 +106,13 @@ async function start(io: CliIO, session: Session, options: MultiRemediationOptio
     columns: outputColumns(io),
     /** Streams one account's entry (json) or its section (table, `text`). */
     emit(entry: AccountEntry, text: string) {
-      if (options.format === 'json') {
-        io.stdout.write(`${first ? '\n' : ',\n'}    ${JSON.stringify(entry)}`);
-        first = false;
-      } else {
-        io.stdout.write(`Account ${entry.accountId}\n${text}\n`);
-      }
+      if (doc) doc.item(entry);
+      else io.stdout.write(`Account ${entry.accountId}\n${text}\n`);
       if (entry.status === 'error')
         io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
     },
     finish(extra: Readonly<Record<string, unknown>>) {
-      if (options.format === 'json') {
-        const tail = Object.entries(extra)
-          .map(([k, v]) => `,\n  ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
-          .join('');
-        io.stdout.write(`\n  ]${tail}\n}\n`);
-      }
+      doc?.close(extra);
     },
   };
 }

@@ -3,10 +3,9 @@ import type { ActionResult } from '../../aws/apply/types.js';
 import { changesAws } from '../../core/plan/types.js';
 import { remediateAccount } from '../../engine/remediate.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
-import { connectionFrom } from '../connection.js';
 import { parseChoice } from '../errors.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.js';
-import { multiAccountApply } from '../multi-remediation.js';
+import { inManyAccounts, multiAccountApply } from '../multi-remediation.js';
 import {
   addRemediationOptions,
   confirm,
@@ -70,26 +69,12 @@ others complete (exit 3).`,
     const target = parseAccountTarget(flags);
     const ctx = remediationContext(flags, io, session, { changesAws: true });
     if (target.kind === 'many') {
-      try {
-        warn(io, ctx.warnings);
-        const connection = connectionFrom(flags, io.env);
-        session.connection = connection;
-        setExitCode(
-          await multiAccountApply(io, session, {
-            target,
-            connection,
-            policy: ctx.policy,
-            maxActions: ctx.maxActions,
-            journal: ctx.journal,
-            now: null,
-            format,
-            yes: flags.yes === true,
-            resume: flags.resume === true,
-          }),
-        );
-      } finally {
-        ctx.close();
-      }
+      const options = { target, now: null, format, yes: flags.yes === true, resume: flags.resume === true };
+      setExitCode(
+        await inManyAccounts(io, session, flags, ctx, (base) =>
+          multiAccountApply(io, session, { ...base, ...options }),
+        ),
+      );
       return;
     }
     // Ctrl-C or SIGTERM: finish the action in flight, start no other, say how to resume.

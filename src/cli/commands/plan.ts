@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { planRemediation } from '../../engine/plan.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
-import { connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
-import { multiAccountPlan } from '../multi-remediation.js';
+import { inManyAccounts, multiAccountPlan } from '../multi-remediation.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
 import {
@@ -59,24 +58,12 @@ finishes; --max-actions caps the whole run; an account that fails is reported an
     }
     const ctx = remediationContext(flags, io, session, { changesAws: false });
     if (target.kind === 'many') {
-      try {
-        warn(io, ctx.warnings);
-        const connection = connectionFrom(flags, io.env);
-        session.connection = connection;
-        setExitCode(
-          await multiAccountPlan(io, session, {
-            target,
-            connection,
-            policy: ctx.policy,
-            maxActions: ctx.maxActions,
-            journal: ctx.journal,
-            now: flags.now === undefined ? null : parseNow(flags.now),
-            format,
-          }),
-        );
-      } finally {
-        ctx.close();
-      }
+      const now = flags.now === undefined ? null : parseNow(flags.now);
+      setExitCode(
+        await inManyAccounts(io, session, flags, ctx, (base) =>
+          multiAccountPlan(io, session, { ...base, target, now, format }),
+        ),
+      );
       return;
     }
     const progress = progressLine(io);
