@@ -16,17 +16,8 @@ import type { AuditReport, AuditSummary } from '../../src/core/audit.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
+import { DEV, MANAGEMENT_ENV, MGMT, PROD, ROLE } from '../support/demo-organization.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
-
-const MGMT = '111111111111';
-const PROD = '222222222222';
-const DEV = '333333333333';
-const MANAGEMENT_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIDORGADMIN',
-  AWS_SECRET_ACCESS_KEY: 'x',
-  AWS_REGION: 'us-east-1',
-};
-const ROLE = ['--role-name', 'KeywardenAuditRole'];
 
 interface MultiReport {
   readonly kind: 'multi-account';

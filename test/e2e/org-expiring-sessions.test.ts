@@ -13,15 +13,10 @@ import { DEMO_WORLD_PATH } from '../../src/cli/paths.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli, startCli } from '../support/cli.js';
+import { MANAGEMENT_ENV, PROD, ROLE } from '../support/demo-organization.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
-const PROD = '222222222222';
-const MANAGEMENT_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIDORGADMIN',
-  AWS_SECRET_ACCESS_KEY: 'x',
-  AWS_REGION: 'us-east-1',
-};
-const MEMBER = ['--accounts', PROD, '--role-name', 'KeywardenAuditRole'];
+const MEMBER = ['--accounts', PROD, ...ROLE];
 const TWO_HOURS_IN_DAYS = 2 / 24;
 
 let emu: Emulator | undefined;

@@ -13,16 +13,8 @@ import { type Action, changesAws, type Plan } from '../../src/core/plan/types.js
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
+import { DEV, MANAGEMENT_ENV, PROD, ROLE } from '../support/demo-organization.js';
 import { startTestEmulator } from '../support/emulator.js';
-
-const PROD = '222222222222';
-const DEV = '333333333333';
-const MANAGEMENT_ENV = {
-  AWS_ACCESS_KEY_ID: 'AKIDORGADMIN',
-  AWS_SECRET_ACCESS_KEY: 'x',
-  AWS_REGION: 'us-east-1',
-};
-const ROLE = ['--role-name', 'KeywardenAuditRole'];
 
 interface Entry {
   readonly accountId: string;
