@@ -278,15 +278,24 @@ export function openDynamoJournal(options: DynamoJournalOptions): Journal {
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     const detail = `${location} record ${n} (${record.type} of run ${record.runId})`;
-    if (extra.length === 0) {
-      await guard(() => callAws('dynamodb:PutItem', detail, () => doc.send(new PutCommand(put))));
-      return;
+    try {
+      await guard(() =>
+        callAws('dynamodb:PutItem', detail, async () => {
+          if (extra.length === 0) await doc.send(new PutCommand(put));
+          else await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] }));
+        }),
+      );
+    } catch (error) {
+      // Record numbers come from the counter, so only this journal writes record `n`: a condition
+      // that finds it there means an earlier attempt of this very call landed and its answer was
+      // lost (a 5xx or a dropped connection after the write; the SDK then sent it again).
+      if (!isConditionFailure(error) || !(await recordIs(n, put.Item.record))) throw error;
     }
-    await guard(() =>
-      callAws('dynamodb:PutItem', detail, () =>
-        doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] })),
-      ),
-    );
+  }
+
+  async function recordIs(n: number, text: string): Promise<boolean> {
+    const item = await getItem({ pk: JOURNAL_PK, sk: recordSk(n) }, `record ${n}`);
+    return item?.record === text;
   }
 
   const journal: Journal = {
@@ -364,6 +373,11 @@ export function openDynamoJournal(options: DynamoJournalOptions): Journal {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** A conditional put, or a transaction with one, whose condition failed. */
+function isConditionFailure(error: unknown): boolean {
+  return isAwsError(error, AwsErrorCode.ConditionalCheckFailed) || claimLost(error);
+}
 
 /** True when a transaction failed because its claim delete found the claim held by another run. */
 function claimLost(error: unknown): boolean {

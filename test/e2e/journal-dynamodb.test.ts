@@ -381,3 +381,58 @@ describe('intent claims', () => {
     expect(claims.filter((c) => c === null)).toHaveLength(1);
   });
 });
+
+describe('a write whose answer is lost', () => {
+  /**
+   * A client that lets every journal write land in DynamoDB, then loses the answer of its first
+   * attempt (a 500, as after a dropped connection): the SDK sends the same write again, and finds
+   * the item already there.
+   */
+  function losingFirstAnswers(): { client: DynamoDBClient; lost: () => number } {
+    const lossy = new DynamoDBClient({ ...motoClientConfig(moto), maxAttempts: 3 });
+    let lost = 0;
+    let loseNext = true;
+    lossy.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (!['PutItemCommand', 'TransactWriteItemsCommand'].includes(context.commandName ?? '')) {
+          return result;
+        }
+        if (loseNext) {
+          loseNext = false;
+          lost++;
+          throw Object.assign(new Error('We encountered an internal error. Please try again.'), {
+            name: 'InternalServerError',
+            $metadata: { httpStatusCode: 500 },
+          });
+        }
+        loseNext = true;
+        return result;
+      },
+      { step: 'deserialize', name: 'loseFirstAnswer' },
+    );
+    return { client: lossy, lost: () => lost };
+  }
+
+  it('is written once: plain puts and transactions alike; the claim its outcome releases is free', async () => {
+    // Prepare
+    const { tableName, open } = await freshTable();
+    const { client: lossy, lost } = losingFirstAnswers();
+    const journal = openDynamoJournal({ tableName, client: lossy, leaseSeconds: 900 });
+    const actionId = claimOf('run-a').actionId;
+
+    // Act
+    await journal.append(started('run-a'));
+    expect(await journal.intents?.claim(claimOf('run-a'))).toBeNull();
+    await journal.append(intentRecord('run-a', actionId));
+    await journal.append(outcomeRecord('run-a', actionId));
+    await journal.append(finished('run-a'));
+
+    // Assess
+    expect(lost()).toBeGreaterThanOrEqual(4);
+    const { records } = await open().read();
+    expect(records.map((r) => r.type)).toEqual(['run-started', 'intent', 'outcome', 'run-finished']);
+    expect(await open().intents?.claim(claimOf('run-b'))).toBeNull();
+    lossy.destroy();
+  });
+});
