@@ -40,6 +40,23 @@ interface AccountEntry {
   readonly report?: { readonly summary: { readonly findings: number } };
 }
 
+/**
+ * Runs the CLI and, once its first `iam:<operation>` call has arrived at the emulator (and waits
+ * there), moves the emulator's clock two hours on: that call is judged before the jump, every later
+ * one after it. Returns the run's result and its only account's entry.
+ */
+async function withClockJump(e: Emulator, operation: string, args: readonly string[], cwd?: string) {
+  const held = e.faults.hold('iam', operation);
+  const run = startCli(args, { env: MANAGEMENT_ENV, ...(cwd ? { cwd } : {}) });
+  await held.arrived;
+  e.clock.advance(TWO_HOURS_IN_DAYS);
+  held.release();
+  const result = await run.done;
+  expect(result.exitCode, result.stderr).toBe(0);
+  const [account] = (JSON.parse(result.stdout) as { accounts: AccountEntry[] }).accounts;
+  return { result, account };
+}
+
 describe('member sessions that expire mid-run', () => {
   it('audit: a call refused as ExpiredToken is sent again on a new session; the account completes', async () => {
     const e = await start();
@@ -49,15 +66,12 @@ describe('member sessions that expire mid-run', () => {
     const expected = (JSON.parse(baseline.stdout) as { accounts: AccountEntry[] }).accounts[0];
     e.faults.resetCounts();
 
-    const held = e.faults.hold('iam', 'GenerateCredentialReport');
-    const run = startCli([...args, '--now', FIXED_NOW.toISOString()], { env: MANAGEMENT_ENV });
-    await held.arrived;
-    e.clock.advance(TWO_HOURS_IN_DAYS);
-    held.release();
-    const result = await run.done;
+    const { account } = await withClockJump(e, 'GenerateCredentialReport', [
+      ...args,
+      '--now',
+      FIXED_NOW.toISOString(),
+    ]);
 
-    expect(result.exitCode, result.stderr).toBe(0);
-    const [account] = (JSON.parse(result.stdout) as { accounts: AccountEntry[] }).accounts;
     expect(account?.status).toBe('ok');
     expect(account?.report?.summary.findings).toBe(expected?.report?.summary.findings);
     expect(e.faults.count('sts', 'AssumeRole')).toBe(2);
@@ -78,15 +92,8 @@ describe('member sessions that expire mid-run', () => {
       join(dir, 'journal.jsonl'),
     ];
 
-    const held = e.faults.hold('iam', 'CreateAccessKey');
-    const run = startCli(args, { env: MANAGEMENT_ENV, cwd: dir });
-    await held.arrived;
-    e.clock.advance(TWO_HOURS_IN_DAYS);
-    held.release();
-    const result = await run.done;
+    const { result, account } = await withClockJump(e, 'CreateAccessKey', args, dir);
 
-    expect(result.exitCode, result.stderr).toBe(0);
-    const [account] = (JSON.parse(result.stdout) as { accounts: AccountEntry[] }).accounts;
     expect(account?.status, account?.error).toBe('ok');
     expect(e.faults.count('sts', 'AssumeRole')).toBe(2);
     const rotations = e.faults.count('iam', 'CreateAccessKey');

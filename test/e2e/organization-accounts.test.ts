@@ -21,6 +21,12 @@ const DEV = '333333333333';
 const SUSPENDED = '444444444444';
 const LOOSE = '555555555555';
 const role = [{ name: 'OrganizationAccountAccessRole' }];
+const MEMBER_ROLE = {
+  roleName: 'OrganizationAccountAccessRole',
+  partition: 'aws',
+  sessionName: 'keywarden-test',
+} as const;
+
 /** The session's provider for the role in `accountId`, assumed from the emulator's default caller. */
 function memberCredentials(accountId: string, role: Parameters<typeof memberSession>[2]) {
   return memberSession(clientConfig(emu.current), accountId, role).credentials;
@@ -73,11 +79,7 @@ describe('listing the organization', () => {
   });
 
   it('a member account cannot list the organization: the error names the permission', async () => {
-    const member = memberCredentials(PROD, {
-      roleName: 'OrganizationAccountAccessRole',
-      partition: 'aws',
-      sessionName: 'keywarden-test',
-    });
+    const member = memberCredentials(PROD, MEMBER_ROLE);
     const asMember = new OrganizationsClient({ ...clientConfig(emu.current), credentials: member });
     await expect(listOrganizationAccounts(asMember)).rejects.toThrow(
       /^organizations:ListAccounts the organization failed: AccessDeniedException/,
@@ -90,11 +92,7 @@ describe('member credentials', () => {
     ['IAM (query protocol: ExpiredToken)', 'iam'],
     ['Secrets Manager (JSON protocol: ExpiredTokenException)', 'secretsmanager'],
   ] as const)('%s: a request refused as expired is sent again on a new session', async (_label, service) => {
-    const session = memberSession(clientConfig(emu.current), DEV, {
-      roleName: 'OrganizationAccountAccessRole',
-      partition: 'aws',
-      sessionName: 'keywarden-test',
-    });
+    const session = memberSession(clientConfig(emu.current), DEV, MEMBER_ROLE);
     const connection = sessionConnection(clientConfig(emu.current), session);
     const call =
       service === 'iam'
@@ -121,11 +119,7 @@ describe('member credentials', () => {
   });
 
   it('a client on static credentials is not changed: ExpiredToken reaches the caller', async () => {
-    const session = memberSession(clientConfig(emu.current), DEV, {
-      roleName: 'OrganizationAccountAccessRole',
-      partition: 'aws',
-      sessionName: 'keywarden-test',
-    });
+    const session = memberSession(clientConfig(emu.current), DEV, MEMBER_ROLE);
     const identity = await session.credentials();
     const connection = {
       ...clientConfig(emu.current),
@@ -146,11 +140,7 @@ describe('member credentials', () => {
   });
 
   it('assume() names the permission and the role when the role cannot be assumed', async () => {
-    const session = memberSession(clientConfig(emu.current), MGMT, {
-      roleName: 'OrganizationAccountAccessRole',
-      partition: 'aws',
-      sessionName: 'keywarden-test',
-    });
+    const session = memberSession(clientConfig(emu.current), MGMT, MEMBER_ROLE);
     await expect(session.assume()).rejects.toThrow(
       /^sts:AssumeRole arn:aws:iam::111111111111:role\/OrganizationAccountAccessRole failed: AccessDenied/,
     );
@@ -158,11 +148,7 @@ describe('member credentials', () => {
   });
 
   it('assumes the role in the member account', async () => {
-    const credentials = memberCredentials(DEV, {
-      roleName: 'OrganizationAccountAccessRole',
-      partition: 'aws',
-      sessionName: 'keywarden-test',
-    });
+    const credentials = memberCredentials(DEV, MEMBER_ROLE);
     const sts = new STSClient({ ...clientConfig(emu.current), credentials });
     const me = await sts.send(new GetCallerIdentityCommand({}));
     expect(me.Account).toBe(DEV);
@@ -171,11 +157,7 @@ describe('member credentials', () => {
   });
 
   it('an account without the role fails with AccessDenied when first used', async () => {
-    const credentials = memberCredentials(MGMT, {
-      roleName: 'OrganizationAccountAccessRole',
-      partition: 'aws',
-      sessionName: 'keywarden-test',
-    });
+    const credentials = memberCredentials(MGMT, MEMBER_ROLE);
     const sts = new STSClient({ ...clientConfig(emu.current), credentials });
     await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toThrow(
       /not authorized to perform: sts:AssumeRole/,
