@@ -7,7 +7,6 @@ import {
   type AccessKeyMetadata,
   GetAccessKeyLastUsedCommand,
   GetAccountSummaryCommand,
-  GetLoginProfileCommand,
   GetUserCommand,
   type IAMClient,
   ListAccessKeysCommand,
@@ -22,7 +21,7 @@ import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
 import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
-import { accountIdFromArn } from './report-inventory.js';
+import { accountIdFromArn, loginProfileCreateDate } from './report-inventory.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
 
 /** What live mode calls, user by user (groups and MFA devices only when the policy needs them). */
@@ -72,18 +71,6 @@ async function keyRecords(
       } satisfies AccessKeyRecord;
     }),
   );
-}
-
-async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
-  try {
-    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
-      iam.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
-    return out.LoginProfile?.CreateDate ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
 }
 
 async function userRecord(

@@ -192,7 +192,7 @@ export function withKeyIds(user: UserRecord, listed: readonly AccessKeyMetadata[
 }
 
 /** The login profile's creation time; null when the user has no console password any more. */
-async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
+export async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
   try {
     const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
       iam.send(new GetLoginProfileCommand({ UserName: userName })),
