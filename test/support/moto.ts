@@ -21,6 +21,11 @@ export interface MotoSpec {
   readonly now: Date;
   /** One world account; no root and no key ids (moto cannot hold them, and the script refuses). */
   readonly account: WorldAccount;
+  /**
+   * Requests land in the account of their signing key (sessions from AssumeRole in the role's
+   * account) instead of all in `account`, which must then be moto's default, 123456789012.
+   */
+  readonly multiAccount?: boolean;
 }
 
 export interface Moto {
@@ -103,7 +108,9 @@ export function startMoto(spec: MotoSpec): Promise<Moto> {
         );
       }
     });
-    child.stdin.write(`${JSON.stringify({ now: spec.now.toISOString(), account: spec.account })}\n`);
+    child.stdin.write(
+      `${JSON.stringify({ now: spec.now.toISOString(), account: spec.account, multiAccount: spec.multiAccount ?? false })}\n`,
+    );
   });
 }
 

@@ -15,6 +15,10 @@ creation or last-use time. When the server is ready the script prints ONE JSON l
 
 and serves until stdin reaches end-of-file (the parent closed it or died) or SIGTERM.
 
+With "multiAccount": true, requests are not all pinned to the seeded account (which must then be
+moto's default, 123456789012): a session from AssumeRole works in the role's account, as an
+organization's member accounts need.
+
 With "via": "backend" in the spec, users, groups, login profiles, MFA devices and keys are created
 in moto's backend directly instead of through its API: the same state, about a hundred times
 faster, for `npm run bench`'s 5,000-user account (the tests keep the API path).
@@ -36,6 +40,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 REGION = "us-east-1"
+MOTO_DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_SERVICE = "s3"
 
 
@@ -253,13 +258,19 @@ def read_spec():
 def main():
     spec = read_spec()
     account = spec["account"]
-    account_id = account.get("id", "123456789012")
+    account_id = account.get("id", MOTO_DEFAULT_ACCOUNT)
     now = datetime.fromisoformat(spec["now"].replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
     check_representable(account)
 
-    # Every request lands in this account, whatever key signs it: get_current_account in
-    # moto/core/responses.py reads MOTO_ACCOUNT_ID before looking at the signing key.
-    os.environ["MOTO_ACCOUNT_ID"] = account_id
+    if spec.get("multiAccount"):
+        # Requests land in the account of their signing key: moto's default account for any key it
+        # did not issue, the role's account for a session from AssumeRole (an organization's members).
+        if account_id != MOTO_DEFAULT_ACCOUNT:
+            raise Unsupported(f"multiAccount: the seeded account must be moto's default, {MOTO_DEFAULT_ACCOUNT}")
+    else:
+        # Every request lands in this account, whatever key signs it: get_current_account in
+        # moto/core/responses.py reads MOTO_ACCOUNT_ID before looking at the signing key.
+        os.environ["MOTO_ACCOUNT_ID"] = account_id
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on stderr
     from moto.server import ThreadedMotoServer
 
