@@ -79,12 +79,27 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
           ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
         }
       : undefined;
+  const maxAttempts = maxAttemptsFrom(env.AWS_MAX_ATTEMPTS);
   return {
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...(staticCredentials ? { credentials: staticCredentials } : {}),
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
   };
+}
+
+/**
+ * `AWS_MAX_ATTEMPTS`, the SDKs' standard variable: attempts per call, the first included (1 to 20;
+ * Keywarden's default is 5, with the adaptive retry mode).
+ */
+function maxAttemptsFrom(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 20) {
+    throw new CliError(`AWS_MAX_ATTEMPTS: a whole number from 1 to 20 (got ${JSON.stringify(raw)})`);
+  }
+  return n;
 }
 
 /** Maps what the SDK throws to one clear line: missing credentials, unreachable endpoint, access denied. */

@@ -236,6 +236,25 @@ describe('keywarden audit under faults', () => {
     }
   });
 
+  it('AWS_MAX_ATTEMPTS sets the attempts per call: 1 gives up on the first throttle, the default rides it out', async () => {
+    const throttleOnce = () =>
+      emu.faults.configure({
+        rules: [{ service: 'iam', operation: 'GetAccountAuthorizationDetails', times: 1, kind: 'throttle' }],
+      });
+    try {
+      throttleOnce();
+      const once = await audit(['--format', 'json'], PROD, { AWS_MAX_ATTEMPTS: '1' });
+      throttleOnce();
+      const byDefault = await audit(['--format', 'json', '--fail-on', 'none']);
+
+      expect(once.exitCode).toBe(2);
+      expect(once.stderr).toMatch(/GetAccountAuthorizationDetails.*Throttling/);
+      expect(byDefault.exitCode, byDefault.stderr).toBe(0);
+    } finally {
+      emu.faults.configure({});
+    }
+  });
+
   it('fails with one line and exit 2 when a call keeps failing', async () => {
     emu.faults.configure({
       rules: [{ service: 'iam', operation: 'GetAccountAuthorizationDetails', errorRate: 1 }],
@@ -276,6 +295,16 @@ describe('keywarden audit input errors (one line, exit 2, no AWS call)', () => {
   ])('%j', async (args, message) => {
     emu.faults.resetCounts();
     const result = await audit(args as string[]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(emu.faults.count()).toBe(0);
+  });
+
+  it.each([['0'], ['21'], ['three']])('AWS_MAX_ATTEMPTS=%s', async (value) => {
+    emu.faults.resetCounts();
+    const result = await audit(['--format', 'json'], PROD, { AWS_MAX_ATTEMPTS: value });
+    const message = /^keywarden: AWS_MAX_ATTEMPTS: a whole number from 1 to 20 \(got "/;
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
