@@ -9,6 +9,7 @@ import {
   CfnCondition,
   CfnOutput,
   CfnParameter,
+  CfnRule,
   Duration,
   Fn,
   Stack,
@@ -23,7 +24,7 @@ import type { Permission } from '../aws/errors.js';
 import { enabledRuleIds, type Policy } from '../core/policy/types.js';
 import { ConfigRemediation } from './config-remediation.js';
 import { CONFIG_FREQUENCIES, KeywardenConfigRules, userRuleIds } from './config-rules.js';
-import { type HandlerName, handlerPermissions } from './handler-permissions.js';
+import { HANDLER_NAMES, type HandlerName, handlerPermissions } from './handler-permissions.js';
 import { JournalTable } from './journal-table.js';
 import { KeywardenFunction } from './keywarden-function.js';
 import { acknowledgeWildcardResources } from './nag.js';
@@ -57,6 +58,8 @@ export const ACCOUNT_PARAMETERS = [
   'RemediationRetrySeconds',
   'GlobalResourcesRegion',
   'NotificationEmail',
+  'CentralTopicArn',
+  'CentralTopicKeyArn',
 ] as const;
 
 /** A CDK StatementSpec as a PolicyStatement. */
@@ -137,11 +140,42 @@ export class KeywardenAccountStack extends Stack {
       allowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
       description: 'Optional: an email address subscribed to the notification topic (digests and alarms).',
     });
+    const centralTopicArn = new CfnParameter(this, 'CentralTopicArn', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$',
+      description:
+        "Optional: the organization's central topic (KeywardenOrganization's CentralTopicArn output). The handlers publish their digests there instead of to the stack's own topic.",
+    });
+    const centralTopicKeyArn = new CfnParameter(this, 'CentralTopicKeyArn', {
+      type: 'String',
+      default: '',
+      allowedPattern: '^$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$',
+      description:
+        "Optional: the central topic's KMS key (KeywardenOrganization's CentralTopicKeyArn output). The publishing handlers may then use it to publish to the encrypted topic.",
+    });
     const inGlobalRegion = new CfnCondition(this, 'InGlobalResourcesRegion', {
       expression: Fn.conditionEquals(Aws.REGION, globalRegion.valueAsString),
     });
     const hasEmail = new CfnCondition(this, 'HasNotificationEmail', {
       expression: Fn.conditionNot(Fn.conditionEquals(notificationEmail.valueAsString, '')),
+    });
+    const hasCentralTopic = new CfnCondition(this, 'HasCentralTopic', {
+      expression: Fn.conditionNot(Fn.conditionEquals(centralTopicArn.valueAsString, '')),
+    });
+    const hasCentralTopicKey = new CfnCondition(this, 'HasCentralTopicKey', {
+      expression: Fn.conditionNot(Fn.conditionEquals(centralTopicKeyArn.valueAsString, '')),
+    });
+    // A key without its topic would grant a key nobody publishes with: refuse it at deploy time.
+    new CfnRule(this, 'CentralTopicKeyNeedsTopic', {
+      ruleCondition: Fn.conditionNot(Fn.conditionEquals(centralTopicKeyArn.valueAsString, '')),
+      assertions: [
+        {
+          assert: Fn.conditionNot(Fn.conditionEquals(centralTopicArn.valueAsString, '')),
+          assertDescription:
+            'CentralTopicKeyArn is set: set CentralTopicArn too (the topic encrypted with it)',
+        },
+      ],
     });
 
     this.policyParameter = new PolicyParameter(this, 'Policy', {
@@ -151,6 +185,12 @@ export class KeywardenAccountStack extends Stack {
     this.journal = new JournalTable(this, 'Journal');
     this.notifications = new NotificationTopic(this, 'Notifications');
     const topic = this.notifications.topic;
+    // Where the handlers publish their digests: the central topic when given, else the stack's own.
+    const digestTopicArn = Fn.conditionIf(
+      hasCentralTopic.logicalId,
+      centralTopicArn.valueAsString,
+      topic.topicArn,
+    ).toString();
     const subscription = new sns.CfnSubscription(this, 'NotificationEmailSubscription', {
       topicArn: topic.topicArn,
       protocol: 'email',
@@ -164,8 +204,8 @@ export class KeywardenAccountStack extends Stack {
       ...pseudo,
       secretNamePrefix: policy.remediation.secretNamePrefix,
       parameterArns,
-      // The handlers publish to the stack's topic only: it replaces the policy's (KEYWARDEN_NOTIFY_TOPIC_ARN).
-      topicArns: [topic.topicArn],
+      // The handlers publish to the digest topic only: it replaces the policy's (KEYWARDEN_NOTIFY_TOPIC_ARN).
+      topicArns: [digestTopicArn],
       emailFrom: policy.notifications.email?.from ?? null,
       journalTableArn: this.journal.table.tableArn,
     });
@@ -175,7 +215,7 @@ export class KeywardenAccountStack extends Stack {
       ),
     ]);
     const statementsFor = (handler: HandlerName): StatementSpec[] => {
-      const permissions: Permission[] = handlerPermissions(handler, policy, topic.topicArn);
+      const permissions: Permission[] = handlerPermissions(handler, policy, digestTopicArn);
       const allow = allowStatements(permissions, resources);
       // A customer managed key for the secrets: its use goes with the permission to store them.
       const secretKey = permissions.includes('secretsmanager:CreateSecret')
@@ -199,7 +239,7 @@ export class KeywardenAccountStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'keywarden',
     };
     const remediating = {
-      KEYWARDEN_NOTIFY_TOPIC_ARN: topic.topicArn,
+      KEYWARDEN_NOTIFY_TOPIC_ARN: digestTopicArn,
       KEYWARDEN_MAX_ACTIONS: maxActionsParameter.valueAsString,
     };
     const build = (
@@ -250,6 +290,23 @@ export class KeywardenAccountStack extends Stack {
         environment: remediating,
       }),
     };
+
+    // Publishing to an SSE-KMS topic of another account needs the key in the publisher's IAM policy
+    // too (the organization's key policy already admits principals of the organization).
+    const publishers = HANDLER_NAMES.filter((handler) =>
+      this.statements[handler].some((s) => s.actions.includes('sns:Publish')),
+    ).map((handler) => this.functions[handler]);
+    const centralKeyUse = new iam.Policy(this, 'CentralTopicKeyUse', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'CentralTopicKey',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [centralTopicKeyArn.valueAsString],
+        }),
+      ],
+      roles: publishers.map((fn) => fn.role),
+    });
+    (centralKeyUse.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = hasCentralTopicKey;
 
     const scheduled = this.functions.scheduled;
     new events.Rule(this, 'Schedule', {

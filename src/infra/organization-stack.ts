@@ -546,11 +546,12 @@ export class KeywardenOrganizationStack extends Stack {
     new CfnOutput(this, 'CentralTopicArn', {
       value: topicArn,
       description:
-        'The central topic; KeywardenAccount stacks publish here with it as KEYWARDEN_NOTIFY_TOPIC_ARN',
+        'The central topic; KeywardenAccount stacks publish here with it as their CentralTopicArn parameter',
     });
     new CfnOutput(this, 'CentralTopicKeyArn', {
       value: this.topic.key.keyArn,
-      description: 'Publishers in other accounts need kms:GenerateDataKey and kms:Decrypt on this key',
+      description:
+        "Publishers in other accounts need kms:GenerateDataKey and kms:Decrypt on this key: KeywardenAccount's CentralTopicKeyArn parameter",
     });
     new CfnOutput(this, 'WorkerRoleArn', {
       value: workerRoleArn,
