@@ -24,11 +24,11 @@ import type { Permission } from '../aws/errors.js';
 import { enabledRuleIds, type Policy } from '../core/policy/types.js';
 import { ConfigRemediation } from './config-remediation.js';
 import { CONFIG_FREQUENCIES, KeywardenConfigRules, userRuleIds } from './config-rules.js';
+import { EncryptedTopic } from './encrypted-topic.js';
 import { HANDLER_NAMES, type HandlerName, handlerPermissions } from './handler-permissions.js';
 import { JournalTable } from './journal-table.js';
 import { KeywardenFunction } from './keywarden-function.js';
 import { acknowledgeWildcardResources } from './nag.js';
-import { NotificationTopic } from './notification-topic.js';
 import {
   allowStatements,
   exemptTagDeny,
@@ -75,7 +75,7 @@ export function toPolicyStatement(spec: StatementSpec): iam.PolicyStatement {
 
 export class KeywardenAccountStack extends Stack {
   readonly journal: JournalTable;
-  readonly notifications: NotificationTopic;
+  readonly notifications: EncryptedTopic;
   readonly policyParameter: PolicyParameter;
   readonly functions: Readonly<Record<HandlerName, KeywardenFunction>>;
   readonly configRules: KeywardenConfigRules;
@@ -183,7 +183,12 @@ export class KeywardenAccountStack extends Stack {
       ...(props.policySource === undefined ? {} : { source: props.policySource }),
     });
     this.journal = new JournalTable(this, 'Journal');
-    this.notifications = new NotificationTopic(this, 'Notifications');
+    // The handlers publish the security team's digests to it (KEYWARDEN_NOTIFY_TOPIC_ARN) and the alarms notify it.
+    this.notifications = new EncryptedTopic(this, 'Notifications', {
+      displayName: 'Keywarden notifications',
+      keyDescription: 'Keywarden: encrypts the notification topic',
+      publisherKeySid: 'NotificationTopicKey',
+    });
     const topic = this.notifications.topic;
     // Where the handlers publish their digests: the central topic when given, else the stack's own.
     const digestTopicArn = Fn.conditionIf(

@@ -35,6 +35,7 @@ import type { Policy } from '../core/policy/types.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../lambda/org-common.js';
 import { ENV } from '../lambda/runtime.js';
 import { toPolicyStatement } from './account-stack.js';
+import { EncryptedTopic } from './encrypted-topic.js';
 import { PACKAGE_ROOT } from './entries.js';
 import type { OrgHandlerName } from './handler-permissions.js';
 import { JournalTable } from './journal-table.js';
@@ -46,7 +47,6 @@ import {
   memberRoleTemplate,
 } from './organization-member-role.js';
 import { orgHandlerPermissions } from './organization-permissions.js';
-import { CentralTopic } from './organization-topic.js';
 import {
   allowStatements,
   parameterArn,
@@ -111,7 +111,7 @@ function packageVersion(): string {
 
 export class KeywardenOrganizationStack extends Stack {
   readonly journal: JournalTable;
-  readonly topic: CentralTopic;
+  readonly topic: EncryptedTopic;
   readonly bucket: s3.Bucket;
   readonly policyParameter: PolicyParameter;
   readonly functions: Readonly<Record<OrgHandlerName, KeywardenFunction>>;
@@ -234,7 +234,14 @@ export class KeywardenOrganizationStack extends Stack {
       ...(props.policySource === undefined ? {} : { source: props.policySource }),
     });
     this.journal = new JournalTable(this, 'Journal');
-    this.topic = new CentralTopic(this, 'CentralTopic', { organizationId: organizationId.valueAsString });
+    // The organization run's digest, the workers' notices, the hub's alarms, and the digests of
+    // accounts that run KeywardenAccount and publish here.
+    this.topic = new EncryptedTopic(this, 'CentralTopic', {
+      displayName: 'Keywarden organization',
+      keyDescription: "Keywarden: encrypts the organization's central topic",
+      publishersFromOrganization: organizationId.valueAsString,
+      publisherKeySid: 'CentralTopicKey',
+    });
     const topicArn = this.topic.topic.topicArn;
     const accessLogs = new s3.Bucket(this, 'ReportsAccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
