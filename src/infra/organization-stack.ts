@@ -34,13 +34,13 @@ import type { Construct } from 'constructs';
 import type { Policy } from '../core/policy/types.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../lambda/org-common.js';
 import { ENV } from '../lambda/runtime.js';
-import { toPolicyStatement } from './account-stack.js';
 import { EncryptedTopic } from './encrypted-topic.js';
 import { PACKAGE_ROOT } from './entries.js';
+import { handlerFunction } from './handler-function.js';
 import type { OrgHandlerName } from './handler-permissions.js';
 import { JournalTable } from './journal-table.js';
-import { KeywardenFunction } from './keywarden-function.js';
-import { acknowledgeWildcard, acknowledgeWildcardResources } from './nag.js';
+import type { KeywardenFunction } from './keywarden-function.js';
+import { acknowledgeWildcard } from './nag.js';
 import {
   MEMBER_TEMPLATE_PARAMETERS,
   type MemberTemplateOptions,
@@ -55,6 +55,7 @@ import {
   type StatementSpec,
 } from './permissions.js';
 import { PolicyParameter } from './policy-parameter.js';
+import { maxActionsParameter, scheduleExpressionParameter } from './stack-parameters.js';
 
 export interface KeywardenOrganizationStackProps extends StackProps {
   /** The policy every account is audited and remediated with; stored in the stack's SSM parameter. */
@@ -142,12 +143,10 @@ export class KeywardenOrganizationStack extends Stack {
       description:
         'The organization id (o-…): only principals of this organization may publish to the central topic.',
     });
-    const scheduleExpression = new CfnParameter(this, 'ScheduleExpression', {
-      type: 'String',
-      default: 'rate(1 day)',
-      allowedPattern: '^(rate|cron)\\(.+\\)$',
-      description: 'When the organization run starts: an EventBridge rate() or cron() expression.',
-    });
+    const scheduleExpression = scheduleExpressionParameter(
+      this,
+      'When the organization run starts: an EventBridge rate() or cron() expression.',
+    );
     const maxConcurrency = new CfnParameter(this, 'MaxConcurrency', {
       type: 'Number',
       default: 10,
@@ -163,12 +162,11 @@ export class KeywardenOrganizationStack extends Stack {
       description:
         "Percent of the Map's items that may fail before the run fails. A failure in an account is caught and reported, so only a failure of the Map machinery itself counts.",
     });
-    const maxActions = new CfnParameter(this, 'MaxActions', {
-      type: 'Number',
-      default: policy.remediation.maxActions,
-      minValue: 0,
-      description: 'Changes one run applies at most in each account (KEYWARDEN_MAX_ACTIONS); the rest waits.',
-    });
+    const maxActions = maxActionsParameter(
+      this,
+      policy.remediation.maxActions,
+      'Changes one run applies at most in each account (KEYWARDEN_MAX_ACTIONS); the rest waits.',
+    );
     const auditOus = new CfnParameter(this, 'AuditOrganizationalUnitIds', {
       type: 'String',
       default: '',
@@ -304,22 +302,17 @@ export class KeywardenOrganizationStack extends Stack {
       },
     ) => {
       const specs = this.statements[handler];
-      const publishes = specs.some((s) => s.actions.includes('sns:Publish'));
-      const fn = new KeywardenFunction(this, constructId, {
+      const fn = handlerFunction(this, constructId, {
         handler,
-        description: options.description,
+        ...options,
+        // Step Functions invokes them synchronously and retries: no dead-letter queue.
         asyncInvoked: false,
         retryAttempts: 0,
-        timeout: options.timeout,
-        memorySize: options.memorySize,
-        alarmTopic: this.topic.topic,
         environment: { ...common, ...options.environment },
-        statements: [
-          ...specs.map(toPolicyStatement),
-          ...(publishes ? [this.topic.publisherKeyStatement()] : []),
-        ],
+        specs,
+        topic: this.topic,
+        secretNamePrefix: policy.remediation.secretNamePrefix,
       });
-      acknowledgeWildcardResources(fn.permissions, specs, policy.remediation.secretNamePrefix);
       for (const spec of specs) {
         if (spec.resources.some((r) => r.endsWith(`:role/${DEFAULT_MEMBER_ROLE_NAME}`))) {
           acknowledgeWildcard(
