@@ -4,16 +4,7 @@
  * reports the same verdicts as `keywarden audit`, and its automatic remediation applies that user's
  * part of the plan. All of them read one policy (an SSM parameter) and share one DynamoDB journal.
  */
-import {
-  Aws,
-  CfnCondition,
-  CfnOutput,
-  CfnParameter,
-  Duration,
-  Fn,
-  Stack,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { Aws, CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,12 +13,12 @@ import type { Construct } from 'constructs';
 import type { Permission } from '../aws/errors.js';
 import { enabledRuleIds, type Policy } from '../core/policy/types.js';
 import { ConfigRemediation } from './config-remediation.js';
-import { CONFIG_FREQUENCIES, KeywardenConfigRules, userRuleIds } from './config-rules.js';
-import { type HandlerName, handlerPermissions } from './handler-permissions.js';
+import { KeywardenConfigRules, userRuleIds } from './config-rules.js';
+import { EncryptedTopic } from './encrypted-topic.js';
+import { handlerFunction } from './handler-function.js';
+import { HANDLER_NAMES, type HandlerName, handlerPermissions } from './handler-permissions.js';
 import { JournalTable } from './journal-table.js';
-import { KeywardenFunction } from './keywarden-function.js';
-import { acknowledgeWildcardResources } from './nag.js';
-import { NotificationTopic } from './notification-topic.js';
+import type { KeywardenFunction } from './keywarden-function.js';
 import {
   allowStatements,
   exemptTagDeny,
@@ -38,6 +29,15 @@ import {
   secretKeyStatement,
 } from './permissions.js';
 import { PolicyParameter } from './policy-parameter.js';
+import {
+  configRuleParameters,
+  maxActionsParameter as declareMaxActions,
+  givenCondition,
+  givenExpression,
+  inGlobalResourcesRegion,
+  optionalStringParameter,
+  scheduleExpressionParameter,
+} from './stack-parameters.js';
 
 export interface KeywardenAccountStackProps extends StackProps {
   /** The effective policy the handlers run; stored in the stack's SSM parameter. */
@@ -57,22 +57,13 @@ export const ACCOUNT_PARAMETERS = [
   'RemediationRetrySeconds',
   'GlobalResourcesRegion',
   'NotificationEmail',
+  'CentralTopicArn',
+  'CentralTopicKeyArn',
 ] as const;
-
-/** A CDK StatementSpec as a PolicyStatement. */
-export function toPolicyStatement(spec: StatementSpec): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: spec.sid,
-    effect: spec.effect === 'Allow' ? iam.Effect.ALLOW : iam.Effect.DENY,
-    actions: [...spec.actions],
-    resources: [...spec.resources],
-    ...(spec.conditions ? { conditions: spec.conditions } : {}),
-  });
-}
 
 export class KeywardenAccountStack extends Stack {
   readonly journal: JournalTable;
-  readonly notifications: NotificationTopic;
+  readonly notifications: EncryptedTopic;
   readonly policyParameter: PolicyParameter;
   readonly functions: Readonly<Record<HandlerName, KeywardenFunction>>;
   readonly configRules: KeywardenConfigRules;
@@ -90,58 +81,49 @@ export class KeywardenAccountStack extends Stack {
     const maxActions = policy.remediation.maxActions;
 
     // Parameters: the knobs an operator may turn at deploy time without a new synth.
-    const scheduleExpression = new CfnParameter(this, 'ScheduleExpression', {
-      type: 'String',
-      default: 'rate(1 day)',
-      description:
-        'When the scheduled handler audits and remediates: an EventBridge rate() or cron() expression.',
-      allowedPattern: '^(rate|cron)\\(.+\\)$',
-    });
-    const maxActionsParameter = new CfnParameter(this, 'MaxActions', {
-      type: 'Number',
-      default: maxActions,
-      minValue: 0,
-      description:
-        'Changes one invocation of the scheduled or remediate handler applies at most (KEYWARDEN_MAX_ACTIONS); the rest waits for the next run.',
-    });
-    const frequency = new CfnParameter(this, 'ConfigRuleFrequency', {
-      type: 'String',
-      default: 'TwentyFour_Hours',
-      allowedValues: [...CONFIG_FREQUENCIES],
-      description: 'How often AWS Config runs the periodic evaluation of every Keywarden rule.',
-    });
-    const maxAttempts = new CfnParameter(this, 'RemediationMaxAttempts', {
-      type: 'Number',
-      default: 5,
-      minValue: 1,
-      maxValue: 25,
-      description: 'How many times AWS Config tries the automatic remediation of a non-compliant user.',
-    });
-    const retrySeconds = new CfnParameter(this, 'RemediationRetrySeconds', {
-      type: 'Number',
-      default: 60,
-      minValue: 1,
-      maxValue: 2678000,
-      description: 'Seconds between two remediation attempts.',
-    });
-    const globalRegion = new CfnParameter(this, 'GlobalResourcesRegion', {
-      type: 'String',
-      default: 'us-east-1',
-      allowedPattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
-      description:
+    const scheduleExpression = scheduleExpressionParameter(
+      this,
+      'When the scheduled handler audits and remediates: an EventBridge rate() or cron() expression.',
+    );
+    const maxActionsParameter = declareMaxActions(
+      this,
+      maxActions,
+      'Changes one invocation of the scheduled or remediate handler applies at most (KEYWARDEN_MAX_ACTIONS); the rest waits for the next run.',
+    );
+    const { frequency, maxAttempts, retrySeconds, globalRegion } = configRuleParameters(this, {
+      frequency: 'How often AWS Config runs the periodic evaluation of every Keywarden rule.',
+      maxAttempts: 'How many times AWS Config tries the automatic remediation of a non-compliant user.',
+      globalRegion:
         'The region whose AWS Config recorder records global resources (IAM); the Config rules and remediation deploy only there.',
     });
-    const notificationEmail = new CfnParameter(this, 'NotificationEmail', {
-      type: 'String',
-      default: '',
+    const notificationEmail = optionalStringParameter(this, 'NotificationEmail', {
       allowedPattern: '^$|^[^@\\s]+@[^@\\s]+$',
       description: 'Optional: an email address subscribed to the notification topic (digests and alarms).',
     });
-    const inGlobalRegion = new CfnCondition(this, 'InGlobalResourcesRegion', {
-      expression: Fn.conditionEquals(Aws.REGION, globalRegion.valueAsString),
+    const centralTopicArn = optionalStringParameter(this, 'CentralTopicArn', {
+      allowedPattern: '^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$',
+      description:
+        "Optional: the organization's central topic (KeywardenOrganization's CentralTopicArn output). The handlers publish their digests there instead of to the stack's own topic.",
     });
-    const hasEmail = new CfnCondition(this, 'HasNotificationEmail', {
-      expression: Fn.conditionNot(Fn.conditionEquals(notificationEmail.valueAsString, '')),
+    const centralTopicKeyArn = optionalStringParameter(this, 'CentralTopicKeyArn', {
+      allowedPattern: '^$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$',
+      description:
+        "Optional: the central topic's KMS key (KeywardenOrganization's CentralTopicKeyArn output). The publishing handlers may then use it to publish to the encrypted topic.",
+    });
+    const inGlobalRegion = inGlobalResourcesRegion(this, globalRegion);
+    const hasEmail = givenCondition(this, 'HasNotificationEmail', notificationEmail);
+    const hasCentralTopic = givenCondition(this, 'HasCentralTopic', centralTopicArn);
+    const hasCentralTopicKey = givenCondition(this, 'HasCentralTopicKey', centralTopicKeyArn);
+    // A key without its topic would grant a key nobody publishes with: refuse it at deploy time.
+    new CfnRule(this, 'CentralTopicKeyNeedsTopic', {
+      ruleCondition: givenExpression(centralTopicKeyArn),
+      assertions: [
+        {
+          assert: givenExpression(centralTopicArn),
+          assertDescription:
+            'CentralTopicKeyArn is set: set CentralTopicArn too (the topic encrypted with it)',
+        },
+      ],
     });
 
     this.policyParameter = new PolicyParameter(this, 'Policy', {
@@ -149,8 +131,19 @@ export class KeywardenAccountStack extends Stack {
       ...(props.policySource === undefined ? {} : { source: props.policySource }),
     });
     this.journal = new JournalTable(this, 'Journal');
-    this.notifications = new NotificationTopic(this, 'Notifications');
+    // The handlers publish the security team's digests to it (KEYWARDEN_NOTIFY_TOPIC_ARN) and the alarms notify it.
+    this.notifications = new EncryptedTopic(this, 'Notifications', {
+      displayName: 'Keywarden notifications',
+      keyDescription: 'Keywarden: encrypts the notification topic',
+      publisherKeySid: 'NotificationTopicKey',
+    });
     const topic = this.notifications.topic;
+    // Where the handlers publish their digests: the central topic when given, else the stack's own.
+    const digestTopicArn = Fn.conditionIf(
+      hasCentralTopic.logicalId,
+      centralTopicArn.valueAsString,
+      topic.topicArn,
+    ).toString();
     const subscription = new sns.CfnSubscription(this, 'NotificationEmailSubscription', {
       topicArn: topic.topicArn,
       protocol: 'email',
@@ -164,8 +157,8 @@ export class KeywardenAccountStack extends Stack {
       ...pseudo,
       secretNamePrefix: policy.remediation.secretNamePrefix,
       parameterArns,
-      // The handlers publish to the stack's topic only: it replaces the policy's (KEYWARDEN_NOTIFY_TOPIC_ARN).
-      topicArns: [topic.topicArn],
+      // The handlers publish to the digest topic only: it replaces the policy's (KEYWARDEN_NOTIFY_TOPIC_ARN).
+      topicArns: [digestTopicArn],
       emailFrom: policy.notifications.email?.from ?? null,
       journalTableArn: this.journal.table.tableArn,
     });
@@ -175,7 +168,7 @@ export class KeywardenAccountStack extends Stack {
       ),
     ]);
     const statementsFor = (handler: HandlerName): StatementSpec[] => {
-      const permissions: Permission[] = handlerPermissions(handler, policy, topic.topicArn);
+      const permissions: Permission[] = handlerPermissions(handler, policy, digestTopicArn);
       const allow = allowStatements(permissions, resources);
       // A customer managed key for the secrets: its use goes with the permission to store them.
       const secretKey = permissions.includes('secretsmanager:CreateSecret')
@@ -199,7 +192,7 @@ export class KeywardenAccountStack extends Stack {
       POWERTOOLS_SERVICE_NAME: 'keywarden',
     };
     const remediating = {
-      KEYWARDEN_NOTIFY_TOPIC_ARN: topic.topicArn,
+      KEYWARDEN_NOTIFY_TOPIC_ARN: digestTopicArn,
       KEYWARDEN_MAX_ACTIONS: maxActionsParameter.valueAsString,
     };
     const build = (
@@ -211,24 +204,15 @@ export class KeywardenAccountStack extends Stack {
         timeout: Duration;
         environment: Record<string, string>;
       },
-    ) => {
-      const specs = this.statements[handler];
-      const publishes = specs.some((s) => s.actions.includes('sns:Publish'));
-      const fn = new KeywardenFunction(this, constructId, {
+    ) =>
+      handlerFunction(this, constructId, {
         handler,
-        description: options.description,
-        asyncInvoked: options.asyncInvoked,
-        timeout: options.timeout,
-        alarmTopic: topic,
+        ...options,
         environment: { ...environment, ...options.environment },
-        statements: [
-          ...specs.map(toPolicyStatement),
-          ...(publishes ? [this.notifications.publisherKeyStatement()] : []),
-        ],
+        specs: this.statements[handler],
+        topic: this.notifications,
+        secretNamePrefix: policy.remediation.secretNamePrefix,
       });
-      acknowledgeWildcardResources(fn.permissions, specs, policy.remediation.secretNamePrefix);
-      return fn;
-    };
     this.functions = {
       scheduled: build('Scheduled', 'scheduled', {
         description: 'Keywarden scheduled run: audit, plan, apply within the cap, notify',
@@ -250,6 +234,23 @@ export class KeywardenAccountStack extends Stack {
         environment: remediating,
       }),
     };
+
+    // Publishing to an SSE-KMS topic of another account needs the key in the publisher's IAM policy
+    // too (the organization's key policy already admits principals of the organization).
+    const publishers = HANDLER_NAMES.filter((handler) =>
+      this.statements[handler].some((s) => s.actions.includes('sns:Publish')),
+    ).map((handler) => this.functions[handler]);
+    const centralKeyUse = new iam.Policy(this, 'CentralTopicKeyUse', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'CentralTopicKey',
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [centralTopicKeyArn.valueAsString],
+        }),
+      ],
+      roles: publishers.map((fn) => fn.role),
+    });
+    (centralKeyUse.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = hasCentralTopicKey;
 
     const scheduled = this.functions.scheduled;
     new events.Rule(this, 'Schedule', {

@@ -34,19 +34,19 @@ import type { Construct } from 'constructs';
 import type { Policy } from '../core/policy/types.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../lambda/org-common.js';
 import { ENV } from '../lambda/runtime.js';
-import { toPolicyStatement } from './account-stack.js';
+import { EncryptedTopic } from './encrypted-topic.js';
 import { PACKAGE_ROOT } from './entries.js';
+import { handlerFunction } from './handler-function.js';
 import type { OrgHandlerName } from './handler-permissions.js';
 import { JournalTable } from './journal-table.js';
-import { KeywardenFunction } from './keywarden-function.js';
-import { acknowledgeWildcard, acknowledgeWildcardResources } from './nag.js';
+import type { KeywardenFunction } from './keywarden-function.js';
+import { acknowledgeWildcard } from './nag.js';
 import {
   MEMBER_TEMPLATE_PARAMETERS,
   type MemberTemplateOptions,
   memberRoleTemplate,
 } from './organization-member-role.js';
 import { orgHandlerPermissions } from './organization-permissions.js';
-import { CentralTopic } from './organization-topic.js';
 import {
   allowStatements,
   parameterArn,
@@ -55,6 +55,7 @@ import {
   type StatementSpec,
 } from './permissions.js';
 import { PolicyParameter } from './policy-parameter.js';
+import { maxActionsParameter, scheduleExpressionParameter } from './stack-parameters.js';
 
 export interface KeywardenOrganizationStackProps extends StackProps {
   /** The policy every account is audited and remediated with; stored in the stack's SSM parameter. */
@@ -111,7 +112,7 @@ function packageVersion(): string {
 
 export class KeywardenOrganizationStack extends Stack {
   readonly journal: JournalTable;
-  readonly topic: CentralTopic;
+  readonly topic: EncryptedTopic;
   readonly bucket: s3.Bucket;
   readonly policyParameter: PolicyParameter;
   readonly functions: Readonly<Record<OrgHandlerName, KeywardenFunction>>;
@@ -142,12 +143,10 @@ export class KeywardenOrganizationStack extends Stack {
       description:
         'The organization id (o-…): only principals of this organization may publish to the central topic.',
     });
-    const scheduleExpression = new CfnParameter(this, 'ScheduleExpression', {
-      type: 'String',
-      default: 'rate(1 day)',
-      allowedPattern: '^(rate|cron)\\(.+\\)$',
-      description: 'When the organization run starts: an EventBridge rate() or cron() expression.',
-    });
+    const scheduleExpression = scheduleExpressionParameter(
+      this,
+      'When the organization run starts: an EventBridge rate() or cron() expression.',
+    );
     const maxConcurrency = new CfnParameter(this, 'MaxConcurrency', {
       type: 'Number',
       default: 10,
@@ -163,12 +162,11 @@ export class KeywardenOrganizationStack extends Stack {
       description:
         "Percent of the Map's items that may fail before the run fails. A failure in an account is caught and reported, so only a failure of the Map machinery itself counts.",
     });
-    const maxActions = new CfnParameter(this, 'MaxActions', {
-      type: 'Number',
-      default: policy.remediation.maxActions,
-      minValue: 0,
-      description: 'Changes one run applies at most in each account (KEYWARDEN_MAX_ACTIONS); the rest waits.',
-    });
+    const maxActions = maxActionsParameter(
+      this,
+      policy.remediation.maxActions,
+      'Changes one run applies at most in each account (KEYWARDEN_MAX_ACTIONS); the rest waits.',
+    );
     const auditOus = new CfnParameter(this, 'AuditOrganizationalUnitIds', {
       type: 'String',
       default: '',
@@ -234,7 +232,14 @@ export class KeywardenOrganizationStack extends Stack {
       ...(props.policySource === undefined ? {} : { source: props.policySource }),
     });
     this.journal = new JournalTable(this, 'Journal');
-    this.topic = new CentralTopic(this, 'CentralTopic', { organizationId: organizationId.valueAsString });
+    // The organization run's digest, the workers' notices, the hub's alarms, and the digests of
+    // accounts that run KeywardenAccount and publish here.
+    this.topic = new EncryptedTopic(this, 'CentralTopic', {
+      displayName: 'Keywarden organization',
+      keyDescription: "Keywarden: encrypts the organization's central topic",
+      publishersFromOrganization: organizationId.valueAsString,
+      publisherKeySid: 'CentralTopicKey',
+    });
     const topicArn = this.topic.topic.topicArn;
     const accessLogs = new s3.Bucket(this, 'ReportsAccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -297,22 +302,17 @@ export class KeywardenOrganizationStack extends Stack {
       },
     ) => {
       const specs = this.statements[handler];
-      const publishes = specs.some((s) => s.actions.includes('sns:Publish'));
-      const fn = new KeywardenFunction(this, constructId, {
+      const fn = handlerFunction(this, constructId, {
         handler,
-        description: options.description,
+        ...options,
+        // Step Functions invokes them synchronously and retries: no dead-letter queue.
         asyncInvoked: false,
         retryAttempts: 0,
-        timeout: options.timeout,
-        memorySize: options.memorySize,
-        alarmTopic: this.topic.topic,
         environment: { ...common, ...options.environment },
-        statements: [
-          ...specs.map(toPolicyStatement),
-          ...(publishes ? [this.topic.publisherKeyStatement()] : []),
-        ],
+        specs,
+        topic: this.topic,
+        secretNamePrefix: policy.remediation.secretNamePrefix,
       });
-      acknowledgeWildcardResources(fn.permissions, specs, policy.remediation.secretNamePrefix);
       for (const spec of specs) {
         if (spec.resources.some((r) => r.endsWith(`:role/${DEFAULT_MEMBER_ROLE_NAME}`))) {
           acknowledgeWildcard(
@@ -546,11 +546,12 @@ export class KeywardenOrganizationStack extends Stack {
     new CfnOutput(this, 'CentralTopicArn', {
       value: topicArn,
       description:
-        'The central topic; KeywardenAccount stacks publish here with it as KEYWARDEN_NOTIFY_TOPIC_ARN',
+        'The central topic; KeywardenAccount stacks publish here with it as their CentralTopicArn parameter',
     });
     new CfnOutput(this, 'CentralTopicKeyArn', {
       value: this.topic.key.keyArn,
-      description: 'Publishers in other accounts need kms:GenerateDataKey and kms:Decrypt on this key',
+      description:
+        "Publishers in other accounts need kms:GenerateDataKey and kms:Decrypt on this key: KeywardenAccount's CentralTopicKeyArn parameter",
     });
     new CfnOutput(this, 'WorkerRoleArn', {
       value: workerRoleArn,

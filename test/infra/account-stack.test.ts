@@ -56,7 +56,10 @@ describe('KeywardenAccount: resources', () => {
     const journal = {
       'Fn::Join': ['', ['dynamodb://', ref('JournalTable', 'AWS::DynamoDB::Table')]],
     };
-    const topic = ref('NotificationsTopic', 'AWS::SNS::Topic');
+    // The central topic when the CentralTopicArn parameter is set, else the stack's own.
+    const topic = {
+      'Fn::If': ['HasCentralTopic', { Ref: 'CentralTopicArn' }, ref('NotificationsTopic', 'AWS::SNS::Topic')],
+    };
     const expected = {
       Scheduled: {
         KEYWARDEN_POLICY_PARAMETER: policyParameter,
@@ -398,7 +401,9 @@ describe('KeywardenAccount: IAM', () => {
     expect(JSON.stringify(bySid.ReplacementKeySecrets?.Resource)).toContain(':secret:keywarden/*');
     expect(bySid.JournalTable?.Resource).toEqual(arnOf('JournalTable', 'AWS::DynamoDB::Table'));
     expect(JSON.stringify(bySid.Parameters?.Resource)).toContain(':parameter/keywarden/policy');
-    expect(bySid.NotificationTopics?.Resource).toEqual(ref('NotificationsTopic', 'AWS::SNS::Topic'));
+    expect(bySid.NotificationTopics?.Resource).toEqual({
+      'Fn::If': ['HasCentralTopic', { Ref: 'CentralTopicArn' }, ref('NotificationsTopic', 'AWS::SNS::Topic')],
+    });
     expect(bySid.NotificationTopicKey).toMatchObject({
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: arnOf('NotificationsKey', 'AWS::KMS::Key'),
@@ -452,7 +457,11 @@ notifications:
     );
     expect(JSON.stringify(bySid.Parameters?.Resource)).toContain(':parameter/cleanup/excluded-users');
     expect(bySid.NotificationTopics?.Resource).toEqual({
-      Ref: resourceNamed(accountTemplate, 'AWS::SNS::Topic', 'NotificationsTopic')[0],
+      'Fn::If': [
+        'HasCentralTopic',
+        { Ref: 'CentralTopicArn' },
+        { Ref: resourceNamed(accountTemplate, 'AWS::SNS::Topic', 'NotificationsTopic')[0] },
+      ],
     });
     expect(JSON.stringify(bySid.EmailSender?.Resource)).toContain(':identity/keywarden@example.com');
     expect(JSON.stringify(bySid.ReplacementKeySecrets?.Resource)).toContain(':secret:rotated-keys/*');
@@ -492,5 +501,109 @@ notifications:
       'version: 1\nrules:\n  KEY_ROTATION: { enabled: false }\n  UNUSED_CREDENTIALS: { enabled: false }\n  MULTIPLE_ACTIVE_KEYS: { enabled: false }\n',
     );
     expect(() => fastApp(policy)).toThrow(/no enabled rule judges IAM users/);
+  });
+});
+
+describe('KeywardenAccount: publishing to the organization’s central topic', () => {
+  const TOPIC = 'arn:aws:sns:us-east-1:111122223333:KeywardenOrganization-CentralTopic';
+  const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const json = template.toJSON() as {
+    Parameters: Record<string, { Default?: unknown; AllowedPattern?: string }>;
+    Conditions: Record<string, unknown>;
+    Resources: Record<string, CfnResource>;
+    Rules: Record<string, { RuleCondition: unknown; Assertions: { Assert: unknown }[] }>;
+  };
+
+  /** CloudFormation's evaluation of the few condition functions the stack uses, for given parameters. */
+  const evaluate = (expression: unknown, parameters: Record<string, string>): unknown => {
+    const e = expression as Record<string, unknown[]>;
+    if (typeof expression === 'string') return expression;
+    if ('Ref' in e)
+      return parameters[e.Ref as unknown as string] ?? json.Parameters[e.Ref as unknown as string]?.Default;
+    if ('Fn::Not' in e) return !evaluate(e['Fn::Not']![0], parameters);
+    if ('Fn::Equals' in e) {
+      const [a, b] = e['Fn::Equals']!;
+      return evaluate(a, parameters) === evaluate(b, parameters);
+    }
+    if ('Condition' in e) return evaluate(json.Conditions[e.Condition as unknown as string], parameters);
+    throw new Error(`not evaluated here: ${JSON.stringify(expression)}`);
+  };
+  /** The resources CloudFormation creates for these parameter values. */
+  const created = (parameters: Record<string, string>) =>
+    Object.entries(json.Resources)
+      .filter(([, r]) => r.Condition === undefined || evaluate({ Condition: r.Condition }, parameters))
+      .map(([id, r]) => [id, r] as const);
+  const keyUse = (parameters: Record<string, string>) =>
+    created(parameters).filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(r.Properties.PolicyDocument).includes('"Ref":"CentralTopicKeyArn"'),
+    );
+
+  it('takes the central topic and its key as optional parameters that accept the organization stack’s outputs', () => {
+    for (const [name, value] of [
+      ['CentralTopicArn', TOPIC],
+      ['CentralTopicKeyArn', KEY],
+    ] as const) {
+      const parameter = json.Parameters[name]!;
+      expect(parameter.Default, name).toBe('');
+      const pattern = new RegExp(parameter.AllowedPattern ?? '');
+      expect(pattern.test(''), name).toBe(true);
+      expect(pattern.test(value), name).toBe(true);
+    }
+    expect(new RegExp(json.Parameters.CentralTopicKeyArn!.AllowedPattern ?? '').test('alias/central')).toBe(
+      false,
+    );
+  });
+
+  it('grants the publishing roles kms:GenerateDataKey and kms:Decrypt on exactly that key, only when it is given', () => {
+    expect(keyUse({})).toEqual([]);
+    const granted = keyUse({ CentralTopicArn: TOPIC, CentralTopicKeyArn: KEY });
+    expect(granted).toHaveLength(1);
+    const [, policy] = granted[0]!;
+    expect(policy.Properties.PolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'CentralTopicKey',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: { Ref: 'CentralTopicKeyArn' },
+        },
+      ],
+    });
+    // The roles of the handlers that publish (scheduled, remediate), not the Config rule's.
+    expect(policy.Properties.Roles).toEqual([
+      ref('ScheduledRole', 'AWS::IAM::Role'),
+      ref('RemediateRole', 'AWS::IAM::Role'),
+    ]);
+    expect(
+      functionStatements(template, 'ConfigRuleEvaluator')
+        .flatMap(actionsOf)
+        .filter((a) => a === 'sns:Publish'),
+    ).toEqual([]);
+  });
+
+  it('sends the digests to the central topic when given, and refuses a key without its topic', () => {
+    const [, scheduled] = resourceNamed(template, 'AWS::Lambda::Function', 'ScheduledFunction');
+    const variables = (scheduled.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const [condition, central, own] = (variables.KEYWARDEN_NOTIFY_TOPIC_ARN as { 'Fn::If': unknown[] })[
+      'Fn::If'
+    ];
+    expect([central, own]).toEqual([
+      { Ref: 'CentralTopicArn' },
+      ref('NotificationsTopic', 'AWS::SNS::Topic'),
+    ]);
+    expect(evaluate({ Condition: condition }, { CentralTopicArn: TOPIC })).toBe(true);
+    expect(evaluate({ Condition: condition }, {})).toBe(false);
+
+    const rule = json.Rules.CentralTopicKeyNeedsTopic!;
+    const holds = (parameters: Record<string, string>) =>
+      !evaluate(rule.RuleCondition, parameters) ||
+      rule.Assertions.every((a) => evaluate(a.Assert, parameters));
+    expect(holds({ CentralTopicKeyArn: KEY })).toBe(false);
+    expect(holds({ CentralTopicArn: TOPIC, CentralTopicKeyArn: KEY })).toBe(true);
+    expect(holds({ CentralTopicArn: TOPIC })).toBe(true);
+    expect(holds({})).toBe(true);
   });
 });
