@@ -22,8 +22,13 @@ export interface AwsConnection {
   /** A named profile from ~/.aws/config; otherwise the default credential chain. */
   readonly profile?: string;
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Total attempts per call, including the first (SDK default 3). */
+  /** Total attempts per call, including the first (Keywarden's default 5). */
   readonly maxAttempts?: number;
+  /**
+   * `adaptive` (default): the SDK also slows its own sending rate after a throttle, right for AWS,
+   * which throttles above a rate; `standard`: back off and retry only (see docs/benchmarks.md).
+   */
+  readonly retryMode?: 'adaptive' | 'standard';
 }
 
 export interface AwsClients {
@@ -38,7 +43,7 @@ export const DEFAULT_REGION = 'us-east-1';
 export function clientConfig(connection: AwsConnection) {
   return {
     region: connection.region ?? DEFAULT_REGION,
-    retryMode: 'adaptive' as const,
+    retryMode: connection.retryMode ?? 'adaptive',
     maxAttempts: connection.maxAttempts ?? 5,
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
     ...(connection.credentials

@@ -80,13 +80,27 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
         }
       : undefined;
   const maxAttempts = maxAttemptsFrom(env.AWS_MAX_ATTEMPTS);
+  const retryMode = retryModeFrom(env.AWS_RETRY_MODE);
   return {
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),
     ...(staticCredentials ? { credentials: staticCredentials } : {}),
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(retryMode === undefined ? {} : { retryMode }),
   };
+}
+
+const RETRY_MODES = ['adaptive', 'standard'] as const;
+
+/** `AWS_RETRY_MODE`, the SDKs' standard variable: `adaptive` (Keywarden's default) or `standard`. */
+function retryModeFrom(raw: string | undefined): (typeof RETRY_MODES)[number] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const mode = RETRY_MODES.find((m) => m === raw);
+  if (mode === undefined) {
+    throw new CliError(`AWS_RETRY_MODE: adaptive or standard (got ${JSON.stringify(raw)})`);
+  }
+  return mode;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { createClients } from '../../src/aws/clients.js';
+import { connectionFrom } from '../../src/cli/connection.js';
 
 const hasLogger = (client: { middlewareStack: { identify(): string[] } }) =>
   client.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'));
@@ -25,5 +26,28 @@ describe('createClients', () => {
     // Assess
     expect(clients.iam).toBe(iam);
     expect(hasLogger(iam)).toBe(true);
+  });
+});
+
+describe('retry settings', () => {
+  it.each([
+    [{}, 'adaptive', 5],
+    [{ AWS_RETRY_MODE: 'standard' }, 'standard', 5],
+    [{ AWS_MAX_ATTEMPTS: '8' }, 'adaptive', 8],
+    [{ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '1' }, 'adaptive', 1],
+  ])('env %j → %s, %d attempts', async (env, mode, attempts) => {
+    // Act
+    const { iam } = createClients(connectionFrom({}, env));
+    // Assess
+    expect(await iam.config.retryStrategy()).toMatchObject({ mode });
+    expect(await iam.config.maxAttempts()).toBe(attempts);
+    iam.destroy();
+  });
+
+  it.each([
+    [{ AWS_RETRY_MODE: 'legacy' }, 'AWS_RETRY_MODE: adaptive or standard (got "legacy")'],
+    [{ AWS_MAX_ATTEMPTS: '0' }, 'AWS_MAX_ATTEMPTS: a whole number from 1 to 20 (got "0")'],
+  ])('env %j is refused in one line', (env, message) => {
+    expect(() => connectionFrom({}, env)).toThrow(message);
   });
 });
