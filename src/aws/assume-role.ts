@@ -44,7 +44,7 @@ export function memberCredentials(
   role: MemberRole,
 ): AwsCredentialIdentityProvider {
   const config = clientConfig(connection);
-  const { region } = config;
+  const { region, retryMode, maxAttempts } = config;
   const endpoint = 'endpoint' in config ? config.endpoint : undefined;
   const credentials = 'credentials' in config ? config.credentials : undefined;
   return fromTemporaryCredentials({
@@ -55,7 +55,9 @@ export function memberCredentials(
       ...(role.externalId ? { ExternalId: role.externalId } : {}),
     },
     ...(credentials ? { masterCredentials: credentials } : {}),
-    clientConfig: { region, ...(endpoint ? { endpoint } : {}) },
+    // Keywarden's retries, not the SDK's default 3 attempts: a client whose credentials fail does not
+    // retry, so three throttled AssumeRoles in a row would lose the account (seen in bench/org.ts).
+    clientConfig: { region, retryMode, maxAttempts, ...(endpoint ? { endpoint } : {}) },
   });
 }
 
