@@ -1,7 +1,7 @@
 /**
  * The organization benchmark's apply, small (bench/org.ts runs it at 200 accounts × 500 users):
  * `apply --org --yes` on a tidied organization where exactly the chosen keys are due for
- * deactivation, with IAM throttling part of the calls. Every planned action is journaled exactly once,
+ * deactivation, with IAM throttling some of the calls. Every planned action is journaled exactly once,
  * every deactivation done, and the emulator agrees: exactly those keys are inactive, each by one
  * UpdateAccessKey that went through. No timing is asserted.
  */
@@ -28,8 +28,14 @@ beforeAll(async () => {
   emu = await startTestEmulator({
     world,
     credentialReport: { inProgressPolls: 1 },
-    // The write that must happen once, throttled often enough that some are retried. Seeded.
-    faults: { seed: 7, rules: [{ service: 'iam', operation: 'UpdateAccessKey', throttleRate: 0.3 }] },
+    // The write that must happen once, and the re-read before it, throttled: the first 4 calls of
+    // each, so retries certainly happen and never exhaust the SDK's 5 attempts (a random rate would).
+    faults: {
+      rules: [
+        { service: 'iam', operation: 'UpdateAccessKey', times: 4, kind: 'throttle' },
+        { service: 'iam', operation: 'GetAccessKeyLastUsed', times: 4, kind: 'throttle' },
+      ],
+    },
   });
 });
 afterAll(() => emu.stop());
@@ -66,7 +72,10 @@ describe('apply --org on due deactivations, IAM throttled', () => {
 
     // Assess
     expect(apply.exitCode, apply.stderr).toBe(0);
-    expect(emu.faults.faulted('throttle').length).toBeGreaterThan(0); // the retries happened
+    expect(emu.faults.faulted('throttle')).toEqual([
+      { service: 'iam', operation: 'GetAccessKeyLastUsed', count: 4 },
+      { service: 'iam', operation: 'UpdateAccessKey', count: 4 },
+    ]);
     const check = checkApply({
       dueKeys,
       planned,
