@@ -8,9 +8,17 @@
  *     and without the emulator throttling IAM above a request rate, through the SDK's adaptive retry.
  *  4. The same account on moto (a third-party emulator, real HTTP, no added latency): `--key-ids
  *     none`, `--key-ids findings`, and the seed articles' per-user scan, in the same run.
+ *  5. The organization (bench/org.ts): `keywarden audit --org` and `apply --org --yes` as child
+ *     processes against a generated organization of 200 accounts × 500 users, 25 ms per call, 5% / 10%
+ *     of calls throttled; apply's plan, journal and emulator checked against each other.
  * Options: --users N (5000) --latency-ms N (25) --concurrency N (the policy default)
  *          --estate kept|neglected|both|none (both) --keys N (1000000) --moto-users N (5000; 0 skips moto)
  *          --sweep (off) --throttle-rps N (100) --skip-evaluation
+ *          --only PARTS: comma-separated evaluation,emulator,sweep,moto,org (default: every part the
+ *          other options leave on; sweep only with --sweep)
+ *          --org-accounts N (200) --org-users N (500) --org-throttle RATE (0.05) --org-apply-throttle RATE (0.1)
+ *          --org-due-keys N (1000) --org-key-ids findings,none (both) --org-parts audit,apply (both)
+ *          --org-concurrency N (the CLI's default) --org-cpu-prof DIR (profile the audit child)
  */
 import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -22,6 +30,7 @@ import type { FaultRule } from '../src/emulator/faults.js';
 import { generateWorld } from '../src/emulator/generate-world.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { motoAccount, startBenchMoto } from './moto.js';
+import { orgBench } from './org.js';
 
 const run = promisify(execFile);
 
@@ -36,8 +45,29 @@ const { values } = parseArgs({
     sweep: { type: 'boolean', default: false },
     'throttle-rps': { type: 'string', default: '100' },
     'skip-evaluation': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'org-accounts': { type: 'string', default: '200' },
+    'org-users': { type: 'string', default: '500' },
+    'org-throttle': { type: 'string', default: '0.05' },
+    'org-apply-throttle': { type: 'string', default: '0.1' },
+    'org-due-keys': { type: 'string', default: '1000' },
+    'org-key-ids': { type: 'string', default: 'findings,none' },
+    'org-parts': { type: 'string', default: 'audit,apply' },
+    'org-concurrency': { type: 'string' },
+    'org-cpu-prof': { type: 'string' },
   },
 });
+const PARTS = ['evaluation', 'emulator', 'sweep', 'moto', 'org'] as const;
+type Part = (typeof PARTS)[number];
+function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = value.split(',').map((item) => item.trim());
+  const bad = items.find((item) => !allowed.includes(item as T));
+  if (bad !== undefined) throw new Error(`--${flag}: "${bad}" is not one of ${allowed.join(', ')}`);
+  return items as T[];
+}
+const only = values.only === undefined ? null : new Set(list('only', values.only, PARTS));
+/** A part runs when --only names it, or, without --only, when the other options leave it on. */
+const runs = (part: Part, onByDefault: boolean) => (only === null ? onByDefault : only.has(part));
 const users = Number(values.users);
 const latencyMs = Number(values['latency-ms']);
 const concurrency = Number(values.concurrency);
@@ -181,7 +211,7 @@ console.log(
   `account: ${n(users)} users, ${latencyMs} ms added per emulated call, concurrency ${concurrency}\n`,
 );
 
-if (!values['skip-evaluation']) {
+if (runs('evaluation', !values['skip-evaluation'])) {
   console.log('## pure evaluation (evaluateAccount, one account)');
   for (const [label, maxAgeDays] of [
     ['well-kept', 100],
@@ -199,9 +229,12 @@ if (!values['skip-evaluation']) {
 }
 
 const estates: [string, number | undefined][] = [];
-if (values.estate === 'kept' || values.estate === 'both') estates.push(['well-kept (keys ≤ 100 days)', 100]);
-if (values.estate === 'neglected' || values.estate === 'both')
-  estates.push(['neglected (keys up to 600 days)', undefined]);
+if (runs('emulator', true)) {
+  if (values.estate === 'kept' || values.estate === 'both')
+    estates.push(['well-kept (keys ≤ 100 days)', 100]);
+  if (values.estate === 'neglected' || values.estate === 'both')
+    estates.push(['neglected (keys up to 600 days)', undefined]);
+}
 const latency: FaultRule[] = [{ latencyMs }];
 
 for (const [label, keyMaxAgeDays] of estates) {
@@ -239,7 +272,7 @@ for (const [label, keyMaxAgeDays] of estates) {
   console.log(`\`none\` calls: ${JSON.stringify(none.callsByOperation)}\n`);
 }
 
-if (values.sweep) {
+if (runs('sweep', values.sweep)) {
   const limits = [4, 8, 16, 32, 64];
   const throttled: FaultRule[] = [...latency, { service: 'iam', throttleAboveRps: throttleRps }];
   console.log(
@@ -263,7 +296,7 @@ if (values.sweep) {
   console.log('');
 }
 
-if (motoUsers > 0) {
+if (runs('moto', motoUsers > 0) && motoUsers > 0) {
   const world = generateWorld({ accounts: 1, usersPerAccount: motoUsers, seed: 42 });
   const seeding = performance.now();
   const moto = await startBenchMoto(NOW, motoAccount(world));
@@ -297,4 +330,19 @@ if (motoUsers > 0) {
   } finally {
     await moto.stop();
   }
+}
+
+if (runs('org', true)) {
+  await orgBench({
+    accounts: Number(values['org-accounts']),
+    usersPerAccount: Number(values['org-users']),
+    latencyMs,
+    auditThrottleRate: Number(values['org-throttle']),
+    applyThrottleRate: Number(values['org-apply-throttle']),
+    dueKeys: Number(values['org-due-keys']),
+    keyIds: list('org-key-ids', values['org-key-ids'], ['findings', 'none'] as const),
+    parts: list('org-parts', values['org-parts'], ['audit', 'apply'] as const),
+    ...(values['org-concurrency'] !== undefined ? { concurrency: Number(values['org-concurrency']) } : {}),
+    ...(values['org-cpu-prof'] !== undefined ? { cpuProfileDir: values['org-cpu-prof'] } : {}),
+  });
 }

@@ -81,6 +81,8 @@ export class FaultInjector {
   private readonly matched = new Map<number, number>();
   private readonly windows = new Map<number, { second: number; count: number }>();
   private readonly counts = new Map<string, number>();
+  /** Calls answered with an injected throttle or error, by `service:operation`. */
+  private readonly refusedCounts = { throttle: new Map<string, number>(), error: new Map<string, number>() };
 
   constructor(
     config: FaultConfig = {},
@@ -131,6 +133,12 @@ export class FaultInjector {
       if (!fail && rule.throttleRate !== undefined && this.rng.next() < rule.throttleRate) fail = 'throttle';
       if (!fail && rule.errorRate !== undefined && this.rng.next() < rule.errorRate) fail = 'error';
     });
+    // `fail` is assigned inside the callback above, which TypeScript's narrowing does not see.
+    const refusal = fail as FaultDecision['fail'];
+    if (refusal) {
+      const refused = this.refusedCounts[refusal];
+      refused.set(key, (refused.get(key) ?? 0) + 1);
+    }
     return { latencyMs, fail };
   }
 
@@ -161,12 +169,16 @@ export class FaultInjector {
   }
 
   calls(): CallCount[] {
-    return [...this.counts.entries()]
-      .map(([key, count]) => {
-        const [service = '', operation = ''] = key.split(':');
-        return { service, operation, count };
-      })
-      .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
+    return toCallCounts(this.counts);
+  }
+
+  /**
+   * Calls answered with an injected throttle (`throttle`) or 5xx (`error`), per service and
+   * operation: a client that retries sends each of them again, so for throttling these are the
+   * retries it had to make (benchmarks report them).
+   */
+  faulted(kind: 'throttle' | 'error'): CallCount[] {
+    return toCallCounts(this.refusedCounts[kind]);
   }
 
   count(service?: string, operation?: string): number {
@@ -188,5 +200,16 @@ export class FaultInjector {
 
   resetCounts(): void {
     this.counts.clear();
+    this.refusedCounts.throttle.clear();
+    this.refusedCounts.error.clear();
   }
+}
+
+function toCallCounts(counts: ReadonlyMap<string, number>): CallCount[] {
+  return [...counts.entries()]
+    .map(([key, count]) => {
+      const [service = '', operation = ''] = key.split(':');
+      return { service, operation, count };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
 }

@@ -156,6 +156,30 @@ describe('member credentials', () => {
     expect(partitionOf(me.Arn ?? '')).toBe('aws');
   });
 
+  it("a throttled AssumeRole is retried with the connection's attempts, not the SDK's default 3", async () => {
+    // Prepare: the calling client does not retry a failure of its credentials, so only the STS
+    // client inside the provider can.
+    emu.current.faults.configure({
+      rules: [{ service: 'sts', operation: 'AssumeRole', times: 3, kind: 'throttle' }],
+    });
+    emu.current.faults.resetCounts();
+    try {
+      const session = memberSession(clientConfig(emu.current, { maxAttempts: 4 }), DEV, MEMBER_ROLE);
+      const { credentials } = session;
+      const sts = new STSClient({ ...clientConfig(emu.current), credentials });
+      // Act
+      const me = await sts.send(new GetCallerIdentityCommand({}));
+      // Assess
+      expect(me.Account).toBe(DEV);
+      expect(emu.current.faults.faulted('throttle')).toEqual([
+        { service: 'sts', operation: 'AssumeRole', count: 3 },
+      ]);
+      session.close();
+    } finally {
+      emu.current.faults.configure({});
+    }
+  });
+
   it('an account without the role fails with AccessDenied when first used', async () => {
     const credentials = memberCredentials(MGMT, MEMBER_ROLE);
     const sts = new STSClient({ ...clientConfig(emu.current), credentials });

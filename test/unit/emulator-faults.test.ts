@@ -137,6 +137,25 @@ describe('FaultInjector', () => {
     ]);
   });
 
+  it('counts the calls it throttled or failed, by service and operation', () => {
+    // Prepare
+    const faults = new FaultInjector({
+      rules: [
+        { operation: 'ListAccessKeys', times: 2, kind: 'throttle' },
+        { operation: 'UpdateAccessKey', times: 1 },
+      ],
+    });
+    // Act
+    for (let i = 0; i < 3; i++) faults.decide('iam', 'ListAccessKeys');
+    for (let i = 0; i < 2; i++) faults.decide('iam', 'UpdateAccessKey');
+    // Assess
+    expect(faults.faulted('throttle')).toEqual([{ service: 'iam', operation: 'ListAccessKeys', count: 2 }]);
+    expect(faults.faulted('error')).toEqual([{ service: 'iam', operation: 'UpdateAccessKey', count: 1 }]);
+    expect(faults.count()).toBe(5);
+    faults.resetCounts();
+    expect(faults.faulted('throttle')).toEqual([]);
+  });
+
   it('keeps counts across configure and clears them on resetCounts', () => {
     const faults = new FaultInjector();
     faults.decide('iam', 'ListUsers');
