@@ -38,6 +38,8 @@ export interface OrgBenchOptions {
   readonly concurrency?: number;
   /** Profile the audit child with `--cpu-prof` into this folder. */
   readonly cpuProfileDir?: string;
+  /** The CLI's `AWS_RETRY_MODE`; absent: Keywarden's default (adaptive). */
+  readonly retryMode?: 'adaptive' | 'standard';
   readonly parts: readonly ('audit' | 'apply')[];
 }
 
@@ -61,7 +63,7 @@ interface ChildRun {
 async function runCli(
   args: readonly string[],
   work: string,
-  options: { nodeArgs?: readonly string[] } = {},
+  options: { nodeArgs?: readonly string[]; retryMode?: 'adaptive' | 'standard' } = {},
 ): Promise<ChildRun> {
   const rusageFile = join(work, `rusage-${process.hrtime.bigint()}.json`);
   const env: NodeJS.ProcessEnv = {
@@ -76,6 +78,7 @@ async function runCli(
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     KEYWARDEN_BENCH_RUSAGE: rusageFile,
+    ...(options.retryMode ? { AWS_RETRY_MODE: options.retryMode } : {}),
   };
   const cpuAtStart = process.cpuUsage();
   const started = performance.now();
@@ -110,6 +113,8 @@ async function runCli(
     emulatorCpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
 }
+
+const retry = (options: OrgBenchOptions) => (options.retryMode ? { retryMode: options.retryMode } : {});
 
 /** Whole seconds: a session's expiry and the CLI's `--now` compare cleanly with the emulator's stored times. */
 function benchNow(): Date {
@@ -215,7 +220,12 @@ async function orgAudit(
         ...(options.concurrency !== undefined ? ['--concurrency', String(options.concurrency)] : []),
       ],
       work,
-      options.cpuProfileDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] } : {},
+      {
+        ...retry(options),
+        ...(options.cpuProfileDir
+          ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] }
+          : {}),
+      },
     );
     const c = calls(emulator);
     const accounts = accountLines(readFileSync(output, 'utf8'));
@@ -279,11 +289,11 @@ async function orgApply(options: OrgBenchOptions, work: string): Promise<string[
   ];
   try {
     // What apply has to do, planned first (same faults; its calls are not counted below).
-    const plan = await runCli(['plan', ...common], work);
+    const plan = await runCli(['plan', ...common], work, retry(options));
     const planned = accountLines(plan.stdout).flatMap((a) => a.plan?.actions ?? []);
     const before = keyStatuses(emulator);
     emulator.faults.resetCounts();
-    const apply = await runCli(['apply', '--yes', ...common], work);
+    const apply = await runCli(['apply', '--yes', ...common], work, retry(options));
     const after = keyStatuses(emulator);
     const c = calls(emulator);
     const check = checkApply({
@@ -332,7 +342,8 @@ export async function orgBench(options: OrgBenchOptions): Promise<void> {
       `${options.latencyMs} ms per call, the CLI in a child process (${options.concurrency ?? 'default'} accounts at once)`,
   );
   console.log(
-    `throttled at random: ${options.auditThrottleRate * 100}% of calls (audit), ${options.applyThrottleRate * 100}% (apply)\n`,
+    `throttled at random: ${options.auditThrottleRate * 100}% of calls (audit), ${options.applyThrottleRate * 100}% (apply); ` +
+      `retry mode ${options.retryMode ?? 'adaptive (default)'}\n`,
   );
   const work = mkdtempSync(join(tmpdir(), 'keywarden-orgbench-'));
   try {

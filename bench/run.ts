@@ -19,6 +19,7 @@
  *          --org-accounts N (200) --org-users N (500) --org-throttle RATE (0.05) --org-apply-throttle RATE (0.1)
  *          --org-due-keys N (1000) --org-key-ids findings,none (both) --org-parts audit,apply (both)
  *          --org-concurrency N (the CLI's default) --org-cpu-prof DIR (profile the audit child)
+ *          --org-retry-mode adaptive|standard (the CLI's AWS_RETRY_MODE; default: Keywarden's, adaptive)
  */
 import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     'org-parts': { type: 'string', default: 'audit,apply' },
     'org-concurrency': { type: 'string' },
     'org-cpu-prof': { type: 'string' },
+    'org-retry-mode': { type: 'string' },
   },
 });
 const PARTS = ['evaluation', 'emulator', 'sweep', 'moto', 'org'] as const;
@@ -344,5 +346,8 @@ if (runs('org', true)) {
     parts: list('org-parts', values['org-parts'], ['audit', 'apply'] as const),
     ...(values['org-concurrency'] !== undefined ? { concurrency: Number(values['org-concurrency']) } : {}),
     ...(values['org-cpu-prof'] !== undefined ? { cpuProfileDir: values['org-cpu-prof'] } : {}),
+    ...(values['org-retry-mode'] !== undefined
+      ? { retryMode: list('org-retry-mode', values['org-retry-mode'], ['adaptive', 'standard'] as const)[0] }
+      : {}),
   });
 }
