@@ -8,9 +8,9 @@
  *  2. `apply --org --yes --journal FILE` on a tidied organization where exactly `dueKeys` keys are due
  *     for deactivation: the same measures, then plan, journal and emulator checked against each other
  *     (bench/org-verify.ts).
- * The emulator's clock is frozen at the bench's start (wall time), not at a fixed date: the SDK judges
- * an assumed role's session expired by the local clock, and a session stamped by a clock days behind
- * would be assumed again on every call (see docs/benchmarks.md).
+ * The emulator's clock is frozen at the bench's start (wall time). (Member sessions are judged on the
+ * service's clock, so a clock days away would cost nothing either; before that fix, the SDK's local
+ * clock judged them and each call assumed the role again: see docs/benchmarks.md.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
