@@ -2,7 +2,8 @@
  * The KeywardenOrganization state machine, as synthesized, run locally with aws-local-stepfunctions:
  * its Lambda tasks are replaced (by state name) with the real handlers, against an emulated
  * organization (five active accounts, one of which has no KeywardenMemberRole, and a suspended one)
- * with the hub's journal and report bucket on moto. What a local run cannot show (it runs the
+ * with the hub's journal and report bucket on moto. The Map runs its workers concurrently, as
+ * synthesized (MaxConcurrency's default), all writing to one DynamoDB journal. What a local run cannot show (it runs the
  * Distributed Map inline and ignores ToleratedFailurePercentage and ResultWriter) is asserted on the
  * template in test/infra/organization-stack.test.ts.
  */
@@ -91,20 +92,6 @@ function resolveDefinition(template: Template): Record<string, unknown> {
     string,
     unknown
   >;
-  // One worker at a time here: moto's DynamoDB server (the hub's journal in this test) answers
-  // concurrent writes from several workers with an HTML 500 page now and then, which real DynamoDB
-  // does not. The template's MaxConcurrency parameter is asserted in organization-stack.test.ts.
-  const serial = (states: Record<string, Record<string, unknown>>): void => {
-    for (const state of Object.values(states)) {
-      if (state.Type !== 'Map') continue;
-      state.MaxConcurrency = 1;
-      const inner = (state.ItemProcessor ?? state.Iterator) as {
-        States?: Record<string, Record<string, unknown>>;
-      };
-      if (inner?.States) serial(inner.States);
-    }
-  };
-  serial(parsed.States as Record<string, Record<string, unknown>>);
   return parsed;
 }
 

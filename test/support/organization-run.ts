@@ -93,7 +93,10 @@ export function hubRuntime(
     connection: {
       endpoint: emu.url,
       region: 'us-east-1',
-      maxAttempts: 1,
+      // Retries, as deployed: moto's DynamoDB server sometimes answers concurrent writes with an
+      // HTML 500 page (its backend is not thread-safe), which the SDK retries; a write that landed
+      // before such an answer is found written by the journal.
+      maxAttempts: 3,
       credentials: { accessKeyId: 'AKIDORGHUB', secretAccessKey: 'hub-secret' },
     },
     logger: createLogger({ stream: logs.stream }),
