@@ -53,9 +53,11 @@ export function sessionCredentials(
     return pending;
   };
   const provider = async (): Promise<AwsCredentialIdentity> => {
-    let session = await (current ?? fresh());
+    const held = current ?? fresh();
+    let session = await held;
     if (serviceNow().getTime() >= session.expiration.getTime() - REFRESH_MARGIN_MS) {
-      session = await fresh();
+      // Renewed once: requests that find the same old session share the renewal.
+      session = await (current !== null && current !== held ? current : fresh());
     }
     // `expiration` now: the SDK's memo asks again on the next request (see the module comment).
     return { ...session.credentials, expiration: new Date(localNow()) };

@@ -102,6 +102,17 @@ describe('sessionCredentials', () => {
     expect(s.sts.issued).toHaveLength(2);
   });
 
+  it('concurrent requests past the refresh margin share one renewal', async () => {
+    const s = setup();
+    await s.credentials();
+    s.at(HOUR - REFRESH_MARGIN_MS + 1_000);
+
+    const all = await Promise.all([s.credentials(), s.credentials(), s.credentials()]);
+
+    expect(all.map((c) => c.accessKeyId)).toEqual(['ASIA2', 'ASIA2', 'ASIA2']);
+    expect(s.sts.issued).toHaveLength(2);
+  });
+
   it('concurrent first requests share one AssumeRole', async () => {
     const s = setup();
 
