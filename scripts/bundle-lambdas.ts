@@ -8,15 +8,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildResult, build } from 'esbuild';
+import { LAMBDA_HANDLER_NAMES } from '../src/lambda/names.js';
 
-export const LAMBDA_HANDLERS = [
-  'scheduled',
-  'config-rule',
-  'remediate',
-  'org-accounts',
-  'org-worker',
-  'org-report',
-] as const;
+export const LAMBDA_HANDLERS = LAMBDA_HANDLER_NAMES;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 

@@ -39,7 +39,7 @@ import { leasedMessage, type RemediationContext, warn } from './remediation.js';
 import { streamJsonDocument } from './render/json-stream.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
-import { type Connected, connect, type Session } from './session.js';
+import { connect, type Session } from './session.js';
 
 /** What every account of the run shares: from the command's flags and policy. */
 export interface RunBase {
@@ -117,24 +117,36 @@ async function start(io: CliIO, session: Session, options: MultiRemediationOptio
   };
 }
 
-/** The account's deps: its own clients and clock, the run's journal and notifier. */
-async function accountDeps(
-  clients: Connected & { assume(): Promise<void> },
+/**
+ * Runs `use` in one account: its own clients (closed after) and clock, the run's journal, and
+ * `extra` (the notifier, the stop check). A failure is said in one line naming the caller's endpoint.
+ */
+async function inAccount<T>(
+  session: Session,
+  resolved: ResolvedAccounts,
   accountId: string,
   options: MultiRemediationOptions,
   extra: Partial<RemediationDeps>,
-): Promise<RemediationDeps> {
-  await clients.assume();
-  if (options.now === null) await clients.serviceClock.calibrate(clients.sts);
-  const fixed = options.now;
-  return {
-    clients,
-    clock: fixed === null ? () => clients.serviceClock.now() : () => fixed,
-    journal: options.journal,
-    notifier: null,
-    accountId,
-    ...extra,
-  };
+  use: (deps: RemediationDeps) => Promise<T>,
+): Promise<T> {
+  const clients = connectAccount(session, options.connection, resolved, accountId);
+  try {
+    await clients.assume();
+    if (options.now === null) await clients.serviceClock.calibrate(clients.sts);
+    const fixed = options.now;
+    return await use({
+      clients,
+      clock: fixed === null ? () => clients.serviceClock.now() : () => fixed,
+      journal: options.journal,
+      notifier: null,
+      accountId,
+      ...extra,
+    });
+  } catch (error) {
+    throw awsFailure(error, options.connection);
+  } finally {
+    clients.close();
+  }
 }
 
 function errorEntry(accountId: string, error: string): AccountEntry {
@@ -154,17 +166,10 @@ export async function multiAccountPlan(
     await forEachAccount<Plan>(
       out.resolved.selected.map((a) => a.id),
       { concurrency: options.target.concurrency },
-      async (accountId) => {
-        const clients = connectAccount(session, options.connection, out.resolved, accountId);
-        try {
-          const deps = await accountDeps(clients, accountId, options, {});
+      (accountId) =>
+        inAccount(session, out.resolved, accountId, options, {}, async (deps) => {
           return (await planRemediation(deps, options.policy, { maxActions: budget })).plan;
-        } catch (error) {
-          throw awsFailure(error, options.connection);
-        } finally {
-          clients.close();
-        }
-      },
+        }),
       (outcome) => {
         progress.clear();
         if (outcome.status === 'error') {
@@ -220,24 +225,20 @@ export async function multiAccountApply(
     const summary = await forEachAccount<RemediateResult>(
       out.resolved.selected.map((a) => a.id),
       { concurrency: options.target.concurrency, shouldStop: () => stopSignal !== null },
-      async (accountId) => {
-        const clients = connectAccount(session, options.connection, out.resolved, accountId);
-        try {
-          const deps = await accountDeps(clients, accountId, options, {
-            notifier,
-            shouldStop: () => stopSignal !== null,
-          });
-          return await remediateAccount(deps, options.policy, {
-            maxActions: budget,
-            resume: options.resume,
-            confirmPlan: async () => options.yes && stopSignal === null,
-          });
-        } catch (error) {
-          throw awsFailure(error, options.connection);
-        } finally {
-          clients.close();
-        }
-      },
+      (accountId) =>
+        inAccount(
+          session,
+          out.resolved,
+          accountId,
+          options,
+          { notifier, shouldStop: () => stopSignal !== null },
+          (deps) =>
+            remediateAccount(deps, options.policy, {
+              maxActions: budget,
+              resume: options.resume,
+              confirmPlan: async () => options.yes && stopSignal === null,
+            }),
+        ),
       (outcome) => {
         progress.clear();
         if (outcome.status === 'error') {

@@ -7,14 +7,15 @@ import type { Permission } from '../aws/errors.js';
 import { configRulePermissions, lambdaRemediationPermissions } from '../aws/permissions.js';
 import type { Policy } from '../core/policy/types.js';
 import { DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
+import { ACCOUNT_HANDLER_NAMES, ORG_HANDLER_NAMES } from '../lambda/names.js';
 import { withNotifyTopic } from '../lambda/runtime.js';
 
 /** The account stack's three handlers, by the file name of their entry in src/lambda. */
-export const HANDLER_NAMES = ['scheduled', 'config-rule', 'remediate'] as const;
+export const HANDLER_NAMES = ACCOUNT_HANDLER_NAMES;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** The organization stack's handlers (src/infra/organization-permissions.ts gives their permissions). */
-export const ORG_HANDLER_NAMES = ['org-accounts', 'org-worker', 'org-report'] as const;
+export { ORG_HANDLER_NAMES };
 export type OrgHandlerName = (typeof ORG_HANDLER_NAMES)[number];
 
 /** Every handler with an entry in src/lambda. */

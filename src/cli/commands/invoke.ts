@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
 import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../lambda/config-rule.js';
 import { createLogger } from '../../lambda/logger.js';
+import { LAMBDA_HANDLER_NAMES } from '../../lambda/names.js';
 import { createOrgAccountsHandler } from '../../lambda/org-accounts.js';
 import { createOrgReportHandler } from '../../lambda/org-report.js';
 import { createOrgWorkerHandler } from '../../lambda/org-worker.js';
@@ -30,14 +31,7 @@ import { DEFAULT_POLICY_FILES } from '../policy-loader.js';
 import { journalSpec } from '../remediation.js';
 import type { Session } from '../session.js';
 
-export const HANDLERS = [
-  'scheduled',
-  'config-rule',
-  'remediate',
-  'org-accounts',
-  'org-worker',
-  'org-report',
-] as const;
+const HANDLERS = LAMBDA_HANDLER_NAMES;
 type HandlerName = (typeof HANDLERS)[number];
 
 interface InvokeFlags extends AwsFlags {
