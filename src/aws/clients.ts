@@ -29,6 +29,54 @@ export interface AwsConnection {
    * which throttles above a rate; `standard`: back off and retry only (see docs/benchmarks.md).
    */
   readonly retryMode?: 'adaptive' | 'standard';
+  /** How long a call may take; default {@link DEFAULT_TIMEOUTS}. */
+  readonly timeouts?: Timeouts;
+}
+
+/**
+ * Every call is bounded, so a service that accepts connections and never answers cannot hang a
+ * run. A timed-out read is retried like any transient failure; a timed-out write that AWS does not
+ * make idempotent is an unknown outcome, settled from live state (src/aws/errors.ts).
+ */
+export interface Timeouts {
+  /** To open a connection. */
+  readonly connectMs: number;
+  /** For the whole request and its answer, once connected. */
+  readonly requestMs: number;
+}
+
+/** `KEYWARDEN_CONNECT_TIMEOUT` / `KEYWARDEN_REQUEST_TIMEOUT` (seconds) and `--connect-timeout` / `--request-timeout` change them. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 5_000, requestMs: 30_000 };
+
+/** Where each timeout can be set, for messages: its variable and, in the CLI, its flag. */
+export const TIMEOUT_SETTINGS = {
+  connectMs: { variable: 'KEYWARDEN_CONNECT_TIMEOUT', flag: '--connect-timeout' },
+  requestMs: { variable: 'KEYWARDEN_REQUEST_TIMEOUT', flag: '--request-timeout' },
+} as const;
+
+/**
+ * The timeouts from flags (seconds, first) and the environment (seconds), over the defaults; or
+ * the one-line reason a value is not a number of seconds from 0.1 to 3600, naming where it came from.
+ */
+export function timeoutsFrom(
+  flags: { readonly connectTimeout?: string; readonly requestTimeout?: string },
+  env: NodeJS.ProcessEnv,
+): { readonly timeouts: Timeouts } | { readonly error: string } {
+  const read = (key: keyof Timeouts, flag: string | undefined): number | string => {
+    const setting = TIMEOUT_SETTINGS[key];
+    const [raw, name] = flag !== undefined ? [flag, setting.flag] : [env[setting.variable], setting.variable];
+    if (raw === undefined || raw === '') return DEFAULT_TIMEOUTS[key];
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
+      return `${name}: a number of seconds from 0.1 to 3600 (got ${JSON.stringify(raw)})`;
+    }
+    return Math.round(seconds * 1000);
+  };
+  const connectMs = read('connectMs', flags.connectTimeout);
+  const requestMs = read('requestMs', flags.requestTimeout);
+  if (typeof connectMs === 'string') return { error: connectMs };
+  if (typeof requestMs === 'string') return { error: requestMs };
+  return { timeouts: { connectMs, requestMs } };
 }
 
 export interface AwsClients {
@@ -41,10 +89,17 @@ export interface AwsClients {
 export const DEFAULT_REGION = 'us-east-1';
 
 export function clientConfig(connection: AwsConnection) {
+  const timeouts = connection.timeouts ?? DEFAULT_TIMEOUTS;
   return {
     region: connection.region ?? DEFAULT_REGION,
     retryMode: connection.retryMode ?? 'adaptive',
     maxAttempts: connection.maxAttempts ?? 5,
+    requestHandler: {
+      connectionTimeout: timeouts.connectMs,
+      requestTimeout: timeouts.requestMs,
+      // Without it the SDK only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+    },
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),
     ...(connection.credentials
       ? { credentials: connection.credentials }

@@ -34,6 +34,13 @@ export const AwsErrorCode = {
 } as const;
 export type AwsErrorCode = (typeof AwsErrorCode)[keyof typeof AwsErrorCode];
 
+/**
+ * How a failed call ended. `refused`: AWS answered with a 4xx, or the request never left (no
+ * connection, no credentials): nothing was changed. `unknown`: the answer did not come (a timeout,
+ * a reset connection, a 5xx): AWS may have acted, and only live state can tell.
+ */
+export type FailureOutcome = 'refused' | 'unknown';
+
 /** An AWS call that failed after the SDK's retries, wrapped once with what we were doing. */
 export class AwsCallError extends Error {
   override readonly name = 'AwsCallError';
@@ -42,6 +49,8 @@ export class AwsCallError extends Error {
     /** The AWS error code (`AccessDenied`, `Throttling`...) or the network error code. */
     readonly code: string,
     options?: { cause?: unknown },
+    /** Whether AWS may have acted on the call before it failed. */
+    readonly outcome: FailureOutcome = 'unknown',
   ) {
     super(message, options);
   }
@@ -54,9 +63,75 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number };
 }
 
+/** Network errors raised before a request was sent: the service never saw it. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether AWS may have acted on a call that failed with `error`: only a 4xx answer, or a request
+ * that never left this machine, proves it did not.
+ */
+export function failureOutcome(error: unknown): FailureOutcome {
+  if (error instanceof AwsCallError) return error.outcome;
+  if (error instanceof OutcomeUnknownError) return 'unknown';
+  const e = (error ?? {}) as SdkErrorLike;
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 400 && status < 500) return 'refused';
+  if (e.code !== undefined && NOT_SENT_CODES.has(e.code)) return 'refused';
+  if (e.name === AwsErrorCode.CredentialsProvider) return 'refused';
+  return 'unknown';
+}
+
+/**
+ * A write that failed after AWS may have acted on it. Thrown in place of the SDK's error so that
+ * the SDK's retry does not send the write again (it retries neither this name nor its status); the
+ * original error is kept as `original`, not `cause`, which the SDK would inspect.
+ */
+export class OutcomeUnknownError extends Error {
+  override readonly name = 'OutcomeUnknownError';
+  constructor(readonly original: unknown) {
+    const { code, message } = describeAwsError(original);
+    super(`${code}: ${message}; the answer did not come, so AWS may have acted on it`);
+  }
+}
+
+interface RetriableCommand {
+  readonly middlewareStack: {
+    addRelativeTo(
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: { relation: 'after'; toMiddleware: string; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Makes a write that AWS does not make idempotent (CreateAccessKey) never go out twice blindly: the
+ * SDK still retries a refusal (a throttle, a refused connection: AWS did nothing), but a failure
+ * after which AWS may have acted (a timeout, a reset connection, a 5xx) ends the call at once as an
+ * {@link OutcomeUnknownError}, for the caller to settle from live state. Sits just inside the
+ * SDK's retry, so it sees every attempt.
+ */
+export function withoutBlindRetry<C>(command: C): C {
+  (command as unknown as RetriableCommand).middlewareStack.addRelativeTo(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (failureOutcome(error) === 'refused') throw error;
+        throw new OutcomeUnknownError(error);
+      }
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'keywardenWithoutBlindRetry' },
+  );
+  return command;
+}
+
 /** Short, one-line description of an SDK or network error, e.g. `AccessDenied: User ... is not authorized`. */
 export function describeAwsError(error: unknown): { code: string; message: string } {
   if (error instanceof AwsCallError) return { code: error.code, message: error.message };
+  if (error instanceof OutcomeUnknownError) {
+    const { code } = describeAwsError(error.original);
+    return { code, message: error.message.slice(code.length + 2) };
+  }
   const e = (error ?? {}) as SdkErrorLike;
   const code = e.code && /^E[A-Z]+$/.test(e.code) ? e.code : (e.name ?? 'Error');
   const text = (e.message ?? String(error)).split('\n')[0] ?? '';
@@ -66,6 +141,7 @@ export function describeAwsError(error: unknown): { code: string; message: strin
 /** The AWS (or network) error code of what a call threw, wrapped or not. */
 export function awsErrorCode(error: unknown): string | undefined {
   if (error instanceof AwsCallError) return error.code;
+  if (error instanceof OutcomeUnknownError) return awsErrorCode(error.original);
   return (error as SdkErrorLike | undefined)?.name;
 }
 
@@ -104,9 +180,12 @@ export async function callAws<T>(
     const { code, message } = describeAwsError(error);
     const what = detail === null ? permission : `${permission} ${detail}`;
     const text = `${what} failed: ${code}: ${message}`;
-    throw new AwsCallError(options.redact ? options.redact(text) : text, code, {
-      cause: options.redact ? undefined : error,
-    });
+    throw new AwsCallError(
+      options.redact ? options.redact(text) : text,
+      code,
+      { cause: options.redact ? undefined : error },
+      failureOutcome(error),
+    );
   }
 }
 

@@ -136,6 +136,7 @@ const STAGE_TITLES: Readonly<Record<Stage, string>> = {
   'force-deactivate': 'key deactivated',
   delete: 'key deleted',
   'inactive-seen': 'inactive key to be deleted',
+  'active-seen': 'key active again',
   'revoke-unused': 'unused credential revoked',
 };
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
 import type { Command } from 'commander';
-import type { AwsConnection } from '../aws/clients.js';
+import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS, timeoutsFrom } from '../aws/clients.js';
 import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../aws/errors.js';
 import { CliError } from './errors.js';
 
@@ -11,6 +11,8 @@ export interface AwsFlags {
   readonly profile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
+  readonly connectTimeout?: string;
+  readonly requestTimeout?: string;
 }
 
 export function addAwsOptions(command: Command): Command {
@@ -20,6 +22,14 @@ export function addAwsOptions(command: Command): Command {
     .option(
       '--endpoint-url <url>',
       'send every AWS call to this endpoint (e.g. the keywarden sandbox); also AWS_ENDPOINT_URL',
+    )
+    .option(
+      '--connect-timeout <seconds>',
+      `seconds to open a connection before the attempt fails (default ${DEFAULT_TIMEOUTS.connectMs / 1000}; also ${TIMEOUT_SETTINGS.connectMs.variable})`,
+    )
+    .option(
+      '--request-timeout <seconds>',
+      `seconds a call may take once connected (default ${DEFAULT_TIMEOUTS.requestMs / 1000}; also ${TIMEOUT_SETTINGS.requestMs.variable})`,
     );
 }
 
@@ -81,7 +91,10 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
       : undefined;
   const maxAttempts = maxAttemptsFrom(env.AWS_MAX_ATTEMPTS);
   const retryMode = retryModeFrom(env.AWS_RETRY_MODE);
+  const timeouts = timeoutsFrom(flags, env);
+  if ('error' in timeouts) throw new CliError(timeouts.error);
   return {
+    timeouts: timeouts.timeouts,
     ...(region ? { region } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),

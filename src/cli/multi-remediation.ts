@@ -140,6 +140,7 @@ async function inAccount<T>(
       journal: options.journal,
       notifier: null,
       accountId,
+      ...(options.connection.timeouts ? { timeouts: options.connection.timeouts } : {}),
       ...extra,
     });
   } catch (error) {

@@ -10,8 +10,9 @@ import { type AwsConnection, clientConfig } from '../aws/clients.js';
 import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
+import { describeHold, type RunHold } from '../engine/lease.js';
 import type { RemediationDeps } from '../engine/types.js';
-import type { AccountLease, Journal } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
@@ -95,12 +96,9 @@ export function openCommandJournal(
   });
 }
 
-/** What a command that found another run on the account says (exit 0: nothing went wrong). */
-export function leasedMessage(lease: AccountLease): string {
-  return (
-    `account ${lease.accountId} is held by run ${lease.runId} (${lease.command}) since ${lease.since}, ` +
-    `until ${lease.until} unless renewed: this run did nothing; run it again once that run is done`
-  );
+/** What a command that found another run on the account or the journal says (exit 0: nothing went wrong). */
+export function leasedMessage(lease: RunHold): string {
+  return `${describeHold(lease)}: this run did nothing; run it again once that run is done`;
 }
 
 export interface RemediationFlags extends AwsFlags {
@@ -203,6 +201,7 @@ export function remediationContext(
         notifier: notify
           ? createNotifier(policy.notifications, { env: io.env, connection, ssm: clients.ssm })
           : null,
+        ...(connection.timeouts ? { timeouts: connection.timeouts } : {}),
         ...(onResult ? { onResult } : {}),
       };
     },

@@ -109,6 +109,8 @@ export function forecastAccount(
     const plan = planAccount(inventory, policy, at, facts);
     const ids = new Set<string>();
     for (const action of plan.actions) {
+      // A journal-only note that a key is Active again forecasts nothing.
+      if (action.type === 'note-active') continue;
       ids.add(action.id);
       if (!previous.has(action.id)) entries.push(actionEntry(action, day, at));
     }
@@ -156,6 +158,7 @@ export function eventOf(action: Action): ForecastEvent {
       return 'deactivation';
     case 'delete':
     case 'inactive-seen':
+    case 'active-seen':
       return 'deletion';
     case 'revoke-unused':
       // An unused key is deactivated; an unused console password (login profile) is deleted.

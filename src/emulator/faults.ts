@@ -20,16 +20,24 @@ export interface FaultRule {
   readonly errorRate?: number;
   /** Only the first N matching calls are affected by throttle/error (deterministic "fail twice, then succeed"). */
   readonly times?: number;
-  /** With `times`: fail with `throttle` or `error` (default `error`) regardless of the rates. */
-  readonly kind?: 'throttle' | 'error';
+  /**
+   * With `times`: what happens to those calls regardless of the rates (default `error`):
+   * - `throttle`, `error`: refused (throttling, a 5xx); nothing is applied;
+   * - `hang`: never answered and not applied (a service that accepts connections and stalls);
+   * - `lose-answer`: applied, then the connection is reset before any answer (a lost answer);
+   * - `apply-then-hang`: applied, then never answered (the client's request timeout ends it).
+   */
+  readonly kind?: FaultKind;
 }
+
+export type FaultKind = 'throttle' | 'error' | 'hang' | 'lose-answer' | 'apply-then-hang';
 
 export interface FaultConfig {
   readonly seed?: number;
   readonly rules?: readonly FaultRule[];
 }
 
-export type FaultDecision = { latencyMs: number; fail: 'throttle' | 'error' | null };
+export type FaultDecision = { latencyMs: number; fail: FaultKind | null };
 
 export interface CallCount {
   readonly service: string;
@@ -135,7 +143,7 @@ export class FaultInjector {
     });
     // `fail` is assigned inside the callback above, which TypeScript's narrowing does not see.
     const refusal = fail as FaultDecision['fail'];
-    if (refusal) {
+    if (refusal === 'throttle' || refusal === 'error') {
       const refused = this.refusedCounts[refusal];
       refused.set(key, (refused.get(key) ?? 0) + 1);
     }

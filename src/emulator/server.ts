@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ClockOptions, createClock, type EmulatorClock } from './clock.js';
 import { AwsServiceError } from './errors.js';
-import { type FaultConfig, FaultInjector } from './faults.js';
+import { type FaultConfig, type FaultDecision, FaultInjector } from './faults.js';
 import { jsonError, parseJsonBody } from './protocols/json.js';
 import { parseQueryBody, queryError, queryResponse } from './protocols/query.js';
 import { configService } from './services/config.js';
@@ -259,13 +259,16 @@ async function handle(
         );
         return;
       }
-      const refused = await admit(state, faults, scope, action, ctx, service.protocol);
-      if (refused) return failQ(refused);
+      const admission = await admit(state, faults, scope, action, ctx, service.protocol);
+      if (admission.kind === 'refused') return failQ(admission.error);
+      if (admission.kind === 'hang') return;
       try {
         const result = operation(ctx, params);
-        send(res, 200, XML, queryResponse(action, service.xmlns, result, requestId), requestId);
+        if (answered(res, admission.answer)) {
+          send(res, 200, XML, queryResponse(action, service.xmlns, result, requestId), requestId);
+        }
       } catch (error) {
-        failQ(asServiceError(error));
+        if (answered(res, admission.answer)) failQ(asServiceError(error));
       }
       return;
     }
@@ -285,13 +288,14 @@ async function handle(
         );
         return;
       }
-      const refused = await admit(state, faults, scope, action, ctx, service.protocol);
-      if (refused) return failJ(refused);
+      const admission = await admit(state, faults, scope, action, ctx, service.protocol);
+      if (admission.kind === 'refused') return failJ(admission.error);
+      if (admission.kind === 'hang') return;
       try {
         const result = operation(ctx, parseJsonBody(body));
-        send(res, 200, JSON11, JSON.stringify(result ?? {}), requestId);
+        if (answered(res, admission.answer)) send(res, 200, JSON11, JSON.stringify(result ?? {}), requestId);
       } catch (error) {
-        failJ(asServiceError(error));
+        if (answered(res, admission.answer)) failJ(asServiceError(error));
       }
       return;
     }
@@ -311,17 +315,35 @@ async function handle(
         );
         return;
       }
-      const refused = await admit(state, faults, scope, route.operation, ctx, service.protocol);
-      if (refused) return failR(refused);
+      const admission = await admit(state, faults, scope, route.operation, ctx, service.protocol);
+      if (admission.kind === 'refused') return failR(admission.error);
+      if (admission.kind === 'hang') return;
       try {
         const result = route.handler(ctx, parseJsonBody(body));
-        send(res, 200, 'application/json', JSON.stringify(result ?? {}), requestId);
+        if (answered(res, admission.answer)) {
+          send(res, 200, 'application/json', JSON.stringify(result ?? {}), requestId);
+        }
       } catch (error) {
-        failR(asServiceError(error));
+        if (answered(res, admission.answer)) failR(asServiceError(error));
       }
       return;
     }
   }
+}
+
+/**
+ * What becomes of a call: refused with an error, never answered (`hang`), or carried out, with its
+ * answer sent, lost to a reset connection, or never sent.
+ */
+type Admission =
+  | { readonly kind: 'refused'; readonly error: AwsServiceError }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'go'; readonly answer: 'send' | 'reset' | 'hang' };
+
+/** True when the answer is to be sent; a lost answer resets the connection, a hung one sends nothing. */
+function answered(res: ServerResponse, answer: 'send' | 'reset' | 'hang'): boolean {
+  if (answer === 'reset') res.socket?.destroy();
+  return answer === 'send';
 }
 
 /** Counts the call, applies faults, refuses inactive keys and expired sessions, and records a use of an active key. */
@@ -332,10 +354,26 @@ async function admit(
   operation: string,
   ctx: RequestContext,
   protocol: ServiceDefinition['protocol'],
-): Promise<AwsServiceError | null> {
+): Promise<Admission> {
   const decision = faults.decide(scope.service, operation);
   await faults.gate(scope.service, operation);
   if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+  if (decision.fail === 'hang') return { kind: 'hang' };
+  const refused = refusal(state, decision, scope, ctx, protocol);
+  if (refused !== null) return { kind: 'refused', error: refused };
+  const answer =
+    decision.fail === 'lose-answer' ? 'reset' : decision.fail === 'apply-then-hang' ? 'hang' : 'send';
+  return { kind: 'go', answer };
+}
+
+/** An injected refusal, or AWS's own (an inactive key, an expired session); records a use of an active key. */
+function refusal(
+  state: EmulatorState,
+  decision: FaultDecision,
+  scope: Scope,
+  ctx: RequestContext,
+  protocol: ServiceDefinition['protocol'],
+): AwsServiceError | null {
   if (decision.fail === 'throttle') {
     return protocol === 'query'
       ? new AwsServiceError('Throttling', 'Rate exceeded', 400)

@@ -5,7 +5,7 @@
  * it and a crashed run's lease lapses at most `durationSeconds` after its last renewal.
  */
 import { callerAccountId } from '../aws/caller-account.js';
-import type { AccountLease } from '../journal/journal.js';
+import type { AccountLease, JournalLockHolder } from '../journal/journal.js';
 import type { RemediationDeps } from './types.js';
 
 /** What a use case running under a lease is given. */
@@ -19,16 +19,61 @@ export interface LeaseScope {
 /** A scope with no lease: what the file journal gives, and what direct callers of applyPlan get. */
 export const NO_LEASE: LeaseScope = { accountId: null, keep: async () => {} };
 
+/** The file journal's lock, held by a run in a process that is still running. */
+export interface JournalLockHold extends JournalLockHolder {
+  readonly kind: 'journal-lock';
+  /** The journal file. */
+  readonly location: string;
+}
+
+/** What keeps a run from starting: another run's lease on the account, or the file journal's lock. */
+export type RunHold = AccountLease | JournalLockHold;
+
+/** Who holds what, in a few words for a one-line message. */
+export function describeHold(hold: RunHold): string {
+  if ('kind' in hold) {
+    return (
+      `the journal ${hold.location} is in use by run ${hold.runId} (${hold.command}, ` +
+      `process ${hold.pid} on ${hold.hostname}) since ${hold.since}`
+    );
+  }
+  return (
+    `account ${hold.accountId} is held by run ${hold.runId} (${hold.command}) since ${hold.since}, ` +
+    `until ${hold.until} unless renewed`
+  );
+}
+
 export type UnderLease<T> =
-  /** Another run holds a live lease on the account: nothing was done. */
-  | { readonly kind: 'held-elsewhere'; readonly lease: AccountLease }
-  | { readonly kind: 'ran'; readonly value: T };
+  /** Another run holds the account (a live lease) or the file journal (its lock): nothing was done. */
+  { readonly kind: 'held-elsewhere'; readonly lease: RunHold } | { readonly kind: 'ran'; readonly value: T };
 
 /**
  * Runs `fn` holding the lease of the account `deps.clients` work in, under the name of `holder`,
- * and releases it afterwards (also when `fn` throws; a release that fails leaves it to lapse).
+ * and releases it afterwards (also when `fn` throws; a release that fails leaves it to lapse). A
+ * file journal is locked for the run instead: one run at a time uses it.
  */
 export async function underAccountLease<T>(
+  deps: RemediationDeps,
+  holder: { readonly runId: string; readonly command: string },
+  fn: (scope: LeaseScope) => Promise<T>,
+): Promise<UnderLease<T>> {
+  const journal = deps.journal;
+  if (journal.lockRun === undefined) return underLease(deps, holder, fn);
+  const lock = await journal.lockRun({ ...holder, now: deps.clock() });
+  if (lock.kind === 'held') {
+    return {
+      kind: 'held-elsewhere',
+      lease: { kind: 'journal-lock', ...lock.holder, location: journal.location },
+    };
+  }
+  try {
+    return await underLease(deps, holder, fn);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function underLease<T>(
   deps: RemediationDeps,
   holder: { readonly runId: string; readonly command: string },
   fn: (scope: LeaseScope) => Promise<T>,

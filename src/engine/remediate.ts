@@ -5,15 +5,17 @@
  * finds the lease held does nothing and says who holds it.
  */
 import { type ExecuteResult, executePlan } from '../aws/apply/execute.js';
+import { callWindowMs } from '../aws/apply/recorder.js';
 import { type RecoverResult, recoverIncompleteRuns } from '../aws/apply/recovery.js';
+import { DEFAULT_TIMEOUTS } from '../aws/clients.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
-import { type AccountLease, newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/journal.js';
 import type { RunCommand } from '../journal/records.js';
 import { incompleteRuns } from '../journal/views.js';
 import type { ActionBudget } from './budget.js';
 import { InterruptedRunError } from './errors.js';
-import { type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';
+import { type LeaseScope, NO_LEASE, type RunHold, underAccountLease } from './lease.js';
 import { type PlannedAccount, planRemediation } from './plan.js';
 import type { RemediationDeps } from './types.js';
 
@@ -32,7 +34,7 @@ export interface RemediateOptions {
 
 export type RemediateResult =
   /** Another run holds the account's lease: nothing was read, planned or changed. */
-  | { readonly kind: 'leased'; readonly lease: AccountLease }
+  | { readonly kind: 'leased'; readonly lease: RunHold }
   | { readonly kind: 'recovery-declined'; readonly interruptedRuns: number }
   | {
       readonly kind: 'planned';
@@ -105,6 +107,7 @@ export function resumeInterruptedRuns(
     clientsFor: () => deps.clients,
     accountId: scope.accountId,
     beforeChange: scope.keep,
+    callWindowMs: callWindowMs(deps.timeouts ?? DEFAULT_TIMEOUTS),
     ...(deps.onResult ? { onResult: deps.onResult } : {}),
   });
 }
@@ -128,6 +131,7 @@ export function applyPlan(
     command,
     accountId: scope.accountId,
     beforeChange: scope.keep,
+    callWindowMs: callWindowMs(deps.timeouts ?? DEFAULT_TIMEOUTS),
     ...(deps.onResult ? { onResult: deps.onResult } : {}),
     ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
   });

@@ -5,7 +5,7 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ActionResult } from '../aws/apply/types.js';
-import type { AwsClients } from '../aws/clients.js';
+import type { AwsClients, Timeouts } from '../aws/clients.js';
 import type { Notifier } from '../channels/types.js';
 import type { Journal } from '../journal/journal.js';
 
@@ -41,4 +41,6 @@ export interface RemediationDeps extends AuditDeps {
   readonly accountId?: string;
   /** Asked before each change: true stops the run after the action in flight (Ctrl-C, SIGTERM). */
   readonly shouldStop?: () => boolean;
+  /** The clients' timeouts (default: DEFAULT_TIMEOUTS): they bound a create-key's call window. */
+  readonly timeouts?: Timeouts;
 }

@@ -18,7 +18,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { acquireFileLock, type JournalLockHolder } from './file-lock.js';
 import { JournalParseError, type JournalRecord, parseJournal } from './records.js';
+
+export type { JournalLockHolder } from './file-lock.js';
 
 export interface Journal {
   /** Where the journal is, for messages: a file path, or `dynamodb://TABLE`. */
@@ -32,12 +35,22 @@ export interface Journal {
   /** Every record so far; a journal that does not exist yet is empty. */
   read(): Promise<{ records: JournalRecord[]; warnings: string[] }>;
   /**
-   * One run acts on an account at a time. Absent (the file journal): no lease is taken, because a
-   * file journal belongs to one user on one machine; share a DynamoDB journal to run concurrently.
+   * One run acts on an account at a time. Absent (the file journal): its {@link lockRun} lets one
+   * run at a time use the whole file instead; share a DynamoDB journal to run concurrently.
    */
   readonly leases?: JournalLeases;
   /** An action's intent is held by one run at a time. Absent (the file journal): no claims. */
   readonly intents?: JournalIntentClaims;
+  /**
+   * One run at a time per journal (the file journal): a run that changes AWS holds the journal's
+   * lock for its whole length. Re-entrant within one journal object, so the accounts of one
+   * multi-account run share it. Absent (DynamoDB): leases and claims keep runs apart instead.
+   */
+  lockRun?(holder: {
+    readonly runId: string;
+    readonly command: string;
+    readonly now: Date;
+  }): Promise<RunLockAttempt>;
   /** Fails fast when the journal cannot be used at all (a table that does not exist). */
   verify?(): Promise<void>;
   /** Releases what the journal holds open (an SDK client's sockets). */
@@ -56,6 +69,11 @@ export interface AccountLease {
   /** When it lapses unless renewed. */
   readonly until: string;
 }
+
+export type RunLockAttempt =
+  | { readonly kind: 'acquired'; readonly release: () => Promise<void> }
+  /** Another run, in a process that is still running, holds the journal. */
+  | { readonly kind: 'held'; readonly holder: JournalLockHolder };
 
 export type LeaseAttempt =
   | { readonly kind: 'acquired'; readonly lease: AccountLease }
@@ -130,8 +148,44 @@ export class LeaseLostError extends JournalError {
  */
 export function openFileJournal(path: string): Journal {
   let checkedTail = false;
+  let lock: { count: number; release: () => void } | null = null;
   return {
     location: path,
+    async lockRun(holder) {
+      if (lock !== null) {
+        lock.count += 1;
+      } else {
+        try {
+          mkdirSync(dirname(path), { recursive: true });
+          const attempt = acquireFileLock(`${path}.lock`, {
+            runId: holder.runId,
+            command: holder.command,
+            since: holder.now.toISOString(),
+          });
+          if (attempt.kind === 'held') return attempt;
+          lock = { count: 1, release: attempt.release };
+        } catch (error) {
+          throw new JournalError(
+            `cannot lock the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; ` +
+              'nothing is changed until it can be (check the permissions of its directory)',
+            { cause: error },
+          );
+        }
+      }
+      let released = false;
+      return {
+        kind: 'acquired',
+        release: async () => {
+          if (released || lock === null) return;
+          released = true;
+          lock.count -= 1;
+          if (lock.count === 0) {
+            lock.release();
+            lock = null;
+          }
+        },
+      };
+    },
     async append(record) {
       const line = `${JSON.stringify(record)}\n`;
       try {

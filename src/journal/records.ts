@@ -62,6 +62,7 @@ const actionSchema = z.discriminatedUnion('type', [
       accessKeyCount: z.int(),
     }),
     deactivateFrom: isoOrNull.optional(),
+    recipient: z.string().nullable().optional(),
   }),
   z.object({
     ...planned,
@@ -98,6 +99,12 @@ const actionSchema = z.discriminatedUnion('type', [
     accessKeyId: z.string(),
     expect: z.object({ status: z.literal('Inactive'), lastUsedDate: isoOrNull }),
     deleteFrom: z.string(),
+  }),
+  z.object({
+    ...planned,
+    type: z.literal('note-active'),
+    accessKeyId: z.string(),
+    closes: z.string(),
   }),
   notifySchema,
   z.object({
@@ -141,7 +148,17 @@ const recordSchemas = {
     deferred: count,
   }),
   intent: z
-    .object({ ...envelope, type: z.literal('intent'), actionId: z.string(), action: actionSchema })
+    .object({
+      ...envelope,
+      type: z.literal('intent'),
+      actionId: z.string(),
+      action: actionSchema,
+      /**
+       * A create-key's call is over by then (abandoned if need be): the end of the window in which a
+       * key it made after a crash can be told from someone else's.
+       */
+      answerBy: timestamp.optional(),
+    })
     .refine((r) => r.action.id === r.actionId, {
       error: 'action.id differs from actionId',
       path: ['action', 'id'],

@@ -5,6 +5,7 @@
 
 import { type JournalFactsData, journalFactsFrom } from '../core/plan/facts.js';
 import { actionAccessKeyId } from '../core/plan/ids.js';
+import type { KeyEventKind } from '../core/plan/key-history.js';
 import type { DoneAction, OrphanedKey } from '../core/plan/recovery.js';
 import type { AnyAction, JournalFacts, NotifyAction, StoreSecretAction } from '../core/plan/types.js';
 import type {
@@ -75,29 +76,35 @@ export function hasRun(records: readonly JournalRecord[], runId: string): boolea
 }
 
 /**
- * What the planner needs from the journal. `inactiveSince` is when Keywarden last recorded a key
- * going inactive: a done deactivate-key, one whose run stopped before its outcome (IAM may have
- * applied it; the later date only delays a delete), or a done note-inactive (its first sighting as
- * inactive). A later done reactivate-key clears it, and sets the hold an undo asked for.
- * `notified` holds the ids of notify actions delivered on at least one channel; a notice journaled
+ * What the planner needs from the journal. `keyEvents` lists, per key and in journal order, what
+ * Keywarden recorded of its status: a done deactivate-key, one whose run stopped before its
+ * outcome (IAM may have applied it), a done note-inactive (its first sighting as inactive), a done
+ * note-active (seen Active again) and a done reactivate-key (which also sets the hold an undo asked
+ * for). When an inactive window starts is decided in the core, with live state
+ * (src/core/plan/key-history.ts). `notified` holds the ids of notify actions delivered on at least one channel; a notice journaled
  * and never delivered is pending. A done create-key starts a rotation in progress, which its old
  * key's deactivation or deletion (or the new key's cleanup) ends.
  */
 export function factsFromJournal(records: readonly JournalRecord[]): JournalFacts {
   const runs = runsOf(records);
-  const inactiveSince: Record<string, string> = {};
+  const keyOf = (a: { accountId: string; accessKeyId: string }) => `${a.accountId}/${a.accessKeyId}`;
+  const keyEvents: Record<string, { kind: KeyEventKind; at: string }[]> = {};
+  const event = (a: { accountId: string; accessKeyId: string }, kind: KeyEventKind, at: string) => {
+    const events = keyEvents[keyOf(a)] ?? [];
+    events.push({ kind, at });
+    keyEvents[keyOf(a)] = events;
+  };
   const notified = new Set<string>();
   const notices = new Map<string, NotifyAction>();
   const holds: Record<string, { until: string; runId: string }> = {};
   const rotations = new Map<string, RotationData>();
-  const keyOf = (a: { accountId: string; accessKeyId: string }) => `${a.accountId}/${a.accessKeyId}`;
   // Journal order decides what is latest: clocks may repeat a timestamp (a fixed --now).
   for (const r of records) {
     if (r.type === 'intent') {
       const a = r.action;
       const entry = runs.get(r.runId)?.byActionId.get(r.actionId);
       if (a.type === 'deactivate-key' && entry?.intent === r && entry.outcome === null) {
-        inactiveSince[keyOf(a)] = r.at;
+        event(a, 'deactivation-unconfirmed', r.at);
       }
       if (a.type === 'notify') notices.set(a.id, a);
       continue;
@@ -108,11 +115,14 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
     switch (a.type) {
       case 'deactivate-key':
       case 'note-inactive':
-        inactiveSince[keyOf(a)] = r.at;
+        event(a, a.type === 'deactivate-key' ? 'deactivated' : 'seen-inactive', r.at);
         rotations.delete(keyOf(a));
         break;
+      case 'note-active':
+        event(a, 'seen-active', r.at);
+        break;
       case 'reactivate-key':
-        delete inactiveSince[keyOf(a)];
+        event(a, 'reactivated', r.at);
         if (a.holdUntil) holds[keyOf(a)] = { until: a.holdUntil, runId: r.runId };
         // A notice of the deactivation an undo reversed would now be wrong: it is not sent.
         for (const [id, n] of notices) {
@@ -156,7 +166,7 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
     }
   }
   return journalFactsFrom({
-    inactiveSince,
+    keyEvents,
     notified,
     pendingNotices: [...notices.values()].filter((n) => !notified.has(n.id)),
     holds,
@@ -224,6 +234,9 @@ export function incompleteRuns(
         accessKeyId,
         replacesAccessKeyId: action.replacesAccessKeyId,
         createIntentAt: intent.at,
+        answerBy: intent.answerBy ?? null,
+        recipient: action.recipient ?? null,
+        rule: action.rule,
         createActionId: action.id,
         store: store ?? null,
       });

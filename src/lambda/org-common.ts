@@ -5,7 +5,7 @@
  * worker writes to the report bucket and the report step reads back.
  */
 import type { AuditReport } from '../core/audit.js';
-import type { AccountLease } from '../journal/journal.js';
+import type { RunHold } from '../engine/lease.js';
 import { HandlerEventError } from './runtime.js';
 import type { RemediationSummary } from './summary.js';
 
@@ -88,7 +88,7 @@ export type AccountReportObject = {
       readonly status: 'error';
       readonly error: string;
       /** Set when the account was not worked on because another run held its lease. */
-      readonly heldBy: AccountLease | null;
+      readonly heldBy: RunHold | null;
     }
 );
 

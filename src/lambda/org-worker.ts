@@ -22,8 +22,8 @@ import { callAws, failureMessage } from '../aws/errors.js';
 import { accountReportKey, putReportObject, reportBucketClient } from '../aws/report-bucket.js';
 import { ACCOUNT_ID_PATTERN } from '../core/accounts.js';
 import { buildAuditReport } from '../core/audit.js';
+import { describeHold, type RunHold } from '../engine/lease.js';
 import type { AccountClients } from '../engine/types.js';
-import type { AccountLease } from '../journal/journal.js';
 import {
   type AccountReportObject,
   DEFAULT_MEMBER_ROLE_NAME,
@@ -110,7 +110,7 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
     const write = (object: AccountReportObject) =>
       putReportObject(s3, bucket, key, JSON.stringify(object), 'application/json');
 
-    let failure: { readonly error: string; readonly heldBy: AccountLease | null };
+    let failure: { readonly error: string; readonly heldBy: RunHold | null };
     let opened: { close(): void } | null = null;
     try {
       const { clients: hub, clock } = connected;
@@ -140,6 +140,7 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
           journal,
           // Notices go to the hub's channels (the central topic) with the worker's credentials.
           notifier: notifierFor(policy, env, connection, hub),
+          ...(connection.timeouts ? { timeouts: connection.timeouts } : {}),
           logger,
           ...(options.sleep ? { sleep: options.sleep } : {}),
           ...(remaining ? { remainingMs: remaining } : {}),
@@ -180,7 +181,7 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
       const lease = summary.heldBy;
       failure = {
         error: lease
-          ? `held by run ${lease.runId} (${lease.command}) until ${lease.until}: not audited or remediated in this run`
+          ? `${describeHold(lease)}: not audited or remediated in this run`
           : 'not audited: the run read nothing',
         heldBy: lease,
       };

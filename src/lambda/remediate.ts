@@ -81,6 +81,7 @@ export function createRemediateHandler(options: RuntimeOptions = {}) {
           clock,
           journal,
           notifier: notifierFor(policy, env, connection, clients),
+          ...(connection.timeouts ? { timeouts: connection.timeouts } : {}),
           ...(options.sleep ? { sleep: options.sleep } : {}),
           onResult: (r) => logger.info('action', actionLogFields(r)),
         },

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsConnection, clientConfig, createClients } from '../aws/clients.js';
+import { type AwsConnection, clientConfig, createClients, timeoutsFrom } from '../aws/clients.js';
 import { callAws } from '../aws/errors.js';
 import { ServiceClock } from '../aws/service-clock.js';
 import { createNotifier } from '../channels/notifier.js';
@@ -87,7 +87,9 @@ export interface PolicySource {
 export function connectionFromEnv(env: NodeJS.ProcessEnv): AwsConnection {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const endpoint = env.AWS_ENDPOINT_URL;
-  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) };
+  const timeouts = timeoutsFrom({}, env);
+  if ('error' in timeouts) throw new Error(timeouts.error);
+  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), timeouts: timeouts.timeouts };
 }
 
 export interface Connected {

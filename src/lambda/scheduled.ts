@@ -56,6 +56,7 @@ export function createScheduledHandler(options: RuntimeOptions = {}) {
           clock,
           journal,
           notifier: notifierFor(policy, env, connection, clients),
+          ...(connection.timeouts ? { timeouts: connection.timeouts } : {}),
           logger,
           ...(options.sleep ? { sleep: options.sleep } : {}),
           ...(remaining ? { remainingMs: remaining } : {}),

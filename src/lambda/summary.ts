@@ -1,7 +1,7 @@
 /** The handlers' results: counts and ids for people and dashboards, never a secret. */
 import type { ActionResult } from '../aws/apply/types.js';
+import { describeHold, type RunHold } from '../engine/lease.js';
 import type { RemediateResult } from '../engine/remediate.js';
-import type { AccountLease } from '../journal/journal.js';
 
 export interface RemediationSummary {
   /** The run this invocation made; null when nothing was planned or carried out. */
@@ -29,7 +29,7 @@ export interface RemediationSummary {
    * Set when another run held the account's lease: this invocation did nothing (the other run, or
    * the next invocation, does the work).
    */
-  readonly heldBy: AccountLease | null;
+  readonly heldBy: RunHold | null;
 }
 
 export function remediationSummary(
@@ -50,10 +50,7 @@ export function remediationSummary(
       notices: { sent: 0, notSent: 0 },
       stopped: false,
       actions: [],
-      warnings: [
-        ...warnings,
-        `account ${out.lease.accountId} is held by run ${out.lease.runId} (${out.lease.command}) until ${out.lease.until}: this invocation did nothing`,
-      ],
+      warnings: [...warnings, `${describeHold(out.lease)}: this invocation did nothing`],
       journal,
       heldBy: out.lease,
     };

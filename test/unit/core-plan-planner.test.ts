@@ -3,7 +3,13 @@ import { addDays } from '../../src/core/days.js';
 import type { AccessKeyRecord, UserRecord } from '../../src/core/model.js';
 import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
-import type { Action, JournalFacts, NotifyAction, Plan } from '../../src/core/plan/types.js';
+import {
+  type Action,
+  changesAws,
+  type JournalFacts,
+  type NotifyAction,
+  type Plan,
+} from '../../src/core/plan/types.js';
 import type { PolicyInput } from '../../src/core/policy/schema.js';
 import type { Policy } from '../../src/core/policy/types.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
@@ -773,5 +779,69 @@ describe('a key an undo reactivated', () => {
   it('is planned again once the hold has ended', () => {
     const result = plan([user({ accessKeys: unusedKey() })], RECOMMENDED, held(0));
     expect(steps(result)).toEqual([`${OLD}/deactivate-key/revoke-unused`, `${OLD}/notify/revoke-unused`]);
+  });
+});
+
+describe('a key Active again after Keywarden recorded it going inactive', () => {
+  const deactivatedDaysAgo = (n: number) =>
+    journalFactsFrom({ inactiveSince: { [`${ACCOUNT_ID}/${OLD}`]: daysAgo(n) } });
+  const unusedActiveKey = () => [activeKey(OLD, 500, null)];
+
+  it('is journaled as seen Active, even for an exempt user, and nothing else is planned for it', () => {
+    // Prepare: a person reactivated the key and exempted the user.
+    const facts = deactivatedDaysAgo(1);
+
+    // Act
+    const result = plan(
+      [user({ tags: { 'keywarden:exempt': 'true' }, accessKeys: unusedActiveKey() })],
+      RECOMMENDED,
+      facts,
+    );
+
+    // Assess
+    expect(steps(result)).toEqual([`${OLD}/note-active/active-seen`]);
+    expect(only(result, 'note-active')).toMatchObject({ accessKeyId: OLD, closes: daysAgo(1).toISOString() });
+    expect(result.actions.filter(changesAws)).toEqual([]);
+  });
+
+  it('is not journaled again once that record is closed', () => {
+    // Prepare
+    const facts = journalFactsFrom({
+      keyEvents: {
+        [`${ACCOUNT_ID}/${OLD}`]: [
+          { kind: 'deactivated', at: daysAgo(20) },
+          { kind: 'seen-active', at: daysAgo(19) },
+        ],
+      },
+    });
+
+    // Act
+    const result = plan(
+      [user({ tags: { 'keywarden:exempt': 'true' }, accessKeys: unusedActiveKey() })],
+      RECOMMENDED,
+      facts,
+    );
+
+    // Assess
+    expect(result.actions).toEqual([]);
+  });
+
+  it('deactivated again later (by hand): a first sighting with the whole window, not a delete', () => {
+    // Prepare: deactivated by Keywarden 20 days ago, seen Active 19 days ago, Inactive again now.
+    const facts = journalFactsFrom({
+      keyEvents: {
+        [`${ACCOUNT_ID}/${OLD}`]: [
+          { kind: 'deactivated', at: daysAgo(20) },
+          { kind: 'seen-active', at: daysAgo(19) },
+        ],
+      },
+    });
+
+    // Act
+    const result = plan([user({ accessKeys: [inactiveKey(OLD, 500, null, 1)] })], RECOMMENDED, facts);
+
+    // Assess
+    expect(steps(result)).toEqual([`${OLD}/note-inactive/inactive-seen`, `${OLD}/notify/inactive-seen`]);
+    expect(only(result, 'note-inactive').deleteFrom).toBe(addDays(NOW, 14).toISOString());
   });
 });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { CLOCK_SKEW_MS, type KeyOwnership, keyOwnership } from '../../src/core/plan/ownership.js';
 import {
-  CLOCK_SKEW_MS,
+  LEGACY_CALL_WINDOW_MS,
   type OrphanedKey,
-  orphanCandidates,
+  orphanOwnership,
   planOrphanRecovery,
 } from '../../src/core/plan/recovery.js';
 import type { StoreSecretAction } from '../../src/core/plan/types.js';
 
 const INTENT_AT = '2026-12-01T10:00:00.000Z';
+const ANSWER_BY = '2026-12-01T10:01:10.000Z';
 const at = (offsetMs: number) => new Date(Date.parse(INTENT_AT) + offsetMs);
+const END = Date.parse(ANSWER_BY) - Date.parse(INTENT_AT);
 
 const store: StoreSecretAction = {
   id: '111122223333/alice/AKIAOLD/store-secret/rotate',
@@ -31,70 +34,173 @@ function orphan(overrides: Partial<OrphanedKey> = {}): OrphanedKey {
     accessKeyId: null,
     replacesAccessKeyId: 'AKIAOLD',
     createIntentAt: INTENT_AT,
+    answerBy: ANSWER_BY,
     createActionId: store.createKeyActionId,
+    recipient: 'alice@example.com',
+    rule: 'KEY_ROTATION',
     store: null,
     ...overrides,
   };
 }
 
-describe('orphanCandidates', () => {
+const listedAt = (pairs: readonly (readonly [string, number])[]) =>
+  pairs.map(([accessKeyId, offset]) => ({ accessKeyId, createDate: at(offset) }));
+
+describe('keyOwnership: which new key a CreateAccessKey made', () => {
+  const call = (o: { answered?: string; refused?: boolean } = {}) => ({
+    answeredKeyId: o.answered ?? null,
+    refused: o.refused ?? false,
+    window: { from: at(0), to: at(END) },
+    replacesAccessKeyId: 'AKIAOLD',
+  });
+
   it.each([
     {
-      name: 'the key id the journal recorded, whatever IAM lists',
-      o: { accessKeyId: 'AKIANEW' },
-      want: ['AKIANEW'],
+      name: 'answered: the key in the answer, whatever else appeared',
+      c: call({ answered: 'AKIANEW' }),
+      listed: [
+        ['AKIANEW', 10],
+        ['AKIAOTHER', 20],
+      ],
+      ours: 'AKIANEW',
+      foreign: ['AKIAOTHER'],
     },
-    { name: 'a key created after the intent', o: {}, listed: [['AKIANEW', 1000]], want: ['AKIANEW'] },
     {
-      name: 'a key created within the clock skew before it',
-      o: {},
+      name: "refused (a 4xx): no key was made, so a new key is someone else's",
+      c: call({ refused: true }),
+      listed: [['AKIAOTHER', 10]],
+      ours: null,
+      foreign: ['AKIAOTHER'],
+    },
+    {
+      name: 'unknown: a key made inside the window',
+      c: call(),
+      listed: [['AKIANEW', 10]],
+      ours: 'AKIANEW',
+      foreign: [],
+    },
+    {
+      name: 'unknown: made at the skew margin before the intent',
+      c: call(),
       listed: [['AKIANEW', -CLOCK_SKEW_MS]],
-      want: ['AKIANEW'],
+      ours: 'AKIANEW',
+      foreign: [],
     },
     {
-      name: 'not a key created just beyond the skew',
-      o: {},
+      name: 'unknown: not one made a millisecond before the margin',
+      c: call(),
       listed: [['AKIANEW', -CLOCK_SKEW_MS - 1]],
-      want: [],
+      ours: null,
+      foreign: ['AKIANEW'],
     },
-    { name: 'not the key being replaced', o: {}, listed: [['AKIAOLD', 1000]], want: [] },
-    { name: 'not a key another run recorded creating', o: {}, listed: [['AKIAKNOWN', 1000]], want: [] },
-  ] as const)('$name', ({ o, listed, want }) => {
-    const keys = (listed ?? []).map(([accessKeyId, offset]) => ({ accessKeyId, createDate: at(offset) }));
-    const got = orphanCandidates(orphan(o), keys, new Set(['AKIAKNOWN']));
-    expect(got.map((c) => c.accessKeyId)).toEqual(want);
+    {
+      name: 'unknown: made at the skew margin after the window',
+      c: call(),
+      listed: [['AKIANEW', END + CLOCK_SKEW_MS]],
+      ours: 'AKIANEW',
+      foreign: [],
+    },
+    {
+      name: 'unknown: not one made a millisecond after the margin',
+      c: call(),
+      listed: [['AKIANEW', END + CLOCK_SKEW_MS + 1]],
+      ours: null,
+      foreign: ['AKIANEW'],
+    },
+    {
+      name: 'unknown: two keys in the window are ambiguous: neither is taken',
+      c: call(),
+      listed: [
+        ['AKIAONE', 10],
+        ['AKIATWO', 20],
+      ],
+      ours: null,
+      foreign: ['AKIAONE', 'AKIATWO'],
+    },
+    { name: 'never the key being replaced', c: call(), listed: [['AKIAOLD', 10]], ours: null, foreign: [] },
+    {
+      name: 'never a known key (listed before, or made by another run)',
+      c: call(),
+      listed: [['AKIAKNOWN', 10]],
+      ours: null,
+      foreign: [],
+    },
+  ] as const)('$name', ({ c, listed, ours, foreign }) => {
+    // Act
+    const got = keyOwnership(c, listedAt(listed), new Set(['AKIAKNOWN']));
+
+    // Assess
+    expect(got.ours?.accessKeyId ?? null).toBe(ours);
+    expect(got.ours?.foundByTime ?? null).toBe(ours === null ? null : c.answeredKeyId === null);
+    expect(got.foreign.map((k) => k.accessKeyId)).toEqual(foreign);
+  });
+});
+
+describe('orphanOwnership: after a crash, the window is the journaled intent to its answerBy', () => {
+  it.each([
+    { name: 'the key id the journal recorded', o: { accessKeyId: 'AKIANEW' }, listed: null, ours: 'AKIANEW' },
+    { name: 'a key made before answerBy', o: {}, listed: [['AKIANEW', END]], ours: 'AKIANEW' },
+    {
+      name: 'not one made after answerBy and the margin',
+      o: {},
+      listed: [['AKIANEW', END + CLOCK_SKEW_MS + 1]],
+      ours: null,
+    },
+    {
+      name: 'an older journal without answerBy: the legacy window',
+      o: { answerBy: null },
+      listed: [['AKIANEW', LEGACY_CALL_WINDOW_MS + CLOCK_SKEW_MS]],
+      ours: 'AKIANEW',
+    },
+    {
+      name: 'an older journal without answerBy: not after it',
+      o: { answerBy: null },
+      listed: [['AKIANEW', LEGACY_CALL_WINDOW_MS + CLOCK_SKEW_MS + 1]],
+      ours: null,
+    },
+  ] as const)('$name', ({ o, listed, ours }) => {
+    const got = orphanOwnership(orphan(o), listed === null ? null : listedAt(listed), new Set());
+    expect(got.ours?.accessKeyId ?? null).toBe(ours);
   });
 });
 
 describe('planOrphanRecovery', () => {
-  const candidate = { accessKeyId: 'AKIANEW', foundByTime: false };
+  const candidate: KeyOwnership = { ours: { accessKeyId: 'AKIANEW', foundByTime: false }, foreign: [] };
 
   it('keeps a key Secrets Manager already holds and journals its store, deleting nothing', () => {
-    const got = planOrphanRecovery(orphan({ store }), 'run-1', [candidate], new Set(['AKIANEW']));
+    const got = planOrphanRecovery(orphan({ store }), 'run-1', candidate, new Set(['AKIANEW']));
     expect(got.adopted).toEqual({ accessKeyId: 'AKIANEW', store });
     expect(got.cleanups).toEqual([]);
   });
 
   it('deletes a key whose secret was never stored', () => {
-    const got = planOrphanRecovery(orphan({ store }), 'run-1', [candidate], new Set());
+    const got = planOrphanRecovery(orphan({ store }), 'run-1', candidate, new Set());
     expect(got.adopted).toBeNull();
     expect(got.cleanups.map((c) => [c.type, c.accessKeyId])).toEqual([['cleanup-key', 'AKIANEW']]);
     expect(got.cleanups[0]?.reason).toContain('run-1 stopped before its secret was stored');
   });
 
   it('adopts nothing when the run never started the store, even if a version exists', () => {
-    const got = planOrphanRecovery(orphan(), 'run-1', [candidate], new Set(['AKIANEW']));
+    const got = planOrphanRecovery(orphan(), 'run-1', candidate, new Set(['AKIANEW']));
     expect(got.adopted).toBeNull();
     expect(got.cleanups).toHaveLength(1);
   });
 
-  it('keeps the stored key and deletes the other candidates found by time', () => {
-    const byTime = [
-      { accessKeyId: 'AKIAONE', foundByTime: true },
-      { accessKeyId: 'AKIATWO', foundByTime: true },
-    ];
-    const got = planOrphanRecovery(orphan({ store }), 'run-1', byTime, new Set(['AKIATWO']));
-    expect(got.adopted?.accessKeyId).toBe('AKIATWO');
-    expect(got.cleanups.map((c) => c.accessKeyId)).toEqual(['AKIAONE']);
+  it('leaves a foreign key alone, reports it and tells the owner, and still cleans up its own', () => {
+    // Prepare
+    const ownership: KeyOwnership = {
+      ours: { accessKeyId: 'AKIAONE', foundByTime: true },
+      foreign: [{ accessKeyId: 'AKIATWO', createDate: at(END * 3) }],
+    };
+
+    // Act
+    const got = planOrphanRecovery(orphan({ store }), 'run-1', ownership, new Set());
+
+    // Assess
+    expect(got.cleanups.map((c) => [c.accessKeyId, c.requireNeverUsed])).toEqual([['AKIAONE', true]]);
+    expect(got.foreign.map((k) => k.accessKeyId)).toEqual(['AKIATWO']);
+    expect(got.notices).toMatchObject([
+      { type: 'notify', stage: 'blocked', accessKeyId: 'AKIATWO', recipient: 'alice@example.com' },
+    ]);
   });
 });

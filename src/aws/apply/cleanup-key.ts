@@ -1,7 +1,8 @@
 import { DeleteAccessKeyCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type { CleanupKeyAction } from '../../core/plan/types.js';
 import { callAws, type Permission } from '../errors.js';
-import { keyLastUsed, listKeys } from './live-checks.js';
+import { keyLastUsed, keyStatus, listKeys } from './live-checks.js';
+import { settledChange } from './settle.js';
 import { type ActionOutcome, done, skipped } from './types.js';
 
 export const CLEANUP_KEY_PERMISSIONS: readonly Permission[] = [
@@ -29,15 +30,22 @@ export async function cleanupKey(action: CleanupKeyAction, iam: IAMClient): Prom
       );
     }
   }
-  if (key.status === 'Active') {
-    await callAws('iam:UpdateAccessKey', `${accessKeyId} Inactive`, () =>
-      iam.send(
-        new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Inactive' }),
-      ),
-    );
-  }
-  const out = await callAws('iam:DeleteAccessKey', accessKeyId, () =>
-    iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
+  return settledChange(
+    async () => {
+      if (key.status === 'Active') {
+        await callAws('iam:UpdateAccessKey', `${accessKeyId} Inactive`, () =>
+          iam.send(
+            new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Inactive' }),
+          ),
+        );
+      }
+      const out = await callAws('iam:DeleteAccessKey', accessKeyId, () =>
+        iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId })),
+      );
+      return done(out.$metadata.requestId);
+    },
+    async () => (await keyStatus(iam, userName, accessKeyId)) === null,
+    `${accessKeyId} deleted`,
+    { goneIsDone: true },
   );
-  return done(out.$metadata.requestId);
 }

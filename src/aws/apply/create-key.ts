@@ -1,14 +1,24 @@
 import { CreateAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';
-import { callAws, type Permission } from '../errors.js';
-import { checkCreateKey, type LiveKey, listKeys } from './live-checks.js';
+import { callAws, failureOutcome, type Permission, withoutBlindRetry } from '../errors.js';
+import { checkCreateKey, listKeys } from './live-checks.js';
+import type { IntentStamp } from './recorder.js';
 import type { ExecutorState } from './state.js';
-import { type ActionOutcome, done, failed, failureText, fromCheck } from './types.js';
+import {
+  type ActionOutcome,
+  done,
+  failed,
+  failureText,
+  fromCheck,
+  skipped,
+  UnsettledOutcomeError,
+} from './types.js';
 
 export const CREATE_KEY_PERMISSIONS: readonly Permission[] = [
   'iam:ListAccessKeys',
   'iam:CreateAccessKey',
-  // A key that appears during a failed or retried CreateAccessKey is removed at once (cleanup-key).
+  // A key the call made although its answer was lost is removed at once if never used (cleanup-key).
   'iam:GetAccessKeyLastUsed',
   'iam:UpdateAccessKey',
   'iam:DeleteAccessKey',
@@ -16,28 +26,37 @@ export const CREATE_KEY_PERMISSIONS: readonly Permission[] = [
 
 /**
  * Creates the replacement key once the user still has exactly the keys the plan saw. The secret is
- * kept in memory (state.pending) for store-secret; a key that appeared without being the answer
- * (a retried or failed call IAM had acted on) is queued for cleanup.
+ * kept in memory (state.pending) for store-secret. CreateAccessKey is never sent twice blindly: a
+ * call refused by AWS made no key; a call whose answer did not come is settled from live state by
+ * the ownership rule (src/core/plan/ownership.ts): the key it provably made is queued for cleanup,
+ * and any other new key is left alone, named in the outcome, and its owner told.
  */
 export async function createKey(
   state: ExecutorState,
   action: CreateKeyAction,
   iam: IAMClient,
+  intent: IntentStamp,
 ): Promise<ActionOutcome> {
   const before = await listKeys(iam, action.userName);
   const skip = fromCheck(checkCreateKey(action, before));
   if (skip !== null) return skip;
-  let outcome: ActionOutcome;
-  let newKeyId: string | null = null;
+  const answerBy = intent.answerBy ?? new Date(intent.at.getTime());
+  const budgetMs = answerBy.getTime() - state.recorder.now().getTime();
+  if (budgetMs <= 0) {
+    return skipped(
+      `the live re-check ran past ${answerBy.toISOString()}, the end of this call's window, so the key is not created now; the next run rotates it`,
+    );
+  }
   try {
     const out = await callAws('iam:CreateAccessKey', `for ${action.userName}`, () =>
-      iam.send(new CreateAccessKeyCommand({ UserName: action.userName })),
+      iam.send(withoutBlindRetry(new CreateAccessKeyCommand({ UserName: action.userName })), {
+        abortSignal: AbortSignal.timeout(budgetMs),
+      }),
     );
     const k = out.AccessKey;
     if (k?.AccessKeyId === undefined || k.SecretAccessKey === undefined) {
       throw new Error('iam:CreateAccessKey answered without AccessKeyId or SecretAccessKey');
     }
-    newKeyId = k.AccessKeyId;
     state.pending.set(action.id, {
       action,
       accessKeyId: k.AccessKeyId,
@@ -48,26 +67,60 @@ export async function createKey(
         CreateDate: (k.CreateDate ?? new Date()).toISOString(),
       },
     });
-    outcome = done(out.$metadata.requestId, { newAccessKeyId: k.AccessKeyId });
+    return done(out.$metadata.requestId, { newAccessKeyId: k.AccessKeyId });
   } catch (error) {
-    outcome = failed(failureText(error));
+    return settle(
+      state,
+      action,
+      iam,
+      intent,
+      error,
+      before.map((k) => k.accessKeyId),
+    );
   }
-  const strays = await strayKeys(iam, action, before, newKeyId).catch(() => []);
-  for (const accessKeyId of strays) state.strays.push({ create: action, accessKeyId });
-  return outcome;
 }
 
 /**
- * Keys of the user that are neither listed before the call nor the one it returned: made by a
- * CreateAccessKey that failed or was retried after IAM had acted. Only never-used ones are removed.
+ * After a CreateAccessKey that did not answer with a key: which new key, if any, is Keywarden's
+ * (cleaned up after this outcome), and which are someone else's (reported, owner told).
  */
-async function strayKeys(
-  iam: IAMClient,
+async function settle(
+  state: ExecutorState,
   action: CreateKeyAction,
-  before: readonly LiveKey[],
-  newKeyId: string | null,
-): Promise<string[]> {
-  const after = await listKeys(iam, action.userName);
-  const known = new Set([...before.map((k) => k.accessKeyId), newKeyId]);
-  return after.filter((k) => !known.has(k.accessKeyId)).map((k) => k.accessKeyId);
+  iam: IAMClient,
+  intent: IntentStamp,
+  error: unknown,
+  before: readonly string[],
+): Promise<ActionOutcome> {
+  const refused = failureOutcome(error) === 'refused';
+  const window = { from: intent.at, to: state.recorder.now() };
+  let listed: Awaited<ReturnType<typeof listKeys>>;
+  try {
+    listed = await listKeys(iam, action.userName);
+  } catch (listError) {
+    if (refused) return failed(failureText(error));
+    throw new UnsettledOutcomeError(
+      `${failureText(error)}; IAM may have made a key nobody holds the secret of, and the keys of ` +
+        `${action.userName} could not be read to find it (${failureText(listError)})`,
+    );
+  }
+  const ownership = keyOwnership(
+    { answeredKeyId: null, refused, window, replacesAccessKeyId: action.replacesAccessKeyId },
+    listed,
+    new Set(before),
+  );
+  const parts = [failureText(error)];
+  if (ownership.ours !== null) {
+    state.strays.push({ create: action, accessKeyId: ownership.ours.accessKeyId });
+    parts.push(
+      `IAM made ${ownership.ours.accessKeyId} although its answer was lost; nobody holds its secret, so it is removed if never used`,
+    );
+  } else if (!refused) {
+    parts.push('no key made by this call was found');
+  }
+  if (ownership.foreign.length > 0) {
+    parts.push(foreignKeysText(action, ownership.foreign));
+    state.notices.push(...ownership.foreign.map((k) => foreignKeyNotice(action, k)));
+  }
+  return failed(parts.join('; '));
 }

@@ -1,7 +1,8 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type { DeactivateKeyAction } from '../../core/plan/types.js';
 import { callAws, type Permission } from '../errors.js';
-import { checkDeactivateKey, keyLastUsed, listKeys } from './live-checks.js';
+import { checkDeactivateKey, keyLastUsed, keyStatus, listKeys } from './live-checks.js';
+import { settledChange } from './settle.js';
 import { type ActionOutcome, done, fromCheck } from './types.js';
 
 export const DEACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
@@ -17,14 +18,20 @@ export async function deactivateKey(action: DeactivateKeyAction, iam: IAMClient)
   const lastUsed = exists ? await keyLastUsed(iam, action.accessKeyId) : null;
   const skip = fromCheck(checkDeactivateKey(action, keys, lastUsed));
   if (skip !== null) return skip;
-  const out = await callAws('iam:UpdateAccessKey', `${action.accessKeyId} Inactive`, () =>
-    iam.send(
-      new UpdateAccessKeyCommand({
-        UserName: action.userName,
-        AccessKeyId: action.accessKeyId,
-        Status: 'Inactive',
-      }),
-    ),
+  return settledChange(
+    async () => {
+      const out = await callAws('iam:UpdateAccessKey', `${action.accessKeyId} Inactive`, () =>
+        iam.send(
+          new UpdateAccessKeyCommand({
+            UserName: action.userName,
+            AccessKeyId: action.accessKeyId,
+            Status: 'Inactive',
+          }),
+        ),
+      );
+      return done(out.$metadata.requestId);
+    },
+    async () => (await keyStatus(iam, action.userName, action.accessKeyId)) === 'Inactive',
+    `${action.accessKeyId} Inactive`,
   );
-  return done(out.$metadata.requestId);
 }

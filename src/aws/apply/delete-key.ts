@@ -1,7 +1,8 @@
 import { DeleteAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { DeleteKeyAction } from '../../core/plan/types.js';
 import { callAws, type Permission } from '../errors.js';
-import { checkDeleteKeyStatus, checkDeleteKeyUse, keyLastUsed, listKeys } from './live-checks.js';
+import { checkDeleteKeyStatus, checkDeleteKeyUse, keyLastUsed, keyStatus, listKeys } from './live-checks.js';
+import { settledChange } from './settle.js';
 import { type ActionOutcome, done, fromCheck } from './types.js';
 
 export const DELETE_KEY_PERMISSIONS: readonly Permission[] = [
@@ -17,8 +18,15 @@ export async function deleteKey(action: DeleteKeyAction, iam: IAMClient): Promis
   if (status !== null) return status;
   const use = fromCheck(checkDeleteKeyUse(action, await keyLastUsed(iam, action.accessKeyId)));
   if (use !== null) return use;
-  const out = await callAws('iam:DeleteAccessKey', action.accessKeyId, () =>
-    iam.send(new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId })),
+  return settledChange(
+    async () => {
+      const out = await callAws('iam:DeleteAccessKey', action.accessKeyId, () =>
+        iam.send(new DeleteAccessKeyCommand({ UserName: action.userName, AccessKeyId: action.accessKeyId })),
+      );
+      return done(out.$metadata.requestId);
+    },
+    async () => (await keyStatus(iam, action.userName, action.accessKeyId)) === null,
+    `${action.accessKeyId} deleted`,
+    { goneIsDone: true },
   );
-  return done(out.$metadata.requestId);
 }

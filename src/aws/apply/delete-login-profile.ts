@@ -2,6 +2,7 @@ import { DeleteLoginProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { DeleteLoginProfileAction } from '../../core/plan/types.js';
 import { callAws, type Permission } from '../errors.js';
 import { checkDeleteLoginProfile, loginProfileState } from './live-checks.js';
+import { settledChange } from './settle.js';
 import { type ActionOutcome, done, fromCheck } from './types.js';
 
 export const DELETE_LOGIN_PROFILE_PERMISSIONS: readonly Permission[] = [
@@ -18,8 +19,15 @@ export async function deleteLoginProfile(
   const live = await loginProfileState(iam, action.userName);
   const skip = fromCheck(checkDeleteLoginProfile(action, live));
   if (skip !== null) return skip;
-  const out = await callAws('iam:DeleteLoginProfile', action.userName, () =>
-    iam.send(new DeleteLoginProfileCommand({ UserName: action.userName })),
+  return settledChange(
+    async () => {
+      const out = await callAws('iam:DeleteLoginProfile', action.userName, () =>
+        iam.send(new DeleteLoginProfileCommand({ UserName: action.userName })),
+      );
+      return done(out.$metadata.requestId);
+    },
+    async () => (await loginProfileState(iam, action.userName)).createDate === null,
+    'the console password deleted',
+    { goneIsDone: true },
   );
-  return done(out.$metadata.requestId);
 }

@@ -17,12 +17,19 @@ import { createKey } from './create-key.js';
 import { deactivateKey } from './deactivate-key.js';
 import { deleteKey } from './delete-key.js';
 import { deleteLoginProfile } from './delete-login-profile.js';
+import { noteActive } from './note-active.js';
 import { noteInactive } from './note-inactive.js';
 import { deliverNotices } from './notices.js';
-import { type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
+import { type IntentStamp, type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
 import type { ExecutorState } from './state.js';
 import { storeSecret } from './store-secret.js';
-import { type ActionOutcome, type ActionResult, type RemediationClients, skipped } from './types.js';
+import {
+  type ActionOutcome,
+  type ActionResult,
+  type RemediationClients,
+  skipped,
+  UnsettledOutcomeError,
+} from './types.js';
 
 export interface ExecuteOptions extends RecorderOptions {
   readonly runId: string;
@@ -46,8 +53,10 @@ export interface ExecuteOptions extends RecorderOptions {
 export interface ExecuteResult {
   readonly runId: string;
   readonly results: readonly ActionResult[];
-  /** True when `shouldStop` ended the run early; it is then unfinished in the journal. */
+  /** True when `shouldStop` ended the run early, or an outcome could not be settled; it is then unfinished in the journal. */
   readonly stopped: boolean;
+  /** Why the run stopped at a change whose outcome is unknown and could not be read back. */
+  readonly unsettled?: string;
 }
 
 type ChangeAction = Exclude<Action, NotifyAction>;
@@ -66,6 +75,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     remediation: options.remediation,
     pending: new Map(),
     strays: [],
+    notices: [],
   };
 
   const slots: ActionResult[][] = plan.actions.map(() => []);
@@ -110,10 +120,24 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     }
     // Storing a key this run just created goes ahead even if the lease was lost meanwhile: its
     // secret exists only in this process.
-    const result = await recorder.record(action, (clients) => runChange(state, action, clients), {
-      keepLease: !storesNewKey,
-    });
+    let result: ActionResult;
+    try {
+      result = await recorder.record(action, (clients, intent) => runChange(state, action, clients, intent), {
+        keepLease: !storesNewKey,
+      });
+    } catch (error) {
+      if (!(error instanceof UnsettledOutcomeError)) throw error;
+      // Left without an outcome, like a crash: nothing else starts; a resume settles it.
+      return { runId: options.runId, results: slots.flat(), stopped: true, unsettled: error.message };
+    }
     slot.push(result);
+    for (const notice of state.notices.splice(0)) {
+      if (queued.has(notice.id)) continue;
+      queued.add(notice.id);
+      const refused = await recorder.intent(notice);
+      if (refused !== null) slot.push(await recorder.outcome(notice, refused));
+      else notices.push(notice);
+    }
     if (result.status !== 'done') {
       broken.set(
         action.chainId,
@@ -147,10 +171,11 @@ async function runChange(
   state: ExecutorState,
   action: ChangeAction,
   clients: RemediationClients,
+  intent: IntentStamp,
 ): Promise<ActionOutcome> {
   switch (action.type) {
     case 'create-key':
-      return createKey(state, action, clients.iam);
+      return createKey(state, action, clients.iam, intent);
     case 'store-secret':
       return storeSecret(state, action, clients);
     case 'deactivate-key':
@@ -161,21 +186,17 @@ async function runChange(
       return deleteLoginProfile(action, clients.iam);
     case 'note-inactive':
       return noteInactive(action, clients.iam);
+    case 'note-active':
+      return noteActive(action, clients.iam);
     default:
       return action satisfies never;
   }
 }
 
-/** Keys that appeared during a CreateAccessKey: removed if never used (someone may hold a used one). */
+/** Keys a CreateAccessKey made although its answer was lost: removed if never used (someone may hold a used one). */
 async function cleanUpStrays(state: ExecutorState, extra: ActionResult[]): Promise<void> {
   for (const { create, accessKeyId } of state.strays.splice(0)) {
-    const action = cleanupKeyAction(
-      create,
-      accessKeyId,
-      create.stage,
-      'appeared during CreateAccessKey',
-      true,
-    );
+    const action = cleanupKeyAction(create, accessKeyId, create.stage, "its call's answer was lost", true);
     extra.push(await state.recorder.record(action, (c) => cleanupKey(action, c.iam), { keepLease: false }));
   }
 }

@@ -51,6 +51,20 @@ export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKe
   return keys;
 }
 
+/** The key's status now; null when the user has no such key (or no longer exists). */
+export async function keyStatus(
+  iam: IAMClient,
+  userName: string,
+  accessKeyId: string,
+): Promise<LiveKey['status'] | null> {
+  try {
+    return (await listKeys(iam, userName)).find((k) => k.accessKeyId === accessKeyId)?.status ?? null;
+  } catch (error) {
+    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
+    throw error;
+  }
+}
+
 /** The key's last use; null when never used. */
 export async function keyLastUsed(iam: IAMClient, accessKeyId: string): Promise<Date | null> {
   const out = await callAws('iam:GetAccessKeyLastUsed', accessKeyId, () =>

@@ -1,7 +1,8 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type { ReactivateKeyAction } from '../../core/plan/types.js';
 import { callAws, type Permission } from '../errors.js';
-import { listKeys } from './live-checks.js';
+import { keyStatus, listKeys } from './live-checks.js';
+import { settledChange } from './settle.js';
 import { type ActionOutcome, done, skipped } from './types.js';
 
 export const REACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
@@ -16,8 +17,16 @@ export async function reactivateKey(action: ReactivateKeyAction, iam: IAMClient)
   if (key === undefined)
     return skipped(`access key ${accessKeyId} no longer exists; it cannot be reactivated`);
   if (key.status === 'Active') return skipped(`access key ${accessKeyId} is already Active`);
-  const out = await callAws('iam:UpdateAccessKey', `${accessKeyId} Active`, () =>
-    iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Active' })),
+  return settledChange(
+    async () => {
+      const out = await callAws('iam:UpdateAccessKey', `${accessKeyId} Active`, () =>
+        iam.send(
+          new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Active' }),
+        ),
+      );
+      return done(out.$metadata.requestId);
+    },
+    async () => (await keyStatus(iam, userName, accessKeyId)) === 'Active',
+    `${accessKeyId} Active`,
   );
-  return done(out.$metadata.requestId);
 }

@@ -9,6 +9,7 @@ import { actionAccessKeyId } from '../../core/plan/ids.js';
 import type { AnyAction } from '../../core/plan/types.js';
 import type { IntentHolder, Journal } from '../../journal/journal.js';
 import type { RunCommand } from '../../journal/records.js';
+import { DEFAULT_TIMEOUTS, type Timeouts } from '../clients.js';
 import {
   type ActionOutcome,
   type ActionResult,
@@ -16,6 +17,7 @@ import {
   failureText,
   type RemediationClients,
   skipped,
+  UnsettledOutcomeError,
 } from './types.js';
 
 export interface RecorderOptions {
@@ -33,6 +35,28 @@ export interface RecorderOptions {
    * lease on the account, and throws when it was lost, which stops the run there.
    */
   readonly beforeChange?: () => Promise<void>;
+  /**
+   * How long a create-key may run from its intent, live re-check and call together; the call is
+   * abandoned at its end. Journaled with the intent as `answerBy`, it bounds the window in which a
+   * key the call made can be told from someone else's, even after a crash. Default
+   * {@link callWindowMs} of the default timeouts.
+   */
+  readonly callWindowMs?: number;
+}
+
+/** The journaled intent an action runs under. */
+export interface IntentStamp {
+  readonly at: Date;
+  /** A create-key's deadline (see {@link RecorderOptions.callWindowMs}); null for other actions. */
+  readonly answerBy: Date | null;
+}
+
+/**
+ * A create-key's window: room for the live re-check and one retry of a throttled call, each bounded
+ * by the connect and request timeouts.
+ */
+export function callWindowMs(timeouts: Timeouts): number {
+  return 2 * (timeouts.connectMs + timeouts.requestMs);
 }
 
 /** Why an action another run holds is not attempted. */
@@ -49,6 +73,11 @@ export class RunRecorder {
     private readonly options: RecorderOptions,
     readonly runId: string,
   ) {}
+
+  /** The run's clock (the service's time). */
+  now(): Date {
+    return this.options.now();
+  }
 
   private at(): string {
     return this.options.now().toISOString();
@@ -83,7 +112,19 @@ export class RunRecorder {
     action: AnyAction,
     options: { readonly claim: boolean } = { claim: true },
   ): Promise<ActionOutcome | null> {
-    const at = this.at();
+    return (await this.stampedIntent(action, options)).refused;
+  }
+
+  private async stampedIntent(
+    action: AnyAction,
+    options: { readonly claim: boolean },
+  ): Promise<{ readonly refused: ActionOutcome | null; readonly stamp: IntentStamp }> {
+    const now = this.options.now();
+    const at = now.toISOString();
+    const answerBy =
+      action.type === 'create-key'
+        ? new Date(now.getTime() + (this.options.callWindowMs ?? callWindowMs(DEFAULT_TIMEOUTS)))
+        : null;
     const holder =
       options.claim && this.options.journal.intents
         ? await this.options.journal.intents.claim({
@@ -101,8 +142,9 @@ export class RunRecorder {
       at,
       actionId: action.id,
       action,
+      ...(answerBy === null ? {} : { answerBy: answerBy.toISOString() }),
     });
-    return holder === null ? null : skipped(heldElsewhere(holder));
+    return { refused: holder === null ? null : skipped(heldElsewhere(holder)), stamp: { at: now, answerBy } };
   }
 
   async outcome(action: AnyAction, outcome: ActionOutcome): Promise<ActionResult> {
@@ -129,16 +171,19 @@ export class RunRecorder {
    */
   async record(
     action: AnyAction,
-    run: (clients: RemediationClients) => Promise<ActionOutcome>,
+    run: (clients: RemediationClients, intent: IntentStamp) => Promise<ActionOutcome>,
     options: { readonly keepLease: boolean } = { keepLease: true },
   ): Promise<ActionResult> {
     if (options.keepLease) await this.options.beforeChange?.();
-    const refused = await this.intent(action);
+    const { refused, stamp } = await this.stampedIntent(action, { claim: true });
     if (refused !== null) return this.outcome(action, refused);
     let outcome: ActionOutcome;
     try {
-      outcome = await run(await this.clientsFor(action.accountId));
+      outcome = await run(await this.clientsFor(action.accountId), stamp);
     } catch (error) {
+      // An outcome nobody could settle is left without one, as a crash would leave it: a resume
+      // settles it from live state.
+      if (error instanceof UnsettledOutcomeError) throw error;
       outcome = failed(failureText(error));
     }
     return this.outcome(action, outcome);

@@ -6,7 +6,8 @@
  * (orphanCandidates, planOrphanRecovery); this module reads the journal, IAM and Secrets Manager and
  * carries the recovery out.
  */
-import { type OrphanRecovery, orphanCandidates, planOrphanRecovery } from '../../core/plan/recovery.js';
+import { foreignKeysText } from '../../core/plan/ownership.js';
+import { type OrphanRecovery, orphanOwnership, planOrphanRecovery } from '../../core/plan/recovery.js';
 import type { NotifyAction } from '../../core/plan/types.js';
 import { incompleteRuns, knownCreatedKeys } from '../../journal/views.js';
 import { secretHoldsKey } from '../secrets.js';
@@ -59,18 +60,18 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
       try {
         const clients = await recorder.clientsFor(orphan.accountId);
         const listed = orphan.accessKeyId === null ? await listKeys(clients.iam, orphan.userName) : null;
-        const candidates = orphanCandidates(orphan, listed, known);
+        const ownership = orphanOwnership(orphan, listed, known);
         // A store that completed just before the run stopped is found by its version id, never by
         // reading the secret: then the rotation is done, and is not done a second time.
         const stored = new Set<string>();
         const secretName = orphan.store?.secretName ?? null;
-        if (secretName !== null) {
-          for (const c of candidates) {
-            if (await secretHoldsKey(clients.secretsManager, secretName, c.accessKeyId))
-              stored.add(c.accessKeyId);
+        const ours = ownership.ours;
+        if (secretName !== null && ours !== null) {
+          if (await secretHoldsKey(clients.secretsManager, secretName, ours.accessKeyId)) {
+            stored.add(ours.accessKeyId);
           }
         }
-        recovery = planOrphanRecovery(orphan, run.runId, candidates, stored);
+        recovery = planOrphanRecovery(orphan, run.runId, ownership, stored);
       } catch (error) {
         note(
           'failed',
@@ -78,7 +79,11 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
         );
         continue;
       }
-      const { adopted, cleanups } = recovery;
+      const { adopted, cleanups, foreign } = recovery;
+      if (foreign.length > 0) {
+        note('skipped', `${foreignKeysText(orphan, foreign)}.`);
+        notices.push(...recovery.notices);
+      }
       if (adopted !== null) {
         const { store, accessKeyId } = adopted;
         const refused = await recorder.intent(store);
@@ -96,7 +101,7 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
           if (store.notice) notices.push(store.notice);
         }
       }
-      if (adopted === null && cleanups.length === 0) {
+      if (adopted === null && cleanups.length === 0 && foreign.length === 0) {
         note(
           'skipped',
           `no key made by ${orphan.createActionId} exists (the run stopped before IAM created one); nothing to clean up`,

@@ -1,4 +1,4 @@
-import type { CreateKeyAction } from '../../core/plan/types.js';
+import type { CreateKeyAction, NotifyAction } from '../../core/plan/types.js';
 import type { RemediationConfig } from '../../core/policy/types.js';
 import type { NewAccessKey } from '../secrets.js';
 import type { RunRecorder } from './recorder.js';
@@ -18,6 +18,11 @@ export interface ExecutorState {
   readonly remediation: RemediationConfig;
   /** By create-key action id; the secret is dropped as soon as store-secret takes the key. */
   readonly pending: Map<string, PendingSecret>;
-  /** Keys that appeared during a CreateAccessKey without being its answer; cleaned up after its outcome. */
+  /**
+   * Keys a CreateAccessKey provably made although its answer was lost (src/core/plan/ownership.ts);
+   * cleaned up, if never used, after its outcome.
+   */
   readonly strays: { readonly create: CreateKeyAction; readonly accessKeyId: string }[];
+  /** Notices an action found it must send (a key Keywarden did not make blocks a rotation). */
+  readonly notices: NotifyAction[];
 }

@@ -1,6 +1,7 @@
 import type { StoreSecretAction } from '../../core/plan/types.js';
 import type { Permission } from '../errors.js';
-import { storeAccessKeySecret } from '../secrets.js';
+import { failureOutcome } from '../errors.js';
+import { secretHoldsKey, storeAccessKeySecret } from '../secrets.js';
 import { listKeys } from './live-checks.js';
 import type { ExecutorState } from './state.js';
 import { type ActionOutcome, done, failed, failureText, type RemediationClients } from './types.js';
@@ -10,6 +11,8 @@ export const STORE_SECRET_PERMISSIONS: readonly Permission[] = [
   'secretsmanager:CreateSecret',
   'secretsmanager:PutSecretValue',
   'secretsmanager:TagResource',
+  // A store whose answer was lost: whether it landed (its version id, never the secret).
+  'secretsmanager:DescribeSecret',
   // A key whose secret could not be stored is deleted (cleanup-key).
   'iam:UpdateAccessKey',
   'iam:DeleteAccessKey',
@@ -48,6 +51,20 @@ export async function storeSecret(
       ...(stored.arn === null ? {} : { secretArn: stored.arn }),
     });
   } catch (error) {
-    return failed(failureText(error).split(key.SecretAccessKey).join('[REDACTED]'));
+    const reason = failureText(error).split(key.SecretAccessKey).join('[REDACTED]');
+    // A store whose answer was lost may have landed: its version (named after the key) tells.
+    if (failureOutcome(error) === 'unknown') {
+      const held = await secretHoldsKey(clients.secretsManager, action.secretName, key.AccessKeyId).catch(
+        () => false,
+      );
+      if (held) {
+        state.pending.delete(action.createKeyActionId);
+        return done(null, {
+          newAccessKeyId: key.AccessKeyId,
+          reason: `${reason}; Secrets Manager holds the new key's version, so the store completed`,
+        });
+      }
+    }
+    return failed(reason);
   }
 }

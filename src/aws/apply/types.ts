@@ -39,6 +39,15 @@ export function fromCheck(check: LiveCheck): ActionOutcome | null {
   return check.ok ? null : skipped(check.reason);
 }
 
+/**
+ * A change whose answer did not come, and whose effect could not be read back either. Its action
+ * is left without an outcome, as a crash would leave it, and the run stops there: `apply --resume`
+ * settles it from live state.
+ */
+export class UnsettledOutcomeError extends Error {
+  override readonly name = 'UnsettledOutcomeError';
+}
+
 /** One line for the journal and the operator: our own errors by message, AWS errors by code too. */
 export function failureText(error: unknown): string {
   if (error instanceof AwsCallError) return error.message;

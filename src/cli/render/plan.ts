@@ -13,6 +13,8 @@ function subject(a: Action, noChannel: boolean): string {
       return a.accessKeyId;
     case 'note-inactive':
       return `${a.accessKeyId} (journal only; deleted from ${a.deleteFrom.slice(0, 10)})`;
+    case 'note-active':
+      return `${a.accessKeyId} (journal only; Active again, so its inactive record of ${a.closes.slice(0, 10)} no longer counts)`;
     case 'delete-login-profile':
       return 'console password';
     case 'notify':

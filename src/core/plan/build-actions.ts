@@ -87,6 +87,7 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
             : `Access key ${id} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}) and has no replacement yet.`,
         expect: { status: 'Active', lastUsedDate: iso(d.key.lastUsedDate), accessKeyCount: 1 },
         deactivateFrom: d.deactivateFrom.toISOString(),
+        recipient: ownerOf(ctx),
       });
       const notice = noticeOf(ctx, id, stage, rule, {
         reason: `A replacement for access key ${id} was created`,
@@ -340,7 +341,7 @@ function noticeOf(
   rule: RemediationRule,
   text: NoticeText,
 ): NotifyAction | null {
-  const { user, policy } = ctx;
+  const { user } = ctx;
   const subject = accessKeyId ?? PASSWORD_SUBJECT;
   const id = actionId(user.accountId, user.userName, subject, 'notify', stage);
   if (ctx.facts.notified(id)) return null;
@@ -353,7 +354,7 @@ function noticeOf(
     stage,
     rule,
     accessKeyId,
-    recipient: user.tags[policy.remediation.ownerTag]?.trim() || null,
+    recipient: ownerOf(ctx),
     reason: sentence(text.reason),
     happened: sentence(text.happened),
     ownerAction: sentence(text.ownerAction),
@@ -361,6 +362,11 @@ function noticeOf(
     secretName: text.secretName,
   };
   return action;
+}
+
+/** The owner tag's value; null = the security team. */
+function ownerOf(ctx: BuildContext): string | null {
+  return ctx.user.tags[ctx.policy.remediation.ownerTag]?.trim() || null;
 }
 
 function blockWithNotice(

@@ -1,7 +1,9 @@
+import { type KeyEvent, type KeyEventKind, openInactiveRecord } from './key-history.js';
 import type { JournalFacts, KeyHold, NotifyAction, RotationInProgress } from './types.js';
 
 /** No journal yet: nothing was deactivated by Keywarden and nothing was sent. */
 export const NO_JOURNAL_FACTS: JournalFacts = {
+  keyHistory: () => [],
   inactiveSince: () => null,
   notified: () => false,
   pendingNotices: () => [],
@@ -10,7 +12,14 @@ export const NO_JOURNAL_FACTS: JournalFacts = {
 };
 
 export interface JournalFactsData {
-  /** Keyed by `<accountId>/<accessKeyId>`; ISO timestamps or dates. */
+  /** What the journal recorded about each key, in journal order; keyed by `<accountId>/<accessKeyId>`. */
+  readonly keyEvents?: Readonly<
+    Record<string, readonly { readonly kind: KeyEventKind; readonly at: string | Date }[]>
+  >;
+  /**
+   * Shorthand for fixtures: a key Keywarden deactivated at this time (one `deactivated` event after
+   * any in `keyEvents`). Keyed by `<accountId>/<accessKeyId>`; ISO timestamps or dates.
+   */
   readonly inactiveSince?: Readonly<Record<string, string | Date>>;
   /** Ids of notify actions already sent. */
   readonly notified?: Iterable<string>;
@@ -38,8 +47,16 @@ export function journalFactsFrom(data: JournalFactsData): JournalFacts {
     }
     return d;
   };
-  const inactive = new Map<string, Date>();
-  for (const [k, v] of Object.entries(data.inactiveSince ?? {})) inactive.set(k, date('inactiveSince', k, v));
+  const history = new Map<string, KeyEvent[]>();
+  for (const [k, events] of Object.entries(data.keyEvents ?? {})) {
+    history.set(
+      k,
+      events.map((e) => ({ kind: e.kind, at: date('keyEvents', k, e.at) })),
+    );
+  }
+  for (const [k, v] of Object.entries(data.inactiveSince ?? {})) {
+    history.set(k, [...(history.get(k) ?? []), { kind: 'deactivated', at: date('inactiveSince', k, v) }]);
+  }
   const holds = new Map<string, KeyHold>();
   for (const [k, v] of Object.entries(data.holds ?? {})) {
     holds.set(k, { until: date('holds', k, v.until), runId: v.runId });
@@ -58,7 +75,9 @@ export function journalFactsFrom(data: JournalFactsData): JournalFacts {
     rotations.set(r.accountId, [...(rotations.get(r.accountId) ?? []), rotation]);
   }
   return {
-    inactiveSince: (accountId, accessKeyId) => inactive.get(`${accountId}/${accessKeyId}`) ?? null,
+    keyHistory: (accountId, accessKeyId) => history.get(`${accountId}/${accessKeyId}`) ?? [],
+    inactiveSince: (accountId, accessKeyId) =>
+      openInactiveRecord(history.get(`${accountId}/${accessKeyId}`) ?? []),
     notified: (id) => notified.has(id),
     pendingNotices: (accountId) => pending.get(accountId) ?? [],
     holdOf: (accountId, accessKeyId) => holds.get(`${accountId}/${accessKeyId}`) ?? null,

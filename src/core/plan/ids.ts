@@ -42,6 +42,7 @@ export function actionAccessKeyId(action: AnyAction): string | null {
     case 'deactivate-key':
     case 'delete-key':
     case 'note-inactive':
+    case 'note-active':
     case 'reactivate-key':
     case 'cleanup-key':
     case 'notify':

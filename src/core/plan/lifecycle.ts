@@ -13,6 +13,7 @@ import { addDays, daysBetween } from '../days.js';
 import type { AccessKeyRecord, UserRecord } from '../model.js';
 import type { RotationConfig } from '../policy/types.js';
 import type { Violation } from '../rules/types.js';
+import { inactiveWindowStart, type KeyEvent } from './key-history.js';
 import type { RemediationRule } from './types.js';
 
 /** Whether a rule may act on this user: off (disabled or not in this mode), exempt, or on. */
@@ -36,10 +37,10 @@ export interface LifecycleInput {
   readonly unusedGate: Gate;
   readonly unused: UnusedVerdicts;
   /**
-   * From the journal: when Keywarden deactivated the key or first saw it inactive; null when it has
-   * no record of either.
+   * What the journal recorded about the key (deactivated, first seen inactive, seen Active again,
+   * reactivated), in journal order; empty when it has no record.
    */
-  readonly inactiveSince: (key: AccessKeyRecord) => Date | null;
+  readonly keyHistory: (key: AccessKeyRecord) => readonly KeyEvent[];
   readonly now: Date;
 }
 
@@ -213,9 +214,10 @@ export function decideUser(input: LifecycleInput): GatedDecision[] {
   }
 
   // An inactive key is deleted only once the whole deactivate-to-delete window has passed since
-  // Keywarden recorded it going inactive (its deactivation, or its first sighting as inactive).
+  // Keywarden recorded it going inactive (its deactivation, or its first sighting as inactive), and
+  // only while live state still agrees with that record.
   const window = r.deleteAfterDays - r.deactivateAfterDays;
-  const recorded = (k: AccessKeyRecord) => recordedInactiveSince(k, input.inactiveSince(k));
+  const recorded = (k: AccessKeyRecord) => inactiveWindowStart(input.keyHistory(k), k);
   const deleteFrom = (k: AccessKeyRecord, since: Date) =>
     later(addDays(k.createDate, r.deleteAfterDays), addDays(since, window));
 
@@ -267,17 +269,6 @@ export function decideUser(input: LifecycleInput): GatedDecision[] {
     );
     return { kind: 'rotate', key, ageDays, spare: spareKey, deactivateFrom };
   }
-}
-
-/**
- * When the key's inactive window started: Keywarden's record of deactivating it or first seeing it
- * inactive. A use after that record means the key was active again since, so the record no longer
- * tells when it became inactive: null, and the next sighting starts a new window.
- */
-export function recordedInactiveSince(key: AccessKeyRecord, recorded: Date | null): Date | null {
-  if (recorded === null) return null;
-  const lastUse = key.lastUsedDate;
-  return lastUse !== null && lastUse.getTime() > recorded.getTime() ? null : recorded;
 }
 
 function gated(decision: Decision, rule: RemediationRule, gate: Gate): GatedDecision {

@@ -10,12 +10,15 @@ import { RULES, RULES_BY_ID } from '../rules/registry.js';
 import type { Violation } from '../rules/types.js';
 import { unusedCredentials } from '../rules/unused-credentials.js';
 import { buildActions, keysOf, sentence, toSkipped, usableId } from './build-actions.js';
+import { actionId, chainId } from './ids.js';
+import { closesInactiveRecord, openInactiveRecord } from './key-history.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
 import { decideUser } from './lifecycle.js';
 import type {
   Action,
   BlockedItem,
   JournalFacts,
+  NoteActiveAction,
   NotificationChannel,
   NotifyAction,
   Plan,
@@ -47,6 +50,7 @@ export function planAccount(
     if (user.userName === ROOT_USER_NAME) continue;
     const userActions: Action[] = [];
     planUser({ inventory, policy, now, facts, user, actions: userActions, blocked, skipped });
+    userActions.push(...activeAgainNotes(facts, user));
     userActions.push(...undeliveredNotices(facts, inventory.accountId, user.userName, userActions));
     userActions.sort((a, b) => actionRank(a) - actionRank(b) || compareText(a.id, b.id));
     actions.push(...userActions);
@@ -80,6 +84,39 @@ export function planAccount(
     blocked,
     skipped,
   };
+}
+
+/**
+ * Journal-only notes for keys that are Active while the journal still holds a record of them going
+ * inactive: whatever the exemptions and rules say, so the record is closed by the first run that
+ * sees the key Active (a person reactivated it, or a deactivation never happened).
+ */
+function activeAgainNotes(facts: JournalFacts, user: UserRecord): NoteActiveAction[] {
+  const notes: NoteActiveAction[] = [];
+  for (const key of user.accessKeys) {
+    const id = usableId(key);
+    if (id === null) continue;
+    const history = facts.keyHistory(user.accountId, id);
+    const closes = openInactiveRecord(history);
+    if (closes === null || !closesInactiveRecord(history, key)) continue;
+    const stage = 'active-seen';
+    notes.push({
+      id: actionId(user.accountId, user.userName, id, 'note-active', stage),
+      chainId: chainId(user.accountId, user.userName, id, stage),
+      type: 'note-active',
+      accountId: user.accountId,
+      userName: user.userName,
+      stage,
+      rule: 'KEY_ROTATION',
+      accessKeyId: id,
+      closes: closes.toISOString(),
+      reason: sentence(
+        `Access key ${id} is Active, although the journal recorded it going inactive on ${closes.toISOString()}; ` +
+          'that record no longer counts, so a later inactive state gets a whole new grace period',
+      ),
+    });
+  }
+  return notes;
 }
 
 /**
@@ -129,6 +166,7 @@ export function actionRank(action: Action): number {
     case 'deactivate-key':
       return 3;
     case 'note-inactive':
+    case 'note-active':
       return 4;
     case 'delete-login-profile':
       return 5;
@@ -160,9 +198,9 @@ function planUser(ctx: UserContext): void {
     rotationGate: rotationOn ? gate(user, RULES_BY_ID.KEY_ROTATION, policy, inventory, now) : OFF,
     unusedGate: unusedOn ? gate(user, RULES_BY_ID.UNUSED_CREDENTIALS, policy, inventory, now) : OFF,
     unused: unusedOn ? unusedVerdicts(user, policy, now) : NO_UNUSED,
-    inactiveSince: (key) => {
+    keyHistory: (key) => {
       const id = usableId(key);
-      return id === null ? null : ctx.facts.inactiveSince(inventory.accountId, id);
+      return id === null ? [] : ctx.facts.keyHistory(inventory.accountId, id);
     },
     now,
   });

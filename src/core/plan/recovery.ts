@@ -4,20 +4,16 @@
  * functions decide what to do about it; the apply step only carries the actions out.
  */
 import { actionId } from './ids.js';
+import { foreignKeyNotice, type KeyOwnership, keyOwnership, type ListedKey } from './ownership.js';
 import type {
   AnyAction,
   CleanupKeyAction,
   CreateKeyAction,
+  NotifyAction,
   ReactivateKeyAction,
   RecoveryStep,
   StoreSecretAction,
 } from './types.js';
-
-/**
- * How far before a journaled create-key intent a key found by creation time may have been made:
- * the journal is stamped by this machine's clock, the key by AWS's.
- */
-export const CLOCK_SKEW_MS = 60_000;
 
 /** Deletes a key nobody holds the secret of; `step` is the create-key's stage, or `resume`. */
 export function cleanupKeyAction(
@@ -40,8 +36,8 @@ export function cleanupKeyAction(
 }
 
 /**
- * A key created by a run that stopped before its secret's store was journaled: deleted when nobody
- * can use it, kept when Secrets Manager shows the store completed.
+ * A create-key of a run that stopped before its secret's store was journaled. Its key, if IAM made
+ * one, is deleted when nobody can use it, and kept when Secrets Manager shows the store completed.
  */
 export interface OrphanedKey {
   readonly accountId: string;
@@ -51,70 +47,83 @@ export interface OrphanedKey {
   /** The key the new one was to replace; never the one to delete. */
   readonly replacesAccessKeyId: string;
   readonly createIntentAt: string;
+  /**
+   * When the call could no longer be running (journaled with the intent); null in older journals,
+   * then {@link LEGACY_CALL_WINDOW_MS} after the intent.
+   */
+  readonly answerBy: string | null;
   readonly createActionId: string;
+  /** Who is told of a key that blocks the rotation (the create-key's recipient). */
+  readonly recipient: string | null;
+  readonly rule: CreateKeyAction['rule'];
   /** The store-secret the run had started for this key, if it got that far. */
   readonly store: StoreSecretAction | null;
 }
 
-/** A key of the user as IAM lists it now. */
-export interface ListedKey {
-  readonly accessKeyId: string;
-  readonly createDate: Date | null;
-}
-
-/** A key that may be the one an orphaned create-key made. */
-export interface OrphanCandidate {
-  readonly accessKeyId: string;
-  /** True when found by creation time rather than named by IAM's answer. */
-  readonly foundByTime: boolean;
-}
+/** The call window assumed for an intent journaled before `answerBy` existed. */
+export const LEGACY_CALL_WINDOW_MS = 120_000;
 
 /**
- * The keys that may be the orphan's: the one the journal recorded, or, when the run stopped before
- * CreateAccessKey answered, the user's keys created since the intent that no run recorded creating
- * and that are not the key being replaced.
+ * Which of the user's keys the orphan's call made, and which new keys Keywarden cannot prove it
+ * made ({@link keyOwnership}). `listed` is null when the journal names the key; `known` are keys a
+ * done create-key anywhere in the journal made.
  */
-export function orphanCandidates(
+export function orphanOwnership(
   orphan: OrphanedKey,
   listed: readonly ListedKey[] | null,
-  knownCreatedKeys: ReadonlySet<string>,
-): OrphanCandidate[] {
-  if (orphan.accessKeyId !== null) return [{ accessKeyId: orphan.accessKeyId, foundByTime: false }];
-  const since = Date.parse(orphan.createIntentAt) - CLOCK_SKEW_MS;
-  return (listed ?? [])
-    .filter((k) => k.accessKeyId !== orphan.replacesAccessKeyId && !knownCreatedKeys.has(k.accessKeyId))
-    .filter((k) => k.createDate !== null && k.createDate.getTime() >= since)
-    .map((k) => ({ accessKeyId: k.accessKeyId, foundByTime: true }));
+  known: ReadonlySet<string>,
+): KeyOwnership {
+  const from = new Date(orphan.createIntentAt);
+  const to =
+    orphan.answerBy === null ? new Date(from.getTime() + LEGACY_CALL_WINDOW_MS) : new Date(orphan.answerBy);
+  return keyOwnership(
+    {
+      answeredKeyId: orphan.accessKeyId,
+      refused: false,
+      window: { from, to },
+      replacesAccessKeyId: orphan.replacesAccessKeyId,
+    },
+    listed,
+    known,
+  );
 }
 
 export interface OrphanRecovery {
   /** The key whose store completed (Secrets Manager holds its version): kept, its store journaled. */
   readonly adopted: { readonly accessKeyId: string; readonly store: StoreSecretAction } | null;
-  /** Keys nobody holds the secret of: deleted (a key found by time only if never used). */
+  /** The orphan's own key, whose secret nobody holds: deleted (one found by time only if never used). */
   readonly cleanups: readonly CleanupKeyAction[];
+  /** New keys Keywarden did not make: left alone, reported, their owner told. */
+  readonly foreign: readonly ListedKey[];
+  readonly notices: readonly NotifyAction[];
 }
 
 /**
- * What to do with an orphan's candidate keys, given which of them Secrets Manager already holds:
- * a stored key is the rotation done (kept, done exactly once); any other is deleted.
+ * What to do after an interrupted create-key, given its key's ownership and whether Secrets Manager
+ * already holds that key (`stored`): a stored key is the rotation done (kept, done exactly once);
+ * an unstored one of Keywarden's is deleted; a foreign one is left alone and its owner told.
  */
 export function planOrphanRecovery(
   orphan: OrphanedKey,
   interruptedRunId: string,
-  candidates: readonly OrphanCandidate[],
+  ownership: KeyOwnership,
   stored: ReadonlySet<string>,
 ): OrphanRecovery {
   const create = { id: orphan.createActionId, accountId: orphan.accountId, userName: orphan.userName };
   const why = `run ${interruptedRunId} stopped before its secret was stored`;
-  const keep = orphan.store === null ? undefined : candidates.find((c) => stored.has(c.accessKeyId));
+  const ours = ownership.ours;
+  const adopted =
+    ours !== null && orphan.store !== null && stored.has(ours.accessKeyId)
+      ? { accessKeyId: ours.accessKeyId, store: orphan.store }
+      : null;
   return {
-    adopted:
-      keep === undefined || orphan.store === null
-        ? null
-        : { accessKeyId: keep.accessKeyId, store: orphan.store },
-    cleanups: candidates
-      .filter((c) => c !== keep)
-      .map((c) => cleanupKeyAction(create, c.accessKeyId, 'resume', why, c.foundByTime)),
+    adopted,
+    cleanups:
+      ours === null || adopted !== null
+        ? []
+        : [cleanupKeyAction(create, ours.accessKeyId, 'resume', why, ours.foundByTime)],
+    foreign: ownership.foreign,
+    notices: ownership.foreign.map((k) => foreignKeyNotice(orphan, k)),
   };
 }
 
@@ -199,6 +208,7 @@ export function planUndo(
       case 'store-secret':
       case 'notify':
       case 'note-inactive':
+      case 'note-active':
       case 'reactivate-key':
         break;
       default:

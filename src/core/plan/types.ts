@@ -4,6 +4,7 @@
  */
 import type { RemediationMode } from '../policy/types.js';
 import type { RuleId } from '../rules/registry.js';
+import type { KeyEvent } from './key-history.js';
 
 export type NotificationChannel = 'sns' | 'slack' | 'email';
 
@@ -14,6 +15,7 @@ export const ACTION_TYPES = [
   'delete-key',
   'delete-login-profile',
   'note-inactive',
+  'note-active',
   'notify',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
@@ -31,6 +33,7 @@ export const STAGES = [
   'force-deactivate',
   'delete',
   'inactive-seen',
+  'active-seen',
   'revoke-unused',
 ] as const;
 export type Stage = (typeof STAGES)[number];
@@ -71,6 +74,11 @@ export interface CreateKeyAction extends ActionBase {
   readonly expect: KeyExpectation & { readonly accessKeyCount: number };
   /** ISO timestamp: the earliest day the replaced key is deactivated (absent in older journals). */
   readonly deactivateFrom?: string | null;
+  /**
+   * Who is told if a key Keywarden did not make blocks this rotation: the owner tag's value, null =
+   * the security team (absent in older journals).
+   */
+  readonly recipient?: string | null;
 }
 
 /** Stores the key created by `createKeyActionId` in Secrets Manager. */
@@ -125,6 +133,18 @@ export interface NoteInactiveAction extends ActionBase {
   readonly deleteFrom: string;
 }
 
+/**
+ * Records, in the journal only, that Keywarden saw this key Active after recording it going
+ * inactive: that record no longer stands, so a later inactive state is a new first sighting with the
+ * whole grace period. Planned whatever the exemptions and rules say; changes nothing in AWS.
+ */
+export interface NoteActiveAction extends ActionBase {
+  readonly type: 'note-active';
+  readonly accessKeyId: string;
+  /** The journal's record this sighting closes (ISO timestamp). */
+  readonly closes: string;
+}
+
 /** A message to the key's owner; always the last action of its chain. */
 export interface NotifyAction extends ActionBase {
   readonly type: 'notify';
@@ -149,11 +169,12 @@ export type Action =
   | DeleteKeyAction
   | DeleteLoginProfileAction
   | NoteInactiveAction
+  | NoteActiveAction
   | NotifyAction;
 
 /** True for an action that changes AWS (what the per-run cap counts). */
 export function changesAws(action: Action): boolean {
-  return action.type !== 'notify' && action.type !== 'note-inactive';
+  return action.type !== 'notify' && action.type !== 'note-inactive' && action.type !== 'note-active';
 }
 
 /** Actions that repair or reverse a run rather than follow from the policy. */
@@ -267,8 +288,14 @@ export interface RotationInProgress {
  */
 export interface JournalFacts {
   /**
-   * When Keywarden last recorded the key going inactive (it deactivated the key, or first saw it
-   * inactive); null when it has no record.
+   * What the journal recorded about the key, in journal order: the input of the one decision of
+   * when its inactive window started (src/core/plan/key-history.ts), taken with live state.
+   */
+  keyHistory(accountId: string, accessKeyId: string): readonly KeyEvent[];
+  /**
+   * The journal's own open record of the key going inactive (it deactivated the key, or first saw
+   * it inactive, and has not seen it Active since); null when it has none. Not yet checked against
+   * live state: decisions use `inactiveWindowStart` (key-history.ts).
    */
   inactiveSince(accountId: string, accessKeyId: string): Date | null;
   /** True when the notify action with this id was already sent. */
