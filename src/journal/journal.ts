@@ -156,7 +156,10 @@ export function openFileJournal(path: string): Journal {
         lock.count += 1;
       } else {
         try {
-          mkdirSync(dirname(path), { recursive: true });
+          // A directory that cannot be made shows in the lock's own error (ENOTDIR, EACCES).
+          try {
+            mkdirSync(dirname(path), { recursive: true });
+          } catch {}
           const attempt = acquireFileLock(`${path}.lock`, {
             runId: holder.runId,
             command: holder.command,

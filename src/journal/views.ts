@@ -96,6 +96,8 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
   };
   const notified = new Set<string>();
   const notices = new Map<string, NotifyAction>();
+  /** `<runId>|<chainId>` of chains a change of which was skipped or failed in that run. */
+  const broken = new Set<string>();
   const holds: Record<string, { until: string; runId: string }> = {};
   const rotations = new Map<string, RotationData>();
   // Journal order decides what is latest: clocks may repeat a timestamp (a fixed --now).
@@ -106,12 +108,17 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
       if (a.type === 'deactivate-key' && entry?.intent === r && entry.outcome === null) {
         event(a, 'deactivation-unconfirmed', r.at);
       }
-      if (a.type === 'notify') notices.set(a.id, a);
+      // A notice of a chain whose change did not happen in that run tells of nothing: not pending.
+      if (a.type === 'notify' && !broken.has(`${r.runId}|${a.chainId}`)) notices.set(a.id, a);
       continue;
     }
-    if (r.type !== 'outcome' || r.status !== 'done') continue;
+    if (r.type !== 'outcome') continue;
     const a = runs.get(r.runId)?.byActionId.get(r.actionId)?.intent.action;
     if (a === undefined) continue;
+    if (r.status !== 'done') {
+      if (a.type !== 'notify' && 'chainId' in a) broken.add(`${r.runId}|${a.chainId}`);
+      continue;
+    }
     switch (a.type) {
       case 'deactivate-key':
       case 'note-inactive':

@@ -118,7 +118,8 @@ describe('a journal that cannot be read', () => {
         args[0] === 'history'
           ? await runCli([...args, ...journal], { cwd: dir })
           : await keywarden([...args, ...journal], dir);
-      expectOneLine(result, /^keywarden: cannot read the journal .*a-file\/journal\.jsonl: ENOTDIR/);
+      // apply first locks the journal (one run at a time), and says so.
+      expectOneLine(result, /^keywarden: cannot (read|lock) the journal .*a-file\/journal\.jsonl: ENOTDIR/);
       expect(result.stderr).not.toMatch(/JournalError/);
       expect(emu.current.faults.writeCalls()).toEqual([]);
     },
@@ -225,6 +226,7 @@ describe('undo --help', () => {
     expect(flags).toEqual([
       '--accounts',
       '--config',
+      '--connect-timeout',
       '--endpoint-url',
       '--exclude-accounts',
       '--external-id',
@@ -236,6 +238,7 @@ describe('undo --help', () => {
       '--ous',
       '--profile',
       '--region',
+      '--request-timeout',
       '--role-name',
       '--yes',
     ]);

@@ -257,6 +257,24 @@ describe('factsFromJournal', () => {
     expect(facts.notified(notify('bob', 'AKIABOB').id)).toBe(true);
     expect(facts.notified(notify('eve', 'AKIAEVE').id)).toBe(false);
   });
+
+  it('carries over an undelivered notice of a change that happened, not one of a change that did not', () => {
+    // Prepare: bob's deactivation was done, eve's skipped (live state changed); neither notice was sent.
+    const records = [
+      started('r1'),
+      ...step('r1', deactivate('bob', 'AKIABOB')),
+      ...step('r1', notify('bob', 'AKIABOB'), 'skipped'),
+      ...step('r1', deactivate('eve', 'AKIAEVE'), 'skipped'),
+      ...step('r1', notify('eve', 'AKIAEVE'), 'skipped'),
+      finished('r1'),
+    ];
+
+    // Act
+    const facts = factsFromJournal(records);
+
+    // Assess
+    expect(facts.pendingNotices(ACCOUNT).map((n) => n.userName)).toEqual(['bob']);
+  });
 });
 
 describe('incompleteRuns', () => {
