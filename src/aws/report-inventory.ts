@@ -7,7 +7,6 @@
  */
 import {
   type AccessKeyMetadata,
-  GetLoginProfileCommand,
   type IAMClient,
   ListAccessKeysCommand,
   paginateGetAccountAuthorizationDetails,
@@ -23,7 +22,8 @@ import {
   fetchCredentialReport,
   type ReportRow,
 } from './credential-report.js';
-import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
+import { callAws, type Permission } from './errors.js';
+import { loginProfileCreateDate } from './live-user.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
 import { TaskPool } from './task-pool.js';
 
@@ -189,19 +189,6 @@ export function withKeyIds(user: UserRecord, listed: readonly AccessKeyMetadata[
         : { ...k, accessKeyId: null, idAmbiguous: true };
     }),
   };
-}
-
-/** The login profile's creation time; null when the user has no console password any more. */
-export async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
-  try {
-    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
-      iam.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
-    return out.LoginProfile?.CreateDate ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
 }
 
 /**
