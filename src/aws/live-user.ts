@@ -64,11 +64,14 @@ export interface LiveUserNeeds {
   readonly needMfa: boolean;
 }
 
-/** One user as the IAM API has it now: keys with their last use, login profile, GetUser's fields. */
+/**
+ * One user as the IAM API has it now: keys with their last use, login profile, GetUser's fields.
+ * `listed` is what a listing (ListUsers, the authorization details) gave: its name is read.
+ */
 export async function readUserLive(
   iam: IAMClient,
   accountId: string,
-  listed: User,
+  listed: Partial<User>,
   options: LiveUserNeeds,
 ): Promise<UserRecord> {
   const userName = listed.UserName ?? '';

@@ -11,7 +11,6 @@ import {
   type IAMClient,
   ListAccessKeysCommand,
   paginateGetAccountAuthorizationDetails,
-  type User,
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
@@ -79,16 +78,6 @@ interface ReportIndex {
 
 /** A user read live because its row could not be read: groups come from its details, MFA is read. */
 const LIVE_NEEDS = { needGroups: false, needMfa: true } as const;
-
-function userFromDetail(detail: UserDetail): User {
-  return {
-    UserName: detail.UserName,
-    UserId: detail.UserId,
-    Arn: detail.Arn,
-    Path: detail.Path,
-    CreateDate: detail.CreateDate,
-  };
-}
 
 /** No per-user reads: the report and the details only. */
 export const NO_LOOKUPS: ReportLookups = { keyIds: () => false, loginProfile: () => false };
@@ -253,7 +242,7 @@ export async function collectReportInventory(
       if (report.unreadable.has(userName)) {
         readLive.add(userName);
         pool.add(async () => {
-          const user = await readUserLive(clients.iam, account, userFromDetail(detail), LIVE_NEEDS);
+          const user = await readUserLive(clients.iam, account, detail, LIVE_NEEDS);
           records.set(userName, { ...user, groups: [...(detail.GroupList ?? [])] });
         });
       }
