@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { HttpResponse } from '@smithy/types';
 import { parse } from 'csv-parse/sync';
+import { fitReportRow, type ReportRowCells, type ReportRowColumns } from '../core/report-row.js';
 import { AwsErrorCode, callAws, isAwsError } from './errors.js';
 
 export interface ReportKey {
@@ -36,23 +37,40 @@ export interface ReportRow {
   readonly keys: readonly ReportKey[];
 }
 
-export interface CredentialReport {
-  readonly generatedAt: Date;
+/** A row of the report that could not be read, and the user it seems to be about. */
+export interface UnreadableRow {
+  /** Its line in the report (the header is line 1). */
+  readonly line: number;
+  /** Null when the row does not even tell. */
+  readonly userName: string | null;
+  readonly reason: string;
+}
+
+export interface ParsedReport {
   readonly rows: readonly ReportRow[];
+  readonly unreadable: readonly UnreadableRow[];
+}
+
+export interface CredentialReport extends ParsedReport {
+  readonly generatedAt: Date;
 }
 
 const ABSENT = new Set(['N/A', 'no_information', 'not_supported', '']);
+
+/** A cell that is not what its column holds: the row is unreadable, not the report. */
+class ReportCellError extends Error {
+  override readonly name = 'ReportCellError';
+}
 
 function text(value: string | undefined): string | null {
   return value === undefined || ABSENT.has(value) ? null : value;
 }
 
-function time(value: string | undefined, column: string, line: number): Date | null {
+function time(value: string | undefined, column: string): Date | null {
   const v = text(value);
   if (v === null) return null;
   const ms = Date.parse(v);
-  if (Number.isNaN(ms))
-    throw new Error(`credential report line ${line}: ${column} is not a time (got ${JSON.stringify(v)})`);
+  if (Number.isNaN(ms)) throw new ReportCellError(`${column} is not a time (got ${JSON.stringify(v)})`);
   return new Date(ms);
 }
 
@@ -61,13 +79,73 @@ function bool(value: string | undefined): boolean | null {
   return v === null ? null : v.toLowerCase() === 'true';
 }
 
+const CSV_OPTIONS = { trim: true, relax_quotes: true, relax_column_count: true } as const;
+
+interface ReportLine {
+  readonly line: number;
+  readonly text: string;
+}
+
 /**
- * Parses the report CSV (AWS's columns, in any order) into rows. Pure. Rows are read as arrays and
- * cells by their column's index: building one object per row with csv-parse's `columns` took
- * about twice as long on 5,000 users.
+ * The report's non-empty lines. No cell can hold a line break (names, paths and ARNs are printable
+ * ASCII; the rest are times, booleans and fixed words), so each line is one row.
  */
-export function parseCredentialReport(csv: string): ReportRow[] {
-  const [header = [], ...records] = parse(csv, { skip_empty_lines: true, trim: true }) as string[][];
+function reportLines(csv: string): ReportLine[] {
+  const lines: ReportLine[] = [];
+  csv.split('\n').forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() !== '') lines.push({ line: i + 1, text: line });
+  });
+  return lines;
+}
+
+/**
+ * Each line's cells: all lines in one csv-parse call (one call per line took ten times as long on
+ * 5,000 users), or line by line when that does not give one record per line (a quote opening a
+ * cell of an unquoted path runs on into the next lines). Null for a line csv-parse cannot read.
+ */
+function cellsOfLines(lines: readonly ReportLine[]): (string[] | null)[] {
+  try {
+    const records = parse(lines.map((l) => l.text).join('\n'), CSV_OPTIONS) as string[][];
+    if (records.length === lines.length) return records;
+  } catch {
+    // Read line by line below.
+  }
+  return lines.map((l) => {
+    try {
+      return (parse(l.text, CSV_OPTIONS) as string[][])[0] ?? [];
+    } catch {
+      return null;
+    }
+  });
+}
+
+/**
+ * One line's cells fitted to the header. A report written unquoted (moto's) puts a path's `"` in
+ * the cell as it is, so a line with a quote that does not fit read as CSV is read again with quotes
+ * taken as characters.
+ */
+function fitLine(cells: string[] | null, text: string, columns: ReportRowColumns): ReportRowCells {
+  const fitted = cells === null ? null : fitReportRow(cells, columns);
+  if (fitted?.kind === 'read' || !text.includes('"')) {
+    return fitted ?? { kind: 'unreadable', userName: null, reason: 'not CSV' };
+  }
+  const literal = (parse(text, { trim: true, quote: false }) as string[][])[0] ?? [];
+  const again = fitReportRow(literal, columns);
+  return again.kind === 'read' || fitted === null ? again : fitted;
+}
+
+/**
+ * Parses the report CSV (AWS's columns, in any order) into rows. Pure. A row with a comma in its
+ * user name or path is read whether it is quoted or not (see {@link fitReportRow}); a row that
+ * still does not fit, or holds a cell that is not what its column says, is returned as unreadable
+ * and the others are read. Cells are read by their column's index: building one object per row
+ * with csv-parse's `columns` took about twice as long on 5,000 users.
+ */
+export function parseCredentialReport(csv: string): ParsedReport {
+  const lines = reportLines(csv);
+  const [first, ...records] = cellsOfLines(lines);
+  const header = first ?? [];
   const index = new Map(header.map((name, i) => [name, i]));
   const cell = (name: string) => index.get(name) ?? -1;
   const at = (record: readonly string[], column: number) => (column < 0 ? undefined : record[column]);
@@ -80,6 +158,7 @@ export function parseCredentialReport(csv: string): ReportRow[] {
     passwordLastChanged: cell('password_last_changed'),
     mfaActive: cell('mfa_active'),
   };
+  const fit = { count: header.length, user: columns.user, arn: columns.arn };
   const keyColumns = ([1, 2] as const).map((slot) => ({
     slot,
     active: cell(`access_key_${slot}_active`),
@@ -88,17 +167,16 @@ export function parseCredentialReport(csv: string): ReportRow[] {
     lastUsedRegion: cell(`access_key_${slot}_last_used_region`),
     lastUsedService: cell(`access_key_${slot}_last_used_service`),
   }));
-  return records.map((r, i) => {
-    const line = i + 2;
+  const readRow = (r: readonly string[]): ReportRow => {
     const keys: ReportKey[] = [];
     for (const k of keyColumns) {
-      const lastRotated = time(at(r, k.lastRotated), `access_key_${k.slot}_last_rotated`, line);
+      const lastRotated = time(at(r, k.lastRotated), `access_key_${k.slot}_last_rotated`);
       if (lastRotated === null) continue;
       keys.push({
         slot: k.slot,
         active: bool(at(r, k.active)) ?? false,
         lastRotated,
-        lastUsedDate: time(at(r, k.lastUsedDate), `access_key_${k.slot}_last_used_date`, line),
+        lastUsedDate: time(at(r, k.lastUsedDate), `access_key_${k.slot}_last_used_date`),
         lastUsedRegion: text(at(r, k.lastUsedRegion)),
         lastUsedService: text(at(r, k.lastUsedService)),
       });
@@ -106,14 +184,32 @@ export function parseCredentialReport(csv: string): ReportRow[] {
     return {
       user: at(r, columns.user) ?? '',
       arn: at(r, columns.arn) ?? '',
-      userCreationTime: time(at(r, columns.userCreationTime), 'user_creation_time', line),
+      userCreationTime: time(at(r, columns.userCreationTime), 'user_creation_time'),
       passwordEnabled: bool(at(r, columns.passwordEnabled)),
-      passwordLastUsed: time(at(r, columns.passwordLastUsed), 'password_last_used', line),
-      passwordLastChanged: time(at(r, columns.passwordLastChanged), 'password_last_changed', line),
+      passwordLastUsed: time(at(r, columns.passwordLastUsed), 'password_last_used'),
+      passwordLastChanged: time(at(r, columns.passwordLastChanged), 'password_last_changed'),
       mfaActive: bool(at(r, columns.mfaActive)) ?? false,
       keys,
     };
+  };
+
+  const rows: ReportRow[] = [];
+  const unreadable: UnreadableRow[] = [];
+  records.forEach((cells, i) => {
+    const { line, text: raw } = lines[i + 1] ?? { line: i + 2, text: '' };
+    const fitted = fitLine(cells, raw, fit);
+    if (fitted.kind === 'unreadable') {
+      unreadable.push({ line, userName: fitted.userName, reason: fitted.reason });
+      return;
+    }
+    try {
+      rows.push(readRow(fitted.cells));
+    } catch (error) {
+      if (!(error instanceof ReportCellError)) throw error;
+      unreadable.push({ line, userName: at(fitted.cells, columns.user) || null, reason: error.message });
+    }
   });
+  return { rows, unreadable };
 }
 
 export interface FetchReportOptions {
@@ -214,7 +310,7 @@ async function getCredentialReport(
 
 function decode(report: { readonly Content?: Uint8Array; readonly GeneratedTime?: Date }): CredentialReport {
   const content = report.Content ? Buffer.from(report.Content).toString('utf8') : '';
-  return { generatedAt: report.GeneratedTime ?? new Date(0), rows: parseCredentialReport(content) };
+  return { generatedAt: report.GeneratedTime ?? new Date(0), ...parseCredentialReport(content) };
 }
 
 export async function fetchCredentialReport(

@@ -4,24 +4,20 @@
  * the SDK's adaptive retry.
  */
 import {
-  type AccessKeyMetadata,
-  GetAccessKeyLastUsedCommand,
   GetAccountSummaryCommand,
   GetUserCommand,
   type IAMClient,
-  ListAccessKeysCommand,
-  ListGroupsForUserCommand,
-  ListMFADevicesCommand,
   paginateListUsers,
   type User,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { AccessKeyRecord, RootRecord, UserRecord } from '../core/model.js';
+import type { RootRecord } from '../core/model.js';
 import type { AwsClients } from './clients.js';
 import { mapWithConcurrency } from './clients.js';
 import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
+import { type LiveUserNeeds, readUserLive } from './live-user.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
-import { accountIdFromArn, loginProfileCreateDate } from './report-inventory.js';
+import { accountIdFromArn } from './report-inventory.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
 
 /** What live mode calls, user by user (groups and MFA devices only when the policy needs them). */
@@ -37,83 +33,9 @@ export const LIVE_INVENTORY_PERMISSIONS: readonly Permission[] = [
   'sts:GetCallerIdentity',
 ];
 
-export interface LiveInventoryOptions extends InventoryOptions {
-  /** Read group membership (only needed when group exemptions are configured). */
-  readonly needGroups: boolean;
-  /** Read MFA devices (only needed when CONSOLE_WITHOUT_MFA is enabled). */
-  readonly needMfa: boolean;
+export interface LiveInventoryOptions extends InventoryOptions, LiveUserNeeds {
   /** Read only these users (GetUser each; a missing one is left out) instead of listing them all. */
   readonly userNames?: readonly string[];
-}
-
-async function keyRecords(
-  iam: IAMClient,
-  userName: string,
-  keys: AccessKeyMetadata[],
-): Promise<AccessKeyRecord[]> {
-  const sorted = [...keys].sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
-  return Promise.all(
-    sorted.map(async (key, index) => {
-      const used = await callAws('iam:GetAccessKeyLastUsed', `for ${userName}`, () =>
-        iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId })),
-      );
-      const last = used.AccessKeyLastUsed;
-      const na = (v: string | undefined) => (v === undefined || v === 'N/A' ? null : v);
-      return {
-        accessKeyId: key.AccessKeyId ?? null,
-        idAmbiguous: false,
-        slot: index === 0 ? 1 : 2,
-        status: key.Status === 'Active' ? 'Active' : 'Inactive',
-        createDate: key.CreateDate ?? new Date(0),
-        lastUsedDate: last?.LastUsedDate ?? null,
-        lastUsedService: last?.LastUsedDate ? na(last.ServiceName) : null,
-        lastUsedRegion: last?.LastUsedDate ? na(last.Region) : null,
-      } satisfies AccessKeyRecord;
-    }),
-  );
-}
-
-async function userRecord(
-  iam: IAMClient,
-  accountId: string,
-  listed: User,
-  options: LiveInventoryOptions,
-): Promise<UserRecord> {
-  const userName = listed.UserName ?? '';
-  const [keys, detail, loginProfile, groups, mfa] = await Promise.all([
-    callAws('iam:ListAccessKeys', `for ${userName}`, () =>
-      iam.send(new ListAccessKeysCommand({ UserName: userName })),
-    ),
-    callAws('iam:GetUser', userName, () => iam.send(new GetUserCommand({ UserName: userName }))),
-    loginProfileCreateDate(iam, userName),
-    options.needGroups
-      ? callAws('iam:ListGroupsForUser', userName, () =>
-          iam.send(new ListGroupsForUserCommand({ UserName: userName })),
-        )
-      : Promise.resolve(null),
-    options.needMfa
-      ? callAws('iam:ListMFADevices', userName, () =>
-          iam.send(new ListMFADevicesCommand({ UserName: userName })),
-        )
-      : Promise.resolve(null),
-  ]);
-  const user = detail.User ?? listed;
-  const tags: Record<string, string> = {};
-  for (const t of user.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-  return {
-    accountId,
-    userName,
-    userId: user.UserId ?? '',
-    arn: user.Arn ?? '',
-    path: user.Path ?? '/',
-    createDate: user.CreateDate ?? new Date(0),
-    tags,
-    groups: (groups?.Groups ?? []).map((g) => g.GroupName ?? ''),
-    loginProfile: loginProfile ? { createDate: loginProfile } : null,
-    passwordLastUsed: user.PasswordLastUsed ?? null,
-    mfaActive: (mfa?.MFADevices ?? []).length > 0,
-    accessKeys: await keyRecords(iam, userName, keys.AccessKeyMetadata ?? []),
-  };
 }
 
 /**
@@ -178,7 +100,7 @@ export async function collectLiveInventory(
   const account = accountId;
   let done = 0;
   const users = await mapWithConcurrency(listed, options.concurrency, async (u) => {
-    const record = await userRecord(clients.iam, account, u, options);
+    const record = await readUserLive(clients.iam, account, u, options);
     done++;
     if (done % 100 === 0) options.onProgress?.(`read ${done}/${listed.length} users`);
     return record;

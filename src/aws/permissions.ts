@@ -39,7 +39,7 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
   {
     name: 'audit (report mode)',
     purpose:
-      'the credential report, user details, key ids for users with key findings, login profiles whose creation date matters',
+      'the credential report, user details, key ids for users with key findings, login profiles whose creation date matters; a user whose report row cannot be read is read live',
     permissions: REPORT_INVENTORY_PERMISSIONS,
   },
   {

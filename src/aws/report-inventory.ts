@@ -3,11 +3,11 @@
  * credential's dates; GetAccountAuthorizationDetails (1,000 users a page) gives ids, paths, tags and
  * groups; both are read at once. Two things are not in them, and are read per user, only for the
  * users the caller's look-ups name, starting as soon as the user's details page has arrived: access
- * key ids (ListAccessKeys) and the login profile's creation time (GetLoginProfile).
+ * key ids (ListAccessKeys) and the login profile's creation time (GetLoginProfile). A user whose
+ * report row cannot be read is read live instead, with a warning: one row never fails the account.
  */
 import {
   type AccessKeyMetadata,
-  GetLoginProfileCommand,
   type IAMClient,
   ListAccessKeysCommand,
   paginateGetAccountAuthorizationDetails,
@@ -23,7 +23,8 @@ import {
   fetchCredentialReport,
   type ReportRow,
 } from './credential-report.js';
-import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
+import { callAws, type Permission } from './errors.js';
+import { loginProfileCreateDate, readUserLive } from './live-user.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
 import { TaskPool } from './task-pool.js';
 
@@ -39,6 +40,10 @@ export const REPORT_INVENTORY_PERMISSIONS: readonly Permission[] = [
   'iam:ListAccessKeys',
   'iam:GetLoginProfile',
   'sts:GetCallerIdentity',
+  // A user whose report row cannot be read is read live (readUserLive).
+  'iam:GetUser',
+  'iam:GetAccessKeyLastUsed',
+  'iam:ListMFADevices',
 ];
 
 export interface InventoryOptions {
@@ -64,6 +69,15 @@ export interface ReportLookups {
    */
   readonly loginProfile: (user: UserRecord, earliest: Date) => boolean;
 }
+
+/** The report's rows by user name, and the names of the rows that could not be read. */
+interface ReportIndex {
+  readonly rows: ReadonlyMap<string, ReportRow>;
+  readonly unreadable: ReadonlySet<string>;
+}
+
+/** A user read live because its row could not be read: groups come from its details, MFA is read. */
+const LIVE_NEEDS = { needGroups: false, needMfa: true } as const;
 
 /** No per-user reads: the report and the details only. */
 export const NO_LOOKUPS: ReportLookups = { keyIds: () => false, loginProfile: () => false };
@@ -191,19 +205,6 @@ export function withKeyIds(user: UserRecord, listed: readonly AccessKeyMetadata[
   };
 }
 
-/** The login profile's creation time; null when the user has no console password any more. */
-export async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
-  try {
-    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
-      iam.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
-    return out.LoginProfile?.CreateDate ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
-}
-
 /**
  * Collects one account's inventory from the credential report and the authorization details, both
  * requested at once. Each details page is judged as it arrives (once the report is in): the users
@@ -222,7 +223,9 @@ export async function collectReportInventory(
   const detailNames = new Set<string>();
   /** Details that arrived before the report; judged when it is in. */
   const early: UserDetail[] = [];
-  let known: { readonly rows: ReadonlyMap<string, ReportRow>; readonly accountId: string } | null = null;
+  let known: { readonly report: ReportIndex; readonly accountId: string } | null = null;
+  /** Users whose report row could not be read, read live instead. */
+  const readLive = new Set<string>();
   let lookedUp = 0;
 
   const update = (userName: string, change: (user: UserRecord) => UserRecord) => {
@@ -231,10 +234,20 @@ export async function collectReportInventory(
     lookedUp++;
     if (lookedUp % 100 === 0) options.onProgress?.(`${lookedUp} key and password look-ups done`);
   };
-  const judge = (detail: UserDetail, byName: ReadonlyMap<string, ReportRow>, account: string) => {
+  const judge = (detail: UserDetail, report: ReportIndex, account: string) => {
     const userName = detail.UserName ?? '';
-    const row = byName.get(userName);
-    if (row === undefined || (only !== null && !only.has(userName))) return;
+    if (only !== null && !only.has(userName)) return;
+    const row = report.rows.get(userName);
+    if (row === undefined) {
+      if (report.unreadable.has(userName)) {
+        readLive.add(userName);
+        pool.add(async () => {
+          const user = await readUserLive(clients.iam, account, detail, LIVE_NEEDS);
+          records.set(userName, { ...user, groups: [...(detail.GroupList ?? [])] });
+        });
+      }
+      return;
+    }
     const user = userRecord(row, detail, account);
     records.set(userName, user);
     if (lookups.keyIds(user)) {
@@ -255,18 +268,21 @@ export async function collectReportInventory(
 
   options.onProgress?.('generating the credential report');
   const reportRead = fetchCredentialReport(clients.iam, options.report).then(async (report) => {
-    const byName = new Map(report.rows.map((r) => [r.user, r]));
+    const index: ReportIndex = {
+      rows: new Map(report.rows.map((r) => [r.user, r])),
+      unreadable: new Set(report.unreadable.flatMap((r) => (r.userName === null ? [] : [r.userName]))),
+    };
     const account = await reportAccountId(report, clients.sts);
-    known = { rows: byName, accountId: account };
+    known = { report: index, accountId: account };
     options.onProgress?.('reading users, tags and groups');
-    for (const detail of early.splice(0)) judge(detail, byName, account);
+    for (const detail of early.splice(0)) judge(detail, index, account);
     return { report, account };
   });
   const detailsRead = readUserDetails(clients.iam, (page) => {
     for (const detail of page) {
       detailNames.add(detail.UserName ?? '');
       if (known === null) early.push(detail);
-      else judge(detail, known.rows, known.accountId);
+      else judge(detail, known.report, known.accountId);
     }
   });
   const ssmWarnings: string[] = [];
@@ -295,7 +311,24 @@ export async function collectReportInventory(
     const user = records.get(row.user);
     if (user !== undefined) users.push(user);
   }
+  for (const row of report.unreadable) {
+    const name = row.userName;
+    if (name !== null && only !== null && !only.has(name)) continue;
+    const where = `credential report line ${row.line}${name === null ? '' : ` (user ${name})`}: ${row.reason}`;
+    const user = name !== null && readLive.has(name) ? records.get(name) : undefined;
+    if (user !== undefined) {
+      users.push(user);
+      warnings.push(`${where}; read live instead`);
+    } else if (name === ROOT_USER_NAME) {
+      warnings.push(`${where}; the root user is not judged`);
+    } else if (name === null) {
+      warnings.push(`${where}; it names no user, so none is judged from it`);
+    } else {
+      warnings.push(`${where}; no IAM user by that name, so it is not judged`);
+    }
+  }
   const inReport = new Set(report.rows.map((r) => r.user));
+  for (const row of report.unreadable) if (row.userName !== null) inReport.add(row.userName);
   let newer = 0;
   for (const name of detailNames) if (!inReport.has(name)) newer++;
   if (newer > 0)

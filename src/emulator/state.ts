@@ -270,6 +270,12 @@ export interface CredentialReportSettings {
    * Default: never (AWS does not document an expiry age); set it to exercise that error path.
    */
   expireSeconds?: number;
+  /**
+   * How a cell holding a comma or a quote is written (IAM allows commas in user names and paths):
+   * `rfc4180` (default) quotes it; `none` writes every cell as it is, as moto 5.2.1 does, so such a
+   * name or path adds cells to its row. AWS's documentation does not say which AWS does.
+   */
+  quoting: 'rfc4180' | 'none';
 }
 
 export interface StsSettings {
@@ -317,7 +323,12 @@ export function createState(options: CreateStateOptions): EmulatorState {
     defaultAccountId: '',
     keyIndex: new Map(),
     temporaryCredentials: new Map(),
-    credentialReport: { inProgressPolls: 1, reuseSeconds: 4 * 3600, ...options.credentialReport },
+    credentialReport: {
+      inProgressPolls: 1,
+      reuseSeconds: 4 * 3600,
+      quoting: 'rfc4180',
+      ...options.credentialReport,
+    },
     sts: { ...DEFAULT_STS_SETTINGS, ...options.sts },
   };
 }

@@ -341,4 +341,19 @@ describe('renderCredentialReport', () => {
     expect(rows[1]?.arn).toBe('arn:aws:iam::111122223333:user/ops,admin');
     expect(csv.endsWith('\n')).toBe(false);
   });
+
+  it("writes a comma in a name or path unquoted with quoting 'none', as moto does", () => {
+    const state = createState({ clock: createClock({ start: FIXED_NOW }) });
+    const account = addAccount(state, { accountId: '111122223333' });
+    addUser(state, account, {
+      userName: 'a,b',
+      path: '/team,x/',
+      createDate: new Date('2026-01-01T00:00:00Z'),
+    });
+
+    const lines = renderCredentialReport(account, FIXED_NOW, 'none').split('\n');
+
+    expect(lines[2]).toMatch(/^a,b,arn:aws:iam::111122223333:user\/team,x\/a,b,2026-01-01T00:00:00\+00:00,/);
+    expect(lines[2]?.split(',')).toHaveLength(CREDENTIAL_REPORT_COLUMNS.length + 3);
+  });
 });

@@ -10,6 +10,12 @@ const HEADER =
   'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
 
 const csv = (...rows: string[]) => [HEADER, ...rows].join('\n');
+const rowsOf = (report: string) => parseCredentialReport(report).rows;
+/** The 20 cells after user and arn: created 2025-01-01, no password, key 1 active since 2026-06-01, used 2026-11-20. */
+const REST =
+  '2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,' +
+  'true,2026-06-01T00:00:00+00:00,2026-11-20T10:00:00+00:00,us-east-1,iam,' +
+  'false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
 
 describe('parseCredentialReport', () => {
   it.each([
@@ -18,7 +24,7 @@ describe('parseCredentialReport', () => {
     ['not_supported', null],
     ['2026-10-01T08:30:00+00:00', new Date('2026-10-01T08:30:00Z')],
   ])('reads password_last_used %s', (value, expected) => {
-    const [row] = parseCredentialReport(
+    const [row] = rowsOf(
       csv(
         `alice,arn:aws:iam::123456789012:user/alice,2025-01-01T00:00:00+00:00,true,${value},2025-01-01T00:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
       ),
@@ -27,7 +33,7 @@ describe('parseCredentialReport', () => {
   });
 
   it('keeps only the key slots that hold a key, with not_supported region/service as null', () => {
-    const [row] = parseCredentialReport(
+    const [row] = rowsOf(
       csv(
         'bob,arn:aws:iam::123456789012:user/bob,2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,' +
           'false,N/A,N/A,N/A,N/A,' +
@@ -48,7 +54,7 @@ describe('parseCredentialReport', () => {
   });
 
   it('reads the root row with not_supported password fields', () => {
-    const [row] = parseCredentialReport(
+    const [row] = rowsOf(
       csv(
         '<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,2026-11-01T00:00:00+00:00,not_supported,not_supported,true,true,2024-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
       ),
@@ -59,14 +65,55 @@ describe('parseCredentialReport', () => {
     expect(row?.keys[0]?.active).toBe(true);
   });
 
-  it('names the line and column of a malformed time', () => {
-    expect(() =>
-      parseCredentialReport(
-        csv(
-          'carol,arn:aws:iam::123456789012:user/carol,yesterday,false,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A',
-        ),
+  it.each([
+    ['quoted', '"ops,oncall","arn:aws:iam::123456789012:user/team,x/ops,oncall"'],
+    ['unquoted, as moto writes it', 'ops,oncall,arn:aws:iam::123456789012:user/team,x/ops,oncall'],
+  ])('reads a comma in the user name and path, %s', (_case, userAndArn) => {
+    const { rows, unreadable } = parseCredentialReport(
+      csv(`${userAndArn},${REST}`, `bob,arn:aws:iam::123456789012:user/bob,${REST}`),
+    );
+
+    expect(unreadable).toEqual([]);
+    expect(rows.map((r) => [r.user, r.arn, r.keys[0]?.lastUsedDate])).toEqual([
+      ['ops,oncall', 'arn:aws:iam::123456789012:user/team,x/ops,oncall', new Date('2026-11-20T10:00:00Z')],
+      ['bob', 'arn:aws:iam::123456789012:user/bob', new Date('2026-11-20T10:00:00Z')],
+    ]);
+  });
+
+  it('reads an unquoted path whose quote opens a cell, and the rows after it', () => {
+    const { rows, unreadable } = parseCredentialReport(
+      csv(
+        `q,arn:aws:iam::123456789012:user/a"b,"c/q,${REST}`,
+        `bob,arn:aws:iam::123456789012:user/bob,${REST}`,
       ),
-    ).toThrow('credential report line 2: user_creation_time is not a time (got "yesterday")');
+    );
+
+    expect(unreadable).toEqual([]);
+    expect(rows.map((r) => [r.user, r.arn])).toEqual([
+      ['q', 'arn:aws:iam::123456789012:user/a"b,"c/q'],
+      ['bob', 'arn:aws:iam::123456789012:user/bob'],
+    ]);
+  });
+
+  it('returns a row it cannot fit, or with a malformed time, as unreadable, with its line and user, and reads the others', () => {
+    const { rows, unreadable } = parseCredentialReport(
+      csv(
+        `ops,oncall,arn:aws:iam::123456789012:user/ops,oncall,${REST},extra`,
+        `carol,arn:aws:iam::123456789012:user/carol,yesterday,${REST.slice(REST.indexOf(',') + 1)}`,
+        `bob,arn:aws:iam::123456789012:user/bob,${REST}`,
+      ),
+    );
+
+    expect(rows.map((r) => r.user)).toEqual(['bob']);
+    expect(unreadable).toEqual([
+      {
+        line: 2,
+        userName: 'ops,oncall',
+        reason:
+          '25 cells where the header has 22, and no user name in them is followed by an ARN ending in that name',
+      },
+      { line: 3, userName: 'carol', reason: 'user_creation_time is not a time (got "yesterday")' },
+    ]);
   });
 });
 
@@ -103,6 +150,6 @@ describe('fetchCredentialReport', () => {
 
   it('leaves a response without <Content> to the SDK: an empty report', async () => {
     const result = await fetchCredentialReport(answering(generated('')), { sleep: async () => {} });
-    expect(result).toEqual({ generatedAt: new Date('2026-11-22T11:00:00Z'), rows: [] });
+    expect(result).toEqual({ generatedAt: new Date('2026-11-22T11:00:00Z'), rows: [], unreadable: [] });
   });
 });

@@ -18,7 +18,7 @@
  * - Booleans: the guide writes TRUE/FALSE, but the downloaded CSV uses lowercase `true`/`false`.
  * - Times: ISO 8601 with seconds and a `+00:00` offset, e.g. `2026-11-22T12:00:00+00:00`.
  */
-import type { AccountState, IamUser, KeyLastUsed } from '../state.js';
+import type { AccountState, CredentialReportSettings, IamUser, KeyLastUsed } from '../state.js';
 
 export const CREDENTIAL_REPORT_COLUMNS = [
   'user',
@@ -143,12 +143,18 @@ function csvCell(value: string): string {
 
 /**
  * Renders the account's credential report as of `now`: users created after `now` are not in it.
- * Rows are separated by `\n` with no trailing newline, as in the report AWS returns.
+ * Rows are separated by `\n` with no trailing newline, as in the report AWS returns. `quoting`:
+ * see `CredentialReportSettings.quoting`.
  */
-export function renderCredentialReport(account: AccountState, now: Date): string {
+export function renderCredentialReport(
+  account: AccountState,
+  now: Date,
+  quoting: CredentialReportSettings['quoting'] = 'rfc4180',
+): string {
   const users = [...account.iam.users.values()]
     .filter((u) => u.createDate.getTime() <= now.getTime())
     .sort((a, b) => compareNames(a.userName, b.userName));
   const rows = [[...CREDENTIAL_REPORT_COLUMNS], rootRow(account), ...users.map(userRow)];
-  return rows.map((row) => row.map(csvCell).join(',')).join('\n');
+  const cell = quoting === 'rfc4180' ? csvCell : (value: string) => value;
+  return rows.map((row) => row.map(cell).join(',')).join('\n');
 }

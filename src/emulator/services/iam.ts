@@ -535,7 +535,7 @@ const GenerateCredentialReport: QueryOperation = (ctx) => {
   if (report && reportAgeSeconds(ctx, report.generatedAt) < maxAgeSeconds) return { State: 'COMPLETE' };
   ctx.account.iam.credentialReport = {
     generatedAt: ctx.now,
-    content: renderCredentialReport(ctx.account, ctx.now),
+    content: renderCredentialReport(ctx.account, ctx.now, settings.quoting),
     pendingPolls: settings.inProgressPolls,
   };
   return { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' };
