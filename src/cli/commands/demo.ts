@@ -51,7 +51,7 @@ Examples:
         journal: string;
       }) => {
         const { policy } = loadPolicy({ cwd: io.cwd, config: flags.config ?? DEMO_POLICY_PATH });
-        const world = await loadWorld(flags.world ?? DEMO_WORLD_PATH);
+        const world = await loadWorld(io.cwd, flags.world ?? DEMO_WORLD_PATH);
         const emulator = await startEmulator({ world, clock: { frozen: true } });
         const now = emulator.clock.now();
         const base = {
