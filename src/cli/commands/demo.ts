@@ -29,7 +29,10 @@ export function registerDemo(program: Command, io: CliIO, setExitCode: (code: nu
     .option('--world <file>', 'a world file to use instead of the demo world')
     .option('--config <file>', 'a policy file to use instead of the demo policy (worlds/demo-policy.yaml)')
     .option('--audit-only', 'stop after the audit (skip the remediation story)')
-    .option('--journal <file>', 'where the demo keeps its journal (default: journal.jsonl in the demo folder)')
+    .option(
+      '--journal <file>',
+      'where the demo keeps its journal (default: journal.jsonl in the demo folder)',
+    )
     .addHelpText(
       'after',
       `
@@ -57,8 +60,7 @@ Examples:
       }) => {
         const { policy } = loadPolicy({ cwd: io.cwd, config: flags.config ?? DEMO_POLICY_PATH });
         const world = await loadWorld(io.cwd, flags.world ?? DEMO_WORLD_PATH);
-        const folder =
-          flags.output === undefined || flags.journal === undefined ? demoFolder(io) : undefined;
+        const folder = flags.output === undefined || flags.journal === undefined ? demoFolder(io) : undefined;
         const output = flags.output ?? join(folder ?? io.cwd, 'demo-audit.json');
         const journalPath = resolve(io.cwd, flags.journal ?? join(folder ?? io.cwd, 'journal.jsonl'));
         const emulator = await startEmulator({ world, clock: { frozen: true } });
