@@ -24,7 +24,8 @@ export interface YamlRead {
 /** Parses one YAML document (JSON is YAML too); `source` names the file in every line. */
 export function readYaml(text: string, source: string): YamlRead {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the library writes nothing to stderr itself; what matters is in errors and warnings.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const at = (offset: number | undefined): string => {
     if (offset === undefined) return source;
     const { line, col } = lineCounter.linePos(offset);

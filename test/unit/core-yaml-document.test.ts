@@ -39,6 +39,12 @@ describe('readYaml', () => {
     ]);
   });
 
+  it('refuses, naming the file, any other document the library cannot turn into values', () => {
+    expect(readYaml('%YAML 1.1\n---\na: &a 1\nb: { <<: *a }\n', 'p.yaml').errors).toEqual([
+      'p.yaml: YAML cannot be loaded: Merge sources must be maps or map aliases',
+    ]);
+  });
+
   it('refuses an alias inside the value it names (a value that would contain itself)', () => {
     expect(readYaml('a: &x { b: [*x] }\n', 'p.yaml').errors).toEqual([
       'p.yaml:1:13: YAML alias *x is inside the value &x it names, which would contain itself; write the value out',
