@@ -36,7 +36,7 @@ import {
 import { awsFailure } from './connection.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './paths.js';
-import { warn } from './remediation.js';
+import { accountWarner, warn } from './remediation.js';
 import { renderCsv } from './render/csv.js';
 import { streamJsonDocument } from './render/json-stream.js';
 import { connect, type Session } from './session.js';
@@ -148,6 +148,7 @@ export async function multiAccountAudit(
   const progress = accountProgress(io, resolved.selected.length);
   progress.start();
   const { journal } = options;
+  const warnAccount = accountWarner(io, journal.location);
   await forEachAccount(
     resolved.selected.map((a) => a.id),
     { concurrency: target.concurrency },
@@ -171,9 +172,9 @@ export async function multiAccountAudit(
           : { kind: 'error', accountId: outcome.accountId, error: outcome.error };
       const report = buildAuditReport([entry], policy, evaluatedAt, TOOL);
       totals = addToTotals(totals, report, options.failOn);
-      warnings.push(...report.warnings.map((w) => `account ${entry.accountId}: ${w}`));
+      progress.clear();
+      warnings.push(...warnAccount(entry.accountId, report.warnings));
       if (entry.kind === 'error') {
-        progress.clear();
         io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
       }
       progress.accountDone(entry.kind === 'ok' ? entry.users : 0);

@@ -15,12 +15,11 @@
 import type { ActionResult } from '../aws/apply/types.js';
 import type { AwsConnection } from '../aws/clients.js';
 import { createNotifier } from '../channels/notifier.js';
-import type { Plan } from '../core/plan/types.js';
 import { changesAws } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { ActionBudget } from '../engine/budget.js';
-import { planRemediation } from '../engine/plan.js';
+import { type PlannedAccount, planRemediation } from '../engine/plan.js';
 import { type RemediateResult, remediateAccount } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
@@ -35,9 +34,9 @@ import {
 import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
-import { leasedMessage, type RemediationContext, warn } from './remediation.js';
+import { accountWarner, leasedMessage, type RemediationContext, warn } from './remediation.js';
 import { streamJsonDocument } from './render/json-stream.js';
-import { renderPlan } from './render/plan.js';
+import { planWarnings, renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
 import { connect, type Session } from './session.js';
 
@@ -99,11 +98,16 @@ async function start(io: CliIO, session: Session, options: MultiRemediationOptio
       ? streamJsonDocument((text) => io.stdout.write(text), { kind: 'multi-account' }, 'accounts')
       : null;
   const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
+  const warnAccount = accountWarner(io, options.journal.location);
   return {
     caller,
     resolved,
     color,
     columns: outputColumns(io),
+    /** On stderr, in every format: what planning the account found, and notices no channel carries. */
+    warn(accountId: string, planned: PlannedAccount) {
+      warnAccount(accountId, planWarnings(planned.plan, planned.warnings));
+    },
     /** Streams one account's entry (json) or its section (table, `text`). */
     emit(entry: AccountEntry, text: string) {
       if (doc) doc.item(entry);
@@ -164,20 +168,21 @@ export async function multiAccountPlan(
   const progress = accountProgress(io, out.resolved.selected.length);
   let failed = 0;
   try {
-    await forEachAccount<Plan>(
+    await forEachAccount<PlannedAccount>(
       out.resolved.selected.map((a) => a.id),
       { concurrency: options.target.concurrency },
       (accountId) =>
-        inAccount(session, out.resolved, accountId, options, {}, async (deps) => {
-          return (await planRemediation(deps, options.policy, { maxActions: budget })).plan;
-        }),
+        inAccount(session, out.resolved, accountId, options, {}, (deps) =>
+          planRemediation(deps, options.policy, { maxActions: budget }),
+        ),
       (outcome) => {
         progress.clear();
         if (outcome.status === 'error') {
           failed++;
           out.emit(errorEntry(outcome.accountId, outcome.error), '');
         } else {
-          const plan = outcome.value;
+          const { plan } = outcome.value;
+          out.warn(outcome.accountId, outcome.value);
           out.emit(
             { accountId: outcome.accountId, status: 'ok', plan },
             renderPlan(plan, { color: out.color, columns: out.columns }),
@@ -253,6 +258,7 @@ export async function multiAccountApply(
           io.stderr.write(`keywarden: ${leasedMessage(value.lease)}\n`);
           out.emit({ accountId, status: 'ok', runId: null, leasedBy: value.lease, results: [] }, '');
         } else if (value.kind === 'planned') {
+          out.warn(accountId, value.planned);
           const results: ActionResult[] = [
             ...(value.recovery?.results ?? []),
             ...(value.execution?.results ?? []),

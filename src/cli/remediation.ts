@@ -217,6 +217,26 @@ export function warn(io: CliIO, warnings: readonly string[]): void {
   for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
 }
 
+/**
+ * Warns, on stderr, what each account of a many-account run found, prefixed with the account. A
+ * warning about the journal (it starts with the journal's location) is the same for every account
+ * of the run: it is written once, as it is. Returns the lines written (a json document lists them).
+ */
+export function accountWarner(
+  io: CliIO,
+  journalLocation: string,
+): (accountId: string, warnings: readonly string[]) => string[] {
+  const written = new Set<string>();
+  return (accountId, warnings) => {
+    const lines = warnings
+      .map((w) => (w.startsWith(`${journalLocation}: `) ? w : `account ${accountId}: ${w}`))
+      .filter((line) => !written.has(line));
+    for (const line of lines) written.add(line);
+    warn(io, lines);
+    return lines;
+  };
+}
+
 /** Asks on a terminal; nobody to ask means no. */
 export async function confirm(io: CliIO, question: string): Promise<boolean> {
   return io.confirm ? io.confirm(question) : false;

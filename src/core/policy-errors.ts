@@ -98,7 +98,13 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 /** Renders a bad value for an error message: JSON for scalars, shortened for structures. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value) ?? String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nested deeper than JSON.stringify's stack (a JSON world file can be): the message still names it.
+    return Array.isArray(value) ? '[...]' : '{...}';
+  }
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 

@@ -5,7 +5,7 @@
  * world into emulator state.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { readYaml } from '../core/yaml-document.js';
 import type { World } from './world-types.js';
 import { validateWorld } from './world-validate.js';
 
@@ -33,16 +33,9 @@ export function parseWorld(text: string, source: string): { value: World | null;
   // Fast path for large generated worlds; invalid JSON falls through to YAML for a located error.
   const json = text.trimStart().startsWith('{') ? parseJsonObject(text) : undefined;
   if (json !== undefined) return validateWorld(json, source);
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    const errors = document.errors.map((error) => {
-      const { line: row, col } = lineCounter.linePos(error.pos[0]);
-      return `${source}:${row}:${col}: YAML syntax error: ${error.message.split('\n')[0]}`;
-    });
-    return { value: null, errors };
-  }
-  return validateWorld(document.toJS(), source);
+  const { value, errors } = readYaml(text, source);
+  if (errors.length > 0) return { value: null, errors: [...errors] };
+  return validateWorld(value, source);
 }
 
 const READ_PROBLEMS: Readonly<Record<string, string>> = {
@@ -51,17 +44,20 @@ const READ_PROBLEMS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
 };
 
-/** Reads and validates a world file; throws a `WorldError` listing every problem. */
-export async function loadWorldFile(path: string): Promise<World> {
+/**
+ * Reads and validates a world file; throws a `WorldError` listing every problem. `source` names the
+ * file in them (default: `path`), e.g. as the user typed it when `path` was resolved for them.
+ */
+export async function loadWorldFile(path: string, source = path): Promise<World> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     const detail = READ_PROBLEMS[code] ?? (error instanceof Error ? error.message : String(error));
-    throw new WorldError([`cannot read world file ${path}: ${code} (${detail})`], { cause: error });
+    throw new WorldError([`cannot read world file ${source}: ${code} (${detail})`], { cause: error });
   }
-  const { value, errors } = parseWorld(text, path);
+  const { value, errors } = parseWorld(text, source);
   if (value === null) throw new WorldError(errors);
   return value;
 }

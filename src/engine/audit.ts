@@ -28,7 +28,9 @@ export async function auditAccount(
   let facts = NO_JOURNAL_FACTS;
   if (deps.journal !== undefined) {
     try {
-      facts = factsFromJournal((await deps.journal.read()).records);
+      const read = await deps.journal.read();
+      facts = factsFromJournal(read.records);
+      journalWarnings.push(...read.warnings);
     } catch (error) {
       // The audit still judges every credential; it only cannot tell Keywarden's rotations apart.
       journalWarnings.push(

@@ -37,6 +37,7 @@ export async function remediateUser(
     maxActions: options.maxActions,
     // Nobody is there to run `apply --resume`: an interrupted run is finished first.
     resume: true,
+    command: 'remediate',
     userNames: [userName],
   });
   return { kind: 'remediated', userId: options.userId, userName, outcome };

@@ -26,6 +26,11 @@ export interface RemediateOptions {
   readonly userNames?: readonly string[];
   /** Finish interrupted runs first; without it an interrupted run is an {@link InterruptedRunError}. */
   readonly resume: boolean;
+  /**
+   * What started the run, as the journal and the lease name it; default `apply`. The runs that
+   * finish interrupted ones are `resume` runs of their own.
+   */
+  readonly command?: RunCommand;
   /** Asked before interrupted runs are finished; absent = go ahead. */
   readonly confirmRecovery?: (runs: number) => Promise<boolean>;
   /** Shown the capped plan before anything changes; false = dry run. Absent = go ahead. */
@@ -53,7 +58,7 @@ export async function remediateAccount(
 ): Promise<RemediateResult> {
   // The run that applies the plan holds the lease, under its own id.
   const runId = newRunId(deps.clock());
-  const command: RunCommand = options.resume ? 'resume' : 'apply';
+  const command: RunCommand = options.command ?? 'apply';
   const out = await underAccountLease(deps, { runId, command }, (scope) =>
     remediateUnderLease(deps, policy, options, { runId, command, scope }),
   );

@@ -29,8 +29,8 @@ export interface WaitForSwitch {
 
 export interface RotateOptions {
   readonly userName: string;
-  /** Called with the plan as soon as it is made (to show it). */
-  readonly onPlan?: (plan: Plan) => void;
+  /** Called with the plan as soon as it is made (to show it), and what reading for it found. */
+  readonly onPlan?: (plan: Plan, warnings: readonly string[]) => void;
   /** Asked before the key is created; absent = go ahead. */
   readonly confirm?: (create: CreateKeyAction) => Promise<boolean>;
   readonly waitForSwitch?: WaitForSwitch;
@@ -79,16 +79,20 @@ async function rotateUnderLease(
 ): Promise<RotateResult> {
   const { userName } = options;
   const now = deps.clock();
-  const { inventory } = await collectPlanningInventory(deps.clients, policy, { now, userNames: [userName] });
+  const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
+    now,
+    userNames: [userName],
+  });
   if (!inventory.users.some((u) => u.userName === userName)) {
     throw new NotFoundError(
       '--user',
       `no IAM user ${JSON.stringify(userName)} in account ${inventory.accountId}`,
     );
   }
-  const facts = factsFromJournal((await deps.journal.read()).records);
+  const journal = await deps.journal.read();
+  const facts = factsFromJournal(journal.records);
   const plan = planRotateNow(inventory, userName, policy, now, facts);
-  options.onPlan?.(plan);
+  options.onPlan?.(plan, [...journal.warnings, ...warnings]);
   const create = plan.actions.find((a): a is CreateKeyAction => a.type === 'create-key');
   if (create === undefined) return { kind: 'nothing-to-rotate', plan };
   if (options.confirm && !(await options.confirm(create))) return { kind: 'declined', plan };

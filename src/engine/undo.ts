@@ -13,8 +13,11 @@ import type { RemediationDeps } from './types.js';
 export interface UndoOptions {
   /** How long the lifecycle leaves each reactivated key alone. */
   readonly holdDays: number;
-  /** Shown the undo plan before anything changes; false = dry run. Absent = go ahead. */
-  readonly confirm?: (plan: UndoPlan) => Promise<boolean>;
+  /**
+   * Shown the undo plan, and what reading the journal found, before anything changes; false = dry
+   * run. Absent = go ahead.
+   */
+  readonly confirm?: (plan: UndoPlan, warnings: readonly string[]) => Promise<boolean>;
 }
 
 export type UndoResult =
@@ -34,7 +37,7 @@ export async function undoRun(
   targetRunId: string,
   options: UndoOptions,
 ): Promise<UndoResult> {
-  const { records } = await deps.journal.read();
+  const { records, warnings } = await deps.journal.read();
   if (!hasRun(records, targetRunId)) {
     throw new NotFoundError(
       '<run-id>',
@@ -48,7 +51,7 @@ export async function undoRun(
     async (scope): Promise<UndoResult> => {
       const holdUntil = addDays(deps.clock(), options.holdDays);
       const plan = planUndo(targetRunId, doneActions(records, targetRunId), { holdUntil });
-      if (options.confirm && !(await options.confirm(plan))) return { kind: 'declined', plan };
+      if (options.confirm && !(await options.confirm(plan, warnings))) return { kind: 'declined', plan };
       const results = await executeUndo(plan, {
         runId,
         journal: deps.journal,

@@ -11,8 +11,20 @@ import type { AnyAction } from '../core/plan/types.js';
 import { STAGES } from '../core/plan/types.js';
 import { formatIssues, genericMessage } from '../core/policy-errors.js';
 
-export type RunCommand = 'apply' | 'rotate' | 'undo' | 'resume';
-export const RUN_COMMANDS = ['apply', 'rotate', 'undo', 'resume'] as const satisfies readonly RunCommand[];
+/**
+ * What started a run, as history names it: the CLI's `apply`, `rotate` and `undo`; `resume`, a run
+ * that finishes an interrupted one (its `resumeOf`); `scheduled`, the scheduled handler or the
+ * organization worker; `remediate`, the handler AWS Config remediation invokes.
+ */
+export type RunCommand = 'apply' | 'rotate' | 'undo' | 'resume' | 'scheduled' | 'remediate';
+export const RUN_COMMANDS = [
+  'apply',
+  'rotate',
+  'undo',
+  'resume',
+  'scheduled',
+  'remediate',
+] as const satisfies readonly RunCommand[];
 export type OutcomeStatus = 'done' | 'skipped' | 'failed';
 const OUTCOME_STATUSES = ['done', 'skipped', 'failed'] as const satisfies readonly OutcomeStatus[];
 const RECORD_TYPES = ['run-started', 'intent', 'outcome', 'run-finished'] as const;

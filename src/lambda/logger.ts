@@ -15,12 +15,30 @@ export interface LoggerOptions {
   readonly stream?: NodeJS.WritableStream;
   /** Default `keywarden` (or POWERTOOLS_SERVICE_NAME). */
   readonly serviceName?: string;
+  /**
+   * The first invocation this logger sees logs `cold_start: true` (`keywarden invoke`: a fresh
+   * process is a fresh execution environment). Default false: Powertools decides, and it counts a
+   * cold start only where Lambda sets AWS_LAMBDA_INITIALIZATION_TYPE to on-demand.
+   */
+  readonly localColdStart?: boolean;
+}
+
+/** A Logger whose first invocation is a cold start, outside Lambda too. */
+class LocalLogger extends Logger {
+  #coldStart = true;
+
+  protected override getColdStart(): boolean {
+    const cold = this.#coldStart;
+    this.#coldStart = false;
+    return cold;
+  }
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const logger = new Logger({
+  const settings = {
     serviceName: options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'keywarden',
-  });
+  };
+  const logger = options.localColdStart ? new LocalLogger(settings) : new Logger(settings);
   if (options.stream !== undefined) {
     // Powertools writes through a private Console of its own; the Logger has no option for the
     // stream, so the one supported seam of Node's Console is used instead.

@@ -68,7 +68,7 @@ export async function runAccountLifecycle(
       ...(remainingMs ? { shouldStop: () => remainingMs() < STOP_MARGIN_MS } : {}),
     },
     policy,
-    { maxActions, resume: true },
+    { maxActions, resume: true, command: 'scheduled' },
   );
   const summary = remediationSummary(out, journalLocation, scheduled.warnings);
   const audit = out.kind === 'planned' ? auditPlannedAccount(out.planned, policy) : null;

@@ -107,6 +107,57 @@ describe('--output that cannot be written: one line naming --output and the path
   });
 });
 
+/** A "billion laughs": nine levels of nine aliases each, 9^9 values once expanded. */
+function aliasBomb(): string {
+  const lines = ['version: 1', 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (const [previous, name] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi']) {
+    lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('YAML that cannot be loaded: one line naming the file, exit 2, before any AWS call', () => {
+  it.each([
+    ['validate', '--config'],
+    ['plan', '--config'],
+    ['sandbox', '--world'],
+    ['demo', '--world'],
+  ])('%s %s with an alias bomb', async (command, flag) => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'bomb.yaml'), aliasBomb());
+    emu.current.faults.resetCounts();
+    expectOneLine(
+      await runCli(
+        [command, flag, 'bomb.yaml', ...(command === 'plan' ? ['--endpoint-url', emu.current.url] : [])],
+        {
+          env: ENV,
+          cwd: dir,
+        },
+      ),
+      /^keywarden: (--world: )?\S*bomb\.yaml: YAML aliases expand too far \(over 100 aliased values/,
+    );
+    expect(emu.current.faults.count()).toBe(0);
+  });
+
+  it.each([
+    [
+      'an alias with no anchor',
+      'version: 1\nnotifications: *nope\n',
+      /bomb\.yaml:2:16: YAML alias \*nope has no anchor/,
+    ],
+    [
+      'an alias inside its own anchor',
+      'version: 1\nexemptions: { users: &u [ *u ] }\n',
+      /bomb\.yaml:2:27: YAML alias \*u is inside the value &u/,
+    ],
+  ])('%s', async (_name, text, message) => {
+    const dir = workdir();
+    writeFileSync(join(dir, 'bomb.yaml'), text);
+    expectOneLine(await runCli(['validate', '--config', 'bomb.yaml'], { cwd: dir }), message);
+    expectOneLine(await runCli(['sandbox', '--world', 'bomb.yaml'], { cwd: dir }), message);
+  });
+});
+
 describe('a journal that cannot be read', () => {
   it.each([[['history']], [['plan', '--format', 'json']], [['apply', '--yes']]])(
     '%j: one line without the class name, nothing changed',

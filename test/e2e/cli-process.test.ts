@@ -84,6 +84,6 @@ describe('npm pack', () => {
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toMatch(/Usage: keywarden/);
     expect(demo.exitCode, demo.stderr).toBe(0);
-    expect(demo.stdout).toMatch(/JSON report: \.keywarden\/demo-audit\.json/);
+    expect(demo.stdout).toMatch(/JSON report: \S+keywarden-demo-\w+\/demo-audit\.json/);
   });
 });

@@ -110,6 +110,17 @@ describe('keywarden invoke on the sandbox world with the sample events', () => {
     expect(summary.results.done + summary.results.skipped + summary.results.failed).toBeLessThanOrEqual(3);
   });
 
+  it('logs cold_start true: each invoke is a new execution environment', async () => {
+    const journal = join(emptyDir('invoke-'), 'journal.jsonl');
+
+    const result = await invoke(['scheduled', '--event', sample('scheduled.json'), '--journal', journal]);
+
+    expect(result.exitCode).toBe(0);
+    const lines = logLines(result.stderr);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((l) => l.cold_start)).toEqual(lines.map(() => true));
+  });
+
   it.each([
     [
       ['config-rule', '--event', '-'],

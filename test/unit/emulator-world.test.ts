@@ -487,6 +487,13 @@ describe('parseWorld', () => {
     ]);
   });
 
+  it('names a value nested deeper than JSON.stringify can show (a JSON world)', () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    expect(errorsOf(`{"accounts": ${deep}}`)).toEqual([
+      'w.yaml: accounts[0]: must be a mapping (key: value) (got [...])',
+    ]);
+  });
+
   it('reports a duplicate YAML key as a syntax error', () => {
     expect(errorsOf('accounts: []\naccounts: []\n')).toEqual([
       'w.yaml:2:1: YAML syntax error: Map keys must be unique',

@@ -14,7 +14,7 @@ import {
   remediationContext,
   warn,
 } from '../remediation.js';
-import { renderPlan } from '../render/plan.js';
+import { planWarnings, renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
 import type { Session } from '../session.js';
 
@@ -102,7 +102,7 @@ others complete (exit 3).`,
           ? {}
           : { confirmRecovery: (n: number) => confirm(io, `Recover ${n} interrupted run(s)?`) }),
         confirmPlan: async ({ plan, warnings }) => {
-          warn(io, warnings);
+          warn(io, planWarnings(plan, warnings));
           if (format === 'table') io.stdout.write(renderPlan(plan, { color, columns }));
           const changes = plan.actions.filter(changesAws).length;
           const notices = plan.actions.filter((a) => a.type === 'notify').length;

@@ -345,6 +345,8 @@ Examples:
       clients.close();
       journal.close?.();
     }
+    // On stderr in every format; json also keeps them in the report's `warnings`.
+    warn(io, report.warnings);
     if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
     const text = render(report, format, {
       color,

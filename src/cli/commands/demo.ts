@@ -1,4 +1,6 @@
-import { relative, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
 import { clientConfig, createClients } from '../../aws/clients.js';
@@ -23,11 +25,14 @@ export function registerDemo(program: Command, io: CliIO, setExitCode: (code: nu
     .description(
       'Audit a demo AWS organization (3 accounts, ~40 users) served by the built-in emulator; no AWS account needed',
     )
-    .option('--output <file>', 'where to write the JSON report', '.keywarden/demo-audit.json')
+    .option('--output <file>', 'where to write the JSON report (default: demo-audit.json in the demo folder)')
     .option('--world <file>', 'a world file to use instead of the demo world')
     .option('--config <file>', 'a policy file to use instead of the demo policy (worlds/demo-policy.yaml)')
     .option('--audit-only', 'stop after the audit (skip the remediation story)')
-    .option('--journal <file>', 'where the demo keeps its journal', '.keywarden/demo-journal.jsonl')
+    .option(
+      '--journal <file>',
+      'where the demo keeps its journal (default: journal.jsonl in the demo folder)',
+    )
     .addHelpText(
       'after',
       `
@@ -37,6 +42,9 @@ emulator's clock: plan, apply (rotate demo-app's key into Secrets Manager, revok
 demo-app switches to its new key, two weeks pass, the next run deactivates the old key and deletes
 the keys revoked before, and undo reactivates the deactivated key. Then it stops the emulator.
 
+Its JSON report and journal go to a new temporary folder per run (printed first), never to the
+current directory or your own journal: look at them with keywarden history --journal FILE.
+
 Examples:
   $ keywarden demo
   $ npm run demo
@@ -44,14 +52,17 @@ Examples:
     )
     .action(
       async (flags: {
-        output: string;
+        output?: string;
         world?: string;
         config?: string;
         auditOnly?: boolean;
-        journal: string;
+        journal?: string;
       }) => {
         const { policy } = loadPolicy({ cwd: io.cwd, config: flags.config ?? DEMO_POLICY_PATH });
-        const world = await loadWorld(flags.world ?? DEMO_WORLD_PATH);
+        const world = await loadWorld(io.cwd, flags.world ?? DEMO_WORLD_PATH);
+        const folder = flags.output === undefined || flags.journal === undefined ? demoFolder(io) : undefined;
+        const output = flags.output ?? join(folder ?? io.cwd, 'demo-audit.json');
+        const journalPath = resolve(io.cwd, flags.journal ?? join(folder ?? io.cwd, 'journal.jsonl'));
         const emulator = await startEmulator({ world, clock: { frozen: true } });
         const now = emulator.clock.now();
         const base = {
@@ -63,6 +74,7 @@ Examples:
           io.stdout.write(
             `Demo: AWS emulator on ${emulator.url} serving ${emulator.state.accounts.size} accounts\n`,
           );
+          if (folder !== undefined) io.stdout.write(`Demo folder (report and journal): ${folder}\n`);
           const results: AccountAuditOrError[] = [];
           for (const accountId of emulator.state.accounts.keys()) {
             const assumed = await sts.send(
@@ -94,16 +106,15 @@ Examples:
           io.stdout.write(
             `\n${renderTable(report, { color: !!io.stdout.isTTY && !io.env.NO_COLOR, columns: outputColumns(io) })}`,
           );
-          const out = resolve(io.cwd, flags.output);
-          writeOutputFile('--output', io.cwd, flags.output, renderJson(report), { createDirectory: true });
-          io.stdout.write(`\nJSON report: ${relative(io.cwd, out) || out}\n`);
+          writeOutputFile('--output', io.cwd, output, renderJson(report), { createDirectory: true });
+          io.stdout.write(`\nJSON report: ${shown(io.cwd, resolve(io.cwd, output))}\n`);
           if (!flags.auditOnly) {
             await demoRemediation({
               emulator,
               policy,
               io,
               color: !!io.stdout.isTTY && !io.env.NO_COLOR,
-              journalPath: resolve(io.cwd, flags.journal),
+              journalPath,
               role: DEMO_ROLE,
             });
           }
@@ -117,4 +128,25 @@ Examples:
         }
       },
     );
+}
+
+/**
+ * A new folder per run for what the demo writes: demos never mix with each other, with the
+ * current directory or with the journal real runs keep (the state directory).
+ */
+function demoFolder(io: CliIO): string {
+  const parent = io.env.TMPDIR || tmpdir();
+  try {
+    return mkdtempSync(join(parent, 'keywarden-demo-'));
+  } catch (error) {
+    throw new CliError(
+      `cannot create the demo folder in ${parent}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; set TMPDIR to a writable directory, or pass --output and --journal`,
+    );
+  }
+}
+
+/** A path inside `cwd` relative to it, any other absolute. */
+function shown(cwd: string, path: string): string {
+  const inside = relative(cwd, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }

@@ -162,7 +162,7 @@ Examples:
     const handler = createHandler(name, {
       env,
       connection,
-      logger: createLogger({ stream: io.stderr }),
+      logger: createLogger({ stream: io.stderr, localColdStart: true }),
     });
     const context: LambdaContext = { awsRequestId: randomUUID(), functionName: `keywarden-${name}` };
     let result: unknown;

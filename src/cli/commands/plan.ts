@@ -13,7 +13,7 @@ import {
   remediationContext,
   warn,
 } from '../remediation.js';
-import { noChannelWarning, renderPlan } from '../render/plan.js';
+import { planWarnings, renderPlan } from '../render/plan.js';
 import type { Session } from '../session.js';
 
 interface PlanFlags extends RemediationFlags, AccountFlags {
@@ -73,9 +73,7 @@ finishes; --max-actions caps the whole run; an account that fails is reported an
       const planned = await planRemediation(deps, ctx.policy, { maxActions: ctx.maxActions });
       const { plan, nowBeforeData } = planned;
       progress.done();
-      warn(io, planned.warnings);
-      const unsent = noChannelWarning(plan);
-      if (unsent !== null) warn(io, [unsent]);
+      warn(io, planWarnings(plan, planned.warnings));
       if (flags.now !== undefined && nowBeforeData !== null) {
         warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
       }

@@ -7,8 +7,9 @@ import {
   leasedMessage,
   type RemediationFlags,
   remediationContext,
+  warn,
 } from '../remediation.js';
-import { renderPlan } from '../render/plan.js';
+import { planWarnings, renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
 import type { Session } from '../session.js';
 
@@ -65,9 +66,13 @@ Examples:
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     const columns = outputColumns(io);
     try {
+      warn(io, ctx.warnings);
       const out = await rotateUser(await ctx.deps({ notify: true }), ctx.policy, {
         userName,
-        onPlan: (plan) => io.stdout.write(renderPlan(plan, { color, columns })),
+        onPlan: (plan, warnings) => {
+          warn(io, planWarnings(plan, warnings));
+          io.stdout.write(renderPlan(plan, { color, columns }));
+        },
         confirm: async (create) =>
           flags.yes === true ||
           (io.confirm !== undefined &&

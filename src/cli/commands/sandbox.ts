@@ -35,7 +35,7 @@ The emulator's clock ticks with wall time; move it with
       const port = parseIntegerOption('--port', options.port, 0, 65535);
       const seed = parseIntegerOption('--seed', options.seed, 0, 2 ** 31 - 1);
       const worldPath = options.world ?? DEMO_WORLD_PATH;
-      const world = await loadWorld(worldPath);
+      const world = await loadWorld(io.cwd, worldPath);
       const emulator = await startEmulator({ world, port, seed, clock: { frozen: false } }).catch(
         (error: unknown) => {
           throw new CliError(

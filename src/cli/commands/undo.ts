@@ -22,6 +22,7 @@ import {
   openCommandJournal,
   policyJournal,
   refuseNow,
+  warn,
 } from '../remediation.js';
 import { renderResults } from '../render/results.js';
 import { connect, type Session } from '../session.js';
@@ -146,7 +147,8 @@ apply --org has its own run id; see keywarden history), through --role-name like
       const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
       const out = await undoRun(deps, runId, {
         holdDays: hold,
-        confirm: async (plan) => {
+        confirm: async (plan, warnings) => {
+          warn(io, warnings);
           if (flags.yes === true) return true;
           io.stdout.write(renderUndoPlan(runId, plan, hold));
           return io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`));

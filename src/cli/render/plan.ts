@@ -22,7 +22,10 @@ function subject(a: Action, noChannel: boolean): string {
   }
 }
 
-/** `columns`: the width lines are fitted to (the terminal's); default 100. */
+/**
+ * `columns`: the width lines are fitted to (the terminal's); default 100. Warnings are not part of
+ * it: commands write them on stderr ({@link planWarnings}), in every format.
+ */
 export function renderPlan(
   plan: Plan,
   options: { readonly color: boolean; readonly columns?: number },
@@ -43,8 +46,6 @@ export function renderPlan(
     `${plan.skipped.length} skipped`,
   ].map((part) => c.bold(part));
   lines.push(...fitRow('', header, null, width, { separator: ' ', hang: '  ' }));
-  const unsent = noChannelWarning(plan);
-  if (unsent !== null) lines.push(...fitRow('', [], c.red(unsent), width));
   let lastUser = '';
   for (const a of plan.actions) {
     const user = `${a.accountId}/${a.userName}`;
@@ -88,4 +89,10 @@ export function noChannelWarning(plan: Plan): string | null {
     `${notices} notice(s) are planned but the policy configures no notification channel, so none will be ` +
     'sent; set notifications.sns, .slack or .email (they are sent once one is)'
   );
+}
+
+/** What a command warns on stderr with a plan: what reading for it found, and notices no channel carries. */
+export function planWarnings(plan: Plan, warnings: readonly string[]): string[] {
+  const unsent = noChannelWarning(plan);
+  return unsent === null ? [...warnings] : [...warnings, unsent];
 }

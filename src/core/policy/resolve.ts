@@ -2,9 +2,9 @@
  * Parsing and resolution of a policy (pure, never throw): file text → validated input → the
  * effective policy, layered as overrides (CLI flags) > file > preset > defaults.
  */
-import { LineCounter, parseDocument } from 'yaml';
-import { firstLine, formatIssues, formatValue, genericMessage } from '../policy-errors.js';
+import { formatIssues, formatValue, genericMessage } from '../policy-errors.js';
 import { RULES } from '../rules/registry.js';
+import { readYaml } from '../yaml-document.js';
 import { DAYS_MESSAGE, MAX_DAYS, MIN_DAYS } from './fields.js';
 import { PRESETS } from './presets.js';
 import { type PolicyInput, policyFileSchema } from './schema.js';
@@ -47,18 +47,8 @@ export interface ResolvePolicyArgs {
  * layer `--preset` and threshold flags on top with {@link resolvePolicy}.
  */
 export function parsePolicyFile(text: string, sourceName: string): ValidationResult<PolicyInput> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const where = (pos: readonly [number, number]): string => {
-    const { line, col } = lineCounter.linePos(pos[0]);
-    return `${sourceName}:${line}:${col}`;
-  };
-  const warnings = doc.warnings.map((w) => `${where(w.pos)}: ${firstLine(w.message)}`);
-  if (doc.errors.length > 0) {
-    const errors = doc.errors.map((e) => `${where(e.pos)}: YAML syntax error: ${firstLine(e.message)}`);
-    return { value: null, errors, warnings };
-  }
-  const raw: unknown = doc.toJS();
+  const { value: raw, errors, warnings } = readYaml(text, sourceName);
+  if (errors.length > 0) return { value: null, errors, warnings };
   if (raw === null || raw === undefined) {
     return {
       value: null,
