@@ -12,7 +12,7 @@
  * | record   | `journal`          | `record#<15-digit n>`    | `record` (the record's JSON, as a file line), `runId`, `type`, `at` |
  * | run      | `run#<runId>`      | `run`                    | `state` (started, finished), `command`, `resumeOf`, `accountId`, `startedAt`, `finishedAt`, `recoveredBy` |
  * | claim    | `intent#<actionId>`| `claim`                  | `runId`, `accountId`, `since`: the run whose intent of that action has no outcome yet |
- * | lease    | `lease#<accountId>`| `lease`                  | `runId`, `command`, `since`, `until`, `untilMs`, `expiresAt` (TTL: a day after it lapses) |
+ * | lease    | `lease#<accountId>`| `lease`                  | `accountId`, `runId`, `command`, `since`, `renewedAt`, `until`, `untilMs`, `expiresAt` (TTL: a day after it lapses) |
  *
  * Record numbers come from one atomic counter, so records read back in exactly the order they were
  * appended, whatever the clocks say. A record is one item, written whole or not at all.
@@ -34,6 +34,8 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -55,6 +57,7 @@ import {
   type JournalIntentClaims,
   type JournalLeases,
   LeaseLostError,
+  type LeaseRelease,
 } from './journal.js';
 import { type JournalRecord, parseRecord } from './records.js';
 
@@ -71,6 +74,16 @@ export const DYNAMODB_JOURNAL_PERMISSIONS: readonly Permission[] = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
+/**
+ * What `keywarden journal leases` and `release` need: leases live in one partition per account, so
+ * listing them all is a Scan of the table (`--account` reads one item instead).
+ */
+export const DYNAMODB_JOURNAL_LEASES_PERMISSIONS: readonly Permission[] = [
+  'dynamodb:Scan',
+  'dynamodb:GetItem',
   'dynamodb:DeleteItem',
 ];
 
@@ -121,7 +134,8 @@ const CLAIM_ATTEMPTS = 3;
 const recordSk = (n: number) => `${RECORD_PREFIX}${String(n).padStart(RECORD_DIGITS, '0')}`;
 const runKey = (runId: string) => ({ pk: `run#${runId}`, sk: 'run' });
 const claimKey = (actionId: string) => ({ pk: `intent#${actionId}`, sk: 'claim' });
-const leaseKey = (accountId: string) => ({ pk: `lease#${accountId}`, sk: 'lease' });
+const LEASE_PREFIX = 'lease#';
+const leaseKey = (accountId: string) => ({ pk: `${LEASE_PREFIX}${accountId}`, sk: 'lease' });
 
 /** Opens the journal kept in `tableName`; nothing is called until it is used. */
 export function openDynamoJournal(options: DynamoJournalOptions): Journal {
@@ -416,23 +430,43 @@ function dynamoLeases(
       runId: lease.runId,
       command: lease.command,
       since: lease.since,
+      renewedAt: lease.renewedAt,
       until: lease.until,
       untilMs,
       expiresAt: Math.ceil(untilMs / 1000) + DAY_SECONDS,
     };
   };
-  const leaseFrom = (accountId: string, item: Record<string, { S?: string }>): AccountLease => ({
-    accountId,
-    runId: rawString(item, 'runId'),
-    command: rawString(item, 'command'),
-    since: rawString(item, 'since'),
-    until: rawString(item, 'until'),
-  });
+  /** From the raw attribute values a failed condition returns. */
+  const leaseFrom = (accountId: string, item: Record<string, { S?: string }>): AccountLease => {
+    const since = rawString(item, 'since');
+    return {
+      accountId,
+      runId: rawString(item, 'runId'),
+      command: rawString(item, 'command'),
+      since,
+      renewedAt: rawString(item, 'renewedAt') || since,
+      until: rawString(item, 'until'),
+    };
+  };
+  /** From a document item (Get, Scan). */
+  const leaseOf = (item: Record<string, unknown>): AccountLease => {
+    const text = (name: string) => (typeof item[name] === 'string' ? item[name] : '');
+    const since = text('since');
+    return {
+      accountId: text('accountId') || String(item.pk).slice(LEASE_PREFIX.length),
+      runId: text('runId'),
+      command: text('command'),
+      since,
+      renewedAt: text('renewedAt') || since,
+      until: text('until'),
+    };
+  };
   const until = (now: Date) => new Date(now.getTime() + durationSeconds * 1000).toISOString();
   return {
     durationSeconds,
     async acquire({ accountId, runId, command, now }) {
-      const lease: AccountLease = { accountId, runId, command, since: now.toISOString(), until: until(now) };
+      const at = now.toISOString();
+      const lease: AccountLease = { accountId, runId, command, since: at, renewedAt: at, until: until(now) };
       const other = await guard(() =>
         callAws('dynamodb:PutItem', `lease on account ${accountId}`, async () => {
           try {
@@ -457,7 +491,7 @@ function dynamoLeases(
       return other === null ? { kind: 'acquired', lease } : { kind: 'held', lease: other };
     },
     async renew(lease, now) {
-      const renewed: AccountLease = { ...lease, until: until(now) };
+      const renewed: AccountLease = { ...lease, renewedAt: now.toISOString(), until: until(now) };
       const item = itemOf(renewed);
       const lostTo = await guard(() =>
         callAws('dynamodb:UpdateItem', `lease on account ${lease.accountId}`, async () => {
@@ -466,12 +500,14 @@ function dynamoLeases(
               new UpdateCommand({
                 TableName,
                 Key: leaseKey(lease.accountId),
-                UpdateExpression: 'SET #until = :until, untilMs = :untilMs, expiresAt = :expiresAt',
+                UpdateExpression:
+                  'SET #until = :until, untilMs = :untilMs, renewedAt = :renewedAt, expiresAt = :expiresAt',
                 ConditionExpression: 'runId = :run',
                 ExpressionAttributeNames: { '#until': 'until' },
                 ExpressionAttributeValues: {
                   ':until': item.until,
                   ':untilMs': item.untilMs,
+                  ':renewedAt': item.renewedAt,
                   ':expiresAt': item.expiresAt,
                   ':run': lease.runId,
                 },
@@ -503,6 +539,67 @@ function dynamoLeases(
             );
           } catch (error) {
             if (conditionItem(error) === null) throw error;
+          }
+        }),
+      );
+    },
+    async list(filter = {}) {
+      const { accountId } = filter;
+      if (accountId !== undefined) {
+        const out = await guard(() =>
+          callAws('dynamodb:GetItem', `lease on account ${accountId}`, () =>
+            doc.send(new GetCommand({ TableName, Key: leaseKey(accountId), ConsistentRead: true })),
+          ),
+        );
+        return out.Item === undefined ? [] : [leaseOf(out.Item)];
+      }
+      const leases: AccountLease[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page: ScanCommandOutput = await guard(() =>
+          callAws('dynamodb:Scan', `dynamodb://${TableName} leases`, () =>
+            doc.send(
+              new ScanCommand({
+                TableName,
+                FilterExpression: 'begins_with(pk, :lease) AND sk = :sk',
+                ExpressionAttributeValues: { ':lease': LEASE_PREFIX, ':sk': 'lease' },
+                ConsistentRead: true,
+                ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+              }),
+            ),
+          ),
+        );
+        for (const item of page.Items ?? []) leases.push(leaseOf(item));
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      return leases.sort((a, b) => a.accountId.localeCompare(b.accountId));
+    },
+    async releaseIfUnchanged(seen): Promise<LeaseRelease> {
+      return guard(() =>
+        callAws('dynamodb:DeleteItem', `lease on account ${seen.accountId}`, async () => {
+          try {
+            await doc.send(
+              new DeleteCommand({
+                TableName,
+                Key: leaseKey(seen.accountId),
+                // The record as read: its run, its taking and its last renewal (which moves `until`).
+                ConditionExpression: 'runId = :run AND since = :since AND untilMs = :untilMs',
+                ExpressionAttributeValues: {
+                  ':run': seen.runId,
+                  ':since': seen.since,
+                  ':untilMs': Date.parse(seen.until),
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              }),
+            );
+            return { kind: 'released' };
+          } catch (error) {
+            const item = conditionItem(error);
+            if (item === null) throw error;
+            return {
+              kind: 'changed',
+              current: rawString(item, 'runId') === '' ? null : leaseFrom(seen.accountId, item),
+            };
           }
         }),
       );
