@@ -8,12 +8,12 @@ import { type ExecuteResult, executePlan } from '../aws/apply/execute.js';
 import { type RecoverResult, recoverIncompleteRuns } from '../aws/apply/recovery.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
-import { type AccountLease, newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/journal.js';
 import type { RunCommand } from '../journal/records.js';
 import { incompleteRuns } from '../journal/views.js';
 import type { ActionBudget } from './budget.js';
 import { InterruptedRunError } from './errors.js';
-import { type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';
+import { type HeldElsewhere, type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';
 import { type PlannedAccount, planRemediation } from './plan.js';
 import type { RemediationDeps } from './types.js';
 
@@ -32,7 +32,7 @@ export interface RemediateOptions {
 
 export type RemediateResult =
   /** Another run holds the account's lease: nothing was read, planned or changed. */
-  | { readonly kind: 'leased'; readonly lease: AccountLease }
+  | ({ readonly kind: 'leased' } & HeldElsewhere)
   | { readonly kind: 'recovery-declined'; readonly interruptedRuns: number }
   | {
       readonly kind: 'planned';
@@ -55,7 +55,7 @@ export async function remediateAccount(
   const out = await underAccountLease(deps, { runId, command }, (scope) =>
     remediateUnderLease(deps, policy, options, { runId, command, scope }),
   );
-  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
 }
 
 async function remediateUnderLease(

@@ -11,10 +11,10 @@ import { planRotateNow } from '../core/plan/rotate-now.js';
 import { planSwitchOver } from '../core/plan/switch-over.js';
 import type { CreateKeyAction, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
-import { type AccountLease, newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
 import { NotFoundError } from './errors.js';
-import { type LeaseScope, underAccountLease } from './lease.js';
+import { type HeldElsewhere, type LeaseScope, underAccountLease } from './lease.js';
 import { applyPlan } from './remediate.js';
 import type { RemediationDeps } from './types.js';
 
@@ -43,7 +43,7 @@ export type SwitchOutcome =
 
 export type RotateResult =
   /** Another run holds the account's lease: nothing was read or changed. */
-  | { readonly kind: 'leased'; readonly lease: AccountLease }
+  | ({ readonly kind: 'leased' } & HeldElsewhere)
   | { readonly kind: 'nothing-to-rotate'; readonly plan: Plan }
   | { readonly kind: 'declined'; readonly plan: Plan }
   | {
@@ -67,7 +67,7 @@ export async function rotateUser(
   const out = await underAccountLease(deps, { runId, command: 'rotate' }, (scope) =>
     rotateUnderLease(deps, policy, options, runId, scope),
   );
-  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
 }
 
 async function rotateUnderLease(

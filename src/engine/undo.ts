@@ -4,10 +4,10 @@ import type { ActionResult } from '../aws/apply/types.js';
 import { executeUndo } from '../aws/apply/undo.js';
 import { addDays } from '../core/days.js';
 import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.js';
-import { type AccountLease, newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/journal.js';
 import { doneActions, hasRun } from '../journal/views.js';
 import { NotFoundError } from './errors.js';
-import { underAccountLease } from './lease.js';
+import { type HeldElsewhere, underAccountLease } from './lease.js';
 import type { RemediationDeps } from './types.js';
 
 export interface UndoOptions {
@@ -19,7 +19,7 @@ export interface UndoOptions {
 
 export type UndoResult =
   /** Another run holds the account's lease: nothing was changed. */
-  | { readonly kind: 'leased'; readonly lease: AccountLease }
+  | ({ readonly kind: 'leased' } & HeldElsewhere)
   | { readonly kind: 'declined'; readonly plan: UndoPlan }
   | {
       readonly kind: 'undone';
@@ -61,5 +61,5 @@ export async function undoRun(
       return { kind: 'undone', runId, plan, results, cannotUndo: plan.cannotUndo };
     },
   );
-  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
 }

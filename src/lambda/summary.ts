@@ -52,7 +52,9 @@ export function remediationSummary(
       actions: [],
       warnings: [
         ...warnings,
-        `account ${out.lease.accountId} is held by run ${out.lease.runId} (${out.lease.command}) until ${out.lease.until}: this invocation did nothing`,
+        out.holder === 'live'
+          ? `account ${out.lease.accountId} is held by run ${out.lease.runId} (${out.lease.command}) until ${out.lease.until}: this invocation did nothing`
+          : `account ${out.lease.accountId} is held by run ${out.lease.runId} (${out.lease.command}), which has stopped heartbeating since ${out.lease.renewedAt} (probably dead); its lease lapses at ${out.lease.until}: this invocation did nothing`,
       ],
       journal,
       heldBy: out.lease,
