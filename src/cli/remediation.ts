@@ -10,8 +10,9 @@ import { type AwsConnection, clientConfig } from '../aws/clients.js';
 import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
+import type { HeldElsewhere } from '../engine/lease.js';
 import type { RemediationDeps } from '../engine/types.js';
-import type { AccountLease, Journal } from '../journal/journal.js';
+import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
@@ -95,12 +96,64 @@ export function openCommandJournal(
   });
 }
 
-/** What a command that found another run on the account says (exit 0: nothing went wrong). */
-export function leasedMessage(lease: AccountLease): string {
-  return (
-    `account ${lease.accountId} is held by run ${lease.runId} (${lease.command}) since ${lease.since}, ` +
-    `until ${lease.until} unless renewed: this run did nothing; run it again once that run is done`
-  );
+/**
+ * The exit code of a run that found the account held by a run that stopped heartbeating (probably
+ * dead): not 0, so cron and CI notice that nothing was done and someone may release the lease. A
+ * live holder is 0: it is doing the work.
+ */
+export const HELD_BY_STOPPED_RUN_EXIT_CODE = 4;
+
+/** What a lease message's release command needs: the journal, and the AWS flags this command got. */
+export interface LeaseWhere {
+  readonly journal: string;
+  readonly flags: AwsFlags;
+}
+
+/** The command that releases a dead run's lease, with this command's journal and AWS flags. */
+export function releaseCommand(accountId: string, where: LeaseWhere): string {
+  const { profile, region, endpointUrl } = where.flags;
+  const flags: [string, string | undefined][] = [
+    ['--account', accountId],
+    ['--journal', where.journal],
+    ['--profile', profile],
+    ['--region', region],
+    ['--endpoint-url', endpointUrl],
+  ];
+  return [
+    'keywarden journal release',
+    ...flags.flatMap(([flag, value]) => (value === undefined ? [] : [`${flag} ${shellWord(value)}`])),
+  ].join(' ');
+}
+
+/** `value` as one shell word. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** What a command that found another run on the account says. */
+export function leasedMessage(held: HeldElsewhere, where: LeaseWhere): string {
+  const { lease } = held;
+  switch (held.holder) {
+    case 'live':
+      return (
+        `account ${lease.accountId} is held by run ${lease.runId} (${lease.command}) since ${lease.since}, ` +
+        `until ${lease.until} unless renewed: this run did nothing; run it again once that run is done`
+      );
+    case 'stopped-heartbeating':
+      return (
+        `account ${lease.accountId} is held by run ${lease.runId} (${lease.command}), which has stopped heartbeating ` +
+        `since ${lease.renewedAt} (probably dead); its lease lapses at ${lease.until}: this run did nothing; ` +
+        `release it with: ${releaseCommand(lease.accountId, where)}`
+      );
+    default:
+      return held.holder satisfies never;
+  }
+}
+
+/** Says who holds the account (one stderr line) and returns the exit code for it. */
+export function reportLeased(io: CliIO, held: HeldElsewhere, where: LeaseWhere): number {
+  io.stderr.write(`keywarden: ${leasedMessage(held, where)}\n`);
+  return held.holder === 'live' ? 0 : HELD_BY_STOPPED_RUN_EXIT_CODE;
 }
 
 export interface RemediationFlags extends AwsFlags {

@@ -9,9 +9,9 @@ import { inManyAccounts, multiAccountApply } from '../multi-remediation.js';
 import {
   addRemediationOptions,
   confirm,
-  leasedMessage,
   type RemediationFlags,
   remediationContext,
+  reportLeased,
   warn,
 } from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
@@ -116,7 +116,7 @@ others complete (exit 3).`,
         if (format === 'json') {
           json({ runId: null, leasedBy: out.lease, results: [], journal: ctx.journal.location });
         }
-        io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+        setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
         return;
       }
       if (out.kind === 'recovery-declined') {

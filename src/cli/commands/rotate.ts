@@ -4,9 +4,9 @@ import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
 import {
   addRemediationOptions,
-  leasedMessage,
   type RemediationFlags,
   remediationContext,
+  reportLeased,
 } from '../remediation.js';
 import { renderPlan } from '../render/plan.js';
 import { renderResults } from '../render/results.js';
@@ -87,7 +87,7 @@ Examples:
       });
       switch (out.kind) {
         case 'leased':
-          io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+          setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
           return;
         case 'nothing-to-rotate':
           io.stderr.write(`keywarden: nothing to rotate for ${userName}\n`);

@@ -18,10 +18,10 @@ import { type LoadedPolicy, loadPolicy } from '../policy-loader.js';
 import {
   JOURNAL_HELP,
   journalSpec,
-  leasedMessage,
   openCommandJournal,
   policyJournal,
   refuseNow,
+  reportLeased,
 } from '../remediation.js';
 import { renderResults } from '../render/results.js';
 import { connect, type Session } from '../session.js';
@@ -153,7 +153,7 @@ apply --org has its own run id; see keywarden history), through --role-name like
         },
       });
       if (out.kind === 'leased') {
-        io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+        setExitCode(reportLeased(io, out, { journal: journal.location, flags }));
         return;
       }
       if (out.kind === 'declined') {
