@@ -185,7 +185,7 @@ describe('leaseState', () => {
     ],
     ['lapsing right now', minutes(-15), 'stopped-heartbeating'],
     ['lapsed a second ago', new Date(minutes(-15).getTime() - 1000), 'lapsed'],
-  ] as const)('%s: %s', (_, renewedAt, state) => {
+  ] as const)('%s: $2', (_, renewedAt, state) => {
     expect(leaseState(lease(renewedAt), FIXED_NOW)).toBe(state);
   });
 });
