@@ -100,6 +100,13 @@ describe('a run that finds its account held by a run that stopped heartbeating',
     expect(e.faults.count('iam', 'UpdateAccessKey')).toBe(1);
   });
 
+  it.each([['apply'], ['rotate'], ['undo']])('%s --help documents exit 4', async (command) => {
+    const help = await runCli([command, '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(
+      /4 when it stopped heartbeating|4 the account is held by a run that stopped heartbeating/,
+    );
+  });
+
   it('held by a live run (renewed within two heartbeats): exit 0, as before', async () => {
     // Prepare
     const { table, cli, leases } = await setUp();

@@ -51,7 +51,9 @@ export function registerRotate(
     `
 The manual procedure, automated: create a key, store it in Secrets Manager (never printed), tell the
 owner; the application switches; the old key is deactivated once unused; the scheduled lifecycle
-deletes it later (deleteAfterDays). Exempt users are never rotated.
+deletes it later (deleteAfterDays). Exempt users are never rotated. With a shared journal, a run
+that finds the account held by another does nothing: exit 0 when that run is live, 4 when it stopped
+heartbeating (probably dead; the line says how to release its lease).
 
 Examples:
   $ keywarden rotate --user ci-deployer

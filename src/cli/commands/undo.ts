@@ -83,7 +83,9 @@ export function registerUndo(
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them. Each key it
 reactivates is held: the next runs do not deactivate it again until the hold ends. Without --yes
-and without a terminal to ask on, it lists what it would do and changes nothing.
+and without a terminal to ask on, it lists what it would do and changes nothing. With a shared
+journal, an undo that finds the account held by another run does nothing: exit 0 when that run is
+live, 4 when it stopped heartbeating (probably dead; the line says how to release its lease).
 
 Examples:
   $ keywarden history
