@@ -2,7 +2,6 @@
  * What `plan`, `apply`, `rotate` and `undo` share: flags → policy, cap, journal, clients and the
  * engine's dependencies. Every flag and the policy are validated before any AWS call.
  */
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
@@ -17,6 +16,7 @@ import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
+import { stateDirectory } from './paths.js';
 import { type LoadedPolicy, loadPolicy } from './policy-loader.js';
 import { connect, openJournalAt, type Session } from './session.js';
 
@@ -67,8 +67,7 @@ export function journalSpec(
   if (policy !== null && fromPolicy !== null) {
     return located(fromPolicy, `${policy.source}: journal.location`, policy.baseDir);
   }
-  const stateHome = io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state');
-  return { kind: 'file', path: join(stateHome, 'keywarden', 'journal.jsonl') };
+  return { kind: 'file', path: join(stateDirectory(io.env), 'journal.jsonl') };
 }
 
 /**
