@@ -411,6 +411,23 @@ function conditionItem(error: unknown): Record<string, { S?: string; N?: string 
   return item ?? {};
 }
 
+/**
+ * Sends a conditional write: null when it was made, else the item its condition found (raw; empty
+ * when there was none). Any other failure is thrown.
+ */
+async function conditionally(
+  send: () => Promise<unknown>,
+): Promise<Record<string, { S?: string; N?: string }> | null> {
+  try {
+    await send();
+    return null;
+  } catch (error) {
+    const item = conditionItem(error);
+    if (item === null) throw error;
+    return item;
+  }
+}
+
 /** lib-dynamodb leaves that item as raw attribute values: read the strings by hand. */
 function rawString(item: Record<string, { S?: string }>, name: string): string {
   return item[name]?.S ?? '';
@@ -436,24 +453,17 @@ function dynamoLeases(
       expiresAt: Math.ceil(untilMs / 1000) + DAY_SECONDS,
     };
   };
-  /** From the raw attribute values a failed condition returns. */
-  const leaseFrom = (accountId: string, item: Record<string, { S?: string }>): AccountLease => {
-    const since = rawString(item, 'since');
-    return {
-      accountId,
-      runId: rawString(item, 'runId'),
-      command: rawString(item, 'command'),
-      since,
-      renewedAt: rawString(item, 'renewedAt') || since,
-      until: rawString(item, 'until'),
-    };
-  };
-  /** From a document item (Get, Scan). */
+  /** From a document item (Get, Scan), or the raw one a failed condition returns. */
   const leaseOf = (item: Record<string, unknown>): AccountLease => {
-    const text = (name: string) => (typeof item[name] === 'string' ? item[name] : '');
+    const text = (name: string) => {
+      const value = item[name];
+      if (typeof value === 'string') return value;
+      const raw = (value as { S?: unknown } | undefined)?.S;
+      return typeof raw === 'string' ? raw : '';
+    };
     const since = text('since');
     return {
-      accountId: text('accountId') || String(item.pk).slice(LEASE_PREFIX.length),
+      accountId: text('accountId') || text('pk').slice(LEASE_PREFIX.length),
       runId: text('runId'),
       command: text('command'),
       since,
@@ -461,6 +471,30 @@ function dynamoLeases(
       until: text('until'),
     };
   };
+  /**
+   * Deletes the account's lease when `condition` holds: null when deleted, else the item the
+   * condition found (empty: none).
+   */
+  const deleteLease = (
+    accountId: string,
+    condition: string,
+    values: Record<string, string | number>,
+  ): Promise<Record<string, { S?: string }> | null> =>
+    guard(() =>
+      callAws('dynamodb:DeleteItem', `lease on account ${accountId}`, () =>
+        conditionally(() =>
+          doc.send(
+            new DeleteCommand({
+              TableName,
+              Key: leaseKey(accountId),
+              ConditionExpression: condition,
+              ExpressionAttributeValues: values,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+        ),
+      ),
+    );
   const until = (now: Date) => new Date(now.getTime() + durationSeconds * 1000).toISOString();
   return {
     durationSeconds,
@@ -468,9 +502,9 @@ function dynamoLeases(
       const at = now.toISOString();
       const lease: AccountLease = { accountId, runId, command, since: at, renewedAt: at, until: until(now) };
       const other = await guard(() =>
-        callAws('dynamodb:PutItem', `lease on account ${accountId}`, async () => {
-          try {
-            await doc.send(
+        callAws('dynamodb:PutItem', `lease on account ${accountId}`, () =>
+          conditionally(() =>
+            doc.send(
               new PutCommand({
                 TableName,
                 Item: itemOf(lease),
@@ -479,24 +513,21 @@ function dynamoLeases(
                 ExpressionAttributeValues: { ':now': now.getTime(), ':run': runId },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               }),
-            );
-            return null;
-          } catch (error) {
-            const item = conditionItem(error);
-            if (item === null) throw error;
-            return leaseFrom(accountId, item);
-          }
-        }),
+            ),
+          ),
+        ),
       );
-      return other === null ? { kind: 'acquired', lease } : { kind: 'held', lease: other };
+      return other === null
+        ? { kind: 'acquired', lease }
+        : { kind: 'held', lease: leaseOf({ accountId, ...other }) };
     },
     async renew(lease, now) {
       const renewed: AccountLease = { ...lease, renewedAt: now.toISOString(), until: until(now) };
       const item = itemOf(renewed);
-      const lostTo = await guard(() =>
-        callAws('dynamodb:UpdateItem', `lease on account ${lease.accountId}`, async () => {
-          try {
-            await doc.send(
+      const other = await guard(() =>
+        callAws('dynamodb:UpdateItem', `lease on account ${lease.accountId}`, () =>
+          conditionally(() =>
+            doc.send(
               new UpdateCommand({
                 TableName,
                 Key: leaseKey(lease.accountId),
@@ -513,35 +544,17 @@ function dynamoLeases(
                 },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               }),
-            );
-            return null;
-          } catch (error) {
-            const other = conditionItem(error);
-            if (other === null) throw error;
-            return { holder: rawString(other, 'runId') === '' ? null : leaseFrom(lease.accountId, other) };
-          }
-        }),
+            ),
+          ),
+        ),
       );
-      if (lostTo !== null) throw new LeaseLostError(lease, lostTo.holder);
+      if (other !== null) {
+        throw new LeaseLostError(lease, rawString(other, 'runId') === '' ? null : leaseOf(other));
+      }
       return renewed;
     },
     async release(lease) {
-      await guard(() =>
-        callAws('dynamodb:DeleteItem', `lease on account ${lease.accountId}`, async () => {
-          try {
-            await doc.send(
-              new DeleteCommand({
-                TableName,
-                Key: leaseKey(lease.accountId),
-                ConditionExpression: 'runId = :run',
-                ExpressionAttributeValues: { ':run': lease.runId },
-              }),
-            );
-          } catch (error) {
-            if (conditionItem(error) === null) throw error;
-          }
-        }),
-      );
+      await deleteLease(lease.accountId, 'runId = :run', { ':run': lease.runId });
     },
     async list(filter = {}) {
       const { accountId } = filter;
@@ -575,34 +588,18 @@ function dynamoLeases(
       return leases.sort((a, b) => a.accountId.localeCompare(b.accountId));
     },
     async releaseIfUnchanged(seen): Promise<LeaseRelease> {
-      return guard(() =>
-        callAws('dynamodb:DeleteItem', `lease on account ${seen.accountId}`, async () => {
-          try {
-            await doc.send(
-              new DeleteCommand({
-                TableName,
-                Key: leaseKey(seen.accountId),
-                // The record as read: its run, its taking and its last renewal (which moves `until`).
-                ConditionExpression: 'runId = :run AND since = :since AND untilMs = :untilMs',
-                ExpressionAttributeValues: {
-                  ':run': seen.runId,
-                  ':since': seen.since,
-                  ':untilMs': Date.parse(seen.until),
-                },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              }),
-            );
-            return { kind: 'released' };
-          } catch (error) {
-            const item = conditionItem(error);
-            if (item === null) throw error;
-            return {
-              kind: 'changed',
-              current: rawString(item, 'runId') === '' ? null : leaseFrom(seen.accountId, item),
-            };
-          }
-        }),
+      // The record as read: its run, its taking and its last renewal (which moves `until`).
+      const other = await deleteLease(
+        seen.accountId,
+        'runId = :run AND since = :since AND untilMs = :untilMs',
+        {
+          ':run': seen.runId,
+          ':since': seen.since,
+          ':untilMs': Date.parse(seen.until),
+        },
       );
+      if (other === null) return { kind: 'released' };
+      return { kind: 'changed', current: rawString(other, 'runId') === '' ? null : leaseOf(other) };
     },
   };
 }
@@ -623,8 +620,8 @@ function dynamoClaims(
   ): Promise<IntentHolder | null> =>
     guard(() =>
       callAws('dynamodb:PutItem', `${location} claim of ${request.actionId}`, async () => {
-        try {
-          await doc.send(
+        const item = await conditionally(() =>
+          doc.send(
             new PutCommand({
               TableName,
               Item: {
@@ -638,13 +635,9 @@ function dynamoClaims(
               ExpressionAttributeValues: values,
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
-          );
-          return null;
-        } catch (error) {
-          const item = conditionItem(error);
-          if (item === null) throw error;
-          return { runId: rawString(item, 'runId'), since: rawString(item, 'since') };
-        }
+          ),
+        );
+        return item === null ? null : { runId: rawString(item, 'runId'), since: rawString(item, 'since') };
       }),
     );
   return {
