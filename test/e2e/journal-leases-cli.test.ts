@@ -3,14 +3,13 @@
  * held: IAM and STS are the emulator (its clock is the runs' clock), DynamoDB is moto's. A run
  * that stopped heartbeating is made by writing its lease with an old `now`: nothing waits.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
 import type { JournalLeases } from '../../src/journal/journal.js';
 import { runCli } from '../support/cli.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
-import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
+import { useMotoDynamo } from '../support/moto.js';
 
 const ACCOUNT = '111111111111';
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
@@ -23,19 +22,10 @@ const WORLD = {
   ],
 };
 
-let moto: Moto;
-let dynamodb: DynamoDBClient;
+const dynamo = useMotoDynamo();
 let emu: Emulator | undefined;
 let tables = 0;
 
-beforeAll(async () => {
-  moto = await startMotoDynamo();
-  dynamodb = new DynamoDBClient(motoClientConfig(moto));
-});
-afterAll(async () => {
-  dynamodb?.destroy();
-  await moto?.stop();
-});
 afterEach(async () => {
   await emu?.stop();
   emu = undefined;
@@ -49,16 +39,16 @@ async function setUp(): Promise<{ e: Emulator; table: string; cli: typeof runCli
   const e = await startTestEmulator({ world: WORLD });
   emu = e;
   const tableName = `kw-leases-${++tables}`;
-  await createJournalTable(dynamodb, tableName, { sleep: async () => {} });
+  await createJournalTable(dynamo.client, tableName, { sleep: async () => {} });
   const env = {
     AWS_ACCESS_KEY_ID: 'AKIDLEASESCLI',
     AWS_SECRET_ACCESS_KEY: 'x',
     AWS_ENDPOINT_URL: e.url,
-    AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.moto.endpoint,
   };
   const cli: typeof runCli = (args, options = {}) =>
     runCli(args, { ...options, env: { ...env, ...options.env } });
-  const leases = openDynamoJournal({ tableName, client: dynamodb, leaseSeconds: 900 }).leases;
+  const leases = openDynamoJournal({ tableName, client: dynamo.client, leaseSeconds: 900 }).leases;
   if (leases === undefined) throw new Error('a DynamoDB journal has leases');
   return { e, table: `dynamodb://${tableName}`, cli, leases };
 }

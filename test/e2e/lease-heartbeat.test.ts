@@ -5,33 +5,23 @@
  * held tells a live holder from one that stopped heartbeating. The heartbeat is driven by hand and
  * the emulator's clock is moved: nothing waits for time to pass.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { leaseState, underAccountLease } from '../../src/engine/lease.js';
 import type { HeartbeatTimer } from '../../src/engine/types.js';
 import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
 import { type AccountLease, type Journal, LeaseLostError } from '../../src/journal/journal.js';
 import { FIXED_NOW } from '../support/emulator.js';
-import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
+import { useMotoDynamo } from '../support/moto.js';
 import { type Harness, startHarness } from './apply-harness.js';
 
 const ACCOUNT = '111111111111';
 const LEASE_SECONDS = 900;
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
 
-let moto: Moto;
-let dynamodb: DynamoDBClient;
+const dynamo = useMotoDynamo();
 let h: Harness | undefined;
 let tables = 0;
 
-beforeAll(async () => {
-  moto = await startMotoDynamo();
-  dynamodb = new DynamoDBClient(motoClientConfig(moto));
-});
-afterAll(async () => {
-  dynamodb?.destroy();
-  await moto?.stop();
-});
 afterEach(async () => {
   await h?.stop();
   h = undefined;
@@ -40,8 +30,8 @@ afterEach(async () => {
 /** A harness on the emulator whose journal is a new DynamoDB table; `open` gives other handles on it. */
 async function setUp(): Promise<{ h: Harness; open: () => Journal }> {
   const tableName = `heartbeat-${++tables}`;
-  await createJournalTable(dynamodb, tableName, { sleep: async () => {} });
-  const open = () => openDynamoJournal({ tableName, client: dynamodb, leaseSeconds: LEASE_SECONDS });
+  await createJournalTable(dynamo.client, tableName, { sleep: async () => {} });
+  const open = () => openDynamoJournal({ tableName, client: dynamo.client, leaseSeconds: LEASE_SECONDS });
   h = await startHarness({ accounts: [{ id: ACCOUNT, users: [] }] }, { journal: async () => open() });
   return { h, open };
 }
