@@ -22,9 +22,9 @@ export interface LeaseScope {
 export const NO_LEASE: LeaseScope = { accountId: null, keep: async () => {} };
 
 /**
- * A heartbeat is renewed this many times per lease term: a live run's last renewal is at most one
- * interval old, a lease two intervals old belongs to a run that stopped, and one interval is left
- * before it lapses.
+ * A run renews its lease this many times per term: a live run's last renewal is at most one
+ * interval old, one older than two intervals belongs to a run that stopped, and that still leaves
+ * an interval before it lapses.
  */
 export const HEARTBEATS_PER_TERM = 3;
 
