@@ -11,7 +11,11 @@ import { SLACK_SSM_PERMISSIONS } from '../channels/slack.js';
 import { SNS_PERMISSIONS } from '../channels/sns.js';
 import { parseJournalSpec } from '../core/policy/journal.js';
 import type { InventoryMode, Policy } from '../core/policy/types.js';
-import { DYNAMODB_JOURNAL_CREATE_PERMISSIONS, DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
+import {
+  DYNAMODB_JOURNAL_CREATE_PERMISSIONS,
+  DYNAMODB_JOURNAL_LEASES_PERMISSIONS,
+  DYNAMODB_JOURNAL_PERMISSIONS,
+} from '../journal/dynamodb.js';
 import { ACTION_PERMISSIONS } from './apply/permissions.js';
 import { ASSUME_ROLE_PERMISSIONS } from './assume-role.js';
 import { CONFIG_RULE_PERMISSIONS } from './config-evaluations.js';
@@ -111,6 +115,12 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
     name: 'keywarden journal create',
     purpose: 'the journal table, its point-in-time recovery and TTL',
     permissions: DYNAMODB_JOURNAL_CREATE_PERMISSIONS,
+  },
+  {
+    name: 'keywarden journal leases, release',
+    purpose:
+      "list the account leases (a Scan; --account reads one item), release a dead run's lease (a conditional delete), on the service's clock",
+    permissions: [...DYNAMODB_JOURNAL_LEASES_PERMISSIONS, 'sts:GetCallerIdentity'],
   },
 ];
 

@@ -34,7 +34,13 @@ import {
 import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
-import { accountWarner, leasedMessage, type RemediationContext, warn } from './remediation.js';
+import {
+  accountWarner,
+  HELD_BY_STOPPED_RUN_EXIT_CODE,
+  type RemediationContext,
+  reportLeased,
+  warn,
+} from './remediation.js';
 import { streamJsonDocument } from './render/json-stream.js';
 import { planWarnings, renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
@@ -46,6 +52,8 @@ export interface RunBase {
   readonly policy: Policy;
   readonly maxActions: number;
   readonly journal: Journal;
+  /** The command's AWS flags, for the commands it suggests (releasing a dead run's lease). */
+  readonly awsFlags: AwsFlags;
 }
 
 export interface MultiRemediationOptions extends RunBase {
@@ -70,7 +78,13 @@ export async function inManyAccounts(
     warn(io, ctx.warnings);
     const connection = connectionFrom(flags, io.env);
     session.connection = connection;
-    return await run({ connection, policy: ctx.policy, maxActions: ctx.maxActions, journal: ctx.journal });
+    return await run({
+      connection,
+      policy: ctx.policy,
+      maxActions: ctx.maxActions,
+      journal: ctx.journal,
+      awsFlags: flags,
+    });
   } finally {
     ctx.close();
   }
@@ -225,6 +239,7 @@ export async function multiAccountApply(
   const progress = accountProgress(io, out.resolved.selected.length);
   let failedAccounts = 0;
   let failedActions = 0;
+  let heldByStoppedRuns = 0;
   let undelivered = 0;
   let planned = 0;
   try {
@@ -255,7 +270,8 @@ export async function multiAccountApply(
         }
         const { accountId, value } = outcome;
         if (value.kind === 'leased') {
-          io.stderr.write(`keywarden: ${leasedMessage(value.lease)}\n`);
+          const where = { journal: options.journal.location, flags: options.awsFlags };
+          if (reportLeased(io, value, where) !== 0) heldByStoppedRuns++;
           out.emit({ accountId, status: 'ok', runId: null, leasedBy: value.lease, results: [] }, '');
         } else if (value.kind === 'planned') {
           out.warn(accountId, value.planned);
@@ -299,5 +315,6 @@ export async function multiAccountApply(
     return exitCodeFor(signalled);
   }
   if (failedAccounts > 0) return PARTIAL_EXIT_CODE;
-  return failedActions > 0 ? 1 : 0;
+  if (failedActions > 0) return 1;
+  return heldByStoppedRuns > 0 ? HELD_BY_STOPPED_RUN_EXIT_CODE : 0;
 }

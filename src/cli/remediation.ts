@@ -2,7 +2,6 @@
  * What `plan`, `apply`, `rotate` and `undo` share: flags → policy, cap, journal, clients and the
  * engine's dependencies. Every flag and the policy are validated before any AWS call.
  */
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
@@ -10,13 +9,14 @@ import { type AwsConnection, clientConfig } from '../aws/clients.js';
 import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
-import { describeHold, type RunHold } from '../engine/lease.js';
+import { describeHold, type HeldElsewhere } from '../engine/lease.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
+import { stateDirectory } from './paths.js';
 import { type LoadedPolicy, loadPolicy } from './policy-loader.js';
 import { connect, openJournalAt, type Session } from './session.js';
 
@@ -67,8 +67,7 @@ export function journalSpec(
   if (policy !== null && fromPolicy !== null) {
     return located(fromPolicy, `${policy.source}: journal.location`, policy.baseDir);
   }
-  const stateHome = io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state');
-  return { kind: 'file', path: join(stateHome, 'keywarden', 'journal.jsonl') };
+  return { kind: 'file', path: join(stateDirectory(io.env), 'journal.jsonl') };
 }
 
 /**
@@ -96,9 +95,62 @@ export function openCommandJournal(
   });
 }
 
-/** What a command that found another run on the account or the journal says (exit 0: nothing went wrong). */
-export function leasedMessage(lease: RunHold): string {
-  return `${describeHold(lease)}: this run did nothing; run it again once that run is done`;
+/**
+ * The exit code of a run that found the account held by a run that stopped heartbeating (probably
+ * dead): not 0, so cron and CI notice that nothing was done and someone may release the lease. A
+ * live holder is 0: it is doing the work.
+ */
+export const HELD_BY_STOPPED_RUN_EXIT_CODE = 4;
+
+/** What a lease message's release command needs: the journal, and the AWS flags this command got. */
+export interface LeaseWhere {
+  readonly journal: string;
+  readonly flags: AwsFlags;
+}
+
+/** The command that releases a dead run's lease, with this command's journal and AWS flags. */
+export function releaseCommand(accountId: string, where: LeaseWhere): string {
+  const { profile, region, endpointUrl } = where.flags;
+  const flags: [string, string | undefined][] = [
+    ['--account', accountId],
+    ['--journal', where.journal],
+    ['--profile', profile],
+    ['--region', region],
+    ['--endpoint-url', endpointUrl],
+  ];
+  return [
+    'keywarden journal release',
+    ...flags.flatMap(([flag, value]) => (value === undefined ? [] : [`${flag} ${shellWord(value)}`])),
+  ].join(' ');
+}
+
+/** `value` as one shell word. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** What a command that found another run on the account, or on the file journal, says. */
+export function leasedMessage(held: HeldElsewhere, where: LeaseWhere): string {
+  if ('kind' in held.lease || held.holder === 'live') {
+    return `${describeHold(held.lease)}: this run did nothing; run it again once that run is done`;
+  }
+  const { lease } = held;
+  switch (held.holder) {
+    case 'stopped-heartbeating':
+      return (
+        `account ${lease.accountId} is held by run ${lease.runId} (${lease.command}), which has stopped heartbeating ` +
+        `since ${lease.renewedAt} (probably dead); its lease lapses at ${lease.until}: this run did nothing; ` +
+        `release it with: ${releaseCommand(lease.accountId, where)}`
+      );
+    default:
+      return held.holder satisfies never;
+  }
+}
+
+/** Says who holds the account (one stderr line) and returns the exit code for it. */
+export function reportLeased(io: CliIO, held: HeldElsewhere, where: LeaseWhere): number {
+  io.stderr.write(`keywarden: ${leasedMessage(held, where)}\n`);
+  return held.holder === 'live' ? 0 : HELD_BY_STOPPED_RUN_EXIT_CODE;
 }
 
 export interface RemediationFlags extends AwsFlags {

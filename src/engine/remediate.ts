@@ -15,7 +15,7 @@ import type { RunCommand } from '../journal/records.js';
 import { incompleteRuns } from '../journal/views.js';
 import type { ActionBudget } from './budget.js';
 import { InterruptedRunError } from './errors.js';
-import { type LeaseScope, NO_LEASE, type RunHold, underAccountLease } from './lease.js';
+import { type HeldElsewhere, type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';
 import { type PlannedAccount, planRemediation } from './plan.js';
 import type { RemediationDeps } from './types.js';
 
@@ -39,7 +39,7 @@ export interface RemediateOptions {
 
 export type RemediateResult =
   /** Another run holds the account's lease: nothing was read, planned or changed. */
-  | { readonly kind: 'leased'; readonly lease: RunHold }
+  | ({ readonly kind: 'leased' } & HeldElsewhere)
   | { readonly kind: 'recovery-declined'; readonly interruptedRuns: number }
   | {
       readonly kind: 'planned';
@@ -62,7 +62,7 @@ export async function remediateAccount(
   const out = await underAccountLease(deps, { runId, command }, (scope) =>
     remediateUnderLease(deps, policy, options, { runId, command, scope }),
   );
-  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
 }
 
 async function remediateUnderLease(

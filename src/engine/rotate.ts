@@ -14,7 +14,7 @@ import type { Policy } from '../core/policy/types.js';
 import { newRunId } from '../journal/journal.js';
 import { factsFromJournal } from '../journal/views.js';
 import { NotFoundError } from './errors.js';
-import { type LeaseScope, type RunHold, underAccountLease } from './lease.js';
+import { type HeldElsewhere, type LeaseScope, underAccountLease } from './lease.js';
 import { applyPlan } from './remediate.js';
 import type { RemediationDeps } from './types.js';
 
@@ -43,7 +43,7 @@ export type SwitchOutcome =
 
 export type RotateResult =
   /** Another run holds the account's lease: nothing was read or changed. */
-  | { readonly kind: 'leased'; readonly lease: RunHold }
+  | ({ readonly kind: 'leased' } & HeldElsewhere)
   | { readonly kind: 'nothing-to-rotate'; readonly plan: Plan }
   | { readonly kind: 'declined'; readonly plan: Plan }
   | {
@@ -67,7 +67,7 @@ export async function rotateUser(
   const out = await underAccountLease(deps, { runId, command: 'rotate' }, (scope) =>
     rotateUnderLease(deps, policy, options, runId, scope),
   );
-  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
 }
 
 async function rotateUnderLease(

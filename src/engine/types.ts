@@ -17,6 +17,12 @@ export interface AccountClients extends AwsClients {
 /** "Now" for every decision, and for the journal's timestamps. */
 export type Clock = () => Date;
 
+/**
+ * Calls `beat` every `intervalMs` until the returned function is called: how a run renews its
+ * account's lease while it holds it (src/engine/lease.ts). Tests pass one they drive by hand.
+ */
+export type HeartbeatTimer = (intervalMs: number, beat: () => Promise<void>) => () => void;
+
 /** What an audit needs: read-only. */
 export interface AuditDeps {
   readonly clients: AwsClients;
@@ -43,4 +49,6 @@ export interface RemediationDeps extends AuditDeps {
   readonly shouldStop?: () => boolean;
   /** The clients' timeouts (default: DEFAULT_TIMEOUTS): they bound a create-key's call window. */
   readonly timeouts?: Timeouts;
+  /** Renews the account's lease while a run holds it; default: every third of the lease, unref'd. */
+  readonly heartbeat?: HeartbeatTimer;
 }

@@ -7,7 +7,7 @@ import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.
 import { newRunId } from '../journal/journal.js';
 import { doneActions, hasRun } from '../journal/views.js';
 import { NotFoundError } from './errors.js';
-import { type RunHold, underAccountLease } from './lease.js';
+import { type HeldElsewhere, underAccountLease } from './lease.js';
 import type { RemediationDeps } from './types.js';
 
 export interface UndoOptions {
@@ -22,7 +22,7 @@ export interface UndoOptions {
 
 export type UndoResult =
   /** Another run holds the account's lease: nothing was changed. */
-  | { readonly kind: 'leased'; readonly lease: RunHold }
+  | ({ readonly kind: 'leased' } & HeldElsewhere)
   | { readonly kind: 'declined'; readonly plan: UndoPlan }
   | {
       readonly kind: 'undone';
@@ -64,5 +64,5 @@ export async function undoRun(
       return { kind: 'undone', runId, plan, results, cannotUndo: plan.cannotUndo };
     },
   );
-  return out.kind === 'held-elsewhere' ? { kind: 'leased', lease: out.lease } : out.value;
+  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
 }

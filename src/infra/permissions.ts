@@ -77,6 +77,7 @@ export const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'dynamodb:UpdateItem': 'journal-table',
   'dynamodb:DeleteItem': 'journal-table',
   'dynamodb:Query': 'journal-table',
+  'dynamodb:Scan': 'journal-table',
   'dynamodb:ConditionCheckItem': 'journal-table',
   'dynamodb:DescribeTable': 'journal-table',
   'dynamodb:CreateTable': 'journal-table',

@@ -12,7 +12,7 @@
  * | record   | `journal`          | `record#<15-digit n>`    | `record` (the record's JSON, as a file line), `runId`, `type`, `at` |
  * | run      | `run#<runId>`      | `run`                    | `state` (started, finished), `command`, `resumeOf`, `accountId`, `startedAt`, `finishedAt`, `recoveredBy` |
  * | claim    | `intent#<actionId>`| `claim`                  | `runId`, `accountId`, `since`: the run whose intent of that action has no outcome yet |
- * | lease    | `lease#<accountId>`| `lease`                  | `runId`, `command`, `since`, `until`, `untilMs`, `expiresAt` (TTL: a day after it lapses) |
+ * | lease    | `lease#<accountId>`| `lease`                  | `accountId`, `runId`, `command`, `since`, `renewedAt`, `until`, `untilMs`, `expiresAt` (TTL: a day after it lapses) |
  *
  * Record numbers come from one atomic counter, so records read back in exactly the order they were
  * appended, whatever the clocks say. A record is one item, written whole or not at all.
@@ -34,6 +34,8 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -55,6 +57,7 @@ import {
   type JournalIntentClaims,
   type JournalLeases,
   LeaseLostError,
+  type LeaseRelease,
 } from './journal.js';
 import { type JournalRecord, parseRecord } from './records.js';
 
@@ -71,6 +74,16 @@ export const DYNAMODB_JOURNAL_PERMISSIONS: readonly Permission[] = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
+/**
+ * What `keywarden journal leases` and `release` need: leases live in one partition per account, so
+ * listing them all is a Scan of the table (`--account` reads one item instead).
+ */
+export const DYNAMODB_JOURNAL_LEASES_PERMISSIONS: readonly Permission[] = [
+  'dynamodb:Scan',
+  'dynamodb:GetItem',
   'dynamodb:DeleteItem',
 ];
 
@@ -121,7 +134,8 @@ const CLAIM_ATTEMPTS = 3;
 const recordSk = (n: number) => `${RECORD_PREFIX}${String(n).padStart(RECORD_DIGITS, '0')}`;
 const runKey = (runId: string) => ({ pk: `run#${runId}`, sk: 'run' });
 const claimKey = (actionId: string) => ({ pk: `intent#${actionId}`, sk: 'claim' });
-const leaseKey = (accountId: string) => ({ pk: `lease#${accountId}`, sk: 'lease' });
+const LEASE_PREFIX = 'lease#';
+const leaseKey = (accountId: string) => ({ pk: `${LEASE_PREFIX}${accountId}`, sk: 'lease' });
 
 /** Opens the journal kept in `tableName`; nothing is called until it is used. */
 export function openDynamoJournal(options: DynamoJournalOptions): Journal {
@@ -397,6 +411,23 @@ function conditionItem(error: unknown): Record<string, { S?: string; N?: string 
   return item ?? {};
 }
 
+/**
+ * Sends a conditional write: null when it was made, else the item its condition found (raw; empty
+ * when there was none). Any other failure is thrown.
+ */
+async function conditionally(
+  send: () => Promise<unknown>,
+): Promise<Record<string, { S?: string; N?: string }> | null> {
+  try {
+    await send();
+    return null;
+  } catch (error) {
+    const item = conditionItem(error);
+    if (item === null) throw error;
+    return item;
+  }
+}
+
 /** lib-dynamodb leaves that item as raw attribute values: read the strings by hand. */
 function rawString(item: Record<string, { S?: string }>, name: string): string {
   return item[name]?.S ?? '';
@@ -416,27 +447,64 @@ function dynamoLeases(
       runId: lease.runId,
       command: lease.command,
       since: lease.since,
+      renewedAt: lease.renewedAt,
       until: lease.until,
       untilMs,
       expiresAt: Math.ceil(untilMs / 1000) + DAY_SECONDS,
     };
   };
-  const leaseFrom = (accountId: string, item: Record<string, { S?: string }>): AccountLease => ({
-    accountId,
-    runId: rawString(item, 'runId'),
-    command: rawString(item, 'command'),
-    since: rawString(item, 'since'),
-    until: rawString(item, 'until'),
-  });
+  /** From a document item (Get, Scan), or the raw one a failed condition returns. */
+  const leaseOf = (item: Record<string, unknown>): AccountLease => {
+    const text = (name: string) => {
+      const value = item[name];
+      if (typeof value === 'string') return value;
+      const raw = (value as { S?: unknown } | undefined)?.S;
+      return typeof raw === 'string' ? raw : '';
+    };
+    const since = text('since');
+    return {
+      accountId: text('accountId') || text('pk').slice(LEASE_PREFIX.length),
+      runId: text('runId'),
+      command: text('command'),
+      since,
+      renewedAt: text('renewedAt') || since,
+      until: text('until'),
+    };
+  };
+  /**
+   * Deletes the account's lease when `condition` holds: null when deleted, else the item the
+   * condition found (empty: none).
+   */
+  const deleteLease = (
+    accountId: string,
+    condition: string,
+    values: Record<string, string | number>,
+  ): Promise<Record<string, { S?: string }> | null> =>
+    guard(() =>
+      callAws('dynamodb:DeleteItem', `lease on account ${accountId}`, () =>
+        conditionally(() =>
+          doc.send(
+            new DeleteCommand({
+              TableName,
+              Key: leaseKey(accountId),
+              ConditionExpression: condition,
+              ExpressionAttributeValues: values,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+        ),
+      ),
+    );
   const until = (now: Date) => new Date(now.getTime() + durationSeconds * 1000).toISOString();
   return {
     durationSeconds,
     async acquire({ accountId, runId, command, now }) {
-      const lease: AccountLease = { accountId, runId, command, since: now.toISOString(), until: until(now) };
+      const at = now.toISOString();
+      const lease: AccountLease = { accountId, runId, command, since: at, renewedAt: at, until: until(now) };
       const other = await guard(() =>
-        callAws('dynamodb:PutItem', `lease on account ${accountId}`, async () => {
-          try {
-            await doc.send(
+        callAws('dynamodb:PutItem', `lease on account ${accountId}`, () =>
+          conditionally(() =>
+            doc.send(
               new PutCommand({
                 TableName,
                 Item: itemOf(lease),
@@ -445,67 +513,93 @@ function dynamoLeases(
                 ExpressionAttributeValues: { ':now': now.getTime(), ':run': runId },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               }),
-            );
-            return null;
-          } catch (error) {
-            const item = conditionItem(error);
-            if (item === null) throw error;
-            return leaseFrom(accountId, item);
-          }
-        }),
+            ),
+          ),
+        ),
       );
-      return other === null ? { kind: 'acquired', lease } : { kind: 'held', lease: other };
+      return other === null
+        ? { kind: 'acquired', lease }
+        : { kind: 'held', lease: leaseOf({ accountId, ...other }) };
     },
     async renew(lease, now) {
-      const renewed: AccountLease = { ...lease, until: until(now) };
+      const renewed: AccountLease = { ...lease, renewedAt: now.toISOString(), until: until(now) };
       const item = itemOf(renewed);
-      const lostTo = await guard(() =>
-        callAws('dynamodb:UpdateItem', `lease on account ${lease.accountId}`, async () => {
-          try {
-            await doc.send(
+      const other = await guard(() =>
+        callAws('dynamodb:UpdateItem', `lease on account ${lease.accountId}`, () =>
+          conditionally(() =>
+            doc.send(
               new UpdateCommand({
                 TableName,
                 Key: leaseKey(lease.accountId),
-                UpdateExpression: 'SET #until = :until, untilMs = :untilMs, expiresAt = :expiresAt',
+                UpdateExpression:
+                  'SET #until = :until, untilMs = :untilMs, renewedAt = :renewedAt, expiresAt = :expiresAt',
                 ConditionExpression: 'runId = :run',
                 ExpressionAttributeNames: { '#until': 'until' },
                 ExpressionAttributeValues: {
                   ':until': item.until,
                   ':untilMs': item.untilMs,
+                  ':renewedAt': item.renewedAt,
                   ':expiresAt': item.expiresAt,
                   ':run': lease.runId,
                 },
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               }),
-            );
-            return null;
-          } catch (error) {
-            const other = conditionItem(error);
-            if (other === null) throw error;
-            return { holder: rawString(other, 'runId') === '' ? null : leaseFrom(lease.accountId, other) };
-          }
-        }),
+            ),
+          ),
+        ),
       );
-      if (lostTo !== null) throw new LeaseLostError(lease, lostTo.holder);
+      if (other !== null) {
+        throw new LeaseLostError(lease, rawString(other, 'runId') === '' ? null : leaseOf(other));
+      }
       return renewed;
     },
     async release(lease) {
-      await guard(() =>
-        callAws('dynamodb:DeleteItem', `lease on account ${lease.accountId}`, async () => {
-          try {
-            await doc.send(
-              new DeleteCommand({
+      await deleteLease(lease.accountId, 'runId = :run', { ':run': lease.runId });
+    },
+    async list(filter = {}) {
+      const { accountId } = filter;
+      if (accountId !== undefined) {
+        const out = await guard(() =>
+          callAws('dynamodb:GetItem', `lease on account ${accountId}`, () =>
+            doc.send(new GetCommand({ TableName, Key: leaseKey(accountId), ConsistentRead: true })),
+          ),
+        );
+        return out.Item === undefined ? [] : [leaseOf(out.Item)];
+      }
+      const leases: AccountLease[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page: ScanCommandOutput = await guard(() =>
+          callAws('dynamodb:Scan', `dynamodb://${TableName} leases`, () =>
+            doc.send(
+              new ScanCommand({
                 TableName,
-                Key: leaseKey(lease.accountId),
-                ConditionExpression: 'runId = :run',
-                ExpressionAttributeValues: { ':run': lease.runId },
+                FilterExpression: 'begins_with(pk, :lease) AND sk = :sk',
+                ExpressionAttributeValues: { ':lease': LEASE_PREFIX, ':sk': 'lease' },
+                ConsistentRead: true,
+                ...(start === undefined ? {} : { ExclusiveStartKey: start }),
               }),
-            );
-          } catch (error) {
-            if (conditionItem(error) === null) throw error;
-          }
-        }),
+            ),
+          ),
+        );
+        for (const item of page.Items ?? []) leases.push(leaseOf(item));
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      return leases.sort((a, b) => a.accountId.localeCompare(b.accountId));
+    },
+    async releaseIfUnchanged(seen): Promise<LeaseRelease> {
+      // The record as read: its run, its taking and its last renewal (which moves `until`).
+      const other = await deleteLease(
+        seen.accountId,
+        'runId = :run AND since = :since AND untilMs = :untilMs',
+        {
+          ':run': seen.runId,
+          ':since': seen.since,
+          ':untilMs': Date.parse(seen.until),
+        },
       );
+      if (other === null) return { kind: 'released' };
+      return { kind: 'changed', current: rawString(other, 'runId') === '' ? null : leaseOf(other) };
     },
   };
 }
@@ -526,8 +620,8 @@ function dynamoClaims(
   ): Promise<IntentHolder | null> =>
     guard(() =>
       callAws('dynamodb:PutItem', `${location} claim of ${request.actionId}`, async () => {
-        try {
-          await doc.send(
+        const item = await conditionally(() =>
+          doc.send(
             new PutCommand({
               TableName,
               Item: {
@@ -541,13 +635,9 @@ function dynamoClaims(
               ExpressionAttributeValues: values,
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             }),
-          );
-          return null;
-        } catch (error) {
-          const item = conditionItem(error);
-          if (item === null) throw error;
-          return { runId: rawString(item, 'runId'), since: rawString(item, 'since') };
-        }
+          ),
+        );
+        return item === null ? null : { runId: rawString(item, 'runId'), since: rawString(item, 'since') };
       }),
     );
   return {

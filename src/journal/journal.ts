@@ -66,6 +66,8 @@ export interface AccountLease {
   readonly command: string;
   /** When the run took it. */
   readonly since: string;
+  /** When it was last taken or renewed: its holder's last heartbeat (`since` in older records). */
+  readonly renewedAt: string;
   /** When it lapses unless renewed. */
   readonly until: string;
 }
@@ -94,7 +96,22 @@ export interface JournalLeases {
   renew(lease: AccountLease, now: Date): Promise<AccountLease>;
   /** Gives the lease up (a no-op when another run holds it by now). */
   release(lease: AccountLease): Promise<void>;
+  /**
+   * The lease records, lapsed ones too (until TTL removes them), ordered by account; with
+   * `accountId`, that account's only. For people looking at who holds what.
+   */
+  list(filter?: { readonly accountId?: string }): Promise<AccountLease[]>;
+  /**
+   * Removes the lease exactly as `seen` was read (same run, same taking, same last renewal), for
+   * someone releasing a dead run's lease: a lease renewed or taken since is left alone.
+   */
+  releaseIfUnchanged(seen: AccountLease): Promise<LeaseRelease>;
 }
+
+export type LeaseRelease =
+  | { readonly kind: 'released' }
+  /** It changed since it was read: `current` is what is there now (null: nothing). */
+  | { readonly kind: 'changed'; readonly current: AccountLease | null };
 
 /** The run that holds an action's intent, and since when. */
 export interface IntentHolder {

@@ -50,7 +50,12 @@ export function remediationSummary(
       notices: { sent: 0, notSent: 0 },
       stopped: false,
       actions: [],
-      warnings: [...warnings, `${describeHold(out.lease)}: this invocation did nothing`],
+      warnings: [
+        ...warnings,
+        'kind' in out.lease || out.holder === 'live'
+          ? `${describeHold(out.lease)}: this invocation did nothing`
+          : `account ${out.lease.accountId} is held by run ${out.lease.runId} (${out.lease.command}), which has stopped heartbeating since ${out.lease.renewedAt} (probably dead); its lease lapses at ${out.lease.until}: this invocation did nothing`,
+      ],
       journal,
       heldBy: out.lease,
     };

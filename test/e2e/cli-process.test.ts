@@ -27,6 +27,8 @@ describe('keywarden as a process', () => {
       'history',
       'journal',
       'journal create',
+      'journal leases',
+      'journal release',
     ].map((c) => [c]),
   )('%s --help shows examples', async (command) => {
     const result = await keywarden([...command.split(' '), '--help']);

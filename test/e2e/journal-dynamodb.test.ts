@@ -226,6 +226,7 @@ describe('account leases', () => {
       runId: 'run-a',
       command: 'apply',
       since: T0.toISOString(),
+      renewedAt: T0.toISOString(),
       until: minutes(10).toISOString(),
     };
     expect(first).toEqual({ kind: 'acquired', lease });
@@ -257,7 +258,7 @@ describe('account leases', () => {
     });
 
     // Assess
-    expect(renewed?.until).toBe(minutes(18).toISOString());
+    expect(renewed).toMatchObject({ renewedAt: minutes(8).toISOString(), until: minutes(18).toISOString() });
     expect(whileRenewed).toEqual({ kind: 'held', lease: expect.objectContaining({ runId: 'run-a' }) });
     expect(afterLapse).toEqual({ kind: 'acquired', lease: expect.objectContaining({ runId: 'run-b' }) });
     const lost = a?.renew(renewed ?? taken.lease, minutes(20));
@@ -288,6 +289,71 @@ describe('account leases', () => {
     // Assess
     expect(stillHeld?.kind).toBe('held');
     expect(free?.kind).toBe('acquired');
+  });
+
+  it('lists every lease record by account, lapsed ones too, with its last renewal (the heartbeat)', async () => {
+    // Prepare
+    const { open } = await freshTable(600);
+    const leases = open().leases;
+    const taken = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
+    await leases?.renew(taken.lease, minutes(3));
+    await leases?.acquire({
+      accountId: '222222222222',
+      runId: 'run-b',
+      command: 'rotate',
+      now: minutes(-60),
+    });
+    await leases?.acquire({ accountId: '000000000009', runId: 'run-c', command: 'undo', now: minutes(1) });
+
+    // Act
+    const all = await open().leases?.list();
+    const one = await open().leases?.list({ accountId: ACCOUNT });
+    const none = await open().leases?.list({ accountId: '333333333333' });
+
+    // Assess
+    expect(all?.map((l) => `${l.accountId}:${l.runId}:${l.renewedAt}`)).toEqual([
+      `000000000009:run-c:${minutes(1).toISOString()}`,
+      `${ACCOUNT}:run-a:${minutes(3).toISOString()}`,
+      `222222222222:run-b:${minutes(-60).toISOString()}`,
+    ]);
+    expect(one).toEqual([
+      {
+        accountId: ACCOUNT,
+        runId: 'run-a',
+        command: 'apply',
+        since: T0.toISOString(),
+        renewedAt: minutes(3).toISOString(),
+        until: minutes(13).toISOString(),
+      },
+    ]);
+    expect(none).toEqual([]);
+  });
+
+  it('releasing a lease as read removes only that record: a renewal since then keeps it', async () => {
+    // Prepare: someone reads run-a's lease; run-a renews it afterwards.
+    const { open } = await freshTable(600);
+    const holder = open().leases;
+    const taken = await holder?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
+    const admin = open().leases;
+    const [seen] = (await admin?.list({ accountId: ACCOUNT })) ?? [];
+    if (seen === undefined) throw new Error('no lease listed');
+    const renewed = await holder?.renew(taken.lease, minutes(4));
+
+    // Act
+    const stale = await admin?.releaseIfUnchanged(seen);
+    const afterStale = await admin?.list({ accountId: ACCOUNT });
+    const [current] = (await admin?.list({ accountId: ACCOUNT })) ?? [];
+    const fresh = current === undefined ? undefined : await admin?.releaseIfUnchanged(current);
+    const gone = await admin?.releaseIfUnchanged(seen);
+
+    // Assess
+    expect(stale).toEqual({ kind: 'changed', current: renewed });
+    expect(afterStale).toEqual([renewed]);
+    expect(fresh).toEqual({ kind: 'released' });
+    expect(await admin?.list()).toEqual([]);
+    expect(gone).toEqual({ kind: 'changed', current: null });
   });
 
   it('of 12 runs racing for one account, exactly one gets the lease', async () => {

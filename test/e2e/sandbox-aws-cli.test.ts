@@ -2,14 +2,23 @@
  * `keywarden sandbox` as a user runs it: the built binary in its own process, and the AWS CLI (a
  * client nobody here wrote) pointed at it.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, REPO_ROOT, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
+import { BIN, type CliResult, REPO_ROOT, runProcess, spawnCli, waitForOutput } from '../support/cli.js';
+import { emptyDir, processEnv } from '../support/env.js';
 
 /**
  * The AWS CLI with dummy keys (they act as the world's default account); runProcess gives it an
@@ -127,58 +136,179 @@ describe('the AWS CLI against keywarden sandbox (demo world)', () => {
   });
 });
 
-/** The shell lines of README.md's "Try it with the AWS CLI" code block, comments stripped. */
-function readmeLines(): string[] {
+/** README.md's "Try it with the AWS CLI" block: the shell text between its markers, as written. */
+function readmeBlock(): string {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const block = /### Try it with the AWS CLI\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
-  return block
-    .split('\n')
-    .map((line) => line.replace(/\s+#.*$/, '').trim())
-    .filter((line) => line !== '');
+  const block = /<!-- sandbox-block:start[^>]*-->\n```sh\n([\s\S]*?)```\n<!-- sandbox-block:end -->/.exec(
+    readme,
+  );
+  if (block?.[1] === undefined) {
+    throw new Error(
+      'README.md has no ```sh block between <!-- sandbox-block:start ... --> and <!-- sandbox-block:end -->',
+    );
+  }
+  return block[1];
 }
 
-describe("the README's AWS CLI lines, word for word", () => {
-  const lines = readmeLines();
-  const exported = Object.fromEntries(
-    (
-      lines
-        .find((l) => l.startsWith('export '))
-        ?.slice('export '.length)
-        .split(/\s+/) ?? []
-    ).map((pair) => {
-      const [name = '', ...value] = pair.split('=');
-      return [name, value.join('=')];
-    }),
+/**
+ * A folder with an `npx` that runs this clone's built CLI for `npx keywarden ...`, as the README
+ * means it. The real npx would first install the clone into npm's cache (about 40 s under a test's
+ * empty HOME) and ask the registry for updates.
+ */
+function npxShim(): string {
+  const dir = emptyDir('npx-');
+  const npx = join(dir, 'npx');
+  writeFileSync(
+    npx,
+    [
+      '#!/bin/sh',
+      '[ "$1" = keywarden ] || { echo "test npx: only npx keywarden ... (got $1)" >&2; exit 127; }',
+      'shift',
+      `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"`,
+      '',
+    ].join('\n'),
   );
-  /**
-   * Only what the README sets: runProcess passes none of this process's AWS variables and gives
-   * each run its own empty HOME. The README's sandbox listens on 4566; this test's on a free port,
-   * so only the endpoint's port differs.
-   */
-  const readmeEnv = () => ({
-    ...exported,
-    AWS_ENDPOINT_URL: String(exported.AWS_ENDPOINT_URL).replace(/:4566$/, `:${new URL(endpoint).port}`),
+  chmodSync(npx, 0o755);
+  return dir;
+}
+
+/** Every sandbox process the block may have left behind: the pid in its pid file, and any it printed. */
+function leftBehind(stateHome: string, stderr: string): number[] {
+  const pids = [...stderr.matchAll(/sandbox \(pid (\d+)\) listening/g)].map((m) => Number(m[1]));
+  try {
+    const file = JSON.parse(readFileSync(join(stateHome, 'keywarden', 'sandbox.json'), 'utf8')) as {
+      pid: number;
+    };
+    pids.push(file.pid);
+  } catch {
+    // No pid file: the block stopped its sandbox (or never started one).
+  }
+  return pids;
+}
+
+describe("the README's sandbox block, run with bash word for word", () => {
+  /** Its state directory: the pid file and log of the sandbox it starts. */
+  const stateHome = emptyDir('state-');
+  let run: CliResult = { exitCode: -1, stdout: '', stderr: '' };
+
+  let bash: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    // Output to files and the end awaited on bash's exit, so a process the block leaves running
+    // (a `sandbox &`) cannot hold the test; bash leads its own process group, for afterAll.
+    const dir = emptyDir('readme-block-');
+    const [out, err] = [join(dir, 'stdout'), join(dir, 'stderr')];
+    const fds = [openSync(out, 'w'), openSync(err, 'w')] as const;
+    bash = spawn('bash', ['-c', readmeBlock()], {
+      cwd: emptyDir('cwd-'),
+      env: processEnv({
+        PATH: `${npxShim()}:${process.env.PATH ?? ''}`,
+        XDG_STATE_HOME: stateHome,
+        // A free port, not 4566: other test runs may be using it. The exports say which.
+        KEYWARDEN_SANDBOX_PORT: '0',
+      }),
+      stdio: ['ignore', fds[0], fds[1]],
+      detached: true,
+    });
+    const exitCode = await new Promise<number>((resolve) =>
+      bash?.once('exit', (code) => resolve(code ?? -1)),
+    );
+    for (const fd of fds) closeSync(fd);
+    run = { exitCode, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
   });
 
-  it('sets the endpoint of the sandbox it starts, on port 4566', () => {
-    expect(lines[0]).toMatch(/^npx keywarden sandbox &$/);
-    expect(exported.AWS_ENDPOINT_URL).toBe('http://127.0.0.1:4566');
+  afterAll(() => {
+    // Whatever the block did, nothing it started outlives the test: its process group (a job it
+    // put in the background), and the detached sandbox, which has its own.
+    const stopped = run.stderr.match(/sandbox \(pid \d+\) on \S+ stopped/) !== null;
+    const groups = bash?.pid === undefined ? [] : [-bash.pid];
+    for (const pid of [...groups, ...(stopped ? [] : leftBehind(stateHome, run.stderr))]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
   });
 
-  it('runs its aws line with the AWS CLI v1 and only its variables', async () => {
-    const [command = '', ...args] = lines.find((l) => l.startsWith('aws '))?.split(/\s+/) ?? [];
-    const result = await runProcess(command, args, { env: readmeEnv() });
-    expect(result.exitCode, result.stderr).toBe(0);
-    const users = (JSON.parse(result.stdout) as { Users: { UserName: string }[] }).Users;
-    expect(users.map((u) => u.UserName)).toContain('alice.nguyen');
+  const endpoint = () =>
+    /listening on (http:\/\/127\.0\.0\.1:\d+) in the background/.exec(run.stderr)?.[1] ?? '';
+
+  it('starts the sandbox in the background and exports its endpoint', () => {
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(endpoint()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(run.stderr).toContain('stop it with: keywarden sandbox --stop');
   });
 
-  it('runs its keywarden audit line with only its variables', async () => {
-    const [, , ...args] = lines.find((l) => l.startsWith('npx keywarden audit'))?.split(/\s+/) ?? [];
-    const result = await runProcess(process.execPath, [BIN, ...args], { env: readmeEnv() });
-    expect(result.stderr).toBe('');
-    const report = JSON.parse(result.stdout) as { accounts: { accountId: string; status: string }[] };
-    expect(report.accounts[0]).toMatchObject({ accountId: '111111111111', status: 'ok' });
+  it('lists the users with the AWS CLI through the exported variables', () => {
+    expect(run.stdout).toMatch(/"UserName": "alice\.nguyen"/);
+  });
+
+  it('audits the sandbox with keywarden through the same variables', () => {
+    expect(run.stdout).toMatch(/"accountId": "111111111111",\s+"status": "ok"/);
+  });
+
+  it('stops the sandbox at the end: nothing listens any more and its pid file is gone', async () => {
+    expect(run.stderr).toMatch(/keywarden: sandbox \(pid \d+\) on http:\/\/127\.0\.0\.1:\d+ stopped/);
+    const { port } = new URL(endpoint());
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(port) });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+    expect(existsSync(join(stateHome, 'keywarden', 'sandbox.json'))).toBe(false);
+  });
+});
+
+describe('keywarden sandbox --detach and --stop', () => {
+  const stateHome = emptyDir('state-');
+  const env = { XDG_STATE_HOME: stateHome, KEYWARDEN_SANDBOX_PORT: '0' };
+  const run = (args: string[]) => runProcess(process.execPath, [BIN, 'sandbox', ...args], { env });
+  let first: CliResult = { exitCode: -1, stdout: '', stderr: '' };
+
+  afterAll(() => {
+    for (const pid of leftBehind(stateHome, first.stderr)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+
+  it('one at a time: a second --detach names the running one; --stop stops it; a second --stop has nothing to stop', async () => {
+    // Act
+    first = await run(['--detach']);
+    const second = await run(['--detach']);
+    const stopped = await run(['--stop']);
+    const again = await run(['--stop']);
+
+    // Assess
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      /^export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+\nexport AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1\n$/,
+    );
+    const pid = /\(pid (\d+)\)/.exec(first.stderr)?.[1];
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `^keywarden: --detach: a detached sandbox is already running \\(pid ${pid}, http://127\\.0\\.0\\.1:\\d+\\); stop it with: keywarden sandbox --stop\n$`,
+      ),
+    );
+    expect(stopped.exitCode, stopped.stderr).toBe(0);
+    expect(stopped.stderr).toMatch(new RegExp(`^keywarden: sandbox \\(pid ${pid}\\) on \\S+ stopped\n$`));
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toMatch(/^keywarden: no detached sandbox to stop/);
+  });
+
+  it('--help shows how to start it in the background and stop it', async () => {
+    const help = await runProcess(process.execPath, [BIN, 'sandbox', '--help']);
+    expect(help.stdout).toContain('$ eval "$(keywarden sandbox --detach)"');
+    expect(help.stdout).toContain('$ keywarden sandbox --stop');
   });
 });
 
@@ -209,14 +339,16 @@ describe('keywarden sandbox input errors (one line, exit 2)', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a port already in use is one line', async () => {
+  it.each([[[]], [['--detach']]])('a port already in use is one line %j', async (flags) => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const result = await run(['--port', String(port)]);
+      const result = await run([...flags, '--port', String(port)]);
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+      expect(result.stderr).toMatch(
+        new RegExp(`^keywarden: .*port ${port} on 127\\.0\\.0\\.1 is already in use[^\n]*\n$`),
+      );
     } finally {
       blocker.close();
     }

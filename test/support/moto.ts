@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import type { WorldAccount } from '../../src/emulator/world-types.js';
 import { runProcess } from './cli.js';
 import { processEnv } from './env.js';
@@ -132,5 +134,34 @@ export function motoClientConfig(moto: Moto) {
     region: 'us-east-1',
     maxAttempts: 1,
     credentials: { accessKeyId: 'AKIDJOURNALTEST', secretAccessKey: 'test-secret' },
+  };
+}
+
+/**
+ * moto's DynamoDB for the enclosing file or `describe`, and a client for it: started before its
+ * tests, stopped after them.
+ */
+export function useMotoDynamo(): { readonly moto: Moto; readonly client: DynamoDBClient } {
+  let moto: Moto | undefined;
+  let client: DynamoDBClient | undefined;
+  beforeAll(async () => {
+    moto = await startMotoDynamo();
+    client = new DynamoDBClient(motoClientConfig(moto));
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await moto?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('moto is not started yet: use it inside a test or hook');
+    return value;
+  };
+  return {
+    get moto() {
+      return started(moto);
+    },
+    get client() {
+      return started(client);
+    },
   };
 }

@@ -9,9 +9,9 @@ import { inManyAccounts, multiAccountApply } from '../multi-remediation.js';
 import {
   addRemediationOptions,
   confirm,
-  leasedMessage,
   type RemediationFlags,
   remediationContext,
+  reportLeased,
   warn,
 } from '../remediation.js';
 import { planWarnings, renderPlan } from '../render/plan.js';
@@ -47,9 +47,10 @@ export function registerApply(
 Every change is journaled before and after it happens; live IAM state is re-read before each change
 and an action whose assumptions no longer hold is skipped. New keys go to Secrets Manager only.
 With a shared journal (--journal dynamodb://TABLE) one run acts on an account at a time: a run that
-finds another run's lease on the account says which run holds it, does nothing and exits 0.
-Exit codes: 0 applied (or dry run, or another run holds the account), 1 an action failed, 2 usage,
-policy or credentials error.
+finds another run's lease on the account says which run holds it and does nothing; when that run
+stopped heartbeating (probably dead) it also says how to release its lease (keywarden journal release).
+Exit codes: 0 applied (or dry run, or a live run holds the account), 1 an action failed, 2 usage,
+policy or credentials error, 4 the account is held by a run that stopped heartbeating.
 
 Examples:
   $ keywarden apply                      # shows the plan; asks on a terminal, otherwise changes nothing
@@ -116,7 +117,7 @@ others complete (exit 3).`,
         if (format === 'json') {
           json({ runId: null, leasedBy: out.lease, results: [], journal: ctx.journal.location });
         }
-        io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+        setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
         return;
       }
       if (out.kind === 'recovery-declined') {

@@ -4,9 +4,9 @@ import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
 import {
   addRemediationOptions,
-  leasedMessage,
   type RemediationFlags,
   remediationContext,
+  reportLeased,
   warn,
 } from '../remediation.js';
 import { planWarnings, renderPlan } from '../render/plan.js';
@@ -52,7 +52,9 @@ export function registerRotate(
     `
 The manual procedure, automated: create a key, store it in Secrets Manager (never printed), tell the
 owner; the application switches; the old key is deactivated once unused; the scheduled lifecycle
-deletes it later (deleteAfterDays). Exempt users are never rotated.
+deletes it later (deleteAfterDays). Exempt users are never rotated. With a shared journal, a run
+that finds the account held by another does nothing: exit 0 when that run is live, 4 when it stopped
+heartbeating (probably dead; the line says how to release its lease).
 
 Examples:
   $ keywarden rotate --user ci-deployer
@@ -92,7 +94,7 @@ Examples:
       });
       switch (out.kind) {
         case 'leased':
-          io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+          setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
           return;
         case 'nothing-to-rotate':
           io.stderr.write(`keywarden: nothing to rotate for ${userName}\n`);

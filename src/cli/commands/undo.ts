@@ -18,10 +18,10 @@ import { type LoadedPolicy, loadPolicy } from '../policy-loader.js';
 import {
   JOURNAL_HELP,
   journalSpec,
-  leasedMessage,
   openCommandJournal,
   policyJournal,
   refuseNow,
+  reportLeased,
   warn,
 } from '../remediation.js';
 import { renderResults } from '../render/results.js';
@@ -84,7 +84,9 @@ export function registerUndo(
     `
 Deleted keys and deleted console passwords cannot be restored; undo lists them. Each key it
 reactivates is held: the next runs do not deactivate it again until the hold ends. Without --yes
-and without a terminal to ask on, it lists what it would do and changes nothing.
+and without a terminal to ask on, it lists what it would do and changes nothing. With a shared
+journal, an undo that finds the account held by another run does nothing: exit 0 when that run is
+live, 4 when it stopped heartbeating (probably dead; the line says how to release its lease).
 
 Examples:
   $ keywarden history
@@ -155,7 +157,7 @@ apply --org has its own run id; see keywarden history), through --role-name like
         },
       });
       if (out.kind === 'leased') {
-        io.stderr.write(`keywarden: ${leasedMessage(out.lease)}\n`);
+        setExitCode(reportLeased(io, out, { journal: journal.location, flags }));
         return;
       }
       if (out.kind === 'declined') {
