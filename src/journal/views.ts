@@ -127,20 +127,13 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
         break;
       case 'note-active':
         event(a, 'seen-active', r.at);
+        dropDeactivationNotices(notices, a);
         break;
       case 'reactivate-key':
         event(a, 'reactivated', r.at);
         if (a.holdUntil) holds[keyOf(a)] = { until: a.holdUntil, runId: r.runId };
         // A notice of the deactivation an undo reversed would now be wrong: it is not sent.
-        for (const [id, n] of notices) {
-          if (
-            n.accountId === a.accountId &&
-            n.accessKeyId === a.accessKeyId &&
-            DEACTIVATION_STAGES.has(n.stage)
-          ) {
-            notices.delete(id);
-          }
-        }
+        dropDeactivationNotices(notices, a);
         break;
       case 'notify':
         notified.add(a.id);
@@ -184,6 +177,22 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
 type RotationData = NonNullable<JournalFactsData['rotations']>[number];
 
 const DEACTIVATION_STAGES: ReadonlySet<string> = new Set(['deactivate', 'force-deactivate', 'revoke-unused']);
+
+/** Forgets the pending notices that a key was deactivated: it is Active again. */
+function dropDeactivationNotices(
+  notices: Map<string, NotifyAction>,
+  key: { readonly accountId: string; readonly accessKeyId: string },
+): void {
+  for (const [id, n] of notices) {
+    if (
+      n.accountId === key.accountId &&
+      n.accessKeyId === key.accessKeyId &&
+      DEACTIVATION_STAGES.has(n.stage)
+    ) {
+      notices.delete(id);
+    }
+  }
+}
 
 export interface IncompleteRun {
   readonly runId: string;

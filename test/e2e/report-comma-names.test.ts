@@ -128,14 +128,16 @@ describe('keywarden rotate --inventory report (dry run) with commas in user name
     async (target) => {
       const [svc, ops] = [await rotate(target, 'svc'), await rotate(target, OPS)];
 
-      expect([svc.exitCode, svc.stderr]).toEqual([
-        0,
-        'keywarden: dry run: nothing changed (pass --yes to rotate)\n',
-      ]);
+      // The policy configures no channel: the planned notice's warning comes first.
+      expect(svc.exitCode).toBe(0);
+      expect(svc.stderr.trim().split('\n').at(-1)).toBe(
+        'keywarden: dry run: nothing changed (pass --yes to rotate)',
+      );
       expect(svc.stdout).toContain(`create-key`);
       expect(svc.stdout).toContain(keyIdOf(target, 'svc'));
       // Read right, then refused for the reason any such name is: Secrets Manager cannot name its secret.
-      expect([ops.exitCode, ops.stderr]).toEqual([1, 'keywarden: nothing to rotate for ops,oncall\n']);
+      expect(ops.exitCode).toBe(1);
+      expect(ops.stderr.trim().split('\n').at(-1)).toBe('keywarden: nothing to rotate for ops,oncall');
       // moto dates the plan by its own wall clock, so the age is left out.
       expect(ops.stdout).toContain(`${keyIdOf(target, OPS)} Access key ${keyIdOf(target, OPS)} is `);
       expect(ops.stdout).toContain(

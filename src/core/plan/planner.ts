@@ -51,7 +51,7 @@ export function planAccount(
     const userActions: Action[] = [];
     planUser({ inventory, policy, now, facts, user, actions: userActions, blocked, skipped });
     userActions.push(...activeAgainNotes(facts, user));
-    userActions.push(...undeliveredNotices(facts, inventory.accountId, user.userName, userActions));
+    userActions.push(...undeliveredNotices(facts, user, userActions));
     userActions.sort((a, b) => actionRank(a) - actionRank(b) || compareText(a.id, b.id));
     actions.push(...userActions);
   }
@@ -85,6 +85,9 @@ export function planAccount(
     skipped,
   };
 }
+
+/** Stages whose notice tells that a key was deactivated. */
+const DEACTIVATION_STAGES: ReadonlySet<string> = new Set(['deactivate', 'force-deactivate', 'revoke-unused']);
 
 /**
  * Journal-only notes for keys that are Active while the journal still holds a record of them going
@@ -126,15 +129,17 @@ function activeAgainNotes(facts: JournalFacts, user: UserRecord): NoteActiveActi
  */
 function undeliveredNotices(
   facts: JournalFacts,
-  accountId: string,
-  userName: string,
+  user: UserRecord,
   planned: readonly Action[],
 ): NotifyAction[] {
   const ids = new Set(planned.map((a) => a.id));
+  // A key Active now was reactivated since: a notice that it was deactivated would be wrong.
+  const active = new Set(user.accessKeys.filter((k) => k.status === 'Active').map((k) => usableId(k)));
   const out: NotifyAction[] = [];
-  for (const n of facts.pendingNotices(accountId)) {
-    if (n.userName !== userName || ids.has(n.id) || n.stage === 'warn' || n.stage === 'still-in-use')
+  for (const n of facts.pendingNotices(user.accountId)) {
+    if (n.userName !== user.userName || ids.has(n.id) || n.stage === 'warn' || n.stage === 'still-in-use')
       continue;
+    if (DEACTIVATION_STAGES.has(n.stage) && n.accessKeyId !== null && active.has(n.accessKeyId)) continue;
     ids.add(n.id);
     out.push(n);
   }
