@@ -133,6 +133,11 @@ export function describeAwsError(error: unknown): { code: string; message: strin
     return { code, message: error.message.slice(code.length + 2) };
   }
   const e = (error ?? {}) as SdkErrorLike;
+  if (e.name === 'TimeoutError') {
+    // The SDK's own words carry its package name and log level.
+    const text = (e.message ?? '').replace(/^@smithy\/[\w-]+ - \[\w+\] /, '').replace(/\.$/, '');
+    return { code: 'TimeoutError', message: text.split('\n')[0] ?? '' };
+  }
   const code = e.code && /^E[A-Z]+$/.test(e.code) ? e.code : (e.name ?? 'Error');
   const text = (e.message ?? String(error)).split('\n')[0] ?? '';
   return { code, message: text };

@@ -146,6 +146,16 @@ export function awsFailure(error: unknown, connection: AwsConnection): CliError 
       { cause: error },
     );
   }
+  if (code === 'TimeoutError') {
+    const where = connection.endpoint ?? 'the AWS endpoint';
+    const { connectMs, requestMs } = connection.timeouts ?? DEFAULT_TIMEOUTS;
+    return new CliError(
+      `${where} did not answer in time (${message}; connect ${connectMs / 1000}s, request ${requestMs / 1000}s: ` +
+        `change them with ${TIMEOUT_SETTINGS.connectMs.flag} / ${TIMEOUT_SETTINGS.requestMs.flag})`,
+      2,
+      { cause: error },
+    );
+  }
   if (isNetworkError(error)) {
     const where = connection.endpoint ?? 'the AWS endpoint';
     return new CliError(`cannot reach ${where}: ${code} (is the endpoint right and running?)`, 2, {

@@ -216,6 +216,8 @@ export async function multiAccountPlan(
 export interface MultiApplyOptions extends MultiRemediationOptions {
   readonly yes: boolean;
   readonly resume: boolean;
+  /** The exact command that finishes this run, for the line a signal prints. */
+  readonly resumeCommand: string;
 }
 
 export async function multiAccountApply(
@@ -311,7 +313,7 @@ export async function multiAccountApply(
   }
   const signalled: StopSignal | null = stopSignal;
   if (signalled !== null) {
-    io.stderr.write('keywarden: stopped; finish with: keywarden apply --resume (with the same accounts)\n');
+    io.stderr.write(`keywarden: stopped; finish with: ${options.resumeCommand}\n`);
     return exitCodeFor(signalled);
   }
   if (failedAccounts > 0) return PARTIAL_EXIT_CODE;

@@ -13,6 +13,7 @@ import { describeHold, type HeldElsewhere } from '../engine/lease.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
+import type { AccountFlags } from './accounts.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
@@ -110,17 +111,63 @@ export interface LeaseWhere {
 
 /** The command that releases a dead run's lease, with this command's journal and AWS flags. */
 export function releaseCommand(accountId: string, where: LeaseWhere): string {
-  const { profile, region, endpointUrl } = where.flags;
-  const flags: [string, string | undefined][] = [
+  return commandLine('keywarden journal release', [
     ['--account', accountId],
     ['--journal', where.journal],
-    ['--profile', profile],
-    ['--region', region],
-    ['--endpoint-url', endpointUrl],
-  ];
+    ...connectionFlags(where.flags),
+  ]);
+}
+
+/** The flags of an `apply` that a resume of it repeats. */
+export interface ResumableFlags extends RemediationFlags, AccountFlags {
+  readonly format?: string;
+}
+
+/**
+ * The exact command that finishes this `apply` run: its own flags, `--resume --yes` (this run's
+ * changes were confirmed already), the journal it used by its full location (so neither the
+ * directory nor KEYWARDEN_JOURNAL can point the resume elsewhere), and the policy by its full path.
+ */
+export function resumeCommand(flags: ResumableFlags, journal: string, cwd: string): string {
+  return commandLine('keywarden apply --resume --yes', [
+    ['--journal', journal],
+    ['--config', flags.config === undefined ? undefined : resolve(cwd, flags.config)],
+    ['--preset', flags.preset],
+    ['--max-actions', flags.maxActions],
+    ['--inventory', flags.inventory],
+    ['--org', flags.org === true ? true : undefined],
+    ['--accounts', flags.accounts],
+    ['--ous', flags.ous],
+    ['--include-accounts', flags.includeAccounts],
+    ['--exclude-accounts', flags.excludeAccounts],
+    ['--role-name', flags.roleName],
+    ['--external-id', flags.externalId],
+    ['--concurrency', flags.concurrency],
+    ...connectionFlags(flags),
+    ['--format', flags.format],
+  ]);
+}
+
+function connectionFlags(flags: AwsFlags): [string, string | undefined][] {
   return [
-    'keywarden journal release',
-    ...flags.flatMap(([flag, value]) => (value === undefined ? [] : [`${flag} ${shellWord(value)}`])),
+    ['--profile', flags.profile],
+    ['--region', flags.region],
+    ['--endpoint-url', flags.endpointUrl],
+    ['--connect-timeout', flags.connectTimeout],
+    ['--request-timeout', flags.requestTimeout],
+  ];
+}
+
+/** `command` and the flags that have a value (`true`: a flag without one), each value one shell word. */
+function commandLine(
+  command: string,
+  flags: readonly (readonly [string, string | true | undefined])[],
+): string {
+  return [
+    command,
+    ...flags.flatMap(([flag, value]) =>
+      value === undefined ? [] : value === true ? [flag] : [`${flag} ${shellWord(value)}`],
+    ),
   ].join(' ');
 }
 

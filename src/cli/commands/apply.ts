@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { ActionResult } from '../../aws/apply/types.js';
 import { changesAws } from '../../core/plan/types.js';
+import { InterruptedRunError } from '../../engine/errors.js';
 import { remediateAccount } from '../../engine/remediate.js';
+import { LeaseLostError } from '../../journal/journal.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
-import { parseChoice } from '../errors.js';
+import { CliError, parseChoice } from '../errors.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.js';
 import { inManyAccounts, multiAccountApply } from '../multi-remediation.js';
 import {
@@ -12,6 +14,7 @@ import {
   type RemediationFlags,
   remediationContext,
   reportLeased,
+  resumeCommand,
   warn,
 } from '../remediation.js';
 import { planWarnings, renderPlan } from '../render/plan.js';
@@ -70,7 +73,14 @@ others complete (exit 3).`,
     const target = parseAccountTarget(flags);
     const ctx = remediationContext(flags, io, session, { changesAws: true });
     if (target.kind === 'many') {
-      const options = { target, now: null, format, yes: flags.yes === true, resume: flags.resume === true };
+      const options = {
+        target,
+        now: null,
+        format,
+        yes: flags.yes === true,
+        resume: flags.resume === true,
+        resumeCommand: resumeCommand(flags, ctx.journal.location, io.cwd),
+      };
       setExitCode(
         await inManyAccounts(io, session, flags, ctx, (base) =>
           multiAccountApply(io, session, { ...base, ...options }),
@@ -89,6 +99,9 @@ others complete (exit 3).`,
     const color = !!io.stdout.isTTY && !io.env.NO_COLOR;
     const columns = outputColumns(io);
     const json = (value: unknown) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    const resume = resumeCommand(flags, ctx.journal.location, io.cwd);
+    // Asked to resume without --yes: only an interrupted run makes it go on to apply a plan.
+    let interrupted = 0;
     try {
       warn(io, ctx.warnings);
       const onResult =
@@ -101,8 +114,14 @@ others complete (exit 3).`,
         resume: flags.resume === true,
         ...(flags.yes
           ? {}
-          : { confirmRecovery: (n: number) => confirm(io, `Recover ${n} interrupted run(s)?`) }),
+          : {
+              confirmRecovery: (n: number) => {
+                interrupted = n;
+                return confirm(io, `Recover ${n} interrupted run(s)?`);
+              },
+            }),
         confirmPlan: async ({ plan, warnings }) => {
+          if (flags.resume === true && flags.yes !== true && interrupted === 0) return false;
           warn(io, planWarnings(plan, warnings));
           if (format === 'table') io.stdout.write(renderPlan(plan, { color, columns }));
           const changes = plan.actions.filter(changesAws).length;
@@ -132,8 +151,11 @@ others complete (exit 3).`,
         return;
       }
       if (recovery !== null) {
-        if (recovery.recovered.length === 0) io.stderr.write('keywarden: no interrupted run to resume\n');
-        else io.stderr.write(`keywarden: recovered run(s) ${recovery.recovered.join(', ')}\n`);
+        if (recovery.recovered.length === 0) {
+          io.stderr.write(`keywarden: no interrupted run to resume in ${ctx.journal.location}\n`);
+        } else {
+          io.stderr.write(`keywarden: recovered run(s) ${recovery.recovered.join(', ')}\n`);
+        }
       }
       const recovered = recovery?.results ?? [];
       if (execution === null) {
@@ -146,7 +168,11 @@ others complete (exit 3).`,
         if (format === 'json') {
           json({ runId: null, plan: planned.plan, results: [], journal: ctx.journal.location });
         }
-        io.stderr.write('keywarden: dry run: nothing changed (pass --yes to apply)\n');
+        io.stderr.write(
+          flags.resume === true && flags.yes !== true && interrupted === 0
+            ? 'keywarden: nothing to resume, so nothing changed (to apply the plan, pass --yes with --resume, or run apply without --resume)\n'
+            : 'keywarden: dry run: nothing changed (pass --yes to apply)\n',
+        );
         return;
       }
       const results = [...recovered, ...execution.results];
@@ -159,9 +185,21 @@ others complete (exit 3).`,
         }
         io.stderr.write(
           `keywarden: stopped by ${stoppedBy} after ${results.length} action(s); nothing else was started. ` +
-            'Finish with: keywarden apply --resume\n',
+            `Finish with: ${resume}\n`,
         );
         setExitCode(exitCodeFor(stoppedBy));
+        return;
+      }
+      if (execution.unsettled !== undefined) {
+        if (format === 'json') {
+          json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
+        } else {
+          io.stdout.write(renderResults(execution.runId, results, { color, columns }));
+        }
+        io.stderr.write(
+          `keywarden: stopped: ${execution.unsettled}; nothing else was started. Finish with: ${resume}\n`,
+        );
+        setExitCode(1);
         return;
       }
       if (format === 'json') {
@@ -180,6 +218,25 @@ others complete (exit 3).`,
         ]);
       }
       setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
+    } catch (error) {
+      // The engine's words name the command; the CLI knows the exact one.
+      if (error instanceof InterruptedRunError) {
+        throw new CliError(
+          `an earlier run was interrupted; finish it first with ${resume} (it deletes keys created but never stored; interrupted: ${error.runIds.join(', ')})`,
+          2,
+          { cause: error },
+        );
+      }
+      if (error instanceof LeaseLostError) {
+        throw new CliError(
+          `${error.message.replace(/Finish it later with: .*$/, '')}Finish it later with: ${resume}`,
+          2,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
     } finally {
       ctx.close();
     }
