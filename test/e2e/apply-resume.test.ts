@@ -99,6 +99,49 @@ describe.each([
     expect(h.user('ivy').accessKeys.map((k) => k.accessKeyId)).toEqual([IVY]);
   });
 
+  it('leaves alone a key someone made after the interrupted call could have: reported, its owner told, not deleted', async () => {
+    // Prepare: the run died after journaling its intent, before IAM made a key; an hour later
+    // someone else makes one for the same user.
+    h = await startHarness(worldOf([rotating('ivy', IVY)]));
+    const create = actionOf(await h.plan(), 'ivy', 'create-key');
+    const runId = newRunId(h.emu.clock.now());
+    const at = h.emu.clock.now();
+    await h.journal.append({
+      v: 1,
+      type: 'run-started',
+      runId,
+      at: at.toISOString(),
+      command: 'apply',
+      resumeOf: null,
+      planned: 3,
+      deferred: 0,
+    });
+    await h.journal.append({
+      v: 1,
+      type: 'intent',
+      runId,
+      at: at.toISOString(),
+      actionId: create.id,
+      action: create,
+      answerBy: new Date(at.getTime() + 70_000).toISOString(),
+    });
+    h.emu.clock.advance(1 / 24);
+    const theirs = await h.clients.iam.send(new CreateAccessKeyCommand({ UserName: 'ivy' }));
+
+    // Act
+    const recovery = await h.recover();
+    const next = await h.plan();
+
+    // Assess
+    const theirId = theirs.AccessKey?.AccessKeyId ?? '';
+    expect(recovery.results).toMatchObject([{ type: 'cleanup-key', status: 'skipped' }]);
+    expect(recovery.results[0]?.reason).toContain(`access key ${theirId} (created `);
+    expect(h.user('ivy').accessKeys.map((k) => k.accessKeyId)).toEqual([IVY, theirId]);
+    expect(
+      next.actions.filter((a) => a.type === 'notify').map((a) => [a.stage, a.accessKeyId]),
+    ).toContainEqual(['blocked', theirId]);
+  });
+
   it('leaves alone a key found by creation time that has been used: someone holds it', async () => {
     // Prepare
     h = await startHarness(worldOf([rotating('ivy', IVY)]));
