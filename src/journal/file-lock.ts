@@ -101,6 +101,19 @@ function createWhole(path: string, holder: JournalLockHolder): boolean {
   }
 }
 
+/**
+ * Who holds the lock at `lockPath` now, and whether that process still runs; null when nobody does.
+ * A holder that is not alive is taken over by the next run that locks.
+ */
+export function inspectFileLock(
+  lockPath: string,
+): { readonly holder: JournalLockHolder; readonly alive: boolean } | null {
+  const holder = readHolder(lockPath);
+  if (holder === undefined) return null;
+  if (holder === null) return { holder: unreadable(lockPath), alive: true };
+  return { holder, alive: isAlive(holder) };
+}
+
 /** The holder in `path`; undefined when there is no such file, null when it cannot be read as one. */
 function readHolder(path: string): JournalLockHolder | null | undefined {
   let text: string;

@@ -18,7 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { acquireFileLock, type JournalLockHolder } from './file-lock.js';
+import { acquireFileLock, inspectFileLock, type JournalLockHolder } from './file-lock.js';
 import { JournalParseError, type JournalRecord, parseJournal } from './records.js';
 
 export type { JournalLockHolder } from './file-lock.js';
@@ -51,6 +51,8 @@ export interface Journal {
     readonly command: string;
     readonly now: Date;
   }): Promise<RunLockAttempt>;
+  /** Who holds the run lock now and whether its process still runs; null when nobody does. */
+  lockHolder?(): Promise<{ readonly holder: JournalLockHolder; readonly alive: boolean } | null>;
   /** Fails fast when the journal cannot be used at all (a table that does not exist). */
   verify?(): Promise<void>;
   /** Releases what the journal holds open (an SDK client's sockets). */
@@ -168,6 +170,9 @@ export function openFileJournal(path: string): Journal {
   let lock: { count: number; release: () => void } | null = null;
   return {
     location: path,
+    async lockHolder() {
+      return inspectFileLock(`${path}.lock`);
+    },
     async lockRun(holder) {
       if (lock !== null) {
         lock.count += 1;

@@ -241,6 +241,43 @@ describe('one run at a time per file journal', () => {
     expect(existsSync(`${journal}.lock`)).toBe(false);
   });
 
+  it('journal leases shows who holds a file journal, and whether that process still runs', async () => {
+    // Prepare: a process that runs, holding the lock.
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)']);
+    const lock = {
+      runId: 'live-run',
+      command: 'apply',
+      since: '2026-11-22T11:00:00Z',
+      hostname: hostname(),
+      processStart: null,
+    };
+    writeFileSync(`${journal}.lock`, JSON.stringify({ ...lock, pid: alive.pid }));
+    try {
+      // Act
+      const held = await runCli(['journal', 'leases', '--journal', journal, '--format', 'json'], {
+        env: ENV,
+      });
+      alive.kill();
+      await new Promise((resolve) => alive.once('exit', resolve));
+      const stopped = await runCli(['journal', 'leases', '--journal', journal, '--format', 'json'], {
+        env: ENV,
+      });
+
+      // Assess
+      expect(held.exitCode, held.stderr).toBe(0);
+      expect(JSON.parse(held.stdout)).toMatchObject([
+        { kind: 'journal-lock', runId: 'live-run', pid: alive.pid, state: 'live' },
+      ]);
+      expect(held.stderr).toContain(
+        `it is in use by run live-run (apply, process ${alive.pid} on ${hostname()})`,
+      );
+      expect(JSON.parse(stopped.stdout)).toMatchObject([{ runId: 'live-run', state: 'stopped' }]);
+      expect(stopped.stderr).toContain('which is no longer running: the next run takes the lock over');
+    } finally {
+      alive.kill();
+    }
+  });
+
   it('a lock left by a process that is gone is taken over', async () => {
     // Prepare: a lock file whose process has exited (a crash or a kill -9).
     const gone = spawn(process.execPath, ['-e', '']);

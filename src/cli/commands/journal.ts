@@ -157,8 +157,16 @@ Examples:
     await withLeaseJournal(flags, io, session, async (journal, clock) => {
       const listed = await listLeases(journal, clock, accountId === undefined ? {} : { accountId });
       if (listed === null) {
-        io.stderr.write(`keywarden: ${noLeases(journal)}\n`);
-        if (format === 'json') io.stdout.write('[]\n');
+        // A file journal: its run lock, if a run holds it.
+        const lock = (await journal.lockHolder?.()) ?? null;
+        io.stderr.write(`keywarden: ${noLeases(journal)}; ${lockLine(lock)}\n`);
+        if (format === 'json') {
+          const rows =
+            lock === null
+              ? []
+              : [{ kind: 'journal-lock', ...lock.holder, state: lock.alive ? 'live' : 'stopped' }];
+          io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        }
         return;
       }
       if (format === 'json') {
@@ -208,7 +216,10 @@ Examples:
       const where = journal.location;
       switch (out.kind) {
         case 'no-leases':
-          throw new CliError(`--journal: ${noLeases(journal)}`);
+          throw new CliError(
+            `--journal: ${noLeases(journal)}; its run lock needs no release: ` +
+              lockLine((await journal.lockHolder?.()) ?? null),
+          );
         case 'not-held':
           io.stdout.write(`no lease on account ${accountId} in ${where}: nothing to release\n`);
           return;
@@ -257,9 +268,19 @@ function accountFlag(raw: string): string {
 
 function noLeases(journal: Journal): string {
   return (
-    `the file journal ${journal.location} has no leases: runs on a file journal take none (it belongs to one user on one machine); ` +
-    'leases are kept by a shared journal: --journal dynamodb://TABLE'
+    `the file journal ${journal.location} has no leases: one run at a time uses the whole file (its run lock); ` +
+    'account leases are kept by a shared journal: --journal dynamodb://TABLE'
   );
+}
+
+/** The file journal's run lock in a few words: who holds it, or that nobody does. */
+function lockLine(lock: Awaited<ReturnType<NonNullable<Journal['lockHolder']>>>): string {
+  if (lock === null) return 'no run holds it now';
+  const { holder } = lock;
+  const who = `run ${holder.runId} (${holder.command}, process ${holder.pid} on ${holder.hostname}) since ${holder.since}`;
+  return lock.alive
+    ? `it is in use by ${who}, until that run ends`
+    : `it was locked by ${who}, which is no longer running: the next run takes the lock over`;
 }
 
 function describeLease(lease: AccountLease): string {
