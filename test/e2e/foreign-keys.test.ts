@@ -161,6 +161,39 @@ describe('a CreateAccessKey whose answer is lost', () => {
     },
   );
 
+  it('when the keys cannot even be read back, the run stops unfinished; the printed resume settles it', async () => {
+    // Prepare: the answer is lost, and every ListAccessKeys after it fails.
+    emu.faults.configure({
+      rules: [{ service: 'iam', operation: 'CreateAccessKey', times: 1, kind: 'lose-answer' }],
+    });
+    const create = emu.faults.hold('iam', 'CreateAccessKey');
+    const run = runCli(args('apply', '--yes'), { env: ENV, cwd: dir });
+    await create.arrived;
+    emu.faults.configure({
+      rules: [{ service: 'iam', operation: 'ListAccessKeys', times: 10, kind: 'error' }],
+    });
+    create.release();
+    const stopped = await run;
+    const made = emu.state.accounts.get(ACCOUNT)?.iam.users.get('alice')?.accessKeys[1]?.accessKeyId;
+    emu.faults.configure({});
+
+    // Act
+    const hint = /Finish with: keywarden (.+)$/m.exec(stopped.stderr)?.[1] ?? '';
+    const resumed = await runCli(hint.split(' '), { env: ENV, cwd: dir });
+
+    // Assess
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.stderr).toMatch(/stopped: .*IAM may have made a key nobody holds the secret of/);
+    expect(made).toBeDefined();
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const { results } = JSON.parse(resumed.stdout) as { results: ActionResult[] };
+    expect(results.map((r) => `${r.type}:${r.status}:${r.accessKeyId ?? ''}`)).toContain(
+      `cleanup-key:done:${made}`,
+    );
+    expect(keysOf('alice').map((k) => k.split(':')[0])).not.toContain(made);
+    expect(keysOf('alice')).toHaveLength(2);
+  });
+
   it('a key made in the window but already used is not removed: someone holds it', async () => {
     // Prepare: the answer is lost; before Keywarden looks for the key, someone signs a call with it.
     emu.faults.configure({

@@ -7,6 +7,7 @@ import {
   type RemediationFlags,
   remediationContext,
   reportLeased,
+  resumeCommand,
   warn,
 } from '../remediation.js';
 import { planWarnings, renderPlan } from '../render/plan.js';
@@ -109,6 +110,14 @@ Examples:
           return out satisfies never;
       }
       io.stdout.write(renderResults(out.rotation.runId, out.rotation.results, { color, columns }));
+      if (out.rotation.unsettled !== undefined) {
+        io.stderr.write(
+          `keywarden: stopped: ${out.rotation.unsettled}; nothing else was started. ` +
+            `Finish with: ${resumeCommand(flags, ctx.journal.location, io.cwd)}\n`,
+        );
+        setExitCode(1);
+        return;
+      }
       const created = out.rotation.results.find((r) => r.type === 'create-key' && r.status === 'done');
       if (out.rotation.results.some((r) => r.status === 'failed') || created?.newAccessKeyId === undefined) {
         setExitCode(1);
