@@ -292,3 +292,34 @@ describe('notifications', () => {
     });
   });
 });
+
+describe('a change whose answer is lost (IAM applied it, then the connection was reset)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it.each([
+    ['deactivate-key, not retried: live state shows it Inactive, so it is done', 1, bob, 'UpdateAccessKey'],
+    ['deactivate-key, retried: the same status again', 2, bob, 'UpdateAccessKey'],
+    ['delete-key, not retried: live state shows it gone, so it is done', 1, carol, 'DeleteAccessKey'],
+    ['delete-key, retried: the retry finds it gone, so it is done', 2, carol, 'DeleteAccessKey'],
+    ['delete-login-profile, retried: the retry finds it gone, so it is done', 2, dina, 'DeleteLoginProfile'],
+  ] as const)('%s', async (_, maxAttempts, user, operation) => {
+    // Prepare
+    h = await startHarness(worldOf([user]), { maxAttempts, retryMode: 'standard' });
+    if (user === carol) await h.seenInactive('carol', CAROL);
+    const plan = await h.plan();
+    h.emu.faults.configure({ rules: [{ service: 'iam', operation, times: 1, kind: 'lose-answer' }] });
+
+    // Act
+    const { results } = await h.apply(plan);
+
+    // Assess
+    expect(results[0]?.status, results[0]?.reason ?? '').toBe('done');
+    expect(h.emu.faults.count('iam', operation)).toBe(maxAttempts);
+    expect(
+      factsFromJournal((await h.journal.read()).records).notified(actionOf(plan, user.name, 'notify').id),
+    ).toBe(true);
+  });
+});
