@@ -8,13 +8,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionResult } from '../../src/aws/apply/types.js';
+import { versionIdFor } from '../../src/aws/secrets.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { addAccessKey } from '../../src/emulator/state.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli, spawnCli } from '../support/cli.js';
-import { startTestEmulator } from '../support/emulator.js';
+import { clientConfig, startTestEmulator } from '../support/emulator.js';
 
 const ACCOUNT = '123456789012';
 const OLD = 'AKIAALICEOLD00000001';
@@ -130,6 +132,37 @@ describe('a key another actor creates while Keywarden rotates', () => {
 });
 
 describe('a CreateAccessKey whose answer is lost', () => {
+  it("a new key another Keywarden run already stored is not taken for this call's, though made in its window", async () => {
+    // Prepare: this run's CreateAccessKey fails with a 5xx (an unknown outcome); while it is in
+    // flight, another Keywarden (another journal) makes a key and stores it in the user's secret.
+    emu.faults.configure({
+      rules: [{ service: 'iam', operation: 'CreateAccessKey', times: 1, kind: 'error' }],
+    });
+    const hold = emu.faults.hold('iam', 'CreateAccessKey');
+    const run = runCli(args('apply', '--yes'), { env: { ...ENV, AWS_MAX_ATTEMPTS: '1' }, cwd: dir });
+    await hold.arrived;
+    const theirs = anotherActorCreatesKey('alice');
+    const sm = new SecretsManagerClient(clientConfig(emu));
+    await sm.send(
+      new CreateSecretCommand({
+        Name: `keywarden/${ACCOUNT}/alice`,
+        SecretString: JSON.stringify({ AccessKeyId: theirs }),
+        ClientRequestToken: versionIdFor(theirs),
+      }),
+    );
+    sm.destroy();
+    hold.release();
+
+    // Act
+    const result = await run;
+
+    // Assess
+    expect(keysOf('alice')).toEqual([`${OLD}:Active`, `${theirs}:Active`]);
+    const { results } = JSON.parse(result.stdout) as { results: ActionResult[] };
+    expect(results.map((r) => r.type)).not.toContain('cleanup-key');
+    expect(results[0]?.reason).toContain(`access key ${theirs} (created `);
+  });
+
   it.each([
     ['the connection is reset after IAM made the key', 'lose-answer', []],
     [

@@ -1,7 +1,8 @@
-import { CreateAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';
 import { callAws, failureOutcome, type Permission, withoutBlindRetry } from '../errors.js';
+import { secretHoldsKey } from '../secrets.js';
 import { checkCreateKey, listKeys } from './live-checks.js';
 import type { IntentStamp } from './recorder.js';
 import type { ExecutorState } from './state.js';
@@ -11,6 +12,7 @@ import {
   failed,
   failureText,
   fromCheck,
+  type RemediationClients,
   skipped,
   UnsettledOutcomeError,
 } from './types.js';
@@ -18,6 +20,8 @@ import {
 export const CREATE_KEY_PERMISSIONS: readonly Permission[] = [
   'iam:ListAccessKeys',
   'iam:CreateAccessKey',
+  // After a lost answer: a new key another Keywarden run already stored is not this call's.
+  'secretsmanager:DescribeSecret',
   // A key the call made although its answer was lost is removed at once if never used (cleanup-key).
   'iam:GetAccessKeyLastUsed',
   'iam:UpdateAccessKey',
@@ -34,9 +38,10 @@ export const CREATE_KEY_PERMISSIONS: readonly Permission[] = [
 export async function createKey(
   state: ExecutorState,
   action: CreateKeyAction,
-  iam: IAMClient,
+  clients: RemediationClients,
   intent: IntentStamp,
 ): Promise<ActionOutcome> {
+  const { iam } = clients;
   const before = await listKeys(iam, action.userName);
   const skip = fromCheck(checkCreateKey(action, before));
   if (skip !== null) return skip;
@@ -72,7 +77,7 @@ export async function createKey(
     return settle(
       state,
       action,
-      iam,
+      clients,
       intent,
       error,
       before.map((k) => k.accessKeyId),
@@ -87,7 +92,7 @@ export async function createKey(
 async function settle(
   state: ExecutorState,
   action: CreateKeyAction,
-  iam: IAMClient,
+  clients: RemediationClients,
   intent: IntentStamp,
   error: unknown,
   before: readonly string[],
@@ -95,8 +100,16 @@ async function settle(
   const refused = failureOutcome(error) === 'refused';
   const window = { from: intent.at, to: state.recorder.now() };
   let listed: Awaited<ReturnType<typeof listKeys>>;
+  const stored = new Set<string>();
   try {
-    listed = await listKeys(iam, action.userName);
+    listed = await listKeys(clients.iam, action.userName);
+    // A key Secrets Manager already holds under this user's secret was stored by another
+    // Keywarden run (this call's answer never came, so this run stored nothing): not this call's.
+    for (const k of listed) {
+      if (refused || before.includes(k.accessKeyId) || k.accessKeyId === action.replacesAccessKeyId) continue;
+      if (await secretHoldsKey(clients.secretsManager, action.secretName, k.accessKeyId))
+        stored.add(k.accessKeyId);
+    }
   } catch (listError) {
     if (refused) return failed(failureText(error));
     throw new UnsettledOutcomeError(
@@ -104,11 +117,15 @@ async function settle(
         `${action.userName} could not be read to find it (${failureText(listError)})`,
     );
   }
-  const ownership = keyOwnership(
+  const found = keyOwnership(
     { answeredKeyId: null, refused, window, replacesAccessKeyId: action.replacesAccessKeyId },
-    listed,
+    listed.filter((k) => !stored.has(k.accessKeyId)),
     new Set(before),
   );
+  const ownership = {
+    ours: found.ours,
+    foreign: [...found.foreign, ...listed.filter((k) => stored.has(k.accessKeyId))],
+  };
   const parts = [failureText(error)];
   if (ownership.ours !== null) {
     state.strays.push({ create: action, accessKeyId: ownership.ours.accessKeyId });

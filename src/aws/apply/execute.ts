@@ -175,7 +175,7 @@ async function runChange(
 ): Promise<ActionOutcome> {
   switch (action.type) {
     case 'create-key':
-      return createKey(state, action, clients.iam, intent);
+      return createKey(state, action, clients, intent);
     case 'store-secret':
       return storeSecret(state, action, clients);
     case 'deactivate-key':
