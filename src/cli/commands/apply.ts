@@ -49,6 +49,10 @@ export function registerApply(
     `
 Every change is journaled before and after it happens; live IAM state is re-read before each change
 and an action whose assumptions no longer hold is skipped. New keys go to Secrets Manager only.
+Keywarden deletes, deactivates or reactivates only keys it can prove it made, or keys a finding
+names; a key someone else makes meanwhile is left alone, reported and its owner told. One run at a
+time uses a file journal (a second one says which run and process hold it, does nothing, exits 0).
+A stopped run prints the exact command that resumes it.
 With a shared journal (--journal dynamodb://TABLE) one run acts on an account at a time: a run that
 finds another run's lease on the account says which run holds it and does nothing; when that run
 stopped heartbeating (probably dead) it also says how to release its lease (keywarden journal release).
@@ -59,6 +63,7 @@ Examples:
   $ keywarden apply                      # shows the plan; asks on a terminal, otherwise changes nothing
   $ keywarden apply --yes --max-actions 10
   $ keywarden apply --yes --resume       # after a crash or a kill
+  $ keywarden apply --yes --request-timeout 10   # give up on a call after 10 s (default 30)
   $ keywarden apply --preset aws-config --yes
   $ keywarden apply --yes --journal dynamodb://keywarden-journal   # shared with other runs and the Lambda
   $ keywarden apply --org --yes --max-actions 100   # every account; the cap is for the whole run
