@@ -7,7 +7,13 @@ import { type JournalFactsData, journalFactsFrom } from '../core/plan/facts.js';
 import { actionAccessKeyId } from '../core/plan/ids.js';
 import type { KeyEventKind } from '../core/plan/key-history.js';
 import type { DoneAction, OrphanedKey } from '../core/plan/recovery.js';
-import type { AnyAction, JournalFacts, NotifyAction, StoreSecretAction } from '../core/plan/types.js';
+import {
+  type AnyAction,
+  DEACTIVATION_STAGES,
+  type JournalFacts,
+  type NotifyAction,
+  type StoreSecretAction,
+} from '../core/plan/types.js';
 import type {
   IntentRecord,
   JournalRecord,
@@ -175,8 +181,6 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
 }
 
 type RotationData = NonNullable<JournalFactsData['rotations']>[number];
-
-const DEACTIVATION_STAGES: ReadonlySet<string> = new Set(['deactivate', 'force-deactivate', 'revoke-unused']);
 
 /** Forgets the pending notices that a key was deactivated: it is Active again. */
 function dropDeactivationNotices(

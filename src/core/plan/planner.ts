@@ -14,16 +14,17 @@ import { actionId, chainId } from './ids.js';
 import { closesInactiveRecord, openInactiveRecord } from './key-history.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
 import { decideUser } from './lifecycle.js';
-import type {
-  Action,
-  BlockedItem,
-  JournalFacts,
-  NoteActiveAction,
-  NotificationChannel,
-  NotifyAction,
-  Plan,
-  RemediationRule,
-  SkippedItem,
+import {
+  type Action,
+  type BlockedItem,
+  DEACTIVATION_STAGES,
+  type JournalFacts,
+  type NoteActiveAction,
+  type NotificationChannel,
+  type NotifyAction,
+  type Plan,
+  type RemediationRule,
+  type SkippedItem,
 } from './types.js';
 
 const OFF: Gate = { kind: 'off' };
@@ -85,9 +86,6 @@ export function planAccount(
     skipped,
   };
 }
-
-/** Stages whose notice tells that a key was deactivated. */
-const DEACTIVATION_STAGES: ReadonlySet<string> = new Set(['deactivate', 'force-deactivate', 'revoke-unused']);
 
 /**
  * Journal-only notes for keys that are Active while the journal still holds a record of them going

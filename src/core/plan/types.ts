@@ -38,6 +38,13 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Stages whose notice tells that a key was deactivated: wrong once the key is Active again. */
+export const DEACTIVATION_STAGES: ReadonlySet<Stage> = new Set([
+  'deactivate',
+  'force-deactivate',
+  'revoke-unused',
+]);
+
 /** The rules remediation serves: rotation (the lifecycle) and revoking unused credentials. */
 export type RemediationRule = Extract<RuleId, 'KEY_ROTATION' | 'UNUSED_CREDENTIALS'>;
 
