@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type {
   AnyAction,
   CreateKeyAction,
@@ -20,24 +19,17 @@ import { type Journal, openFileJournal } from '../../src/journal/journal.js';
 import type { JournalRecord } from '../../src/journal/records.js';
 import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/journal/views.js';
 import { finished, JOURNAL_T0, sightingRun, started } from '../support/journal.js';
-import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
+import { useMotoDynamo } from '../support/moto.js';
 
 const ACCOUNT = '111111111111';
 const T0 = JOURNAL_T0;
 const T1 = '2026-11-23T12:00:00.000Z';
 
-let moto: Moto;
-let client: DynamoDBClient;
 const dir = mkdtempSync(join(tmpdir(), 'kw-journal-contract-'));
 let tables = 0;
 
-beforeAll(async () => {
-  moto = await startMotoDynamo();
-  client = new DynamoDBClient(motoClientConfig(moto));
-});
-afterAll(async () => {
-  client?.destroy();
-  await moto?.stop();
+const dynamo = useMotoDynamo();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -59,9 +51,10 @@ const IMPLEMENTATIONS: readonly Implementation[] = [
     name: 'dynamodb',
     async fresh() {
       const tableName = `journal-contract-${++tables}`;
-      await createJournalTable(client, tableName, { sleep: async () => {} });
+      await createJournalTable(dynamo.client, tableName, { sleep: async () => {} });
       // Small pages, so every read crosses several Query pages.
-      const handle = () => openDynamoJournal({ tableName, client, leaseSeconds: 900, pageSize: 4 });
+      const handle = () =>
+        openDynamoJournal({ tableName, client: dynamo.client, leaseSeconds: 900, pageSize: 4 });
       return { journal: handle(), handle };
     },
   },

@@ -11,7 +11,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createJournalTable,
   JournalTableMissingError,
@@ -20,31 +20,22 @@ import {
 import { type Journal, JournalError, LeaseLostError } from '../../src/journal/journal.js';
 import type { JournalRecord } from '../../src/journal/records.js';
 import { finished, started } from '../support/journal.js';
-import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
+import { motoClientConfig, useMotoDynamo } from '../support/moto.js';
 
 const ACCOUNT = '111111111111';
 const T0 = new Date('2026-11-22T12:00:00.000Z');
 const minutes = (n: number) => new Date(T0.getTime() + n * 60_000);
 const noSleep = { sleep: async () => {} };
 
-let moto: Moto;
-let client: DynamoDBClient;
 let tables = 0;
 
-beforeAll(async () => {
-  moto = await startMotoDynamo();
-  client = new DynamoDBClient(motoClientConfig(moto));
-});
-afterAll(async () => {
-  client?.destroy();
-  await moto?.stop();
-});
+const dynamo = useMotoDynamo();
 
 /** A new journal table and a way to open handles on it (each handle is another "process"). */
 async function freshTable(leaseSeconds = 900): Promise<{ tableName: string; open: () => Journal }> {
   const tableName = `journal-${++tables}`;
-  await createJournalTable(client, tableName, noSleep);
-  return { tableName, open: () => openDynamoJournal({ tableName, client, leaseSeconds }) };
+  await createJournalTable(dynamo.client, tableName, noSleep);
+  return { tableName, open: () => openDynamoJournal({ tableName, client: dynamo.client, leaseSeconds }) };
 }
 
 const intentRecord = (runId: string, actionId: string): JournalRecord => ({
@@ -87,7 +78,7 @@ const claimOf = (runId: string, actionId = `${ACCOUNT}/alice/AKIAALICE/deactivat
 describe('keywarden journal create (createJournalTable)', () => {
   it('makes an on-demand table with the journal key schema, point-in-time recovery and TTL', async () => {
     // Act
-    const result = await createJournalTable(client, 'journal-create', noSleep);
+    const result = await createJournalTable(dynamo.client, 'journal-create', noSleep);
 
     // Assess
     expect(result).toEqual({
@@ -99,26 +90,28 @@ describe('keywarden journal create (createJournalTable)', () => {
       ],
       warnings: [],
     });
-    const table = (await client.send(new DescribeTableCommand({ TableName: 'journal-create' }))).Table;
+    const table = (await dynamo.client.send(new DescribeTableCommand({ TableName: 'journal-create' }))).Table;
     expect(table?.KeySchema).toEqual([
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
     expect(table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-    const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'journal-create' }));
+    const backups = await dynamo.client.send(
+      new DescribeContinuousBackupsCommand({ TableName: 'journal-create' }),
+    );
     expect(
       backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
     ).toBe('ENABLED');
-    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: 'journal-create' }));
+    const ttl = await dynamo.client.send(new DescribeTimeToLiveCommand({ TableName: 'journal-create' }));
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
   });
 
   it('is idempotent: a second run changes nothing', async () => {
     // Prepare
-    await createJournalTable(client, 'journal-twice', noSleep);
+    await createJournalTable(dynamo.client, 'journal-twice', noSleep);
 
     // Act
-    const again = await createJournalTable(client, 'journal-twice', noSleep);
+    const again = await createJournalTable(dynamo.client, 'journal-twice', noSleep);
 
     // Assess
     expect(again).toEqual({ created: false, changes: [], warnings: [] });
@@ -126,7 +119,7 @@ describe('keywarden journal create (createJournalTable)', () => {
 
   it('refuses a table that exists with another key schema, and changes nothing', async () => {
     // Prepare
-    await client.send(
+    await dynamo.client.send(
       new CreateTableCommand({
         TableName: 'not-a-journal',
         BillingMode: 'PAY_PER_REQUEST',
@@ -136,14 +129,16 @@ describe('keywarden journal create (createJournalTable)', () => {
     );
 
     // Act
-    const attempt = createJournalTable(client, 'not-a-journal', noSleep);
+    const attempt = createJournalTable(dynamo.client, 'not-a-journal', noSleep);
 
     // Assess
     await expect(attempt).rejects.toThrow(JournalError);
-    await expect(createJournalTable(client, 'not-a-journal', noSleep)).rejects.toThrow(
+    await expect(createJournalTable(dynamo.client, 'not-a-journal', noSleep)).rejects.toThrow(
       'dynamodb://not-a-journal: the table exists with key schema id (HASH, S); a Keywarden journal needs partition key pk (S) and sort key sk (S): name another table',
     );
-    const backups = await client.send(new DescribeContinuousBackupsCommand({ TableName: 'not-a-journal' }));
+    const backups = await dynamo.client.send(
+      new DescribeContinuousBackupsCommand({ TableName: 'not-a-journal' }),
+    );
     expect(
       backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
     ).toBe('DISABLED');
@@ -161,7 +156,11 @@ describe('a table that does not exist', () => {
     ],
   ])('%s: one line naming keywarden journal create', async (_, use) => {
     // Prepare
-    const journal = openDynamoJournal({ tableName: 'no-such-table', client, leaseSeconds: 900 });
+    const journal = openDynamoJournal({
+      tableName: 'no-such-table',
+      client: dynamo.client,
+      leaseSeconds: 900,
+    });
 
     // Act
     const attempt = use(journal);
@@ -182,7 +181,7 @@ describe('records', () => {
     await journal.append(started('r1'));
     await journal.append(finished('r1'));
     // Someone edited the table by hand.
-    await DynamoDBDocumentClient.from(client).send(
+    await DynamoDBDocumentClient.from(dynamo.client).send(
       new PutCommand({
         TableName: tableName,
         Item: { pk: 'journal', sk: 'record#000000000000002', record: '{"v":1,"type":"inte' },
@@ -455,7 +454,7 @@ describe('a write whose answer is lost', () => {
    * the item already there.
    */
   function losingFirstAnswers(): { client: DynamoDBClient; lost: () => number } {
-    const lossy = new DynamoDBClient({ ...motoClientConfig(moto), maxAttempts: 3 });
+    const lossy = new DynamoDBClient({ ...motoClientConfig(dynamo.moto), maxAttempts: 3 });
     let lost = 0;
     let loseNext = true;
     lossy.middlewareStack.add(
