@@ -106,6 +106,8 @@ describe('a key another actor creates while Keywarden rotates', () => {
     expect(create?.reason).toContain(`the rotation of ${OLD} is blocked and the owner is told`);
     const notice = results.find((r) => r.type === 'notify' && r.accessKeyId === theirs);
     expect(notice?.status).toBe('done');
+    // Reported with the create-key that found it.
+    expect(results.indexOf(notice as ActionResult)).toBe(results.indexOf(create as ActionResult) + 1);
     expect(published().map((m) => m.attributes.recipient)).toEqual(['alice@example.com']);
     expect(published()[0]?.message).toContain(theirs);
     expect(emu.faults.count('iam', 'DeleteAccessKey')).toBe(0);

@@ -89,17 +89,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const broken = new Map<string, string>();
   const queued = new Set<string>();
   const notices: NotifyAction[] = [];
+  /** Journals a notice's intent and queues it for delivery at the end, its result in `slot`. */
+  const queueNotice = async (a: NotifyAction, slot: number) => {
+    if (queued.has(a.id)) return;
+    queued.add(a.id);
+    slotOf.set(a.id, slot);
+    const refused = await recorder.intent(a);
+    if (refused !== null) slots[slot]?.push(await recorder.outcome(a, refused));
+    else notices.push(a);
+  };
   const queueNotices = async (chainId: string) => {
-    for (const a of noticesOf.get(chainId) ?? []) {
-      if (queued.has(a.id)) continue;
-      queued.add(a.id);
-      const refused = await recorder.intent(a);
-      if (refused !== null) {
-        slots[slotOf.get(a.id) ?? 0]?.push(await recorder.outcome(a, refused));
-        continue;
-      }
-      notices.push(a);
-    }
+    for (const a of noticesOf.get(chainId) ?? []) await queueNotice(a, slotOf.get(a.id) ?? 0);
   };
 
   for (const [index, action] of plan.actions.entries()) {
@@ -131,13 +131,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       return { runId: options.runId, results: slots.flat(), stopped: true, unsettled: error.message };
     }
     slot.push(result);
-    for (const notice of state.notices.splice(0)) {
-      if (queued.has(notice.id)) continue;
-      queued.add(notice.id);
-      const refused = await recorder.intent(notice);
-      if (refused !== null) slot.push(await recorder.outcome(notice, refused));
-      else notices.push(notice);
-    }
+    // Notices the action found it must send (a key Keywarden did not make): their results follow it.
+    for (const notice of state.notices.splice(0)) await queueNotice(notice, index);
     if (result.status !== 'done') {
       broken.set(
         action.chainId,
