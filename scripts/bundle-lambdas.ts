@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildResult, build } from 'esbuild';
-import { LAMBDA_HANDLER_NAMES } from '../src/lambda/names.js';
+import { LAMBDA_HANDLER_NAMES } from '../src/core/deployment.js';
 
 export const LAMBDA_HANDLERS = LAMBDA_HANDLER_NAMES;
 

@@ -13,12 +13,11 @@
  *   safe even for a write.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type AwsConnection, clientConfig, withoutSdkLogger } from './clients.js';
-import { callAws, type Permission } from './errors.js';
+import type { Permission } from '../core/permission.js';
+import { type AwsConnection, clientConfig, withoutSdkLogger } from '../sdk/clients.js';
+import { callAws } from '../sdk/errors.js';
+import { type SessionCredentials, sessionCredentials } from '../sdk/session-credentials.js';
 import { ServiceClock } from './service-clock.js';
-import { type SessionCredentials, sessionCredentials } from './session-credentials.js';
-
-export const ASSUME_ROLE_PERMISSIONS: readonly Permission[] = ['sts:AssumeRole'];
 
 /** The role Organizations creates in every account it creates. */
 export const DEFAULT_MEMBER_ROLE = 'OrganizationAccountAccessRole';

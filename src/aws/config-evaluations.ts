@@ -10,9 +10,8 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { type ConfigEvaluation, evaluationBatches } from '../core/config-rule.js';
-import { callAws, type Permission } from './errors.js';
-
-export const CONFIG_RULE_PERMISSIONS: readonly Permission[] = ['config:PutEvaluations'];
+import type { Permission } from '../core/permission.js';
+import { callAws } from '../sdk/errors.js';
 
 export interface DeliverOptions {
   readonly resultToken: string;

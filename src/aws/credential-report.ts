@@ -13,7 +13,7 @@ import {
 import type { HttpResponse } from '@smithy/types';
 import { parse } from 'csv-parse/sync';
 import { fitReportRow, type ReportRowCells, type ReportRowColumns } from '../core/report-row.js';
-import { AwsErrorCode, callAws, isAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
 export interface ReportKey {
   readonly slot: 1 | 2;

@@ -1,6 +1,6 @@
 /** One account's inventory in the mode the policy asks for: the credential report or the live IAM API. */
 import type { Policy } from '../core/policy/types.js';
-import type { AwsClients } from './clients.js';
+import type { AwsClients } from '../sdk/clients.js';
 import type { FetchReportOptions } from './credential-report.js';
 import { collectLiveInventory } from './live-inventory.js';
 import { collectReportInventory, type InventoryResult, type ReportLookups } from './report-inventory.js';

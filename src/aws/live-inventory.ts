@@ -12,26 +12,14 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RootRecord } from '../core/model.js';
-import type { AwsClients } from './clients.js';
-import { mapWithConcurrency } from './clients.js';
-import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
+import type { Permission } from '../core/permission.js';
+import type { AwsClients } from '../sdk/clients.js';
+import { mapWithConcurrency } from '../sdk/clients.js';
+import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 import { type LiveUserNeeds, readUserLive } from './live-user.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
 import { accountIdFromArn } from './report-inventory.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
-
-/** What live mode calls, user by user (groups and MFA devices only when the policy needs them). */
-export const LIVE_INVENTORY_PERMISSIONS: readonly Permission[] = [
-  'iam:ListUsers',
-  'iam:GetUser',
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:GetLoginProfile',
-  'iam:GetAccountSummary',
-  'iam:ListGroupsForUser',
-  'iam:ListMFADevices',
-  'sts:GetCallerIdentity',
-];
 
 export interface LiveInventoryOptions extends InventoryOptions, LiveUserNeeds {
   /** Read only these users (GetUser each; a missing one is left out) instead of listing them all. */

@@ -14,7 +14,7 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import type { AccessKeyRecord, UserRecord } from '../core/model.js';
-import { AwsErrorCode, callAws, isAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
 /** The login profile's creation time; null when the user has no console password any more. */
 export async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {

@@ -12,14 +12,9 @@ import {
   paginateListChildren,
 } from '@aws-sdk/client-organizations';
 import type { OrgAccount } from '../core/accounts.js';
-import { type AwsConnection, clientConfig, prepareClient } from './clients.js';
-import { callAws, type Permission } from './errors.js';
-
-export const ORGANIZATION_PERMISSIONS: readonly Permission[] = [
-  'organizations:ListAccounts',
-  'organizations:ListAccountsForParent',
-  'organizations:ListChildren',
-];
+import type { Permission } from '../core/permission.js';
+import { type AwsConnection, clientConfig, prepareClient } from '../sdk/clients.js';
+import { callAws } from '../sdk/errors.js';
 
 /** An OU id (`ou-…`) or the root's (`r-…`), as Organizations spells them. */
 export const PARENT_ID_PATTERN = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;

@@ -9,7 +9,7 @@
 import { needsKeyIds } from '../core/plan/lifecycle.js';
 import type { Policy } from '../core/policy/types.js';
 import { loginProfileLookup } from '../core/report-lookups.js';
-import type { AwsClients } from './clients.js';
+import type { AwsClients } from '../sdk/clients.js';
 import { type CollectOptions, collectInventory } from './inventory.js';
 import type { InventoryResult } from './report-inventory.js';
 

@@ -9,19 +9,9 @@
  * A custom endpoint (moto, a local S3) is addressed path-style, as local S3 servers need.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type AwsConnection, clientConfig } from './clients.js';
-import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
-
-/**
- * Writing and reading the run's objects. `s3:ListBucket` is never called: without it S3 answers a
- * missing key with AccessDenied instead of NoSuchKey, and the report step must tell "the worker wrote
- * nothing" from "no access".
- */
-export const REPORT_BUCKET_PERMISSIONS: readonly Permission[] = [
-  's3:GetObject',
-  's3:PutObject',
-  's3:ListBucket',
-];
+import type { Permission } from '../core/permission.js';
+import { type AwsConnection, clientConfig } from '../sdk/clients.js';
+import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
 /** The prefix every object of one run lives under. */
 export function runPrefix(runId: string): string {

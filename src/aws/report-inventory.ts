@@ -16,35 +16,18 @@ import {
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AccessKeyRecord, AccountInventory, RootRecord, UserRecord } from '../core/model.js';
 import { ROOT_USER_NAME } from '../core/model.js';
-import type { AwsClients } from './clients.js';
+import type { Permission } from '../core/permission.js';
+import type { AwsClients } from '../sdk/clients.js';
+import { callAws } from '../sdk/errors.js';
 import {
   type CredentialReport,
   type FetchReportOptions,
   fetchCredentialReport,
   type ReportRow,
 } from './credential-report.js';
-import { callAws, type Permission } from './errors.js';
 import { loginProfileCreateDate, readUserLive } from './live-user.js';
 import { readExcludedUsers } from './ssm-exclusions.js';
 import { TaskPool } from './task-pool.js';
-
-/**
- * What report mode calls: the report, the users' details (ids, paths, tags, groups), key ids for the
- * users whose keys must be named, login profiles whose creation time decides a verdict, and the
- * caller's account when the report names none.
- */
-export const REPORT_INVENTORY_PERMISSIONS: readonly Permission[] = [
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-  'iam:GetAccountAuthorizationDetails',
-  'iam:ListAccessKeys',
-  'iam:GetLoginProfile',
-  'sts:GetCallerIdentity',
-  // A user whose report row cannot be read is read live (readUserLive).
-  'iam:GetUser',
-  'iam:GetAccessKeyLastUsed',
-  'iam:ListMFADevices',
-];
 
 export interface InventoryOptions {
   /** SSM parameter holding a comma-separated exclusion list; null when not configured. */

@@ -9,7 +9,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsErrorCode, callAws, isAwsError } from './errors.js';
+import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
 /** A key fresh from CreateAccessKey; held only between create-key and store-secret. */
 export interface NewAccessKey {

@@ -16,6 +16,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import type { AuditReport } from '../core/audit.js';
+import type { Permission } from '../core/permission.js';
 import {
   ASFF_GENERATOR_PREFIX,
   ASFF_ID_PREFIX,
@@ -24,14 +25,8 @@ import {
   partitionOf,
   toAsff,
 } from '../report/asff.js';
-import { type AwsConnection, clientConfig, prepareClient } from './clients.js';
-import { callAws, type Permission } from './errors.js';
-
-/** Reading what an earlier import left active, importing and archiving. */
-export const SECURITY_HUB_PERMISSIONS: readonly Permission[] = [
-  'securityhub:GetFindings',
-  'securityhub:BatchImportFindings',
-];
+import { type AwsConnection, clientConfig, prepareClient } from '../sdk/clients.js';
+import { callAws } from '../sdk/errors.js';
 
 /** BatchImportFindings accepts at most 100 findings per call. */
 export const BATCH_IMPORT_LIMIT = 100;

@@ -6,7 +6,7 @@
  */
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { MetadataBearer, Pluggable } from '@smithy/types';
-import { callAws } from './errors.js';
+import { callAws } from '../sdk/errors.js';
 
 export class ServiceClock {
   /** Service time minus local time, in ms; null until a response has been seen. */

@@ -1,8 +1,6 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { AwsErrorCode, callAws, isAwsError, type Permission } from './errors.js';
-
-/** Reading the exclusion list. */
-export const SSM_EXCLUSION_PERMISSIONS: readonly Permission[] = ['ssm:GetParameter'];
+import type { Permission } from '../core/permission.js';
+import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
 /**
  * Reads the comma-separated exclusion list teams keep for custom Config rules (for example

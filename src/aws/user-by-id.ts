@@ -3,9 +3,8 @@
  * as AWS's own runbooks do (AWSConfigRemediation-RevokeUnusedIAMUserCredentials takes the id too).
  */
 import { type IAMClient, paginateListUsers } from '@aws-sdk/client-iam';
-import { callAws, type Permission } from './errors.js';
-
-export const USER_BY_ID_PERMISSIONS: readonly Permission[] = ['iam:ListUsers'];
+import type { Permission } from '../core/permission.js';
+import { callAws } from '../sdk/errors.js';
 
 /** The user's name, or null when no user of the account has that id (deleted, or another account's). */
 export async function findUserNameById(iam: IAMClient, userId: string): Promise<string | null> {

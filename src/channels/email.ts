@@ -4,12 +4,10 @@
  * address, so an owner's question does not land in an unread sender mailbox.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { callAws, failureMessage, type Permission } from '../aws/errors.js';
+import type { Permission } from '../core/permission.js';
+import { callAws, failureMessage } from '../sdk/errors.js';
 import { type Digest, SECURITY_TEAM } from './render.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
-
-/** What sending a digest with SES v2 needs. */
-export const EMAIL_PERMISSIONS: readonly Permission[] = ['ses:SendEmail'];
 
 export interface EmailChannelProps {
   /** A verified SES identity. */

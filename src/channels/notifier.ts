@@ -6,13 +6,14 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsConnection, clientConfig } from '../aws/clients.js';
-import type { Permission } from '../aws/errors.js';
+import type { Permission } from '../core/permission.js';
 import type { NotificationsConfig } from '../core/policy/types.js';
-import { EMAIL_PERMISSIONS, emailChannel } from './email.js';
+import { type AwsConnection, clientConfig } from '../sdk/clients.js';
+import { emailChannel } from './email.js';
+import { EMAIL_PERMISSIONS, SLACK_SSM_PERMISSIONS, SNS_PERMISSIONS } from './permissions.js';
 import { type Digest, renderDigests } from './render.js';
-import { SLACK_SSM_PERMISSIONS, slackChannel } from './slack.js';
-import { SNS_PERMISSIONS, snsChannel, topicRegion } from './sns.js';
+import { slackChannel } from './slack.js';
+import { snsChannel, topicRegion } from './sns.js';
 import type { DigestChannel, NotificationDelivery, Notifier } from './types.js';
 
 export interface NotifierDeps {
@@ -131,13 +132,4 @@ function lazy<T>(build: () => T): () => T {
     value ??= build();
     return value;
   };
-}
-
-/** The AWS permissions the channels this configuration turns on need; the deployed role is built from it. */
-export function notificationPermissions(config: NotificationsConfig): Permission[] {
-  return [
-    ...(config.sns === null ? [] : SNS_PERMISSIONS),
-    ...(config.email === null ? [] : EMAIL_PERMISSIONS),
-    ...(config.slack?.webhookUrlSsmParameter ? SLACK_SSM_PERMISSIONS : []),
-  ];
 }

@@ -5,12 +5,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { AwsErrorCode, callAws, failureMessage, isAwsError, type Permission } from '../aws/errors.js';
+import type { Permission } from '../core/permission.js';
+import { AwsErrorCode, callAws, failureMessage, isAwsError } from '../sdk/errors.js';
 import { type Digest, renderSlack } from './render.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
-
-/** What reading the webhook URL from SSM needs (none when it comes from the environment). */
-export const SLACK_SSM_PERMISSIONS: readonly Permission[] = ['ssm:GetParameter'];
 
 /** A webhook that does not answer within this long is reported failed; the run goes on. */
 export const SLACK_TIMEOUT_MS = 10_000;

@@ -5,12 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { callAws, failureMessage, type Permission } from '../aws/errors.js';
+import type { Permission } from '../core/permission.js';
+import { callAws, failureMessage } from '../sdk/errors.js';
 import type { Digest } from './render.js';
 import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';
-
-/** What publishing a digest to the topic needs. */
-export const SNS_PERMISSIONS: readonly Permission[] = ['sns:Publish'];
 
 /** SNS's limit is 256 KiB for the message and its attributes together; this leaves room. */
 const MAX_MESSAGE_BYTES = 250_000;

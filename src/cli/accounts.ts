@@ -13,8 +13,6 @@ import {
   partitionOf,
   sessionConnection,
 } from '../aws/assume-role.js';
-import type { AwsConnection } from '../aws/clients.js';
-import { callAws } from '../aws/errors.js';
 import { listOrganizationAccounts, organizationsClient, PARENT_ID_PATTERN } from '../aws/organization.js';
 import {
   ACCOUNT_ID_PATTERN,
@@ -22,6 +20,8 @@ import {
   type OrgAccount,
   selectAccounts,
 } from '../core/accounts.js';
+import type { AwsConnection } from '../sdk/clients.js';
+import { callAws } from '../sdk/errors.js';
 import { CliError, parseIntegerOption } from './errors.js';
 import type { CliIO } from './io.js';
 import { type Connected, connect, type Session } from './session.js';

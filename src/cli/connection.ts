@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
 import type { Command } from 'commander';
-import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS, timeoutsFrom } from '../aws/clients.js';
-import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../aws/errors.js';
+import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS, timeoutsFrom } from '../sdk/clients.js';
+import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../sdk/errors.js';
 import { CliError } from './errors.js';
 
 export interface AwsFlags {

@@ -3,10 +3,10 @@
  * exit codes (0 ok, 1 findings/failures, 2 usage, policy, credentials or input errors).
  */
 import { Command, CommanderError } from 'commander';
-import { AwsCallError, AwsErrorCode, isNetworkError } from '../aws/errors.js';
 import { NotifierConfigError } from '../channels/notifier.js';
 import { InterruptedRunError, NotFoundError } from '../engine/errors.js';
 import { JournalError } from '../journal/journal.js';
+import { AwsCallError, AwsErrorCode, isNetworkError } from '../sdk/errors.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';

@@ -12,7 +12,6 @@
  */
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AwsConnection } from '../aws/clients.js';
 import {
   type AccountAuditOrError,
   type AuditReport,
@@ -25,6 +24,7 @@ import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { auditAccount } from '../engine/audit.js';
 import type { Journal } from '../journal/journal.js';
+import type { AwsConnection } from '../sdk/clients.js';
 import {
   type AccountTarget,
   accountProgress,

@@ -13,7 +13,6 @@
  * complete, and the exit code is 3.
  */
 import type { ActionResult } from '../aws/apply/types.js';
-import type { AwsConnection } from '../aws/clients.js';
 import { createNotifier } from '../channels/notifier.js';
 import { changesAws } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
@@ -23,6 +22,7 @@ import { type PlannedAccount, planRemediation } from '../engine/plan.js';
 import { type RemediateResult, remediateAccount } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
+import type { AwsConnection } from '../sdk/clients.js';
 import {
   type AccountTarget,
   accountProgress,

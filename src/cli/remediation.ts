@@ -5,7 +5,6 @@
 import { dirname, join, resolve } from 'node:path';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
-import { type AwsConnection, clientConfig } from '../aws/clients.js';
 import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
 import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
@@ -13,6 +12,7 @@ import { describeHold, type HeldElsewhere } from '../engine/lease.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
+import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 import type { AccountFlags } from './accounts.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';

@@ -4,11 +4,11 @@
  * embedding program may replace.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type AwsConnection, clientConfig, createClients, prepareClient } from '../aws/clients.js';
 import { ServiceClock } from '../aws/service-clock.js';
 import type { AccountClients } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, type OpenJournalOptions, openJournal } from '../journal/open.js';
+import { type AwsConnection, clientConfig, createClients, prepareClient } from '../sdk/clients.js';
 
 export interface CliSeams {
   /** Opens the journal a command names (default: {@link openJournal}: a file, or DynamoDB). */

@@ -5,9 +5,9 @@
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ActionResult } from '../aws/apply/types.js';
-import type { AwsClients, Timeouts } from '../aws/clients.js';
 import type { Notifier } from '../channels/types.js';
 import type { Journal } from '../journal/journal.js';
+import type { AwsClients, Timeouts } from '../sdk/clients.js';
 
 /** The clients of the account a use case works in. */
 export interface AccountClients extends AwsClients {

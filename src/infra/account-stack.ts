@@ -10,7 +10,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { Permission } from '../aws/errors.js';
+import type { Permission } from '../core/permission.js';
 import { enabledRuleIds, type Policy } from '../core/policy/types.js';
 import { ConfigRemediation } from './config-remediation.js';
 import { KeywardenConfigRules, userRuleIds } from './config-rules.js';

@@ -3,12 +3,12 @@
  * src/aws/permissions.ts declares them (configRulePermissions, lambdaRemediationPermissions), for the
  * policy as the handlers run it, plus the DynamoDB journal.
  */
-import type { Permission } from '../aws/errors.js';
-import { configRulePermissions, lambdaRemediationPermissions } from '../aws/permissions.js';
+
+import { ACCOUNT_HANDLER_NAMES, ORG_HANDLER_NAMES, withNotifyTopic } from '../core/deployment.js';
+import type { Permission } from '../core/permission.js';
 import type { Policy } from '../core/policy/types.js';
-import { DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/dynamodb.js';
-import { ACCOUNT_HANDLER_NAMES, ORG_HANDLER_NAMES } from '../lambda/names.js';
-import { withNotifyTopic } from '../lambda/runtime.js';
+import { configRulePermissions, lambdaRemediationPermissions } from '../engine/permissions.js';
+import { DYNAMODB_JOURNAL_PERMISSIONS } from '../journal/permissions.js';
 
 /** The account stack's three handlers, by the file name of their entry in src/lambda. */
 export const HANDLER_NAMES = ACCOUNT_HANDLER_NAMES;

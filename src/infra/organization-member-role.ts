@@ -25,8 +25,8 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { DEFAULT_MEMBER_ROLE_NAME } from '../core/deployment.js';
 import type { Policy } from '../core/policy/types.js';
-import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/org-common.js';
 import { toPolicyStatement } from './handler-function.js';
 import { acknowledgeWildcardResources, addNagChecks } from './nag.js';
 import { memberRolePermissions } from './organization-permissions.js';

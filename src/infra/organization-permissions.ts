@@ -9,14 +9,16 @@
  */
 
 import { ACTION_PERMISSIONS } from '../aws/apply/permissions.js';
-import { ASSUME_ROLE_PERMISSIONS } from '../aws/assume-role.js';
-import type { Permission } from '../aws/errors.js';
-import { LIVE_INVENTORY_PERMISSIONS } from '../aws/live-inventory.js';
-import { ORGANIZATION_PERMISSIONS } from '../aws/organization.js';
-import { POLICY_PARAMETER_PERMISSIONS } from '../aws/permissions.js';
-import { REPORT_BUCKET_PERMISSIONS } from '../aws/report-bucket.js';
-import { SSM_EXCLUSION_PERMISSIONS } from '../aws/ssm-exclusions.js';
-import { notificationPermissions } from '../channels/notifier.js';
+import {
+  ASSUME_ROLE_PERMISSIONS,
+  LIVE_INVENTORY_PERMISSIONS,
+  ORGANIZATION_PERMISSIONS,
+  POLICY_PARAMETER_PERMISSIONS,
+  REPORT_BUCKET_PERMISSIONS,
+  SSM_EXCLUSION_PERMISSIONS,
+} from '../aws/permissions.js';
+import { notificationPermissions } from '../channels/permissions.js';
+import type { Permission } from '../core/permission.js';
 import type { Policy } from '../core/policy/types.js';
 import { JOURNAL_TABLE_PERMISSIONS, type OrgHandlerName } from './handler-permissions.js';
 

@@ -7,7 +7,7 @@
  * Pure: it works on strings (ARNs may hold CDK tokens) and returns plain data that the stack turns
  * into `PolicyStatement`s, so tests can read the result without synthesizing anything.
  */
-import type { Permission } from '../aws/errors.js';
+import type { Permission } from '../core/permission.js';
 
 /** What a permission acts on, which decides the `Resource` of its statement. */
 export type ResourceScope =

@@ -7,10 +7,12 @@
  * `excludeAccounts` in its input instead (lists or comma-separated). Returns the Map's items, one small
  * object per account, and the run id every later step names its objects with.
  */
+
 import { listOrganizationAccounts, organizationsClient, PARENT_ID_PATTERN } from '../aws/organization.js';
 import { ACCOUNT_ID_PATTERN, selectAccounts } from '../core/accounts.js';
+import { ORG_ENV } from '../core/deployment.js';
 import { newRunId } from '../journal/journal.js';
-import { type AccountList, eventObject, ORG_ENV } from './org-common.js';
+import { type AccountList, eventObject } from './org-common.js';
 import {
   errorFields,
   HandlerConfigError,

@@ -4,31 +4,12 @@
  * the steps (small: Step Functions keeps at most 256 KiB of state) and the account report object the
  * worker writes to the report bucket and the report step reads back.
  */
+
 import type { AuditReport } from '../core/audit.js';
+import { ORG_ENV } from '../core/deployment.js';
 import type { RunHold } from '../engine/lease.js';
 import { HandlerEventError } from './runtime.js';
 import type { RemediationSummary } from './summary.js';
-
-/** The environment variables of the organization handlers, besides those of runtime.ts's ENV. */
-export const ORG_ENV = {
-  /** org-accounts: only accounts under these OUs or roots (comma-separated ids, child OUs included). */
-  ous: 'KEYWARDEN_ORG_OUS',
-  /** org-accounts: only these account ids (comma-separated). */
-  includeAccounts: 'KEYWARDEN_INCLUDE_ACCOUNTS',
-  /** org-accounts: leave these account ids out (comma-separated). */
-  excludeAccounts: 'KEYWARDEN_EXCLUDE_ACCOUNTS',
-  /** org-worker: the role assumed in each account. */
-  memberRoleName: 'KEYWARDEN_MEMBER_ROLE_NAME',
-  /** org-worker: the external id the member role's trust requires (optional). */
-  memberExternalId: 'KEYWARDEN_MEMBER_EXTERNAL_ID',
-  /** org-worker and org-report: the bucket the reports go to. */
-  reportBucket: 'KEYWARDEN_REPORT_BUCKET',
-  /** The version of Keywarden the stack was synthesized from, for the reports' `tool`. */
-  version: 'KEYWARDEN_VERSION',
-} as const;
-
-/** The role the KeywardenOrganization stack's StackSet installs in every member account. */
-export const DEFAULT_MEMBER_ROLE_NAME = 'KeywardenMemberRole';
 
 /** What the reports name as their tool. */
 export function toolOf(env: NodeJS.ProcessEnv): { readonly name: string; readonly version: string } {

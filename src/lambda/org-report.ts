@@ -11,8 +11,6 @@
  * reported as failed, so a run never looks cleaner than it was.
  */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { clientConfig } from '../aws/clients.js';
-import { callAws, failureMessage } from '../aws/errors.js';
 import {
   accountReportKey,
   getReportObject,
@@ -32,18 +30,19 @@ import {
   type PolicySummary,
 } from '../core/audit.js';
 import { addToTotals, emptyTotals } from '../core/audit-totals.js';
+import { ENV, ORG_ENV } from '../core/deployment.js';
 import { renderHtml } from '../report/html.js';
+import { clientConfig } from '../sdk/clients.js';
+import { callAws, failureMessage } from '../sdk/errors.js';
 import {
   type AccountItem,
   type AccountReportObject,
   eventObject,
   eventRunId,
-  ORG_ENV,
   type SkippedAccount,
   toolOf,
 } from './org-common.js';
 import {
-  ENV,
   errorFields,
   HandlerConfigError,
   HandlerEventError,

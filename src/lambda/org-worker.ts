@@ -17,19 +17,18 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { type MemberRole, memberSession, partitionOf, sessionConnection } from '../aws/assume-role.js';
-import { type AwsConnection, clientConfig, createClients, prepareClient } from '../aws/clients.js';
-import { callAws, failureMessage } from '../aws/errors.js';
 import { accountReportKey, putReportObject, reportBucketClient } from '../aws/report-bucket.js';
 import { ACCOUNT_ID_PATTERN } from '../core/accounts.js';
 import { buildAuditReport } from '../core/audit.js';
+import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../core/deployment.js';
 import { describeHold, type RunHold } from '../engine/lease.js';
 import type { AccountClients } from '../engine/types.js';
+import { type AwsConnection, clientConfig, createClients, prepareClient } from '../sdk/clients.js';
+import { callAws, failureMessage } from '../sdk/errors.js';
 import {
   type AccountReportObject,
-  DEFAULT_MEMBER_ROLE_NAME,
   eventObject,
   eventRunId,
-  ORG_ENV,
   toolOf,
   type WorkerResult,
 } from './org-common.js';

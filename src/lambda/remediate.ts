@@ -4,6 +4,7 @@
  * part of the plan is made from live state and carried out; Config retries a failed remediation,
  * and a second call for the same user does nothing new (the journal and the live re-checks see to it).
  */
+import { withNotifyTopic } from '../core/deployment.js';
 import { remediateUser } from '../engine/remediate-user.js';
 import {
   errorFields,
@@ -16,7 +17,6 @@ import {
   notifierFor,
   type RuntimeOptions,
   resolveSource,
-  withNotifyTopic,
 } from './runtime.js';
 import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
 

@@ -4,31 +4,24 @@
  * `keywarden invoke` passes what it has (environment, connection, logger, clock), and the rest is
  * built the way it is in Lambda.
  */
+
 import { readFile } from 'node:fs/promises';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { type AwsConnection, clientConfig, createClients, timeoutsFrom } from '../aws/clients.js';
-import { callAws } from '../aws/errors.js';
 import { ServiceClock } from '../aws/service-clock.js';
 import { createNotifier } from '../channels/notifier.js';
 import type { Notifier } from '../channels/types.js';
+import { ENV } from '../core/deployment.js';
 import { parsePolicyFile, resolvePolicy } from '../core/policy/resolve.js';
 import type { PolicyInput } from '../core/policy/schema.js';
 import type { Policy } from '../core/policy/types.js';
 import type { AccountClients, Clock } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, openJournal, parseJournalLocation } from '../journal/open.js';
+import { type AwsConnection, clientConfig, createClients, timeoutsFrom } from '../sdk/clients.js';
+import { callAws } from '../sdk/errors.js';
 import { createLogger, type HandlerLogger } from './logger.js';
-
-/** The environment variables the handlers read (set by the CDK app; see docs/lambda.md). */
-export const ENV = {
-  policyParameter: 'KEYWARDEN_POLICY_PARAMETER',
-  policyFile: 'KEYWARDEN_POLICY_FILE',
-  journal: 'KEYWARDEN_JOURNAL',
-  maxActions: 'KEYWARDEN_MAX_ACTIONS',
-  notifyTopicArn: 'KEYWARDEN_NOTIFY_TOPIC_ARN',
-} as const;
 
 /** The deployment is wrong (a variable, the policy): one line naming what to fix. Not retried usefully. */
 export class HandlerConfigError extends Error {
@@ -170,24 +163,6 @@ export function resolveSource(source: PolicySource): {
   const resolved = resolvePolicy({ file: source.file, sourceName: source.name });
   if (resolved.value === null) throw policyError(resolved.errors, source.name);
   return { policy: resolved.value, warnings: [...source.warnings, ...resolved.warnings] };
-}
-
-/**
- * KEYWARDEN_NOTIFY_TOPIC_ARN, when set, is the security team's SNS topic: it becomes the policy's
- * SNS channel (the stack's own topic wins over one written in the policy, with a warning).
- */
-export function withNotifyTopic(
-  policy: Policy,
-  env: NodeJS.ProcessEnv,
-): { readonly policy: Policy; readonly warnings: string[] } {
-  const topicArn = env[ENV.notifyTopicArn];
-  if (!topicArn) return { policy, warnings: [] };
-  const current = policy.notifications.sns?.topicArn ?? null;
-  const warnings =
-    current !== null && current !== topicArn
-      ? [`${ENV.notifyTopicArn} ${topicArn} replaces notifications.sns.topicArn ${current}`]
-      : [];
-  return { policy: { ...policy, notifications: { ...policy.notifications, sns: { topicArn } } }, warnings };
 }
 
 /** The scheduled run's action cap: KEYWARDEN_MAX_ACTIONS, else the policy's remediation.maxActions. */

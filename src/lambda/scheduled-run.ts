@@ -4,13 +4,15 @@
  * from live state, apply within the action cap, notify, under the account's lease. One engine call
  * (remediateAccount); the audit is the evaluation of what that plan read, so the account is read once.
  */
+
 import type { AccountAudit } from '../core/audit.js';
+import { withNotifyTopic } from '../core/deployment.js';
 import type { Policy } from '../core/policy/types.js';
 import { auditPlannedAccount } from '../engine/audit.js';
 import { remediateAccount } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';
 import type { HandlerLogger } from './logger.js';
-import { maxActionsFromEnv, type PolicySource, resolveSource, withNotifyTopic } from './runtime.js';
+import { maxActionsFromEnv, type PolicySource, resolveSource } from './runtime.js';
 import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
 
 /** No new change is started with less than this left before Lambda's timeout. */

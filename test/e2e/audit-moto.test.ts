@@ -18,11 +18,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsErrorCode, isAwsError } from '../../src/aws/errors.js';
 import type { AuditReport } from '../../src/core/audit.js';
 import { ROOT_USER_NAME } from '../../src/core/model.js';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
 import { getAccount } from '../../src/emulator/state.js';
+import { AwsErrorCode, isAwsError } from '../../src/sdk/errors.js';
 import {
   AUDITOR_ENV,
   EXPECTED_FINDINGS,

@@ -4,11 +4,11 @@
  * TESTMODE, 250 users over three PutEvaluations calls, and FailedEvaluations retried then reported.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { configRulePermissions } from '../../src/aws/permissions.js';
 import { addDays } from '../../src/core/days.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import type { World } from '../../src/emulator/world-types.js';
+import { configRulePermissions } from '../../src/engine/permissions.js';
 import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../src/lambda/config-rule.js';
 import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';

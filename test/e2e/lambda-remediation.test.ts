@@ -6,11 +6,12 @@
  */
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { lambdaRemediationPermissions } from '../../src/aws/permissions.js';
+import { withNotifyTopic } from '../../src/core/deployment.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
+import { lambdaRemediationPermissions } from '../../src/engine/permissions.js';
 import { createRemediateHandler } from '../../src/lambda/remediate.js';
-import { HandlerConfigError, HandlerEventError, withNotifyTopic } from '../../src/lambda/runtime.js';
+import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
 import { createScheduledHandler } from '../../src/lambda/scheduled.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { emptyDir } from '../support/env.js';

@@ -9,10 +9,10 @@ import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secret
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { memberSession, partitionOf, sessionConnection } from '../../src/aws/assume-role.js';
-import { prepareClient, clientConfig as sdkConfig } from '../../src/aws/clients.js';
 import { listOrganizationAccounts } from '../../src/aws/organization.js';
 import { selectAccounts } from '../../src/core/accounts.js';
 import type { World } from '../../src/emulator/world-types.js';
+import { prepareClient, clientConfig as sdkConfig } from '../../src/sdk/clients.js';
 import { clientConfig, useEmulator } from '../support/emulator.js';
 
 const MGMT = '111111111111';

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ORG_HANDLER_NAMES } from '../../src/core/deployment.js';
 import { handlerEntry, PACKAGE_ROOT } from '../../src/infra/entries.js';
-import { HANDLER_NAMES, ORG_HANDLER_NAMES } from '../../src/infra/handler-permissions.js';
+import { HANDLER_NAMES } from '../../src/infra/handler-permissions.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { emptyDir } from '../support/env.js';
 

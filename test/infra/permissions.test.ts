@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
-import type { Permission } from '../../src/aws/errors.js';
-import { LIVE_INVENTORY_PERMISSIONS } from '../../src/aws/live-inventory.js';
-import { PERMISSION_GROUPS, POLICY_PARAMETER_PERMISSIONS } from '../../src/aws/permissions.js';
+import { LIVE_INVENTORY_PERMISSIONS, POLICY_PARAMETER_PERMISSIONS } from '../../src/aws/permissions.js';
+import type { Permission } from '../../src/core/permission.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
+import { PERMISSION_GROUPS } from '../../src/engine/permissions.js';
 import {
   HANDLER_NAMES,
   handlerPermissions,

@@ -7,12 +7,12 @@
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ORG_ENV } from '../../src/core/deployment.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { createJournalTable } from '../../src/journal/dynamodb.js';
 import { createLogger } from '../../src/lambda/logger.js';
-import { ORG_ENV } from '../../src/lambda/org-common.js';
 import type { RuntimeOptions } from '../../src/lambda/runtime.js';
 import type { LogCapture } from './lambda.js';
 import { type Moto, motoClientConfig } from './moto.js';

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
-import { createClients } from '../../src/aws/clients.js';
 import { connectionFrom } from '../../src/cli/connection.js';
+import { createClients } from '../../src/sdk/clients.js';
 
 const hasLogger = (client: { middlewareStack: { identify(): string[] } }) =>
   client.middlewareStack.identify().some((m) => m.startsWith('loggerMiddleware'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { permissionsMarkdown, README } from '../../scripts/permissions-doc.js';
-import { PERMISSION_GROUPS } from '../../src/aws/permissions.js';
+import { PERMISSION_GROUPS } from '../../src/engine/permissions.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 

@@ -9,7 +9,7 @@ import {
   isSessionCredentials,
   REFRESH_MARGIN_MS,
   sessionCredentials,
-} from '../../src/aws/session-credentials.js';
+} from '../../src/sdk/session-credentials.js';
 
 const ISSUED_AT = Date.parse('2026-11-22T12:00:00Z');
 const HOUR = 3_600_000;

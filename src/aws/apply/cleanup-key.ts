@@ -1,18 +1,10 @@
 import { DeleteAccessKeyCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { CleanupKeyAction } from '../../core/plan/types.js';
-import { callAws, type Permission } from '../errors.js';
+import { callAws } from '../../sdk/errors.js';
 import { keyLastUsed, keyStatus, listKeys } from './live-checks.js';
 import { settledChange } from './settle.js';
 import { type ActionOutcome, done, skipped } from './types.js';
-
-export const CLEANUP_KEY_PERMISSIONS: readonly Permission[] = [
-  'iam:ListAccessKeys',
-  // A resume first asks whether the interrupted store completed (the version id, not the secret).
-  'secretsmanager:DescribeSecret',
-  'iam:GetAccessKeyLastUsed',
-  'iam:UpdateAccessKey',
-  'iam:DeleteAccessKey',
-];
 
 /**
  * Deactivates, then deletes, a key nobody can use. A key found by its creation time rather than by

@@ -1,7 +1,8 @@
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';
-import { callAws, failureOutcome, type Permission, withoutBlindRetry } from '../errors.js';
+import { callAws, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
 import { secretHoldsKey } from '../secrets.js';
 import { checkCreateKey, listKeys } from './live-checks.js';
 import type { IntentStamp } from './recorder.js';
@@ -16,17 +17,6 @@ import {
   skipped,
   UnsettledOutcomeError,
 } from './types.js';
-
-export const CREATE_KEY_PERMISSIONS: readonly Permission[] = [
-  'iam:ListAccessKeys',
-  'iam:CreateAccessKey',
-  // After a lost answer: a new key another Keywarden run already stored is not this call's.
-  'secretsmanager:DescribeSecret',
-  // A key the call made although its answer was lost is removed at once if never used (cleanup-key).
-  'iam:GetAccessKeyLastUsed',
-  'iam:UpdateAccessKey',
-  'iam:DeleteAccessKey',
-];
 
 /**
  * Creates the replacement key once the user still has exactly the keys the plan saw. The secret is

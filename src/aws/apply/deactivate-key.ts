@@ -1,15 +1,10 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { DeactivateKeyAction } from '../../core/plan/types.js';
-import { callAws, type Permission } from '../errors.js';
+import { callAws } from '../../sdk/errors.js';
 import { checkDeactivateKey, keyLastUsed, keyStatus, listKeys } from './live-checks.js';
 import { settledChange } from './settle.js';
 import { type ActionOutcome, done, fromCheck } from './types.js';
-
-export const DEACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:UpdateAccessKey',
-];
 
 /** Deactivates the key if it is still Active, unused since the plan, and its replacement still works. */
 export async function deactivateKey(action: DeactivateKeyAction, iam: IAMClient): Promise<ActionOutcome> {

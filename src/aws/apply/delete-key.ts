@@ -1,15 +1,10 @@
 import { DeleteAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { DeleteKeyAction } from '../../core/plan/types.js';
-import { callAws, type Permission } from '../errors.js';
+import { callAws } from '../../sdk/errors.js';
 import { checkDeleteKeyStatus, checkDeleteKeyUse, keyLastUsed, keyStatus, listKeys } from './live-checks.js';
 import { settledChange } from './settle.js';
 import { type ActionOutcome, done, fromCheck } from './types.js';
-
-export const DELETE_KEY_PERMISSIONS: readonly Permission[] = [
-  'iam:ListAccessKeys',
-  'iam:GetAccessKeyLastUsed',
-  'iam:DeleteAccessKey',
-];
 
 /** Deletes the key only while it is Inactive and unused since the plan: never an active key. */
 export async function deleteKey(action: DeleteKeyAction, iam: IAMClient): Promise<ActionOutcome> {

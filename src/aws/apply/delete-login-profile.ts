@@ -1,15 +1,10 @@
 import { DeleteLoginProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { DeleteLoginProfileAction } from '../../core/plan/types.js';
-import { callAws, type Permission } from '../errors.js';
+import { callAws } from '../../sdk/errors.js';
 import { checkDeleteLoginProfile, loginProfileState } from './live-checks.js';
 import { settledChange } from './settle.js';
 import { type ActionOutcome, done, fromCheck } from './types.js';
-
-export const DELETE_LOGIN_PROFILE_PERMISSIONS: readonly Permission[] = [
-  'iam:GetLoginProfile',
-  'iam:GetUser',
-  'iam:DeleteLoginProfile',
-];
 
 /** Removes the console password if it is the one the plan saw and it was not used since. */
 export async function deleteLoginProfile(

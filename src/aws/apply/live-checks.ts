@@ -16,7 +16,7 @@ import type {
   DeleteKeyAction,
   DeleteLoginProfileAction,
 } from '../../core/plan/types.js';
-import { AwsErrorCode, callAws, isAwsError } from '../errors.js';
+import { AwsErrorCode, callAws, isAwsError } from '../../sdk/errors.js';
 
 export interface LiveKey {
   readonly accessKeyId: string;

@@ -1,10 +1,8 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { NoteActiveAction } from '../../core/plan/types.js';
-import type { Permission } from '../errors.js';
 import { listKeys } from './live-checks.js';
 import { type ActionOutcome, done, skipped } from './types.js';
-
-export const NOTE_ACTIVE_PERMISSIONS: readonly Permission[] = ['iam:ListAccessKeys'];
 
 /**
  * Journals that the key is Active again, which closes the journal's record of it going inactive.

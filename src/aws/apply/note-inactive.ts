@@ -1,10 +1,8 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { NoteInactiveAction } from '../../core/plan/types.js';
-import type { Permission } from '../errors.js';
 import { listKeys } from './live-checks.js';
 import { type ActionOutcome, done, skipped } from './types.js';
-
-export const NOTE_INACTIVE_PERMISSIONS: readonly Permission[] = ['iam:ListAccessKeys'];
 
 /**
  * Journals the first sighting of an inactive key; the outcome's time starts its inactive window.

@@ -1,14 +1,64 @@
+import type { Permission } from '../../core/permission.js';
 import type { AnyActionType } from '../../core/plan/types.js';
-import type { Permission } from '../errors.js';
-import { CLEANUP_KEY_PERMISSIONS } from './cleanup-key.js';
-import { CREATE_KEY_PERMISSIONS } from './create-key.js';
-import { DEACTIVATE_KEY_PERMISSIONS } from './deactivate-key.js';
-import { DELETE_KEY_PERMISSIONS } from './delete-key.js';
-import { DELETE_LOGIN_PROFILE_PERMISSIONS } from './delete-login-profile.js';
-import { NOTE_ACTIVE_PERMISSIONS } from './note-active.js';
-import { NOTE_INACTIVE_PERMISSIONS } from './note-inactive.js';
-import { REACTIVATE_KEY_PERMISSIONS } from './reactivate-key.js';
-import { STORE_SECRET_PERMISSIONS } from './store-secret.js';
+
+export const CLEANUP_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  // A resume first asks whether the interrupted store completed (the version id, not the secret).
+  'secretsmanager:DescribeSecret',
+  'iam:GetAccessKeyLastUsed',
+  'iam:UpdateAccessKey',
+  'iam:DeleteAccessKey',
+];
+
+export const CREATE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:CreateAccessKey',
+  // After a lost answer: a new key another Keywarden run already stored is not this call's.
+  'secretsmanager:DescribeSecret',
+  // A key the call made although its answer was lost is removed at once if never used (cleanup-key).
+  'iam:GetAccessKeyLastUsed',
+  'iam:UpdateAccessKey',
+  'iam:DeleteAccessKey',
+];
+
+export const DEACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:UpdateAccessKey',
+];
+
+export const DELETE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+  'iam:DeleteAccessKey',
+];
+
+export const DELETE_LOGIN_PROFILE_PERMISSIONS: readonly Permission[] = [
+  'iam:GetLoginProfile',
+  'iam:GetUser',
+  'iam:DeleteLoginProfile',
+];
+
+export const NOTE_ACTIVE_PERMISSIONS: readonly Permission[] = ['iam:ListAccessKeys'];
+
+export const NOTE_INACTIVE_PERMISSIONS: readonly Permission[] = ['iam:ListAccessKeys'];
+
+export const REACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'iam:UpdateAccessKey',
+];
+
+export const STORE_SECRET_PERMISSIONS: readonly Permission[] = [
+  'iam:ListAccessKeys',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:TagResource',
+  // A store whose answer was lost: whether it landed (its version id, never the secret).
+  'secretsmanager:DescribeSecret',
+  // A key whose secret could not be stored is deleted (cleanup-key).
+  'iam:UpdateAccessKey',
+  'iam:DeleteAccessKey',
+];
 
 /**
  * The IAM (and Secrets Manager) permissions each action needs, reads for re-verification included;

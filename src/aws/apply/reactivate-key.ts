@@ -1,14 +1,10 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import type { Permission } from '../../core/permission.js';
 import type { ReactivateKeyAction } from '../../core/plan/types.js';
-import { callAws, type Permission } from '../errors.js';
+import { callAws } from '../../sdk/errors.js';
 import { keyStatus, listKeys } from './live-checks.js';
 import { settledChange } from './settle.js';
 import { type ActionOutcome, done, skipped } from './types.js';
-
-export const REACTIVATE_KEY_PERMISSIONS: readonly Permission[] = [
-  'iam:ListAccessKeys',
-  'iam:UpdateAccessKey',
-];
 
 /** Makes a key a run deactivated Active again, if it still exists and is Inactive. */
 export async function reactivateKey(action: ReactivateKeyAction, iam: IAMClient): Promise<ActionOutcome> {

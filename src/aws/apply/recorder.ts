@@ -9,7 +9,7 @@ import { actionAccessKeyId } from '../../core/plan/ids.js';
 import type { AnyAction } from '../../core/plan/types.js';
 import type { IntentHolder, Journal } from '../../journal/journal.js';
 import type { RunCommand } from '../../journal/records.js';
-import { DEFAULT_TIMEOUTS, type Timeouts } from '../clients.js';
+import { DEFAULT_TIMEOUTS, type Timeouts } from '../../sdk/clients.js';
 import {
   type ActionOutcome,
   type ActionResult,

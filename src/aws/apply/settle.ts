@@ -3,7 +3,7 @@
  * may have been applied; so may a delete whose retry found the entity gone. Live state settles it:
  * done when it shows the change made, else the failure stands. A refusal stays a failure.
  */
-import { AwsErrorCode, failureOutcome, isAwsError } from '../errors.js';
+import { AwsErrorCode, failureOutcome, isAwsError } from '../../sdk/errors.js';
 import { type ActionOutcome, done, failed, failureText } from './types.js';
 
 /**

@@ -1,22 +1,10 @@
+import type { Permission } from '../../core/permission.js';
 import type { StoreSecretAction } from '../../core/plan/types.js';
-import type { Permission } from '../errors.js';
-import { failureOutcome } from '../errors.js';
+import { failureOutcome } from '../../sdk/errors.js';
 import { secretHoldsKey, storeAccessKeySecret } from '../secrets.js';
 import { listKeys } from './live-checks.js';
 import type { ExecutorState } from './state.js';
 import { type ActionOutcome, done, failed, failureText, type RemediationClients } from './types.js';
-
-export const STORE_SECRET_PERMISSIONS: readonly Permission[] = [
-  'iam:ListAccessKeys',
-  'secretsmanager:CreateSecret',
-  'secretsmanager:PutSecretValue',
-  'secretsmanager:TagResource',
-  // A store whose answer was lost: whether it landed (its version id, never the secret).
-  'secretsmanager:DescribeSecret',
-  // A key whose secret could not be stored is deleted (cleanup-key).
-  'iam:UpdateAccessKey',
-  'iam:DeleteAccessKey',
-];
 
 /**
  * Hands the key its create-key made to Secrets Manager. The secret leaves memory whatever happens;

@@ -2,7 +2,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { OutcomeRecord } from '../../journal/records.js';
-import { AwsCallError, describeAwsError } from '../errors.js';
+import { AwsCallError, describeAwsError } from '../../sdk/errors.js';
 import type { LiveCheck } from './live-checks.js';
 
 export interface RemediationClients {

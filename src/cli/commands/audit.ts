@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { DEFAULT_REGION } from '../../aws/clients.js';
 import { createSecurityHubClient, importReport } from '../../aws/security-hub.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import type { Forecast } from '../../core/forecast.js';
@@ -18,6 +17,7 @@ import type { Journal } from '../../journal/journal.js';
 import { renderAsff } from '../../report/asff.js';
 import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
 import { renderSarif } from '../../report/sarif.js';
+import { DEFAULT_REGION } from '../../sdk/clients.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';

@@ -9,15 +9,14 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
+import { ENV, LAMBDA_HANDLER_NAMES } from '../../core/deployment.js';
 import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../lambda/config-rule.js';
 import { createLogger } from '../../lambda/logger.js';
-import { LAMBDA_HANDLER_NAMES } from '../../lambda/names.js';
 import { createOrgAccountsHandler } from '../../lambda/org-accounts.js';
 import { createOrgReportHandler } from '../../lambda/org-report.js';
 import { createOrgWorkerHandler } from '../../lambda/org-worker.js';
 import { createRemediateHandler, RemediationFailedError } from '../../lambda/remediate.js';
 import {
-  ENV,
   HandlerConfigError,
   HandlerEventError,
   type LambdaContext,

@@ -5,8 +5,7 @@
  * to one (a missing login profile is an answer, not a failure).
  */
 
-/** An IAM action name, e.g. `iam:ListAccessKeys`. */
-export type Permission = `${string}:${string}`;
+import type { Permission } from '../core/permission.js';
 
 /** AWS error codes Keywarden reacts to, by their AWS names. */
 export const AwsErrorCode = {
