@@ -2,8 +2,9 @@
  * Checks an organization apply against what it had to do: the plan, the journal and the emulator
  * must agree. Shared by the benchmark (which reports the result) and its smoke test (which asserts it).
  */
+
+import type { JournalRecord } from '../src/core/journal/records.js';
 import type { Emulator } from '../src/emulator/server.js';
-import type { JournalRecord } from '../src/journal/records.js';
 
 /** `accountId/accessKeyId` → status, for every IAM user key the emulator holds. */
 export function keyStatuses(emulator: Emulator): Map<string, 'Active' | 'Inactive'> {

@@ -16,10 +16,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseJournal } from '../src/core/journal/records.js';
 import type { CallCount, FaultRule } from '../src/emulator/faults.js';
 import { type Emulator, startEmulator } from '../src/emulator/server.js';
 import type { World } from '../src/emulator/world-types.js';
-import { parseJournal } from '../src/journal/records.js';
 import { checkApply, keyStatuses, type PlannedAction, succeededCalls } from './org-verify.js';
 import { applyOrgWorld, auditOrgWorld, ORG_ROLE_NAME } from './org-world.js';
 

@@ -13,7 +13,6 @@
  *   safe even for a write.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Permission } from '../core/permission.js';
 import { type AwsConnection, clientConfig, withoutSdkLogger } from '../sdk/clients.js';
 import { callAws } from '../sdk/errors.js';
 import { type SessionCredentials, sessionCredentials } from '../sdk/session-credentials.js';

@@ -10,7 +10,6 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { type ConfigEvaluation, evaluationBatches } from '../core/config-rule.js';
-import type { Permission } from '../core/permission.js';
 import { callAws } from '../sdk/errors.js';
 
 export interface DeliverOptions {

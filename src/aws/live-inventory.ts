@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RootRecord } from '../core/model.js';
-import type { Permission } from '../core/permission.js';
 import type { AwsClients } from '../sdk/clients.js';
 import { mapWithConcurrency } from '../sdk/clients.js';
 import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';

@@ -12,7 +12,6 @@ import {
   paginateListChildren,
 } from '@aws-sdk/client-organizations';
 import type { OrgAccount } from '../core/accounts.js';
-import type { Permission } from '../core/permission.js';
 import { type AwsConnection, clientConfig, prepareClient } from '../sdk/clients.js';
 import { callAws } from '../sdk/errors.js';
 

@@ -9,7 +9,6 @@
  * A custom endpoint (moto, a local S3) is addressed path-style, as local S3 servers need.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Permission } from '../core/permission.js';
 import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 

@@ -16,7 +16,6 @@ import {
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AccessKeyRecord, AccountInventory, RootRecord, UserRecord } from '../core/model.js';
 import { ROOT_USER_NAME } from '../core/model.js';
-import type { Permission } from '../core/permission.js';
 import type { AwsClients } from '../sdk/clients.js';
 import { callAws } from '../sdk/errors.js';
 import {

@@ -15,16 +15,7 @@ import {
   GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import type { AuditReport } from '../core/audit.js';
-import type { Permission } from '../core/permission.js';
-import {
-  ASFF_GENERATOR_PREFIX,
-  ASFF_ID_PREFIX,
-  type AsffFinding,
-  defaultProductArn,
-  partitionOf,
-  toAsff,
-} from '../report/asff.js';
+import { ASFF_GENERATOR_PREFIX, ASFF_ID_PREFIX, type AsffFinding } from '../core/asff.js';
 import { type AwsConnection, clientConfig, prepareClient } from '../sdk/clients.js';
 import { callAws } from '../sdk/errors.js';
 
@@ -58,25 +49,6 @@ export interface SecurityHubScope {
 /** "Inject or construct": the client for `connection`, built like every other client. */
 export function createSecurityHubClient(connection: AwsConnection): SecurityHubClient {
   return prepareClient(new SecurityHubClient(clientConfig(connection)), connection);
-}
-
-/** Imports the report's open findings and archives the ones that went away since the last import. */
-export async function importReport(
-  client: SecurityHubClient,
-  report: AuditReport,
-  options: { readonly region: string; readonly now: Date },
-): Promise<SecurityHubImportResult> {
-  const findings = toAsff(report, { region: options.region });
-  const scopes: SecurityHubScope[] = report.accounts
-    .filter((a) => a.status === 'ok')
-    .map((a) => {
-      const arn = report.findings.find((f) => f.accountId === a.accountId)?.userArn ?? '';
-      return {
-        accountId: a.accountId,
-        productArn: defaultProductArn(partitionOf(arn), options.region, a.accountId),
-      };
-    });
-  return importFindings(client, findings, scopes, options.now);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { Permission } from '../core/permission.js';
 import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
 /**

@@ -3,7 +3,6 @@
  * as AWS's own runbooks do (AWSConfigRemediation-RevokeUnusedIAMUserCredentials takes the id too).
  */
 import { type IAMClient, paginateListUsers } from '@aws-sdk/client-iam';
-import type { Permission } from '../core/permission.js';
 import { callAws } from '../sdk/errors.js';
 
 /** The user's name, or null when no user of the account has that id (deleted, or another account's). */

@@ -4,7 +4,6 @@
  * address, so an owner's question does not land in an unread sender mailbox.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Permission } from '../core/permission.js';
 import { callAws, failureMessage } from '../sdk/errors.js';
 import { type Digest, SECURITY_TEAM } from './render.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';

@@ -6,11 +6,9 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { Permission } from '../core/permission.js';
 import type { NotificationsConfig } from '../core/policy/types.js';
 import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 import { emailChannel } from './email.js';
-import { EMAIL_PERMISSIONS, SLACK_SSM_PERMISSIONS, SNS_PERMISSIONS } from './permissions.js';
 import { type Digest, renderDigests } from './render.js';
 import { slackChannel } from './slack.js';
 import { snsChannel, topicRegion } from './sns.js';

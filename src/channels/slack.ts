@@ -5,7 +5,6 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import type { Permission } from '../core/permission.js';
 import { AwsErrorCode, callAws, failureMessage, isAwsError } from '../sdk/errors.js';
 import { type Digest, renderSlack } from './render.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';

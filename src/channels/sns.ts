@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Permission } from '../core/permission.js';
 import { callAws, failureMessage } from '../sdk/errors.js';
 import type { Digest } from './render.js';
 import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';

@@ -10,7 +10,6 @@ import {
   DEFAULT_MEMBER_ROLE,
   type MemberRole,
   memberSession,
-  partitionOf,
   sessionConnection,
 } from '../aws/assume-role.js';
 import { listOrganizationAccounts, organizationsClient, PARENT_ID_PATTERN } from '../aws/organization.js';
@@ -20,6 +19,7 @@ import {
   type OrgAccount,
   selectAccounts,
 } from '../core/accounts.js';
+import { partitionOf } from '../core/asff.js';
 import type { AwsConnection } from '../sdk/clients.js';
 import { callAws } from '../sdk/errors.js';
 import { CliError, parseIntegerOption } from './errors.js';

@@ -9,11 +9,11 @@
 import { rmSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { ExecuteResult } from '../aws/apply/execute.js';
 import { createNotifier } from '../channels/notifier.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Emulator } from '../emulator/server.js';
+import type { ExecuteResult } from '../engine/apply/execute.js';
 import { planRemediation } from '../engine/plan.js';
 import { applyPlan } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';

@@ -12,8 +12,9 @@
  * An account that cannot be assumed or fails is reported with `status: "error"`; the others
  * complete, and the exit code is 3.
  */
-import type { ActionResult } from '../aws/apply/types.js';
+
 import { createNotifier } from '../channels/notifier.js';
+import type { ActionResult } from '../core/plan/outcome.js';
 import { changesAws } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';

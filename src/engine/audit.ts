@@ -6,12 +6,12 @@
  */
 import { collectInventory } from '../aws/inventory.js';
 import { type AccountAudit, evaluateAccount, staleReportWarning } from '../core/audit.js';
+import { factsFromJournal } from '../core/journal/views.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import { NO_JOURNAL_FACTS } from '../core/plan/facts.js';
 import type { Policy } from '../core/policy/types.js';
 import { keyIdLookup, loginProfileLookup } from '../core/report-lookups.js';
 import type { Journal } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/views.js';
 import type { PlannedAccount } from './plan.js';
 import type { AuditDeps } from './types.js';
 

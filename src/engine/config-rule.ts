@@ -20,11 +20,11 @@ import {
   type ConfigRuleTrigger,
   IAM_USER_RESOURCE_TYPE,
 } from '../core/config-rule-event.js';
+import { factsFromJournal } from '../core/journal/views.js';
 import { NO_JOURNAL_FACTS } from '../core/plan/facts.js';
 import type { Policy } from '../core/policy/types.js';
 import type { RuleId } from '../core/rules/registry.js';
 import type { Journal } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/views.js';
 import { auditAccount } from './audit.js';
 import type { AuditDeps } from './types.js';
 

@@ -4,15 +4,16 @@
  * scheduled handler run. With a shared journal it runs under the account's lease: a second run that
  * finds the lease held does nothing and says who holds it.
  */
-import { type ExecuteResult, executePlan } from '../aws/apply/execute.js';
-import { callWindowMs } from '../aws/apply/recorder.js';
-import { type RecoverResult, recoverIncompleteRuns } from '../aws/apply/recovery.js';
+
+import type { RunCommand } from '../core/journal/records.js';
+import { incompleteRuns } from '../core/journal/views.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import { newRunId } from '../journal/journal.js';
-import type { RunCommand } from '../journal/records.js';
-import { incompleteRuns } from '../journal/views.js';
 import { DEFAULT_TIMEOUTS } from '../sdk/clients.js';
+import { type ExecuteResult, executePlan } from './apply/execute.js';
+import { callWindowMs } from './apply/recorder.js';
+import { type RecoverResult, recoverIncompleteRuns } from './apply/recovery.js';
 import type { ActionBudget } from './budget.js';
 import { InterruptedRunError } from './errors.js';
 import { type HeldElsewhere, type LeaseScope, NO_LEASE, underAccountLease } from './lease.js';

@@ -4,15 +4,15 @@
  * core says the switch is complete.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExecuteResult } from '../aws/apply/execute.js';
-import { keyLastUsed } from '../aws/apply/live-checks.js';
+import { keyLastUsed } from '../aws/apply/live-state.js';
 import { collectPlanningInventory } from '../aws/plan-inventory.js';
+import { factsFromJournal } from '../core/journal/views.js';
 import { planRotateNow } from '../core/plan/rotate-now.js';
 import { planSwitchOver } from '../core/plan/switch-over.js';
 import type { CreateKeyAction, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import { newRunId } from '../journal/journal.js';
-import { factsFromJournal } from '../journal/views.js';
+import type { ExecuteResult } from './apply/execute.js';
 import { NotFoundError } from './errors.js';
 import { type HeldElsewhere, type LeaseScope, underAccountLease } from './lease.js';
 import { applyPlan } from './remediate.js';

@@ -4,8 +4,8 @@
  * the sequence a use case runs.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { ActionResult } from '../aws/apply/types.js';
 import type { Notifier } from '../channels/types.js';
+import type { ActionResult } from '../core/plan/outcome.js';
 import type { Journal } from '../journal/journal.js';
 import type { AwsClients, Timeouts } from '../sdk/clients.js';
 

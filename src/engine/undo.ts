@@ -1,11 +1,11 @@
 /** Undoes a run: reactivate the keys it deactivated, name what cannot be reversed. */
 
-import type { ActionResult } from '../aws/apply/types.js';
-import { executeUndo } from '../aws/apply/undo.js';
 import { addDays } from '../core/days.js';
+import { doneActions, hasRun } from '../core/journal/views.js';
+import type { ActionResult } from '../core/plan/outcome.js';
 import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.js';
 import { newRunId } from '../journal/journal.js';
-import { doneActions, hasRun } from '../journal/views.js';
+import { executeUndo } from './apply/undo.js';
 import { NotFoundError } from './errors.js';
 import { type HeldElsewhere, underAccountLease } from './lease.js';
 import type { RemediationDeps } from './types.js';

@@ -40,7 +40,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Permission } from '../core/permission.js';
+import { type JournalRecord, parseRecord } from '../core/journal/records.js';
 import {
   AwsErrorCode,
   awsErrorCode,
@@ -59,7 +59,6 @@ import {
   LeaseLostError,
   type LeaseRelease,
 } from './journal.js';
-import { type JournalRecord, parseRecord } from './records.js';
 
 /** The key schema and TTL attribute the journal table must have. */
 export const JOURNAL_TABLE_SCHEMA = {

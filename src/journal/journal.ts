@@ -18,8 +18,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { JournalParseError, type JournalRecord, parseJournal } from '../core/journal/records.js';
 import { acquireFileLock, inspectFileLock, type JournalLockHolder } from './file-lock.js';
-import { JournalParseError, type JournalRecord, parseJournal } from './records.js';
 
 export type { JournalLockHolder } from './file-lock.js';
 

@@ -16,9 +16,10 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type MemberRole, memberSession, partitionOf, sessionConnection } from '../aws/assume-role.js';
+import { type MemberRole, memberSession, sessionConnection } from '../aws/assume-role.js';
 import { accountReportKey, putReportObject, reportBucketClient } from '../aws/report-bucket.js';
 import { ACCOUNT_ID_PATTERN } from '../core/accounts.js';
+import { partitionOf } from '../core/asff.js';
 import { buildAuditReport } from '../core/audit.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../core/deployment.js';
 import { describeHold, type RunHold } from '../engine/lease.js';

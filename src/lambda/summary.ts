@@ -1,5 +1,5 @@
 /** The handlers' results: counts and ids for people and dashboards, never a secret. */
-import type { ActionResult } from '../aws/apply/types.js';
+import type { ActionResult } from '../core/plan/outcome.js';
 import { describeHold, type RunHold } from '../engine/lease.js';
 import type { RemediateResult } from '../engine/remediate.js';
 

@@ -11,75 +11,24 @@
  * - `Resources`: the IAM user (`AwsIamUser`) and, when the key id is known, the access key
  *   (`AwsIamAccessKey`); the root user's findings name the account (`AwsAccount`).
  */
+import {
+  ASFF_GENERATOR_PREFIX,
+  ASFF_ID_PREFIX,
+  ASFF_SCHEMA_VERSION,
+  ASFF_SEVERITY_LABEL,
+  ASFF_TYPE,
+  type AsffFinding,
+  type AsffResource,
+  defaultProductArn,
+  partitionOf,
+} from '../core/asff.js';
 import { type AuditReport, type Finding, isOpen } from '../core/audit.js';
 import { ROOT_USER_NAME } from '../core/model.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
-import type { Severity } from '../core/rules/types.js';
-
-export const ASFF_SCHEMA_VERSION = '2018-10-08';
-export const ASFF_ID_PREFIX = 'keywarden/';
-export const ASFF_GENERATOR_PREFIX = 'keywarden/';
-export const ASFF_TYPE = 'Software and Configuration Checks/AWS Security Best Practices';
-
-export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-const LABEL: Readonly<Record<Severity, AsffSeverityLabel>> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
-
-export interface AsffResource {
-  readonly Type: 'AwsIamUser' | 'AwsIamAccessKey' | 'AwsAccount';
-  readonly Id: string;
-  readonly Partition: string;
-  readonly Region: string;
-  readonly Details?: {
-    readonly AwsIamUser?: { readonly UserName: string };
-    readonly AwsIamAccessKey?: {
-      readonly AccessKeyId: string;
-      readonly PrincipalName: string;
-      readonly PrincipalType: 'IAMUser';
-      readonly AccountId: string;
-      readonly Status: 'Active';
-    };
-  };
-}
-
-/** One ASFF finding with every required field; a subset of the SDK's `AwsSecurityFinding`. */
-export interface AsffFinding {
-  readonly SchemaVersion: string;
-  readonly Id: string;
-  readonly ProductArn: string;
-  readonly GeneratorId: string;
-  readonly AwsAccountId: string;
-  readonly Types: readonly string[];
-  readonly CreatedAt: string;
-  readonly UpdatedAt: string;
-  readonly FirstObservedAt: string;
-  readonly LastObservedAt: string;
-  readonly Severity: { readonly Label: AsffSeverityLabel; readonly Original: string };
-  readonly Title: string;
-  readonly Description: string;
-  readonly Remediation: { readonly Recommendation: { readonly Text: string } };
-  readonly ProductFields: Readonly<Record<string, string>>;
-  readonly Resources: readonly AsffResource[];
-  readonly Compliance: { readonly Status: 'FAILED' };
-  readonly FindingProviderFields: {
-    readonly Severity: { readonly Label: AsffSeverityLabel; readonly Original: string };
-    readonly Types: readonly string[];
-  };
-  readonly RecordState: 'ACTIVE' | 'ARCHIVED';
-}
 
 export interface AsffOptions {
   /** The Security Hub region the findings go to (IAM is global; the hub is regional). */
   readonly region: string;
-}
-
-/** `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`. */
-export function defaultProductArn(partition: string, region: string, accountId: string): string {
-  return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
-}
-
-/** `aws`, `aws-cn`, `aws-us-gov`... from an ARN; `aws` when it cannot be read. */
-export function partitionOf(arn: string): string {
-  return /^arn:([a-z-]+):/.exec(arn)?.[1] ?? 'aws';
 }
 
 /** The open findings of `report` as ASFF, dated `report.evaluatedAt`. */
@@ -95,7 +44,7 @@ export function renderAsff(report: AuditReport, options: AsffOptions): string {
 function asffFinding(f: Finding, report: AuditReport, options: AsffOptions): AsffFinding {
   const rule = RULES_BY_ID[f.rule];
   const partition = partitionOf(f.userArn);
-  const severity = { Label: LABEL[f.severity], Original: f.severity };
+  const severity = { Label: ASFF_SEVERITY_LABEL[f.severity], Original: f.severity };
   const at = report.evaluatedAt;
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,

@@ -6,9 +6,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { incompleteRuns } from '../../src/core/journal/views.js';
 import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
 import { type Journal, newRunId } from '../../src/journal/journal.js';
-import { incompleteRuns } from '../../src/journal/views.js';
 import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
 import {
   ACCOUNT,

@@ -1,8 +1,8 @@
 /** Rotation through the SDK against the emulator: create + store, secret hygiene, two-key users, caps. */
 import { CreateSecretCommand, DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/aws/apply/types.js';
-import { parseJournal } from '../../src/journal/records.js';
+import { parseJournal } from '../../src/core/journal/records.js';
+import type { ActionResult } from '../../src/core/plan/outcome.js';
 import {
   ACCOUNT,
   fakeNotifier,

@@ -1,7 +1,7 @@
 /** Live re-verification before deactivate, delete and login-profile removal; undo; notify once. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseJournal } from '../../src/journal/records.js';
-import { factsFromJournal } from '../../src/journal/views.js';
+import { parseJournal } from '../../src/core/journal/records.js';
+import { factsFromJournal } from '../../src/core/journal/views.js';
 import { ACCOUNT, actionOf, type Harness, startHarness, useKey, worldOf } from './apply-harness.js';
 
 const OLD = 'AKIABOB0000000000OLD';

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { HistoryRow } from '../../src/core/journal/views.js';
 import type { World } from '../../src/emulator/world-types.js';
-import type { HistoryRow } from '../../src/journal/views.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import { emptyDir } from '../support/env.js';

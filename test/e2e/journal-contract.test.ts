@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../src/core/journal/records.js';
+import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/core/journal/views.js';
 import type {
   AnyAction,
   CreateKeyAction,
@@ -16,8 +18,6 @@ import type {
 } from '../../src/core/plan/types.js';
 import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
 import { type Journal, openFileJournal } from '../../src/journal/journal.js';
-import type { JournalRecord } from '../../src/journal/records.js';
-import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/journal/views.js';
 import { finished, JOURNAL_T0, sightingRun, started } from '../support/journal.js';
 import { useMotoDynamo } from '../support/moto.js';
 

@@ -12,13 +12,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../src/core/journal/records.js';
 import {
   createJournalTable,
   JournalTableMissingError,
   openDynamoJournal,
 } from '../../src/journal/dynamodb.js';
 import { type Journal, JournalError, LeaseLostError } from '../../src/journal/journal.js';
-import type { JournalRecord } from '../../src/journal/records.js';
 import { finished, started } from '../support/journal.js';
 import { motoClientConfig, useMotoDynamo } from '../support/moto.js';
 

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/aws/apply/types.js';
+import { parseJournal } from '../../src/core/journal/records.js';
+import type { ActionResult } from '../../src/core/plan/outcome.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { parseJournal } from '../../src/journal/records.js';
 import { runCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 

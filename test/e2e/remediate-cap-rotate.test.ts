@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/aws/apply/types.js';
+import type { ActionResult } from '../../src/core/plan/outcome.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli, startCli } from '../support/cli.js';
 import { clientConfig, useEmulator } from '../support/emulator.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionResult } from '../../src/aws/apply/types.js';
+import type { ActionResult } from '../../src/core/plan/outcome.js';
 import type { Plan } from '../../src/core/plan/types.js';
 import type { WorldAccount } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';

@@ -18,10 +18,10 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AsffFinding } from '../../src/core/asff.js';
 import { addDays } from '../../src/core/days.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
-import type { AsffFinding } from '../../src/report/asff.js';
 import { runCli } from '../support/cli.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 import { type Moto, motoAvailable, startMoto } from '../support/moto.js';

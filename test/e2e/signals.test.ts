@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseJournal } from '../../src/core/journal/records.js';
+import { incompleteRuns } from '../../src/core/journal/views.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { parseJournal } from '../../src/journal/records.js';
-import { incompleteRuns } from '../../src/journal/views.js';
 import { runCli, spawnCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 

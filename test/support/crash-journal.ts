@@ -6,9 +6,10 @@
  * journaled together at the end of a run, so a `notify` target also lets every notify outcome
  * through and crashes before the next other record.
  */
+
+import type { JournalRecord } from '../../src/core/journal/records.js';
 import type { AnyAction } from '../../src/core/plan/types.js';
 import type { Journal } from '../../src/journal/journal.js';
-import type { JournalRecord } from '../../src/journal/records.js';
 
 export function crashingJournal(journal: Journal, target: string, crash: () => never): Journal {
   const actions = new Map<string, AnyAction>();

@@ -1,7 +1,7 @@
 /** Test support: journal records for the journal's tests, and journals left by earlier runs. */
 import { appendFileSync } from 'node:fs';
+import type { JournalRecord } from '../../src/core/journal/records.js';
 import type { NoteInactiveAction } from '../../src/core/plan/types.js';
-import type { JournalRecord } from '../../src/journal/records.js';
 
 /** The fixed instant the journal tests record at. */
 export const JOURNAL_T0 = '2026-11-22T12:00:00.000Z';

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { importFindings } from '../../src/aws/security-hub.js';
-import type { AsffFinding } from '../../src/report/asff.js';
+import type { AsffFinding } from '../../src/core/asff.js';
 import { NOW } from './builders.js';
 
 const ACCOUNT = '123456789012';

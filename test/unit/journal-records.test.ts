@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { JournalParseError, type JournalRecord, parseJournal } from '../../src/core/journal/records.js';
+import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/core/journal/views.js';
 import { planUndo } from '../../src/core/plan/recovery.js';
 import type {
   Action,
@@ -10,8 +12,6 @@ import type {
   NotifyAction,
   StoreSecretAction,
 } from '../../src/core/plan/types.js';
-import { JournalParseError, type JournalRecord, parseJournal } from '../../src/journal/records.js';
-import { doneActions, factsFromJournal, historyRows, incompleteRuns } from '../../src/journal/views.js';
 import { finished, JOURNAL_T0, started } from '../support/journal.js';
 
 /** What undoing a run means, from the journal's records. */

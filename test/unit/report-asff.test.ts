@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { AsffFinding } from '../../src/core/asff.js';
 import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
 import { addDays } from '../../src/core/days.js';
-import { type AsffFinding, renderAsff, toAsff } from '../../src/report/asff.js';
+import { renderAsff, toAsff } from '../../src/report/asff.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
 
 const TOOL = { name: 'keywarden', version: '0.1.0' };

@@ -1,10 +1,9 @@
 import { DeleteAccessKeyCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { type ActionOutcome, done, skipped } from '../../core/plan/outcome.js';
 import type { CleanupKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';
-import { keyLastUsed, keyStatus, listKeys } from './live-checks.js';
+import { keyLastUsed, keyStatus, listKeys } from './live-state.js';
 import { settledChange } from './settle.js';
-import { type ActionOutcome, done, skipped } from './types.js';
 
 /**
  * Deactivates, then deletes, a key nobody can use. A key found by its creation time rather than by

@@ -1,22 +1,20 @@
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
-import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
-import type { CreateKeyAction } from '../../core/plan/types.js';
-import { callAws, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
-import { secretHoldsKey } from '../secrets.js';
-import { checkCreateKey, listKeys } from './live-checks.js';
-import type { IntentStamp } from './recorder.js';
-import type { ExecutorState } from './state.js';
+import { checkCreateKey } from '../../core/plan/live-checks.js';
 import {
   type ActionOutcome,
   done,
   failed,
-  failureText,
   fromCheck,
-  type RemediationClients,
+  type IntentStamp,
   skipped,
-  UnsettledOutcomeError,
-} from './types.js';
+} from '../../core/plan/outcome.js';
+import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
+import type { CreateKeyAction } from '../../core/plan/types.js';
+import { callAws, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
+import { secretHoldsKey } from '../secrets.js';
+import { listKeys } from './live-state.js';
+import type { ExecutorState } from './state.js';
+import { failureText, type RemediationClients, UnsettledOutcomeError } from './types.js';
 
 /**
  * Creates the replacement key once the user still has exactly the keys the plan saw. The secret is
@@ -36,7 +34,7 @@ export async function createKey(
   const skip = fromCheck(checkCreateKey(action, before));
   if (skip !== null) return skip;
   const answerBy = intent.answerBy ?? new Date(intent.at.getTime());
-  const budgetMs = answerBy.getTime() - state.recorder.now().getTime();
+  const budgetMs = answerBy.getTime() - state.now().getTime();
   if (budgetMs <= 0) {
     return skipped(
       `the live re-check ran past ${answerBy.toISOString()}, the end of this call's window, so the key is not created now; the next run rotates it`,
@@ -88,7 +86,7 @@ async function settle(
   before: readonly string[],
 ): Promise<ActionOutcome> {
   const refused = failureOutcome(error) === 'refused';
-  const window = { from: intent.at, to: state.recorder.now() };
+  const window = { from: intent.at, to: state.now() };
   let listed: Awaited<ReturnType<typeof listKeys>>;
   const stored = new Set<string>();
   try {

@@ -1,10 +1,10 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { checkDeactivateKey } from '../../core/plan/live-checks.js';
+import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { DeactivateKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';
-import { checkDeactivateKey, keyLastUsed, keyStatus, listKeys } from './live-checks.js';
+import { keyLastUsed, keyStatus, listKeys } from './live-state.js';
 import { settledChange } from './settle.js';
-import { type ActionOutcome, done, fromCheck } from './types.js';
 
 /** Deactivates the key if it is still Active, unused since the plan, and its replacement still works. */
 export async function deactivateKey(action: DeactivateKeyAction, iam: IAMClient): Promise<ActionOutcome> {

@@ -1,10 +1,10 @@
 import { DeleteAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { checkDeleteKeyStatus, checkDeleteKeyUse } from '../../core/plan/live-checks.js';
+import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { DeleteKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';
-import { checkDeleteKeyStatus, checkDeleteKeyUse, keyLastUsed, keyStatus, listKeys } from './live-checks.js';
+import { keyLastUsed, keyStatus, listKeys } from './live-state.js';
 import { settledChange } from './settle.js';
-import { type ActionOutcome, done, fromCheck } from './types.js';
 
 /** Deletes the key only while it is Inactive and unused since the plan: never an active key. */
 export async function deleteKey(action: DeleteKeyAction, iam: IAMClient): Promise<ActionOutcome> {

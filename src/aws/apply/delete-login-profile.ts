@@ -1,10 +1,10 @@
 import { DeleteLoginProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { checkDeleteLoginProfile } from '../../core/plan/live-checks.js';
+import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { DeleteLoginProfileAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';
-import { checkDeleteLoginProfile, loginProfileState } from './live-checks.js';
+import { loginProfileState } from './live-state.js';
 import { settledChange } from './settle.js';
-import { type ActionOutcome, done, fromCheck } from './types.js';
 
 /** Removes the console password if it is the one the plan saw and it was not used since. */
 export async function deleteLoginProfile(

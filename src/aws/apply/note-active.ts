@@ -1,8 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { type ActionOutcome, done, skipped } from '../../core/plan/outcome.js';
 import type { NoteActiveAction } from '../../core/plan/types.js';
-import { listKeys } from './live-checks.js';
-import { type ActionOutcome, done, skipped } from './types.js';
+import { listKeys } from './live-state.js';
 
 /**
  * Journals that the key is Active again, which closes the journal's record of it going inactive.

@@ -1,8 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { type ActionOutcome, done, skipped } from '../../core/plan/outcome.js';
 import type { NoteInactiveAction } from '../../core/plan/types.js';
-import { listKeys } from './live-checks.js';
-import { type ActionOutcome, done, skipped } from './types.js';
+import { listKeys } from './live-state.js';
 
 /**
  * Journals the first sighting of an inactive key; the outcome's time starts its inactive window.

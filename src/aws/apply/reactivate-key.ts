@@ -1,10 +1,9 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import type { Permission } from '../../core/permission.js';
+import { type ActionOutcome, done, skipped } from '../../core/plan/outcome.js';
 import type { ReactivateKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';
-import { keyStatus, listKeys } from './live-checks.js';
+import { keyStatus, listKeys } from './live-state.js';
 import { settledChange } from './settle.js';
-import { type ActionOutcome, done, skipped } from './types.js';
 
 /** Makes a key a run deactivated Active again, if it still exists and is Inactive. */
 export async function reactivateKey(action: ReactivateKeyAction, iam: IAMClient): Promise<ActionOutcome> {

@@ -3,8 +3,9 @@
  * may have been applied; so may a delete whose retry found the entity gone. Live state settles it:
  * done when it shows the change made, else the failure stands. A refusal stays a failure.
  */
+import { type ActionOutcome, done, failed } from '../../core/plan/outcome.js';
 import { AwsErrorCode, failureOutcome, isAwsError } from '../../sdk/errors.js';
-import { type ActionOutcome, done, failed, failureText } from './types.js';
+import { failureText } from './types.js';
 
 /**
  * Runs `change`; when it fails and AWS may have acted (or, with `goneIsDone`, the thing to delete

@@ -1,7 +1,6 @@
 import type { CreateKeyAction, NotifyAction } from '../../core/plan/types.js';
 import type { RemediationConfig } from '../../core/policy/types.js';
 import type { NewAccessKey } from '../secrets.js';
-import type { RunRecorder } from './recorder.js';
 
 /** A key created in this run whose secret is held in memory until Secrets Manager has it. */
 export interface PendingSecret {
@@ -13,7 +12,8 @@ export interface PendingSecret {
 
 /** What one run of the executor holds in memory. */
 export interface ExecutorState {
-  readonly recorder: RunRecorder;
+  /** The run's clock. */
+  readonly now: () => Date;
   /** Where and how new keys are stored (secret KMS key and tags). */
   readonly remediation: RemediationConfig;
   /** By create-key action id; the secret is dropped as soon as store-secret takes the key. */

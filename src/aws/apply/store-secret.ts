@@ -1,10 +1,10 @@
-import type { Permission } from '../../core/permission.js';
+import { type ActionOutcome, done, failed } from '../../core/plan/outcome.js';
 import type { StoreSecretAction } from '../../core/plan/types.js';
 import { failureOutcome } from '../../sdk/errors.js';
 import { secretHoldsKey, storeAccessKeySecret } from '../secrets.js';
-import { listKeys } from './live-checks.js';
+import { listKeys } from './live-state.js';
 import type { ExecutorState } from './state.js';
-import { type ActionOutcome, done, failed, failureText, type RemediationClients } from './types.js';
+import { failureText, type RemediationClients } from './types.js';
 
 /**
  * Hands the key its create-key made to Secrets Manager. The secret leaves memory whatever happens;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ActionResult } from '../../aws/apply/types.js';
+import type { ActionResult } from '../../core/plan/outcome.js';
 import { changesAws } from '../../core/plan/types.js';
 import { InterruptedRunError } from '../../engine/errors.js';
 import { remediateAccount } from '../../engine/remediate.js';

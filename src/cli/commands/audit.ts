@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createSecurityHubClient, importReport } from '../../aws/security-hub.js';
+import { createSecurityHubClient } from '../../aws/security-hub.js';
 import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { NowBeforeData } from '../../core/now-check.js';
@@ -12,6 +12,7 @@ import {
 } from '../../core/policy/types.js';
 import { auditAccount } from '../../engine/audit.js';
 import { forecastRemediation } from '../../engine/forecast.js';
+import { importReport } from '../../engine/security-hub.js';
 import type { AuditDeps } from '../../engine/types.js';
 import type { Journal } from '../../journal/journal.js';
 import { renderAsff } from '../../report/asff.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { hasRun, historyRows } from '../../journal/views.js';
+import { hasRun, historyRows } from '../../core/journal/views.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError, parseChoice } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';

@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
-import type { ActionResult } from '../../aws/apply/types.js';
+import { doneActions } from '../../core/journal/views.js';
+import type { ActionResult } from '../../core/plan/outcome.js';
 import type { UndoPlan } from '../../core/plan/recovery.js';
 import { DEFAULT_POLICY } from '../../core/policy/types.js';
 import { undoRun } from '../../engine/undo.js';
-import { doneActions } from '../../journal/views.js';
 import {
   type AccountFlags,
   addAccountOptions,

@@ -2,7 +2,7 @@
  * The journal for people: a header, then one row per action in time order under a heading for its
  * run (a run works in one account, so the heading names it and rows name the user).
  */
-import type { HistoryRow } from '../../journal/views.js';
+import type { HistoryRow } from '../../core/journal/views.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 const TIME_WIDTH = '2026-11-22T12:00:00Z'.length;

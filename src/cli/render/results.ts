@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { ActionResult } from '../../aws/apply/types.js';
+import type { ActionResult } from '../../core/plan/outcome.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 /**

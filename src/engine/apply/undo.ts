@@ -1,7 +1,7 @@
+import { reactivateKey } from '../../aws/apply/reactivate-key.js';
+import type { ActionResult } from '../../core/plan/outcome.js';
 import type { UndoPlan } from '../../core/plan/recovery.js';
-import { reactivateKey } from './reactivate-key.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
-import type { ActionResult } from './types.js';
 
 /** Carries out an undo plan (reactivations), journaled as an `undo` run. */
 export async function executeUndo(

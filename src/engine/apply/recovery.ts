@@ -6,15 +6,17 @@
  * (orphanCandidates, planOrphanRecovery); this module reads the journal, IAM and Secrets Manager and
  * carries the recovery out.
  */
+
+import { cleanupKey } from '../../aws/apply/cleanup-key.js';
+import { listKeys } from '../../aws/apply/live-state.js';
+import { failureText } from '../../aws/apply/types.js';
+import { secretHoldsKey } from '../../aws/secrets.js';
+import { incompleteRuns, knownCreatedKeys } from '../../core/journal/views.js';
+import { type ActionResult, done, skipped } from '../../core/plan/outcome.js';
 import { foreignKeysText } from '../../core/plan/ownership.js';
 import { type OrphanRecovery, orphanOwnership, planOrphanRecovery } from '../../core/plan/recovery.js';
 import type { NotifyAction } from '../../core/plan/types.js';
-import { incompleteRuns, knownCreatedKeys } from '../../journal/views.js';
-import { secretHoldsKey } from '../secrets.js';
-import { cleanupKey } from './cleanup-key.js';
-import { listKeys } from './live-checks.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
-import { type ActionResult, done, failureText, skipped } from './types.js';
 
 /** Why a recovered run's notice is not sent by the recovery itself. */
 export const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';

@@ -6,30 +6,26 @@
  * notifier once, at the end, for the chains whose changes all succeeded; their intents are
  * journaled as soon as the chain completes, so a resume can still send them after a crash.
  */
+
+import { cleanupKey } from '../../aws/apply/cleanup-key.js';
+import { createKey } from '../../aws/apply/create-key.js';
+import { deactivateKey } from '../../aws/apply/deactivate-key.js';
+import { deleteKey } from '../../aws/apply/delete-key.js';
+import { deleteLoginProfile } from '../../aws/apply/delete-login-profile.js';
+import { noteActive } from '../../aws/apply/note-active.js';
+import { noteInactive } from '../../aws/apply/note-inactive.js';
+import type { ExecutorState } from '../../aws/apply/state.js';
+import { storeSecret } from '../../aws/apply/store-secret.js';
+import { type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
 import type { Notifier } from '../../channels/types.js';
+import type { RunCommand } from '../../core/journal/records.js';
+import { type ActionOutcome, type ActionResult, type IntentStamp, skipped } from '../../core/plan/outcome.js';
 import { cleanupKeyAction } from '../../core/plan/recovery.js';
 import type { Action, CreateKeyAction, NotifyAction, Plan } from '../../core/plan/types.js';
 import type { RemediationConfig } from '../../core/policy/types.js';
 import type { Journal } from '../../journal/journal.js';
-import type { RunCommand } from '../../journal/records.js';
-import { cleanupKey } from './cleanup-key.js';
-import { createKey } from './create-key.js';
-import { deactivateKey } from './deactivate-key.js';
-import { deleteKey } from './delete-key.js';
-import { deleteLoginProfile } from './delete-login-profile.js';
-import { noteActive } from './note-active.js';
-import { noteInactive } from './note-inactive.js';
 import { deliverNotices } from './notices.js';
-import { type IntentStamp, type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
-import type { ExecutorState } from './state.js';
-import { storeSecret } from './store-secret.js';
-import {
-  type ActionOutcome,
-  type ActionResult,
-  type RemediationClients,
-  skipped,
-  UnsettledOutcomeError,
-} from './types.js';
+import { type RecorderOptions, RunRecorder, resultOf } from './recorder.js';
 
 export interface ExecuteOptions extends RecorderOptions {
   readonly runId: string;
@@ -61,6 +57,9 @@ export interface ExecuteResult {
 
 type ChangeAction = Exclude<Action, NotifyAction>;
 
+/** The action executors' state, and the recorder this run journals through. */
+type RunState = ExecutorState & { readonly recorder: RunRecorder };
+
 /** Carries out `plan.actions` in order and reports `plan.deferred` as deferred (not journaled). */
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ExecuteResult> {
   const recorder = new RunRecorder(options, options.runId);
@@ -70,8 +69,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     plan.actions.length,
     plan.deferred.length,
   );
-  const state: ExecutorState = {
+  const state: RunState = {
     recorder,
+    now: () => recorder.now(),
     remediation: options.remediation,
     pending: new Map(),
     strays: [],
@@ -189,7 +189,7 @@ async function runChange(
 }
 
 /** Keys a CreateAccessKey made although its answer was lost: removed if never used (someone may hold a used one). */
-async function cleanUpStrays(state: ExecutorState, extra: ActionResult[]): Promise<void> {
+async function cleanUpStrays(state: RunState, extra: ActionResult[]): Promise<void> {
   for (const { create, accessKeyId } of state.strays.splice(0)) {
     const action = cleanupKeyAction(create, accessKeyId, create.stage, "its call's answer was lost", true);
     extra.push(await state.recorder.record(action, (c) => cleanupKey(action, c.iam), { keepLease: false }));
@@ -202,7 +202,7 @@ async function cleanUpStrays(state: ExecutorState, extra: ActionResult[]): Promi
  * also when its store-secret has not run (the end of the run).
  */
 async function cleanUpUnstored(
-  state: ExecutorState,
+  state: RunState,
   action: ChangeAction,
   extra: ActionResult[],
   force = false,

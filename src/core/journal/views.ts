@@ -3,17 +3,17 @@
  * part-way, history rows, and a run's done actions for undo. Pure: the adapters read the records.
  */
 
-import { type JournalFactsData, journalFactsFrom } from '../core/plan/facts.js';
-import { actionAccessKeyId } from '../core/plan/ids.js';
-import type { KeyEventKind } from '../core/plan/key-history.js';
-import type { DoneAction, OrphanedKey } from '../core/plan/recovery.js';
+import { type JournalFactsData, journalFactsFrom } from '../plan/facts.js';
+import { actionAccessKeyId } from '../plan/ids.js';
+import type { KeyEventKind } from '../plan/key-history.js';
+import type { DoneAction, OrphanedKey } from '../plan/recovery.js';
 import {
   type AnyAction,
   DEACTIVATION_STAGES,
   type JournalFacts,
   type NotifyAction,
   type StoreSecretAction,
-} from '../core/plan/types.js';
+} from '../plan/types.js';
 import type {
   IntentRecord,
   JournalRecord,

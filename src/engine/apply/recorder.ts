@@ -5,20 +5,20 @@
  * journal, the run claims each action before its intent: an action another run holds is skipped,
  * naming that run, and never attempted.
  */
+
+import { failureText, type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
+import type { RunCommand } from '../../core/journal/records.js';
 import { actionAccessKeyId } from '../../core/plan/ids.js';
-import type { AnyAction } from '../../core/plan/types.js';
-import type { IntentHolder, Journal } from '../../journal/journal.js';
-import type { RunCommand } from '../../journal/records.js';
-import { DEFAULT_TIMEOUTS, type Timeouts } from '../../sdk/clients.js';
 import {
   type ActionOutcome,
   type ActionResult,
   failed,
-  failureText,
-  type RemediationClients,
+  type IntentStamp,
   skipped,
-  UnsettledOutcomeError,
-} from './types.js';
+} from '../../core/plan/outcome.js';
+import type { AnyAction } from '../../core/plan/types.js';
+import type { IntentHolder, Journal } from '../../journal/journal.js';
+import { DEFAULT_TIMEOUTS, type Timeouts } from '../../sdk/clients.js';
 
 export interface RecorderOptions {
   readonly journal: Journal;
@@ -42,13 +42,6 @@ export interface RecorderOptions {
    * {@link callWindowMs} of the default timeouts.
    */
   readonly callWindowMs?: number;
-}
-
-/** The journaled intent an action runs under. */
-export interface IntentStamp {
-  readonly at: Date;
-  /** A create-key's deadline (see {@link RecorderOptions.callWindowMs}); null for other actions. */
-  readonly answerBy: Date | null;
 }
 
 /**

@@ -1,76 +1,19 @@
 /**
- * Live re-verification for the apply step: what IAM holds for one user right before a change, and
- * whether that still matches what the plan assumed. The checks are pure functions of what was read,
- * so each skip reason is tested without AWS.
+ * The live re-check's verdicts: whether what IAM holds for a user right before a change still
+ * matches what the plan assumed. Pure functions of what was read (src/aws/apply/live-state.ts reads
+ * it), so each skip reason is tested without AWS.
  */
-import {
-  GetAccessKeyLastUsedCommand,
-  GetLoginProfileCommand,
-  GetUserCommand,
-  type IAMClient,
-  ListAccessKeysCommand,
-} from '@aws-sdk/client-iam';
 import type {
   CreateKeyAction,
   DeactivateKeyAction,
   DeleteKeyAction,
   DeleteLoginProfileAction,
-} from '../../core/plan/types.js';
-import { AwsErrorCode, callAws, isAwsError } from '../../sdk/errors.js';
+} from './types.js';
 
 export interface LiveKey {
   readonly accessKeyId: string;
   readonly status: 'Active' | 'Inactive';
   readonly createDate: Date | null;
-}
-
-/** The go-ahead, or why the action is skipped (one sentence, shown to the operator). */
-export type LiveCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-const OK: LiveCheck = { ok: true };
-const skip = (reason: string): LiveCheck => ({ ok: false, reason });
-
-/** Every key of the user; users have at most two, so no pagination is needed in practice. */
-export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKey[]> {
-  const keys: LiveKey[] = [];
-  let marker: string | undefined;
-  do {
-    const out = await callAws('iam:ListAccessKeys', `for ${userName}`, () =>
-      iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker })),
-    );
-    for (const k of out.AccessKeyMetadata ?? []) {
-      if (k.AccessKeyId === undefined) continue;
-      keys.push({
-        accessKeyId: k.AccessKeyId,
-        status: k.Status === 'Active' ? 'Active' : 'Inactive',
-        createDate: k.CreateDate ?? null,
-      });
-    }
-    marker = out.IsTruncated ? out.Marker : undefined;
-  } while (marker !== undefined);
-  return keys;
-}
-
-/** The key's status now; null when the user has no such key (or no longer exists). */
-export async function keyStatus(
-  iam: IAMClient,
-  userName: string,
-  accessKeyId: string,
-): Promise<LiveKey['status'] | null> {
-  try {
-    return (await listKeys(iam, userName)).find((k) => k.accessKeyId === accessKeyId)?.status ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
-}
-
-/** The key's last use; null when never used. */
-export async function keyLastUsed(iam: IAMClient, accessKeyId: string): Promise<Date | null> {
-  const out = await callAws('iam:GetAccessKeyLastUsed', accessKeyId, () =>
-    iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId })),
-  );
-  return out.AccessKeyLastUsed?.LastUsedDate ?? null;
 }
 
 export interface LiveLoginProfile {
@@ -79,23 +22,11 @@ export interface LiveLoginProfile {
   readonly passwordLastUsed: Date | null;
 }
 
-export async function loginProfileState(iam: IAMClient, userName: string): Promise<LiveLoginProfile> {
-  let createDate: Date | null = null;
-  try {
-    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
-      iam.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
-    createDate = out.LoginProfile?.CreateDate ?? null;
-  } catch (error) {
-    if (!isAwsError(error, AwsErrorCode.NoSuchEntity)) throw error;
-  }
-  const user = await callAws('iam:GetUser', userName, () =>
-    iam.send(new GetUserCommand({ UserName: userName })),
-  );
-  return { createDate, passwordLastUsed: user.User?.PasswordLastUsed ?? null };
-}
+/** The go-ahead, or why the action is skipped (one sentence, shown to the operator). */
+export type LiveCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-// ---- the checks ----
+const OK: LiveCheck = { ok: true };
+const skip = (reason: string): LiveCheck => ({ ok: false, reason });
 
 /** IAM stores whole seconds; compare at that grain so a re-read of the same use is not "later". */
 function seconds(date: Date | string): number {

@@ -1,7 +1,8 @@
+import { failureText } from '../../aws/apply/types.js';
 import type { Notifier } from '../../channels/types.js';
+import { type ActionResult, done, failed, skipped } from '../../core/plan/outcome.js';
 import type { NotifyAction } from '../../core/plan/types.js';
 import type { RunRecorder } from './recorder.js';
-import { type ActionResult, done, failed, failureText, skipped } from './types.js';
 
 export const NO_CHANNEL = 'no notification channel configured';
 

@@ -7,9 +7,9 @@
  * guessing past it could delete a key early or send a notice twice.
  */
 import * as z from 'zod';
-import type { AnyAction } from '../core/plan/types.js';
-import { STAGES } from '../core/plan/types.js';
-import { formatIssues, genericMessage } from '../core/policy-errors.js';
+import type { AnyAction } from '../plan/types.js';
+import { STAGES } from '../plan/types.js';
+import { formatIssues, genericMessage } from '../policy-errors.js';
 
 /**
  * What started a run, as history names it: the CLI's `apply`, `rotate` and `undo`; `resume`, a run
