@@ -124,8 +124,8 @@ export async function multiAccountAudit(
   let resolved: ResolvedAccounts;
   let evaluatedAt: Date;
   try {
-    if (options.now === null) await caller.serviceClock.calibrate(caller.sts);
-    evaluatedAt = options.now ?? caller.serviceClock.now();
+    if (options.now === null) await caller.calibrate();
+    evaluatedAt = options.now ?? caller.serviceNow();
     resolved = await resolveAccounts(target, connection, caller);
   } catch (error) {
     throw awsFailure(error, connection);
@@ -156,8 +156,8 @@ export async function multiAccountAudit(
       const clients = connectAccount(session, connection, resolved, accountId);
       try {
         await clients.assume();
-        if (options.now === null) await clients.serviceClock.calibrate(clients.sts);
-        const at = options.now ?? clients.serviceClock.now();
+        if (options.now === null) await clients.calibrate();
+        const at = options.now ?? clients.serviceNow();
         return await auditAccount({ clients, clock: () => at, journal }, policy);
       } catch (error) {
         throw awsFailure(error, connection);

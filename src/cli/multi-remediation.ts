@@ -151,11 +151,11 @@ async function inAccount<T>(
   const clients = connectAccount(session, options.connection, resolved, accountId);
   try {
     await clients.assume();
-    if (options.now === null) await clients.serviceClock.calibrate(clients.sts);
+    if (options.now === null) await clients.calibrate();
     const fixed = options.now;
     return await use({
       clients,
-      clock: fixed === null ? () => clients.serviceClock.now() : () => fixed,
+      clock: fixed === null ? () => clients.serviceNow() : () => fixed,
       journal: options.journal,
       notifier: null,
       accountId,

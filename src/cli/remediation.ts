@@ -282,7 +282,7 @@ export function remediationContext(
   const clients = connect(session, connection);
   // A what-if (--now) plans at that time; otherwise at the service's time, which stamps the keys'
   // dates too (and the emulator's clock, however far a user moved it).
-  const clock = fixedNow === null ? () => clients.serviceClock.now() : () => fixedNow;
+  const clock = fixedNow === null ? () => clients.serviceNow() : () => fixedNow;
   return {
     policy,
     maxActions,
@@ -292,7 +292,7 @@ export function remediationContext(
     async deps({ notify, onResult }) {
       // A journal that cannot be used (a table that does not exist) is said before any other call.
       await journal.verify?.();
-      if (fixedNow === null) await clients.serviceClock.calibrate(clients.sts);
+      if (fixedNow === null) await clients.calibrate();
       return {
         clients,
         clock,

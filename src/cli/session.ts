@@ -3,12 +3,10 @@
  * connection in use (so a failure can name the endpoint or profile), and the seams a test or an
  * embedding program may replace.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ServiceClock } from '../aws/service-clock.js';
+import { type AwsConnection, connectAccount } from '../engine/connect.js';
 import type { AccountClients } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, type OpenJournalOptions, openJournal } from '../journal/open.js';
-import { type AwsConnection, clientConfig, createClients, prepareClient } from '../sdk/clients.js';
 
 export interface CliSeams {
   /** Opens the journal a command names (default: {@link openJournal}: a file, or DynamoDB). */
@@ -31,7 +29,9 @@ export function openJournalAt(session: Session, spec: JournalSpec, options: Open
 
 export interface Connected extends AccountClients {
   /** The service's time, from the Date header of every response these clients receive. */
-  readonly serviceClock: ServiceClock;
+  readonly serviceNow: () => Date;
+  /** Sets the service clock from one cheap call when no response has set it yet. */
+  calibrate(): Promise<void>;
   /** Releases the clients' sockets. */
   close(): void;
 }
@@ -39,22 +39,6 @@ export interface Connected extends AccountClients {
 /** The account's clients for `connection`, each reporting the service's time. */
 export function connect(session: Session, connection: AwsConnection): Connected {
   session.connection = connection;
-  const base = createClients(connection);
-  const secretsManager = prepareClient(new SecretsManagerClient(clientConfig(connection)), connection);
-  const serviceClock = new ServiceClock();
-  serviceClock.watch(base.iam);
-  serviceClock.watch(base.sts);
-  serviceClock.watch(base.ssm);
-  serviceClock.watch(secretsManager);
-  return {
-    ...base,
-    secretsManager,
-    serviceClock,
-    close() {
-      base.iam.destroy();
-      base.sts.destroy();
-      base.ssm.destroy();
-      secretsManager.destroy();
-    },
-  };
+  const { clients, clock, calibrate, close } = connectAccount(connection);
+  return { ...clients, serviceNow: clock, calibrate, close };
 }

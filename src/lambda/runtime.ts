@@ -6,20 +6,23 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { ServiceClock } from '../aws/service-clock.js';
 import { createNotifier } from '../channels/notifier.js';
 import type { Notifier } from '../channels/types.js';
 import { ENV } from '../core/deployment.js';
 import { parsePolicyFile, resolvePolicy } from '../core/policy/resolve.js';
 import type { PolicyInput } from '../core/policy/schema.js';
 import type { Policy } from '../core/policy/types.js';
-import type { AccountClients, Clock } from '../engine/types.js';
+import {
+  type ConnectedClients,
+  type Connection,
+  connectAccount,
+  connectionFromEnv,
+} from '../engine/connect.js';
+import type { Clock } from '../engine/types.js';
 import type { Journal } from '../journal/journal.js';
 import { type JournalSpec, openJournal, parseJournalLocation } from '../journal/open.js';
-import { type AwsConnection, clientConfig, createClients, timeoutsFrom } from '../sdk/clients.js';
+import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 import { callAws } from '../sdk/errors.js';
 import { createLogger, type HandlerLogger } from './logger.js';
 
@@ -48,9 +51,7 @@ export interface LambdaContext {
 }
 
 /** The account's clients, as the handlers use them. */
-export interface HandlerClients extends AccountClients {
-  readonly config: ConfigServiceClient;
-}
+export type HandlerClients = ConnectedClients;
 
 export interface RuntimeOptions {
   /** Default `process.env`, read at each invocation. */
@@ -76,44 +77,12 @@ export interface PolicySource {
   readonly warnings: readonly string[];
 }
 
-/** The connection the environment describes (Lambda sets AWS_REGION; tests set AWS_ENDPOINT_URL). */
-export function connectionFromEnv(env: NodeJS.ProcessEnv): AwsConnection {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const endpoint = env.AWS_ENDPOINT_URL;
-  const timeouts = timeoutsFrom({}, env);
-  if ('error' in timeouts) throw new Error(timeouts.error);
-  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), timeouts: timeouts.timeouts };
-}
-
-export interface Connected {
-  readonly clients: HandlerClients;
-  readonly clock: Clock;
-  /** Sets the service clock from one cheap call when no response has set it yet. */
-  calibrate(): Promise<void>;
-}
-
 /** Builds (or takes) the clients, each reporting the service's time to one clock. */
-export function connectClients(options: RuntimeOptions, env: NodeJS.ProcessEnv): Connected {
-  const connection = options.connection ?? connectionFromEnv(env);
-  const given = options.clients ?? {};
-  const base = createClients(connection, given);
-  const config = clientConfig(connection);
-  const clients: HandlerClients = {
-    ...base,
-    secretsManager: given.secretsManager ?? new SecretsManagerClient(config),
-    config: given.config ?? new ConfigServiceClient(config),
-  };
-  if (options.clock !== undefined) {
-    const clock = options.clock;
-    return { clients, clock, calibrate: async () => {} };
-  }
-  const serviceClock = new ServiceClock();
-  serviceClock.watch(clients.iam);
-  serviceClock.watch(clients.sts);
-  serviceClock.watch(clients.ssm);
-  serviceClock.watch(clients.secretsManager);
-  serviceClock.watch(clients.config);
-  return { clients, clock: () => serviceClock.now(), calibrate: () => serviceClock.calibrate(clients.sts) };
+export function connectClients(options: RuntimeOptions, env: NodeJS.ProcessEnv): Connection {
+  return connectAccount(options.connection ?? connectionFromEnv(env), {
+    ...(options.clients ? { clients: options.clients } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 }
 
 /**
@@ -237,7 +206,7 @@ export interface Invocation {
   readonly env: NodeJS.ProcessEnv;
   readonly connection: AwsConnection;
   readonly logger: HandlerLogger;
-  readonly connected: Connected;
+  readonly connected: Connection;
 }
 
 /**
@@ -247,7 +216,7 @@ export interface Invocation {
 export function handlerRuntime(
   options: RuntimeOptions,
 ): (context: LambdaContext | undefined, name: string) => Invocation {
-  let connected: Connected | null = null;
+  let connected: Connection | null = null;
   let logger: HandlerLogger | null = null;
   return (context, name) => {
     const env = options.env ?? process.env;

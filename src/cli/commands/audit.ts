@@ -326,8 +326,8 @@ Examples:
       await journal.verify?.();
       // One instant for the whole evaluation and the report's evaluatedAt: --now, else the service's
       // time (the emulator's clock, however far a user moved it).
-      if (now === null) await clients.serviceClock.calibrate(clients.sts);
-      const at = now ?? clients.serviceClock.now();
+      if (now === null) await clients.calibrate();
+      const at = now ?? clients.serviceNow();
       const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
       const audit = await auditAccount({ ...deps, journal }, policy);
       early = audit.nowBeforeData;

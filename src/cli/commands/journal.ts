@@ -327,8 +327,8 @@ async function withLeaseJournal(
     }
     const clients = connect(session, connection);
     try {
-      await clients.serviceClock.calibrate(clients.sts);
-      await fn(journal, () => clients.serviceClock.now());
+      await clients.calibrate();
+      await fn(journal, () => clients.serviceNow());
     } finally {
       clients.close();
     }

@@ -145,8 +145,8 @@ apply --org has its own run id; see keywarden history), through --role-name like
         }
       }
       // The undo run is journaled at the service's time, as apply's runs are.
-      await clients.serviceClock.calibrate(clients.sts);
-      const deps = { clients, journal, notifier: null, clock: () => clients.serviceClock.now() };
+      await clients.calibrate();
+      const deps = { clients, journal, notifier: null, clock: () => clients.serviceNow() };
       const out = await undoRun(deps, runId, {
         holdDays: hold,
         confirm: async (plan, warnings) => {

@@ -1,0 +1,87 @@
+/**
+ * Connecting to an account, once, for every entry point: the clients a use case needs, built from
+ * one `AwsConnection` (or taken as given), each reporting the service's time to one clock. The CLI
+ * and the Lambda handlers call this; neither builds a client itself.
+ */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ServiceClock } from '../aws/service-clock.js';
+import {
+  type AwsConnection,
+  clientConfig,
+  createClients,
+  prepareClient,
+  timeoutsFrom,
+} from '../sdk/clients.js';
+import type { AccountClients, Clock } from './types.js';
+
+export type { AwsConnection } from '../sdk/clients.js';
+
+/** An account's clients, the Config client included (the Config rule handler reports through it). */
+export interface ConnectedClients extends AccountClients {
+  readonly config: ConfigServiceClient;
+}
+
+export interface ConnectOptions {
+  /** Clients to use as given (tests, an embedding program); the others are built from the connection. */
+  readonly clients?: Partial<ConnectedClients>;
+  /** Default: the service's clock, from the Date header of every response these clients receive. */
+  readonly clock?: Clock;
+}
+
+export interface Connection {
+  readonly clients: ConnectedClients;
+  /** "Now" for every decision: the given clock, else the service's. */
+  readonly clock: Clock;
+  /** Sets the service clock from one cheap call when no response has set it yet. */
+  calibrate(): Promise<void>;
+  /** Releases the sockets of the clients this connection built. */
+  close(): void;
+}
+
+/** The account's clients for `connection`, each reporting the service's time. */
+export function connectAccount(connection: AwsConnection, options: ConnectOptions = {}): Connection {
+  const given = options.clients ?? {};
+  const base = createClients(connection, given);
+  const built: { destroy(): void }[] = [];
+  const build = <C extends { destroy(): void }>(client: C): C => {
+    built.push(client);
+    return client;
+  };
+  const clients: ConnectedClients = {
+    ...base,
+    secretsManager:
+      given.secretsManager ??
+      build(prepareClient(new SecretsManagerClient(clientConfig(connection)), connection)),
+    config:
+      given.config ?? build(prepareClient(new ConfigServiceClient(clientConfig(connection)), connection)),
+  };
+  for (const name of ['iam', 'sts', 'ssm'] as const) if (given[name] === undefined) built.push(clients[name]);
+  const close = () => {
+    for (const client of built) client.destroy();
+  };
+  if (options.clock !== undefined) {
+    return { clients, clock: options.clock, calibrate: async () => {}, close };
+  }
+  const serviceClock = new ServiceClock();
+  serviceClock.watch(clients.iam);
+  serviceClock.watch(clients.sts);
+  serviceClock.watch(clients.ssm);
+  serviceClock.watch(clients.secretsManager);
+  serviceClock.watch(clients.config);
+  return {
+    clients,
+    clock: () => serviceClock.now(),
+    calibrate: () => serviceClock.calibrate(clients.sts),
+    close,
+  };
+}
+
+/** The connection an environment describes (Lambda sets AWS_REGION; tests set AWS_ENDPOINT_URL). */
+export function connectionFromEnv(env: NodeJS.ProcessEnv): AwsConnection {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const endpoint = env.AWS_ENDPOINT_URL;
+  const timeouts = timeoutsFrom({}, env);
+  if ('error' in timeouts) throw new Error(timeouts.error);
+  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), timeouts: timeouts.timeouts };
+}
