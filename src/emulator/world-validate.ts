@@ -4,7 +4,7 @@
  * problem is one line naming the source, the field path and the bad value, worded by the same
  * formatter as policy files.
  */
-import { formatIssues, formatPath, formatProblem, genericMessage } from '../core/policy-errors.js';
+import { formatIssues, formatPath, formatProblem, genericMessage } from './document.js';
 import { derivedRootId } from './organization-ids.js';
 import { worldSchema } from './world-schema.js';
 import type {

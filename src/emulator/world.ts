@@ -5,7 +5,7 @@
  * world into emulator state.
  */
 import { readFile } from 'node:fs/promises';
-import { readYaml } from '../core/yaml-document.js';
+import { readYaml } from './document.js';
 import type { World } from './world-types.js';
 import { validateWorld } from './world-validate.js';
 
