@@ -13,11 +13,9 @@ import {
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/core/journal/records.js';
-import {
-  createJournalTable,
-  JournalTableMissingError,
-  openDynamoJournal,
-} from '../../src/journal/dynamodb.js';
+import { JournalTableMissingError } from '../../src/journal/dynamodb/calls.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import { type Journal, JournalError, LeaseLostError } from '../../src/journal/journal.js';
 import { finished, started } from '../support/journal.js';
 import { motoClientConfig, useMotoDynamo } from '../support/moto.js';

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
-import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import type { JournalLeases } from '../../src/journal/journal.js';
 import { runCli } from '../support/cli.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';

@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { leaseState, underAccountLease } from '../../src/engine/lease.js';
 import type { HeartbeatTimer } from '../../src/engine/types.js';
-import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import { type AccountLease, type Journal, LeaseLostError } from '../../src/journal/journal.js';
 import { FIXED_NOW } from '../support/emulator.js';
 import { useMotoDynamo } from '../support/moto.js';
