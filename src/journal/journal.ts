@@ -67,21 +67,19 @@ export type RunLockAttempt =
   /** Another run, in a process that is still running, holds the journal. */
   | { readonly kind: 'held'; readonly holder: JournalLockHolder };
 
-export type LeaseAttempt =
-  | { readonly kind: 'acquired'; readonly lease: AccountLease }
-  /** Another run's live lease: `lease` is theirs. */
-  | { readonly kind: 'held'; readonly lease: AccountLease };
-
 export interface JournalLeases {
   /** How long a lease holds after it is taken or renewed. */
   readonly durationSeconds: number;
-  /** Takes the account's lease unless another run holds a live one; `now` is the engine's clock. */
+  /**
+   * Takes the account's lease, or throws a {@link LeaseHeldError} naming the run that holds a live
+   * one; `now` is the engine's clock.
+   */
   acquire(request: {
     readonly accountId: string;
     readonly runId: string;
     readonly command: string;
     readonly now: Date;
-  }): Promise<LeaseAttempt>;
+  }): Promise<AccountLease>;
   /** Extends a lease this run holds; a {@link LeaseLostError} when another run has taken it since. */
   renew(lease: AccountLease, now: Date): Promise<AccountLease>;
   /** Gives the lease up (a no-op when another run holds it by now). */
@@ -116,7 +114,7 @@ export interface IntentHolder {
  * run this one resumes; otherwise the action is not attempted.
  */
 export interface JournalIntentClaims {
-  /** Null when `runId` now holds the action; else the run that does. */
+  /** Makes `runId` hold the action, or throws a {@link ClaimHeldError} naming the run that does. */
   claim(request: {
     readonly actionId: string;
     readonly accountId: string;
@@ -124,10 +122,13 @@ export interface JournalIntentClaims {
     /** The interrupted run this one completes: its claims are this run's to take. */
     readonly resumeOf: string | null;
     readonly at: string;
-  }): Promise<IntentHolder | null>;
+  }): Promise<void>;
 }
 
-/** A journal that cannot be read or written. */
+/**
+ * A journal that cannot be read or written, or that refused what a run asked of it (a lease or a
+ * claim another run holds).
+ */
 export class JournalError extends Error {
   override readonly name: string = 'JournalError';
 }
@@ -144,6 +145,38 @@ export class LeaseLostError extends JournalError {
       `run ${lease.runId} lost its lease on account ${lease.accountId}` +
         (holder === null ? '' : ` to run ${holder.runId} (${holder.command}, since ${holder.since})`) +
         '; it stopped before its next change. Finish it later with: keywarden apply --resume',
+    );
+  }
+}
+
+/** Another run holds a live lease on the account: nothing was done. */
+export class LeaseHeldError extends JournalError {
+  override readonly name = 'LeaseHeldError';
+  constructor(
+    /** The lease that holds the account: its run, since and until when. */
+    readonly holder: AccountLease,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `account ${holder.accountId} is held by run ${holder.runId} (${holder.command}) since ${holder.since}, ` +
+        `until ${holder.until} unless renewed`,
+      options,
+    );
+  }
+}
+
+/** Another run holds the action: its intent has no outcome yet, so this run leaves the action alone. */
+export class ClaimHeldError extends JournalError {
+  override readonly name = 'ClaimHeldError';
+  constructor(
+    readonly actionId: string,
+    /** The run that holds it, and since when. */
+    readonly holder: IntentHolder,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `run ${holder.runId} holds action ${actionId}: its intent (${holder.since}) has no outcome yet`,
+      options,
     );
   }
 }

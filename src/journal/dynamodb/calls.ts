@@ -1,18 +1,15 @@
 /**
- * How the DynamoDB journal calls its table, and the one place it reads DynamoDB's errors: a missing
- * table, an unreachable DynamoDB and a condition that did not hold are told apart here, and nowhere
- * else in the journal.
+ * How the DynamoDB journal calls its table, and the one place its records, leases and claims read
+ * DynamoDB's errors: a missing table, an unreachable DynamoDB and a condition that did not hold
+ * (ConditionalCheckFailed, or a transaction cancelled by one) become the journal's own errors here,
+ * the way Powertools' idempotency layer turns ConditionalCheckFailed into its
+ * IdempotencyItemAlreadyExistsError carrying the record it found. Making the table (./table.ts) reads
+ * the two answers of its own calls where it makes them.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  AwsErrorCode,
-  awsErrorCode,
-  callAws,
-  describeAwsError,
-  isAwsError,
-  isNetworkError,
-} from '../../sdk/errors.js';
+import type { Permission } from '../../core/permission.js';
+import { AwsErrorCode, callAws, describeAwsError, isAwsError, isNetworkError } from '../../sdk/errors.js';
 import { JournalError } from '../journal.js';
 import type { ItemKey } from './items.js';
 
@@ -31,16 +28,18 @@ export class JournalTableMissingError extends JournalError {
   }
 }
 
-export type Guard = <T>(fn: () => Promise<T>) => Promise<T>;
-
 /** The journal's table, as its parts (records, leases, claims) call it. */
 export interface JournalTable {
   readonly TableName: string;
   /** `dynamodb://TABLE`, for messages. */
   readonly location: string;
   readonly doc: DynamoDBDocumentClient;
-  /** Wraps every AWS call of the journal; see {@link journalTable}. */
-  readonly guard: Guard;
+  /**
+   * Makes one call of the journal through {@link callAws}, and maps what it throws once: a missing
+   * table is a {@link JournalTableMissingError}, an unreachable DynamoDB a {@link JournalError}
+   * naming the journal, and a condition that did not hold a {@link ConditionFailedError}.
+   */
+  call<T>(permission: Permission, detail: string, send: () => Promise<T>): Promise<T>;
   /** The item at `key` (a consistent read); undefined when there is none. */
   getItem(key: ItemKey, what: string): Promise<Record<string, unknown> | undefined>;
 }
@@ -50,14 +49,12 @@ export function journalTable(client: DynamoDBClient, TableName: string): Journal
   const doc = DynamoDBDocumentClient.from(client);
   const location = `dynamodb://${TableName}`;
 
-  /**
-   * Every AWS call: a missing table is said in one line with the command that creates it, and an
-   * unreachable DynamoDB names the journal (its endpoint may differ from the other services').
-   */
-  async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  async function call<T>(permission: Permission, detail: string, send: () => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await callAws(permission, detail, send);
     } catch (error) {
+      // A missing table is said in one line with the command that creates it, and an unreachable
+      // DynamoDB names the journal (its endpoint may differ from the other services').
       if (isAwsError(error, AwsErrorCode.ResourceNotFound)) {
         throw new JournalTableMissingError(TableName, { cause: error });
       }
@@ -67,6 +64,8 @@ export function journalTable(client: DynamoDBClient, TableName: string): Journal
           { cause: error },
         );
       }
+      const failed = conditionFailure(error);
+      if (failed !== null) throw failed;
       throw error;
     }
   }
@@ -75,60 +74,62 @@ export function journalTable(client: DynamoDBClient, TableName: string): Journal
     TableName,
     location,
     doc,
-    guard,
+    call,
     async getItem(key, what) {
-      const out = await guard(() =>
-        callAws('dynamodb:GetItem', `${location} ${what}`, () =>
-          doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true })),
-        ),
+      const out = await call('dynamodb:GetItem', `${location} ${what}`, () =>
+        doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true })),
       );
       return out.Item;
     },
   };
 }
 
-/** A conditional put, or a transaction with one, whose condition failed. */
-export function isConditionFailure(error: unknown): boolean {
-  return isAwsError(error, AwsErrorCode.ConditionalCheckFailed) || claimLost(error);
+/**
+ * A conditional write whose condition did not hold: a put or delete (with the item it found, when
+ * it asked for it with `ReturnValuesOnConditionCheckFailure: ALL_OLD`), or a transaction one of
+ * whose conditions failed. Records, leases and claims turn it into what it means for them.
+ */
+export class ConditionFailedError extends JournalError {
+  override readonly name = 'ConditionFailedError';
+  constructor(
+    message: string,
+    /**
+     * The string attributes of the item the condition found (asked for with
+     * `ReturnValuesOnConditionCheckFailure: ALL_OLD`); null when there was none, or in a transaction.
+     */
+    readonly found: Readonly<Record<string, string>> | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
-/** True when a transaction failed because its claim delete found the claim held by another run. */
-export function claimLost(error: unknown): boolean {
-  if (awsErrorCode(error) !== AwsErrorCode.TransactionCanceled) return false;
-  const reasons = (causeOf(error) as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+/** The {@link ConditionFailedError} that `error` (from {@link callAws}) is; null when it is another failure. */
+function conditionFailure(error: unknown): ConditionFailedError | null {
+  const message = error instanceof Error ? error.message : String(error);
+  const sdkError = causeOf(error);
+  if (isAwsError(error, AwsErrorCode.ConditionalCheckFailed)) {
+    // lib-dynamodb leaves this item as raw attribute values: the strings are read by hand.
+    const item = (sdkError as { Item?: Record<string, { S?: unknown }> }).Item;
+    const found =
+      item === undefined || Object.keys(item).length === 0
+        ? null
+        : Object.fromEntries(
+            Object.entries(item).flatMap(([name, value]) =>
+              typeof value?.S === 'string' ? [[name, value.S]] : [],
+            ),
+          );
+    return new ConditionFailedError(message, found, { cause: error });
+  }
+  if (isAwsError(error, AwsErrorCode.TransactionCanceled)) {
+    const reasons = (sdkError as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+      return new ConditionFailedError(message, null, { cause: error });
+    }
+  }
+  return null;
 }
 
 function causeOf(error: unknown): unknown {
   return error instanceof Error && error.cause !== undefined ? error.cause : error;
-}
-
-/** An item as a failed condition returns it (`ReturnValuesOnConditionCheckFailure: ALL_OLD`): raw. */
-export type RawItem = Record<string, { S?: string; N?: string }>;
-
-/** The item a failed condition found, raw. */
-function conditionItem(error: unknown): RawItem | null {
-  if (!isAwsError(error, AwsErrorCode.ConditionalCheckFailed)) return null;
-  const item = (error as { Item?: RawItem }).Item;
-  return item ?? {};
-}
-
-/**
- * Sends a conditional write: null when it was made, else the item its condition found (raw; empty
- * when there was none). Any other failure is thrown.
- */
-export async function conditionally(send: () => Promise<unknown>): Promise<RawItem | null> {
-  try {
-    await send();
-    return null;
-  } catch (error) {
-    const item = conditionItem(error);
-    if (item === null) throw error;
-    return item;
-  }
-}
-
-/** lib-dynamodb leaves that item as raw attribute values: read the strings by hand. */
-export function rawString(item: Record<string, { S?: string }>, name: string): string {
-  return item[name]?.S ?? '';
 }

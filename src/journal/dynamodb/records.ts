@@ -13,9 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type JournalRecord, parseRecord } from '../../core/journal/records.js';
-import { callAws } from '../../sdk/errors.js';
 import { type Journal, JournalError } from '../journal.js';
-import { claimLost, isConditionFailure, type JournalTable } from './calls.js';
+import { ConditionFailedError, type JournalTable } from './calls.js';
 import type { HeldClaims } from './claims.js';
 import { claimKey, JOURNAL_PK, RECORD_PREFIX, recordKey, recordSk, runKey, sequenceKey } from './items.js';
 
@@ -30,23 +29,21 @@ export function dynamoRecords(
   held: HeldClaims,
   pageSize: number | undefined,
 ): Pick<Journal, 'append' | 'read' | 'verify'> {
-  const { doc, TableName, location, guard, getItem } = table;
+  const { doc, TableName, location, call, getItem } = table;
   /** Runs whose `run-started` this journal wrote, with the run each resumes. */
   const resumes = new Map<string, string | null>();
 
   async function nextRecordNumber(): Promise<number> {
-    const out = await guard(() =>
-      callAws('dynamodb:UpdateItem', `${location} record counter`, () =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: sequenceKey(),
-            UpdateExpression: 'ADD #n :one',
-            ExpressionAttributeNames: { '#n': 'n' },
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        ),
+    const out = await call('dynamodb:UpdateItem', `${location} record counter`, () =>
+      doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: sequenceKey(),
+          UpdateExpression: 'ADD #n :one',
+          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
       ),
     );
     const n = out.Attributes?.n;
@@ -146,17 +143,15 @@ export function dynamoRecords(
     };
     const detail = `${location} record ${n} (${record.type} of run ${record.runId})`;
     try {
-      await guard(() =>
-        callAws('dynamodb:PutItem', detail, async () => {
-          if (extra.length === 0) await doc.send(new PutCommand(put));
-          else await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] }));
-        }),
-      );
+      await call('dynamodb:PutItem', detail, async () => {
+        if (extra.length === 0) await doc.send(new PutCommand(put));
+        else await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...extra] }));
+      });
     } catch (error) {
       // Record numbers come from the counter, so only this journal writes record `n`: a condition
       // that finds it there means an earlier attempt of this very call landed and its answer was
       // lost (a 5xx or a dropped connection after the write; the SDK then sent it again).
-      if (!isConditionFailure(error) || !(await recordIs(n, put.Item.record))) throw error;
+      if (!(error instanceof ConditionFailedError) || !(await recordIs(n, put.Item.record))) throw error;
     }
   }
 
@@ -172,9 +167,12 @@ export function dynamoRecords(
       try {
         await writeRecord(n, record, extra);
       } catch (error) {
-        // The claim this outcome releases was taken over (its run was recovered meanwhile): the
-        // outcome is still the record of what happened, so it is written on its own.
-        if (record.type !== 'outcome' || extra.length === 0 || !claimLost(error)) throw error;
+        // The claim this outcome releases was taken over (its run was recovered meanwhile): its
+        // delete's condition failed the transaction. The outcome is still the record of what
+        // happened, so it is written on its own.
+        if (record.type !== 'outcome' || extra.length === 0 || !(error instanceof ConditionFailedError)) {
+          throw error;
+        }
         await writeRecord(n, record, []);
       }
       switch (record.type) {
@@ -192,18 +190,16 @@ export function dynamoRecords(
       const records: JournalRecord[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page: QueryCommandOutput = await guard(() =>
-          callAws('dynamodb:Query', `${location} records`, () =>
-            doc.send(
-              new QueryCommand({
-                TableName,
-                KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-                ExpressionAttributeValues: { ':pk': JOURNAL_PK, ':prefix': RECORD_PREFIX },
-                ConsistentRead: true,
-                ...(pageSize === undefined ? {} : { Limit: pageSize }),
-                ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-              }),
-            ),
+        const page: QueryCommandOutput = await call('dynamodb:Query', `${location} records`, () =>
+          doc.send(
+            new QueryCommand({
+              TableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':pk': JOURNAL_PK, ':prefix': RECORD_PREFIX },
+              ConsistentRead: true,
+              ...(pageSize === undefined ? {} : { Limit: pageSize }),
+              ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+            }),
           ),
         );
         for (const item of page.Items ?? []) {
