@@ -25,7 +25,7 @@ export interface ItemKey {
 }
 
 export const JOURNAL_PK = 'journal';
-export const SEQUENCE_SK = 'sequence';
+const SEQUENCE_SK = 'sequence';
 export const RECORD_PREFIX = 'record#';
 const RECORD_DIGITS = 15;
 export const LEASE_PREFIX = 'lease#';
