@@ -7,10 +7,10 @@
  *   The SDK's own memo judges expiry on the local clock, which is wrong wherever the two differ (a
  *   skewed host; an emulator whose clock a test moved), so the SDK is made to ask this provider on
  *   every request and it answers from its cache.
- * - **Refused as expired anyway:** a client built by src/aws/clients.ts answers `ExpiredToken` /
- *   `ExpiredTokenException` by forgetting the session, assuming the role again and sending the same
- *   request once more. An expired token is refused before the request is acted on, so repeating it is
- *   safe even for a write.
+ * - **Refused as expired anyway:** a client built by src/sdk/clients.ts answers an expired session
+ *   (`ExpiredToken`, `ExpiredTokenException`) by forgetting the session, assuming the role again and
+ *   sending the same request once more. An expired token is refused before the request is acted on,
+ *   so repeating it is safe even for a write.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AwsConnection, clientConfig, withoutSdkLogger } from '../sdk/clients.js';

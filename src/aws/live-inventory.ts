@@ -14,7 +14,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RootRecord } from '../core/model.js';
 import type { AwsClients } from '../sdk/clients.js';
 import { mapWithConcurrency } from '../sdk/clients.js';
-import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, orNullWhenMissing } from '../sdk/errors.js';
 import { type LiveUserNeeds, readUserLive } from './live-user.js';
 import type { InventoryOptions, InventoryResult } from './report-inventory.js';
 import { accountIdFromArn } from './report-inventory.js';
@@ -46,15 +46,10 @@ async function rootFromSummary(iam: IAMClient, accountId: string): Promise<RootR
 }
 
 async function getUserIfExists(iam: IAMClient, userName: string): Promise<User | null> {
-  try {
-    const out = await callAws('iam:GetUser', userName, () =>
-      iam.send(new GetUserCommand({ UserName: userName })),
-    );
-    return out.User ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
+  const out = await orNullWhenMissing(AwsErrorCode.NoSuchEntity, () =>
+    callAws('iam:GetUser', userName, () => iam.send(new GetUserCommand({ UserName: userName }))),
+  );
+  return out?.User ?? null;
 }
 
 /** Collects one account's inventory through the per-user IAM API. */

@@ -14,19 +14,16 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import type { AccessKeyRecord, UserRecord } from '../core/model.js';
-import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, orNullWhenMissing } from '../sdk/errors.js';
 
 /** The login profile's creation time; null when the user has no console password any more. */
 export async function loginProfileCreateDate(iam: IAMClient, userName: string): Promise<Date | null> {
-  try {
-    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
+  const out = await orNullWhenMissing(AwsErrorCode.NoSuchEntity, () =>
+    callAws('iam:GetLoginProfile', `for ${userName}`, () =>
       iam.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
-    return out.LoginProfile?.CreateDate ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
+    ),
+  );
+  return out?.LoginProfile?.CreateDate ?? null;
 }
 
 async function keyRecords(

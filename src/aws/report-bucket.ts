@@ -10,7 +10,7 @@
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AwsConnection, clientConfig } from '../sdk/clients.js';
-import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, orNullWhenMissing } from '../sdk/errors.js';
 
 /** The prefix every object of one run lives under. */
 export function runPrefix(runId: string): string {
@@ -60,13 +60,10 @@ export async function putReportObject(
 
 /** One object's text, or null when the key does not exist. */
 export async function getReportObject(client: S3Client, bucket: string, key: string): Promise<string | null> {
-  try {
-    return await callAws('s3:GetObject', s3Uri(bucket, key), async () => {
+  return orNullWhenMissing(AwsErrorCode.NoSuchKey, () =>
+    callAws('s3:GetObject', s3Uri(bucket, key), async () => {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return (await out.Body?.transformToString('utf-8')) ?? '';
-    });
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchKey)) return null;
-    throw error;
-  }
+    }),
+  );
 }

@@ -9,7 +9,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, isAwsError, orNullWhenMissing } from '../sdk/errors.js';
 
 /** A key fresh from CreateAccessKey; held only between create-key and store-secret. */
 export interface NewAccessKey {
@@ -50,15 +50,12 @@ export async function secretHoldsKey(
   secretName: string,
   accessKeyId: string,
 ): Promise<boolean> {
-  try {
-    const out = await callAws('secretsmanager:DescribeSecret', secretName, () =>
+  const out = await orNullWhenMissing(AwsErrorCode.ResourceNotFound, () =>
+    callAws('secretsmanager:DescribeSecret', secretName, () =>
       client.send(new DescribeSecretCommand({ SecretId: secretName })),
-    );
-    return Object.hasOwn(out.VersionIdsToStages ?? {}, versionIdFor(accessKeyId));
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.ResourceNotFound)) return false;
-    throw error;
-  }
+    ),
+  );
+  return out !== null && Object.hasOwn(out.VersionIdsToStages ?? {}, versionIdFor(accessKeyId));
 }
 
 /**

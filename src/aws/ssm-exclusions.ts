@@ -1,5 +1,5 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, orNullWhenMissing } from '../sdk/errors.js';
 
 /**
  * Reads the comma-separated exclusion list teams keep for custom Config rules (for example
@@ -11,19 +11,17 @@ export async function readExcludedUsers(
   warnings: string[],
 ): Promise<string[] | null> {
   if (parameterName === null) return null;
-  try {
-    const out = await callAws('ssm:GetParameter', parameterName, () =>
+  const out = await orNullWhenMissing(AwsErrorCode.ParameterNotFound, () =>
+    callAws('ssm:GetParameter', parameterName, () =>
       ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true })),
-    );
-    return (out.Parameter?.Value ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0);
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.ParameterNotFound)) {
-      warnings.push(`SSM parameter ${parameterName} does not exist; no users are exempt through it`);
-      return [];
-    }
-    throw error;
+    ),
+  );
+  if (out === null) {
+    warnings.push(`SSM parameter ${parameterName} does not exist; no users are exempt through it`);
+    return [];
   }
+  return (out.Parameter?.Value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

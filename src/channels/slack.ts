@@ -4,8 +4,8 @@
  * never from the policy, and never appears in an error or log line.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { AwsErrorCode, callAws, failureMessage, isAwsError } from '../sdk/errors.js';
+import { GetParameterCommand, type GetParameterCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
+import { AwsErrorCode, callAws, failureMessage, orNullWhenMissing } from '../sdk/errors.js';
 import { type Digest, renderSlack } from './render.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
 
@@ -62,19 +62,20 @@ async function resolveWebhookUrl(props: SlackChannelProps): Promise<Resolved> {
   } else if (props.webhookUrlSsmParameter !== null) {
     const name = props.webhookUrlSsmParameter;
     source = `SSM parameter ${name}`;
+    let out: GetParameterCommandOutput | null;
     try {
-      const out = await callAws('ssm:GetParameter', name, () =>
-        props.ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+      out = await orNullWhenMissing(AwsErrorCode.ParameterNotFound, () =>
+        callAws('ssm:GetParameter', name, () =>
+          props.ssm().send(new GetParameterCommand({ Name: name, WithDecryption: true })),
+        ),
       );
-      value = out.Parameter?.Value?.trim();
     } catch (error) {
-      if (isAwsError(error, AwsErrorCode.ParameterNotFound)) {
-        return unavailable(
-          `${source} does not exist; store the incoming webhook URL in it as a SecureString`,
-        );
-      }
       return unavailable(failureMessage(error));
     }
+    if (out === null) {
+      return unavailable(`${source} does not exist; store the incoming webhook URL in it as a SecureString`);
+    }
+    value = out.Parameter?.Value?.trim();
     if (!value) return unavailable(`${source} is empty; store the incoming webhook URL in it`);
   } else {
     return unavailable(

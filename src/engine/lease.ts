@@ -11,6 +11,7 @@ import {
   type AccountLease,
   type Journal,
   type JournalLockHolder,
+  LeaseHeldError,
   LeaseLostError,
 } from '../journal/journal.js';
 import type { Clock, HeartbeatTimer, RemediationDeps } from './types.js';
@@ -136,16 +137,18 @@ async function underLease<T>(
   }
   const accountId = await callerAccountId(deps.clients.sts);
   const now = deps.clock();
-  const attempt = await leases.acquire({ accountId, ...holder, now });
-  if (attempt.kind === 'held') {
-    const state = leaseState(attempt.lease, now);
+  let lease: AccountLease;
+  try {
+    lease = await leases.acquire({ accountId, ...holder, now });
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error;
+    const state = leaseState(error.holder, now);
     return {
       kind: 'held-elsewhere',
-      lease: attempt.lease,
+      lease: error.holder,
       holder: state === 'live' ? 'live' : 'stopped-heartbeating',
     };
   }
-  let lease = attempt.lease;
   let renewedMs = Date.parse(lease.renewedAt);
   let renewing: Promise<void> | null = null;
   /** Set when a heartbeat found the lease taken: the next `keep` stops the run. */

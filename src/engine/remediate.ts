@@ -9,7 +9,7 @@ import type { RunCommand } from '../core/journal/records.js';
 import { incompleteRuns } from '../core/journal/views.js';
 import type { Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
-import { newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/run-id.js';
 import { DEFAULT_TIMEOUTS } from '../sdk/clients.js';
 import { type ExecuteResult, executePlan } from './apply/execute.js';
 import { callWindowMs } from './apply/recorder.js';

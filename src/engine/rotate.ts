@@ -11,7 +11,7 @@ import { planRotateNow } from '../core/plan/rotate-now.js';
 import { planSwitchOver } from '../core/plan/switch-over.js';
 import type { CreateKeyAction, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
-import { newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/run-id.js';
 import type { ExecuteResult } from './apply/execute.js';
 import { NotFoundError } from './errors.js';
 import { type HeldElsewhere, type LeaseScope, underAccountLease } from './lease.js';

@@ -4,7 +4,7 @@ import { addDays } from '../core/days.js';
 import { doneActions, hasRun } from '../core/journal/views.js';
 import type { ActionResult } from '../core/plan/outcome.js';
 import { type CannotUndo, planUndo, type UndoPlan } from '../core/plan/recovery.js';
-import { newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/run-id.js';
 import { executeUndo } from './apply/undo.js';
 import { NotFoundError } from './errors.js';
 import { type HeldElsewhere, underAccountLease } from './lease.js';

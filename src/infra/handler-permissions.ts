@@ -22,7 +22,7 @@ export type OrgHandlerName = (typeof ORG_HANDLER_NAMES)[number];
 export type AnyHandlerName = HandlerName | OrgHandlerName;
 
 /**
- * The DynamoDB journal, as src/journal/dynamodb.ts declares it (records, leases, claims), plus the
+ * The DynamoDB journal, as src/journal/permissions.ts declares it (records, leases, claims), plus the
  * caller-identity look-up the lease names the account with.
  */
 export const JOURNAL_TABLE_PERMISSIONS: readonly Permission[] = [

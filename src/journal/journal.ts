@@ -1,25 +1,13 @@
 /**
- * The journal: where every run records its intents and outcomes. The interface is what the engine
- * uses; the file journal (append-only JSON lines, each record flushed to disk before `append`
- * resolves) is the CLI's default, so an intent is durable before its action starts and an outcome
- * before the next one. A journal that several runs share at once (DynamoDB, src/journal/dynamodb.ts)
- * also offers account leases and intent claims, so two runs never act on the same thing together.
+ * The journal: where every run records its intents and outcomes. This interface is what the engine
+ * uses; the file journal (./file-journal.ts, append-only JSON lines, each record flushed to disk
+ * before `append` resolves) is the CLI's default, so an intent is durable before its action starts
+ * and an outcome before the next one. A journal that several runs share at once (DynamoDB,
+ * ./dynamodb/journal.ts) also offers account leases and intent claims, so two runs never act on the
+ * same thing together.
  */
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
-import { JournalParseError, type JournalRecord, parseJournal } from '../core/journal/records.js';
-import { acquireFileLock, inspectFileLock, type JournalLockHolder } from './file-lock.js';
+import type { JournalRecord } from '../core/journal/records.js';
+import type { JournalLockHolder } from './file-lock.js';
 
 export type { JournalLockHolder } from './file-lock.js';
 
@@ -79,21 +67,19 @@ export type RunLockAttempt =
   /** Another run, in a process that is still running, holds the journal. */
   | { readonly kind: 'held'; readonly holder: JournalLockHolder };
 
-export type LeaseAttempt =
-  | { readonly kind: 'acquired'; readonly lease: AccountLease }
-  /** Another run's live lease: `lease` is theirs. */
-  | { readonly kind: 'held'; readonly lease: AccountLease };
-
 export interface JournalLeases {
   /** How long a lease holds after it is taken or renewed. */
   readonly durationSeconds: number;
-  /** Takes the account's lease unless another run holds a live one; `now` is the engine's clock. */
+  /**
+   * Takes the account's lease, or throws a {@link LeaseHeldError} naming the run that holds a live
+   * one; `now` is the engine's clock.
+   */
   acquire(request: {
     readonly accountId: string;
     readonly runId: string;
     readonly command: string;
     readonly now: Date;
-  }): Promise<LeaseAttempt>;
+  }): Promise<AccountLease>;
   /** Extends a lease this run holds; a {@link LeaseLostError} when another run has taken it since. */
   renew(lease: AccountLease, now: Date): Promise<AccountLease>;
   /** Gives the lease up (a no-op when another run holds it by now). */
@@ -128,7 +114,7 @@ export interface IntentHolder {
  * run this one resumes; otherwise the action is not attempted.
  */
 export interface JournalIntentClaims {
-  /** Null when `runId` now holds the action; else the run that does. */
+  /** Makes `runId` hold the action, or throws a {@link ClaimHeldError} naming the run that does. */
   claim(request: {
     readonly actionId: string;
     readonly accountId: string;
@@ -136,10 +122,13 @@ export interface JournalIntentClaims {
     /** The interrupted run this one completes: its claims are this run's to take. */
     readonly resumeOf: string | null;
     readonly at: string;
-  }): Promise<IntentHolder | null>;
+  }): Promise<void>;
 }
 
-/** A journal that cannot be read or written. */
+/**
+ * A journal that cannot be read or written, or that refused what a run asked of it (a lease or a
+ * claim another run holds).
+ */
 export class JournalError extends Error {
   override readonly name: string = 'JournalError';
 }
@@ -160,156 +149,34 @@ export class LeaseLostError extends JournalError {
   }
 }
 
-/**
- * Opens (lazily creates, with its directory) the journal at `path`. Earlier content is never
- * rewritten: when the file ends in a line cut short by a crash, a newline is written first, so the
- * torn line stays visible (parse reports it) and the next record starts on its own line.
- */
-export function openFileJournal(path: string): Journal {
-  let checkedTail = false;
-  let lock: { count: number; release: () => void } | null = null;
-  return {
-    location: path,
-    async lockHolder() {
-      return inspectFileLock(`${path}.lock`);
-    },
-    async lockRun(holder) {
-      if (lock !== null) {
-        lock.count += 1;
-      } else {
-        try {
-          // A directory that cannot be made shows in the lock's own error (ENOTDIR, EACCES).
-          try {
-            mkdirSync(dirname(path), { recursive: true });
-          } catch {}
-          const attempt = acquireFileLock(`${path}.lock`, {
-            runId: holder.runId,
-            command: holder.command,
-            since: holder.now.toISOString(),
-          });
-          if (attempt.kind === 'held') return attempt;
-          lock = { count: 1, release: attempt.release };
-        } catch (error) {
-          throw new JournalError(
-            `cannot lock the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; ` +
-              'nothing is changed until it can be (check the permissions of its directory)',
-            { cause: error },
-          );
-        }
-      }
-      let released = false;
-      return {
-        kind: 'acquired',
-        release: async () => {
-          if (released || lock === null) return;
-          released = true;
-          lock.count -= 1;
-          if (lock.count === 0) {
-            lock.release();
-            lock = null;
-          }
-        },
-      };
-    },
-    async append(record) {
-      const line = `${JSON.stringify(record)}\n`;
-      try {
-        const created = !existsSync(path);
-        if (created) mkdirSync(dirname(path), { recursive: true });
-        const fd = openSync(path, 'a+');
-        try {
-          if (!checkedTail) {
-            if (!endsWithNewline(fd)) writeSync(fd, '\n');
-            checkedTail = true;
-          }
-          writeSync(fd, line);
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-        if (created) syncDirectory(dirname(path));
-      } catch (error) {
-        throw new JournalError(
-          `cannot write the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; ` +
-            'nothing further is changed until it can be written (check the path, permissions and free space)',
-          { cause: error },
-        );
-      }
-    },
-    async read() {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [] };
-        throw new JournalError(
-          `cannot read the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-          { cause: error },
-        );
-      }
-      try {
-        const repaired = tornLinesBlanked(text);
-        const { records, warnings } = parseJournal(repaired.text);
-        return { records, warnings: [...repaired.warnings, ...warnings].map((w) => `${path}: ${w}`) };
-      } catch (error) {
-        if (error instanceof JournalParseError) {
-          throw new JournalError(`${path}: ${error.message}`, { cause: error });
-        }
-        throw error;
-      }
-    },
-  };
-}
-
-/**
- * A line cut short by a crash and then followed by the newline {@link openJournal} adds is not
- * JSON; it is blanked (line numbers stay) with a warning, as if it were still the last line. Only
- * an unfinished record (starts like one, is not valid JSON) is blanked; other bad lines still fail.
- */
-function tornLinesBlanked(text: string): { text: string; warnings: string[] } {
-  const warnings: string[] = [];
-  const lines = text.split('\n').map((line, index, all) => {
-    if (index === all.length - 1 || !line.startsWith('{"v":1,')) return line;
-    try {
-      JSON.parse(line);
-      return line;
-    } catch {
-      warnings.push(
-        `journal line ${index + 1}: incomplete record ignored; an earlier run stopped while writing it`,
-      );
-      return '';
-    }
-  });
-  return { text: lines.join('\n'), warnings };
-}
-
-function endsWithNewline(fd: number): boolean {
-  const size = fstatSync(fd).size;
-  if (size === 0) return true;
-  const last = Buffer.alloc(1);
-  readSync(fd, last, 0, 1, size - 1);
-  return last[0] === 0x0a;
-}
-
-/** Makes a new file's directory entry durable too (POSIX); a no-op where directories cannot be opened. */
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Windows cannot open a directory; the file's own fsync is what matters most.
+/** Another run holds a live lease on the account: nothing was done. */
+export class LeaseHeldError extends JournalError {
+  override readonly name = 'LeaseHeldError';
+  constructor(
+    /** The lease that holds the account: its run, since and until when. */
+    readonly holder: AccountLease,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `account ${holder.accountId} is held by run ${holder.runId} (${holder.command}) since ${holder.since}, ` +
+        `until ${holder.until} unless renewed`,
+      options,
+    );
   }
 }
 
-/** A sortable, unique run id: `2026-11-22T12-00-00Z-1a2b3c`. */
-export function newRunId(now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replaceAll(':', '-');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+/** Another run holds the action: its intent has no outcome yet, so this run leaves the action alone. */
+export class ClaimHeldError extends JournalError {
+  override readonly name = 'ClaimHeldError';
+  constructor(
+    readonly actionId: string,
+    /** The run that holds it, and since when. */
+    readonly holder: IntentHolder,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `run ${holder.runId} holds action ${actionId}: its intent (${holder.since}) has no outcome yet`,
+      options,
+    );
+  }
 }

@@ -5,8 +5,9 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_LEASE_SECONDS, type JournalSpec, parseJournalSpec } from '../core/policy/journal.js';
-import { openDynamoJournal } from './dynamodb.js';
-import { type Journal, JournalError, openFileJournal } from './journal.js';
+import { openDynamoJournal } from './dynamodb/journal.js';
+import { openFileJournal } from './file-journal.js';
+import { type Journal, JournalError } from './journal.js';
 
 export type { JournalSpec } from '../core/policy/journal.js';
 

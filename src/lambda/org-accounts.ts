@@ -11,7 +11,7 @@
 import { listOrganizationAccounts, organizationsClient, PARENT_ID_PATTERN } from '../aws/organization.js';
 import { ACCOUNT_ID_PATTERN, selectAccounts } from '../core/accounts.js';
 import { ORG_ENV } from '../core/deployment.js';
-import { newRunId } from '../journal/journal.js';
+import { newRunId } from '../journal/run-id.js';
 import { type AccountList, eventObject } from './org-common.js';
 import {
   errorFields,

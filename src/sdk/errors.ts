@@ -20,6 +20,10 @@ export const AwsErrorCode = {
   ReportExpired: 'CredentialReportExpiredException',
   ReportNotReady: 'CredentialReportNotReadyException',
   CredentialsProvider: 'CredentialsProviderError',
+  /** The Query-protocol services (IAM, STS, SNS...): the request's session credentials have expired. */
+  ExpiredToken: 'ExpiredToken',
+  /** The JSON-protocol services' (and STS's modeled) spelling of ExpiredToken. */
+  ExpiredTokenException: 'ExpiredTokenException',
   /** DynamoDB: a conditional write whose condition did not hold. */
   ConditionalCheckFailed: 'ConditionalCheckFailedException',
   /** DynamoDB: a transaction none of whose writes happened (`CancellationReasons` says why). */
@@ -197,4 +201,42 @@ export async function callAws<T>(
 export function failureMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return describeAwsError(error).message;
+}
+
+// Reacting to an AWS answer, once, in the adapter that makes the call: callers get a value or a
+// typed error of that adapter, never the SDK's error.
+
+/** AWS's "no such thing" answers, which a look-up turns into null with {@link orNullWhenMissing}. */
+export type MissingCode =
+  | typeof AwsErrorCode.NoSuchEntity
+  | typeof AwsErrorCode.NoSuchKey
+  | typeof AwsErrorCode.ParameterNotFound
+  | typeof AwsErrorCode.ResourceNotFound;
+
+/**
+ * Runs one look-up and answers null when AWS says there is no such thing (`code`, the one answer
+ * that look-up gives for it), so "not there" is a value where the call is made. Anything else it
+ * throws goes on as thrown.
+ */
+export async function orNullWhenMissing<T>(code: MissingCode, lookUp: () => Promise<T>): Promise<T | null> {
+  try {
+    return await lookUp();
+  } catch (error) {
+    if (isAwsError(error, code)) return null;
+    throw error;
+  }
+}
+
+/**
+ * The answers AWS gives a request signed with a session that has expired: aws-sdk-go's
+ * `credsExpiredCodes`, less EC2's `RequestExpired` (Keywarden calls no EC2).
+ */
+export const EXPIRED_SESSION_CODES: readonly AwsErrorCode[] = [
+  AwsErrorCode.ExpiredToken,
+  AwsErrorCode.ExpiredTokenException,
+];
+
+/** True when AWS refused `error`'s request because its session credentials have expired. */
+export function isExpiredSession(error: unknown): boolean {
+  return isAwsError(error, ...EXPIRED_SESSION_CODES);
 }

@@ -8,6 +8,7 @@ import type {
   MetadataBearer,
   Pluggable,
 } from '@smithy/types';
+import { isExpiredSession } from './errors.js';
 
 /** A session is renewed this long before its expiry (the SDK's own margin). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -78,8 +79,6 @@ export function isSessionCredentials(value: unknown): value is SessionCredential
 /** Credentials of an AWS connection: a value or a provider. */
 type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
 
-const EXPIRED_TOKEN = new Set(['ExpiredToken', 'ExpiredTokenException']);
-
 /**
  * Makes `client` answer an expired-session refusal by taking a new session and sending the request
  * once more. A no-op for credentials that are not a {@link SessionCredentials}.
@@ -97,7 +96,7 @@ export function renewExpiredSessions<I extends object, O extends MetadataBearer>
           try {
             return await next(args);
           } catch (error) {
-            if (!(error instanceof Error) || !EXPIRED_TOKEN.has(error.name)) throw error;
+            if (!isExpiredSession(error)) throw error;
             credentials.expire(issued);
             return next(args);
           }

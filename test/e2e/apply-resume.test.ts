@@ -7,8 +7,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { incompleteRuns } from '../../src/core/journal/views.js';
-import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
-import { type Journal, newRunId } from '../../src/journal/journal.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
+import type { Journal } from '../../src/journal/journal.js';
+import { newRunId } from '../../src/journal/run-id.js';
 import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';
 import {
   ACCOUNT,

@@ -16,8 +16,10 @@ import type {
   DeactivateKeyAction,
   NotifyAction,
 } from '../../src/core/plan/types.js';
-import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
-import { type Journal, openFileJournal } from '../../src/journal/journal.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
+import { openFileJournal } from '../../src/journal/file-journal.js';
+import type { Journal } from '../../src/journal/journal.js';
 import { finished, JOURNAL_T0, sightingRun, started } from '../support/journal.js';
 import { useMotoDynamo } from '../support/moto.js';
 

@@ -15,7 +15,7 @@ import type { JournalRecord } from '../../src/core/journal/records.js';
 import type { ActionResult } from '../../src/core/plan/outcome.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { openDynamoJournal } from '../../src/journal/dynamodb.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
 import { BIN, runCli, runProcess, startCli } from '../support/cli.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { type Moto, motoClientConfig, startMotoDynamo } from '../support/moto.js';

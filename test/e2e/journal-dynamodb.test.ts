@@ -13,13 +13,17 @@ import {
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/core/journal/records.js';
+import { JournalTableMissingError } from '../../src/journal/dynamodb/calls.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import {
-  createJournalTable,
-  JournalTableMissingError,
-  openDynamoJournal,
-} from '../../src/journal/dynamodb.js';
-import { type Journal, JournalError, LeaseLostError } from '../../src/journal/journal.js';
-import { finished, started } from '../support/journal.js';
+  ClaimHeldError,
+  type Journal,
+  JournalError,
+  LeaseHeldError,
+  LeaseLostError,
+} from '../../src/journal/journal.js';
+import { claimAttempt, finished, leaseAttempt, started } from '../support/journal.js';
 import { motoClientConfig, useMotoDynamo } from '../support/moto.js';
 
 const ACCOUNT = '111111111111';
@@ -205,19 +209,25 @@ describe('account leases', () => {
     const leases = open().leases;
 
     // Act
-    const first = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
-    const second = await open().leases?.acquire({
-      accountId: ACCOUNT,
-      runId: 'run-b',
-      command: 'resume',
-      now: minutes(9),
-    });
-    const otherAccount = await open().leases?.acquire({
-      accountId: '222222222222',
-      runId: 'run-b',
-      command: 'apply',
-      now: minutes(9),
-    });
+    const first = await leaseAttempt(
+      leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 }),
+    );
+    const second = await leaseAttempt(
+      open().leases?.acquire({
+        accountId: ACCOUNT,
+        runId: 'run-b',
+        command: 'resume',
+        now: minutes(9),
+      }),
+    );
+    const otherAccount = await leaseAttempt(
+      open().leases?.acquire({
+        accountId: '222222222222',
+        runId: 'run-b',
+        command: 'apply',
+        now: minutes(9),
+      }),
+    );
 
     // Assess
     const lease = {
@@ -238,23 +248,29 @@ describe('account leases', () => {
     const { open } = await freshTable(600);
     const a = open().leases;
     const b = open().leases;
-    const taken = await a?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    const taken = await leaseAttempt(
+      a?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 }),
+    );
     if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
 
     // Act
     const renewed = await a?.renew(taken.lease, minutes(8));
-    const whileRenewed = await b?.acquire({
-      accountId: ACCOUNT,
-      runId: 'run-b',
-      command: 'apply',
-      now: minutes(15),
-    });
-    const afterLapse = await b?.acquire({
-      accountId: ACCOUNT,
-      runId: 'run-b',
-      command: 'apply',
-      now: minutes(19),
-    });
+    const whileRenewed = await leaseAttempt(
+      b?.acquire({
+        accountId: ACCOUNT,
+        runId: 'run-b',
+        command: 'apply',
+        now: minutes(15),
+      }),
+    );
+    const afterLapse = await leaseAttempt(
+      b?.acquire({
+        accountId: ACCOUNT,
+        runId: 'run-b',
+        command: 'apply',
+        now: minutes(19),
+      }),
+    );
 
     // Assess
     expect(renewed).toMatchObject({ renewedAt: minutes(8).toISOString(), until: minutes(18).toISOString() });
@@ -271,19 +287,25 @@ describe('account leases', () => {
     // Prepare
     const { open } = await freshTable();
     const leases = open().leases;
-    const taken = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    const taken = await leaseAttempt(
+      leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 }),
+    );
     if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
 
     // Act
     await leases?.release({ ...taken.lease, runId: 'run-x' });
-    const stillHeld = await leases?.acquire({
-      accountId: ACCOUNT,
-      runId: 'run-b',
-      command: 'apply',
-      now: T0,
-    });
+    const stillHeld = await leaseAttempt(
+      leases?.acquire({
+        accountId: ACCOUNT,
+        runId: 'run-b',
+        command: 'apply',
+        now: T0,
+      }),
+    );
     await leases?.release(taken.lease);
-    const free = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-b', command: 'apply', now: T0 });
+    const free = await leaseAttempt(
+      leases?.acquire({ accountId: ACCOUNT, runId: 'run-b', command: 'apply', now: T0 }),
+    );
 
     // Assess
     expect(stillHeld?.kind).toBe('held');
@@ -294,7 +316,9 @@ describe('account leases', () => {
     // Prepare
     const { open } = await freshTable(600);
     const leases = open().leases;
-    const taken = await leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    const taken = await leaseAttempt(
+      leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 }),
+    );
     if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
     await leases?.renew(taken.lease, minutes(3));
     await leases?.acquire({
@@ -333,7 +357,9 @@ describe('account leases', () => {
     // Prepare: someone reads run-a's lease; run-a renews it afterwards.
     const { open } = await freshTable(600);
     const holder = open().leases;
-    const taken = await holder?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    const taken = await leaseAttempt(
+      holder?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 }),
+    );
     if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
     const admin = open().leases;
     const [seen] = (await admin?.list({ accountId: ACCOUNT })) ?? [];
@@ -362,7 +388,9 @@ describe('account leases', () => {
     // Act
     const attempts = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        open().leases?.acquire({ accountId: ACCOUNT, runId: `run-${i}`, command: 'apply', now: T0 }),
+        leaseAttempt(
+          open().leases?.acquire({ accountId: ACCOUNT, runId: `run-${i}`, command: 'apply', now: T0 }),
+        ),
       ),
     );
 
@@ -371,6 +399,37 @@ describe('account leases', () => {
     expect(winners).toHaveLength(1);
     const winner = winners[0]?.lease.runId;
     expect(attempts.filter((a) => a?.kind === 'held').every((a) => a?.lease.runId === winner)).toBe(true);
+  });
+});
+
+describe('what another run holds', () => {
+  it('is a typed error carrying the holder: LeaseHeldError, ClaimHeldError', async () => {
+    // Prepare
+    const { open } = await freshTable(600);
+    const a = open();
+    await a.leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: T0 });
+    await a.append(started('run-a'));
+    await a.intents?.claim(claimOf('run-a'));
+
+    // Act
+    const lease = await open()
+      .leases?.acquire({ accountId: ACCOUNT, runId: 'run-b', command: 'apply', now: T0 })
+      .catch((error: unknown) => error);
+    const claim = await open()
+      .intents?.claim(claimOf('run-b'))
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(lease).toBeInstanceOf(LeaseHeldError);
+    expect(lease).toMatchObject({
+      holder: { accountId: ACCOUNT, runId: 'run-a', command: 'apply', since: T0.toISOString() },
+      message: `account ${ACCOUNT} is held by run run-a (apply) since ${T0.toISOString()}, until ${minutes(10).toISOString()} unless renewed`,
+    });
+    expect(claim).toBeInstanceOf(ClaimHeldError);
+    expect(claim).toMatchObject({
+      actionId: claimOf('run-b').actionId,
+      holder: { runId: 'run-a', since: T0.toISOString() },
+    });
   });
 });
 
@@ -385,12 +444,12 @@ describe('intent claims', () => {
     await b.append(started('run-b'));
 
     // Act
-    const mine = await a.intents?.claim(claimOf('run-a'));
-    const again = await a.intents?.claim(claimOf('run-a'));
-    const theirs = await b.intents?.claim(claimOf('run-b'));
+    const mine = await claimAttempt(a.intents?.claim(claimOf('run-a')));
+    const again = await claimAttempt(a.intents?.claim(claimOf('run-a')));
+    const theirs = await claimAttempt(b.intents?.claim(claimOf('run-b')));
     await a.append(intentRecord('run-a', actionId));
     await a.append(outcomeRecord('run-a', actionId));
-    const afterOutcome = await b.intents?.claim(claimOf('run-b'));
+    const afterOutcome = await claimAttempt(b.intents?.claim(claimOf('run-b')));
 
     // Assess
     expect(mine).toBeNull();
@@ -413,17 +472,17 @@ describe('intent claims', () => {
     await later.append(started('run-c'));
 
     // Act
-    const beforeResume = await later.intents?.claim(claimOf('run-c'));
-    const byResume = await resume.intents?.claim({ ...claimOf('resume-1'), resumeOf: 'run-a' });
+    const beforeResume = await claimAttempt(later.intents?.claim(claimOf('run-c')));
+    const byResume = await claimAttempt(resume.intents?.claim({ ...claimOf('resume-1'), resumeOf: 'run-a' }));
     await resume.append(intentRecord('resume-1', actionId));
     await resume.append(outcomeRecord('resume-1', actionId));
     await a.intents?.claim(claimOf('run-a', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`));
-    const heldByDeadRun = await later.intents?.claim(
-      claimOf('run-c', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`),
+    const heldByDeadRun = await claimAttempt(
+      later.intents?.claim(claimOf('run-c', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`)),
     );
     await resume.append(finished('resume-1'));
-    const afterResume = await later.intents?.claim(
-      claimOf('run-c', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`),
+    const afterResume = await claimAttempt(
+      later.intents?.claim(claimOf('run-c', `${ACCOUNT}/alice/AKIAALICE/notify/revoke-unused`)),
     );
 
     // Assess
@@ -439,7 +498,7 @@ describe('intent claims', () => {
 
     // Act
     const claims = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => open().intents?.claim(claimOf(`run-${i}`))),
+      Array.from({ length: 10 }, (_, i) => claimAttempt(open().intents?.claim(claimOf(`run-${i}`)))),
     );
 
     // Assess
@@ -488,7 +547,7 @@ describe('a write whose answer is lost', () => {
 
     // Act
     await journal.append(started('run-a'));
-    expect(await journal.intents?.claim(claimOf('run-a'))).toBeNull();
+    expect(await claimAttempt(journal.intents?.claim(claimOf('run-a')))).toBeNull();
     await journal.append(intentRecord('run-a', actionId));
     await journal.append(outcomeRecord('run-a', actionId));
     await journal.append(finished('run-a'));
@@ -497,7 +556,7 @@ describe('a write whose answer is lost', () => {
     expect(lost()).toBeGreaterThanOrEqual(4);
     const { records } = await open().read();
     expect(records.map((r) => r.type)).toEqual(['run-started', 'intent', 'outcome', 'run-finished']);
-    expect(await open().intents?.claim(claimOf('run-b'))).toBeNull();
+    expect(await claimAttempt(open().intents?.claim(claimOf('run-b')))).toBeNull();
     lossy.destroy();
   });
 });

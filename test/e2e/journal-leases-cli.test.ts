@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
-import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import type { JournalLeases } from '../../src/journal/journal.js';
 import { runCli } from '../support/cli.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
@@ -55,9 +56,9 @@ async function setUp(): Promise<{ e: Emulator; table: string; cli: typeof runCli
 
 /** Run `dead-run` took the account's lease at `takenAt` (minutes) and last renewed it at `renewedAt`. */
 async function leaseHeldBy(leases: JournalLeases, runId: string, takenAt: number, renewedAt: number) {
+  // A lease another run holds throws (LeaseHeldError).
   const taken = await leases.acquire({ accountId: ACCOUNT, runId, command: 'apply', now: minutes(takenAt) });
-  if (taken.kind !== 'acquired') throw new Error(`${runId} did not get the lease`);
-  return leases.renew(taken.lease, minutes(renewedAt));
+  return leases.renew(taken, minutes(renewedAt));
 }
 
 describe('a run that finds its account held by a run that stopped heartbeating', () => {

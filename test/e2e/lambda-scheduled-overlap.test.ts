@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { createJournalTable } from '../../src/journal/dynamodb.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import { createScheduledHandler } from '../../src/lambda/scheduled.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 import { captureLogs, emulatorRuntime, eventBridgeScheduledEvent } from '../support/lambda.js';

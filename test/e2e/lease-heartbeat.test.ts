@@ -8,9 +8,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { leaseState, underAccountLease } from '../../src/engine/lease.js';
 import type { HeartbeatTimer } from '../../src/engine/types.js';
-import { createJournalTable, openDynamoJournal } from '../../src/journal/dynamodb.js';
+import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
+import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import { type AccountLease, type Journal, LeaseLostError } from '../../src/journal/journal.js';
 import { FIXED_NOW } from '../support/emulator.js';
+import { leaseAttempt } from '../support/journal.js';
 import { useMotoDynamo } from '../support/moto.js';
 import { type Harness, startHarness } from './apply-harness.js';
 
@@ -94,12 +96,14 @@ describe('the heartbeat of a run holding its lease', () => {
     // Act: the run stalls past its lease; another run takes the account; then the run's heartbeat.
     const out = underAccountLease(deps, { runId: 'run-a', command: 'apply' }, async (scope) => {
       h.emu.clock.set(minutes(16));
-      const other = await open().leases?.acquire({
-        accountId: ACCOUNT,
-        runId: 'run-b',
-        command: 'rotate',
-        now: minutes(16),
-      });
+      const other = await leaseAttempt(
+        open().leases?.acquire({
+          accountId: ACCOUNT,
+          runId: 'run-b',
+          command: 'rotate',
+          now: minutes(16),
+        }),
+      );
       await heartbeat.state.beat();
       return {
         other: other?.kind,
@@ -130,12 +134,14 @@ describe('a run that finds the account held', () => {
   ] as const)('by a run %s', async (_, renewedMinutesAgo, holder) => {
     // Prepare: run-a took the lease at -14 minutes and last renewed it `renewedMinutesAgo`.
     const { h, open } = await setUp();
-    const taken = await open().leases?.acquire({
-      accountId: ACCOUNT,
-      runId: 'run-a',
-      command: 'apply',
-      now: minutes(-14),
-    });
+    const taken = await leaseAttempt(
+      open().leases?.acquire({
+        accountId: ACCOUNT,
+        runId: 'run-a',
+        command: 'apply',
+        now: minutes(-14),
+      }),
+    );
     if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
     await open().leases?.renew(taken.lease, minutes(renewedMinutesAgo));
     let ran = false;

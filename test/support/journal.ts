@@ -2,6 +2,12 @@
 import { appendFileSync } from 'node:fs';
 import type { JournalRecord } from '../../src/core/journal/records.js';
 import type { NoteInactiveAction } from '../../src/core/plan/types.js';
+import {
+  type AccountLease,
+  ClaimHeldError,
+  type IntentHolder,
+  LeaseHeldError,
+} from '../../src/journal/journal.js';
 
 /** The fixed instant the journal tests record at. */
 export const JOURNAL_T0 = '2026-11-22T12:00:00.000Z';
@@ -18,6 +24,41 @@ export function started(runId: string, at = JOURNAL_T0, resumeOf: string | null 
     planned: 0,
     deferred: 0,
   };
+}
+
+/** What a lease attempt came to, as data: the lease taken, or (a {@link LeaseHeldError}) the holder's. */
+export type LeaseAttempt =
+  | { readonly kind: 'acquired'; readonly lease: AccountLease }
+  | { readonly kind: 'held'; readonly lease: AccountLease };
+
+/** Awaits a lease attempt as {@link LeaseAttempt}; anything else it throws is thrown. */
+export async function leaseAttempt(
+  attempt: Promise<AccountLease> | undefined,
+): Promise<LeaseAttempt | undefined> {
+  try {
+    const lease = await attempt;
+    return lease === undefined ? undefined : { kind: 'acquired', lease };
+  } catch (error) {
+    if (error instanceof LeaseHeldError) return { kind: 'held', lease: error.holder };
+    throw error;
+  }
+}
+
+/**
+ * Awaits a claim: null when the run now holds the action, else (a {@link ClaimHeldError}) the run
+ * that does; anything else it throws is thrown.
+ */
+export async function claimAttempt(
+  attempt: Promise<void> | undefined,
+): Promise<IntentHolder | null | undefined> {
+  if (attempt === undefined) return undefined;
+  try {
+    await attempt;
+    return null;
+  } catch (error) {
+    if (error instanceof ClaimHeldError) return error.holder;
+    throw error;
+  }
 }
 
 /** `run-finished` with nothing counted. */

@@ -2,7 +2,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JournalError, newRunId, openFileJournal as openJournal } from '../../src/journal/journal.js';
+import { openFileJournal as openJournal } from '../../src/journal/file-journal.js';
+import { JournalError } from '../../src/journal/journal.js';
+import { newRunId } from '../../src/journal/run-id.js';
 import { finished, JOURNAL_T0, started } from '../support/journal.js';
 
 const AT = JOURNAL_T0;

@@ -10,7 +10,7 @@ import {
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import type { LiveKey, LiveLoginProfile } from '../../core/plan/live-checks.js';
-import { AwsErrorCode, callAws, isAwsError } from '../../sdk/errors.js';
+import { AwsErrorCode, callAws, orNullWhenMissing } from '../../sdk/errors.js';
 
 /** Every key of the user; users have at most two, so no pagination is needed in practice. */
 export async function listKeys(iam: IAMClient, userName: string): Promise<LiveKey[]> {
@@ -39,12 +39,8 @@ export async function keyStatus(
   userName: string,
   accessKeyId: string,
 ): Promise<LiveKey['status'] | null> {
-  try {
-    return (await listKeys(iam, userName)).find((k) => k.accessKeyId === accessKeyId)?.status ?? null;
-  } catch (error) {
-    if (isAwsError(error, AwsErrorCode.NoSuchEntity)) return null;
-    throw error;
-  }
+  const keys = await orNullWhenMissing(AwsErrorCode.NoSuchEntity, () => listKeys(iam, userName));
+  return keys?.find((k) => k.accessKeyId === accessKeyId)?.status ?? null;
 }
 
 /** The key's last use; null when never used. */
@@ -56,15 +52,12 @@ export async function keyLastUsed(iam: IAMClient, accessKeyId: string): Promise<
 }
 
 export async function loginProfileState(iam: IAMClient, userName: string): Promise<LiveLoginProfile> {
-  let createDate: Date | null = null;
-  try {
-    const out = await callAws('iam:GetLoginProfile', `for ${userName}`, () =>
+  const profile = await orNullWhenMissing(AwsErrorCode.NoSuchEntity, () =>
+    callAws('iam:GetLoginProfile', `for ${userName}`, () =>
       iam.send(new GetLoginProfileCommand({ UserName: userName })),
-    );
-    createDate = out.LoginProfile?.CreateDate ?? null;
-  } catch (error) {
-    if (!isAwsError(error, AwsErrorCode.NoSuchEntity)) throw error;
-  }
+    ),
+  );
+  const createDate = profile?.LoginProfile?.CreateDate ?? null;
   const user = await callAws('iam:GetUser', userName, () =>
     iam.send(new GetUserCommand({ UserName: userName })),
   );

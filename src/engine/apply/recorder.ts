@@ -17,7 +17,7 @@ import {
   skipped,
 } from '../../core/plan/outcome.js';
 import type { AnyAction } from '../../core/plan/types.js';
-import type { IntentHolder, Journal } from '../../journal/journal.js';
+import { ClaimHeldError, type IntentHolder, type Journal } from '../../journal/journal.js';
 import { DEFAULT_TIMEOUTS, type Timeouts } from '../../sdk/clients.js';
 
 export interface RecorderOptions {
@@ -118,16 +118,7 @@ export class RunRecorder {
       action.type === 'create-key'
         ? new Date(now.getTime() + (this.options.callWindowMs ?? callWindowMs(DEFAULT_TIMEOUTS)))
         : null;
-    const holder =
-      options.claim && this.options.journal.intents
-        ? await this.options.journal.intents.claim({
-            actionId: action.id,
-            accountId: action.accountId,
-            runId: this.runId,
-            resumeOf: this.resumeOf,
-            at,
-          })
-        : null;
+    const holder = options.claim ? await this.claim(action, at) : null;
     await this.options.journal.append({
       v: 1,
       type: 'intent',
@@ -138,6 +129,25 @@ export class RunRecorder {
       ...(answerBy === null ? {} : { answerBy: answerBy.toISOString() }),
     });
     return { refused: holder === null ? null : skipped(heldElsewhere(holder)), stamp: { at: now, answerBy } };
+  }
+
+  /** Claims the action when the journal has claims: null when this run holds it, else the run that does. */
+  private async claim(action: AnyAction, at: string): Promise<IntentHolder | null> {
+    const claims = this.options.journal.intents;
+    if (claims === undefined) return null;
+    try {
+      await claims.claim({
+        actionId: action.id,
+        accountId: action.accountId,
+        runId: this.runId,
+        resumeOf: this.resumeOf,
+        at,
+      });
+      return null;
+    } catch (error) {
+      if (error instanceof ClaimHeldError) return error.holder;
+      throw error;
+    }
   }
 
   async outcome(action: AnyAction, outcome: ActionOutcome): Promise<ActionResult> {
