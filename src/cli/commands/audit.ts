@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createSecurityHubClient } from '../../aws/security-hub.js';
-import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
+import type { AuditReport, FailOn } from '../../core/audit-report.js';
+import { buildAuditReport, hasFailure } from '../../core/audit-summary.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { NowBeforeData } from '../../core/now-check.js';
 import {
