@@ -24,7 +24,7 @@
 import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
-import { evaluateAccount } from '../src/core/audit.js';
+import { evaluateAccount } from '../src/core/audit-account.js';
 import type { AccessKeyRecord, AccountInventory, UserRecord } from '../src/core/model.js';
 import { DEFAULT_POLICY } from '../src/core/policy/types.js';
 import type { FaultRule } from '../src/emulator/faults.js';

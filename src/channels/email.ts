@@ -5,7 +5,7 @@
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { callAws, failureMessage } from '../sdk/errors.js';
-import { type Digest, SECURITY_TEAM } from './render.js';
+import { type Digest, SECURITY_TEAM } from './digest.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
 
 export interface EmailChannelProps {

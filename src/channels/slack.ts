@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand, type GetParameterCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
 import { AwsErrorCode, callAws, failureMessage, orNullWhenMissing } from '../sdk/errors.js';
-import { type Digest, renderSlack } from './render.js';
+import type { Digest } from './digest.js';
+import { renderSlack } from './slack-message.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
 
 /** A webhook that does not answer within this long is reported failed; the run goes on. */

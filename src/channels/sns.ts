@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { callAws, failureMessage } from '../sdk/errors.js';
-import type { Digest } from './render.js';
+import type { Digest } from './digest.js';
 import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';
 
 /** SNS's limit is 256 KiB for the message and its attributes together; this leaves room. */

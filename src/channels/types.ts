@@ -5,7 +5,7 @@
  */
 
 import type { NotifyAction } from '../core/plan/types.js';
-import type { Digest } from './render.js';
+import type { Digest } from './digest.js';
 
 export type ChannelName = 'sns' | 'slack' | 'email';
 

@@ -12,13 +12,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  type AccountAuditOrError,
-  type AuditReport,
-  type AuditSummary,
-  buildAuditReport,
-  type FailOn,
-} from '../core/audit.js';
+import type { AccountAuditOrError, AuditReport, AuditSummary, FailOn } from '../core/audit-report.js';
+import { buildAuditReport } from '../core/audit-summary.js';
 import { addToTotals, emptyTotals } from '../core/audit-totals.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';

@@ -2,7 +2,8 @@
  * Totals of a multi-account audit, folded one account at a time so no account's report has to be
  * kept: each account's summary is added in, and whether it fails `--fail-on` is remembered.
  */
-import { type AuditReport, type AuditSummary, type FailOn, hasFailure } from './audit.js';
+import type { AuditReport, AuditSummary, FailOn } from './audit-report.js';
+import { hasFailure } from './audit-summary.js';
 import type { RuleId } from './rules/registry.js';
 
 export interface AuditTotals {

@@ -4,7 +4,7 @@
  * handler only reads the event, calls the engine and delivers what this module returns, so the
  * Config rule, the scheduled run and `keywarden audit` can never disagree.
  */
-import type { Compliance, Evaluation } from './audit.js';
+import type { Compliance, Evaluation } from './audit-report.js';
 import { type ChangedResource, IAM_USER_RESOURCE_TYPE } from './config-rule-event.js';
 import { ROOT_USER_NAME } from './model.js';
 import { MAX_DAYS, MIN_DAYS } from './policy/fields.js';

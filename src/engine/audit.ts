@@ -5,11 +5,13 @@
  * policy's `inventory.keyIds` is `none`) and the login profiles whose creation time decides a verdict.
  */
 import { collectInventory } from '../aws/inventory.js';
-import { type AccountAudit, evaluateAccount, staleReportWarning } from '../core/audit.js';
+import { evaluateAccount } from '../core/audit-account.js';
+import type { AccountAudit } from '../core/audit-report.js';
 import { factsFromJournal } from '../core/journal/views.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
 import { NO_JOURNAL_FACTS } from '../core/plan/facts.js';
 import type { Policy } from '../core/policy/types.js';
+import { staleReportWarning } from '../core/report-age.js';
 import { keyIdLookup, loginProfileLookup } from '../core/report-lookups.js';
 import type { Journal } from '../journal/journal.js';
 import type { PlannedAccount } from './plan.js';

@@ -8,7 +8,7 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { deliverEvaluations } from '../aws/config-evaluations.js';
 import { collectInventory } from '../aws/inventory.js';
 import { findUserNameById } from '../aws/user-by-id.js';
-import { evaluateAccount } from '../core/audit.js';
+import { evaluateAccount } from '../core/audit-account.js';
 import {
   type ConfigEvaluation,
   changedUserEvaluation,

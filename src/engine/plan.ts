@@ -1,6 +1,5 @@
 /** Plans remediation for one account: the planning inventory, the journal's facts, the plan, the cap. */
 import { collectPlanningInventory } from '../aws/plan-inventory.js';
-import { staleReportWarning } from '../core/audit.js';
 import { factsFromJournal } from '../core/journal/views.js';
 import type { AccountInventory } from '../core/model.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
@@ -8,6 +7,7 @@ import { capPlan } from '../core/plan/cap.js';
 import { planAccount } from '../core/plan/planner.js';
 import type { JournalFacts, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
+import { staleReportWarning } from '../core/report-age.js';
 import type { Journal } from '../journal/journal.js';
 import type { ActionBudget } from './budget.js';
 import type { AuditDeps } from './types.js';

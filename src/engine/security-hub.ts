@@ -2,7 +2,7 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { importFindings, type SecurityHubImportResult, type SecurityHubScope } from '../aws/security-hub.js';
 import { defaultProductArn, partitionOf } from '../core/asff.js';
-import type { AuditReport } from '../core/audit.js';
+import type { AuditReport } from '../core/audit-report.js';
 import { toAsff } from '../report/asff.js';
 
 /** Imports the report's open findings and archives the ones that went away since the last import. */

@@ -4,7 +4,7 @@
  * Keywarden rule (`rule`), a `preset`, and the managed rules' day thresholds (`maxAccessKeyAge`,
  * `maxCredentialUsageAge`). Read-only: it changes nothing in IAM.
  */
-import type { Compliance } from '../core/audit.js';
+import type { Compliance } from '../core/audit-report.js';
 import { complianceCounts, configRulePolicy, parseRuleParameters } from '../core/config-rule.js';
 import { ConfigEventError, parseConfigRuleEvent } from '../core/config-rule-event.js';
 import type { RuleId } from '../core/rules/registry.js';

@@ -5,7 +5,7 @@
  * worker writes to the report bucket and the report step reads back.
  */
 
-import type { AuditReport } from '../core/audit.js';
+import type { AuditReport } from '../core/audit-report.js';
 import { ORG_ENV } from '../core/deployment.js';
 import type { RunHold } from '../engine/lease.js';
 import { HandlerEventError } from './runtime.js';

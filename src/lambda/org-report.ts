@@ -21,14 +21,14 @@ import {
 } from '../aws/report-bucket.js';
 import { topicRegion } from '../channels/sns.js';
 import { ACCOUNT_ID_PATTERN } from '../core/accounts.js';
-import {
-  type AccountAudit,
-  type AccountAuditOrError,
-  type AuditReport,
-  type AuditSummary,
-  buildAuditReport,
-  type PolicySummary,
-} from '../core/audit.js';
+import type {
+  AccountAudit,
+  AccountAuditOrError,
+  AuditReport,
+  AuditSummary,
+  PolicySummary,
+} from '../core/audit-report.js';
+import { buildAuditReport } from '../core/audit-summary.js';
 import { addToTotals, emptyTotals } from '../core/audit-totals.js';
 import { ENV, ORG_ENV } from '../core/deployment.js';
 import { renderHtml } from '../report/html.js';

@@ -20,7 +20,7 @@ import { type MemberRole, memberSession, sessionConnection } from '../aws/assume
 import { accountReportKey, putReportObject, reportBucketClient } from '../aws/report-bucket.js';
 import { ACCOUNT_ID_PATTERN } from '../core/accounts.js';
 import { partitionOf } from '../core/asff.js';
-import { buildAuditReport } from '../core/audit.js';
+import { buildAuditReport } from '../core/audit-summary.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../core/deployment.js';
 import { describeHold, type RunHold } from '../engine/lease.js';
 import type { AccountClients } from '../engine/types.js';

@@ -5,7 +5,7 @@
  * (remediateAccount); the audit is the evaluation of what that plan read, so the account is read once.
  */
 
-import type { AccountAudit } from '../core/audit.js';
+import type { AccountAudit } from '../core/audit-report.js';
 import { withNotifyTopic } from '../core/deployment.js';
 import type { Policy } from '../core/policy/types.js';
 import { auditPlannedAccount } from '../engine/audit.js';

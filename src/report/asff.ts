@@ -22,7 +22,8 @@ import {
   defaultProductArn,
   partitionOf,
 } from '../core/asff.js';
-import { type AuditReport, type Finding, isOpen } from '../core/audit.js';
+import type { AuditReport, Finding } from '../core/audit-report.js';
+import { isOpen } from '../core/audit-summary.js';
 import { ROOT_USER_NAME } from '../core/model.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
 

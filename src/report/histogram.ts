@@ -3,7 +3,7 @@
  * lines and labels need no charting library, and the page must work offline with no script from
  * anywhere. Pure: counts in, markup out.
  */
-import type { KeyAgeCount } from '../core/audit.js';
+import type { KeyAgeCount } from '../core/audit-report.js';
 import { escapeHtml } from './escape.js';
 
 /** A policy age worth marking, e.g. KEY_ROTATION's maximum age. */

@@ -11,7 +11,8 @@
  * Pure: report and forecast in, text out (used by the CLI and by the organization report Lambda).
  */
 import { createHash } from 'node:crypto';
-import { type AccountStatus, type AuditReport, type Finding, isOpen } from '../core/audit.js';
+import type { AccountStatus, AuditReport, Finding } from '../core/audit-report.js';
+import { isOpen } from '../core/audit-summary.js';
 import {
   countEvents,
   FORECAST_EVENTS,

@@ -10,7 +10,8 @@
  *   (also given as `partialFingerprints`, which some consumers read instead);
  * - account errors make `executionSuccessful` false and are listed as notifications.
  */
-import { type AuditReport, type Finding, isOpen } from '../core/audit.js';
+import type { AuditReport, Finding } from '../core/audit-report.js';
+import { isOpen } from '../core/audit-summary.js';
 import { RULE_IDS, RULES_BY_ID, type RuleId } from '../core/rules/registry.js';
 import type { Severity } from '../core/rules/types.js';
 

@@ -48,7 +48,7 @@ export const staleInactiveKey = userRule({
 `;
 
 /** Exercises the copy: policy file, defaults, init text, audit with an exemption. */
-const PROBE = `import { evaluateAccount } from './src/core/audit.js';
+const PROBE = `import { evaluateAccount } from './src/core/audit-account.js';
 import { DEFAULT_POLICY_YAML } from './src/core/policy/init-text.js';
 import { parsePolicy } from './src/core/policy/resolve.js';
 import { DEFAULT_POLICY } from './src/core/policy/types.js';

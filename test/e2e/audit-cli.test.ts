@@ -9,7 +9,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_POLICY_PATH, DEMO_WORLD_PATH } from '../../src/cli/paths.js';
-import type { AuditReport, Finding } from '../../src/core/audit.js';
+import type { AuditReport, Finding } from '../../src/core/audit-report.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import type { CallCount } from '../../src/emulator/faults.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';
 import type { Emulator } from '../../src/emulator/server.js';

@@ -3,7 +3,7 @@
  * after their login profile was created (the report's password_last_changed is not the profile's age).
  */
 import { describe, expect, it } from 'vitest';
-import type { AuditReport, Finding } from '../../src/core/audit.js';
+import type { AuditReport, Finding } from '../../src/core/audit-report.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import { ROOT_USER_NAME } from '../../src/core/model.js';
 import { type Emulator, startEmulator } from '../../src/emulator/server.js';
 import { getAccount } from '../../src/emulator/state.js';

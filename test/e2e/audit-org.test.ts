@@ -12,7 +12,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORLD_PATH } from '../../src/cli/paths.js';
-import type { AuditReport, AuditSummary } from '../../src/core/audit.js';
+import type { AuditReport, AuditSummary } from '../../src/core/audit-report.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';

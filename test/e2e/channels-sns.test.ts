@@ -1,7 +1,7 @@
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SECURITY_TEAM } from '../../src/channels/digest.js';
 import { createNotifier } from '../../src/channels/notifier.js';
-import { SECURITY_TEAM } from '../../src/channels/render.js';
 import { addAccessKey, addAccount, addUser } from '../../src/emulator/state.js';
 import { clientConfig, FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { NO_CHANNELS, notice } from './channels-support.js';

@@ -7,7 +7,7 @@
 import { appendFileSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import { runCli } from '../support/cli.js';
 import { emptyDir } from '../support/env.js';
 

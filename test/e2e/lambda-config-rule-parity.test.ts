@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport, Compliance, Evaluation } from '../../src/core/audit.js';
+import type { AuditReport, Compliance, Evaluation } from '../../src/core/audit-report.js';
 import { annotationText, USER_RULE_IDS } from '../../src/core/config-rule.js';
 import { ROOT_USER_NAME } from '../../src/core/model.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';

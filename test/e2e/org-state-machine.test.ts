@@ -14,7 +14,7 @@ import { accountReportKey } from '../../src/aws/report-bucket.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { buildApp } from '../../src/infra/app.js';
-import { ORGANIZATION_STATES } from '../../src/infra/organization-stack.js';
+import { ORGANIZATION_STATES } from '../../src/infra/organization-run.js';
 import { createOrgAccountsHandler } from '../../src/lambda/org-accounts.js';
 import type { AccountReportObject, WorkerResult } from '../../src/lambda/org-common.js';
 import {

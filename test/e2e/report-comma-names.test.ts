@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import type { Permission } from '../../src/core/permission.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/server.js';

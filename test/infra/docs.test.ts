@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_PARAMETERS } from '../../src/infra/account-stack.js';
 import { AWS_NATIVE_PARAMETERS } from '../../src/infra/aws-native-stack.js';
-import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-stack.js';
+import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-parameters.js';
 import { fastApp } from './support.js';
 
 const DOC = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');

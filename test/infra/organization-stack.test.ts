@@ -8,12 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { buildApp } from '../../src/infra/app.js';
+import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-parameters.js';
 import { memberRolePermissions, orgHandlerPermissions } from '../../src/infra/organization-permissions.js';
-import {
-  MAP_RESULTS_PREFIX,
-  ORGANIZATION_PARAMETERS,
-  ORGANIZATION_STATES,
-} from '../../src/infra/organization-stack.js';
+import { MAP_RESULTS_PREFIX, ORGANIZATION_STATES } from '../../src/infra/organization-run.js';
 import { changesUser } from '../../src/infra/permissions.js';
 import {
   actionsOf,

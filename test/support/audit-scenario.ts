@@ -7,7 +7,7 @@
  * profile created with its user (moto dates a login profile with its user's creation; a later
  * password change is written into moto's report by moto_world.py).
  */
-import type { AuditReport, Finding } from '../../src/core/audit.js';
+import type { AuditReport, Finding } from '../../src/core/audit-report.js';
 import type { World, WorldAccount, WorldRoot } from '../../src/emulator/world-types.js';
 
 export const SCENARIO_NOW = new Date('2026-11-22T12:00:00Z');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SUBJECT_LENGTH, renderDigests, renderSlack, SECURITY_TEAM } from '../../src/channels/render.js';
+import { MAX_SUBJECT_LENGTH, renderDigests, SECURITY_TEAM } from '../../src/channels/digest.js';
+import { renderSlack } from '../../src/channels/slack-message.js';
 import { notice } from '../e2e/channels-support.js';
 import { NOW } from './builders.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountAuditOrError } from '../../src/core/audit.js';
-import { buildAuditReport, evaluateAccount, hasFailure } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import type { AccountAuditOrError } from '../../src/core/audit-report.js';
+import { buildAuditReport, hasFailure } from '../../src/core/audit-summary.js';
 import type { AccountInventory } from '../../src/core/model.js';
 import type { Policy } from '../../src/core/policy/types.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Evaluation } from '../../src/core/audit.js';
-import { evaluateAccount } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import type { Evaluation } from '../../src/core/audit-report.js';
 import {
   annotationText,
   changedUserEvaluation,

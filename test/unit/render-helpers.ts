@@ -1,5 +1,6 @@
-import type { AccountAuditOrError, AuditReport } from '../../src/core/audit.js';
-import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import type { AccountAuditOrError, AuditReport } from '../../src/core/audit-report.js';
+import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 
 /** A small report: alice has an old key (open), bob an old key that is exempt, plus one failed account. */

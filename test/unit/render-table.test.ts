@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { stripAnsi, visibleWidth } from '../../src/cli/render/fit.js';
 import { renderTable, timeAgo } from '../../src/cli/render/table.js';
-import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 import { sampleReport } from './render-helpers.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AsffFinding } from '../../src/core/asff.js';
-import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { addDays } from '../../src/core/days.js';
 import { renderAsff, toAsff } from '../../src/report/asff.js';
 import { ACCOUNT_ID, daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { forecastAccount } from '../../src/core/forecast.js';
 import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { bucketAges, renderAgeHistogram } from '../../src/report/histogram.js';

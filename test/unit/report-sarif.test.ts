@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuditReport, evaluateAccount } from '../../src/core/audit.js';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { addDays } from '../../src/core/days.js';
 import { RULE_IDS } from '../../src/core/rules/registry.js';
 import { renderSarif, SARIF_FINGERPRINT, type SarifLog, toSarif } from '../../src/report/sarif.js';

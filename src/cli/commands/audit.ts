@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createSecurityHubClient } from '../../aws/security-hub.js';
-import { type AuditReport, buildAuditReport, type FailOn, hasFailure } from '../../core/audit.js';
+import type { AuditReport, FailOn } from '../../core/audit-report.js';
+import { buildAuditReport, hasFailure } from '../../core/audit-summary.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { NowBeforeData } from '../../core/now-check.js';
 import {
@@ -15,9 +16,7 @@ import { forecastRemediation } from '../../engine/forecast.js';
 import { importReport } from '../../engine/security-hub.js';
 import type { AuditDeps } from '../../engine/types.js';
 import type { Journal } from '../../journal/journal.js';
-import { renderAsff } from '../../report/asff.js';
-import { HTML_CALENDAR_DAYS, renderHtml } from '../../report/html.js';
-import { renderSarif } from '../../report/sarif.js';
+import { HTML_CALENDAR_DAYS } from '../../report/html.js';
 import { DEFAULT_REGION } from '../../sdk/clients.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
@@ -37,25 +36,15 @@ import {
   progressLine,
   warn,
 } from '../remediation.js';
-import { renderCsv } from '../render/csv.js';
+import {
+  AUDIT_FORMAT_BY_EXTENSION,
+  AUDIT_FORMATS,
+  type AuditFormat,
+  renderAuditReport,
+} from '../render/audit-formats.js';
 import { DEFAULT_COLUMNS } from '../render/fit.js';
-import { renderJson } from '../render/json.js';
-import { renderTable } from '../render/table.js';
 import { connect, type Session } from '../session.js';
 
-const FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff'] as const;
-type Format = (typeof FORMATS)[number];
-/**
- * `--output` extensions that choose the format when `--format` is not given. ASFF is JSON, so
- * `.json` means json: `--format asff` is always explicit.
- */
-const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
-  '.json': 'json',
-  '.csv': 'csv',
-  '.html': 'html',
-  '.htm': 'html',
-  '.sarif': 'sarif',
-};
 const FAIL_ON = ['any', 'high', 'none'] as const;
 
 export interface AuditFlags extends AccountFlags {
@@ -75,37 +64,6 @@ export interface AuditFlags extends AccountFlags {
   readonly endpointUrl?: string;
   readonly journal?: string;
   readonly toSecurityHub?: boolean;
-}
-
-interface RenderContext {
-  readonly color: boolean;
-  /** The table's width. */
-  readonly columns: number;
-  /** The Security Hub region ASFF findings name (their ProductArn and resources). */
-  readonly region: string;
-  /** For html: the rotation calendar's forecast, or why there is none. */
-  readonly forecast: Forecast | null;
-  readonly forecastUnavailable?: string;
-}
-
-export function render(report: AuditReport, format: Format, ctx: RenderContext): string {
-  switch (format) {
-    case 'table':
-      return renderTable(report, { color: ctx.color, columns: ctx.columns });
-    case 'json':
-      return renderJson(report);
-    case 'csv':
-      return renderCsv(report);
-    case 'html':
-      return renderHtml(report, {
-        forecast: ctx.forecast,
-        ...(ctx.forecastUnavailable === undefined ? {} : { forecastUnavailable: ctx.forecastUnavailable }),
-      });
-    case 'sarif':
-      return renderSarif(report);
-    case 'asff':
-      return renderAsff(report, { region: ctx.region });
-  }
 }
 
 /**
@@ -240,10 +198,10 @@ Examples:
   $ keywarden audit --accounts 111122223333,444455556666 --role-name KeywardenAuditRole`,
   );
   command.action(async (flags: AuditFlags) => {
-    const format: Format =
+    const format: AuditFormat =
       flags.format === undefined
-        ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
-        : parseChoice('--format', flags.format, FORMATS);
+        ? (formatFromOutput(flags.output, AUDIT_FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
+        : parseChoice('--format', flags.format, AUDIT_FORMATS);
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const target = parseAccountTarget(flags);
@@ -302,7 +260,7 @@ Examples:
           failOn,
           journal,
           render: (report) =>
-            render(report, format, {
+            renderAuditReport(report, format, {
               color,
               columns,
               region,
@@ -349,7 +307,7 @@ Examples:
     // On stderr in every format; json also keeps them in the report's `warnings`.
     warn(io, report.warnings);
     if (now !== null && early !== null) warn(io, [nowBeforeDataWarning(now, early)]);
-    const text = render(report, format, {
+    const text = renderAuditReport(report, format, {
       color,
       columns,
       region,

@@ -1,4 +1,4 @@
-import type { AuditReport, Finding } from '../../core/audit.js';
+import type { AuditReport, Finding } from '../../core/audit-report.js';
 
 const COLUMNS = [
   'accountId',

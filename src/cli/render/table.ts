@@ -1,5 +1,6 @@
 import pc from 'picocolors';
-import { type AccountStatus, type AuditReport, type Finding, isOpen } from '../../core/audit.js';
+import type { AccountStatus, AuditReport, Finding } from '../../core/audit-report.js';
+import { isOpen } from '../../core/audit-summary.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 export interface TableOptions {

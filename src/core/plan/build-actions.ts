@@ -1,11 +1,10 @@
 /**
- * Turns the lifecycle's decisions for one user into plan actions: ids, chains, texts, the
- * expectations the apply step re-checks, and the owner's notification (sent once, per the journal).
+ * Turns the lifecycle's decisions for one user into plan actions: ids, chains, the expectations the
+ * apply step re-checks, and the owner's notification (sent once, per the journal). The texts come
+ * from wording.ts.
  */
 import type { AccessKeyRecord, UserRecord } from '../model.js';
 import type { Policy } from '../policy/types.js';
-import { plural } from '../rules/shared.js';
-import type { Violation } from '../rules/types.js';
 import { actionId, chainId, PASSWORD_SUBJECT, secretNameFor } from './ids.js';
 import type { Decision, GatedDecision } from './lifecycle.js';
 import type {
@@ -17,6 +16,24 @@ import type {
   SkippedItem,
   Stage,
 } from './types.js';
+import {
+  activeOtherKeyBlock,
+  type BlockWords,
+  blockedNotice,
+  deactivateWords,
+  deleteWords,
+  keepWorkingKeyReason,
+  type NoticeWords,
+  noteInactiveWords,
+  revokeKeyWords,
+  revokePasswordWords,
+  rotateWords,
+  sentence,
+  slotPendingReason,
+  stillInUseNotice,
+  unstorableSecretBlock,
+  warnNotice,
+} from './wording.js';
 
 /** Where one user's actions go, and what the builder needs to word them. */
 export interface BuildContext {
@@ -34,27 +51,17 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
   switch (d.kind) {
     case 'warn': {
       const id = keyId(d.key);
-      notify(ctx, id, stage, rule, {
-        reason: `Access key ${id} is ${plural(d.ageDays, 'day')} old; it is rotated at ${r.rotateAfterDays} days`,
-        happened: `Access key ${id} will be replaced on ${day(d.rotateOn)}: a new key is then created and stored in Secrets Manager`,
-        ownerAction: `Be ready to switch your applications to the new key from ${day(d.rotateOn)}; you will be told where to fetch it`,
-        dueDate: d.rotateOn,
-        secretName: null,
-      });
+      notify(ctx, id, stage, rule, { ...warnNotice(id, d, r), dueDate: d.rotateOn, secretName: null });
       return;
     }
     case 'rotate': {
       const id = keyId(d.key);
       const secretName = secretNameFor(policy.remediation.secretNamePrefix, user.accountId, user.userName);
       if (secretName === null) {
-        blockWithNotice(ctx, d.key, rule, {
-          reason:
-            `Access key ${id} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}) but the user name ` +
-            `${JSON.stringify(user.userName)} has a character Secrets Manager does not allow in a secret name, so the new key cannot be stored`,
-          ownerAction: `Create a new key by hand, switch to it and delete ${id}, or ask the security team to`,
-        });
+        blockWithNotice(ctx, d.key, rule, unstorableSecretBlock(id, d, r, user.userName));
         return;
       }
+      const words = rotateWords(id, d, r, secretName);
       const chain = chainId(user.accountId, user.userName, id, stage);
       const base = {
         chainId: chain,
@@ -70,7 +77,7 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
           id: actionId(user.accountId, user.userName, spareId, 'delete-key', stage),
           type: 'delete-key',
           accessKeyId: spareId,
-          reason: `Inactive access key ${spareId} fills the user's second key slot; it is deleted to make room for the replacement of ${id}.`,
+          reason: words.deleteSpareReason(spareId),
           expect: { status: 'Inactive', lastUsedDate: iso(d.spare.lastUsedDate) },
         });
       }
@@ -81,20 +88,13 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         type: 'create-key',
         replacesAccessKeyId: id,
         secretName,
-        reason:
-          r.rotateAfterDays === 0
-            ? `Access key ${id} is rotated now, as asked (keywarden rotate), and has no replacement yet.`
-            : `Access key ${id} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}) and has no replacement yet.`,
+        reason: words.createKeyReason,
         expect: { status: 'Active', lastUsedDate: iso(d.key.lastUsedDate), accessKeyCount: 1 },
         deactivateFrom: d.deactivateFrom.toISOString(),
         recipient: ownerOf(ctx),
       });
       const notice = noticeOf(ctx, id, stage, rule, {
-        reason: `A replacement for access key ${id} was created`,
-        happened: `A new access key replacing ${id} was created and stored in Secrets Manager secret ${secretName}`,
-        ownerAction:
-          `Fetch the new key from ${secretName}, switch your applications to it and stop using ${id}; ` +
-          `${id} is deactivated from ${day(d.deactivateFrom)} once it has not been used for ${plural(r.inUseGraceDays, 'day')}`,
+        ...words.notice,
         dueDate: d.deactivateFrom,
         secretName,
       });
@@ -105,7 +105,7 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         replacesAccessKeyId: id,
         createKeyActionId: createId,
         secretName,
-        reason: `Stores the replacement for ${id} in Secrets Manager secret ${secretName} for the owner to fetch.`,
+        reason: words.storeSecretReason,
         notice,
       });
       if (notice !== null) ctx.actions.push(notice);
@@ -113,59 +113,29 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
     }
     case 'blocked': {
       const id = keyId(d.key);
-      const other = keyId(d.other);
-      blockWithNotice(ctx, d.key, rule, {
-        reason:
-          `Access key ${id} is due for rotation (rotate after ${r.rotateAfterDays} days) but the user already has ` +
-          `two access keys and ${other} is active, so no replacement can be created`,
-        ownerAction: `Stop using ${other} and deactivate or delete it, or ask the security team to, so ${id} can be rotated`,
-      });
+      blockWithNotice(ctx, d.key, rule, activeOtherKeyBlock(id, keyId(d.other), r));
       return;
     }
     case 'deactivate': {
       const id = keyId(d.key);
       const replacement = keyId(d.replacement);
-      const used =
-        d.lastUsedDaysAgo === null
-          ? 'has never been used'
-          : `was last used ${plural(d.lastUsedDaysAgo, 'day')} ago`;
+      const words = deactivateWords(id, replacement, d, r);
       pushKeyAction(ctx, d.key, stage, rule, {
         type: 'deactivate-key',
-        reason: d.forced
-          ? `Access key ${id} is ${plural(d.ageDays, 'day')} old (force deactivation after ${r.forceDeactivateAfterDays}) and ` +
-            `${used}; it is deactivated although still in use`
-          : `Access key ${id} is ${plural(d.ageDays, 'day')} old (deactivate after ${r.deactivateAfterDays}), its replacement ` +
-            `${replacement} exists and it ${used} (grace ${plural(r.inUseGraceDays, 'day')})`,
+        reason: words.reason,
         expect: {
           status: 'Active',
           lastUsedDate: iso(d.key.lastUsedDate),
           replacementAccessKeyId: replacement,
         },
       });
-      notify(ctx, id, stage, rule, {
-        reason: `Access key ${id} was deactivated`,
-        happened: d.forced
-          ? `Access key ${id} was deactivated although it was still in use (it ${used}); ${replacement} replaces it`
-          : `Access key ${id} was deactivated; ${replacement} replaces it`,
-        ownerAction: d.forced
-          ? `Switch your applications to ${replacement} now; until ${day(d.deleteFrom)} the security team can reactivate ${id}`
-          : `Nothing if your applications use ${replacement}; if something broke, ask the security team to reactivate ${id} before ${day(d.deleteFrom)}`,
-        dueDate: d.deleteFrom,
-        secretName: null,
-      });
+      notify(ctx, id, stage, rule, { ...words.notice, dueDate: d.deleteFrom, secretName: null });
       return;
     }
     case 'still-in-use': {
       const id = keyId(d.key);
-      const force = d.forceOn === null ? '' : `, and on ${day(d.forceOn)} regardless`;
       notify(ctx, id, stage, rule, {
-        reason:
-          `Access key ${id} is ${plural(d.ageDays, 'day')} old (deactivate after ${r.deactivateAfterDays}) but was used ` +
-          `${plural(d.lastUsedDaysAgo, 'day')} ago (grace ${plural(r.inUseGraceDays, 'day')})`,
-        happened: `Access key ${id} is due for deactivation but is still in use (last used ${plural(d.lastUsedDaysAgo, 'day')} ago)`,
-        ownerAction:
-          `Switch your applications to ${keyId(d.replacement)} and stop using ${id}; it is deactivated once ` +
-          `unused for ${plural(r.inUseGraceDays, 'day')}${force}`,
+        ...stillInUseNotice(id, keyId(d.replacement), d, r),
         dueDate: d.forceOn,
         secretName: null,
       });
@@ -173,49 +143,30 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
     }
     case 'delete': {
       const id = keyId(d.key);
+      const words = deleteWords(id, d, r);
       pushKeyAction(ctx, d.key, stage, rule, {
         type: 'delete-key',
-        reason:
-          `Inactive access key ${id} is ${plural(d.ageDays, 'day')} old (delete after ${r.deleteAfterDays}) and has been ` +
-          `inactive for ${plural(d.inactiveDays, 'day')} since Keywarden deactivated it or first saw it inactive ` +
-          `(at least ${r.deleteAfterDays - r.deactivateAfterDays})`,
+        reason: words.reason,
         expect: { status: 'Inactive', lastUsedDate: iso(d.key.lastUsedDate) },
       });
-      notify(ctx, id, stage, rule, {
-        reason: `Inactive access key ${id} was deleted`,
-        happened: `Inactive access key ${id} was deleted`,
-        ownerAction: 'Nothing: the key could no longer be used',
-        dueDate: null,
-        secretName: null,
-      });
+      notify(ctx, id, stage, rule, { ...words.notice, dueDate: null, secretName: null });
       return;
     }
     case 'revoke-key': {
       const id = keyId(d.key);
-      const v = d.violation;
-      const limit = policy.rules.UNUSED_CREDENTIALS.unusedDays;
+      const words = revokeKeyWords(id, d, policy.rules.UNUSED_CREDENTIALS.unusedDays);
       pushKeyAction(ctx, d.key, stage, rule, {
         type: 'deactivate-key',
-        reason: `${v.text}; it is deactivated, not rotated, because nobody needs a replacement`,
+        reason: words.reason,
         expect: { status: 'Active', lastUsedDate: iso(d.key.lastUsedDate), replacementAccessKeyId: null },
       });
-      notify(ctx, id, stage, rule, {
-        reason: `Unused access key ${id} was deactivated`,
-        happened: `Access key ${id} was deactivated because it ${unusedClause(v)} (limit ${plural(limit, 'day')})`,
-        ownerAction:
-          d.deleteFrom === null
-            ? `If you still need it, ask the security team to reactivate ${id}`
-            : `If you still need it, ask the security team to reactivate ${id} before ${day(d.deleteFrom)}, when it is deleted`,
-        dueDate: d.deleteFrom,
-        secretName: null,
-      });
+      notify(ctx, id, stage, rule, { ...words.notice, dueDate: d.deleteFrom, secretName: null });
       return;
     }
     case 'revoke-password': {
       const profile = user.loginProfile;
       if (profile === null) return;
-      const v = d.violation;
-      const limit = policy.rules.UNUSED_CREDENTIALS.unusedDays;
+      const words = revokePasswordWords(d, policy.rules.UNUSED_CREDENTIALS.unusedDays);
       ctx.actions.push({
         id: actionId(user.accountId, user.userName, PASSWORD_SUBJECT, 'delete-login-profile', stage),
         chainId: chainId(user.accountId, user.userName, PASSWORD_SUBJECT, stage),
@@ -224,63 +175,46 @@ export function buildActions(ctx: BuildContext, d: Decision, rule: RemediationRu
         userName: user.userName,
         stage,
         rule,
-        reason: `${v.text}; the login profile is deleted.`,
+        reason: words.reason,
         expect: {
           loginProfileCreateDate: profile.createDate.toISOString(),
           passwordLastUsed: iso(user.passwordLastUsed),
         },
       });
-      notify(ctx, null, stage, rule, {
-        reason: 'The unused console password was removed',
-        happened: `The console password was removed because it ${unusedClause(v)} (limit ${plural(limit, 'day')})`,
-        ownerAction: 'If you need console access, ask an administrator for a new password',
-        dueDate: null,
-        secretName: null,
-      });
+      notify(ctx, null, stage, rule, { ...words.notice, dueDate: null, secretName: null });
       return;
     }
     case 'note-inactive': {
       const id = keyId(d.key);
-      const from = day(d.deleteFrom);
+      const words = noteInactiveWords(id, d, r);
       pushKeyAction(ctx, d.key, stage, rule, {
         type: 'note-inactive',
-        reason:
-          `Access key ${id} is inactive and the journal has no record of when it became so; today's sighting ` +
-          `starts its ${plural(r.deleteAfterDays - r.deactivateAfterDays, 'day')} inactive window (deleted from ${from})`,
+        reason: words.reason,
         expect: { status: 'Inactive', lastUsedDate: iso(d.key.lastUsedDate) },
         deleteFrom: d.deleteFrom.toISOString(),
       });
-      notify(ctx, id, stage, rule, {
-        reason: `Inactive access key ${id} is scheduled for deletion on ${from}`,
-        happened: `Access key ${id} is inactive; Keywarden first saw it inactive today and deletes it from ${from}`,
-        ownerAction: `Nothing if it is no longer needed; if it is, ask the security team to reactivate it before ${from}`,
-        dueDate: d.deleteFrom,
-        secretName: null,
-      });
+      notify(ctx, id, stage, rule, { ...words.notice, dueDate: d.deleteFrom, secretName: null });
       return;
     }
     case 'slot-pending': {
+      const id = keyId(d.key);
       ctx.blocked.push({
         accountId: user.accountId,
         userName: user.userName,
-        accessKeyId: keyId(d.key),
+        accessKeyId: id,
         rule,
-        reason:
-          `Access key ${keyId(d.key)} is ${plural(d.ageDays, 'day')} old (rotate after ${r.rotateAfterDays}), but the ` +
-          `user's second key slot holds inactive key ${keyId(d.spare)}, which may be deleted from ${day(d.deleteFrom)}; ` +
-          'the rotation follows then.',
+        reason: slotPendingReason(id, keyId(d.spare), d, r),
       });
       return;
     }
     case 'keep-working-key': {
+      const id = keyId(d.key);
       ctx.blocked.push({
         accountId: user.accountId,
         userName: user.userName,
-        accessKeyId: keyId(d.key),
+        accessKeyId: id,
         rule,
-        reason:
-          `Access key ${keyId(d.key)} is past the unused limit but was used ${plural(d.lastUsedDaysAgo, 'day')} ago ` +
-          `(grace ${plural(r.inUseGraceDays, 'day')}) and is the user's last active key, so it is left active.`,
+        reason: keepWorkingKeyReason(id, d, r),
       });
       return;
     }
@@ -313,10 +247,7 @@ function pushKeyAction(
   ctx.actions.push({ ...common, ...action, reason: sentence(action.reason) });
 }
 
-interface NoticeText {
-  readonly reason: string;
-  readonly happened: string;
-  readonly ownerAction: string;
+interface NoticeText extends NoticeWords {
   readonly dueDate: Date | null;
   readonly secretName: string | null;
 }
@@ -373,7 +304,7 @@ function blockWithNotice(
   ctx: BuildContext,
   key: AccessKeyRecord,
   rule: RemediationRule,
-  text: { readonly reason: string; readonly ownerAction: string },
+  block: BlockWords,
 ): void {
   const id = keyId(key);
   ctx.blocked.push({
@@ -381,15 +312,9 @@ function blockWithNotice(
     userName: ctx.user.userName,
     accessKeyId: id,
     rule,
-    reason: sentence(text.reason),
+    reason: sentence(block.reason),
   });
-  notify(ctx, id, 'blocked', rule, {
-    reason: `Rotation of access key ${id} is blocked`,
-    happened: `Access key ${id} could not be rotated: ${text.reason}`,
-    ownerAction: text.ownerAction,
-    dueDate: null,
-    secretName: null,
-  });
+  notify(ctx, id, 'blocked', rule, { ...blockedNotice(id, block), dueDate: null, secretName: null });
 }
 
 export function toSkipped(ctx: BuildContext, d: GatedDecision, reason: string): SkippedItem {
@@ -465,24 +390,8 @@ function keyId(key: AccessKeyRecord): string {
   return id;
 }
 
-function unusedClause(v: Violation): string {
-  return v.lastUsedDaysAgo === null
-    ? `was never used in the ${plural(v.ageDays ?? 0, 'day')} since it was created`
-    : `was last used ${plural(v.lastUsedDaysAgo, 'day')} ago`;
-}
-
-/** Plan texts are whole sentences; the builders above leave off the final period. */
-export function sentence(text: string): string {
-  return `${text}.`;
-}
-
 function iso(date: Date | null): string | null {
   return date === null ? null : date.toISOString();
-}
-
-/** `YYYY-MM-DD` (UTC) for sentences; the ISO timestamp goes in `dueDate`. */
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }
 
 function assertNever(value: never): never {

@@ -9,7 +9,7 @@ import type { Policy } from '../policy/types.js';
 import { RULES, RULES_BY_ID } from '../rules/registry.js';
 import type { Violation } from '../rules/types.js';
 import { unusedCredentials } from '../rules/unused-credentials.js';
-import { buildActions, keysOf, sentence, toSkipped, usableId } from './build-actions.js';
+import { buildActions, keysOf, toSkipped, usableId } from './build-actions.js';
 import { actionId, chainId } from './ids.js';
 import { closesInactiveRecord, openInactiveRecord } from './key-history.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
@@ -26,6 +26,7 @@ import {
   type RemediationRule,
   type SkippedItem,
 } from './types.js';
+import { sentence } from './wording.js';
 
 const OFF: Gate = { kind: 'off' };
 const ON: Gate = { kind: 'on' };

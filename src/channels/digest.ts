@@ -1,10 +1,12 @@
 /**
- * Notification text, pure: the notify actions of one run become one digest per recipient, and a
- * digest becomes a Slack payload. Every channel sends the same words, so an owner reading email and
- * a security engineer reading Slack see the same account, user, key id, deadline and next step.
- * Messages never carry secret key material; new keys are fetched from Secrets Manager.
+ * Notification text, pure: the notify actions of one run become one digest per recipient, in plain
+ * text and in sections that channels which format (slack-message.ts) lay out. Every channel sends the
+ * same words, so an owner reading email and a security engineer reading Slack see the same account,
+ * user, key id, deadline and next step. Messages never carry secret key material; new keys are
+ * fetched from Secrets Manager.
  */
 import type { NotifyAction, Stage } from '../core/plan/types.js';
+import { oneLine, plural, scrub, truncate } from './text.js';
 
 /** The recipient of the digest for actions without an owner email address. */
 export const SECURITY_TEAM = 'security-team';
@@ -48,12 +50,6 @@ export interface RenderOptions {
   readonly securityTeamEmail: string | null;
 }
 
-/** Slack's incoming-webhook message: `text` is the notification fallback, `blocks` the layout. */
-export interface SlackMessage {
-  readonly text: string;
-  readonly blocks?: unknown[];
-}
-
 // Deliberately narrower than RFC 5322: plain ASCII, one address, no display name or list, which
 // is what SES's Destination accepts as is.
 const EMAIL_ADDRESS =
@@ -84,47 +80,6 @@ export function renderDigests(actions: readonly NotifyAction[], options: RenderO
   return recipients.map((recipient) => buildDigest(recipient, groups.get(recipient) ?? [], options));
 }
 
-/**
- * The Slack payload for one digest: a header, who it is for, and one section per action. Every
- * value is escaped, so an owner tag such as `<!channel>` cannot ping a whole channel.
- */
-export function renderSlack(digest: Digest): SlackMessage {
-  const shown = digest.sections.slice(0, MAX_SLACK_SECTIONS);
-  const hidden = digest.sections.length - shown.length;
-  const blocks: unknown[] = [
-    {
-      type: 'header',
-      text: { type: 'plain_text', text: truncate(digest.subject, SLACK_HEADER_LENGTH), emoji: false },
-    },
-    {
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `For *${slackEscape(audience(digest.recipient))}*: ${plural(digest.sections.length, 'notice')}`,
-        },
-      ],
-    },
-    { type: 'divider' },
-    ...shown.map((section) => ({
-      type: 'section',
-      text: { type: 'mrkdwn', text: truncate(slackSection(section), SLACK_SECTION_LENGTH) },
-    })),
-  ];
-  if (hidden > 0) {
-    blocks.push({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `…and ${plural(hidden, 'more notice')}, listed in the email and SNS digests and the run journal.`,
-        },
-      ],
-    });
-  }
-  return { text: slackEscape(`${digest.subject} (for ${audience(digest.recipient)})`), blocks };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 const STAGE_TITLES: Readonly<Record<Stage, string>> = {
@@ -140,10 +95,6 @@ const STAGE_TITLES: Readonly<Record<Stage, string>> = {
   'revoke-unused': 'unused credential revoked',
 };
 
-/** Slack allows 50 blocks: header, context, divider, sections and one overflow line fit. */
-const MAX_SLACK_SECTIONS = 45;
-const SLACK_HEADER_LENGTH = 150;
-const SLACK_SECTION_LENGTH = 3000;
 const SECRET_FETCH_COMMAND = 'aws secretsmanager get-secret-value --secret-id';
 
 function resolveRecipient(tagValue: string | null, securityTeam: string | null): string {
@@ -153,7 +104,8 @@ function resolveRecipient(tagValue: string | null, securityTeam: string | null):
   return lower === securityTeam ? SECURITY_TEAM : lower;
 }
 
-function audience(recipient: string): string {
+/** Who a digest is for, in words. */
+export function audience(recipient: string): string {
   return recipient === SECURITY_TEAM ? 'the security team' : recipient;
 }
 
@@ -234,13 +186,6 @@ function formatSection(section: DigestSection, number: number): string {
   return [`${number}. ${section.heading}`, ...lines].join('\n');
 }
 
-function slackSection(section: DigestSection): string {
-  const lines = section.lines.map(
-    (l) => `*${slackEscape(l.label)}:* ${l.command ? `\`${slackEscape(l.value)}\`` : slackEscape(l.value)}`,
-  );
-  return [`*${slackEscape(section.heading)}*`, ...lines].join('\n');
-}
-
 function buildSubject(actions: readonly NotifyAction[]): string {
   const due = earliestDay(actions);
   const act = due === null ? '' : `, act by ${due}`;
@@ -285,36 +230,4 @@ function subjectText(value: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   return truncate(ascii, MAX_SUBJECT_LENGTH, '...');
-}
-
-function truncate(value: string, max: number, ellipsis = '…'): string {
-  return value.length <= max ? value : `${value.slice(0, max - ellipsis.length)}${ellipsis}`;
-}
-
-function oneLine(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  return value.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-}
-
-/**
- * Defence in depth: free text comes from the planner and owner tags, never from key material, but
- * anything shaped like a secret access key (40 base64 characters, mixed case and digits) is
- * replaced all the same. `allowed` keeps the action's own secret name readable.
- */
-function scrub(value: string, allowed: readonly string[]): string {
-  return value.replace(SECRET_LIKE, (token) =>
-    /[a-z]/.test(token) && /[A-Z]/.test(token) && /\d/.test(token) && !allowed.some((a) => a.includes(token))
-      ? '[redacted]'
-      : token,
-  );
-}
-
-const SECRET_LIKE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
-
-function slackEscape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

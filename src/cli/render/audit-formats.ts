@@ -1,0 +1,58 @@
+/**
+ * The audit report in each `--format`, and the `--output` extensions that choose one: the table,
+ * json and csv renderers here, the html, sarif and asff ones in src/report.
+ */
+import type { AuditReport } from '../../core/audit-report.js';
+import type { Forecast } from '../../core/forecast.js';
+import { renderAsff } from '../../report/asff.js';
+import { renderHtml } from '../../report/html.js';
+import { renderSarif } from '../../report/sarif.js';
+import { renderCsv } from './csv.js';
+import { renderJson } from './json.js';
+import { renderTable } from './table.js';
+
+export const AUDIT_FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
+/**
+ * `--output` extensions that choose the format when `--format` is not given. ASFF is JSON, so
+ * `.json` means json: `--format asff` is always explicit.
+ */
+export const AUDIT_FORMAT_BY_EXTENSION: Readonly<Record<string, AuditFormat>> = {
+  '.json': 'json',
+  '.csv': 'csv',
+  '.html': 'html',
+  '.htm': 'html',
+  '.sarif': 'sarif',
+};
+
+export interface AuditRenderContext {
+  readonly color: boolean;
+  /** The table's width. */
+  readonly columns: number;
+  /** The Security Hub region ASFF findings name (their ProductArn and resources). */
+  readonly region: string;
+  /** For html: the rotation calendar's forecast, or why there is none. */
+  readonly forecast: Forecast | null;
+  readonly forecastUnavailable?: string;
+}
+
+/** The report as text in `format`. */
+export function renderAuditReport(report: AuditReport, format: AuditFormat, ctx: AuditRenderContext): string {
+  switch (format) {
+    case 'table':
+      return renderTable(report, { color: ctx.color, columns: ctx.columns });
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'html':
+      return renderHtml(report, {
+        forecast: ctx.forecast,
+        ...(ctx.forecastUnavailable === undefined ? {} : { forecastUnavailable: ctx.forecastUnavailable }),
+      });
+    case 'sarif':
+      return renderSarif(report);
+    case 'asff':
+      return renderAsff(report, { region: ctx.region });
+  }
+}
