@@ -135,6 +135,27 @@ describe('remediate handler on the emulator', () => {
     expect(emu.current.faults.count()).toBe(0);
   });
 
+  it.each([
+    [{ AWS_MAX_ATTEMPTS: '0' }, /^AWS_MAX_ATTEMPTS: a whole number from 1 to 20 \(got "0"\)$/],
+    [{ AWS_RETRY_MODE: 'legacy' }, /^AWS_RETRY_MODE: adaptive or standard \(got "legacy"\)$/],
+  ])(
+    'reads the retry settings as the CLI does, refusing %j in one line, with no AWS call',
+    async (retry, message) => {
+      emu.current.faults.resetCounts();
+      const { connection: _connection, ...options } = emulatorRuntime(emu.current, captureLogs());
+      const remediate = createRemediateHandler({
+        ...options,
+        env: { AWS_ENDPOINT_URL: emu.current.url, KEYWARDEN_JOURNAL: journal, ...retry },
+      });
+
+      const run = remediate({ ResourceId: userId('bob') });
+
+      await expect(run).rejects.toThrow(HandlerConfigError);
+      await expect(run).rejects.toThrow(message);
+      expect(emu.current.faults.count()).toBe(0);
+    },
+  );
+
   it('refuses to run without a journal, naming the variable', async () => {
     const remediate = createRemediateHandler(emulatorRuntime(emu.current, captureLogs(), { env: {} }));
 
