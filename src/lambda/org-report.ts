@@ -9,10 +9,16 @@ import type { SkippedAccount } from '../engine/organization-run.js';
 import { defineHandler } from './define-handler.js';
 import { AccountId, eventObject, RunId, shown } from './events.js';
 
+/** One account of the list; whatever an item is, its `accountId` is what is named when wrong. */
+const AccountItem = z.preprocess(
+  (item) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? item : {}),
+  z.object({ accountId: AccountId }),
+);
+
 const OrgReportEvent = eventObject(
   {
     runId: RunId,
-    accounts: z.array(z.object({ accountId: AccountId }), {
+    accounts: z.array(AccountItem, {
       error: (issue) => `must be the list org-accounts returned (got ${shown(issue.input)})`,
     }),
     // Reported as org-accounts gave it; anything but a list is no skipped account.
