@@ -1,10 +1,11 @@
 /**
- * SNS: one Publish per digest to the policy's topic. The topic may live in a central security
- * account; the publish goes to its ARN with the caller's credentials, so the topic policy must
- * allow `sns:Publish` from the member accounts.
+ * SNS: one Publish per digest to the policy's topic, and the organization run's digest to its topic.
+ * The topic may live in a central security account; the publish goes to its ARN with the caller's
+ * credentials, so the topic policy must allow `sns:Publish` from the member accounts.
  */
 import { createHash } from 'node:crypto';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 import { callAws, failureMessage } from '../sdk/errors.js';
 import type { Digest } from './digest.js';
 import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';
@@ -16,6 +17,28 @@ const TOPIC_ARN = /^arn:[\w-]+:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?
 /** The region of a topic ARN, or null when `topicArn` is not one. */
 export function topicRegion(topicArn: string): string | null {
   return TOPIC_ARN.exec(topicArn)?.[1] ?? null;
+}
+
+/**
+ * Publishes one message to `topicArn`, in the topic's region, with the connection's credentials:
+ * the organization run's digest. Returns SNS's message id; a failure throws, naming the topic.
+ */
+export async function publishToTopic(
+  connection: AwsConnection,
+  topicArn: string,
+  message: { readonly subject: string; readonly text: string },
+): Promise<string | null> {
+  const region = topicRegion(topicArn);
+  if (region === null) throw new Error(`not an SNS topic ARN (got ${JSON.stringify(topicArn)})`);
+  const sns = new SNSClient({ ...clientConfig(connection), region });
+  try {
+    const out = await callAws('sns:Publish', `to ${topicArn}`, () =>
+      sns.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.text })),
+    );
+    return out.MessageId ?? null;
+  } finally {
+    sns.destroy();
+  }
 }
 
 export interface SnsChannelProps {

@@ -13,11 +13,10 @@
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AccountAuditOrError, AuditReport, AuditSummary, FailOn } from '../core/audit-report.js';
-import { buildAuditReport } from '../core/audit-summary.js';
-import { addToTotals, emptyTotals } from '../core/audit-totals.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { auditAccount } from '../engine/audit.js';
+import { organizationAudit } from '../engine/organization-audit.js';
 import type { Journal } from '../journal/journal.js';
 import type { AwsConnection } from '../sdk/clients.js';
 import {
@@ -128,18 +127,24 @@ export async function multiAccountAudit(
     caller.close();
   }
   warn(io, skippedLines(resolved));
-  const head = buildAuditReport([], policy, evaluatedAt, TOOL);
+  const streamed = options.format === 'json' || options.format === 'csv';
+  // For table, html, sarif and asff the aggregate keeps each account's findings and counts, never
+  // its evaluations.
+  const audit = organizationAudit({
+    policy,
+    evaluatedAt,
+    tool: TOOL,
+    failOn: options.failOn,
+    keep: !streamed,
+  });
   const out = openSink(io, options.output);
   const sink: Sink | null =
     options.format === 'json'
-      ? jsonSink(out.write, head)
+      ? jsonSink(out.write, audit.head)
       : options.format === 'csv'
-        ? csvSink(out.write, head)
+        ? csvSink(out.write, audit.head)
         : null;
-  // For table, html, sarif and asff: each account's findings and counts, never its evaluations.
-  const kept: AccountAuditOrError[] = [];
   const warnings: string[] = [];
-  let totals = emptyTotals();
   const progress = accountProgress(io, resolved.selected.length);
   progress.start();
   const { journal } = options;
@@ -165,21 +170,20 @@ export async function multiAccountAudit(
         outcome.status === 'ok'
           ? { ...outcome.value, accountId: outcome.accountId }
           : { kind: 'error', accountId: outcome.accountId, error: outcome.error };
-      const report = buildAuditReport([entry], policy, evaluatedAt, TOOL);
-      totals = addToTotals(totals, report, options.failOn);
+      const report = audit.add(entry);
       progress.clear();
       warnings.push(...warnAccount(entry.accountId, report.warnings));
       if (entry.kind === 'error') {
         io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
       }
       progress.accountDone(entry.kind === 'ok' ? entry.users : 0);
-      if (sink) sink.account(entry, entry.kind === 'ok' ? report : null);
-      else kept.push(entry.kind === 'ok' ? { ...entry, evaluations: [] } : entry);
+      sink?.account(entry, entry.kind === 'ok' ? report : null);
     },
   );
   progress.clear();
+  const totals = audit.totals();
   if (sink) sink.finish(totals.summary, warnings);
-  else out.write(options.render(buildAuditReport(kept, policy, evaluatedAt, TOOL)));
+  else out.write(options.render(audit.report()));
   await out.end();
   if (options.output !== undefined) {
     io.stderr.write(`keywarden: wrote ${options.format} report to ${options.output}\n`);

@@ -20,7 +20,7 @@ export const ENV = {
   notifyTopicArn: 'KEYWARDEN_NOTIFY_TOPIC_ARN',
 } as const;
 
-/** The environment variables of the organization handlers, besides those of runtime.ts's ENV. */
+/** The environment variables of the organization handlers, besides those in ENV. */
 export const ORG_ENV = {
   /** org-accounts: only accounts under these OUs or roots (comma-separated ids, child OUs included). */
   ous: 'KEYWARDEN_ORG_OUS',

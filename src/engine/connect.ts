@@ -11,6 +11,7 @@ import {
   clientConfig,
   createClients,
   prepareClient,
+  retryFrom,
   timeoutsFrom,
 } from '../sdk/clients.js';
 import type { AccountClients, Clock } from './types.js';
@@ -77,11 +78,21 @@ export function connectAccount(connection: AwsConnection, options: ConnectOption
   };
 }
 
-/** The connection an environment describes (Lambda sets AWS_REGION; tests set AWS_ENDPOINT_URL). */
+/**
+ * The connection an environment describes (Lambda sets AWS_REGION; tests set AWS_ENDPOINT_URL), with
+ * the CLI's timeout and retry settings (KEYWARDEN_*_TIMEOUT, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
+ */
 export function connectionFromEnv(env: NodeJS.ProcessEnv): AwsConnection {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const endpoint = env.AWS_ENDPOINT_URL;
   const timeouts = timeoutsFrom({}, env);
   if ('error' in timeouts) throw new Error(timeouts.error);
-  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), timeouts: timeouts.timeouts };
+  const retry = retryFrom(env);
+  if ('error' in retry) throw new Error(retry.error);
+  return {
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    timeouts: timeouts.timeouts,
+    ...retry.retry,
+  };
 }

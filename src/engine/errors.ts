@@ -21,3 +21,11 @@ export class NotFoundError extends Error {
     super(`${argument}: ${message}`);
   }
 }
+
+/**
+ * A Lambda deployment is wrong (a variable, the policy): one line naming what to fix. Retrying does
+ * not help; `keywarden invoke` exits 2 with it.
+ */
+export class HandlerConfigError extends Error {
+  override readonly name = 'HandlerConfigError';
+}

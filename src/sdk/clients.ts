@@ -79,6 +79,40 @@ export function timeoutsFrom(
   return { timeouts: { connectMs, requestMs } };
 }
 
+const RETRY_MODES = ['adaptive', 'standard'] as const;
+
+/**
+ * `AWS_MAX_ATTEMPTS` (1 to 20 attempts per call, the first included) and `AWS_RETRY_MODE`
+ * (`adaptive` or `standard`), the SDKs' standard variables; unset: Keywarden's defaults (5,
+ * adaptive). Or the one-line reason a value is wrong, naming the variable.
+ */
+export function retryFrom(
+  env: NodeJS.ProcessEnv,
+): { readonly retry: Pick<AwsConnection, 'maxAttempts' | 'retryMode'> } | { readonly error: string } {
+  const attempts = env.AWS_MAX_ATTEMPTS;
+  const mode = env.AWS_RETRY_MODE;
+  let maxAttempts: number | undefined;
+  if (attempts !== undefined && attempts !== '') {
+    maxAttempts = Number(attempts);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+      return { error: `AWS_MAX_ATTEMPTS: a whole number from 1 to 20 (got ${JSON.stringify(attempts)})` };
+    }
+  }
+  let retryMode: (typeof RETRY_MODES)[number] | undefined;
+  if (mode !== undefined && mode !== '') {
+    retryMode = RETRY_MODES.find((m) => m === mode);
+    if (retryMode === undefined) {
+      return { error: `AWS_RETRY_MODE: adaptive or standard (got ${JSON.stringify(mode)})` };
+    }
+  }
+  return {
+    retry: {
+      ...(maxAttempts === undefined ? {} : { maxAttempts }),
+      ...(retryMode === undefined ? {} : { retryMode }),
+    },
+  };
+}
+
 export interface AwsClients {
   readonly iam: IAMClient;
   readonly sts: STSClient;

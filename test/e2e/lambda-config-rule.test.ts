@@ -8,9 +8,11 @@ import { addDays } from '../../src/core/days.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import type { World } from '../../src/emulator/world-types.js';
+import { EvaluationsNotDeliveredError } from '../../src/engine/config-rule-run.js';
+import { HandlerConfigError } from '../../src/engine/errors.js';
 import { configRulePermissions } from '../../src/engine/permissions.js';
-import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../src/lambda/config-rule.js';
-import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
+import { createConfigRuleHandler } from '../../src/lambda/config-rule.js';
+import { HandlerEventError } from '../../src/lambda/define-handler.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 import {
   captureLogs,
@@ -184,6 +186,35 @@ describe('config-rule handler on the emulator', () => {
     );
 
     expect(summary.evaluations[0]?.complianceType).toBe('COMPLIANT');
+  });
+
+  it('reads the policy parameter once per container: a warm invocation uses the cached policy', async () => {
+    // Prepare: one container (handler instance), invoked twice; another, cold
+    const env = { KEYWARDEN_POLICY_PARAMETER: '/keywarden/policy' };
+    const warm = createConfigRuleHandler(emulatorRuntime(emu.current, captureLogs(), { env }));
+    const event = changeEvent(
+      { userId: userId('alice'), userName: 'alice', capturedAt: CAPTURED_AT },
+      { ruleParameters: { rule: 'KEY_ROTATION' } },
+    );
+    // Act
+    const first = await warm(event);
+    const second = await warm(event);
+    const readsWarm = emu.current.faults.count('ssm', 'GetParameter');
+    await createConfigRuleHandler(emulatorRuntime(emu.current, captureLogs(), { env }))(event);
+    // Assess: both judged with the parameter's policy (maxKeyAgeDays 200); SSM was read once per container
+    expect([first, second].map((s) => s.evaluations[0]?.complianceType)).toEqual(['COMPLIANT', 'COMPLIANT']);
+    expect(readsWarm).toBe(1);
+    expect(emu.current.faults.count('ssm', 'GetParameter')).toBe(2);
+  });
+
+  it('reads the policy parameter at every invocation with POWERTOOLS_PARAMETERS_MAX_AGE=0', async () => {
+    const env = { KEYWARDEN_POLICY_PARAMETER: '/keywarden/policy', POWERTOOLS_PARAMETERS_MAX_AGE: '0' };
+    const uncached = createConfigRuleHandler(emulatorRuntime(emu.current, captureLogs(), { env }));
+
+    await uncached(scheduledEvent(NOTIFIED_AT));
+    await uncached(scheduledEvent(NOTIFIED_AT));
+
+    expect(emu.current.faults.count('ssm', 'GetParameter')).toBe(2);
   });
 
   it.each([

@@ -9,9 +9,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { withNotifyTopic } from '../../src/core/deployment.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
+import { HandlerConfigError } from '../../src/engine/errors.js';
 import { lambdaRemediationPermissions } from '../../src/engine/permissions.js';
+import { HandlerEventError } from '../../src/lambda/define-handler.js';
 import { createRemediateHandler } from '../../src/lambda/remediate.js';
-import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
 import { createScheduledHandler } from '../../src/lambda/scheduled.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { emptyDir } from '../support/env.js';
@@ -133,6 +134,27 @@ describe('remediate handler on the emulator', () => {
     });
     expect(emu.current.faults.count()).toBe(0);
   });
+
+  it.each([
+    [{ AWS_MAX_ATTEMPTS: '0' }, /^AWS_MAX_ATTEMPTS: a whole number from 1 to 20 \(got "0"\)$/],
+    [{ AWS_RETRY_MODE: 'legacy' }, /^AWS_RETRY_MODE: adaptive or standard \(got "legacy"\)$/],
+  ])(
+    'reads the retry settings as the CLI does, refusing %j in one line, with no AWS call',
+    async (retry, message) => {
+      emu.current.faults.resetCounts();
+      const { connection: _connection, ...options } = emulatorRuntime(emu.current, captureLogs());
+      const remediate = createRemediateHandler({
+        ...options,
+        env: { AWS_ENDPOINT_URL: emu.current.url, KEYWARDEN_JOURNAL: journal, ...retry },
+      });
+
+      const run = remediate({ ResourceId: userId('bob') });
+
+      await expect(run).rejects.toThrow(HandlerConfigError);
+      await expect(run).rejects.toThrow(message);
+      expect(emu.current.faults.count()).toBe(0);
+    },
+  );
 
   it('refuses to run without a journal, naming the variable', async () => {
     const remediate = createRemediateHandler(emulatorRuntime(emu.current, captureLogs(), { env: {} }));

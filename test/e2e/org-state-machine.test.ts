@@ -13,15 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountReportKey } from '../../src/aws/report-bucket.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
+import type { OrganizationReport, OrgReportResult } from '../../src/engine/organization-report.js';
+import type { AccountReportObject, WorkerResult } from '../../src/engine/organization-run.js';
 import { buildApp } from '../../src/infra/app.js';
 import { ORGANIZATION_STATES } from '../../src/infra/organization-run.js';
 import { createOrgAccountsHandler } from '../../src/lambda/org-accounts.js';
-import type { AccountReportObject, WorkerResult } from '../../src/lambda/org-common.js';
-import {
-  createOrgReportHandler,
-  type OrganizationReport,
-  type OrgReportResult,
-} from '../../src/lambda/org-report.js';
+import { createOrgReportHandler } from '../../src/lambda/org-report.js';
 import { createOrgWorkerHandler } from '../../src/lambda/org-worker.js';
 import { startTestEmulator } from '../support/emulator.js';
 import { captureLogs } from '../support/lambda.js';

@@ -4,8 +4,8 @@
  */
 import { PassThrough } from 'node:stream';
 import type { Emulator } from '../../src/emulator/server.js';
+import type { RuntimeOptions } from '../../src/lambda/define-handler.js';
 import { createLogger } from '../../src/lambda/logger.js';
-import type { RuntimeOptions } from '../../src/lambda/runtime.js';
 
 export const RESULT_TOKEN = 'eyJyZXN1bHRUb2tlbiI6InRlc3QifQ==';
 

@@ -12,8 +12,8 @@ import { generateWorld } from '../../src/emulator/generate-world.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { createJournalTable } from '../../src/journal/dynamodb/table.js';
+import type { RuntimeOptions } from '../../src/lambda/define-handler.js';
 import { createLogger } from '../../src/lambda/logger.js';
-import type { RuntimeOptions } from '../../src/lambda/runtime.js';
 import type { LogCapture } from './lambda.js';
 import { type Moto, motoClientConfig } from './moto.js';
 

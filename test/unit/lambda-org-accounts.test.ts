@@ -1,13 +1,19 @@
 /**
  * org-accounts' filters: the CLI's --ous / --include-accounts / --exclude-accounts as environment
- * variables (the stack's parameters) or as fields of an execution's input, which win; every mistake
- * one line naming the variable or the field. The selection itself is the core's selectAccounts,
- * shared with the CLI.
+ * variables (the stack's parameters) or as fields of an execution's input (read by the handler's
+ * event schema), which win; every mistake one line naming the variable or the field. The selection
+ * itself is the core's selectAccounts, shared with the CLI.
  */
 import { describe, expect, it } from 'vitest';
 import { selectAccounts } from '../../src/core/accounts.js';
-import { orgFilters } from '../../src/lambda/org-accounts.js';
-import { HandlerConfigError, HandlerEventError } from '../../src/lambda/runtime.js';
+import { HandlerConfigError } from '../../src/engine/errors.js';
+import { organizationFilters } from '../../src/engine/organization-accounts.js';
+import { HandlerEventError, parseEvent } from '../../src/lambda/define-handler.js';
+import { OrgAccountsEvent } from '../../src/lambda/org-accounts.js';
+
+/** The filters of an invocation with `event`, as the handler reads them. */
+const orgFilters = (env: NodeJS.ProcessEnv, event: unknown) =>
+  organizationFilters(env, parseEvent(OrgAccountsEvent, event));
 
 const OU = 'ou-ab12-cdef3456';
 const ROOT = 'r-ab12';

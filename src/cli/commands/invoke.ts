@@ -10,18 +10,15 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Argument, type Command } from 'commander';
 import { ENV, LAMBDA_HANDLER_NAMES } from '../../core/deployment.js';
-import { createConfigRuleHandler, EvaluationsNotDeliveredError } from '../../lambda/config-rule.js';
+import { HandlerConfigError } from '../../engine/errors.js';
+import { RunFailedError } from '../../engine/handler-deps.js';
+import { createConfigRuleHandler } from '../../lambda/config-rule.js';
+import { HandlerEventError, type LambdaContext, type RuntimeOptions } from '../../lambda/define-handler.js';
 import { createLogger } from '../../lambda/logger.js';
 import { createOrgAccountsHandler } from '../../lambda/org-accounts.js';
 import { createOrgReportHandler } from '../../lambda/org-report.js';
 import { createOrgWorkerHandler } from '../../lambda/org-worker.js';
-import { createRemediateHandler, RemediationFailedError } from '../../lambda/remediate.js';
-import {
-  HandlerConfigError,
-  HandlerEventError,
-  type LambdaContext,
-  type RuntimeOptions,
-} from '../../lambda/runtime.js';
+import { createRemediateHandler } from '../../lambda/remediate.js';
 import { createScheduledHandler } from '../../lambda/scheduled.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError } from '../errors.js';
@@ -171,7 +168,7 @@ Examples:
       if (error instanceof HandlerEventError)
         throw new CliError(`--event: ${error.message}`, 2, { cause: error });
       if (error instanceof HandlerConfigError) throw new CliError(error.message, 2, { cause: error });
-      if (error instanceof EvaluationsNotDeliveredError || error instanceof RemediationFailedError) {
+      if (error instanceof RunFailedError) {
         // What Lambda returns for a function error; the one line on stderr says it failed.
         io.stdout.write(
           `${JSON.stringify({ errorType: error.name, errorMessage: error.message }, null, 2)}\n`,

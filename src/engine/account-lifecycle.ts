@@ -8,15 +8,21 @@
 import type { AccountAudit } from '../core/audit-report.js';
 import { withNotifyTopic } from '../core/deployment.js';
 import type { Policy } from '../core/policy/types.js';
-import { auditPlannedAccount } from '../engine/audit.js';
-import { remediateAccount } from '../engine/remediate.js';
-import type { RemediationDeps } from '../engine/types.js';
-import type { HandlerLogger } from './logger.js';
-import { maxActionsFromEnv, type PolicySource, resolveSource } from './runtime.js';
-import { actionLogFields, type RemediationSummary, remediationSummary } from './summary.js';
+import { auditPlannedAccount } from './audit.js';
+import { type PolicySource, resolveSource } from './deployed-policy.js';
+import {
+  type HandlerDeps,
+  journalFromEnv,
+  maxActionsFromEnv,
+  notifierFor,
+  type RunLog,
+} from './handler-deps.js';
+import { remediateAccount } from './remediate.js';
+import { actionLogFields, type RemediationSummary, remediationSummary } from './remediation-summary.js';
+import type { RemediationDeps } from './types.js';
 
 /** No new change is started with less than this left before Lambda's timeout. */
-export const STOP_MARGIN_MS = 60_000;
+const STOP_MARGIN_MS = 60_000;
 
 /** The policy as a scheduled run applies it, with its action cap. */
 export interface ScheduledPolicy {
@@ -41,7 +47,7 @@ export function scheduledPolicy(source: PolicySource, env: NodeJS.ProcessEnv): S
 }
 
 export interface AccountRunDeps extends Omit<RemediationDeps, 'onResult' | 'shouldStop' | 'onProgress'> {
-  readonly logger: HandlerLogger;
+  readonly log: RunLog;
   /** Time left before Lambda stops the invocation; absent: no limit. */
   readonly remainingMs?: () => number;
 }
@@ -61,12 +67,12 @@ export async function runAccountLifecycle(
   scheduled: ScheduledPolicy,
   journalLocation: string,
 ): Promise<AccountRun> {
-  const { logger, remainingMs, ...rest } = deps;
+  const { log, remainingMs, ...rest } = deps;
   const { policy, maxActions } = scheduled;
   const out = await remediateAccount(
     {
       ...rest,
-      onResult: (r) => logger.info('action', actionLogFields(r)),
+      onResult: (r) => log.info('action', actionLogFields(r)),
       ...(remainingMs ? { shouldStop: () => remainingMs() < STOP_MARGIN_MS } : {}),
     },
     policy,
@@ -75,4 +81,43 @@ export async function runAccountLifecycle(
   const summary = remediationSummary(out, journalLocation, scheduled.warnings);
   const audit = out.kind === 'planned' ? auditPlannedAccount(out.planned, policy) : null;
   return { summary, audit };
+}
+
+/** The `scheduled` handler's result. */
+export interface ScheduledSummary extends RemediationSummary {
+  readonly handler: 'scheduled';
+  readonly maxActions: number;
+}
+
+/**
+ * The `scheduled` handler's run in its own account: the deployed policy, the journal, the lifecycle;
+ * the summary logged (ERROR when an action failed; the next run plans it again).
+ */
+export async function runScheduledLifecycle(deps: HandlerDeps): Promise<ScheduledSummary> {
+  const { env, connected, log } = deps;
+  const { clients, clock } = connected;
+  const scheduled = scheduledPolicy(await deps.policy.read(env), env);
+  const { policy, maxActions } = scheduled;
+  const journal = journalFromEnv(deps, true, policy);
+  await connected.calibrate();
+  const { summary: run } = await runAccountLifecycle(
+    {
+      clients,
+      clock,
+      journal,
+      notifier: notifierFor(deps, policy),
+      ...(deps.connection.timeouts ? { timeouts: deps.connection.timeouts } : {}),
+      log,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.remainingMs ? { remainingMs: deps.remainingMs } : {}),
+    },
+    scheduled,
+    journal.location,
+  );
+  const summary: ScheduledSummary = { handler: 'scheduled', maxActions, ...run };
+  for (const w of summary.warnings) log.warn(w);
+  const { actions: _actions, ...counts } = summary;
+  if (summary.results.failed > 0) log.error('scheduled run finished with failed actions', counts);
+  else log.info('scheduled run finished', counts);
+  return summary;
 }

@@ -1,15 +1,15 @@
 /**
- * What the three organization handlers share (org-accounts → org-worker per account → org-report,
- * run by the KeywardenOrganization state machine): their environment, the payloads passed between
- * the steps (small: Step Functions keeps at most 256 KiB of state) and the account report object the
- * worker writes to the report bucket and the report step reads back.
+ * What the three steps of an organization run share (org-accounts → org-worker per account →
+ * org-report, run by the KeywardenOrganization state machine): their environment, the payloads
+ * passed between the steps (small: Step Functions keeps at most 256 KiB of state) and the account
+ * report object the worker writes to the report bucket and the report step reads back.
  */
 
 import type { AuditReport } from '../core/audit-report.js';
 import { ORG_ENV } from '../core/deployment.js';
-import type { RunHold } from '../engine/lease.js';
-import { HandlerEventError } from './runtime.js';
-import type { RemediationSummary } from './summary.js';
+import { HandlerConfigError } from './errors.js';
+import type { RunHold } from './lease.js';
+import type { RemediationSummary } from './remediation-summary.js';
 
 /** What the reports name as their tool. */
 export function toolOf(env: NodeJS.ProcessEnv): { readonly name: string; readonly version: string } {
@@ -76,25 +76,9 @@ export type AccountReportObject = {
 /** A run id as org-accounts makes them (the journal's run id format); safe in an S3 key. */
 export const RUN_ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z_-]{0,127}$/;
 
-/** The event as a JSON object, or the one-line error naming what it must be. */
-export function eventObject(event: unknown, example: string): Record<string, unknown> {
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    throw new HandlerEventError(
-      'event',
-      `must be a JSON object such as ${example} (got ${JSON.stringify(event)})`,
-    );
-  }
-  return event as Record<string, unknown>;
-}
-
-/** `runId` of an event, checked. */
-export function eventRunId(event: Record<string, unknown>): string {
-  const runId = event.runId;
-  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
-    throw new HandlerEventError(
-      'runId',
-      `must be the run id org-accounts returned, letters, digits, - and _ (got ${JSON.stringify(runId)})`,
-    );
-  }
-  return runId;
+/** KEYWARDEN_REPORT_BUCKET, which the worker and the report step need. */
+export function reportBucketFromEnv(env: NodeJS.ProcessEnv): string {
+  const bucket = env[ORG_ENV.reportBucket];
+  if (!bucket) throw new HandlerConfigError(`${ORG_ENV.reportBucket}: not set; name the report bucket`);
+  return bucket;
 }

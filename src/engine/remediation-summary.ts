@@ -1,7 +1,7 @@
 /** The handlers' results: counts and ids for people and dashboards, never a secret. */
 import type { ActionResult } from '../core/plan/outcome.js';
-import { describeHold, type RunHold } from '../engine/lease.js';
-import type { RemediateResult } from '../engine/remediate.js';
+import { describeHold, type RunHold } from './lease.js';
+import type { RemediateResult } from './remediate.js';
 
 export interface RemediationSummary {
   /** The run this invocation made; null when nothing was planned or carried out. */
