@@ -7,6 +7,7 @@
 
 import type { AccountAudit } from '../core/audit.js';
 import { withNotifyTopic } from '../core/deployment.js';
+import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import type { Policy } from '../core/policy/types.js';
 import { auditPlannedAccount } from '../engine/audit.js';
 import { remediateAccount } from '../engine/remediate.js';
@@ -32,7 +33,7 @@ export interface ScheduledPolicy {
 export function scheduledPolicy(source: PolicySource, env: NodeJS.ProcessEnv): ScheduledPolicy {
   const resolved = resolveSource(source);
   const topic = withNotifyTopic(resolved.policy, env);
-  const policy = { ...topic.policy, inventory: { ...topic.policy.inventory, mode: 'live' as const } };
+  const policy = remediationPolicy(topic.policy);
   return {
     policy,
     maxActions: maxActionsFromEnv(env, policy),
