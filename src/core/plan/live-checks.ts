@@ -1,7 +1,8 @@
 /**
  * The live re-check's verdicts: whether what IAM holds for a user right before a change still
- * matches what the plan assumed. Pure functions of what was read (src/aws/apply/live-state.ts reads
- * it), so each skip reason is tested without AWS.
+ * matches what the plan assumed (or, for a recovery action, what it needs). Pure functions of what
+ * was read (src/aws/apply/live-state.ts reads it), so each skip reason is tested without AWS; the
+ * executors only read, ask, and act.
  */
 import type {
   CleanupKeyAction,
