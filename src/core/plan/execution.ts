@@ -7,7 +7,8 @@
  *   stand in the plan); all are delivered at the end of the run, in one call.
  * - A stop request ends the run before the next action, except the store of a key this run just
  *   created: its secret exists only in this process.
- * - A key this run created and could not store is deleted: nobody can ever use it.
+ * - A key this run created and could not store is deleted: nobody can ever use it. (A key made by a
+ *   call whose answer was lost is settled by `settleLostCreate` in recovery.ts.)
  */
 import type { ActionResult } from './outcome.js';
 import { cleanupKeyAction } from './recovery.js';
@@ -24,6 +25,7 @@ export interface ChainLayout {
   readonly notices: ReadonlyMap<string, readonly NotifyAction[]>;
 }
 
+/** Read once per run, so each decision about a chain is a look-up. */
 export function chainLayout(actions: readonly Action[]): ChainLayout {
   const lastChange = new Map<string, number>();
   const notices = new Map<string, NotifyAction[]>();
@@ -58,7 +60,7 @@ export type NextStep =
   | { readonly kind: 'run'; readonly action: ChangeAction; readonly keepLease: boolean };
 
 /** True for the store of a key this run created: its secret exists only in this process. */
-export function storesNewKey(action: Action, unstoredKeys: RunSoFar['unstoredKeys']): boolean {
+function storesNewKey(action: Action, unstoredKeys: RunSoFar['unstoredKeys']): boolean {
   return action.type === 'store-secret' && unstoredKeys.has(action.createKeyActionId);
 }
 
