@@ -11,6 +11,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createNotifier } from '../channels/notifier.js';
 import type { Plan } from '../core/plan/types.js';
+import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Emulator } from '../emulator/server.js';
 import type { ExecuteResult } from '../engine/apply/execute.js';
@@ -99,7 +100,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   const { emulator, io, color } = options;
   const columns = outputColumns(io);
   // Remediation reads IAM live (as `keywarden apply` does): exact key ids, current state.
-  const policy: Policy = { ...options.policy, inventory: { ...options.policy.inventory, mode: 'live' } };
+  const policy = remediationPolicy(options.policy);
   const out = (text: string) => io.stdout.write(text);
   const heading = (text: string) => out(`\n${color ? `\x1b[1m${text}\x1b[0m` : text}\n`);
   rmSync(options.journalPath, { force: true });

@@ -7,6 +7,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
 import { channelProblems } from '../channels/check.js';
 import { createNotifier } from '../channels/notifier.js';
+import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
 import { describeHold, type HeldElsewhere } from '../engine/lease.js';
 import type { RemediationDeps } from '../engine/types.js';
@@ -271,11 +272,7 @@ export function remediationContext(
     flags.maxActions === undefined
       ? loaded.policy.remediation.maxActions
       : parseIntegerOption('--max-actions', flags.maxActions, 0, 10_000);
-  // Remediation acts on what IAM holds now: live inventory unless asked otherwise.
-  const policy: Policy = {
-    ...loaded.policy,
-    inventory: { ...loaded.policy.inventory, mode: inventoryMode ?? 'live' },
-  };
+  const policy = remediationPolicy(loaded.policy, inventoryMode ?? null);
   const spec = journalSpec(flags.journal, io, policyJournal(loaded, io));
   const connection = connectionFrom(flags, io.env);
   const journal = openCommandJournal(session, spec, connection, io, policy.journal.leaseSeconds);

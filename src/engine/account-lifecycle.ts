@@ -7,6 +7,7 @@
 
 import type { AccountAudit } from '../core/audit-report.js';
 import { withNotifyTopic } from '../core/deployment.js';
+import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import type { Policy } from '../core/policy/types.js';
 import { auditPlannedAccount } from './audit.js';
 import { type PolicySource, resolveSource } from './deployed-policy.js';
@@ -38,7 +39,7 @@ export interface ScheduledPolicy {
 export function scheduledPolicy(source: PolicySource, env: NodeJS.ProcessEnv): ScheduledPolicy {
   const resolved = resolveSource(source);
   const topic = withNotifyTopic(resolved.policy, env);
-  const policy = { ...topic.policy, inventory: { ...topic.policy.inventory, mode: 'live' as const } };
+  const policy = remediationPolicy(topic.policy);
   return {
     policy,
     maxActions: maxActionsFromEnv(env, policy),

@@ -22,6 +22,7 @@ import {
 } from '../core/config-rule-event.js';
 import { factsFromJournal } from '../core/journal/views.js';
 import { NO_JOURNAL_FACTS } from '../core/plan/facts.js';
+import { changedUserPolicy } from '../core/policy/inventory-mode.js';
 import type { Policy } from '../core/policy/types.js';
 import type { RuleId } from '../core/rules/registry.js';
 import type { Journal } from '../journal/journal.js';
@@ -108,7 +109,7 @@ async function judgeOneUser(
   if (userName === null) {
     return { evaluations: [changedUserEvaluation(resource, [], rule, null)], warnings: [] };
   }
-  const live: Policy = { ...policy, inventory: { ...policy.inventory, mode: 'live' } };
+  const live = changedUserPolicy(policy);
   const warnings: string[] = [];
   let facts = NO_JOURNAL_FACTS;
   if (deps.journal !== undefined) {

@@ -25,6 +25,7 @@ import {
   SNS_PERMISSIONS,
 } from '../channels/permissions.js';
 import type { Permission } from '../core/permission.js';
+import { changedUserPolicy, remediationPolicy } from '../core/policy/inventory-mode.js';
 import { parseJournalSpec } from '../core/policy/journal.js';
 import type { InventoryMode, Policy } from '../core/policy/types.js';
 import {
@@ -170,7 +171,7 @@ export function remediationPermissions(policy: Policy): Permission[] {
 export function configRulePermissions(policy: Policy): Permission[] {
   return unique([
     auditPermissions(policy),
-    auditPermissions({ ...policy, inventory: { ...policy.inventory, mode: 'live' } }),
+    auditPermissions(changedUserPolicy(policy)),
     CONFIG_RULE_PERMISSIONS,
     USER_BY_ID_PERMISSIONS,
     POLICY_PARAMETER_PERMISSIONS,
@@ -184,7 +185,7 @@ export function configRulePermissions(policy: Policy): Permission[] {
  */
 export function lambdaRemediationPermissions(policy: Policy): Permission[] {
   return unique([
-    remediationPermissions({ ...policy, inventory: { ...policy.inventory, mode: 'live' } }),
+    remediationPermissions(remediationPolicy(policy)),
     USER_BY_ID_PERMISSIONS,
     POLICY_PARAMETER_PERMISSIONS,
   ]);

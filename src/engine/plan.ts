@@ -29,7 +29,7 @@ export interface PlanOptions {
   /** Changes this run may make; the rest is deferred. */
   /** A number for one account; a shared {@link ActionBudget} for a run across accounts. */
   readonly maxActions: number | ActionBudget;
-  /** Plan only these users (read live, one by one); absent: every user of the account. */
+  /** Plan only these users (in live mode, only they are read); absent: every user of the account. */
   readonly userNames?: readonly string[];
 }
 

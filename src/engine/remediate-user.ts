@@ -5,6 +5,7 @@
  * same sequence as `keywarden apply --resume`; a second call finds nothing new to do.
  */
 import { findUserNameById } from '../aws/user-by-id.js';
+import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import type { Policy } from '../core/policy/types.js';
 import { type RemediateResult, remediateAccount } from './remediate.js';
 import type { RemediationDeps } from './types.js';
@@ -31,9 +32,7 @@ export async function remediateUser(
 ): Promise<RemediateUserResult> {
   const userName = await findUserNameById(deps.clients.iam, options.userId);
   if (userName === null) return { kind: 'user-not-found', userId: options.userId };
-  // Remediation acts on what IAM holds now.
-  const live: Policy = { ...policy, inventory: { ...policy.inventory, mode: 'live' } };
-  const outcome = await remediateAccount(deps, live, {
+  const outcome = await remediateAccount(deps, remediationPolicy(policy), {
     maxActions: options.maxActions,
     // Nobody is there to run `apply --resume`: an interrupted run is finished first.
     resume: true,

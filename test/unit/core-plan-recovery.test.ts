@@ -5,8 +5,9 @@ import {
   type OrphanedKey,
   orphanOwnership,
   planOrphanRecovery,
+  settleLostCreate,
 } from '../../src/core/plan/recovery.js';
-import type { StoreSecretAction } from '../../src/core/plan/types.js';
+import type { CreateKeyAction, StoreSecretAction } from '../../src/core/plan/types.js';
 
 const INTENT_AT = '2026-12-01T10:00:00.000Z';
 const ANSWER_BY = '2026-12-01T10:01:10.000Z';
@@ -202,5 +203,117 @@ describe('planOrphanRecovery', () => {
     expect(got.notices).toMatchObject([
       { type: 'notify', stage: 'blocked', accessKeyId: 'AKIATWO', recipient: 'alice@example.com' },
     ]);
+  });
+});
+
+describe("settleLostCreate: a create-key whose call's answer did not come", () => {
+  const create: CreateKeyAction = {
+    id: store.createKeyActionId,
+    chainId: store.chainId,
+    accountId: '111122223333',
+    userName: 'alice',
+    stage: 'rotate',
+    rule: 'KEY_ROTATION',
+    reason: 'old key 100 days old',
+    type: 'create-key',
+    replacesAccessKeyId: 'AKIAOLD',
+    secretName: 'keywarden/alice',
+    expect: { status: 'Active', lastUsedDate: null, accessKeyCount: 1 },
+    recipient: 'alice@example.com',
+  };
+  const FAILURE = 'TimeoutError: no answer';
+
+  it.each([
+    {
+      name: 'its key, found in the window: cleaned up after this outcome, only if never used',
+      refused: false,
+      listed: [
+        ['AKIAOLD', -86_400_000],
+        ['AKIANEW', 10],
+      ],
+      storedElsewhere: [],
+      cleanup: 'AKIANEW',
+      foreign: [],
+      says: 'IAM made AKIANEW although its answer was lost; nobody holds its secret, so it is removed if never used',
+    },
+    {
+      name: 'no new key: nothing to clean up, nobody told',
+      refused: false,
+      listed: [['AKIAOLD', -86_400_000]],
+      storedElsewhere: [],
+      cleanup: null,
+      foreign: [],
+      says: 'no key made by this call was found',
+    },
+    {
+      name: "refused: no key was made, so a new one is someone else's",
+      refused: true,
+      listed: [
+        ['AKIAOLD', -86_400_000],
+        ['AKIAOTHER', 10],
+      ],
+      storedElsewhere: [],
+      cleanup: null,
+      foreign: ['AKIAOTHER'],
+      says: 'the rotation of AKIAOLD is blocked and the owner is told',
+    },
+    {
+      name: 'a key Secrets Manager already holds was stored by another run: foreign, never cleaned up',
+      refused: false,
+      listed: [
+        ['AKIAOLD', -86_400_000],
+        ['AKIASTORED', 10],
+      ],
+      storedElsewhere: ['AKIASTORED'],
+      cleanup: null,
+      foreign: ['AKIASTORED'],
+      says: 'access key AKIASTORED (created',
+    },
+    {
+      name: 'two keys in the window: neither is taken; both owners told',
+      refused: false,
+      listed: [
+        ['AKIAONE', 10],
+        ['AKIATWO', 20],
+      ],
+      storedElsewhere: [],
+      cleanup: null,
+      foreign: ['AKIAONE', 'AKIATWO'],
+      says: 'the rotation of AKIAOLD is blocked',
+    },
+  ] as const)('$name', ({ refused, listed, storedElsewhere, cleanup, foreign, says }) => {
+    // Act
+    const got = settleLostCreate(
+      create,
+      { failure: FAILURE, refused, window: { from: at(0), to: at(END) } },
+      { listed: listedAt(listed), before: new Set(['AKIAOLD']), storedElsewhere: new Set(storedElsewhere) },
+    );
+
+    // Assess
+    expect(got.reason.startsWith(`${FAILURE}; `)).toBe(true);
+    expect(got.reason).toContain(says);
+    expect(got.cleanup === null ? null : [got.cleanup.accessKeyId, got.cleanup.requireNeverUsed]).toEqual(
+      cleanup === null ? null : [cleanup, true],
+    );
+    expect(got.foreign.map((k) => k.accessKeyId)).toEqual(foreign);
+    expect(got.notices.map((n) => [n.stage, n.accessKeyId, n.recipient])).toEqual(
+      foreign.map((id) => ['blocked', id, 'alice@example.com']),
+    );
+  });
+
+  it('names the create-key it cleans up after, under its stage', () => {
+    // Act
+    const got = settleLostCreate(
+      create,
+      { failure: FAILURE, refused: false, window: { from: at(0), to: at(END) } },
+      { listed: listedAt([['AKIANEW', 10]]), before: new Set(['AKIAOLD']), storedElsewhere: new Set() },
+    );
+
+    // Assess
+    expect(got.cleanup).toMatchObject({
+      id: '111122223333/alice/AKIANEW/cleanup-key/rotate',
+      createKeyActionId: create.id,
+    });
+    expect(got.cleanup?.reason).toContain("its call's answer was lost");
   });
 });

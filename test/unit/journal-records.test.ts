@@ -12,7 +12,7 @@ import type {
   NotifyAction,
   StoreSecretAction,
 } from '../../src/core/plan/types.js';
-import { finished, JOURNAL_T0, started } from '../support/journal.js';
+import { finished, JOURNAL_T0, sightingRun, started } from '../support/journal.js';
 
 /** What undoing a run means, from the journal's records. */
 function undoableActions(records: readonly JournalRecord[], runId: string) {
@@ -274,6 +274,203 @@ describe('factsFromJournal', () => {
 
     // Assess
     expect(facts.pendingNotices(ACCOUNT).map((n) => n.userName)).toEqual(['bob']);
+  });
+});
+
+describe('factsFromJournal: when a key counts as inactive (what the journal recorded of it)', () => {
+  const noteInactive = (at = T0) => sightingRun(ACCOUNT, 'bob', 'AKIABOB', new Date(at)).slice(1, 3);
+  const noteActive: JournalAction = {
+    ...base('bob', 'AKIABOB', 'note-active', 'active-seen'),
+    type: 'note-active',
+    accessKeyId: 'AKIABOB',
+    closes: T0,
+  };
+  it.each([
+    { name: 'a done deactivation', records: step('r1', deactivate()), events: ['deactivated'], since: T0 },
+    { name: 'not a skipped one', records: step('r1', deactivate(), 'skipped'), events: [], since: null },
+    { name: 'not a failed one', records: step('r1', deactivate(), 'failed'), events: [], since: null },
+    {
+      name: 'one whose run stopped before its outcome: IAM may have applied it',
+      records: [intent('r1', deactivate())],
+      events: ['deactivation-unconfirmed'],
+      since: T0,
+    },
+    {
+      name: "an intent the same run journaled again counts once, by the latest intent's outcome",
+      records: [intent('r1', deactivate()), ...step('r1', deactivate(), 'done', T1)],
+      events: ['deactivated'],
+      since: T1,
+    },
+    { name: 'a first sighting as inactive', records: noteInactive(T1), events: ['seen-inactive'], since: T1 },
+    {
+      name: 'a sighting as Active closes the record',
+      records: [...step('r1', deactivate()), ...step('r2', noteActive, 'done', T1)],
+      events: ['deactivated', 'seen-active'],
+      since: null,
+    },
+    {
+      name: 'a reactivation (undo) closes the record',
+      records: [...step('r1', deactivate()), ...step('u1', reactivate(), 'done', T1)],
+      events: ['deactivated', 'reactivated'],
+      since: null,
+    },
+    {
+      name: 'not a reactivation that was skipped',
+      records: [...step('r1', deactivate()), ...step('u1', reactivate(), 'skipped', T1)],
+      events: ['deactivated'],
+      since: T0,
+    },
+    {
+      name: 'a later deactivation opens a new record',
+      records: [
+        ...step('r1', deactivate()),
+        ...step('u1', reactivate(), 'done', T1),
+        ...step('r2', deactivate(), 'done', T2),
+      ],
+      events: ['deactivated', 'reactivated', 'deactivated'],
+      since: T2,
+    },
+  ])('$name', ({ records, events, since }) => {
+    // Act
+    const facts = factsFromJournal(records);
+
+    // Assess
+    expect(facts.keyHistory(ACCOUNT, 'AKIABOB').map((e) => e.kind)).toEqual(events);
+    expect(facts.inactiveSince(ACCOUNT, 'AKIABOB')).toEqual(since === null ? null : new Date(since));
+  });
+});
+
+describe('factsFromJournal: when a rotation is in progress', () => {
+  const created = [
+    intent('r1', createKey()),
+    outcome('r1', createKey(), 'done', T0, { newAccessKeyId: 'AKIANEW' }),
+  ];
+  const cleanup = (accessKeyId: string): JournalAction => ({
+    id: `${ACCOUNT}/alice/${accessKeyId}/cleanup-key/rotate`,
+    type: 'cleanup-key',
+    accountId: ACCOUNT,
+    userName: 'alice',
+    accessKeyId,
+    reason: 'Nobody holds it.',
+    createKeyActionId: createKey().id,
+    requireNeverUsed: false,
+  });
+  const seenInactive = sightingRun(ACCOUNT, 'alice', 'AKIAOLD', new Date(T1)).slice(1, 3);
+  it.each([
+    { name: 'a done create-key starts one', records: created, inProgress: true },
+    { name: 'not a failed create-key', records: step('r1', createKey(), 'failed'), inProgress: false },
+    {
+      name: 'not a done create-key whose outcome names no key (an older journal)',
+      records: step('r1', createKey()),
+      inProgress: false,
+    },
+    {
+      name: "the old key's deactivation ends it",
+      records: [...created, ...step('r2', deactivate('alice', 'AKIAOLD'), 'done', T1)],
+      inProgress: false,
+    },
+    {
+      name: 'not a deactivation that was skipped',
+      records: [...created, ...step('r2', deactivate('alice', 'AKIAOLD'), 'skipped', T1)],
+      inProgress: true,
+    },
+    { name: 'the old key seen inactive ends it', records: [...created, ...seenInactive], inProgress: false },
+    {
+      name: "the old key's deletion ends it",
+      records: [...created, ...step('r2', deleteKey('alice', 'AKIAOLD'), 'done', T1)],
+      inProgress: false,
+    },
+    {
+      name: "the new key's clean-up ends it",
+      records: [...created, ...step('r1', cleanup('AKIANEW'))],
+      inProgress: false,
+    },
+    {
+      name: "another key's clean-up does not",
+      records: [...created, ...step('r1', cleanup('AKIAOTHER'))],
+      inProgress: true,
+    },
+    {
+      name: "another key's deactivation does not",
+      records: [...created, ...step('r2', deactivate(), 'done', T1)],
+      inProgress: true,
+    },
+  ])('$name', ({ records, inProgress }) => {
+    // Act
+    const rotations = factsFromJournal(records).rotationsInProgress(ACCOUNT);
+
+    // Assess
+    expect(rotations.map((r) => [r.oldAccessKeyId, r.newAccessKeyId, r.runId])).toEqual(
+      inProgress ? [['AKIAOLD', 'AKIANEW', 'r1']] : [],
+    );
+  });
+});
+
+describe('factsFromJournal: which notices stay pending, and which a key seen Active again cancels', () => {
+  const noticeOf = (stage: Action['stage'], key = 'AKIABOB'): NotifyAction => ({
+    ...notify('bob', key),
+    ...base('bob', key, 'notify', stage),
+  });
+  const deactivated = [...step('r1', deactivate()), intent('r1', notify())];
+  const noteActive = (key = 'AKIABOB'): JournalAction => ({
+    ...base('bob', key, 'note-active', 'active-seen'),
+    type: 'note-active',
+    accessKeyId: key,
+    closes: T0,
+  });
+  it.each([
+    { name: 'journaled, never delivered: pending', records: deactivated, pending: [notify().id] },
+    {
+      name: 'delivered: not pending',
+      records: [...deactivated, outcome('r1', notify())],
+      pending: [],
+    },
+    {
+      name: 'its chain broken in its run: not pending',
+      records: [...step('r1', deactivate(), 'failed'), intent('r1', notify())],
+      pending: [],
+    },
+    {
+      name: 'a failure of the same chain in another run does not cancel it',
+      records: [...deactivated, ...step('r2', deactivate(), 'failed', T1)],
+      pending: [notify().id],
+    },
+    {
+      name: 'a reactivation (undo) cancels the notice that the key was deactivated',
+      records: [...deactivated, ...step('u1', reactivate(), 'done', T1)],
+      pending: [],
+    },
+    {
+      name: 'so does a sighting as Active',
+      records: [...deactivated, ...step('r2', noteActive(), 'done', T1)],
+      pending: [],
+    },
+    {
+      name: 'not a skipped reactivation',
+      records: [...deactivated, ...step('u1', reactivate(), 'skipped', T1)],
+      pending: [notify().id],
+    },
+    {
+      name: "not another key's notice",
+      records: [...deactivated, ...step('u1', reactivate('AKIAOTHER'), 'done', T1)],
+      pending: [notify().id],
+    },
+    ...(['force-deactivate', 'revoke-unused'] as const).map((stage) => ({
+      name: `a ${stage} notice is cancelled too`,
+      records: [intent('r1', noticeOf(stage)), ...step('u1', reactivate(), 'done', T1)],
+      pending: [],
+    })),
+    ...(['warn', 'rotate', 'still-in-use', 'delete'] as const).map((stage) => ({
+      name: `a ${stage} notice is not: it does not say the key was deactivated`,
+      records: [intent('r1', noticeOf(stage)), ...step('u1', reactivate(), 'done', T1)],
+      pending: [noticeOf(stage).id],
+    })),
+  ])('$name', ({ records, pending }) => {
+    // Act
+    const facts = factsFromJournal(records);
+
+    // Assess
+    expect(facts.pendingNotices(ACCOUNT).map((n) => n.id)).toEqual(pending);
   });
 });
 

@@ -1,5 +1,6 @@
 import { DeleteAccessKeyCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { type ActionOutcome, done, skipped } from '../../core/plan/outcome.js';
+import { checkCleanupKey, checkCleanupKeyUse } from '../../core/plan/live-checks.js';
+import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { CleanupKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';
 import { keyLastUsed, keyStatus, listKeys } from './live-state.js';
@@ -11,19 +12,16 @@ import { settledChange } from './settle.js';
  */
 export async function cleanupKey(action: CleanupKeyAction, iam: IAMClient): Promise<ActionOutcome> {
   const { userName, accessKeyId } = action;
-  const key = (await listKeys(iam, userName)).find((k) => k.accessKeyId === accessKeyId);
-  if (key === undefined) return skipped(`access key ${accessKeyId} no longer exists; nothing to clean up`);
-  if (action.requireNeverUsed) {
-    const used = await keyLastUsed(iam, accessKeyId);
-    if (used !== null) {
-      return skipped(
-        `access key ${accessKeyId} was used (last ${used.toISOString()}), so someone holds it; it is left alone, check who created it`,
-      );
-    }
-  }
+  const keys = await listKeys(iam, userName);
+  const gone = fromCheck(checkCleanupKey(action, keys));
+  if (gone !== null) return gone;
+  const lastUsed = action.requireNeverUsed ? await keyLastUsed(iam, accessKeyId) : null;
+  const used = fromCheck(checkCleanupKeyUse(action, lastUsed));
+  if (used !== null) return used;
+  const active = keys.some((k) => k.accessKeyId === accessKeyId && k.status === 'Active');
   return settledChange(
     async () => {
-      if (key.status === 'Active') {
+      if (active) {
         await callAws('iam:UpdateAccessKey', `${accessKeyId} Inactive`, () =>
           iam.send(
             new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: 'Inactive' }),

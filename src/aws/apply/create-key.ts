@@ -1,14 +1,7 @@
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { checkCreateKey } from '../../core/plan/live-checks.js';
-import {
-  type ActionOutcome,
-  done,
-  failed,
-  fromCheck,
-  type IntentStamp,
-  skipped,
-} from '../../core/plan/outcome.js';
-import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
+import { checkCallWindow, checkCreateKey } from '../../core/plan/live-checks.js';
+import { type ActionOutcome, done, failed, fromCheck, type IntentStamp } from '../../core/plan/outcome.js';
+import { settleLostCreate } from '../../core/plan/recovery.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';
 import { callAws, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
 import { secretHoldsKey } from '../secrets.js';
@@ -34,12 +27,10 @@ export async function createKey(
   const skip = fromCheck(checkCreateKey(action, before));
   if (skip !== null) return skip;
   const answerBy = intent.answerBy ?? new Date(intent.at.getTime());
-  const budgetMs = answerBy.getTime() - state.now().getTime();
-  if (budgetMs <= 0) {
-    return skipped(
-      `the live re-check ran past ${answerBy.toISOString()}, the end of this call's window, so the key is not created now; the next run rotates it`,
-    );
-  }
+  const now = state.now();
+  const late = fromCheck(checkCallWindow(answerBy, now));
+  if (late !== null) return late;
+  const budgetMs = answerBy.getTime() - now.getTime();
   try {
     const out = await callAws('iam:CreateAccessKey', `for ${action.userName}`, () =>
       iam.send(withoutBlindRetry(new CreateAccessKeyCommand({ UserName: action.userName })), {
@@ -74,8 +65,8 @@ export async function createKey(
 }
 
 /**
- * After a CreateAccessKey that did not answer with a key: which new key, if any, is Keywarden's
- * (cleaned up after this outcome), and which are someone else's (reported, owner told).
+ * After a CreateAccessKey that did not answer with a key: reads the user's keys, and which of the
+ * new ones Secrets Manager already holds, for the core to settle (`settleLostCreate`).
  */
 async function settle(
   state: ExecutorState,
@@ -88,15 +79,13 @@ async function settle(
   const refused = failureOutcome(error) === 'refused';
   const window = { from: intent.at, to: state.now() };
   let listed: Awaited<ReturnType<typeof listKeys>>;
-  const stored = new Set<string>();
+  const storedElsewhere = new Set<string>();
   try {
     listed = await listKeys(clients.iam, action.userName);
-    // A key Secrets Manager already holds under this user's secret was stored by another
-    // Keywarden run (this call's answer never came, so this run stored nothing): not this call's.
     for (const k of listed) {
       if (refused || before.includes(k.accessKeyId) || k.accessKeyId === action.replacesAccessKeyId) continue;
       if (await secretHoldsKey(clients.secretsManager, action.secretName, k.accessKeyId))
-        stored.add(k.accessKeyId);
+        storedElsewhere.add(k.accessKeyId);
     }
   } catch (listError) {
     if (refused) return failed(failureText(error));
@@ -105,27 +94,12 @@ async function settle(
         `${action.userName} could not be read to find it (${failureText(listError)})`,
     );
   }
-  const found = keyOwnership(
-    { answeredKeyId: null, refused, window, replacesAccessKeyId: action.replacesAccessKeyId },
-    listed.filter((k) => !stored.has(k.accessKeyId)),
-    new Set(before),
+  const settled = settleLostCreate(
+    action,
+    { failure: failureText(error), refused, window },
+    { listed, before: new Set(before), storedElsewhere },
   );
-  const ownership = {
-    ours: found.ours,
-    foreign: [...found.foreign, ...listed.filter((k) => stored.has(k.accessKeyId))],
-  };
-  const parts = [failureText(error)];
-  if (ownership.ours !== null) {
-    state.strays.push({ create: action, accessKeyId: ownership.ours.accessKeyId });
-    parts.push(
-      `IAM made ${ownership.ours.accessKeyId} although its answer was lost; nobody holds its secret, so it is removed if never used`,
-    );
-  } else if (!refused) {
-    parts.push('no key made by this call was found');
-  }
-  if (ownership.foreign.length > 0) {
-    parts.push(foreignKeysText(action, ownership.foreign));
-    state.notices.push(...ownership.foreign.map((k) => foreignKeyNotice(action, k)));
-  }
-  return failed(parts.join('; '));
+  if (settled.cleanup !== null) state.strays.push(settled.cleanup);
+  state.notices.push(...settled.notices);
+  return failed(settled.reason);
 }

@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { type ActionOutcome, done, skipped } from '../../core/plan/outcome.js';
+import { checkNoteActive } from '../../core/plan/live-checks.js';
+import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { NoteActiveAction } from '../../core/plan/types.js';
 import { listKeys } from './live-state.js';
 
@@ -8,8 +9,5 @@ import { listKeys } from './live-state.js';
  * Nothing changes in AWS; the key is re-read so that only what IAM shows now is journaled.
  */
 export async function noteActive(action: NoteActiveAction, iam: IAMClient): Promise<ActionOutcome> {
-  const key = (await listKeys(iam, action.userName)).find((k) => k.accessKeyId === action.accessKeyId);
-  if (key === undefined) return skipped(`access key ${action.accessKeyId} no longer exists`);
-  if (key.status !== 'Active') return skipped(`access key ${action.accessKeyId} is Inactive again`);
-  return done(null);
+  return fromCheck(checkNoteActive(action, await listKeys(iam, action.userName))) ?? done(null);
 }

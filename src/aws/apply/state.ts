@@ -1,4 +1,4 @@
-import type { CreateKeyAction, NotifyAction } from '../../core/plan/types.js';
+import type { CleanupKeyAction, CreateKeyAction, NotifyAction } from '../../core/plan/types.js';
 import type { RemediationConfig } from '../../core/policy/types.js';
 import type { NewAccessKey } from '../secrets.js';
 
@@ -19,10 +19,10 @@ export interface ExecutorState {
   /** By create-key action id; the secret is dropped as soon as store-secret takes the key. */
   readonly pending: Map<string, PendingSecret>;
   /**
-   * Keys a CreateAccessKey provably made although its answer was lost (src/core/plan/ownership.ts);
-   * cleaned up, if never used, after its outcome.
+   * Clean-ups of keys a CreateAccessKey provably made although its answer was lost
+   * (src/core/plan/recovery.ts `settleLostCreate`); carried out right after its outcome.
    */
-  readonly strays: { readonly create: CreateKeyAction; readonly accessKeyId: string }[];
+  readonly strays: CleanupKeyAction[];
   /** Notices an action found it must send (a key Keywarden did not make blocks a rotation). */
   readonly notices: NotifyAction[];
 }

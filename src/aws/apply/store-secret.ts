@@ -1,3 +1,4 @@
+import { checkStoreSecret } from '../../core/plan/live-checks.js';
 import { type ActionOutcome, done, failed } from '../../core/plan/outcome.js';
 import type { StoreSecretAction } from '../../core/plan/types.js';
 import { failureOutcome } from '../../sdk/errors.js';
@@ -24,10 +25,8 @@ export async function storeSecret(
   }
   pending.key = null;
   try {
-    const keys = await listKeys(clients.iam, action.userName);
-    if (!keys.some((k) => k.accessKeyId === key.AccessKeyId)) {
-      return failed(`the new access key ${key.AccessKeyId} no longer exists; nothing stored`);
-    }
+    const check = checkStoreSecret(key.AccessKeyId, await listKeys(clients.iam, action.userName));
+    if (!check.ok) return failed(check.reason);
     const stored = await storeAccessKeySecret(clients.secretsManager, key, {
       secretName: action.secretName,
       kmsKeyId: state.remediation.secretKmsKeyId,

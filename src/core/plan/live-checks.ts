@@ -1,13 +1,18 @@
 /**
  * The live re-check's verdicts: whether what IAM holds for a user right before a change still
- * matches what the plan assumed. Pure functions of what was read (src/aws/apply/live-state.ts reads
- * it), so each skip reason is tested without AWS.
+ * matches what the plan assumed (or, for a recovery action, what it needs). Pure functions of what
+ * was read (src/aws/apply/live-state.ts reads it), so each skip reason is tested without AWS; the
+ * executors only read, ask, and act.
  */
 import type {
+  CleanupKeyAction,
   CreateKeyAction,
   DeactivateKeyAction,
   DeleteKeyAction,
   DeleteLoginProfileAction,
+  NoteActiveAction,
+  NoteInactiveAction,
+  ReactivateKeyAction,
 } from './types.js';
 
 export interface LiveKey {
@@ -67,6 +72,27 @@ export function checkCreateKey(action: CreateKeyAction, keys: readonly LiveKey[]
   return OK;
 }
 
+/**
+ * Whether the call still fits its window (`answerBy`, journaled with the intent): a key created
+ * after it could not be told from someone else's after a crash, so it is not created now.
+ */
+export function checkCallWindow(answerBy: Date, now: Date): LiveCheck {
+  if (answerBy.getTime() - now.getTime() > 0) return OK;
+  return skip(
+    `the live re-check ran past ${answerBy.toISOString()}, the end of this call's window, so the key is not created now; the next run rotates it`,
+  );
+}
+
+/**
+ * A store needs the key it stores to exist still; unlike a skip, a store that cannot happen is a
+ * failure (the key is then cleaned up: nobody holds its secret).
+ */
+export function checkStoreSecret(newAccessKeyId: string, keys: readonly LiveKey[]): LiveCheck {
+  return keys.some((k) => k.accessKeyId === newAccessKeyId)
+    ? OK
+    : skip(`the new access key ${newAccessKeyId} no longer exists; nothing stored`);
+}
+
 export function checkDeactivateKey(
   action: DeactivateKeyAction,
   keys: readonly LiveKey[],
@@ -123,5 +149,48 @@ export function checkDeleteLoginProfile(action: DeleteLoginProfileAction, live: 
         `the plan saw ${describeUse(action.expect.passwordLastUsed)}); plan again`,
     );
   }
+  return OK;
+}
+
+/** Only the key lookup; the last use is read (when it matters) once the key is known to exist. */
+export function checkCleanupKey(action: CleanupKeyAction, keys: readonly LiveKey[]): LiveCheck {
+  return keys.some((k) => k.accessKeyId === action.accessKeyId)
+    ? OK
+    : skip(`access key ${action.accessKeyId} no longer exists; nothing to clean up`);
+}
+
+/**
+ * A key found by its creation time rather than by id (`requireNeverUsed`) is left alone once it
+ * has been used: someone holds it.
+ */
+export function checkCleanupKeyUse(action: CleanupKeyAction, lastUsed: Date | null): LiveCheck {
+  if (!action.requireNeverUsed || lastUsed === null) return OK;
+  return skip(
+    `access key ${action.accessKeyId} was used (last ${lastUsed.toISOString()}), so someone holds it; it is left alone, check who created it`,
+  );
+}
+
+export function checkReactivateKey(action: ReactivateKeyAction, keys: readonly LiveKey[]): LiveCheck {
+  const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
+  if (key === undefined) {
+    return skip(`access key ${action.accessKeyId} no longer exists; it cannot be reactivated`);
+  }
+  if (key.status === 'Active') return skip(`access key ${action.accessKeyId} is already Active`);
+  return OK;
+}
+
+/** A first sighting as inactive is journaled only while IAM still shows the key Inactive. */
+export function checkNoteInactive(action: NoteInactiveAction, keys: readonly LiveKey[]): LiveCheck {
+  const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
+  if (key === undefined) return skip(`access key ${action.accessKeyId} no longer exists`);
+  if (key.status !== 'Inactive') return skip(`access key ${action.accessKeyId} is Active again`);
+  return OK;
+}
+
+/** A sighting as Active is journaled only while IAM still shows the key Active. */
+export function checkNoteActive(action: NoteActiveAction, keys: readonly LiveKey[]): LiveCheck {
+  const key = keys.find((k) => k.accessKeyId === action.accessKeyId);
+  if (key === undefined) return skip(`access key ${action.accessKeyId} no longer exists`);
+  if (key.status !== 'Active') return skip(`access key ${action.accessKeyId} is Inactive again`);
   return OK;
 }

@@ -1,5 +1,5 @@
 /** What an action produced: its journaled outcome, and the result the operator sees. */
-import type { OutcomeRecord } from '../journal/records.js';
+import type { JournalDelivery, OutcomeRecord } from '../journal/records.js';
 import type { LiveCheck } from './live-checks.js';
 
 /** One action as the operator sees it (CLI table, JSON output, Lambda result); never a secret. */
@@ -36,4 +36,31 @@ export interface IntentStamp {
   readonly at: Date;
   /** A create-key's deadline (see the recorder's `callWindowMs`); null for other actions. */
   readonly answerBy: Date | null;
+}
+
+/** One digest's delivery on one channel, as the notifier reports it. */
+export interface DigestDelivery extends JournalDelivery {
+  /** The notify actions the digest carried. */
+  readonly actionIds: readonly string[];
+  readonly status: 'sent' | 'failed';
+  readonly error: string | null;
+}
+
+/**
+ * A notice's outcome from its run's deliveries: done when at least one digest carrying it was sent
+ * on some channel (the owner was told); failed otherwise, naming each channel's error.
+ */
+export function noticeOutcome(noticeId: string, deliveries: readonly DigestDelivery[]): ActionOutcome {
+  const mine = deliveries.filter((d) => d.actionIds.includes(noticeId));
+  const journaled = mine.map((d) => ({
+    channel: d.channel,
+    recipient: d.recipient,
+    status: d.status,
+    messageId: d.messageId,
+  }));
+  if (mine.some((d) => d.status === 'sent')) return { ...done(null), deliveries: journaled };
+  const errors = mine.map((d) => `${d.channel} to ${d.recipient}: ${d.error ?? 'failed'}`);
+  const reason =
+    errors.length === 0 ? 'no delivery carried this notification' : `not delivered: ${errors.join('; ')}`;
+  return { ...failed(reason), deliveries: journaled };
 }

@@ -4,7 +4,14 @@
  * functions decide what to do about it; the apply step only carries the actions out.
  */
 import { actionId } from './ids.js';
-import { foreignKeyNotice, type KeyOwnership, keyOwnership, type ListedKey } from './ownership.js';
+import {
+  type CreateCall,
+  foreignKeyNotice,
+  foreignKeysText,
+  type KeyOwnership,
+  keyOwnership,
+  type ListedKey,
+} from './ownership.js';
 import type {
   AnyAction,
   CleanupKeyAction,
@@ -124,6 +131,76 @@ export function planOrphanRecovery(
         : [cleanupKeyAction(create, ours.accessKeyId, 'resume', why, ours.foundByTime)],
     foreign: ownership.foreign,
     notices: ownership.foreign.map((k) => foreignKeyNotice(orphan, k)),
+  };
+}
+
+/** What IAM and Secrets Manager showed after a CreateAccessKey whose answer did not come. */
+export interface LostCreateLive {
+  /** The user's keys now. */
+  readonly listed: readonly ListedKey[];
+  /** Keys the user had before the call. */
+  readonly before: ReadonlySet<string>;
+  /**
+   * New keys Secrets Manager already holds under the user's secret: another Keywarden run stored
+   * them (this run stored nothing, its answer never came), so they are not this call's.
+   */
+  readonly storedElsewhere: ReadonlySet<string>;
+}
+
+export interface LostCreateSettlement {
+  /** The create-key's failure: the error, then what live state showed. */
+  readonly reason: string;
+  /** The key the call provably made, nobody holds the secret of: deleted after this outcome. */
+  readonly cleanup: CleanupKeyAction | null;
+  /** New keys Keywarden cannot prove it made: left alone, reported, their owner told. */
+  readonly foreign: readonly ListedKey[];
+  readonly notices: readonly NotifyAction[];
+}
+
+/**
+ * What a create-key whose call did not answer with a key comes to (it failed either way): the key
+ * it provably made (src/core/plan/ownership.ts) is cleaned up, one found by time only if never
+ * used; any other new key is left alone and its owner told.
+ */
+export function settleLostCreate(
+  create: CreateKeyAction,
+  call: Pick<CreateCall, 'refused' | 'window'> & { readonly failure: string },
+  live: LostCreateLive,
+): LostCreateSettlement {
+  const found = keyOwnership(
+    {
+      answeredKeyId: null,
+      refused: call.refused,
+      window: call.window,
+      replacesAccessKeyId: create.replacesAccessKeyId,
+    },
+    live.listed.filter((k) => !live.storedElsewhere.has(k.accessKeyId)),
+    live.before,
+  );
+  const foreign = [...found.foreign, ...live.listed.filter((k) => live.storedElsewhere.has(k.accessKeyId))];
+  const parts = [call.failure];
+  let cleanup: CleanupKeyAction | null = null;
+  if (found.ours !== null) {
+    const id = found.ours.accessKeyId;
+    cleanup = cleanupKeyAction(
+      create,
+      id,
+      create.stage,
+      "its call's answer was lost",
+      found.ours.foundByTime,
+    );
+    parts.push(
+      `IAM made ${id} although its answer was lost; nobody holds its secret, so it is removed if never used`,
+    );
+  } else if (!call.refused) {
+    parts.push('no key made by this call was found');
+  }
+  if (foreign.length > 0) parts.push(foreignKeysText(create, foreign));
+  return {
+    reason: parts.join('; '),
+    cleanup,
+    foreign,
+    notices: foreign.map((k) => foreignKeyNotice(create, k)),
   };
 }
 

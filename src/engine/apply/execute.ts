@@ -1,10 +1,11 @@
 /**
  * The executor: carries out a plan that is already capped, one action at a time, journaling an
- * intent before and an outcome after each. It decides nothing: every change first re-reads the
- * user's live state and is skipped when that no longer matches the plan; when an action is skipped
- * or fails, the later actions of its chain are skipped; other chains go on. Notices go to the
- * notifier once, at the end, for the chains whose changes all succeeded; their intents are
- * journaled as soon as the chain completes, so a resume can still send them after a crash.
+ * intent before and an outcome after each. It decides nothing: the core says what to do with each
+ * action and outcome (src/core/plan/execution.ts: chains broken by a skip or failure, when a
+ * chain's notices are queued, which keys are cleaned up), and every change's executor re-reads the
+ * user's live state and asks the core's verdict (src/core/plan/live-checks.ts). Notices go to the
+ * notifier once, at the end; their intents are journaled as soon as they are queued, so a resume
+ * can still send them after a crash.
  */
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';
@@ -14,14 +15,23 @@ import { deleteKey } from '../../aws/apply/delete-key.js';
 import { deleteLoginProfile } from '../../aws/apply/delete-login-profile.js';
 import { noteActive } from '../../aws/apply/note-active.js';
 import { noteInactive } from '../../aws/apply/note-inactive.js';
-import type { ExecutorState } from '../../aws/apply/state.js';
+import type { ExecutorState, PendingSecret } from '../../aws/apply/state.js';
 import { storeSecret } from '../../aws/apply/store-secret.js';
 import { type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
 import type { Notifier } from '../../channels/types.js';
 import type { RunCommand } from '../../core/journal/records.js';
+import {
+  afterChange,
+  type ChangeAction,
+  chainLayout,
+  cleanupAfterChange,
+  deferredReason,
+  nextStep,
+  type UnstoredKey,
+  unstoredCleanup,
+} from '../../core/plan/execution.js';
 import { type ActionOutcome, type ActionResult, type IntentStamp, skipped } from '../../core/plan/outcome.js';
-import { cleanupKeyAction } from '../../core/plan/recovery.js';
-import type { Action, CreateKeyAction, NotifyAction, Plan } from '../../core/plan/types.js';
+import type { CleanupKeyAction, NotifyAction, Plan } from '../../core/plan/types.js';
 import type { RemediationConfig } from '../../core/policy/types.js';
 import type { Journal } from '../../journal/journal.js';
 import { deliverNotices } from './notices.js';
@@ -55,8 +65,6 @@ export interface ExecuteResult {
   readonly unsettled?: string;
 }
 
-type ChangeAction = Exclude<Action, NotifyAction>;
-
 /** The action executors' state, and the recorder this run journals through. */
 type RunState = ExecutorState & { readonly recorder: RunRecorder };
 
@@ -78,14 +86,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     notices: [],
   };
 
+  const layout = chainLayout(plan.actions);
   const slots: ActionResult[][] = plan.actions.map(() => []);
   const slotOf = new Map(plan.actions.map((a, i) => [a.id, i] as const));
-  const lastChange = new Map<string, number>();
-  const noticesOf = new Map<string, NotifyAction[]>();
-  for (const [i, a] of plan.actions.entries()) {
-    if (a.type !== 'notify') lastChange.set(a.chainId, i);
-    else noticesOf.set(a.chainId, [...(noticesOf.get(a.chainId) ?? []), a]);
-  }
   const broken = new Map<string, string>();
   const queued = new Set<string>();
   const notices: NotifyAction[] = [];
@@ -98,32 +101,35 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     if (refused !== null) slots[slot]?.push(await recorder.outcome(a, refused));
     else notices.push(a);
   };
-  const queueNotices = async (chainId: string) => {
-    for (const a of noticesOf.get(chainId) ?? []) await queueNotice(a, slotOf.get(a.id) ?? 0);
+  /** A chain's notices, each result in its own slot. */
+  const queueNotices = async (chain: readonly NotifyAction[]) => {
+    for (const a of chain) await queueNotice(a, slotOf.get(a.id) ?? 0);
   };
 
   for (const [index, action] of plan.actions.entries()) {
-    const storesNewKey = action.type === 'store-secret' && state.pending.has(action.createKeyActionId);
-    if (options.shouldStop?.() && !storesNewKey) {
-      return { runId: options.runId, results: slots.flat(), stopped: true };
-    }
     const slot = slots[index] as ActionResult[];
-    const why = broken.get(action.chainId);
-    if (why !== undefined) {
-      await recorder.intent(action, { claim: false });
-      slot.push(await recorder.outcome(action, skipped(why)));
-      continue;
+    const run = { broken, stopRequested: options.shouldStop?.() ?? false, unstoredKeys: state.pending };
+    const step = nextStep(layout, run, action);
+    switch (step.kind) {
+      case 'stop':
+        return { runId: options.runId, results: slots.flat(), stopped: true };
+      case 'skip':
+        await recorder.intent(action, { claim: false });
+        slot.push(await recorder.outcome(action, skipped(step.reason)));
+        continue;
+      case 'queue-notices':
+        await queueNotices(step.notices);
+        continue;
+      case 'run':
+        break;
+      default:
+        return step satisfies never;
     }
-    if (action.type === 'notify') {
-      await queueNotices(action.chainId);
-      continue;
-    }
-    // Storing a key this run just created goes ahead even if the lease was lost meanwhile: its
-    // secret exists only in this process.
+    const change = step.action;
     let result: ActionResult;
     try {
-      result = await recorder.record(action, (clients, intent) => runChange(state, action, clients, intent), {
-        keepLease: !storesNewKey,
+      result = await recorder.record(change, (clients, intent) => runChange(state, change, clients, intent), {
+        keepLease: step.keepLease,
       });
     } catch (error) {
       if (!(error instanceof UnsettledOutcomeError)) throw error;
@@ -133,30 +139,37 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     slot.push(result);
     // Notices the action found it must send (a key Keywarden did not make): their results follow it.
     for (const notice of state.notices.splice(0)) await queueNotice(notice, index);
-    if (result.status !== 'done') {
-      broken.set(
-        action.chainId,
-        `not attempted: ${action.type} ${action.id} of the same chain was ${result.status}`,
-      );
-    } else if (lastChange.get(action.chainId) === index) {
-      await queueNotices(action.chainId);
+    const after = afterChange(layout, change, index, result.status);
+    switch (after.kind) {
+      case 'break-chain':
+        broken.set(change.chainId, after.reason);
+        break;
+      case 'queue-notices':
+        await queueNotices(after.notices);
+        break;
+      case 'continue':
+        break;
+      default:
+        after satisfies never;
     }
-    await cleanUpStrays(state, slot);
-    await cleanUpUnstored(state, action, slot);
+    for (const stray of state.strays.splice(0)) slot.push(await cleanUp(state, stray));
+    const unstored = cleanupAfterChange(change, (id) => unstoredKey(state, id));
+    if (unstored !== null) slot.push(await cleanUp(state, unstored));
   }
 
   // A create-key whose store-secret was not in the plan (never planned that way; a safety net).
-  for (const { action } of [...state.pending.values()]) {
-    await cleanUpUnstored(state, action, slots[slotOf.get(action.id) ?? 0] ?? [], true);
+  for (const pending of [...state.pending.values()]) {
+    const cleanup = unstoredCleanup(unstoredView(pending));
+    const result = await cleanUp(state, cleanup);
+    slots[slotOf.get(pending.action.id) ?? 0]?.push(result);
   }
 
   for (const result of await deliverNotices(recorder, options.notifier, notices, options.now)) {
     slots[slotOf.get(result.actionId) ?? 0]?.push(result);
   }
 
-  const deferredReason = `deferred: this run's cap of ${plan.maxActions ?? plan.actions.length} changes (remediation.maxActions) was reached; a later run applies it`;
   const deferred = plan.deferred.map((a) =>
-    recorder.unjournaled(resultOf(a, 'deferred', deferredReason, undefined)),
+    recorder.unjournaled(resultOf(a, 'deferred', deferredReason(plan), undefined)),
   );
   await recorder.finish(deferred.length);
   return { runId: options.runId, results: [...slots.flat(), ...deferred], stopped: false };
@@ -188,43 +201,24 @@ async function runChange(
   }
 }
 
-/** Keys a CreateAccessKey made although its answer was lost: removed if never used (someone may hold a used one). */
-async function cleanUpStrays(state: RunState, extra: ActionResult[]): Promise<void> {
-  for (const { create, accessKeyId } of state.strays.splice(0)) {
-    const action = cleanupKeyAction(create, accessKeyId, create.stage, "its call's answer was lost", true);
-    extra.push(await state.recorder.record(action, (c) => cleanupKey(action, c.iam), { keepLease: false }));
-  }
+function unstoredView(pending: PendingSecret): UnstoredKey {
+  return { create: pending.action, accessKeyId: pending.accessKeyId, secretInMemory: pending.key !== null };
+}
+
+function unstoredKey(state: ExecutorState, createKeyActionId: string): UnstoredKey | undefined {
+  const pending = state.pending.get(createKeyActionId);
+  return pending === undefined ? undefined : unstoredView(pending);
 }
 
 /**
- * After a create-key or store-secret: a key created in this run whose secret was not stored (the
- * store failed) can never be handed to anyone, so it is deactivated and deleted now. With `force`,
- * also when its store-secret has not run (the end of the run).
+ * Carries out a clean-up the core decided on. A key of this run's own leaves memory first: its
+ * secret is never stored now. Not bound to the lease: the key exists only because of this run.
  */
-async function cleanUpUnstored(
-  state: RunState,
-  action: ChangeAction,
-  extra: ActionResult[],
-  force = false,
-): Promise<void> {
-  const createId =
-    action.type === 'store-secret'
-      ? action.createKeyActionId
-      : action.type === 'create-key' && force
-        ? action.id
-        : null;
-  if (createId === null) return;
-  const pending = state.pending.get(createId);
-  if (pending === undefined || (pending.key !== null && !force)) return;
-  state.pending.delete(createId);
-  pending.key = null;
-  const create: CreateKeyAction = pending.action;
-  const cleanup = cleanupKeyAction(
-    create,
-    pending.accessKeyId,
-    create.stage,
-    'its secret could not be stored',
-    false,
-  );
-  extra.push(await state.recorder.record(cleanup, (c) => cleanupKey(cleanup, c.iam), { keepLease: false }));
+async function cleanUp(state: RunState, cleanup: CleanupKeyAction): Promise<ActionResult> {
+  const pending = state.pending.get(cleanup.createKeyActionId);
+  if (pending !== undefined && pending.accessKeyId === cleanup.accessKeyId) {
+    state.pending.delete(cleanup.createKeyActionId);
+    pending.key = null;
+  }
+  return state.recorder.record(cleanup, (c) => cleanupKey(cleanup, c.iam), { keepLease: false });
 }
