@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { AwsErrorCode, callAws, failureMessage, isAwsError } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, errorLine, isAwsError } from '../sdk/errors.js';
 import { type Digest, renderSlack } from './render.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
 
@@ -73,7 +73,7 @@ async function resolveWebhookUrl(props: SlackChannelProps): Promise<Resolved> {
           `${source} does not exist; store the incoming webhook URL in it as a SecureString`,
         );
       }
-      return unavailable(failureMessage(error));
+      return unavailable(errorLine(error));
     }
     if (!value) return unavailable(`${source} is empty; store the incoming webhook URL in it`);
   } else {

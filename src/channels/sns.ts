@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { callAws, failureMessage } from '../sdk/errors.js';
+import { callAws, errorLine } from '../sdk/errors.js';
 import type { Digest } from './render.js';
 import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';
 
@@ -68,7 +68,7 @@ async function publish(
     );
     return { ...base, status: 'sent', messageId: out.MessageId ?? null, error: null };
   } catch (error) {
-    return { ...base, status: 'failed', messageId: null, error: failureMessage(error) };
+    return { ...base, status: 'failed', messageId: null, error: errorLine(error) };
   }
 }
 

@@ -41,14 +41,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type JournalRecord, parseRecord } from '../core/journal/records.js';
-import {
-  AwsErrorCode,
-  awsErrorCode,
-  callAws,
-  describeAwsError,
-  isAwsError,
-  isNetworkError,
-} from '../sdk/errors.js';
+import { AwsErrorCode, awsErrorCode, callAws, isAwsError, isNetworkError } from '../sdk/errors.js';
 import {
   type AccountLease,
   type IntentHolder,
@@ -131,7 +124,7 @@ export function openDynamoJournal(options: DynamoJournalOptions): Journal {
       }
       if (isNetworkError(error)) {
         throw new JournalError(
-          `${location}: cannot reach DynamoDB (${describeAwsError(causeOf(error)).code}); check --region, and AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url`,
+          `${location}: cannot reach DynamoDB (${awsErrorCode(error) ?? 'Error'}); check --region, and AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url`,
           { cause: error },
         );
       }

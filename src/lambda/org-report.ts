@@ -33,7 +33,7 @@ import { addToTotals, emptyTotals } from '../core/audit-totals.js';
 import { ENV, ORG_ENV } from '../core/deployment.js';
 import { renderHtml } from '../report/html.js';
 import { clientConfig } from '../sdk/clients.js';
-import { callAws, failureMessage } from '../sdk/errors.js';
+import { callAws, errorLine } from '../sdk/errors.js';
 import {
   type AccountItem,
   type AccountReportObject,
@@ -164,7 +164,7 @@ function parseAccountReport(text: string, accountId: string): AccountReportObjec
     }
     return object as AccountReportObject;
   } catch (error) {
-    return `the account report is not JSON (${failureMessage(error)})`;
+    return `the account report is not JSON (${errorLine(error)})`;
   }
 }
 

@@ -25,7 +25,7 @@ import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../core/deployment.js';
 import { describeHold, type RunHold } from '../engine/lease.js';
 import type { AccountClients } from '../engine/types.js';
 import { type AwsConnection, clientConfig, createClients, prepareClient } from '../sdk/clients.js';
-import { callAws, failureMessage } from '../sdk/errors.js';
+import { callAws, errorLine } from '../sdk/errors.js';
 import {
   type AccountReportObject,
   eventObject,
@@ -190,7 +190,7 @@ export function createOrgWorkerHandler(options: OrgWorkerOptions = {}) {
         // The deployment is wrong: every account would fail the same way.
         logger.error('org-worker misconfigured', errorFields(error));
       }
-      failure = { error: failureMessage(error).split('\n')[0] ?? 'unknown error', heldBy: null };
+      failure = { error: errorLine(error).split('\n')[0] ?? 'unknown error', heldBy: null };
     } finally {
       opened?.close();
     }

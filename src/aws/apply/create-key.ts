@@ -10,11 +10,11 @@ import {
 } from '../../core/plan/outcome.js';
 import { foreignKeyNotice, foreignKeysText, keyOwnership } from '../../core/plan/ownership.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';
-import { callAws, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
+import { callAws, errorLine, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
 import { secretHoldsKey } from '../secrets.js';
 import { listKeys } from './live-state.js';
 import type { ExecutorState } from './state.js';
-import { failureText, type RemediationClients, UnsettledOutcomeError } from './types.js';
+import { type RemediationClients, UnsettledOutcomeError } from './types.js';
 
 /**
  * Creates the replacement key once the user still has exactly the keys the plan saw. The secret is
@@ -99,10 +99,10 @@ async function settle(
         stored.add(k.accessKeyId);
     }
   } catch (listError) {
-    if (refused) return failed(failureText(error));
+    if (refused) return failed(errorLine(error));
     throw new UnsettledOutcomeError(
-      `${failureText(error)}; IAM may have made a key nobody holds the secret of, and the keys of ` +
-        `${action.userName} could not be read to find it (${failureText(listError)})`,
+      `${errorLine(error)}; IAM may have made a key nobody holds the secret of, and the keys of ` +
+        `${action.userName} could not be read to find it (${errorLine(listError)})`,
     );
   }
   const found = keyOwnership(
@@ -114,7 +114,7 @@ async function settle(
     ours: found.ours,
     foreign: [...found.foreign, ...listed.filter((k) => stored.has(k.accessKeyId))],
   };
-  const parts = [failureText(error)];
+  const parts = [errorLine(error)];
   if (ownership.ours !== null) {
     state.strays.push({ create: action, accessKeyId: ownership.ours.accessKeyId });
     parts.push(

@@ -9,13 +9,13 @@
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';
 import { listKeys } from '../../aws/apply/live-state.js';
-import { failureText } from '../../aws/apply/types.js';
 import { secretHoldsKey } from '../../aws/secrets.js';
 import { incompleteRuns, knownCreatedKeys } from '../../core/journal/views.js';
 import { type ActionResult, done, skipped } from '../../core/plan/outcome.js';
 import { foreignKeysText } from '../../core/plan/ownership.js';
 import { type OrphanRecovery, orphanOwnership, planOrphanRecovery } from '../../core/plan/recovery.js';
 import type { NotifyAction } from '../../core/plan/types.js';
+import { errorLine } from '../../sdk/errors.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
 
 /** Why a recovered run's notice is not sent by the recovery itself. */
@@ -77,7 +77,7 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
       } catch (error) {
         note(
           'failed',
-          `cannot look for the key made by ${orphan.createActionId}: ${failureText(error)}; resume again`,
+          `cannot look for the key made by ${orphan.createActionId}: ${errorLine(error)}; resume again`,
         );
         continue;
       }
