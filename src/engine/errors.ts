@@ -7,16 +7,6 @@ import { JournalError } from '../journal/journal.js';
 import type { AwsConnection } from '../sdk/clients.js';
 import { errorLine, isAwsFailure } from '../sdk/errors.js';
 
-/** A run stopped part-way; its orphaned keys must be cleaned up before anything new is planned. */
-export class InterruptedRunError extends Error {
-  override readonly name = 'InterruptedRunError';
-  constructor(readonly runIds: readonly string[]) {
-    super(
-      'an earlier run was interrupted; finish it first with keywarden apply --resume (it deletes keys created but never stored)',
-    );
-  }
-}
-
 /** The input names something that does not exist (a user, a run). */
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
@@ -38,7 +28,6 @@ export function failureLine(error: unknown, connection?: AwsConnection): string 
   const known =
     isAwsFailure(error) ||
     error instanceof JournalError ||
-    error instanceof InterruptedRunError ||
     error instanceof NotFoundError ||
     error instanceof NotifierConfigError;
   if (known) return errorLine(error, connection);

@@ -8,7 +8,7 @@ import { type CreateTableResult, createJournalTable } from '../journal/dynamodb.
 import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 
 export { JOURNAL_TABLE_SCHEMA } from '../journal/dynamodb.js';
-export type { AccountLease, Journal } from '../journal/journal.js';
+export { type AccountLease, type Journal, LeaseLostError } from '../journal/journal.js';
 export {
   type JournalSpec,
   type OpenJournalOptions,
