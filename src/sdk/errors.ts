@@ -2,7 +2,8 @@
  * The one way Keywarden calls AWS, and the one place that names AWS errors. Every call goes through
  * {@link callAws} with the IAM permission it needs, so a failure reads `iam:ListAccessKeys for alice
  * failed: Throttling: Rate exceeded` and carries the AWS error code for the few callers that react
- * to one (a missing login profile is an answer, not a failure).
+ * to one (a missing login profile is an answer, not a failure). {@link errorLine} is the one
+ * function that turns any error into the user's one line.
  */
 
 import type { Permission } from '../core/permission.js';
