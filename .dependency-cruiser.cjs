@@ -42,7 +42,7 @@ module.exports = {
     {
       name: 'plans-run-through-use-cases',
       comment:
-        'src/engine/apply (the executor, the recovery) is the engine\'s own: an entry point carries out a plan only through a use case, which takes the lease and checks for interrupted runs first.',
+        "src/engine/apply (the executor, the recovery) is the engine's own: an entry point carries out a plan only through a use case, which takes the lease and checks for interrupted runs first.",
       severity: 'error',
       from: { path: '^src/(cli|lambda)/' },
       to: { path: '^src/engine/apply/' },
