@@ -2,7 +2,8 @@
  * The layers, checked by `npm run lint:layers` (part of `npm test`); docs/architecture.md draws them.
  * core is pure; sdk (client config, error codes) sits below the adapters; the adapters (aws,
  * journal, channels, report) know core and sdk only; engine holds the use cases; cli and lambda
- * reach AWS only through engine; infra reads permission declarations and nothing that runs.
+ * reach AWS only through engine, and carry out a plan only through one of its use cases; infra
+ * reads permission declarations and nothing that runs.
  */
 const ADAPTERS = 'aws|journal|channels|report';
 /** A permission declaration: a `permissions.ts` file, which itself imports only core and other declarations. */
@@ -15,7 +16,7 @@ module.exports = {
       comment: 'src/core imports nothing of Keywarden outside itself, and no I/O module.',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { pathNot: ['^src/core/', '^node_modules/(zod|yaml|picomatch)/'] },
+      to: { pathNot: ['^src/core/', '(^|/)node_modules/(zod|yaml|picomatch)/'] },
     },
     {
       name: 'sdk-below-adapters',
@@ -37,6 +38,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(cli|lambda)/' },
       to: { path: ['^src/(aws|journal|channels|sdk)/', '@aws-sdk/', '@smithy/'] },
+    },
+    {
+      name: 'plans-run-through-use-cases',
+      comment:
+        "src/engine/apply (the executor, the recovery) is the engine's own: an entry point carries out a plan only through a use case, which takes the lease and checks for interrupted runs first.",
+      severity: 'error',
+      from: { path: '^src/(cli|lambda)/' },
+      to: { path: '^src/engine/apply/' },
     },
     {
       name: 'engine-below-entry-points',

@@ -13,7 +13,8 @@
  *   so repeating it is safe even for a write.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { type AwsConnection, clientConfig, withoutSdkLogger } from '../sdk/clients.js';
+import { clientConfig, withoutSdkLogger } from '../sdk/clients.js';
+import type { AwsConnection } from '../sdk/connection.js';
 import { callAws } from '../sdk/errors.js';
 import { type SessionCredentials, sessionCredentials } from '../sdk/session-credentials.js';
 import { ServiceClock } from './service-clock.js';

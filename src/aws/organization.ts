@@ -12,7 +12,8 @@ import {
   paginateListChildren,
 } from '@aws-sdk/client-organizations';
 import type { OrgAccount } from '../core/accounts.js';
-import { type AwsConnection, clientConfig, prepareClient } from '../sdk/clients.js';
+import { clientConfig, prepareClient } from '../sdk/clients.js';
+import type { AwsConnection } from '../sdk/connection.js';
 import { callAws } from '../sdk/errors.js';
 
 /** An OU id (`ou-…`) or the root's (`r-…`), as Organizations spells them. */

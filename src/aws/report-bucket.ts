@@ -9,7 +9,8 @@
  * A custom endpoint (moto, a local S3) is addressed path-style, as local S3 servers need.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type AwsConnection, clientConfig } from '../sdk/clients.js';
+import { clientConfig } from '../sdk/clients.js';
+import type { AwsConnection } from '../sdk/connection.js';
 import { AwsErrorCode, callAws, orNullWhenMissing } from '../sdk/errors.js';
 
 /** The prefix every object of one run lives under. */

@@ -16,7 +16,8 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { ASFF_GENERATOR_PREFIX, ASFF_ID_PREFIX, type AsffFinding } from '../core/asff.js';
-import { type AwsConnection, clientConfig, prepareClient } from '../sdk/clients.js';
+import { clientConfig, prepareClient } from '../sdk/clients.js';
+import type { AwsConnection } from '../sdk/connection.js';
 import { callAws } from '../sdk/errors.js';
 
 /** BatchImportFindings accepts at most 100 findings per call. */

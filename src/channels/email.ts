@@ -4,7 +4,7 @@
  * address, so an owner's question does not land in an unread sender mailbox.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { callAws, failureMessage } from '../sdk/errors.js';
+import { callAws, errorLine } from '../sdk/errors.js';
 import { type Digest, SECURITY_TEAM } from './digest.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
 
@@ -60,6 +60,6 @@ async function send(props: EmailChannelProps, digest: Digest): Promise<Notificat
     );
     return { ...base, status: 'sent', messageId: out.MessageId ?? null, error: null };
   } catch (error) {
-    return { ...base, status: 'failed', messageId: null, error: failureMessage(error) };
+    return { ...base, status: 'failed', messageId: null, error: errorLine(error) };
   }
 }

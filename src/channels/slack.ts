@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetParameterCommand, type GetParameterCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
-import { AwsErrorCode, callAws, failureMessage, orNullWhenMissing } from '../sdk/errors.js';
+import { AwsErrorCode, callAws, errorLine, orNullWhenMissing } from '../sdk/errors.js';
 import type { Digest } from './digest.js';
 import { renderSlack } from './slack-message.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
@@ -71,7 +71,7 @@ async function resolveWebhookUrl(props: SlackChannelProps): Promise<Resolved> {
         ),
       );
     } catch (error) {
-      return unavailable(failureMessage(error));
+      return unavailable(errorLine(error));
     }
     if (out === null) {
       return unavailable(`${source} does not exist; store the incoming webhook URL in it as a SecureString`);

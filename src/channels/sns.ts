@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { type AwsConnection, clientConfig } from '../sdk/clients.js';
-import { callAws, failureMessage } from '../sdk/errors.js';
+import { clientConfig } from '../sdk/clients.js';
+import type { AwsConnection } from '../sdk/connection.js';
+import { callAws, errorLine } from '../sdk/errors.js';
 import type { Digest } from './digest.js';
 import type { DigestChannel, NotificationContext, NotificationDelivery } from './types.js';
 
@@ -91,7 +92,7 @@ async function publish(
     );
     return { ...base, status: 'sent', messageId: out.MessageId ?? null, error: null };
   } catch (error) {
-    return { ...base, status: 'failed', messageId: null, error: failureMessage(error) };
+    return { ...base, status: 'failed', messageId: null, error: errorLine(error) };
   }
 }
 

@@ -2,29 +2,18 @@
  * The multi-account flags every account-level command shares (`audit`, `plan`, `apply`, `undo`):
  * which accounts (`--org` with `--ous` / `--include-accounts` / `--exclude-accounts`, or
  * `--accounts`), how to get into each (`--role-name`, `--external-id`), and how many at once
- * (`--concurrency`). Parsing is checked before any AWS call; the selection is the core's.
+ * (`--concurrency`). Parsing is checked before any AWS call; the selection is the core's, resolving
+ * the accounts and reaching each one the engine's (src/engine/resolve-accounts.ts).
  */
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
-import {
-  DEFAULT_MEMBER_ROLE,
-  type MemberRole,
-  memberSession,
-  sessionConnection,
-} from '../aws/assume-role.js';
-import { listOrganizationAccounts, organizationsClient, PARENT_ID_PATTERN } from '../aws/organization.js';
-import {
-  ACCOUNT_ID_PATTERN,
-  type AccountSelection,
-  type OrgAccount,
-  selectAccounts,
-} from '../core/accounts.js';
-import { partitionOf } from '../core/asff.js';
-import type { AwsConnection } from '../sdk/clients.js';
-import { callAws } from '../sdk/errors.js';
+import { ACCOUNT_ID_PATTERN, type AccountSelection } from '../core/accounts.js';
+import { type AwsConnection, DEFAULT_MEMBER_ROLE } from '../engine/connect.js';
+import { connectResolved, PARENT_ID_PATTERN, type ResolvedAccounts } from '../engine/resolve-accounts.js';
 import { CliError, parseIntegerOption } from './errors.js';
 import type { CliIO } from './io.js';
-import { type Connected, connect, type Session } from './session.js';
+import type { Connected, Session } from './session.js';
+
+export { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
 
 export interface AccountFlags {
   readonly org?: boolean;
@@ -157,73 +146,26 @@ export function parseAccountTarget(flags: AccountFlags): AccountTarget {
   };
 }
 
-export interface ResolvedAccounts extends AccountSelection {
-  /** The account of the credentials used: worked on with them, not through an assumed role. */
-  readonly callerAccountId: string;
-  readonly role: MemberRole;
-}
-
-/** Who the caller is, then the accounts (listed by Organizations for --org), then the selection. */
-export async function resolveAccounts(
-  target: Extract<AccountTarget, { kind: 'many' }>,
-  connection: AwsConnection,
-  caller: Connected,
-): Promise<ResolvedAccounts> {
-  const me = await callAws('sts:GetCallerIdentity', null, () =>
-    caller.sts.send(new GetCallerIdentityCommand({})),
-  );
-  let listed: OrgAccount[];
-  if (target.source === 'org') {
-    const client = organizationsClient(connection);
-    try {
-      listed = await listOrganizationAccounts(client, target.ous);
-    } finally {
-      client.destroy();
-    }
-  } else {
-    listed = target.accounts.map((id) => ({ id, name: null, state: null }));
-  }
-  const selection = selectAccounts(listed, { include: target.include, exclude: target.exclude });
-  return {
-    ...selection,
-    callerAccountId: me.Account ?? '',
-    role: {
-      roleName: target.roleName,
-      partition: partitionOf(me.Arn ?? ''),
-      sessionName: 'keywarden',
-      ...(target.externalId === null ? {} : { externalId: target.externalId }),
-    },
-  };
-}
-
 /**
- * The clients for one account: the caller's own for its own account, an assumed role elsewhere
- * (renewed before it expires, and when the service refuses it as expired). `assume()` gets the
- * role's credentials up front, so a role that cannot be assumed fails as
- * `sts:AssumeRole <arn> failed: …` before anything else is tried in that account.
+ * The clients for one of the resolved accounts: the caller's own for its own account, an assumed
+ * role elsewhere (src/engine/resolve-accounts.ts). `assume()` gets the role's credentials up front,
+ * so a role that cannot be assumed fails as `sts:AssumeRole <arn> failed: …` before anything else
+ * is tried in that account. The session keeps the caller's connection: errors name the endpoint and
+ * profile the user gave.
  */
 export function connectAccount(
-  session: Session,
+  _session: Session,
   connection: AwsConnection,
   resolved: ResolvedAccounts,
   accountId: string,
 ): Connected & { assume(): Promise<void> } {
-  const member =
-    accountId === resolved.callerAccountId ? null : memberSession(connection, accountId, resolved.role);
-  const account = member ? sessionConnection(connection, member) : connection;
-  // The session keeps the caller's connection: errors name the endpoint and profile the user gave.
-  const saved = session.connection;
-  const connected = connect(session, account);
-  session.connection = saved;
+  const member = connectResolved(connection, resolved, accountId);
   return {
-    ...connected,
-    async assume() {
-      await member?.assume();
-    },
-    close() {
-      connected.close();
-      member?.close();
-    },
+    ...member.clients,
+    serviceNow: member.clock,
+    calibrate: member.calibrate,
+    close: member.close,
+    assume: member.assume,
   };
 }
 

@@ -1,10 +1,10 @@
-/** Turns the common AWS flags and the environment into an `AwsConnection`, and SDK failures into one-line CLI errors. */
+/** Turns the common AWS flags and the environment into an `AwsConnection`, and failures into one-line CLI errors. */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
 import type { Command } from 'commander';
-import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS, timeoutsFrom } from '../sdk/clients.js';
-import { AwsCallError, AwsErrorCode, describeAwsError, isNetworkError } from '../sdk/errors.js';
+import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS, timeoutsFrom } from '../engine/connect.js';
+import { failureLine } from '../engine/errors.js';
 import { CliError } from './errors.js';
 
 export interface AwsFlags {
@@ -129,39 +129,12 @@ function maxAttemptsFrom(raw: string | undefined): number | undefined {
   return n;
 }
 
-/** Maps what the SDK throws to one clear line: missing credentials, unreachable endpoint, access denied. */
+/**
+ * What a command that works with `connection` threw, as the CLI's one line (exit 2): the engine's
+ * words ({@link failureLine}), which name the endpoint, profile and timeouts the user gave when AWS
+ * could not be reached. A CliError is already the CLI's.
+ */
 export function awsFailure(error: unknown, connection: AwsConnection): CliError {
-  const { code, message } = describeAwsError(error);
-  if (code === AwsErrorCode.CredentialsProvider || /Could not load credentials/i.test(message)) {
-    // A profile that exists (connectionFrom checked) but yields no credentials: the SDK's own reason,
-    // unless it is the generic one.
-    const why = connection.profile
-      ? /Could not resolve credentials using profile/i.test(message)
-        ? 'it has no keys, role_arn, sso_session or credential_process the SDK can use'
-        : message
-      : 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile';
-    return new CliError(
-      `no AWS credentials found${connection.profile ? ` for profile ${connection.profile}` : ''}: ${why}`,
-      2,
-      { cause: error },
-    );
-  }
-  if (code === 'TimeoutError') {
-    const where = connection.endpoint ?? 'the AWS endpoint';
-    const { connectMs, requestMs } = connection.timeouts ?? DEFAULT_TIMEOUTS;
-    return new CliError(
-      `${where} did not answer in time (${message}; connect ${connectMs / 1000}s, request ${requestMs / 1000}s: ` +
-        `change them with ${TIMEOUT_SETTINGS.connectMs.flag} / ${TIMEOUT_SETTINGS.requestMs.flag})`,
-      2,
-      { cause: error },
-    );
-  }
-  if (isNetworkError(error)) {
-    const where = connection.endpoint ?? 'the AWS endpoint';
-    return new CliError(`cannot reach ${where}: ${code} (is the endpoint right and running?)`, 2, {
-      cause: error,
-    });
-  }
-  const what = error instanceof AwsCallError ? error.message : `${code}: ${message}`;
-  return new CliError(what, 2, { cause: error });
+  if (error instanceof CliError) return error;
+  return new CliError(failureLine(error, connection), 2, { cause: error });
 }

@@ -7,27 +7,27 @@
  * `keywarden apply` (AWS SDK over HTTP); only the clock and the applications are simulated.
  */
 import { rmSync } from 'node:fs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { createNotifier } from '../channels/notifier.js';
-import type { Plan } from '../core/plan/types.js';
 import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Emulator } from '../emulator/server.js';
-import type { ExecuteResult } from '../engine/apply/execute.js';
-import { planRemediation } from '../engine/plan.js';
-import { applyPlan } from '../engine/remediate.js';
+import { connectMember } from '../engine/connect.js';
+import { callWithKey, readStoredKey } from '../engine/demo-apps.js';
+import { type Journal, openJournal } from '../engine/journal.js';
+import { describeHold } from '../engine/lease.js';
+import { createNotifier } from '../engine/notify.js';
+import { type RemediateResult, remediateAccount } from '../engine/remediate.js';
 import type { RemediationDeps } from '../engine/types.js';
 import { undoRun } from '../engine/undo.js';
-import { openFileJournal } from '../journal/file-journal.js';
-import type { Journal } from '../journal/journal.js';
-import { type AwsConnection, clientConfig, createClients } from '../sdk/clients.js';
+import { CliError } from './errors.js';
 import { type CliIO, outputColumns } from './io.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
 
 const PROD = '222222222222';
 const DEMO_APP = 'demo-app';
+
+/** The demo's own credentials: the emulator's caller, who assumes the demo's role in each account. */
+export const DEMO_CREDENTIALS = { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' } as const;
 
 export interface DemoRemediationOptions {
   readonly emulator: Emulator;
@@ -38,38 +38,6 @@ export interface DemoRemediationOptions {
   readonly role: string;
 }
 
-async function assumedConnection(
-  emulator: Emulator,
-  role: string,
-  accountId: string,
-): Promise<AwsConnection> {
-  const sts = new STSClient(
-    clientConfig({
-      endpoint: emulator.url,
-      credentials: { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' },
-    }),
-  );
-  try {
-    const out = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${accountId}:role/${role}`,
-        RoleSessionName: 'keywarden-demo',
-      }),
-    );
-    const c = out.Credentials;
-    return {
-      endpoint: emulator.url,
-      credentials: {
-        accessKeyId: c?.AccessKeyId ?? '',
-        secretAccessKey: c?.SecretAccessKey ?? '',
-        sessionToken: c?.SessionToken,
-      },
-    };
-  } finally {
-    sts.destroy();
-  }
-}
-
 /** The remediator's engine dependencies in prod, on a fresh AssumeRole session and the emulator's clock. */
 async function assumeRemediator(
   emulator: Emulator,
@@ -77,22 +45,30 @@ async function assumeRemediator(
   policy: Policy,
   journal: Journal,
 ): Promise<{ readonly deps: RemediationDeps; close(): void }> {
-  const connection = await assumedConnection(emulator, role, PROD);
-  const clients = createClients(connection);
-  const secretsManager = new SecretsManagerClient(clientConfig(connection));
+  const prod = connectMember(
+    { endpoint: emulator.url, credentials: DEMO_CREDENTIALS },
+    PROD,
+    { roleName: role, partition: 'aws', sessionName: 'keywarden-demo' },
+    { clock: () => emulator.clock.now() },
+  );
+  try {
+    await prod.assume();
+  } catch (error) {
+    prod.close();
+    throw error;
+  }
   return {
     deps: {
-      clients: { ...clients, secretsManager },
-      clock: () => emulator.clock.now(),
+      clients: prod.clients,
+      clock: prod.clock,
       journal,
-      notifier: createNotifier(policy.notifications, { env: {}, connection, ssm: clients.ssm }),
+      notifier: createNotifier(policy.notifications, {
+        env: {},
+        connection: prod.connection,
+        ssm: prod.clients.ssm,
+      }),
     },
-    close() {
-      clients.iam.destroy();
-      clients.sts.destroy();
-      clients.ssm.destroy();
-      secretsManager.destroy();
-    },
+    close: prod.close,
   };
 }
 
@@ -104,35 +80,37 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   const out = (text: string) => io.stdout.write(text);
   const heading = (text: string) => out(`\n${color ? `\x1b[1m${text}\x1b[0m` : text}\n`);
   rmSync(options.journalPath, { force: true });
-  const journal = openFileJournal(options.journalPath);
+  const journal = openJournal({ kind: 'file', path: options.journalPath });
   // One AssumeRole session per day of the story: sessions expire, as AWS's do after an hour.
   let session = await assumeRemediator(emulator, options.role, policy, journal);
-  const planNow = async (): Promise<Plan> =>
-    (await planRemediation(session.deps, policy, { maxActions: policy.remediation.maxActions })).plan;
-  const apply = (plan: Plan): Promise<ExecuteResult> => applyPlan(session.deps, policy, plan);
-  const show = (result: ExecuteResult) =>
-    out(renderResults(result.runId, result.results, { color, columns }));
+  // `keywarden apply --yes`: the same use case, under the journal's lock and after the
+  // interrupted-run check; the plan is shown before it is carried out.
+  const apply = async (): Promise<DemoRun> => {
+    const run = await remediateAccount(session.deps, policy, {
+      maxActions: policy.remediation.maxActions,
+      resume: false,
+      confirmPlan: async ({ plan }) => {
+        out(renderPlan(plan, { color, columns }));
+        heading('keywarden apply --yes');
+        return true;
+      },
+    });
+    const done = demoRun(run, options.journalPath);
+    if (done !== null) out(renderResults(done.runId, done.results, { color, columns }));
+    else if (run.kind === 'nothing-to-do') out(renderPlan(run.planned.plan, { color, columns }));
+    return done;
+  };
 
   try {
     heading(`Remediation of account ${PROD} (prod) — ${emulator.clock.now().toISOString().slice(0, 10)}`);
-    const first = await planNow();
-    out(renderPlan(first, { color, columns }));
-    heading('keywarden apply --yes');
-    const run1 = await apply(first);
-    show(run1);
+    const run1 = await apply();
 
     heading(
       `${DEMO_APP} fetches its new key from Secrets Manager and switches to it (the secret is never printed)`,
     );
-    const secret = await session.deps.clients.secretsManager.send(
-      new GetSecretValueCommand({ SecretId: `keywarden/${PROD}/${DEMO_APP}` }),
-    );
-    const stored = JSON.parse(secret.SecretString ?? '{}') as {
-      AccessKeyId?: string;
-      SecretAccessKey?: string;
-    };
-    await callWith(emulator, stored.AccessKeyId ?? '', stored.SecretAccessKey ?? '');
-    out(`  ${DEMO_APP} now signs its requests with ${stored.AccessKeyId}\n`);
+    const stored = await readStoredKey(session.deps.clients, `keywarden/${PROD}/${DEMO_APP}`);
+    await callWithKey(emulator.url, stored);
+    out(`  ${DEMO_APP} now signs its requests with ${stored.accessKeyId}\n`);
 
     emulator.clock.advance(policy.rotation.deactivateAfterDays - policy.rotation.rotateAfterDays);
     session.close();
@@ -141,21 +119,19 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
       `Two weeks later (${emulator.clock.now().toISOString().slice(0, 10)}): the other applications kept using their old keys`,
     );
     const stillRunning = await keepOtherAppsRunning(emulator, PROD, [
-      stored.AccessKeyId ?? '',
-      ...newKeyIds(run1),
+      stored.accessKeyId,
+      ...(run1?.results ?? []).flatMap((r) => (r.newAccessKeyId ? [r.newAccessKeyId] : [])),
     ]);
     out(`  ${stillRunning} other application key(s) were used today\n`);
-    const second = await planNow();
-    out(renderPlan(second, { color, columns }));
-    heading('keywarden apply --yes');
-    const run2 = await apply(second);
-    show(run2);
+    const run2 = await apply();
 
-    heading(`keywarden undo ${run2.runId}   (say ${DEMO_APP}'s batch job still needed the old key)`);
-    const undo = await undoRun(session.deps, run2.runId, { holdDays: policy.rotation.inUseGraceDays });
-    if (undo.kind === 'undone') {
-      out(renderResults(undo.runId, undo.results, { color, columns }));
-      for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
+    if (run2 !== null) {
+      heading(`keywarden undo ${run2.runId}   (say ${DEMO_APP}'s batch job still needed the old key)`);
+      const undo = await undoRun(session.deps, run2.runId, { holdDays: policy.rotation.inUseGraceDays });
+      if (undo.kind === 'undone') {
+        out(renderResults(undo.runId, undo.results, { color, columns }));
+        for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
+      }
     }
 
     const central = emulator.state.accounts.get('111111111111');
@@ -170,18 +146,28 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   }
 }
 
-function newKeyIds(result: ExecuteResult): string[] {
-  return result.results.flatMap((r) => (r.newAccessKeyId ? [r.newAccessKeyId] : []));
-}
+/** A run of the story that changed something: its id and its results. */
+type DemoRun = Extract<RemediateResult, { kind: 'applied' }>['execution'] | null;
 
-async function callWith(emulator: Emulator, accessKeyId: string, secretAccessKey: string): Promise<void> {
-  const sts = new STSClient(
-    clientConfig({ endpoint: emulator.url, credentials: { accessKeyId, secretAccessKey } }),
-  );
-  try {
-    await sts.send(new GetCallerIdentityCommand({}));
-  } finally {
-    sts.destroy();
+/** What a run of the story carried out; null when its plan was empty. Nothing else happens here. */
+function demoRun(run: RemediateResult, journalPath: string): DemoRun {
+  switch (run.kind) {
+    case 'applied':
+    case 'unsettled':
+      return run.execution;
+    case 'nothing-to-do':
+      return null;
+    case 'held-elsewhere':
+      throw new CliError(`${describeHold(run.lease)}: the demo changed nothing`);
+    case 'interrupted':
+      throw new CliError(`${journalPath}: an earlier demo run was interrupted (${run.runIds.join(', ')})`);
+    case 'recovery-declined':
+    case 'declined':
+    case 'stopped':
+      // The demo is asked nothing and never stops early.
+      throw new CliError(`the demo's run ended as ${run.kind}`);
+    default:
+      return run satisfies never;
   }
 }
 
@@ -202,7 +188,7 @@ async function keepOtherAppsRunning(
     for (const key of user.accessKeys) {
       if (key.status !== 'Active' || skip.includes(key.accessKeyId)) continue;
       if (key.lastUsed === null || key.lastUsed.date.getTime() < weekBeforeMs) continue;
-      await callWith(emulator, key.accessKeyId, key.secretAccessKey);
+      await callWithKey(emulator.url, key);
       used++;
     }
   }

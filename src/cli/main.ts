@@ -3,10 +3,6 @@
  * exit codes (0 ok, 1 findings/failures, 2 usage, policy, credentials or input errors).
  */
 import { Command, CommanderError } from 'commander';
-import { NotifierConfigError } from '../channels/notifier.js';
-import { InterruptedRunError, NotFoundError } from '../engine/errors.js';
-import { JournalError } from '../journal/journal.js';
-import { AwsCallError, AwsErrorCode, isNetworkError } from '../sdk/errors.js';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDemo } from './commands/demo.js';
@@ -23,7 +19,6 @@ import { registerSynth } from './commands/synth.js';
 import { registerUndo } from './commands/undo.js';
 import { registerValidate } from './commands/validate.js';
 import { awsFailure } from './connection.js';
-import { CliError } from './errors.js';
 import { type CliIO, processIO } from './io.js';
 import { VERSION } from './paths.js';
 import { type CliSeams, newSession, type Session } from './session.js';
@@ -95,32 +90,9 @@ export async function main(
       // commander already printed its one-line message
       return 2;
     }
-    const failure = toCliError(error, session);
+    // The one mapping from what a command threw to the line and exit code the user sees.
+    const failure = awsFailure(error, session.connection ?? {});
     io.stderr.write(`keywarden: ${failure.message.split('\n')[0]}\n`);
     return failure.exitCode;
   }
-}
-
-/** The one mapping from what a command threw to the line and exit code the user sees. */
-function toCliError(error: unknown, session: Session): CliError {
-  if (error instanceof CliError) return error;
-  if (
-    error instanceof JournalError ||
-    error instanceof InterruptedRunError ||
-    error instanceof NotFoundError ||
-    error instanceof NotifierConfigError
-  ) {
-    return new CliError(error.message, 2, { cause: error });
-  }
-  if (error instanceof AwsCallError || isSdkError(error)) {
-    return awsFailure(error, session.connection ?? {});
-  }
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new CliError(`unexpected error: ${message}`, 2, { cause: error });
-}
-
-/** An error the AWS SDK threw (service, credentials or network), not one of ours. */
-function isSdkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return '$metadata' in error || error.name === AwsErrorCode.CredentialsProvider || isNetworkError(error);
 }

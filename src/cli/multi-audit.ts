@@ -16,9 +16,9 @@ import type { AccountAuditOrError, AuditReport, AuditSummary, FailOn } from '../
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { auditAccount } from '../engine/audit.js';
+import type { AwsConnection } from '../engine/connect.js';
+import type { Journal } from '../engine/journal.js';
 import { organizationAudit } from '../engine/organization-audit.js';
-import type { Journal } from '../journal/journal.js';
-import type { AwsConnection } from '../sdk/clients.js';
 import {
   type AccountTarget,
   accountProgress,

@@ -13,31 +13,26 @@
  * complete, and the exit code is 3.
  */
 
-import { createNotifier } from '../channels/notifier.js';
 import type { ActionResult } from '../core/plan/outcome.js';
 import { changesAws } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { ActionBudget } from '../engine/budget.js';
+import type { AwsConnection } from '../engine/connect.js';
+import type { Journal } from '../engine/journal.js';
+import { createNotifier } from '../engine/notify.js';
 import { type PlannedAccount, planRemediation } from '../engine/plan.js';
 import { type RemediateResult, remediateAccount } from '../engine/remediate.js';
+import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
 import type { RemediationDeps } from '../engine/types.js';
-import type { Journal } from '../journal/journal.js';
-import type { AwsConnection } from '../sdk/clients.js';
-import {
-  type AccountTarget,
-  accountProgress,
-  connectAccount,
-  type ResolvedAccounts,
-  resolveAccounts,
-  skippedLines,
-} from './accounts.js';
+import { type AccountTarget, accountProgress, connectAccount, skippedLines } from './accounts.js';
 import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
 import {
   accountWarner,
   HELD_BY_STOPPED_RUN_EXIT_CODE,
+  interruptedMessage,
   type RemediationContext,
   reportLeased,
   warn,
@@ -272,26 +267,45 @@ export async function multiAccountApply(
           return;
         }
         const { accountId, value } = outcome;
-        if (value.kind === 'leased') {
-          const where = { journal: options.journal.location, flags: options.awsFlags };
-          if (reportLeased(io, value, where) !== 0) heldByStoppedRuns++;
-          out.emit({ accountId, status: 'ok', runId: null, leasedBy: value.lease, results: [] }, '');
-        } else if (value.kind === 'planned') {
-          out.warn(accountId, value.planned);
-          const results: ActionResult[] = [
-            ...(value.recovery?.results ?? []),
-            ...(value.execution?.results ?? []),
-          ];
-          failedActions += results.filter((r) => r.status === 'failed').length;
-          undelivered += results.filter((r) => r.type === 'notify' && r.status !== 'done').length;
-          planned += value.planned.plan.actions.filter(changesAws).length;
-          const runId = value.execution?.runId ?? null;
-          out.emit(
-            { accountId, status: 'ok', runId, plan: value.planned.plan, results },
-            value.execution === null
-              ? renderPlan(value.planned.plan, { color: out.color, columns: out.columns })
-              : renderResults(value.execution.runId, results, { color: out.color, columns: out.columns }),
-          );
+        switch (value.kind) {
+          case 'held-elsewhere': {
+            const where = { journal: options.journal.location, flags: options.awsFlags };
+            if (reportLeased(io, value, where) !== 0) heldByStoppedRuns++;
+            out.emit({ accountId, status: 'ok', runId: null, leasedBy: value.lease, results: [] }, '');
+            break;
+          }
+          case 'interrupted':
+            failedAccounts++;
+            out.emit(errorEntry(accountId, interruptedMessage(options.resumeCommand, value.runIds)), '');
+            break;
+          case 'recovery-declined':
+            // Not asked here (nobody is asked account by account): nothing was done.
+            out.emit({ accountId, status: 'ok', runId: null, results: [] }, '');
+            break;
+          case 'nothing-to-do':
+          case 'declined':
+          case 'stopped':
+          case 'unsettled':
+          case 'applied': {
+            out.warn(accountId, value.planned);
+            const execution = 'execution' in value ? value.execution : null;
+            const results: ActionResult[] = [
+              ...(value.recovery?.results ?? []),
+              ...(execution?.results ?? []),
+            ];
+            failedActions += results.filter((r) => r.status === 'failed').length;
+            undelivered += results.filter((r) => r.type === 'notify' && r.status !== 'done').length;
+            planned += value.planned.plan.actions.filter(changesAws).length;
+            out.emit(
+              { accountId, status: 'ok', runId: execution?.runId ?? null, plan: value.planned.plan, results },
+              execution === null
+                ? renderPlan(value.planned.plan, { color: out.color, columns: out.columns })
+                : renderResults(execution.runId, results, { color: out.color, columns: out.columns }),
+            );
+            break;
+          }
+          default:
+            return value satisfies never;
         }
         progress.accountDone(0);
       },

@@ -3,17 +3,19 @@
  * engine's dependencies. Every flag and the policy are validated before any AWS call.
  */
 import { dirname, join, resolve } from 'node:path';
-import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { type Command, Option } from 'commander';
-import { channelProblems } from '../channels/check.js';
-import { createNotifier } from '../channels/notifier.js';
 import { remediationPolicy } from '../core/policy/inventory-mode.js';
 import { INVENTORY_MODES, type JournalConfig, type Policy } from '../core/policy/types.js';
+import type { AwsConnection } from '../engine/connect.js';
+import {
+  type Journal,
+  type JournalSpec,
+  journalClientConfig,
+  parseJournalLocation,
+} from '../engine/journal.js';
 import { describeHold, type HeldElsewhere } from '../engine/lease.js';
+import { channelProblems, createNotifier } from '../engine/notify.js';
 import type { RemediationDeps } from '../engine/types.js';
-import type { Journal } from '../journal/journal.js';
-import { type JournalSpec, parseJournalLocation } from '../journal/open.js';
-import { type AwsConnection, clientConfig } from '../sdk/clients.js';
 import type { AccountFlags } from './accounts.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
@@ -73,17 +75,9 @@ export function journalSpec(
 }
 
 /**
- * The DynamoDB journal's client: the command's region and credentials; its endpoint is
- * `AWS_ENDPOINT_URL_DYNAMODB` when set (the emulator has no DynamoDB: a test or a sandbox user
- * points the journal elsewhere), else `--endpoint-url` / `AWS_ENDPOINT_URL`.
+ * Opens the journal `spec` names with the command's connection (a DynamoDB journal's endpoint is
+ * `AWS_ENDPOINT_URL_DYNAMODB` when set, else `--endpoint-url` / `AWS_ENDPOINT_URL`).
  */
-export function journalClientConfig(connection: AwsConnection, env: NodeJS.ProcessEnv): DynamoDBClientConfig {
-  const config = clientConfig(connection);
-  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || config.endpoint;
-  return { ...config, ...(endpoint ? { endpoint } : {}) };
-}
-
-/** Opens the journal `spec` names with the command's connection. */
 export function openCommandJournal(
   session: Session,
   spec: JournalSpec,
@@ -175,6 +169,11 @@ function commandLine(
 /** `value` as one shell word. */
 function shellWord(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** What a run that found interrupted runs it was not asked to finish says: the exact command that does. */
+export function interruptedMessage(resume: string, runIds: readonly string[]): string {
+  return `an earlier run was interrupted; finish it first with ${resume} (it deletes keys created but never stored; interrupted: ${runIds.join(', ')})`;
 }
 
 /** What a command that found another run on the account, or on the file journal, says. */

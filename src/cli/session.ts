@@ -4,9 +4,8 @@
  * embedding program may replace.
  */
 import { type AwsConnection, connectAccount } from '../engine/connect.js';
+import { type Journal, type JournalSpec, type OpenJournalOptions, openJournal } from '../engine/journal.js';
 import type { AccountClients } from '../engine/types.js';
-import type { Journal } from '../journal/journal.js';
-import { type JournalSpec, type OpenJournalOptions, openJournal } from '../journal/open.js';
 
 export interface CliSeams {
   /** Opens the journal a command names (default: {@link openJournal}: a file, or DynamoDB). */

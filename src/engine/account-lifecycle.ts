@@ -80,7 +80,7 @@ export async function runAccountLifecycle(
     { maxActions, resume: true, command: 'scheduled' },
   );
   const summary = remediationSummary(out, journalLocation, scheduled.warnings);
-  const audit = out.kind === 'planned' ? auditPlannedAccount(out.planned, policy) : null;
+  const audit = 'planned' in out ? auditPlannedAccount(out.planned, policy) : null;
   return { summary, audit };
 }
 

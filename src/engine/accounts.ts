@@ -4,7 +4,7 @@
  * accounts in flight, never every account's report. An account that fails (its role cannot be
  * assumed, a call fails after the SDK's retries) is an outcome with its error; the others go on.
  */
-import { failureMessage } from '../sdk/errors.js';
+import { errorLine } from '../sdk/errors.js';
 
 export type AccountOutcome<T> =
   | { readonly accountId: string; readonly status: 'ok'; readonly value: T }
@@ -45,7 +45,7 @@ export async function forEachAccount<T>(
         outcome = { accountId, status: 'ok', value: await run(accountId) };
         ok++;
       } catch (error) {
-        outcome = { accountId, status: 'error', error: failureMessage(error) };
+        outcome = { accountId, status: 'error', error: errorLine(error) };
         failed++;
       }
       await onOutcome(outcome);

@@ -1,22 +1,26 @@
 /**
  * Connecting to an account, once, for every entry point: the clients a use case needs, built from
- * one `AwsConnection` (or taken as given), each reporting the service's time to one clock. The CLI
- * and the Lambda handlers call this; neither builds a client itself.
+ * one `AwsConnection` (or taken as given), each reporting the service's time to one clock; in
+ * another account, through a role assumed there. The CLI and the Lambda handlers call this;
+ * neither builds a client itself.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type MemberRole, memberSession, sessionConnection } from '../aws/assume-role.js';
 import { ServiceClock } from '../aws/service-clock.js';
-import {
-  type AwsConnection,
-  clientConfig,
-  createClients,
-  prepareClient,
-  retryFrom,
-  timeoutsFrom,
-} from '../sdk/clients.js';
+import { clientConfig, createClients, prepareClient } from '../sdk/clients.js';
+import { type AwsConnection, retryFrom, timeoutsFrom } from '../sdk/connection.js';
 import type { AccountClients, Clock } from './types.js';
 
-export type { AwsConnection } from '../sdk/clients.js';
+export { DEFAULT_MEMBER_ROLE, type MemberRole } from '../aws/assume-role.js';
+export { DEFAULT_REGION } from '../sdk/clients.js';
+export {
+  type AwsConnection,
+  DEFAULT_TIMEOUTS,
+  TIMEOUT_SETTINGS,
+  type Timeouts,
+  timeoutsFrom,
+} from '../sdk/connection.js';
 
 /** An account's clients, the Config client included (the Config rule handler reports through it). */
 export interface ConnectedClients extends AccountClients {
@@ -31,6 +35,8 @@ export interface ConnectOptions {
 }
 
 export interface Connection {
+  /** What the clients were built from (a member account's: its role's session credentials). */
+  readonly connection: AwsConnection;
   readonly clients: ConnectedClients;
   /** "Now" for every decision: the given clock, else the service's. */
   readonly clock: Clock;
@@ -62,7 +68,7 @@ export function connectAccount(connection: AwsConnection, options: ConnectOption
     for (const client of built) client.destroy();
   };
   if (options.clock !== undefined) {
-    return { clients, clock: options.clock, calibrate: async () => {}, close };
+    return { connection, clients, clock: options.clock, calibrate: async () => {}, close };
   }
   const serviceClock = new ServiceClock();
   serviceClock.watch(clients.iam);
@@ -71,10 +77,43 @@ export function connectAccount(connection: AwsConnection, options: ConnectOption
   serviceClock.watch(clients.secretsManager);
   serviceClock.watch(clients.config);
   return {
+    connection,
     clients,
     clock: () => serviceClock.now(),
     calibrate: () => serviceClock.calibrate(clients.sts),
     close,
+  };
+}
+
+/** A connection to a member account, whose role can be assumed up front. */
+export interface MemberConnection extends Connection {
+  /**
+   * Gets the role's first session now, so a role that cannot be assumed fails as
+   * `sts:AssumeRole <arn> failed: …` before anything else is tried in the account.
+   */
+  assume(): Promise<void>;
+}
+
+/**
+ * The clients for `accountId` through `role` assumed there with the caller's credentials
+ * (`connection`): the session is renewed before it expires and when the service refuses it as
+ * expired. Nothing is called until `assume()` or a client's first request.
+ */
+export function connectMember(
+  connection: AwsConnection,
+  accountId: string,
+  role: MemberRole,
+  options: Omit<ConnectOptions, 'clients'> = {},
+): MemberConnection {
+  const member = memberSession(connection, accountId, role);
+  const connected = connectAccount(sessionConnection(connection, member), options);
+  return {
+    ...connected,
+    assume: () => member.assume(),
+    close() {
+      connected.close();
+      member.close();
+    },
   };
 }
 

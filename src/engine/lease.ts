@@ -24,7 +24,7 @@ export interface LeaseScope {
   readonly keep: () => Promise<void>;
 }
 
-/** A scope with no lease: what the file journal gives, and what direct callers of applyPlan get. */
+/** A scope with no lease: what a journal without leases gives (the file journal's lock keeps runs apart). */
 export const NO_LEASE: LeaseScope = { accountId: null, keep: async () => {} };
 
 /**

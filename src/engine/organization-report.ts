@@ -27,7 +27,7 @@ import type {
 } from '../core/audit-report.js';
 import { ENV } from '../core/deployment.js';
 import { renderHtml } from '../report/html.js';
-import { failureMessage } from '../sdk/errors.js';
+import { errorLine } from '../sdk/errors.js';
 import { resolveSource } from './deployed-policy.js';
 import { HandlerConfigError } from './errors.js';
 import type { HandlerDeps } from './handler-deps.js';
@@ -130,7 +130,7 @@ function parseAccountReport(text: string, accountId: string): AccountReportObjec
     }
     return object as AccountReportObject;
   } catch (error) {
-    return `the account report is not JSON (${failureMessage(error)})`;
+    return `the account report is not JSON (${errorLine(error)})`;
   }
 }
 

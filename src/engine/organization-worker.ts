@@ -20,8 +20,8 @@ import { accountReportKey, putReportObject, reportBucketClient } from '../aws/re
 import { partitionOf } from '../core/asff.js';
 import { buildAuditReport } from '../core/audit-summary.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../core/deployment.js';
-import type { AwsConnection } from '../sdk/clients.js';
-import { callAws, failureMessage } from '../sdk/errors.js';
+import type { AwsConnection } from '../sdk/connection.js';
+import { callAws, errorLine } from '../sdk/errors.js';
 import { runAccountLifecycle, scheduledPolicy } from './account-lifecycle.js';
 import { type Connection, connectAccount } from './connect.js';
 import { HandlerConfigError } from './errors.js';
@@ -199,7 +199,7 @@ async function workInAccount(
       // The deployment is wrong: every account would fail the same way.
       log.error('org-worker misconfigured', errorFields(error));
     }
-    return { kind: 'failed', error: failureMessage(error).split('\n')[0] ?? 'unknown error', heldBy: null };
+    return { kind: 'failed', error: errorLine(error).split('\n')[0] ?? 'unknown error', heldBy: null };
   } finally {
     member?.close();
   }

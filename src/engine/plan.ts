@@ -1,5 +1,6 @@
 /** Plans remediation for one account: the planning inventory, the journal's facts, the plan, the cap. */
 import { collectPlanningInventory } from '../aws/plan-inventory.js';
+import type { JournalRecord } from '../core/journal/records.js';
 import { factsFromJournal } from '../core/journal/views.js';
 import type { AccountInventory } from '../core/model.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
@@ -25,12 +26,20 @@ export interface PlannedAccount {
   readonly nowBeforeData: NowBeforeData | null;
 }
 
+/** The journal as a run read it: its records, and the read's warnings. */
+export interface JournalRead {
+  readonly records: readonly JournalRecord[];
+  readonly warnings: readonly string[];
+}
+
 export interface PlanOptions {
   /** Changes this run may make; the rest is deferred. */
   /** A number for one account; a shared {@link ActionBudget} for a run across accounts. */
   readonly maxActions: number | ActionBudget;
   /** Plan only these users (in live mode, only they are read); absent: every user of the account. */
   readonly userNames?: readonly string[];
+  /** The journal as the run read it (remediateAccount reads it once per run); absent: read now. */
+  readonly journal?: JournalRead;
 }
 
 /** What planning reads: the account (every key an action could name has its id) and the journal. */
@@ -43,11 +52,15 @@ export interface PlanningInput {
   readonly nowBeforeData: NowBeforeData | null;
 }
 
-/** Reads what the planner needs, at the deps' clock; shared by plan, forecast and the handlers. */
+/**
+ * Reads what the planner needs, at the deps' clock; shared by plan, forecast and the handlers. The
+ * journal is read unless the run already did (`journal`).
+ */
 export async function readForPlanning(
   deps: AuditDeps & { readonly journal: Journal },
   policy: Policy,
   userNames?: readonly string[],
+  journalRead?: JournalRead,
 ): Promise<PlanningInput> {
   const now = deps.clock();
   const { inventory, warnings } = await collectPlanningInventory(deps.clients, policy, {
@@ -56,7 +69,7 @@ export async function readForPlanning(
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(deps.sleep ? { report: { sleep: deps.sleep } } : {}),
   });
-  const journal = await deps.journal.read();
+  const journal = journalRead ?? (await deps.journal.read());
   const stale = staleReportWarning(inventory, policy, now);
   return {
     now,
@@ -77,6 +90,7 @@ export async function planRemediation(
     deps,
     policy,
     options.userNames,
+    options.journal,
   );
   const uncapped = planAccount(inventory, policy, now, facts);
   const plan =

@@ -41,7 +41,11 @@ export function remediationSummary(
     // Only a caller that asks before recovering gets this; the handlers never ask.
     throw new Error('recovery declined');
   }
-  if (out.kind === 'leased') {
+  if (out.kind === 'interrupted') {
+    // Only a caller that does not resume gets this; the handlers always resume.
+    throw new Error(`interrupted runs left unfinished: ${out.runIds.join(', ')}`);
+  }
+  if (out.kind === 'held-elsewhere') {
     return {
       runId: null,
       recoveredRuns: [],
@@ -60,12 +64,13 @@ export function remediationSummary(
       heldBy: out.lease,
     };
   }
-  const actions = [...(out.recovery?.results ?? []), ...(out.execution?.results ?? [])];
+  const execution = 'execution' in out ? out.execution : null;
+  const actions = [...(out.recovery?.results ?? []), ...(execution?.results ?? [])];
   const count = (status: ActionResult['status'], notify: boolean) =>
     actions.filter((a) => a.status === status && (a.type === 'notify') === notify).length;
   const plan = out.planned.plan;
   return {
-    runId: out.execution?.runId ?? null,
+    runId: execution?.runId ?? null,
     recoveredRuns: out.recovery?.recovered ?? [],
     planned: {
       actions: plan.actions.length,
@@ -75,7 +80,7 @@ export function remediationSummary(
     },
     results: { done: count('done', false), skipped: count('skipped', false), failed: count('failed', false) },
     notices: { sent: count('done', true), notSent: count('failed', true) + count('skipped', true) },
-    stopped: out.execution?.stopped ?? false,
+    stopped: execution?.stopped ?? false,
     actions,
     warnings: [...warnings, ...out.planned.warnings],
     journal,

@@ -13,9 +13,9 @@ import type { CreateKeyAction, Plan } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
 import { newRunId } from '../journal/run-id.js';
 import type { ExecuteResult } from './apply/execute.js';
+import { applyPlan } from './apply/runs.js';
 import { NotFoundError } from './errors.js';
 import { type HeldElsewhere, type LeaseScope, underAccountLease } from './lease.js';
-import { applyPlan } from './remediate.js';
 import type { RemediationDeps } from './types.js';
 
 export interface WaitForSwitch {

@@ -1,13 +1,21 @@
 /** The Security Hub export of an audit: its open findings as ASFF, imported, and the gone ones archived. */
-import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { importFindings, type SecurityHubImportResult, type SecurityHubScope } from '../aws/security-hub.js';
+import {
+  createSecurityHubClient,
+  importFindings,
+  type SecurityHubImportResult,
+  type SecurityHubScope,
+} from '../aws/security-hub.js';
 import { defaultProductArn, partitionOf } from '../core/asff.js';
 import type { AuditReport } from '../core/audit-report.js';
 import { toAsff } from '../report/asff.js';
+import type { AwsConnection } from '../sdk/connection.js';
 
-/** Imports the report's open findings and archives the ones that went away since the last import. */
+/**
+ * Imports the report's open findings and archives the ones that went away since the last import,
+ * with a Security Hub client on `connection` that is released afterwards.
+ */
 export async function importReport(
-  client: SecurityHubClient,
+  connection: AwsConnection,
   report: AuditReport,
   options: { readonly region: string; readonly now: Date },
 ): Promise<SecurityHubImportResult> {
@@ -21,5 +29,10 @@ export async function importReport(
         productArn: defaultProductArn(partitionOf(arn), options.region, a.accountId),
       };
     });
-  return importFindings(client, findings, scopes, options.now);
+  const client = createSecurityHubClient(connection);
+  try {
+    return await importFindings(client, findings, scopes, options.now);
+  } finally {
+    client.destroy();
+  }
 }

@@ -7,7 +7,8 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Notifier } from '../channels/types.js';
 import type { ActionResult } from '../core/plan/outcome.js';
 import type { Journal } from '../journal/journal.js';
-import type { AwsClients, Timeouts } from '../sdk/clients.js';
+import type { AwsClients } from '../sdk/clients.js';
+import type { Timeouts } from '../sdk/connection.js';
 
 /** The clients of the account a use case works in. */
 export interface AccountClients extends AwsClients {

@@ -2,10 +2,12 @@
  * The one way Keywarden calls AWS, and the one place that names AWS errors. Every call goes through
  * {@link callAws} with the IAM permission it needs, so a failure reads `iam:ListAccessKeys for alice
  * failed: Throttling: Rate exceeded` and carries the AWS error code for the few callers that react
- * to one (a missing login profile is an answer, not a failure).
+ * to one (a missing login profile is an answer, not a failure). {@link errorLine} is the one
+ * function that turns any error into the user's one line.
  */
 
 import type { Permission } from '../core/permission.js';
+import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS } from './connection.js';
 
 /** AWS error codes Keywarden reacts to, by their AWS names. */
 export const AwsErrorCode = {
@@ -128,8 +130,8 @@ export function withoutBlindRetry<C>(command: C): C {
   return command;
 }
 
-/** Short, one-line description of an SDK or network error, e.g. `AccessDenied: User ... is not authorized`. */
-export function describeAwsError(error: unknown): { code: string; message: string } {
+/** The code and first line of an SDK or network error (or of anything else thrown). */
+function describeAwsError(error: unknown): { code: string; message: string } {
   if (error instanceof AwsCallError) return { code: error.code, message: error.message };
   if (error instanceof OutcomeUnknownError) {
     const { code } = describeAwsError(error.original);
@@ -150,7 +152,8 @@ export function describeAwsError(error: unknown): { code: string; message: strin
 export function awsErrorCode(error: unknown): string | undefined {
   if (error instanceof AwsCallError) return error.code;
   if (error instanceof OutcomeUnknownError) return awsErrorCode(error.original);
-  return (error as SdkErrorLike | undefined)?.name;
+  const e = error as SdkErrorLike | undefined;
+  return e?.code !== undefined && /^E[A-Z]+$/.test(e.code) ? e.code : e?.name;
 }
 
 /** True when `error` is one of these AWS errors. */
@@ -197,10 +200,72 @@ export async function callAws<T>(
   }
 }
 
-/** The one-line message of what {@link callAws} threw (or of anything else thrown). */
-export function failureMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return describeAwsError(error).message;
+/**
+ * An error the AWS SDK threw (a service's answer, missing credentials, a timeout, a network
+ * failure), or one {@link callAws} made of it: AWS failed, not Keywarden.
+ */
+export function isAwsFailure(error: unknown): boolean {
+  if (error instanceof AwsCallError || error instanceof OutcomeUnknownError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const { name } = error as SdkErrorLike;
+  return (
+    '$metadata' in error ||
+    name === AwsErrorCode.CredentialsProvider ||
+    name === 'TimeoutError' ||
+    isNetworkError(error)
+  );
+}
+
+/**
+ * The user's one line for anything thrown; Keywarden has no other formatter of errors. Keywarden's
+ * own errors (what {@link callAws} wrapped included) read as their message; what the SDK threw
+ * unwrapped reads as `code: message`. Given the `connection` the calls went out on (an entry point
+ * knows it), a failure to reach AWS at all also says what to change: the credentials to set, the
+ * endpoint that is unreachable or silent, and the timeouts with their flags.
+ */
+export function errorLine(error: unknown, connection?: AwsConnection): string {
+  const { code, message } = describeAwsError(error);
+  if (connection !== undefined && isAwsFailure(error)) {
+    const unreached = unreachedLine(error, code, message, connection);
+    if (unreached !== null) return unreached;
+  }
+  if (error instanceof AwsCallError || error instanceof OutcomeUnknownError) return firstLine(error.message);
+  if (isAwsFailure(error)) return `${code}: ${message}`;
+  if (error instanceof Error) return firstLine(error.message);
+  return firstLine(String(error));
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+/** Why AWS could not be reached with `connection`, and what to change; null for any other failure. */
+function unreachedLine(
+  error: unknown,
+  code: string,
+  message: string,
+  connection: AwsConnection,
+): string | null {
+  if (code === AwsErrorCode.CredentialsProvider || /Could not load credentials/i.test(message)) {
+    // A profile that exists (the CLI checked) but yields no credentials: the SDK's own reason,
+    // unless it is the generic one.
+    const why = connection.profile
+      ? /Could not resolve credentials using profile/i.test(message)
+        ? 'it has no keys, role_arn, sso_session or credential_process the SDK can use'
+        : message
+      : 'set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile';
+    return `no AWS credentials found${connection.profile ? ` for profile ${connection.profile}` : ''}: ${why}`;
+  }
+  const where = connection.endpoint ?? 'the AWS endpoint';
+  if (code === 'TimeoutError') {
+    const { connectMs, requestMs } = connection.timeouts ?? DEFAULT_TIMEOUTS;
+    return (
+      `${where} did not answer in time (${message}; connect ${connectMs / 1000}s, request ${requestMs / 1000}s: ` +
+      `change them with ${TIMEOUT_SETTINGS.connectMs.flag} / ${TIMEOUT_SETTINGS.requestMs.flag})`
+    );
+  }
+  if (isNetworkError(error)) return `cannot reach ${where}: ${code} (is the endpoint right and running?)`;
+  return null;
 }
 
 // Reacting to an AWS answer, once, in the adapter that makes the call: callers get a value or a

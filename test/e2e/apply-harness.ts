@@ -19,8 +19,8 @@ import type { AccessKey, IamUser } from '../../src/emulator/state.js';
 import type { World, WorldUser } from '../../src/emulator/world-types.js';
 import type { ExecuteResult } from '../../src/engine/apply/execute.js';
 import type { RecoverResult } from '../../src/engine/apply/recovery.js';
+import { applyPlan, resumeInterruptedRuns } from '../../src/engine/apply/runs.js';
 import { planRemediation } from '../../src/engine/plan.js';
-import { applyPlan, resumeInterruptedRuns } from '../../src/engine/remediate.js';
 import type { AccountClients, RemediationDeps } from '../../src/engine/types.js';
 import { type UndoResult, undoRun } from '../../src/engine/undo.js';
 import { openFileJournal } from '../../src/journal/file-journal.js';
@@ -160,7 +160,10 @@ export async function startHarness(
       return (await planRemediation(deps(), livePolicy, { maxActions: p.remediation.maxActions })).plan;
     },
     apply: (plan, overrides = {}) => applyPlan(deps(overrides), policy, plan, overrides.command ?? 'apply'),
-    recover: (overrides) => resumeInterruptedRuns(deps(overrides)),
+    async recover(overrides) {
+      const runDeps = deps(overrides);
+      return resumeInterruptedRuns(runDeps, (await runDeps.journal.read()).records);
+    },
     async undo(runId, overrides) {
       const out = await undoRun(deps(overrides), runId, { holdDays: policy.rotation.inUseGraceDays });
       if (out.kind !== 'undone') throw new Error(`undo of ${runId} was declined`);

@@ -5,7 +5,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientConfig, DEFAULT_TIMEOUTS } from '../../src/sdk/clients.js';
+import { clientConfig } from '../../src/sdk/clients.js';
+import { DEFAULT_TIMEOUTS } from '../../src/sdk/connection.js';
 import { runCli } from '../support/cli.js';
 import { emptyDir } from '../support/env.js';
 

@@ -3,11 +3,11 @@ import { checkCallWindow, checkCreateKey } from '../../core/plan/live-checks.js'
 import { type ActionOutcome, done, failed, fromCheck, type IntentStamp } from '../../core/plan/outcome.js';
 import { settleLostCreate } from '../../core/plan/recovery.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';
-import { callAws, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
+import { callAws, errorLine, failureOutcome, withoutBlindRetry } from '../../sdk/errors.js';
 import { secretHoldsKey } from '../secrets.js';
 import { listKeys } from './live-state.js';
 import type { ExecutorState } from './state.js';
-import { failureText, type RemediationClients, UnsettledOutcomeError } from './types.js';
+import { type RemediationClients, UnsettledOutcomeError } from './types.js';
 
 /**
  * Creates the replacement key once the user still has exactly the keys the plan saw. The secret is
@@ -88,15 +88,15 @@ async function settle(
         storedElsewhere.add(k.accessKeyId);
     }
   } catch (listError) {
-    if (refused) return failed(failureText(error));
+    if (refused) return failed(errorLine(error));
     throw new UnsettledOutcomeError(
-      `${failureText(error)}; IAM may have made a key nobody holds the secret of, and the keys of ` +
-        `${action.userName} could not be read to find it (${failureText(listError)})`,
+      `${errorLine(error)}; IAM may have made a key nobody holds the secret of, and the keys of ` +
+        `${action.userName} could not be read to find it (${errorLine(listError)})`,
     );
   }
   const settled = settleLostCreate(
     action,
-    { failure: failureText(error), refused, window },
+    { failure: errorLine(error), refused, window },
     { listed, before: new Set(before), storedElsewhere },
   );
   if (settled.cleanup !== null) state.strays.push(settled.cleanup);

@@ -4,8 +4,7 @@
  * done when it shows the change made, else the failure stands. A refusal stays a failure.
  */
 import { type ActionOutcome, done, failed } from '../../core/plan/outcome.js';
-import { AwsErrorCode, failureOutcome, isAwsError } from '../../sdk/errors.js';
-import { failureText } from './types.js';
+import { AwsErrorCode, errorLine, failureOutcome, isAwsError } from '../../sdk/errors.js';
 
 /**
  * Runs `change`; when it fails and AWS may have acted (or, with `goneIsDone`, the thing to delete
@@ -26,9 +25,9 @@ export async function settledChange(
     try {
       made = await applied();
     } catch (readError) {
-      return failed(`${failureText(error)}; it could not be read back (${failureText(readError)})`);
+      return failed(`${errorLine(error)}; it could not be read back (${errorLine(readError)})`);
     }
     if (!made) throw error;
-    return done(null, { reason: `${failureText(error)}; live state shows ${shown}, so it is done` });
+    return done(null, { reason: `${errorLine(error)}; live state shows ${shown}, so it is done` });
   }
 }

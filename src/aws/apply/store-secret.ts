@@ -1,11 +1,11 @@
 import { checkStoreSecret } from '../../core/plan/live-checks.js';
 import { type ActionOutcome, done, failed } from '../../core/plan/outcome.js';
 import type { StoreSecretAction } from '../../core/plan/types.js';
-import { failureOutcome } from '../../sdk/errors.js';
+import { errorLine, failureOutcome } from '../../sdk/errors.js';
 import { secretHoldsKey, storeAccessKeySecret } from '../secrets.js';
 import { listKeys } from './live-state.js';
 import type { ExecutorState } from './state.js';
-import { failureText, type RemediationClients } from './types.js';
+import type { RemediationClients } from './types.js';
 
 /**
  * Hands the key its create-key made to Secrets Manager. The secret leaves memory whatever happens;
@@ -38,7 +38,7 @@ export async function storeSecret(
       ...(stored.arn === null ? {} : { secretArn: stored.arn }),
     });
   } catch (error) {
-    const reason = failureText(error).split(key.SecretAccessKey).join('[REDACTED]');
+    const reason = errorLine(error).split(key.SecretAccessKey).join('[REDACTED]');
     // A store whose answer was lost may have landed: its version (named after the key) tells.
     if (failureOutcome(error) === 'unknown') {
       const held = await secretHoldsKey(clients.secretsManager, action.secretName, key.AccessKeyId).catch(

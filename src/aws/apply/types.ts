@@ -1,7 +1,6 @@
-/** What the action executors share: the clients an action needs, and how a failure reads. */
+/** What the action executors share: the clients an action needs, and a change left unsettled. */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsCallError, describeAwsError } from '../../sdk/errors.js';
 
 export interface RemediationClients {
   readonly iam: IAMClient;
@@ -15,12 +14,4 @@ export interface RemediationClients {
  */
 export class UnsettledOutcomeError extends Error {
   override readonly name = 'UnsettledOutcomeError';
-}
-
-/** One line for the journal and the operator: our own errors by message, AWS errors by code too. */
-export function failureText(error: unknown): string {
-  if (error instanceof AwsCallError) return error.message;
-  if (error instanceof Error && !('$metadata' in error)) return error.message;
-  const { code, message } = describeAwsError(error);
-  return `${code}: ${message}`;
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { ActionResult } from '../../core/plan/outcome.js';
-import { changesAws } from '../../core/plan/types.js';
-import { InterruptedRunError } from '../../engine/errors.js';
+import { changesAws, type Plan } from '../../core/plan/types.js';
+import { LeaseLostError } from '../../engine/journal.js';
 import { remediateAccount } from '../../engine/remediate.js';
-import { LeaseLostError } from '../../journal/journal.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { CliError, parseChoice } from '../errors.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.js';
@@ -11,6 +10,7 @@ import { inManyAccounts, multiAccountApply } from '../multi-remediation.js';
 import {
   addRemediationOptions,
   confirm,
+  interruptedMessage,
   type RemediationFlags,
   remediationContext,
   reportLeased,
@@ -137,108 +137,103 @@ others complete (exit 3).`,
         },
       });
       if (io.stderr.isTTY) io.stderr.write('\r\x1b[2K');
-      if (out.kind === 'leased') {
-        if (format === 'json') {
-          json({ runId: null, leasedBy: out.lease, results: [], journal: ctx.journal.location });
-        }
-        setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
-        return;
-      }
-      if (out.kind === 'recovery-declined') {
-        io.stderr.write('keywarden: dry run: nothing changed (pass --yes to resume)\n');
-        return;
-      }
-      const { recovery, planned, execution } = out;
-      const signalled: StopSignal | null = stopSignal;
-      if (execution === null && signalled !== null) {
-        io.stderr.write(`keywarden: stopped by ${signalled} before any change\n`);
-        setExitCode(exitCodeFor(signalled));
-        return;
-      }
-      if (recovery !== null) {
-        if (recovery.recovered.length === 0) {
-          io.stderr.write(`keywarden: no interrupted run to resume in ${ctx.journal.location}\n`);
-        } else {
-          io.stderr.write(`keywarden: recovered run(s) ${recovery.recovered.join(', ')}\n`);
-        }
-      }
-      const recovered = recovery?.results ?? [];
-      if (execution === null) {
-        if (planned.plan.actions.length === 0) {
-          warn(io, planned.warnings);
-          if (format === 'table') io.stdout.write(renderPlan(planned.plan, { color, columns }));
-          else json({ runId: null, plan: planned.plan, results: recovered, journal: ctx.journal.location });
+      const journal = ctx.journal.location;
+      // A run stops early only when asked to, and only a signal asks here.
+      const signal = (): StopSignal => stopSignal ?? 'SIGINT';
+      const resumeWithoutYes = flags.resume === true && flags.yes !== true && interrupted === 0;
+      const sayRecovered = ({ recovery }: { readonly recovery: { recovered: readonly string[] } | null }) => {
+        if (recovery === null) return;
+        io.stderr.write(
+          recovery.recovered.length === 0
+            ? `keywarden: no interrupted run to resume in ${journal}\n`
+            : `keywarden: recovered run(s) ${recovery.recovered.join(', ')}\n`,
+        );
+      };
+      const showResults = (runId: string, plan: Plan, results: readonly ActionResult[]) => {
+        if (format === 'json') json({ runId, plan, results, journal });
+        else io.stdout.write(renderResults(runId, results, { color, columns }));
+      };
+      switch (out.kind) {
+        case 'held-elsewhere':
+          if (format === 'json') json({ runId: null, leasedBy: out.lease, results: [], journal });
+          setExitCode(reportLeased(io, out, { journal, flags }));
+          return;
+        case 'interrupted':
+          // The engine's words name the command; the CLI knows the exact one.
+          throw new CliError(interruptedMessage(resume, out.runIds));
+        case 'recovery-declined':
+          io.stderr.write('keywarden: dry run: nothing changed (pass --yes to resume)\n');
+          return;
+        case 'nothing-to-do': {
+          sayRecovered(out);
+          const { plan, warnings } = out.planned;
+          warn(io, warnings);
+          if (format === 'table') io.stdout.write(renderPlan(plan, { color, columns }));
+          else json({ runId: null, plan, results: out.recovery?.results ?? [], journal });
           return;
         }
-        if (format === 'json') {
-          json({ runId: null, plan: planned.plan, results: [], journal: ctx.journal.location });
+        case 'declined':
+          sayRecovered(out);
+          if (format === 'json') json({ runId: null, plan: out.planned.plan, results: [], journal });
+          io.stderr.write(
+            resumeWithoutYes
+              ? 'keywarden: nothing to resume, so nothing changed (to apply the plan, pass --yes with --resume, or run apply without --resume)\n'
+              : 'keywarden: dry run: nothing changed (pass --yes to apply)\n',
+          );
+          return;
+        case 'stopped': {
+          if (out.execution === null) {
+            io.stderr.write(`keywarden: stopped by ${signal()} before any change\n`);
+            setExitCode(exitCodeFor(signal()));
+            return;
+          }
+          sayRecovered(out);
+          const results = [...(out.recovery?.results ?? []), ...out.execution.results];
+          showResults(out.execution.runId, out.planned.plan, results);
+          io.stderr.write(
+            `keywarden: stopped by ${signal()} after ${results.length} action(s); nothing else was started. ` +
+              `Finish with: ${resume}\n`,
+          );
+          setExitCode(exitCodeFor(signal()));
+          return;
         }
-        io.stderr.write(
-          flags.resume === true && flags.yes !== true && interrupted === 0
-            ? 'keywarden: nothing to resume, so nothing changed (to apply the plan, pass --yes with --resume, or run apply without --resume)\n'
-            : 'keywarden: dry run: nothing changed (pass --yes to apply)\n',
-        );
-        return;
-      }
-      const results = [...recovered, ...execution.results];
-      const stoppedBy: StopSignal | null = stopSignal;
-      if (execution.stopped && stoppedBy !== null) {
-        if (format === 'json') {
-          json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
-        } else {
-          io.stdout.write(renderResults(execution.runId, results, { color, columns }));
+        case 'unsettled': {
+          sayRecovered(out);
+          const results = [...(out.recovery?.results ?? []), ...out.execution.results];
+          showResults(out.execution.runId, out.planned.plan, results);
+          io.stderr.write(
+            `keywarden: stopped: ${out.reason}; nothing else was started. Finish with: ${resume}\n`,
+          );
+          setExitCode(1);
+          return;
         }
-        io.stderr.write(
-          `keywarden: stopped by ${stoppedBy} after ${results.length} action(s); nothing else was started. ` +
-            `Finish with: ${resume}\n`,
-        );
-        setExitCode(exitCodeFor(stoppedBy));
-        return;
-      }
-      if (execution.unsettled !== undefined) {
-        if (format === 'json') {
-          json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
-        } else {
-          io.stdout.write(renderResults(execution.runId, results, { color, columns }));
+        case 'applied': {
+          sayRecovered(out);
+          const results = [...(out.recovery?.results ?? []), ...out.execution.results];
+          showResults(out.execution.runId, out.planned.plan, results);
+          if (format === 'table') io.stdout.write(`journal: ${journal}\n`);
+          const undelivered = results.filter(
+            (r) => r.type === 'notify' && (r.status === 'failed' || r.status === 'skipped'),
+          );
+          if (undelivered.length > 0) {
+            warn(io, [
+              `${undelivered.length} notice(s) were not delivered (${undelivered[0]?.reason ?? 'unknown'}); ` +
+                'each is sent again by the next run until it is delivered once',
+            ]);
+          }
+          setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
+          return;
         }
-        io.stderr.write(
-          `keywarden: stopped: ${execution.unsettled}; nothing else was started. Finish with: ${resume}\n`,
-        );
-        setExitCode(1);
-        return;
+        default:
+          return out satisfies never;
       }
-      if (format === 'json') {
-        json({ runId: execution.runId, plan: planned.plan, results, journal: ctx.journal.location });
-      } else {
-        io.stdout.write(renderResults(execution.runId, results, { color, columns }));
-        io.stdout.write(`journal: ${ctx.journal.location}\n`);
-      }
-      const undelivered = results.filter(
-        (r) => r.type === 'notify' && (r.status === 'failed' || r.status === 'skipped'),
-      );
-      if (undelivered.length > 0) {
-        warn(io, [
-          `${undelivered.length} notice(s) were not delivered (${undelivered[0]?.reason ?? 'unknown'}); ` +
-            'each is sent again by the next run until it is delivered once',
-        ]);
-      }
-      setExitCode(results.some((r) => r.status === 'failed') ? 1 : 0);
     } catch (error) {
-      // The engine's words name the command; the CLI knows the exact one.
-      if (error instanceof InterruptedRunError) {
-        throw new CliError(
-          `an earlier run was interrupted; finish it first with ${resume} (it deletes keys created but never stored; interrupted: ${error.runIds.join(', ')})`,
-          2,
-          { cause: error },
-        );
-      }
+      // The journal's words name the command; the CLI knows the exact one.
       if (error instanceof LeaseLostError) {
         throw new CliError(
           `${error.message.replace(/Finish it later with: .*$/, '')}Finish it later with: ${resume}`,
           2,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
       }
       throw error;

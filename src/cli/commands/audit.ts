@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createSecurityHubClient } from '../../aws/security-hub.js';
 import type { AuditReport, FailOn } from '../../core/audit-report.js';
 import { buildAuditReport, hasFailure } from '../../core/audit-summary.js';
 import type { Forecast } from '../../core/forecast.js';
@@ -12,12 +11,12 @@ import {
   type Policy,
 } from '../../core/policy/types.js';
 import { auditAccount } from '../../engine/audit.js';
+import { DEFAULT_REGION } from '../../engine/connect.js';
 import { forecastRemediation } from '../../engine/forecast.js';
+import type { Journal } from '../../engine/journal.js';
 import { importReport } from '../../engine/security-hub.js';
 import type { AuditDeps } from '../../engine/types.js';
-import type { Journal } from '../../journal/journal.js';
 import { HTML_CALENDAR_DAYS } from '../../report/html.js';
-import { DEFAULT_REGION } from '../../sdk/clients.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
@@ -106,23 +105,18 @@ async function toSecurityHub(
   );
   session.connection = connection;
   const region = connection.region ?? DEFAULT_REGION;
-  const client = createSecurityHubClient(connection);
-  try {
-    const result = await importReport(client, report, { region, now });
-    io.stderr.write(
-      `keywarden: Security Hub (${region}): ${result.imported} open finding(s) imported, ` +
-        `${result.archived} archived, ${result.failed.length} failed, in ${result.batches} BatchImportFindings call(s)\n`,
+  const result = await importReport(connection, report, { region, now });
+  io.stderr.write(
+    `keywarden: Security Hub (${region}): ${result.imported} open finding(s) imported, ` +
+      `${result.archived} archived, ${result.failed.length} failed, in ${result.batches} BatchImportFindings call(s)\n`,
+  );
+  for (const f of result.failed) {
+    io.stderr.write(`keywarden: Security Hub refused finding ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage}\n`);
+  }
+  if (result.failed.length > 0) {
+    throw new CliError(
+      `Security Hub refused ${result.failed.length} finding(s) (listed above); the others were imported`,
     );
-    for (const f of result.failed) {
-      io.stderr.write(`keywarden: Security Hub refused finding ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage}\n`);
-    }
-    if (result.failed.length > 0) {
-      throw new CliError(
-        `Security Hub refused ${result.failed.length} finding(s) (listed above); the others were imported`,
-      );
-    }
-  } finally {
-    client.destroy();
   }
 }
 

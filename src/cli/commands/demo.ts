@@ -1,14 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Command } from 'commander';
 import type { AccountAuditOrError } from '../../core/audit-report.js';
 import { buildAuditReport } from '../../core/audit-summary.js';
 import { startEmulator } from '../../emulator/server.js';
 import { auditAccount } from '../../engine/audit.js';
-import { clientConfig, createClients } from '../../sdk/clients.js';
-import { demoRemediation } from '../demo-remediation.js';
+import { connectMember } from '../../engine/connect.js';
+import { DEMO_CREDENTIALS, demoRemediation } from '../demo-remediation.js';
 import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
 import { writeOutputFile } from '../output-file.js';
@@ -66,11 +65,8 @@ Examples:
         const journalPath = resolve(io.cwd, flags.journal ?? join(folder ?? io.cwd, 'journal.jsonl'));
         const emulator = await startEmulator({ world, clock: { frozen: true } });
         const now = emulator.clock.now();
-        const base = {
-          endpoint: emulator.url,
-          credentials: { accessKeyId: 'AKIDKEYWARDENDEMO', secretAccessKey: 'demo' },
-        };
-        const sts = new STSClient(clientConfig(base));
+        const base = { endpoint: emulator.url, credentials: DEMO_CREDENTIALS };
+        const role = { roleName: DEMO_ROLE, partition: 'aws', sessionName: 'keywarden-demo' };
         try {
           io.stdout.write(
             `Demo: AWS emulator on ${emulator.url} serving ${emulator.state.accounts.size} accounts\n`,
@@ -78,29 +74,18 @@ Examples:
           if (folder !== undefined) io.stdout.write(`Demo folder (report and journal): ${folder}\n`);
           const results: AccountAuditOrError[] = [];
           for (const accountId of emulator.state.accounts.keys()) {
-            const assumed = await sts.send(
-              new AssumeRoleCommand({
-                RoleArn: `arn:aws:iam::${accountId}:role/${DEMO_ROLE}`,
-                RoleSessionName: 'keywarden-demo',
-              }),
-            );
-            const c = assumed.Credentials;
-            if (!c?.AccessKeyId || !c.SecretAccessKey)
-              throw new CliError(`AssumeRole into ${accountId} returned no credentials`);
-            const clients = createClients({
-              endpoint: emulator.url,
-              credentials: {
-                accessKeyId: c.AccessKeyId,
-                secretAccessKey: c.SecretAccessKey,
-                sessionToken: c.SessionToken,
-              },
-            });
+            // The same audit a real account gets, in the demo's role assumed there with STS.
+            const account = connectMember(base, accountId, role, { clock: () => now });
             try {
-              results.push(await auditAccount({ clients, clock: () => now, sleep: async () => {} }, policy));
+              await account.assume();
+              results.push(
+                await auditAccount(
+                  { clients: account.clients, clock: () => now, sleep: async () => {} },
+                  policy,
+                ),
+              );
             } finally {
-              clients.iam.destroy();
-              clients.sts.destroy();
-              clients.ssm.destroy();
+              account.close();
             }
           }
           const report = buildAuditReport(results, policy, now, { name: 'keywarden', version: VERSION });
@@ -124,7 +109,6 @@ Examples:
           );
           setExitCode(0);
         } finally {
-          sts.destroy();
           await emulator.stop();
         }
       },

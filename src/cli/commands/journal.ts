@@ -1,11 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
+import {
+  type AccountLease,
+  createSharedJournal,
+  JOURNAL_TABLE_SCHEMA,
+  type Journal,
+  parseJournalLocation,
+} from '../../engine/journal.js';
 import { type LeaseView, listLeases, releaseLease } from '../../engine/lease.js';
 import type { Clock } from '../../engine/types.js';
-import { JOURNAL_TABLE_SCHEMA } from '../../journal/dynamodb/items.js';
-import { createJournalTable } from '../../journal/dynamodb/table.js';
-import type { AccountLease, Journal } from '../../journal/journal.js';
-import { parseJournalLocation } from '../../journal/open.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError, parseChoice } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
@@ -13,7 +15,6 @@ import { loadPolicy } from '../policy-loader.js';
 import {
   HELD_BY_STOPPED_RUN_EXIT_CODE,
   JOURNAL_HELP,
-  journalClientConfig,
   journalSpec,
   openCommandJournal,
   policyJournal,
@@ -86,28 +87,23 @@ Examples:
     }
     const connection = connectionFrom(flags, io.env);
     session.connection = connection;
-    const client = new DynamoDBClient(journalClientConfig(connection, io.env));
-    try {
-      const result = await createJournalTable(client, spec.tableName);
-      warn(io, result.warnings);
-      const name = `dynamodb://${spec.tableName}`;
-      if (result.created) {
-        io.stdout.write(`${name}: ${result.changes.join(', ')}\n`);
-      } else if (result.changes.length > 0) {
-        io.stdout.write(
-          `${name}: the table was there with the journal's key schema; ${result.changes.join(', ')}\n`,
-        );
-      } else {
-        io.stdout.write(
-          `${name}: already a Keywarden journal (key schema, point-in-time recovery, TTL); nothing changed\n`,
-        );
-      }
+    const result = await createSharedJournal(connection, io.env, spec.tableName);
+    warn(io, result.warnings);
+    const name = `dynamodb://${spec.tableName}`;
+    if (result.created) {
+      io.stdout.write(`${name}: ${result.changes.join(', ')}\n`);
+    } else if (result.changes.length > 0) {
       io.stdout.write(
-        `Use it with --journal ${name}, KEYWARDEN_JOURNAL=${name}, or "journal: ${name}" in keywarden.yaml\n`,
+        `${name}: the table was there with the journal's key schema; ${result.changes.join(', ')}\n`,
       );
-    } finally {
-      client.destroy();
+    } else {
+      io.stdout.write(
+        `${name}: already a Keywarden journal (key schema, point-in-time recovery, TTL); nothing changed\n`,
+      );
     }
+    io.stdout.write(
+      `Use it with --journal ${name}, KEYWARDEN_JOURNAL=${name}, or "journal: ${name}" in keywarden.yaml\n`,
+    );
   });
   registerLeases(journal, io, session);
   registerRelease(journal, io, session);

@@ -3,14 +3,9 @@ import { doneActions } from '../../core/journal/views.js';
 import type { ActionResult } from '../../core/plan/outcome.js';
 import type { UndoPlan } from '../../core/plan/recovery.js';
 import { DEFAULT_POLICY } from '../../core/policy/types.js';
+import { resolveAccounts } from '../../engine/resolve-accounts.js';
 import { undoRun } from '../../engine/undo.js';
-import {
-  type AccountFlags,
-  addAccountOptions,
-  connectAccount,
-  parseAccountTarget,
-  resolveAccounts,
-} from '../accounts.js';
+import { type AccountFlags, addAccountOptions, connectAccount, parseAccountTarget } from '../accounts.js';
 import { type AwsFlags, addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseIntegerOption } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { channelProblems } from '../../channels/check.js';
 import { policyFileForm } from '../../core/policy/file-form.js';
 import { enabledRuleIds } from '../../core/policy/types.js';
+import { channelProblems } from '../../engine/notify.js';
 import { firstOf } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { loadPolicy } from '../policy-loader.js';

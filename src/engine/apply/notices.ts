@@ -1,7 +1,7 @@
-import { failureText } from '../../aws/apply/types.js';
 import type { Notifier } from '../../channels/types.js';
 import { type ActionResult, failed, noticeOutcome, skipped } from '../../core/plan/outcome.js';
 import type { NotifyAction } from '../../core/plan/types.js';
+import { errorLine } from '../../sdk/errors.js';
 import type { RunRecorder } from './recorder.js';
 
 export const NO_CHANNEL = 'no notification channel configured';
@@ -26,7 +26,7 @@ export async function deliverNotices(
   try {
     deliveries = await notifier.deliver(notices, { runId: recorder.runId, now: now() });
   } catch (error) {
-    const reason = `notification delivery failed: ${failureText(error)}`;
+    const reason = `notification delivery failed: ${errorLine(error)}`;
     for (const n of notices) results.push(await recorder.outcome(n, failed(reason)));
     return results;
   }

@@ -6,7 +6,7 @@
  * naming that run, and never attempted.
  */
 
-import { failureText, type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
+import { type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
 import type { RunCommand } from '../../core/journal/records.js';
 import { actionAccessKeyId } from '../../core/plan/ids.js';
 import {
@@ -18,7 +18,8 @@ import {
 } from '../../core/plan/outcome.js';
 import type { AnyAction } from '../../core/plan/types.js';
 import { ClaimHeldError, type IntentHolder, type Journal } from '../../journal/journal.js';
-import { DEFAULT_TIMEOUTS, type Timeouts } from '../../sdk/clients.js';
+import { DEFAULT_TIMEOUTS, type Timeouts } from '../../sdk/connection.js';
+import { errorLine } from '../../sdk/errors.js';
 
 export interface RecorderOptions {
   readonly journal: Journal;
@@ -187,7 +188,7 @@ export class RunRecorder {
       // An outcome nobody could settle is left without one, as a crash would leave it: a resume
       // settles it from live state.
       if (error instanceof UnsettledOutcomeError) throw error;
-      outcome = failed(failureText(error));
+      outcome = failed(errorLine(error));
     }
     return this.outcome(action, outcome);
   }
@@ -214,7 +215,7 @@ export class RunRecorder {
       clients = Promise.resolve()
         .then(() => this.options.clientsFor(accountId))
         .catch((error: unknown) => {
-          throw new Error(`cannot get AWS clients for account ${accountId}: ${failureText(error)}`, {
+          throw new Error(`cannot get AWS clients for account ${accountId}: ${errorLine(error)}`, {
             cause: error,
           });
         });

@@ -3,19 +3,20 @@
  * first): its secret died with the process. Notices whose chain had completed are handed to the
  * next plan, which sends every notice not yet delivered.
  * Everything else is left to a fresh plan from live state. What to clean up is decided by the core
- * (orphanCandidates, planOrphanRecovery); this module reads the journal, IAM and Secrets Manager and
- * carries the recovery out.
+ * (orphanCandidates, planOrphanRecovery); this module is given the journal as the run read it, reads
+ * IAM and Secrets Manager, and carries the recovery out.
  */
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';
 import { listKeys } from '../../aws/apply/live-state.js';
-import { failureText } from '../../aws/apply/types.js';
 import { secretHoldsKey } from '../../aws/secrets.js';
+import type { JournalRecord } from '../../core/journal/records.js';
 import { incompleteRuns, knownCreatedKeys } from '../../core/journal/views.js';
 import { type ActionResult, done, skipped } from '../../core/plan/outcome.js';
 import { foreignKeysText } from '../../core/plan/ownership.js';
 import { type OrphanRecovery, orphanOwnership, planOrphanRecovery } from '../../core/plan/recovery.js';
 import type { NotifyAction } from '../../core/plan/types.js';
+import { errorLine } from '../../sdk/errors.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
 
 /** Why a recovered run's notice is not sent by the recovery itself. */
@@ -24,6 +25,8 @@ export const CARRIED_OVER = 'carried over: the next plan sends every notice not 
 export interface RecoverOptions extends RecorderOptions {
   /** The first resume run's id; later ones get `-2`, `-3`, ... */
   readonly runId: string;
+  /** The journal as the run read it: the interrupted runs are found here, not read again. */
+  readonly records: readonly JournalRecord[];
 }
 
 export interface RecoverResult {
@@ -34,7 +37,7 @@ export interface RecoverResult {
 
 /** Finishes every run that stopped part-way, oldest first, each under its own `resume` run. */
 export async function recoverIncompleteRuns(options: RecoverOptions): Promise<RecoverResult> {
-  const { records } = await options.journal.read();
+  const { records } = options;
   // Under a lease, only this account's runs: another account's run may be going on right now.
   const runs = incompleteRuns(records, { accountId: options.accountId ?? null });
   const known = knownCreatedKeys(records);
@@ -77,7 +80,7 @@ export async function recoverIncompleteRuns(options: RecoverOptions): Promise<Re
       } catch (error) {
         note(
           'failed',
-          `cannot look for the key made by ${orphan.createActionId}: ${failureText(error)}; resume again`,
+          `cannot look for the key made by ${orphan.createActionId}: ${errorLine(error)}; resume again`,
         );
         continue;
       }

@@ -9,7 +9,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Permission } from '../../core/permission.js';
-import { AwsErrorCode, callAws, describeAwsError, isAwsError, isNetworkError } from '../../sdk/errors.js';
+import { AwsErrorCode, awsErrorCode, callAws, isAwsError, isNetworkError } from '../../sdk/errors.js';
 import { JournalError } from '../journal.js';
 import type { ItemKey } from './items.js';
 
@@ -60,7 +60,7 @@ export function journalTable(client: DynamoDBClient, TableName: string): Journal
       }
       if (isNetworkError(error)) {
         throw new JournalError(
-          `${location}: cannot reach DynamoDB (${describeAwsError(causeOf(error)).code}); check --region, and AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url`,
+          `${location}: cannot reach DynamoDB (${awsErrorCode(error) ?? 'Error'}); check --region, and AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url`,
           { cause: error },
         );
       }
