@@ -2,12 +2,16 @@
  * The layering the folders promise: the core is pure and imports only itself (and a few pure
  * libraries); only the core builds plan actions and their ids; there are no import cycles.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const DEPCRUISE = join(REPO, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -77,5 +81,59 @@ describe('architecture', () => {
     };
     for (const file of FILES) visit(file, []);
     expect(cycles).toEqual([]);
+  });
+
+  it.each([
+    ['src/cli/x.ts', "import { a } from '../aws/y.js';", 'src/aws/y.ts', 'entry-points-through-engine'],
+    [
+      'src/cli/x.ts',
+      "import { IAMClient as a } from '@aws-sdk/client-iam';",
+      'src/cli/unused.ts',
+      'entry-points-through-engine',
+    ],
+    [
+      'src/lambda/x.ts',
+      "import { a } from '../engine/apply/y.js';",
+      'src/engine/apply/y.ts',
+      'plans-run-through-use-cases',
+    ],
+    [
+      'src/aws/x.ts',
+      "import { a } from '../journal/y.js';",
+      'src/journal/y.ts',
+      'adapters-know-core-and-sdk-only',
+    ],
+    ['src/core/x.ts', "import { a } from '../engine/y.js';", 'src/engine/y.ts', 'core-is-pure'],
+    ['src/emulator/x.ts', "import { a } from '../core/y.js';", 'src/core/y.ts', 'emulator-stands-alone'],
+    ['src/infra/x.ts', "import { a } from '../aws/y.js';", 'src/aws/y.ts', 'infra-reads-declarations-only'],
+  ])('the layer check refuses %s: %s', (from, line, target, rule) => {
+    // Prepare: a tree with one wrong import, checked with the project's own rules.
+    const root = mkdtempSync(join(tmpdir(), 'kw-layers-'));
+    try {
+      for (const [file, text] of [
+        [from, `${line}\nexport const b = a;\n`],
+        [target, 'export const a = 1;\n'],
+      ] as const) {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        writeFileSync(join(root, file), text);
+      }
+      writeFileSync(
+        join(root, 'tsconfig.json'),
+        '{"compilerOptions":{"module":"nodenext","moduleResolution":"nodenext"}}',
+      );
+
+      // Act
+      const run = spawnSync(
+        process.execPath,
+        [DEPCRUISE, 'src', '--config', join(REPO, '.dependency-cruiser.cjs'), '--output-type', 'err'],
+        { cwd: root, encoding: 'utf8' },
+      );
+
+      // Assess
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toContain(`${rule}: ${from}`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
