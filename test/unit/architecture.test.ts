@@ -1,6 +1,7 @@
 /**
  * The layering the folders promise: the core is pure and imports only itself (and a few pure
- * libraries); only the core builds plan actions and their ids; there are no import cycles.
+ * libraries); only the core builds plan actions and their ids; there are no import cycles; and the
+ * layer check `npm test` runs (.dependency-cruiser.cjs, docs/architecture.md) refuses a wrong import.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
