@@ -138,6 +138,7 @@ const STAGE_TITLES: Readonly<Record<Stage, string>> = {
   'inactive-seen': 'inactive key to be deleted',
   'active-seen': 'key active again',
   'revoke-unused': 'unused credential revoked',
+  remediate: 'finding remediated',
 };
 
 /** Slack allows 50 blocks: header, context, divider, sections and one overflow line fit. */

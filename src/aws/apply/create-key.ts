@@ -1,5 +1,5 @@
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { checkCreateKey } from '../../core/plan/live-checks.js';
+import { checkCreateKey } from '../../core/actions/create-key.js';
 import {
   type ActionOutcome,
   done,

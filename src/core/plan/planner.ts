@@ -2,6 +2,7 @@
  * The planner: inventory + policy + `now` + journal facts in, a plan out. Pure, like the audit;
  * the apply step does the writes and re-checks each action's `expect` first.
  */
+import { actionRank } from '../actions/registry.js';
 import { findExemption } from '../exemptions.js';
 import type { AccessKeyRecord, AccountInventory, UserRecord } from '../model.js';
 import { ROOT_USER_NAME } from '../model.js';
@@ -154,32 +155,6 @@ export function configuredChannels(policy: Policy): NotificationChannel[] {
   return channels;
 }
 
-/**
- * Position of an action within its user: free the key slot, create and store the new key, then
- * deactivate, delete, remove the password, and tell the owner last (after the change happened).
- */
-export function actionRank(action: Action): number {
-  switch (action.type) {
-    case 'delete-key':
-      return action.stage === 'rotate' ? 0 : 4;
-    case 'create-key':
-      return 1;
-    case 'store-secret':
-      return 2;
-    case 'deactivate-key':
-      return 3;
-    case 'note-inactive':
-    case 'note-active':
-      return 4;
-    case 'delete-login-profile':
-      return 5;
-    case 'notify':
-      return 6;
-    default:
-      return assertNever(action);
-  }
-}
-
 interface UserContext {
   readonly inventory: AccountInventory;
   readonly policy: Policy;
@@ -280,8 +255,4 @@ function unusedVerdicts(user: UserRecord, policy: Policy, now: Date): UnusedVerd
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }

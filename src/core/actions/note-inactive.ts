@@ -1,0 +1,23 @@
+/** note-inactive: journals the first sighting of an inactive key; changes nothing in AWS. */
+import * as z from 'zod';
+import { isoOrNull, plannedAction } from './action.js';
+
+/**
+ * Records, in the journal only, that Keywarden first saw this key inactive now: the start of its
+ * inactive window when nothing else says when it became inactive.
+ */
+export const noteInactive = plannedAction({
+  type: 'note-inactive',
+  fields: {
+    accessKeyId: z.string(),
+    expect: z.object({ status: z.literal('Inactive'), lastUsedDate: isoOrNull }),
+    /** The earliest day the key may be deleted, counted from this sighting. */
+    deleteFrom: z.string(),
+  },
+  permissions: ['iam:ListAccessKeys'],
+  changesAws: false,
+  rank: () => 4,
+  accessKeyId: (a) => a.accessKeyId,
+  summary: (a) => `${a.accessKeyId} (journal only; deleted from ${a.deleteFrom.slice(0, 10)})`,
+  undo: () => ({ kind: 'nothing' }),
+});
