@@ -172,7 +172,7 @@ export type AnyDefinition = PlannedDefinition | RecoveryDefinition;
 
 /** A planned action whose findings a rule may remediate with it. */
 export type RemedyDefinition = PlannedDefinition & {
-  readonly remedy: FindingRemedy<never, never>;
+  readonly remedy: FindingRemedy<never, object>;
 };
 
 type RemedyOf<T extends string, F extends Shape> = FindingRemedy<

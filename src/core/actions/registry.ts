@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { type AnyRule, REMEDIATION_RULE_IDS, RULES } from '../rules/registry.js';
 import {
   type AnyDefinition,
+  type FindingRemedy,
   type Frozen,
   PLANNED_FIELDS,
   type PlannedDefinition,
@@ -169,10 +170,33 @@ export function undoOf(action: AnyAction, newAccessKeyId: string | null): Undo {
   return definitionOf(action).undo(action, newAccessKeyId);
 }
 
+/** The remedy of the action's definition; null when no rule may remediate a finding with it. */
+function remedyOf<A extends Action>(action: A): FindingRemedy<A, object> | null {
+  const definition = BY_TYPE.get(action.type);
+  // As in definitionOf: the definition found by `action.type` is that action's.
+  return definition?.kind === 'planned' ? (definition.remedy as FindingRemedy<A, object> | null) : null;
+}
+
 /** What a finding's remediation does to the credential (its remedy's event); null when it has no remedy. */
 export function remedyEvent(action: Action): 'deactivation' | 'deletion' | null {
-  const definition = BY_TYPE.get(action.type);
-  return definition?.kind === 'planned' ? (definition.remedy?.event ?? null) : null;
+  return remedyOf(action)?.event ?? null;
+}
+
+/** What a finding's remediation did, for the owner's notice (its remedy's `happened`). */
+export function remedyHappened(action: Action): string {
+  const remedy = remedyOf(action);
+  if (remedy === null) throw new Error(`action registry: ${action.type} remediates no finding`);
+  return remedy.happened(action);
+}
+
+/**
+ * A planned action put together from parts (a rule's finding and its action's remedy), checked
+ * against its definition's schema: a remedy that gives the wrong fields fails here, not in the journal.
+ */
+export function buildAction(parts: Record<string, unknown>): Action {
+  const action = ACTION_SCHEMA.parse(parts);
+  if (!('chainId' in action)) throw new Error(`action registry: ${action.type} is not a planned action`);
+  return action;
 }
 
 /**

@@ -7,10 +7,11 @@ import { findExemption } from '../exemptions.js';
 import type { AccessKeyRecord, AccountInventory, UserRecord } from '../model.js';
 import { ROOT_USER_NAME } from '../model.js';
 import type { Policy } from '../policy/types.js';
-import { RULES, RULES_BY_ID } from '../rules/registry.js';
-import type { Violation } from '../rules/types.js';
+import { RULES, RULES_BY_ID, type RuleId } from '../rules/registry.js';
+import type { Rule, Violation } from '../rules/types.js';
 import { unusedCredentials } from '../rules/unused-credentials.js';
 import { buildActions, keysOf, sentence, toSkipped, usableId } from './build-actions.js';
+import { planFindings } from './findings.js';
 import { actionId, chainId } from './ids.js';
 import { closesInactiveRecord, openInactiveRecord } from './key-history.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
@@ -24,7 +25,6 @@ import {
   type NotificationChannel,
   type NotifyAction,
   type Plan,
-  type RemediationRule,
   type SkippedItem,
 } from './types.js';
 
@@ -52,6 +52,18 @@ export function planAccount(
     if (user.userName === ROOT_USER_NAME) continue;
     const userActions: Action[] = [];
     planUser({ inventory, policy, now, facts, user, actions: userActions, blocked, skipped });
+    planFindings({
+      inventory,
+      policy,
+      now,
+      facts,
+      user,
+      actions: userActions,
+      blocked,
+      skipped,
+      gate: (rule) => gate(user, rule, policy, inventory, now),
+      heldReason: (accessKeyId) => heldReason(facts, inventory.accountId, accessKeyId, now),
+    });
     userActions.push(...activeAgainNotes(facts, user));
     userActions.push(...undeliveredNotices(facts, user, userActions));
     userActions.sort((a, b) => actionRank(a) - actionRank(b) || compareText(a.id, b.id));
@@ -218,8 +230,13 @@ function heldKey(ctx: UserContext, d: GatedDecision): string | null {
   const kind = d.decision.kind;
   if (kind !== 'deactivate' && kind !== 'revoke-key' && kind !== 'delete') return null;
   const id = usableId(d.decision.key);
-  const hold = id === null ? null : ctx.facts.holdOf(ctx.inventory.accountId, id);
-  if (hold === null || hold.until.getTime() <= ctx.now.getTime()) return null;
+  return id === null ? null : heldReason(ctx.facts, ctx.inventory.accountId, id, ctx.now);
+}
+
+/** Why the key is left alone for now: an undo's hold on it has not ended. Null when it has none. */
+function heldReason(facts: JournalFacts, accountId: string, accessKeyId: string, now: Date): string | null {
+  const hold = facts.holdOf(accountId, accessKeyId);
+  if (hold === null || hold.until.getTime() <= now.getTime()) return null;
   return (
     `Held until ${hold.until.toISOString().slice(0, 10)} by keywarden undo (run ${hold.runId}); ` +
     'exempt the user to keep Keywarden away from it for good'
@@ -228,7 +245,7 @@ function heldKey(ctx: UserContext, d: GatedDecision): string | null {
 
 function gate(
   user: UserRecord,
-  rule: (typeof RULES_BY_ID)[RemediationRule],
+  rule: Pick<Rule<RuleId>, 'id' | 'neverExempt'>,
   policy: Policy,
   inventory: AccountInventory,
   now: Date,

@@ -30,7 +30,8 @@ export type RulesConfig = {
 /** A rule whose findings Keywarden remediates (its `remediation` is set); the others only report. */
 export type RemediationRule = Extract<AnyRule, { readonly remediation: object }>['id'];
 
-function remediates(rule: AnyRule): rule is Extract<AnyRule, { readonly remediation: object }> {
+/** True for a rule whose findings Keywarden remediates. */
+export function remediates(rule: AnyRule): rule is Extract<AnyRule, { readonly remediation: object }> {
   return rule.remediation !== null;
 }
 
