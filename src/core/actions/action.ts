@@ -119,10 +119,13 @@ export type FindingPlan<Fields> =
   | { readonly subject: string; readonly fields: Fields }
   | { readonly blocked: string };
 
+/** The forecast's word for what remediating a finding does (a new password is a rotation too). */
+export type RemedyEvent = 'rotation' | 'deactivation' | 'deletion';
+
 /** How an action remediates a rule's findings (a rule names it with `eachFinding`). */
 export interface FindingRemedy<A, Fields> {
   /** What it does to the credential, as the forecast counts it (src/core/forecast.ts). */
-  readonly event: 'deactivation' | 'deletion';
+  readonly event: RemedyEvent;
   plan(finding: Finding): FindingPlan<Fields>;
   /** For the owner's notice, without the final period: e.g. `Access key AKIA… was deleted`. */
   happened(action: A): string;

@@ -18,6 +18,7 @@ import {
   RECOVERY_FIELDS,
   type RecoveryDefinition,
   type RecoveryShape,
+  type RemedyEvent,
   type Undo,
 } from './action.js';
 import { cleanupKey } from './cleanup-key.js';
@@ -178,7 +179,7 @@ function remedyOf<A extends Action>(action: A): FindingRemedy<A, object> | null 
 }
 
 /** What a finding's remediation does to the credential (its remedy's event); null when it has no remedy. */
-export function remedyEvent(action: Action): 'deactivation' | 'deletion' | null {
+export function remedyEvent(action: Action): RemedyEvent | null {
   return remedyOf(action)?.event ?? null;
 }
 

@@ -111,7 +111,7 @@ function planFinding(ctx: FindingContext, rule: FindingRule, v: Violation): void
     ctx.skipped.push(skippedItem(ctx, rule, v, held));
     return;
   }
-  if (ctx.actions.some((a) => a.type !== 'notify' && actsOnSame(a, action))) return;
+  if (ctx.actions.some((a) => a.type !== 'notify' && subjectOf(a) === planned.subject)) return;
   ctx.actions.push(action);
   const noticeId = actionId(user.accountId, user.userName, planned.subject, 'notify', STAGE);
   if (ctx.facts.notified(noticeId)) return;
@@ -133,10 +133,9 @@ function planFinding(ctx: FindingContext, rule: FindingRule, v: Violation): void
   });
 }
 
-/** Two changes to one credential: the same key, or (naming no key) the same kind of change. */
-function actsOnSame(a: Action, b: Action): boolean {
-  const key = actionAccessKeyId(b);
-  return key === null ? a.type === b.type : actionAccessKeyId(a) === key;
+/** What an action is about: the third part of its id (`<account>/<user>/<subject>/<type>/<stage>`). */
+function subjectOf(action: Action): string {
+  return action.id.split('/')[2] ?? '';
 }
 
 function skippedItem(ctx: FindingContext, rule: FindingRule, v: Violation, reason: string): SkippedItem {
