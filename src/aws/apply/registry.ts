@@ -25,7 +25,7 @@ export interface ExecutorContext {
   readonly intent: IntentStamp;
 }
 
-export type ExecutedAction = Extract<AnyAction, { readonly type: ExecutedActionType }>;
+type ExecutedAction = Extract<AnyAction, { readonly type: ExecutedActionType }>;
 type Executor<A> = (action: A, run: ExecutorContext) => Promise<ActionOutcome>;
 
 const EXECUTORS = {

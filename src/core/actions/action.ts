@@ -158,7 +158,7 @@ export interface PlannedDefinition<
   readonly holds: H;
   /** Its position within one user's actions; lower runs first (see `actionRank` in registry.ts). */
   rank(action: PlannedOf<T, F>): number;
-  /** Present when a rule may remediate its findings with this action. */
+  /** How a rule may remediate its findings with this action; null when no rule may. */
   readonly remedy: FindingRemedy<PlannedOf<T, F>, Frozen<z.output<z.ZodObject<F>>>> | null;
 }
 
@@ -208,5 +208,3 @@ export function recoveryAction<const T extends string, const F extends Shape>(
 ): RecoveryDefinition<T, F> {
   return { ...definition, kind: 'recovery' };
 }
-
-export const NOTHING_TO_UNDO: Undo = { kind: 'nothing' };

@@ -28,8 +28,8 @@ import { reactivateKey } from './reactivate-key.js';
 const RECOVERY = [cleanupKey, reactivateKey] as const;
 
 /** The definitions of every action a rule may plan. */
-export type PlannedDefinitions = NonNullable<AnyRule['remediation']>['actions'][number];
-export type RecoveryDefinitions = (typeof RECOVERY)[number];
+type PlannedDefinitions = NonNullable<AnyRule['remediation']>['actions'][number];
+type RecoveryDefinitions = (typeof RECOVERY)[number];
 
 const RULE = z.enum(REMEDIATION_RULE_IDS);
 
