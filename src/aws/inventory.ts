@@ -1,4 +1,5 @@
 /** One account's inventory in the mode the policy asks for: the credential report or the live IAM API. */
+import { inventoryNeeds } from '../core/inventory-needs.js';
 import type { Policy } from '../core/policy/types.js';
 import type { AwsClients } from '../sdk/clients.js';
 import type { FetchReportOptions } from './credential-report.js';
@@ -28,12 +29,9 @@ export async function collectInventory(
     ...(options.userNames ? { userNames: options.userNames } : {}),
   };
   if (policy.inventory.mode === 'live') {
-    return collectLiveInventory(clients, {
-      ...common,
-      // Only read what a configured exemption or enabled rule needs.
-      needGroups: policy.exemptions.groups.length > 0,
-      needMfa: policy.rules.CONSOLE_WITHOUT_MFA.enabled,
-    });
+    // Only read what a configured exemption or enabled rule needs.
+    const needs = inventoryNeeds(policy);
+    return collectLiveInventory(clients, { ...common, needGroups: needs.groups, needMfa: needs.mfa });
   }
   return collectReportInventory(clients, {
     ...common,

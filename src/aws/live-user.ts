@@ -55,9 +55,9 @@ async function keyRecords(
 
 /** What a live read of a user reads beyond its keys, login profile and GetUser. */
 export interface LiveUserNeeds {
-  /** Read group membership (only needed when group exemptions are configured). */
+  /** Read group membership (src/core/inventory-needs.ts says when). */
   readonly needGroups: boolean;
-  /** Read MFA devices (only needed when CONSOLE_WITHOUT_MFA is enabled). */
+  /** Read MFA devices (src/core/inventory-needs.ts says when). */
   readonly needMfa: boolean;
 }
 

@@ -93,6 +93,7 @@ const STAGE_TITLES: Readonly<Record<Stage, string>> = {
   'inactive-seen': 'inactive key to be deleted',
   'active-seen': 'key active again',
   'revoke-unused': 'unused credential revoked',
+  remediate: 'finding remediated',
 };
 
 const SECRET_FETCH_COMMAND = 'aws secretsmanager get-secret-value --secret-id';

@@ -14,11 +14,12 @@
  * - an exemption expiring is a user no longer exempt from a rule on day D that was on day D - 1
  *   (a policy `until` date or an end-dated exemption tag; an exemption that never ends never expires).
  */
+
+import { actionAccessKeyId, remedyEvent } from './actions/registry.js';
 import { addDays } from './days.js';
 import { type ExemptionMatch, findExemption } from './exemptions.js';
 import type { AccountInventory, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
-import { actionAccessKeyId } from './plan/ids.js';
 import { planAccount } from './plan/planner.js';
 import type { Action, ActionType, JournalFacts, RemediationRule, Stage } from './plan/types.js';
 import { enabledRuleIds, type Policy } from './policy/types.js';
@@ -107,12 +108,13 @@ export function forecastAccount(
   for (let day = 0; day <= days; day++) {
     const at = addDays(now, day);
     const plan = planAccount(inventory, policy, at, facts);
+    const remedied = remediationEvents(plan.actions);
     const ids = new Set<string>();
     for (const action of plan.actions) {
       // A journal-only note that a key is Active again forecasts nothing.
       if (action.type === 'note-active') continue;
       ids.add(action.id);
-      if (!previous.has(action.id)) entries.push(actionEntry(action, day, at));
+      if (!previous.has(action.id)) entries.push(actionEntry(action, day, at, remedied));
     }
     previous = ids;
   }
@@ -144,8 +146,24 @@ export function countEvents(entries: readonly ForecastEntry[]): Record<ForecastE
   return counts;
 }
 
-/** Which event an action belongs to; the notification of a stage counts with its stage. */
-export function eventOf(action: Action): ForecastEvent {
+/**
+ * The event of each chain that remediates a rule's finding: what its action does to the credential.
+ * Its notice counts with it.
+ */
+function remediationEvents(actions: readonly Action[]): ReadonlyMap<string, ForecastEvent> {
+  const events = new Map<string, ForecastEvent>();
+  for (const a of actions) {
+    const event = a.stage === 'remediate' ? remedyEvent(a) : null;
+    if (event !== null) events.set(a.chainId, event);
+  }
+  return events;
+}
+
+/**
+ * Which event an action belongs to; the notification of a stage counts with its stage, that of a
+ * finding's remediation with its chain (`remedied`; a notice sent again alone counts as a deletion).
+ */
+export function eventOf(action: Action, remedied: ReadonlyMap<string, ForecastEvent>): ForecastEvent {
   switch (action.stage) {
     case 'warn':
     case 'still-in-use':
@@ -166,17 +184,24 @@ export function eventOf(action: Action): ForecastEvent {
         (action.type === 'notify' && action.accessKeyId === null)
         ? 'deletion'
         : 'deactivation';
+    case 'remediate':
+      return remedied.get(action.chainId) ?? 'deletion';
     default:
       return assertNever(action.stage);
   }
 }
 
-function actionEntry(action: Action, day: number, at: Date): ForecastActionEntry {
+function actionEntry(
+  action: Action,
+  day: number,
+  at: Date,
+  remedied: ReadonlyMap<string, ForecastEvent>,
+): ForecastActionEntry {
   return {
     kind: 'action',
     day,
     date: isoDay(at),
-    event: eventOf(action),
+    event: eventOf(action, remedied),
     accountId: action.accountId,
     userName: action.userName,
     actionId: action.id,

@@ -5,7 +5,6 @@
  * declarations, and a test compares them with the calls the emulator actually saw.
  */
 
-import { ACTION_PERMISSIONS } from '../aws/apply/permissions.js';
 import {
   ASSUME_ROLE_PERMISSIONS,
   CONFIG_RULE_PERMISSIONS,
@@ -24,6 +23,7 @@ import {
   SLACK_SSM_PERMISSIONS,
   SNS_PERMISSIONS,
 } from '../channels/permissions.js';
+import { ACTION_PERMISSIONS } from '../core/actions/registry.js';
 import type { Permission } from '../core/permission.js';
 import { changedUserPolicy, remediationPolicy } from '../core/policy/inventory-mode.js';
 import { parseJournalSpec } from '../core/policy/journal.js';

@@ -8,7 +8,6 @@
  *   caller identity the account's lease is named with. No journal, topic or bucket: those are the hub's.
  */
 
-import { ACTION_PERMISSIONS } from '../aws/apply/permissions.js';
 import {
   ASSUME_ROLE_PERMISSIONS,
   LIVE_INVENTORY_PERMISSIONS,
@@ -18,6 +17,7 @@ import {
   SSM_EXCLUSION_PERMISSIONS,
 } from '../aws/permissions.js';
 import { notificationPermissions } from '../channels/permissions.js';
+import { ACTION_PERMISSIONS } from '../core/actions/registry.js';
 import type { Permission } from '../core/permission.js';
 import type { Policy } from '../core/policy/types.js';
 import { JOURNAL_TABLE_PERMISSIONS, type OrgHandlerName } from './handler-permissions.js';

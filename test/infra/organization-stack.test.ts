@@ -5,7 +5,7 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
+import { ACTION_PERMISSIONS } from '../../src/core/actions/registry.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { buildApp } from '../../src/infra/app.js';
 import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-parameters.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
 import { LIVE_INVENTORY_PERMISSIONS, POLICY_PARAMETER_PERMISSIONS } from '../../src/aws/permissions.js';
+import { ACTION_PERMISSIONS } from '../../src/core/actions/registry.js';
 import type { Permission } from '../../src/core/permission.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { PERMISSION_GROUPS } from '../../src/engine/permissions.js';

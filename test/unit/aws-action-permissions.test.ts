@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTION_PERMISSIONS } from '../../src/aws/apply/permissions.js';
+import { ACTION_PERMISSIONS } from '../../src/core/actions/registry.js';
 import { ACTION_TYPES } from '../../src/core/plan/types.js';
 
 const DOC = readFileSync(new URL('../../docs/remediation.md', import.meta.url), 'utf8');

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { checkCleanupKey, checkCleanupKeyUse } from '../../src/core/actions/cleanup-key.js';
+import { checkCreateKey } from '../../src/core/actions/create-key.js';
+import { checkDeactivateKey } from '../../src/core/actions/deactivate-key.js';
+import { checkDeleteKeyStatus, checkDeleteKeyUse } from '../../src/core/actions/delete-key.js';
+import { checkDeleteLoginProfile } from '../../src/core/actions/delete-login-profile.js';
+import { checkNoteActive } from '../../src/core/actions/note-active.js';
+import { checkNoteInactive } from '../../src/core/actions/note-inactive.js';
+import { checkReactivateKey } from '../../src/core/actions/reactivate-key.js';
 import {
   checkCallWindow,
-  checkCleanupKey,
-  checkCleanupKeyUse,
-  checkCreateKey,
-  checkDeactivateKey,
-  checkDeleteKeyStatus,
-  checkDeleteKeyUse,
-  checkDeleteLoginProfile,
-  checkNoteActive,
-  checkNoteInactive,
-  checkReactivateKey,
   checkStoreSecret,
   type LiveCheck,
   type LiveKey,

@@ -1,5 +1,5 @@
 import { DeleteAccessKeyCommand, type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { checkCleanupKey, checkCleanupKeyUse } from '../../core/plan/live-checks.js';
+import { checkCleanupKey, checkCleanupKeyUse } from '../../core/actions/cleanup-key.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { CleanupKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';

@@ -1,5 +1,6 @@
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { checkCallWindow, checkCreateKey } from '../../core/plan/live-checks.js';
+import { checkCreateKey } from '../../core/actions/create-key.js';
+import { checkCallWindow } from '../../core/plan/live-checks.js';
 import { type ActionOutcome, done, failed, fromCheck, type IntentStamp } from '../../core/plan/outcome.js';
 import { settleLostCreate } from '../../core/plan/recovery.js';
 import type { CreateKeyAction } from '../../core/plan/types.js';

@@ -1,5 +1,5 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { checkDeactivateKey } from '../../core/plan/live-checks.js';
+import { checkDeactivateKey } from '../../core/actions/deactivate-key.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { DeactivateKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';

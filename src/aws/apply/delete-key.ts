@@ -1,5 +1,5 @@
 import { DeleteAccessKeyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { checkDeleteKeyStatus, checkDeleteKeyUse } from '../../core/plan/live-checks.js';
+import { checkDeleteKeyStatus, checkDeleteKeyUse } from '../../core/actions/delete-key.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { DeleteKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';

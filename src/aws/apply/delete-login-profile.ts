@@ -1,5 +1,5 @@
 import { DeleteLoginProfileCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { checkDeleteLoginProfile } from '../../core/plan/live-checks.js';
+import { checkDeleteLoginProfile } from '../../core/actions/delete-login-profile.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { DeleteLoginProfileAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';

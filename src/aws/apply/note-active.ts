@@ -1,5 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { checkNoteActive } from '../../core/plan/live-checks.js';
+import { checkNoteActive } from '../../core/actions/note-active.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { NoteActiveAction } from '../../core/plan/types.js';
 import { listKeys } from './live-state.js';

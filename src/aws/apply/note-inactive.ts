@@ -1,5 +1,5 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { checkNoteInactive } from '../../core/plan/live-checks.js';
+import { checkNoteInactive } from '../../core/actions/note-inactive.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { NoteInactiveAction } from '../../core/plan/types.js';
 import { listKeys } from './live-state.js';

@@ -1,5 +1,5 @@
 import { type IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { checkReactivateKey } from '../../core/plan/live-checks.js';
+import { checkReactivateKey } from '../../core/actions/reactivate-key.js';
 import { type ActionOutcome, done, fromCheck } from '../../core/plan/outcome.js';
 import type { ReactivateKeyAction } from '../../core/plan/types.js';
 import { callAws } from '../../sdk/errors.js';

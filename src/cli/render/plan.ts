@@ -1,25 +1,12 @@
 /** The remediation plan for people: one line per action in apply order, then blocked, deferred and skipped. */
 import pc from 'picocolors';
+import { actionSummary } from '../../core/actions/registry.js';
 import { type Action, changesAws, type Plan } from '../../core/plan/types.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 function subject(a: Action, noChannel: boolean): string {
-  switch (a.type) {
-    case 'create-key':
-    case 'store-secret':
-      return `replaces ${a.replacesAccessKeyId} → ${a.secretName}`;
-    case 'deactivate-key':
-    case 'delete-key':
-      return a.accessKeyId;
-    case 'note-inactive':
-      return `${a.accessKeyId} (journal only; deleted from ${a.deleteFrom.slice(0, 10)})`;
-    case 'note-active':
-      return `${a.accessKeyId} (journal only; Active again, so its inactive record of ${a.closes.slice(0, 10)} no longer counts)`;
-    case 'delete-login-profile':
-      return 'console password';
-    case 'notify':
-      return `${a.accessKeyId ?? 'password'} → ${a.recipient ?? 'security team'}${noChannel ? ' (not sent: no channel)' : ''}`;
-  }
+  const what = actionSummary(a);
+  return a.type === 'notify' && noChannel ? `${what} (not sent: no channel)` : what;
 }
 
 /**

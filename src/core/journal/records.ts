@@ -3,12 +3,12 @@
  * `intent` (before it touches AWS) and an `outcome` (after), then `run-finished`. Every outcome
  * follows the intent of the same action in the same run. Records never hold a secret.
  *
- * Each line is validated with zod; a line that is not a record is named by its number, because
- * guessing past it could delete a key early or send a notice twice.
+ * Each line is validated with zod, an intent's action with the schema built from the action
+ * definitions (src/core/actions/registry.ts); a line that is not a record is named by its number,
+ * because guessing past it could delete a key early or send a notice twice.
  */
 import * as z from 'zod';
-import type { AnyAction } from '../plan/types.js';
-import { STAGES } from '../plan/types.js';
+import { ACTION_SCHEMA } from '../actions/registry.js';
 import { formatIssues, genericMessage } from '../policy-errors.js';
 
 /**
@@ -28,111 +28,6 @@ export const RUN_COMMANDS = [
 export type OutcomeStatus = 'done' | 'skipped' | 'failed';
 const OUTCOME_STATUSES = ['done', 'skipped', 'failed'] as const satisfies readonly OutcomeStatus[];
 const RECORD_TYPES = ['run-started', 'intent', 'outcome', 'run-finished'] as const;
-
-// ---- actions, as the journal stores them ----
-
-const stage = z.enum(STAGES);
-const remediationRule = z.enum(['KEY_ROTATION', 'UNUSED_CREDENTIALS']);
-const isoOrNull = z.string().nullable();
-const planned = {
-  id: z.string(),
-  chainId: z.string(),
-  accountId: z.string(),
-  userName: z.string(),
-  stage,
-  rule: remediationRule,
-  reason: z.string(),
-};
-const recovery = {
-  id: z.string(),
-  accountId: z.string(),
-  userName: z.string(),
-  accessKeyId: z.string(),
-  reason: z.string(),
-};
-
-const notifySchema = z.object({
-  ...planned,
-  type: z.literal('notify'),
-  accessKeyId: z.string().nullable(),
-  recipient: z.string().nullable(),
-  happened: z.string(),
-  ownerAction: z.string(),
-  dueDate: isoOrNull,
-  secretName: z.string().nullable(),
-});
-
-const actionSchema = z.discriminatedUnion('type', [
-  z.object({
-    ...planned,
-    type: z.literal('create-key'),
-    replacesAccessKeyId: z.string(),
-    secretName: z.string(),
-    expect: z.object({
-      status: z.enum(['Active', 'Inactive']),
-      lastUsedDate: isoOrNull,
-      accessKeyCount: z.int(),
-    }),
-    deactivateFrom: isoOrNull.optional(),
-    recipient: z.string().nullable().optional(),
-  }),
-  z.object({
-    ...planned,
-    type: z.literal('store-secret'),
-    replacesAccessKeyId: z.string(),
-    createKeyActionId: z.string(),
-    secretName: z.string(),
-    notice: notifySchema.nullable().optional(),
-  }),
-  z.object({
-    ...planned,
-    type: z.literal('deactivate-key'),
-    accessKeyId: z.string(),
-    expect: z.object({
-      status: z.literal('Active'),
-      lastUsedDate: isoOrNull,
-      replacementAccessKeyId: z.string().nullable(),
-    }),
-  }),
-  z.object({
-    ...planned,
-    type: z.literal('delete-key'),
-    accessKeyId: z.string(),
-    expect: z.object({ status: z.literal('Inactive'), lastUsedDate: isoOrNull }),
-  }),
-  z.object({
-    ...planned,
-    type: z.literal('delete-login-profile'),
-    expect: z.object({ loginProfileCreateDate: z.string(), passwordLastUsed: isoOrNull }),
-  }),
-  z.object({
-    ...planned,
-    type: z.literal('note-inactive'),
-    accessKeyId: z.string(),
-    expect: z.object({ status: z.literal('Inactive'), lastUsedDate: isoOrNull }),
-    deleteFrom: z.string(),
-  }),
-  z.object({
-    ...planned,
-    type: z.literal('note-active'),
-    accessKeyId: z.string(),
-    closes: z.string(),
-  }),
-  notifySchema,
-  z.object({
-    ...recovery,
-    type: z.literal('cleanup-key'),
-    createKeyActionId: z.string(),
-    // Journals written before this field existed named only keys IAM returned.
-    requireNeverUsed: z.boolean().default(false),
-  }),
-  z.object({
-    ...recovery,
-    type: z.literal('reactivate-key'),
-    undoes: z.string(),
-    holdUntil: isoOrNull.optional(),
-  }),
-]);
 
 // ---- records ----
 
@@ -164,7 +59,8 @@ const recordSchemas = {
       ...envelope,
       type: z.literal('intent'),
       actionId: z.string(),
-      action: actionSchema,
+      /** Built from the action definitions (src/core/actions/registry.ts). */
+      action: ACTION_SCHEMA,
       /**
        * A create-key's call is over by then (abandoned if need be): the end of the window in which a
        * key it made after a crash can be told from someone else's.
@@ -205,7 +101,7 @@ const headerSchema = z.object({
 
 export type JournalDelivery = z.output<typeof deliverySchema>;
 type Parsed<T extends keyof typeof recordSchemas> = Readonly<z.output<(typeof recordSchemas)[T]>>;
-export type IntentRecord = Readonly<Omit<Parsed<'intent'>, 'action'>> & { readonly action: AnyAction };
+export type IntentRecord = Parsed<'intent'>;
 export type OutcomeRecord = Parsed<'outcome'>;
 export type StartedRecord = Parsed<'run-started'>;
 export type FinishedRecord = Parsed<'run-finished'>;
@@ -241,11 +137,7 @@ export function parseRecord(
   if (!header.success) return { error: firstIssue(header.error.issues, value, place) };
   const parsed = recordSchemas[header.data.type].safeParse(value, { error: genericMessage });
   if (!parsed.success) return { error: firstIssue(parsed.error.issues, value, place) };
-  const record = parsed.data;
-  if (record.type !== 'intent') return { record };
-  // Typed, not cast: the compiler checks that the schema describes exactly the core's actions.
-  const action: AnyAction = record.action;
-  return { record: { ...record, action } };
+  return { record: parsed.data };
 }
 
 function firstIssue(issues: readonly z.core.$ZodIssue[], value: unknown, where: string): string {

@@ -3,8 +3,8 @@
  * part-way, history rows, and a run's done actions for undo. Pure: the adapters read the records.
  */
 
+import { actionAccessKeyId } from '../actions/registry.js';
 import { type JournalFactsData, journalFactsFrom } from '../plan/facts.js';
-import { actionAccessKeyId } from '../plan/ids.js';
 import type { KeyEventKind } from '../plan/key-history.js';
 import type { DoneAction, OrphanedKey } from '../plan/recovery.js';
 import {
@@ -164,11 +164,10 @@ export function factsFromJournal(records: readonly JournalRecord[]): JournalFact
           if (rotation.newAccessKeyId === a.accessKeyId) rotations.delete(k);
         }
         break;
-      case 'store-secret':
-      case 'delete-login-profile':
-        break;
       default:
-        assertNever(a);
+        // store-secret, delete-login-profile and the actions rules remediate findings with: no fact
+        // the planner reads.
+        break;
     }
   }
   return journalFactsFrom({

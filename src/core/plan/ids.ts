@@ -1,8 +1,9 @@
-import type { AnyAction, AnyActionType, RecoveryStep, Stage } from './types.js';
+import type { AnyActionType, RecoveryStep, Stage } from './types.js';
+
+export { PASSWORD_SUBJECT } from '../actions/action.js';
 
 /** What an action is about: an access key id, or the console password. */
 export type Subject = string;
-export const PASSWORD_SUBJECT: Subject = 'password';
 
 /**
  * The stable id of an action. IAM user names cannot contain `/` and key ids are alphanumeric, so
@@ -31,25 +32,4 @@ export function chainId(accountId: string, userName: string, subject: Subject, s
  */
 export function secretNameFor(prefix: string, accountId: string, userName: string): string | null {
   return /^[A-Za-z0-9_+=.@-]+$/.test(userName) ? `${prefix}/${accountId}/${userName}` : null;
-}
-
-/** The key an action is about: the key it changes (create/store: the key replaced); null for a password. */
-export function actionAccessKeyId(action: AnyAction): string | null {
-  switch (action.type) {
-    case 'create-key':
-    case 'store-secret':
-      return action.replacesAccessKeyId;
-    case 'deactivate-key':
-    case 'delete-key':
-    case 'note-inactive':
-    case 'note-active':
-    case 'reactivate-key':
-    case 'cleanup-key':
-    case 'notify':
-      return action.accessKeyId;
-    case 'delete-login-profile':
-      return null;
-    default:
-      return action satisfies never;
-  }
 }

@@ -2,14 +2,16 @@
  * The planner: inventory + policy + `now` + journal facts in, a plan out. Pure, like the audit;
  * the apply step does the writes and re-checks each action's `expect` first.
  */
+import { actionRank } from '../actions/registry.js';
 import { findExemption } from '../exemptions.js';
 import type { AccessKeyRecord, AccountInventory, UserRecord } from '../model.js';
 import { ROOT_USER_NAME } from '../model.js';
 import type { Policy } from '../policy/types.js';
-import { RULES, RULES_BY_ID } from '../rules/registry.js';
-import type { Violation } from '../rules/types.js';
+import { RULES, RULES_BY_ID, type RuleId } from '../rules/registry.js';
+import type { Rule, Violation } from '../rules/types.js';
 import { unusedCredentials } from '../rules/unused-credentials.js';
 import { buildActions, keysOf, toSkipped, usableId } from './build-actions.js';
+import { planFindings } from './findings.js';
 import { actionId, chainId } from './ids.js';
 import { closesInactiveRecord, openInactiveRecord } from './key-history.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
@@ -23,7 +25,6 @@ import {
   type NotificationChannel,
   type NotifyAction,
   type Plan,
-  type RemediationRule,
   type SkippedItem,
 } from './types.js';
 import { sentence } from './wording.js';
@@ -52,6 +53,18 @@ export function planAccount(
     if (user.userName === ROOT_USER_NAME) continue;
     const userActions: Action[] = [];
     planUser({ inventory, policy, now, facts, user, actions: userActions, blocked, skipped });
+    planFindings({
+      inventory,
+      policy,
+      now,
+      facts,
+      user,
+      actions: userActions,
+      blocked,
+      skipped,
+      gate: (rule) => gate(user, rule, policy, inventory, now),
+      heldReason: (accessKeyId) => heldReason(facts, inventory.accountId, accessKeyId, now),
+    });
     userActions.push(...activeAgainNotes(facts, user));
     userActions.push(...undeliveredNotices(facts, user, userActions));
     userActions.sort((a, b) => actionRank(a) - actionRank(b) || compareText(a.id, b.id));
@@ -155,32 +168,6 @@ export function configuredChannels(policy: Policy): NotificationChannel[] {
   return channels;
 }
 
-/**
- * Position of an action within its user: free the key slot, create and store the new key, then
- * deactivate, delete, remove the password, and tell the owner last (after the change happened).
- */
-export function actionRank(action: Action): number {
-  switch (action.type) {
-    case 'delete-key':
-      return action.stage === 'rotate' ? 0 : 4;
-    case 'create-key':
-      return 1;
-    case 'store-secret':
-      return 2;
-    case 'deactivate-key':
-      return 3;
-    case 'note-inactive':
-    case 'note-active':
-      return 4;
-    case 'delete-login-profile':
-      return 5;
-    case 'notify':
-      return 6;
-    default:
-      return assertNever(action);
-  }
-}
-
 interface UserContext {
   readonly inventory: AccountInventory;
   readonly policy: Policy;
@@ -244,8 +231,13 @@ function heldKey(ctx: UserContext, d: GatedDecision): string | null {
   const kind = d.decision.kind;
   if (kind !== 'deactivate' && kind !== 'revoke-key' && kind !== 'delete') return null;
   const id = usableId(d.decision.key);
-  const hold = id === null ? null : ctx.facts.holdOf(ctx.inventory.accountId, id);
-  if (hold === null || hold.until.getTime() <= ctx.now.getTime()) return null;
+  return id === null ? null : heldReason(ctx.facts, ctx.inventory.accountId, id, ctx.now);
+}
+
+/** Why the key is left alone for now: an undo's hold on it has not ended. Null when it has none. */
+function heldReason(facts: JournalFacts, accountId: string, accessKeyId: string, now: Date): string | null {
+  const hold = facts.holdOf(accountId, accessKeyId);
+  if (hold === null || hold.until.getTime() <= now.getTime()) return null;
   return (
     `Held until ${hold.until.toISOString().slice(0, 10)} by keywarden undo (run ${hold.runId}); ` +
     'exempt the user to keep Keywarden away from it for good'
@@ -254,7 +246,7 @@ function heldKey(ctx: UserContext, d: GatedDecision): string | null {
 
 function gate(
   user: UserRecord,
-  rule: (typeof RULES_BY_ID)[RemediationRule],
+  rule: Pick<Rule<RuleId>, 'id' | 'neverExempt'>,
   policy: Policy,
   inventory: AccountInventory,
   now: Date,
@@ -281,8 +273,4 @@ function unusedVerdicts(user: UserRecord, policy: Policy, now: Date): UnusedVerd
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }

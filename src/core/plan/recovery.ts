@@ -3,6 +3,7 @@
  * secret nobody holds, and undoing a run's deactivations. The journal says what happened; these
  * functions decide what to do about it; the apply step only carries the actions out.
  */
+import { undoOf } from '../actions/registry.js';
 import { actionId } from './ids.js';
 import {
   type CreateCall,
@@ -238,63 +239,35 @@ export function planUndo(
   const actions: ReactivateKeyAction[] = [];
   const cannotUndo: CannotUndo[] = [];
   for (const { action: a, newAccessKeyId } of done) {
-    const cannot = (accessKeyId: string | null, reason: string) =>
-      cannotUndo.push({
-        actionId: a.id,
-        type: a.type,
-        accountId: a.accountId,
-        userName: a.userName,
-        accessKeyId,
-        reason,
-      });
-    switch (a.type) {
-      case 'deactivate-key':
+    const undo = undoOf(a, newAccessKeyId);
+    switch (undo.kind) {
+      case 'reactivate':
         actions.push({
-          id: actionId(a.accountId, a.userName, a.accessKeyId, 'reactivate-key', 'undo'),
+          id: actionId(a.accountId, a.userName, undo.accessKeyId, 'reactivate-key', 'undo'),
           type: 'reactivate-key',
           accountId: a.accountId,
           userName: a.userName,
-          accessKeyId: a.accessKeyId,
+          accessKeyId: undo.accessKeyId,
           reason: `Undoes ${a.id} of run ${runId}.`,
           undoes: a.id,
           holdUntil: options.holdUntil?.toISOString() ?? null,
         });
         break;
-      case 'delete-key':
-        cannot(a.accessKeyId, `access key ${a.accessKeyId} was deleted; IAM cannot restore a deleted key`);
+      case 'irreversible':
+        cannotUndo.push({
+          actionId: a.id,
+          type: a.type,
+          accountId: a.accountId,
+          userName: a.userName,
+          accessKeyId: undo.accessKeyId,
+          reason: undo.reason,
+        });
         break;
-      case 'cleanup-key':
-        cannot(
-          a.accessKeyId,
-          `access key ${a.accessKeyId} was deleted (its secret was never stored); IAM cannot restore a deleted key`,
-        );
-        break;
-      case 'delete-login-profile':
-        cannot(
-          null,
-          `the console password of ${a.userName} was deleted; set a new one with iam create-login-profile`,
-        );
-        break;
-      case 'create-key':
-        cannot(
-          a.replacesAccessKeyId,
-          `the replacement key ${newAccessKeyId ?? '(unknown id)'} stays (secret ${a.secretName}); ` +
-            'delete it by hand if it is not wanted',
-        );
-        break;
-      case 'store-secret':
-      case 'notify':
-      case 'note-inactive':
-      case 'note-active':
-      case 'reactivate-key':
+      case 'nothing':
         break;
       default:
-        assertNever(a);
+        undo satisfies never;
     }
   }
   return { actions, cannotUndo };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }

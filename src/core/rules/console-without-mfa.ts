@@ -14,6 +14,8 @@ export const consoleWithoutMfa = userRule({
   recommendation: 'Assign an MFA device to the user, or delete the console password if it is not needed.',
   params: {},
   defaults: { enabled: false },
+  // Live mode reads each user's MFA devices only for this rule.
+  inventory: ['mfa'],
   evaluateUser(user, _settings, now) {
     const profile = user.loginProfile;
     if (profile === null) return NOT_APPLICABLE;

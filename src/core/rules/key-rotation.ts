@@ -1,3 +1,11 @@
+import { createKey } from '../actions/create-key.js';
+import { deactivateKey } from '../actions/deactivate-key.js';
+import { deleteKey } from '../actions/delete-key.js';
+import { noteActive } from '../actions/note-active.js';
+import { noteInactive } from '../actions/note-inactive.js';
+import { notify } from '../actions/notify.js';
+import { lifecycle } from '../actions/remediation.js';
+import { storeSecret } from '../actions/store-secret.js';
 import { daysBetween } from '../days.js';
 import { days } from '../policy/fields.js';
 import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, plural, verdict } from './shared.js';
@@ -19,6 +27,8 @@ export const keyRotation = userRule({
   duringRotation: 'replaced-key',
   params: { maxKeyAgeDays: days },
   defaults: { enabled: true, maxKeyAgeDays: 90 },
+  // Warn, rotate, deactivate the old key once unused, delete it once inactive long enough.
+  remediation: lifecycle(createKey, storeSecret, deactivateKey, deleteKey, noteInactive, noteActive, notify),
   evaluateUser(user, settings, now) {
     if (!hasActiveKey(user)) return NOT_APPLICABLE;
     const max = settings.maxKeyAgeDays;

@@ -7,8 +7,9 @@ import { unusedCredentials } from './unused-credentials.js';
 
 /**
  * Every rule Keywarden knows, one line each, in report order. The policy schema, its defaults,
- * `keywarden init`'s text and the rule ids are all built from this list, so adding a rule touches
- * its own file, one line here, its tests and its docs.
+ * `keywarden init`'s text, the rule ids, what the inventory reads and the actions remediation may
+ * plan (src/core/actions/registry.ts) are all built from this list, so adding a rule touches its
+ * own file, one line here, its tests and its docs.
  */
 export const RULES = [
   keyRotation,
@@ -25,6 +26,20 @@ export type RuleId = AnyRule['id'];
 export type RulesConfig = {
   readonly [R in AnyRule as R['id']]: R extends Rule<string, infer S> ? RuleSettings<S> : never;
 };
+
+/** A rule whose findings Keywarden remediates (its `remediation` is set); the others only report. */
+export type RemediationRule = Extract<AnyRule, { readonly remediation: object }>['id'];
+
+/** True for a rule whose findings Keywarden remediates. */
+export function remediates(rule: AnyRule): rule is Extract<AnyRule, { readonly remediation: object }> {
+  return rule.remediation !== null;
+}
+
+/** The ids of the rules that remediate, as the journal's actions name them. */
+export const REMEDIATION_RULE_IDS = RULES.filter(remediates).map((r) => r.id) as unknown as readonly [
+  RemediationRule,
+  ...RemediationRule[],
+];
 
 /** Rule ids in report order. */
 export const RULE_IDS = RULES.map((r) => r.id) as unknown as readonly [RuleId, ...RuleId[]];

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import type { PlannedDefinition, RemedyDefinition } from '../actions/action.js';
 import type { AccessKeyRecord, RootRecord, UserRecord } from '../model.js';
 
 /** How bad a finding is; drives sort order, `--fail-on high` and notification urgency. */
@@ -35,7 +36,28 @@ export type RuleSettings<S extends z.ZodRawShape> = { readonly enabled: boolean 
   readonly [K in keyof S]: z.output<S[K]>;
 };
 
-interface RuleBase<Id extends string, S extends z.ZodRawShape> {
+/**
+ * What a rule needs the live inventory to read beyond users, keys, their last use and login
+ * profiles (the credential report has MFA; report mode reads groups with the users' details).
+ */
+export type InventoryNeed = 'mfa' | 'groups';
+
+/**
+ * How Keywarden remediates a rule's findings (src/core/actions/remediation.ts builds one): `actions`
+ * are every action it may plan, so the action registry knows them all.
+ * - `lifecycle`: the credential lifecycle decides (src/core/plan/lifecycle.ts);
+ * - `each-finding`: each finding is remediated with `action`, and the owner told `ownerAction`.
+ */
+export type RuleRemediation =
+  | { readonly kind: 'lifecycle'; readonly actions: readonly PlannedDefinition[] }
+  | {
+      readonly kind: 'each-finding';
+      readonly action: RemedyDefinition;
+      readonly actions: readonly PlannedDefinition[];
+      readonly ownerAction: string;
+    };
+
+interface RuleBase<Id extends string, S extends z.ZodRawShape, R extends RuleRemediation | null> {
   readonly id: Id;
   readonly title: string;
   readonly severity: Severity;
@@ -55,11 +77,18 @@ interface RuleBase<Id extends string, S extends z.ZodRawShape> {
    * findings about the key being replaced. Absent: rotations change nothing for the rule.
    */
   readonly duringRotation?: 'user' | 'replaced-key';
+  /** What the live inventory must read for the rule when it is enabled; empty: nothing more. */
+  readonly inventory: readonly InventoryNeed[];
+  /** How its findings are remediated; null: they are only reported. */
+  readonly remediation: R;
 }
 
 /** A rule judged once per IAM user. */
-export interface UserRule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
-  extends RuleBase<Id, S> {
+export interface UserRule<
+  Id extends string = string,
+  S extends z.ZodRawShape = z.ZodRawShape,
+  R extends RuleRemediation | null = RuleRemediation | null,
+> extends RuleBase<Id, S, R> {
   readonly scope: 'user';
   evaluateUser(user: UserRecord, settings: RuleSettings<S>, now: Date): RuleVerdict;
 }
@@ -69,7 +98,7 @@ export interface UserRule<Id extends string = string, S extends z.ZodRawShape = 
  * root credentials, so the planner reports an account-level rule's violations as skipped.
  */
 export interface AccountRule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
-  extends RuleBase<Id, S> {
+  extends RuleBase<Id, S, null> {
   readonly scope: 'account';
   evaluateRoot(root: RootRecord, settings: RuleSettings<S>, now: Date): RuleVerdict;
 }
@@ -78,16 +107,43 @@ export type Rule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawS
   | UserRule<Id, S>
   | AccountRule<Id, S>;
 
-/** Declares a user-level rule; the generic parameters keep its id literal and its settings typed. */
-export function userRule<const Id extends string, const S extends z.ZodRawShape>(
-  rule: Omit<UserRule<Id, S>, 'scope' | 'neverExempt'> & { readonly neverExempt?: boolean },
-): UserRule<Id, S> {
-  return { ...rule, scope: 'user', neverExempt: rule.neverExempt ?? false };
+/**
+ * Declares a user-level rule; the generic parameters keep its id literal, its settings typed and
+ * its remediation's actions known.
+ */
+export function userRule<
+  const Id extends string,
+  const S extends z.ZodRawShape,
+  const R extends RuleRemediation | null = null,
+>(
+  rule: Omit<UserRule<Id, S, R>, 'scope' | 'neverExempt' | 'inventory' | 'remediation'> & {
+    readonly neverExempt?: boolean;
+    readonly inventory?: readonly InventoryNeed[];
+    readonly remediation?: R;
+  },
+): UserRule<Id, S, R> {
+  return {
+    ...rule,
+    scope: 'user',
+    neverExempt: rule.neverExempt ?? false,
+    inventory: rule.inventory ?? [],
+    // Absent, R is its default: null.
+    remediation: rule.remediation ?? (null as R),
+  };
 }
 
-/** Declares an account-level rule (judged on the root user). */
+/** Declares an account-level rule (judged on the root user); Keywarden never remediates one. */
 export function accountRule<const Id extends string, const S extends z.ZodRawShape>(
-  rule: Omit<AccountRule<Id, S>, 'scope' | 'neverExempt'> & { readonly neverExempt?: boolean },
+  rule: Omit<AccountRule<Id, S>, 'scope' | 'neverExempt' | 'inventory' | 'remediation'> & {
+    readonly neverExempt?: boolean;
+    readonly inventory?: readonly InventoryNeed[];
+  },
 ): AccountRule<Id, S> {
-  return { ...rule, scope: 'account', neverExempt: rule.neverExempt ?? false };
+  return {
+    ...rule,
+    scope: 'account',
+    neverExempt: rule.neverExempt ?? false,
+    inventory: rule.inventory ?? [],
+    remediation: null,
+  };
 }

@@ -1,3 +1,7 @@
+import { deactivateKey } from '../actions/deactivate-key.js';
+import { deleteLoginProfile } from '../actions/delete-login-profile.js';
+import { notify } from '../actions/notify.js';
+import { lifecycle } from '../actions/remediation.js';
 import { daysBetween } from '../days.js';
 import { days } from '../policy/fields.js';
 import { hasActiveKey, keyIdNote, keyLabel, NOT_APPLICABLE, plural, verdict } from './shared.js';
@@ -20,6 +24,8 @@ export const unusedCredentials = userRule({
     'Deactivate or delete the unused access key or console password, or exempt it with a reason (keywarden apply revokes it).',
   params: { unusedDays: days },
   defaults: { enabled: true, unusedDays: 90 },
+  // Deactivate the unused key (deleted later by the rotation lifecycle), delete the unused password.
+  remediation: lifecycle(deactivateKey, deleteLoginProfile, notify),
   evaluateUser(user, settings, now) {
     const profile = user.loginProfile;
     if (profile === null && !hasActiveKey(user)) return NOT_APPLICABLE;

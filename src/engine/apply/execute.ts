@@ -9,14 +9,8 @@
  */
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';
-import { createKey } from '../../aws/apply/create-key.js';
-import { deactivateKey } from '../../aws/apply/deactivate-key.js';
-import { deleteKey } from '../../aws/apply/delete-key.js';
-import { deleteLoginProfile } from '../../aws/apply/delete-login-profile.js';
-import { noteActive } from '../../aws/apply/note-active.js';
-import { noteInactive } from '../../aws/apply/note-inactive.js';
+import { executeAction } from '../../aws/apply/registry.js';
 import type { ExecutorState, PendingSecret } from '../../aws/apply/state.js';
-import { storeSecret } from '../../aws/apply/store-secret.js';
 import { type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
 import type { Notifier } from '../../channels/types.js';
 import type { RunCommand } from '../../core/journal/records.js';
@@ -175,30 +169,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   return { runId: options.runId, results: [...slots.flat(), ...deferred], stopped: false };
 }
 
-async function runChange(
+function runChange(
   state: ExecutorState,
   action: ChangeAction,
   clients: RemediationClients,
   intent: IntentStamp,
 ): Promise<ActionOutcome> {
-  switch (action.type) {
-    case 'create-key':
-      return createKey(state, action, clients, intent);
-    case 'store-secret':
-      return storeSecret(state, action, clients);
-    case 'deactivate-key':
-      return deactivateKey(action, clients.iam);
-    case 'delete-key':
-      return deleteKey(action, clients.iam);
-    case 'delete-login-profile':
-      return deleteLoginProfile(action, clients.iam);
-    case 'note-inactive':
-      return noteInactive(action, clients.iam);
-    case 'note-active':
-      return noteActive(action, clients.iam);
-    default:
-      return action satisfies never;
-  }
+  return executeAction(action, { state, clients, intent });
 }
 
 function unstoredView(pending: PendingSecret): UnstoredKey {

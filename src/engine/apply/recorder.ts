@@ -7,8 +7,8 @@
  */
 
 import { type RemediationClients, UnsettledOutcomeError } from '../../aws/apply/types.js';
+import { actionAccessKeyId } from '../../core/actions/registry.js';
 import type { RunCommand } from '../../core/journal/records.js';
-import { actionAccessKeyId } from '../../core/plan/ids.js';
 import {
   type ActionOutcome,
   type ActionResult,
