@@ -15,15 +15,14 @@
  * is caught: its report says `status: "error"` with the error, and the worker returns normally.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type MemberRole, memberSession, sessionConnection } from '../aws/assume-role.js';
+import type { MemberRole } from '../aws/assume-role.js';
 import { accountReportKey, putReportObject, reportBucketClient } from '../aws/report-bucket.js';
 import { partitionOf } from '../core/asff.js';
 import { buildAuditReport } from '../core/audit-summary.js';
 import { DEFAULT_MEMBER_ROLE_NAME, ORG_ENV } from '../core/deployment.js';
-import type { AwsConnection } from '../sdk/connection.js';
 import { callAws, errorLine } from '../sdk/errors.js';
 import { runAccountLifecycle, scheduledPolicy } from './account-lifecycle.js';
-import { type Connection, connectAccount } from './connect.js';
+import { type Connection, connectMember, type MemberConnection } from './connect.js';
 import { HandlerConfigError } from './errors.js';
 import { errorFields, type HandlerDeps, journalFromEnv, notifierFor } from './handler-deps.js';
 import { describeHold, type RunHold } from './lease.js';
@@ -33,7 +32,6 @@ import {
   toolOf,
   type WorkerResult,
 } from './organization-run.js';
-import type { Clock } from './types.js';
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
@@ -127,7 +125,7 @@ async function workInAccount(
   | { readonly kind: 'failed'; readonly error: string; readonly heldBy: RunHold | null }
 > {
   const { env, connection, connected, log } = deps;
-  let member: Connection | null = null;
+  let member: MemberConnection | null = null;
   try {
     const { clients: hub, clock } = connected;
     const scheduled = scheduledPolicy(await deps.policy.read(env), env);
@@ -142,7 +140,10 @@ async function workInAccount(
       partition = partitionOf(me.Arn ?? '');
       partitions.set(connected, partition);
     }
-    member = await connectMember(connection, accountId, memberRoleFromEnv(env, partition), clock);
+    // The role is assumed up front, so a role that cannot be assumed fails as
+    // `sts:AssumeRole <arn> failed: …` before anything else is tried in the account.
+    member = connectMember(connection, accountId, memberRoleFromEnv(env, partition), { clock });
+    await member.assume();
     const { summary, audit } = await runAccountLifecycle(
       {
         clients: member.clients,
@@ -203,32 +204,4 @@ async function workInAccount(
   } finally {
     member?.close();
   }
-}
-
-/**
- * The member account's connection on the assumed role, on the hub's clock. The role is assumed up
- * front, so a role that cannot be assumed fails as `sts:AssumeRole <arn> failed: …` before anything
- * else is tried.
- */
-async function connectMember(
-  connection: AwsConnection,
-  accountId: string,
-  role: MemberRole,
-  clock: Clock,
-): Promise<Connection> {
-  const session = memberSession(connection, accountId, role);
-  try {
-    await session.assume();
-  } catch (error) {
-    session.close();
-    throw error;
-  }
-  const account = connectAccount(sessionConnection(connection, session), { clock });
-  return {
-    ...account,
-    close() {
-      account.close();
-      session.close();
-    },
-  };
 }
