@@ -43,7 +43,7 @@ export type SwitchOutcome =
 
 export type RotateResult =
   /** Another run holds the account's lease: nothing was read or changed. */
-  | ({ readonly kind: 'leased' } & HeldElsewhere)
+  | ({ readonly kind: 'held-elsewhere' } & HeldElsewhere)
   | { readonly kind: 'nothing-to-rotate'; readonly plan: Plan }
   | { readonly kind: 'declined'; readonly plan: Plan }
   | {
@@ -67,7 +67,7 @@ export async function rotateUser(
   const out = await underAccountLease(deps, { runId, command: 'rotate' }, (scope) =>
     rotateUnderLease(deps, policy, options, runId, scope),
   );
-  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
+  return out.kind === 'held-elsewhere' ? out : out.value;
 }
 
 async function rotateUnderLease(

@@ -22,7 +22,7 @@ export interface UndoOptions {
 
 export type UndoResult =
   /** Another run holds the account's lease: nothing was changed. */
-  | ({ readonly kind: 'leased' } & HeldElsewhere)
+  | ({ readonly kind: 'held-elsewhere' } & HeldElsewhere)
   | { readonly kind: 'declined'; readonly plan: UndoPlan }
   | {
       readonly kind: 'undone';
@@ -64,5 +64,5 @@ export async function undoRun(
       return { kind: 'undone', runId, plan, results, cannotUndo: plan.cannotUndo };
     },
   );
-  return out.kind === 'held-elsewhere' ? { ...out, kind: 'leased' } : out.value;
+  return out.kind === 'held-elsewhere' ? out : out.value;
 }

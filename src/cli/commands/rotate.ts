@@ -94,7 +94,7 @@ Examples:
           : {}),
       });
       switch (out.kind) {
-        case 'leased':
+        case 'held-elsewhere':
           setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
           return;
         case 'nothing-to-rotate':

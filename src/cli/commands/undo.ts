@@ -151,7 +151,7 @@ apply --org has its own run id; see keywarden history), through --role-name like
           return io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`));
         },
       });
-      if (out.kind === 'leased') {
+      if (out.kind === 'held-elsewhere') {
         setExitCode(reportLeased(io, out, { journal: journal.location, flags }));
         return;
       }
