@@ -37,11 +37,6 @@ export function memberRoleArn(accountId: string, role: MemberRole): string {
   return `arn:${role.partition}:iam::${accountId}:role/${role.roleName}`;
 }
 
-/** The partition of an ARN (`arn:aws:sts::…` → `aws`). */
-export function partitionOf(arn: string): string {
-  return arn.split(':')[1] || 'aws';
-}
-
 /** The member account's session: its provider, and a way to assume up front. */
 export interface MemberSession {
   readonly roleArn: string;

@@ -187,6 +187,8 @@ export interface ConfigEvaluationFailure {
 /**
  * The latest evaluation AWS Config holds per resource id (calls outside TestMode, in order): what
  * the console would show for the rule. Test mode calls are recorded but never change results.
+ * @public The emulator's read of Config's results for tests (docs/emulator.md documents it); no
+ * production code reads it, so knip is told it is used.
  */
 export function latestConfigEvaluations(account: AccountState): Map<string, ConfigEvaluation> {
   const out = new Map<string, ConfigEvaluation>();

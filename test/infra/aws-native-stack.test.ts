@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REVOKE_RUNBOOK, REVOKE_RUNBOOK_IAM_ACTIONS } from '../../src/infra/aws-native-rules.js';
-import { AWS_NATIVE_PARAMETERS } from '../../src/infra/aws-native-stack.js';
-import { fastApp, policyFrom, resourceNamed, resourcesOf } from './support.js';
+import { AWS_NATIVE_PARAMETERS, fastApp, policyFrom, resourceNamed, resourcesOf } from './support.js';
 
 const { awsNativeTemplate: template } = fastApp();
 const arnOf = (prefix: string, type: string) => ({

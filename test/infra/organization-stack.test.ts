@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_PERMISSIONS } from '../../src/core/actions/registry.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { buildApp } from '../../src/infra/app.js';
-import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-parameters.js';
 import { memberRolePermissions, orgHandlerPermissions } from '../../src/infra/organization-permissions.js';
 import { MAP_RESULTS_PREFIX, ORGANIZATION_STATES } from '../../src/infra/organization-run.js';
 import { changesUser } from '../../src/infra/permissions.js';
@@ -16,6 +15,7 @@ import {
   actionsOf,
   type CfnResource,
   functionStatements,
+  ORGANIZATION_PARAMETERS,
   policyFrom,
   resourceNamed,
   resourcesOf,

@@ -44,8 +44,3 @@ export function parseJournalSpec(raw: string): { readonly spec: JournalSpec } | 
   }
   return { spec: { kind: 'file', path: text } };
 }
-
-/** The location as a user writes it: the path, or `dynamodb://TABLE`. */
-export function journalSpecText(spec: JournalSpec): string {
-  return spec.kind === 'file' ? spec.path : `${DYNAMODB_SCHEME}${spec.tableName}`;
-}
