@@ -33,7 +33,7 @@ export interface MemberRole {
   readonly durationSeconds?: number;
 }
 
-export function memberRoleArn(accountId: string, role: MemberRole): string {
+function memberRoleArn(accountId: string, role: MemberRole): string {
   return `arn:${role.partition}:iam::${accountId}:role/${role.roleName}`;
 }
 

@@ -21,10 +21,10 @@ import type { AwsConnection } from '../sdk/connection.js';
 import { callAws } from '../sdk/errors.js';
 
 /** BatchImportFindings accepts at most 100 findings per call. */
-export const BATCH_IMPORT_LIMIT = 100;
+const BATCH_IMPORT_LIMIT = 100;
 const GET_FINDINGS_PAGE = 100;
 
-export interface FailedFinding {
+interface FailedFinding {
   readonly Id: string;
   readonly ErrorCode: string;
   readonly ErrorMessage: string;
@@ -113,7 +113,7 @@ export async function importFindings(
  * back, so an endpoint that ignores filters (moto does) cannot make us archive another product's
  * findings.
  */
-export async function readActiveFindings(
+async function readActiveFindings(
   client: SecurityHubClient,
   scope: SecurityHubScope,
 ): Promise<AwsSecurityFinding[]> {

@@ -15,7 +15,7 @@ import { formatValue } from './policy-errors.js';
 import { RULES, type RuleId } from './rules/registry.js';
 
 /** At most this many evaluations per PutEvaluations call (AWS's limit). */
-export const MAX_EVALUATIONS_PER_CALL = 100;
+const MAX_EVALUATIONS_PER_CALL = 100;
 /** AWS's bound on an evaluation's Annotation. */
 export const MAX_ANNOTATION_LENGTH = 256;
 
@@ -23,12 +23,7 @@ export const MAX_ANNOTATION_LENGTH = 256;
 export const USER_RULE_IDS: readonly RuleId[] = RULES.filter((r) => r.scope === 'user').map((r) => r.id);
 
 /** The parameters a Config rule passes (`InputParameters`), by the names AWS's managed rules use. */
-export const CONFIG_RULE_PARAMETER_NAMES = [
-  'rule',
-  'preset',
-  'maxAccessKeyAge',
-  'maxCredentialUsageAge',
-] as const;
+const CONFIG_RULE_PARAMETER_NAMES = ['rule', 'preset', 'maxAccessKeyAge', 'maxCredentialUsageAge'] as const;
 
 export interface ConfigRuleParameters {
   /** One Keywarden rule, judged alone; null: every enabled rule, NON_COMPLIANT if any fails. */

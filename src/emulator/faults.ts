@@ -30,7 +30,7 @@ export interface FaultRule {
   readonly kind?: FaultKind;
 }
 
-export type FaultKind = 'throttle' | 'error' | 'hang' | 'lose-answer' | 'apply-then-hang';
+type FaultKind = 'throttle' | 'error' | 'hang' | 'lose-answer' | 'apply-then-hang';
 
 export interface FaultConfig {
   readonly seed?: number;

@@ -12,7 +12,7 @@ import { type Journal, JournalError } from './journal.js';
 export type { JournalSpec } from '../core/policy/journal.js';
 
 /** A journal location that is neither a path nor `dynamodb://TABLE`. */
-export class JournalSpecError extends JournalError {
+class JournalSpecError extends JournalError {
   override readonly name = 'JournalSpecError';
 }
 

@@ -40,7 +40,7 @@ export interface CreateCall {
 }
 
 /** A key that is Keywarden's own. */
-export interface OwnKey {
+interface OwnKey {
   readonly accessKeyId: string;
   /** True when proven by its creation time, not named by IAM's answer: removed only if never used. */
   readonly foundByTime: boolean;

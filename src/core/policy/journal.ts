@@ -8,7 +8,7 @@ export type JournalSpec =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'dynamodb'; readonly tableName: string };
 
-export const DYNAMODB_SCHEME = 'dynamodb://';
+const DYNAMODB_SCHEME = 'dynamodb://';
 
 /** DynamoDB's own rule for a table name. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;

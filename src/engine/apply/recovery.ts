@@ -20,7 +20,7 @@ import { errorLine } from '../../sdk/errors.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
 
 /** Why a recovered run's notice is not sent by the recovery itself. */
-export const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';
+const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';
 
 export interface RecoverOptions extends RecorderOptions {
   /** The first resume run's id; later ones get `-2`, `-3`, ... */
