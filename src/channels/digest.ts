@@ -12,7 +12,7 @@ import { oneLine, plural, scrub, truncate } from './text.js';
 export const SECURITY_TEAM = 'security-team';
 
 /** SNS refuses a longer Subject; SES and Slack are happy with it too. */
-export const MAX_SUBJECT_LENGTH = 100;
+const MAX_SUBJECT_LENGTH = 100;
 
 /** One labelled line of a section, e.g. `Due: 2026-12-06 (UTC, in 14 days)`. */
 interface DigestLine {

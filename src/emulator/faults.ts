@@ -65,7 +65,7 @@ const READ_PREFIXES = [
 ];
 
 /** True for operations that change state (GenerateCredentialReport counts: it starts a job). */
-export function isWriteOperation(operation: string): boolean {
+function isWriteOperation(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 
