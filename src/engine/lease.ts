@@ -49,7 +49,7 @@ const intervalHeartbeat: HeartbeatTimer = (intervalMs, beat) => {
  */
 type LeaseState = 'live' | 'stopped-heartbeating' | 'lapsed';
 
-export function leaseState(lease: AccountLease, now: Date): LeaseState {
+function leaseState(lease: AccountLease, now: Date): LeaseState {
   const untilMs = Date.parse(lease.until);
   const renewedMs = Date.parse(lease.renewedAt);
   if (untilMs < now.getTime()) return 'lapsed';
