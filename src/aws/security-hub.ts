@@ -1,6 +1,6 @@
 /**
  * Imports Keywarden's ASFF findings into AWS Security Hub: BatchImportFindings in batches of 100,
- * with the SDK's retries for throttled calls (adaptive mode, see clients.ts). What was imported
+ * with the SDK's retries for throttled calls (adaptive mode, see src/sdk/clients.ts). What was imported
  * before is read back from Security Hub itself (GetFindings filtered on the account's default
  * product, Keywarden's GeneratorId prefix and ACTIVE records), never from a local file, so:
  * - a finding imported again keeps its Id (and its CreatedAt / FirstObservedAt): no duplicate;

@@ -1,8 +1,9 @@
 /**
  * A file a comment or a doc names by path exists: `src/aws/apply/execute.ts`, `aws/assume-role.ts`
  * (under src/), `./fit.js` (next to the file), `dist/sdk/clients.js` (built from src/sdk/clients.ts),
- * a folder such as `src/engine/apply/`, or a bare `lease.ts` (somewhere in the repository). Files
- * move; the comments that point at them are checked here so they move too.
+ * a folder such as `src/engine/apply/`, or a bare `lease.ts` (in a comment: next to the file, where a
+ * reader looks; in a doc: anywhere in the repository). Files move; the comments that point at them
+ * are checked here so they move too.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -72,8 +73,10 @@ function missingIn(file: string, text: string): string[] {
       (/\.(ts|js|mjs)$/.test(path) && (path.startsWith('.') || path.endsWith('.ts'))) || OURS.has(first);
     if (ours && !exists(path, file)) missing.push(`${relative(ROOT, file)}: ${path}`);
   }
+  const code = file.endsWith('.ts');
   for (const [, name = ''] of text.matchAll(BARE)) {
-    if (!NAMES.has(name)) missing.push(`${relative(ROOT, file)}: ${name}`);
+    const found = code ? existsSync(join(dirname(file), name)) : NAMES.has(name);
+    if (!found) missing.push(`${relative(ROOT, file)}: ${name}`);
   }
   return missing;
 }
@@ -102,7 +105,8 @@ describe('paths named in comments and docs', () => {
       missingIn(
         file,
         'see src/aws/clients.ts, aws/clients.ts, ./nowhere.ts, dist/aws/clients.js, src/nowhere/ and nowhere-else.ts; ' +
-          'src/sdk/clients.ts, sdk/clients.ts, ./types.ts, dist/sdk/clients.js, src/engine/apply/ and lease.ts are fine',
+          'src/sdk/clients.ts, sdk/clients.ts, ./types.ts, dist/sdk/clients.js, src/engine/apply/ and lease.ts are fine; ' +
+          'clients.ts is in another folder',
       ),
     ).toEqual([
       'src/engine/connect.ts: src/aws/clients.ts',
@@ -111,6 +115,7 @@ describe('paths named in comments and docs', () => {
       'src/engine/connect.ts: dist/aws/clients.js',
       'src/engine/connect.ts: src/nowhere/',
       'src/engine/connect.ts: nowhere-else.ts',
+      'src/engine/connect.ts: clients.ts',
     ]);
   });
 });

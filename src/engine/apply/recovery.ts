@@ -3,8 +3,8 @@
  * first): its secret died with the process. Notices whose chain had completed are handed to the
  * next plan, which sends every notice not yet delivered.
  * Everything else is left to a fresh plan from live state. What to clean up is decided by the core
- * (orphanCandidates, planOrphanRecovery); this module is given the journal as the run read it, reads
- * IAM and Secrets Manager, and carries the recovery out.
+ * (incompleteRuns, orphanOwnership, planOrphanRecovery); this module is given the journal as the run
+ * read it, reads IAM and Secrets Manager, and carries the recovery out.
  */
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';
