@@ -9,7 +9,7 @@ import { ACTION_PERMISSIONS } from '../../src/core/actions/registry.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { buildApp } from '../../src/infra/app.js';
 import { memberRolePermissions, orgHandlerPermissions } from '../../src/infra/organization-permissions.js';
-import { MAP_RESULTS_PREFIX, ORGANIZATION_STATES } from '../../src/infra/organization-run.js';
+import { ORGANIZATION_STATES } from '../../src/infra/organization-run.js';
 import { changesUser } from '../../src/infra/permissions.js';
 import {
   actionsOf,
@@ -126,7 +126,7 @@ describe('the state machine', () => {
       ResultPath: null,
       ResultWriter: {
         Resource: expect.stringMatching(/:states:::s3:putObject$/),
-        Parameters: { Bucket: expect.stringMatching(/"Ref":"Reports/), Prefix: MAP_RESULTS_PREFIX },
+        Parameters: { Bucket: expect.stringMatching(/"Ref":"Reports/), Prefix: 'map-results' },
       },
     });
     expect(definition.States[ORGANIZATION_STATES.settings]).toMatchObject({
