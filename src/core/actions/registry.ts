@@ -54,7 +54,7 @@ export type ActionOf<D> = D extends PlannedDefinition
 export type Action = ActionOf<PlannedDefinitions>;
 export type ActionType = Action['type'];
 /** Actions that repair or reverse a run rather than follow from the policy. */
-export type RecoveryAction = ActionOf<RecoveryDefinitions>;
+type RecoveryAction = ActionOf<RecoveryDefinitions>;
 /** Everything the apply step carries out and the journal records. */
 export type AnyAction = Action | RecoveryAction;
 export type AnyActionType = AnyAction['type'];
