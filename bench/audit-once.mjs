@@ -7,9 +7,10 @@
  * `processMs` is from the process's start, Node's own start and module loading included.
  * Usage: node bench/audit-once.mjs <endpoint> <findings|none|live> <concurrency> <now ISO>
  */
-import { createClients } from '../dist/aws/clients.js';
+
 import { DEFAULT_POLICY } from '../dist/core/policy/types.js';
 import { auditAccount } from '../dist/engine/audit.js';
+import { createClients } from '../dist/sdk/clients.js';
 import { countCalls } from './calls.mjs';
 
 const [endpoint = '', mode = 'findings', concurrency = '16', now = new Date().toISOString()] =

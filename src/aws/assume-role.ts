@@ -33,13 +33,8 @@ export interface MemberRole {
   readonly durationSeconds?: number;
 }
 
-export function memberRoleArn(accountId: string, role: MemberRole): string {
+function memberRoleArn(accountId: string, role: MemberRole): string {
   return `arn:${role.partition}:iam::${accountId}:role/${role.roleName}`;
-}
-
-/** The partition of an ARN (`arn:aws:sts::…` → `aws`). */
-export function partitionOf(arn: string): string {
-  return arn.split(':')[1] || 'aws';
 }
 
 /** The member account's session: its provider, and a way to assume up front. */

@@ -15,7 +15,7 @@ import { parse } from 'csv-parse/sync';
 import { fitReportRow, type ReportRowCells, type ReportRowColumns } from '../core/report-row.js';
 import { AwsErrorCode, callAws, isAwsError } from '../sdk/errors.js';
 
-export interface ReportKey {
+interface ReportKey {
   readonly slot: 1 | 2;
   readonly active: boolean;
   readonly lastRotated: Date;
@@ -38,7 +38,7 @@ export interface ReportRow {
 }
 
 /** A row of the report that could not be read, and the user it seems to be about. */
-export interface UnreadableRow {
+interface UnreadableRow {
   /** Its line in the report (the header is line 1). */
   readonly line: number;
   /** Null when the row does not even tell. */
@@ -46,7 +46,7 @@ export interface UnreadableRow {
   readonly reason: string;
 }
 
-export interface ParsedReport {
+interface ParsedReport {
   readonly rows: readonly ReportRow[];
   readonly unreadable: readonly UnreadableRow[];
 }

@@ -14,7 +14,7 @@ import type { AwsConnection } from '../sdk/connection.js';
 import { AwsErrorCode, callAws, orNullWhenMissing } from '../sdk/errors.js';
 
 /** The prefix every object of one run lives under. */
-export function runPrefix(runId: string): string {
+function runPrefix(runId: string): string {
   return `runs/${runId}/`;
 }
 

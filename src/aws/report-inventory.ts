@@ -62,7 +62,7 @@ interface ReportIndex {
 const LIVE_NEEDS = { needGroups: false, needMfa: true } as const;
 
 /** No per-user reads: the report and the details only. */
-export const NO_LOOKUPS: ReportLookups = { keyIds: () => false, loginProfile: () => false };
+const NO_LOOKUPS: ReportLookups = { keyIds: () => false, loginProfile: () => false };
 
 export interface ReportInventoryOptions extends InventoryOptions {
   readonly lookups?: ReportLookups;
@@ -174,7 +174,7 @@ const second = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : Nu
  * key that matches no listed key, or more than one, keeps a null id and is marked ambiguous: we
  * never guess which key a finding is about.
  */
-export function withKeyIds(user: UserRecord, listed: readonly AccessKeyMetadata[]): UserRecord {
+function withKeyIds(user: UserRecord, listed: readonly AccessKeyMetadata[]): UserRecord {
   return {
     ...user,
     accessKeys: user.accessKeys.map((k) => {

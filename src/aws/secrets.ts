@@ -40,7 +40,7 @@ export interface StoredSecret {
  * characters): derived from the key id, so whether a store completed can be asked later without
  * reading the secret, and a repeated store of the same key is the same version.
  */
-export function versionIdFor(accessKeyId: string): string {
+function versionIdFor(accessKeyId: string): string {
   return `keywarden-${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 40)}`;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Imports Keywarden's ASFF findings into AWS Security Hub: BatchImportFindings in batches of 100,
- * with the SDK's retries for throttled calls (adaptive mode, see clients.ts). What was imported
+ * with the SDK's retries for throttled calls (adaptive mode, see src/sdk/clients.ts). What was imported
  * before is read back from Security Hub itself (GetFindings filtered on the account's default
  * product, Keywarden's GeneratorId prefix and ACTIVE records), never from a local file, so:
  * - a finding imported again keeps its Id (and its CreatedAt / FirstObservedAt): no duplicate;
@@ -21,10 +21,10 @@ import type { AwsConnection } from '../sdk/connection.js';
 import { callAws } from '../sdk/errors.js';
 
 /** BatchImportFindings accepts at most 100 findings per call. */
-export const BATCH_IMPORT_LIMIT = 100;
+const BATCH_IMPORT_LIMIT = 100;
 const GET_FINDINGS_PAGE = 100;
 
-export interface FailedFinding {
+interface FailedFinding {
   readonly Id: string;
   readonly ErrorCode: string;
   readonly ErrorMessage: string;
@@ -113,7 +113,7 @@ export async function importFindings(
  * back, so an endpoint that ignores filters (moto does) cannot make us archive another product's
  * findings.
  */
-export async function readActiveFindings(
+async function readActiveFindings(
   client: SecurityHubClient,
   scope: SecurityHubScope,
 ): Promise<AwsSecurityFinding[]> {

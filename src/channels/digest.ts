@@ -12,10 +12,10 @@ import { oneLine, plural, scrub, truncate } from './text.js';
 export const SECURITY_TEAM = 'security-team';
 
 /** SNS refuses a longer Subject; SES and Slack are happy with it too. */
-export const MAX_SUBJECT_LENGTH = 100;
+const MAX_SUBJECT_LENGTH = 100;
 
 /** One labelled line of a section, e.g. `Due: 2026-12-06 (UTC, in 14 days)`. */
-export interface DigestLine {
+interface DigestLine {
   readonly label: string;
   readonly value: string;
   /** A shell command the reader can copy; Slack shows it as code. */
@@ -56,7 +56,7 @@ const EMAIL_ADDRESS =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 /** True when an owner tag value can be used as an email recipient. */
-export function isEmailAddress(value: string): boolean {
+function isEmailAddress(value: string): boolean {
   return value.length <= 254 && EMAIL_ADDRESS.test(value);
 }
 

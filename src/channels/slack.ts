@@ -11,7 +11,7 @@ import { renderSlack } from './slack-message.js';
 import type { DigestChannel, NotificationDelivery } from './types.js';
 
 /** A webhook that does not answer within this long is reported failed; the run goes on. */
-export const SLACK_TIMEOUT_MS = 10_000;
+const SLACK_TIMEOUT_MS = 10_000;
 /** Slack allows about one message a second per webhook and answers 429 with Retry-After. */
 const MAX_ATTEMPTS = 3;
 const MAX_RETRY_AFTER_MS = 30_000;

@@ -7,7 +7,7 @@
 import type { NotifyAction } from '../core/plan/types.js';
 import type { Digest } from './digest.js';
 
-export type ChannelName = 'sns' | 'slack' | 'email';
+type ChannelName = 'sns' | 'slack' | 'email';
 
 /** One digest delivered (or not) on one channel. */
 export interface NotificationDelivery {

@@ -26,7 +26,7 @@ export interface AccountFlags {
   readonly concurrency?: string;
 }
 
-export const DEFAULT_ACCOUNT_CONCURRENCY = 8;
+const DEFAULT_ACCOUNT_CONCURRENCY = 8;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 

@@ -14,12 +14,12 @@ import { CliError } from './errors.js';
 import { BIN_PATH } from './paths.js';
 
 /** How long `--detach` waits for the sandbox to listen before it gives up (and stops it). */
-export const DETACH_READY_TIMEOUT_MS = 30_000;
+const DETACH_READY_TIMEOUT_MS = 30_000;
 /** How long `--stop` waits for the sandbox to stop listening after SIGTERM. */
-export const STOP_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 10_000;
 
 /** The pid file and log of the detached sandbox in a state directory (one at a time). */
-export function sandboxFiles(stateDir: string): { readonly pidFile: string; readonly log: string } {
+function sandboxFiles(stateDir: string): { readonly pidFile: string; readonly log: string } {
   return { pidFile: join(stateDir, 'sandbox.json'), log: join(stateDir, 'sandbox.log') };
 }
 
@@ -48,7 +48,7 @@ function isReady(message: unknown): message is SandboxReady {
 }
 
 /** The pid file's content; null when there is none. */
-export function readPidFile(pidFile: string): SandboxPidFile | null {
+function readPidFile(pidFile: string): SandboxPidFile | null {
   let text: string;
   try {
     text = readFileSync(pidFile, 'utf8');

@@ -1,6 +1,8 @@
 /**
- * The CLI entry point: builds the commander program and is the one place that turns errors into
- * exit codes (0 ok, 1 findings/failures, 2 usage, policy, credentials or input errors).
+ * The CLI entry point: builds the commander program and is the one place that turns an error into
+ * one line on stderr and an exit code (a CliError's own, else 2: usage, policy, credentials or
+ * input). A command that completes sets its own code (1 findings or failures, 3 a partial result,
+ * 4 held by a run that stopped heartbeating, 130/143 stopped; README.md lists them).
  */
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';

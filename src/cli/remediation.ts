@@ -177,7 +177,7 @@ export function interruptedMessage(resume: string, runIds: readonly string[]): s
 }
 
 /** What a command that found another run on the account, or on the file journal, says. */
-export function leasedMessage(held: HeldElsewhere, where: LeaseWhere): string {
+function leasedMessage(held: HeldElsewhere, where: LeaseWhere): string {
   if ('kind' in held.lease || held.holder === 'live') {
     return `${describeHold(held.lease)}: this run did nothing; run it again once that run is done`;
   }

@@ -69,7 +69,7 @@ export interface Evaluation {
   readonly annotation: string | null;
 }
 
-export interface InventoryInfo {
+interface InventoryInfo {
   readonly source: InventorySource;
   readonly reportGeneratedAt: string | null;
 }
@@ -100,7 +100,7 @@ export interface AccountAudit {
 }
 
 /** An account whose inventory failed (no role, access denied...); reported, never silently dropped. */
-export interface AccountAuditError {
+interface AccountAuditError {
   readonly kind: 'error';
   readonly accountId: string;
   readonly error: string;
@@ -130,7 +130,7 @@ export interface PolicySummary {
   };
 }
 
-export interface RuleCounts {
+interface RuleCounts {
   readonly findings: number;
   readonly exempt: number;
 }

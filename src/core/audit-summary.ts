@@ -21,7 +21,7 @@ const CREDENTIAL_RANK: Readonly<Record<CredentialType, number>> = { 'access-key'
 const RULE_RANK = Object.fromEntries(RULE_IDS.map((id, i) => [id, i])) as Readonly<Record<RuleId, number>>;
 
 /** Adds up sparse age histograms (each ascending) into one, ascending. */
-export function mergeKeyAges(lists: readonly (readonly KeyAgeCount[])[]): KeyAgeCount[] {
+function mergeKeyAges(lists: readonly (readonly KeyAgeCount[])[]): KeyAgeCount[] {
   const byAge = new Map<number, number>();
   for (const list of lists) for (const c of list) byAge.set(c.ageDays, (byAge.get(c.ageDays) ?? 0) + c.keys);
   return [...byAge.entries()].sort((a, b) => a[0] - b[0]).map(([ageDays, keys]) => ({ ageDays, keys }));
@@ -31,7 +31,7 @@ export function mergeKeyAges(lists: readonly (readonly KeyAgeCount[])[]): KeyAge
  * Orders findings worst first, then by account, user, rule, credential and key slot, so output is
  * stable and an audit with key ids lists findings in the same order as one without.
  */
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     compareText(a.accountId, b.accountId) ||

@@ -10,15 +10,15 @@ import { formatValue } from './policy-errors.js';
 export const IAM_USER_RESOURCE_TYPE = 'AWS::IAM::User';
 
 /** The message types a Config rule's function is invoked with for changes and schedules. */
-export const CONFIG_MESSAGE_TYPES = [
+const CONFIG_MESSAGE_TYPES = [
   'ScheduledNotification',
   'ConfigurationItemChangeNotification',
   'OversizedConfigurationItemChangeNotification',
 ] as const;
-export type ConfigMessageType = (typeof CONFIG_MESSAGE_TYPES)[number];
+type ConfigMessageType = (typeof CONFIG_MESSAGE_TYPES)[number];
 
 /** The result token that makes PutEvaluations a dry run (`TestMode`), as the AWS Config console uses it. */
-export const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
+const TEST_MODE_RESULT_TOKEN = 'TESTMODE';
 
 /**
  * Configuration item statuses for which the resource is there to judge; any other status

@@ -15,20 +15,15 @@ import { formatValue } from './policy-errors.js';
 import { RULES, type RuleId } from './rules/registry.js';
 
 /** At most this many evaluations per PutEvaluations call (AWS's limit). */
-export const MAX_EVALUATIONS_PER_CALL = 100;
+const MAX_EVALUATIONS_PER_CALL = 100;
 /** AWS's bound on an evaluation's Annotation. */
-export const MAX_ANNOTATION_LENGTH = 256;
+const MAX_ANNOTATION_LENGTH = 256;
 
 /** The rules a Config rule for `AWS::IAM::User` can name: those judged once per IAM user. */
-export const USER_RULE_IDS: readonly RuleId[] = RULES.filter((r) => r.scope === 'user').map((r) => r.id);
+const USER_RULE_IDS: readonly RuleId[] = RULES.filter((r) => r.scope === 'user').map((r) => r.id);
 
 /** The parameters a Config rule passes (`InputParameters`), by the names AWS's managed rules use. */
-export const CONFIG_RULE_PARAMETER_NAMES = [
-  'rule',
-  'preset',
-  'maxAccessKeyAge',
-  'maxCredentialUsageAge',
-] as const;
+const CONFIG_RULE_PARAMETER_NAMES = ['rule', 'preset', 'maxAccessKeyAge', 'maxCredentialUsageAge'] as const;
 
 export interface ConfigRuleParameters {
   /** One Keywarden rule, judged alone; null: every enabled rule, NON_COMPLIANT if any fails. */
@@ -168,7 +163,7 @@ export interface ConfigEvaluation {
 }
 
 /** Fits a text into an Annotation: whitespace runs become one space, and a long text ends with `…`. */
-export function annotationText(text: string | null): string | null {
+function annotationText(text: string | null): string | null {
   if (text === null) return null;
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat === '') return null;
@@ -182,7 +177,7 @@ export function annotationText(text: string | null): string | null {
  * rule's finding (the key id and its age); else COMPLIANT if any rule is (an exemption or a rotation
  * in progress is named); else NOT_APPLICABLE.
  */
-export function userVerdict(
+function userVerdict(
   evaluations: readonly Evaluation[],
   rule: RuleId | null,
 ): { readonly complianceType: Compliance; readonly annotation: string | null } {

@@ -49,7 +49,7 @@ interface EntryBase {
 }
 
 /** A planned action becoming due. */
-export interface ForecastActionEntry extends EntryBase {
+interface ForecastActionEntry extends EntryBase {
   readonly kind: 'action';
   /** The plan's stable action id: the same id `keywarden plan` shows on that day. */
   readonly actionId: string;
@@ -65,7 +65,7 @@ export interface ForecastActionEntry extends EntryBase {
 }
 
 /** A user's exemption from some rules ending. */
-export interface ForecastExemptionEntry extends EntryBase {
+interface ForecastExemptionEntry extends EntryBase {
   readonly kind: 'exemption-expiry';
   readonly rules: readonly RuleId[];
   readonly reason: string;
@@ -163,7 +163,7 @@ function remediationEvents(actions: readonly Action[]): ReadonlyMap<string, Fore
  * Which event an action belongs to; the notification of a stage counts with its stage, that of a
  * finding's remediation with its chain (`remedied`; a notice sent again alone counts as a deletion).
  */
-export function eventOf(action: Action, remedied: ReadonlyMap<string, ForecastEvent>): ForecastEvent {
+function eventOf(action: Action, remedied: ReadonlyMap<string, ForecastEvent>): ForecastEvent {
   switch (action.stage) {
     case 'warn':
     case 'still-in-use':

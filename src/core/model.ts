@@ -24,7 +24,7 @@ export interface AccessKeyRecord {
   readonly lastUsedRegion: string | null;
 }
 
-export interface LoginProfile {
+interface LoginProfile {
   readonly createDate: Date;
 }
 
@@ -49,7 +49,7 @@ export interface UserRecord {
   readonly accessKeys: readonly AccessKeyRecord[];
 }
 
-export interface RootAccessKeyRecord {
+interface RootAccessKeyRecord {
   readonly slot: 1 | 2;
   readonly active: boolean;
   readonly lastRotated: Date | null;

@@ -65,7 +65,7 @@ export function formatIssues(
  * required; it message` when the value is missing. Schema issues and cross-field checks share it, so
  * every file Keywarden validates words its errors alike.
  */
-export function formatProblem(
+function formatProblem(
   sourceName: string,
   path: readonly PropertyKey[],
   message: string,
@@ -77,7 +77,7 @@ export function formatProblem(
 }
 
 /** `a.b[0].c`; `(top level)` for the root. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   let out = '';
   for (const part of path) {

@@ -12,7 +12,7 @@ import { firstLine } from './policy-errors.js';
  * yaml's `maxAliasCount` (its default, made explicit): how far aliases may expand. A policy or a
  * world repeats a value with an alias a few times; an alias bomb needs far more.
  */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 export interface YamlRead {
   /** The document's value; undefined when `errors` is not empty. */

@@ -40,6 +40,6 @@ export function createClock(options: ClockOptions = {}, wallNow: () => number = 
   };
 }
 
-export function truncateToSecond(date: Date): Date {
+function truncateToSecond(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

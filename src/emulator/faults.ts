@@ -30,7 +30,7 @@ export interface FaultRule {
   readonly kind?: FaultKind;
 }
 
-export type FaultKind = 'throttle' | 'error' | 'hang' | 'lose-answer' | 'apply-then-hang';
+type FaultKind = 'throttle' | 'error' | 'hang' | 'lose-answer' | 'apply-then-hang';
 
 export interface FaultConfig {
   readonly seed?: number;
@@ -65,7 +65,7 @@ const READ_PREFIXES = [
 ];
 
 /** True for operations that change state (GenerateCredentialReport counts: it starts a job). */
-export function isWriteOperation(operation: string): boolean {
+function isWriteOperation(operation: string): boolean {
   return !READ_PREFIXES.some((p) => operation.startsWith(p));
 }
 

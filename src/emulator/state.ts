@@ -26,12 +26,12 @@ export interface AccessKey {
   lastUsed: KeyLastUsed | null;
 }
 
-export interface LoginProfile {
+interface LoginProfile {
   createDate: Date;
   passwordResetRequired: boolean;
 }
 
-export interface MfaDevice {
+interface MfaDevice {
   serialNumber: string;
   enableDate: Date;
 }
@@ -71,13 +71,13 @@ export interface IamRole {
   readonly createDate: Date;
 }
 
-export interface RootAccessKey {
+interface RootAccessKey {
   active: boolean;
   createDate: Date;
   lastUsed: KeyLastUsed | null;
 }
 
-export interface RootAccount {
+interface RootAccount {
   readonly arn: string;
   readonly createDate: Date;
   mfaActive: boolean;
@@ -85,7 +85,7 @@ export interface RootAccount {
   accessKeys: RootAccessKey[];
 }
 
-export interface CredentialReport {
+interface CredentialReport {
   readonly generatedAt: Date;
   /** The CSV, fixed when generation starts (a snapshot, as in AWS). */
   readonly content: string;
@@ -93,7 +93,7 @@ export interface CredentialReport {
   pendingPolls: number;
 }
 
-export interface IamState {
+interface IamState {
   users: Map<string, IamUser>;
   groups: Map<string, IamGroup>;
   roles: Map<string, IamRole>;
@@ -110,7 +110,7 @@ export interface SsmParameter {
   description?: string;
 }
 
-export interface SnsMessage {
+interface SnsMessage {
   readonly messageId: string;
   readonly topicArn: string;
   readonly subject: string | null;
@@ -144,7 +144,7 @@ export interface Secret {
   versions: SecretVersion[];
 }
 
-export interface SentEmail {
+interface SentEmail {
   readonly messageId: string;
   readonly from: string | null;
   readonly to: string[];
@@ -163,7 +163,7 @@ export interface ConfigEvaluation {
 }
 
 /** One accepted PutEvaluations call, kept so tests can see what a Config rule handler delivered. */
-export interface ConfigEvaluationsCall {
+interface ConfigEvaluationsCall {
   readonly requestId: string;
   readonly accountId: string;
   readonly resultToken: string;
@@ -179,7 +179,7 @@ export interface ConfigEvaluationsCall {
  * An injected PutEvaluations failure: the next `times` evaluations of this resource id (any, when
  * null) are answered in `FailedEvaluations` instead of being taken, as AWS Config does under load.
  */
-export interface ConfigEvaluationFailure {
+interface ConfigEvaluationFailure {
   readonly resourceId: string | null;
   times: number;
 }
@@ -187,6 +187,8 @@ export interface ConfigEvaluationFailure {
 /**
  * The latest evaluation AWS Config holds per resource id (calls outside TestMode, in order): what
  * the console would show for the rule. Test mode calls are recorded but never change results.
+ * @public The emulator's read of Config's results for tests (docs/emulator.md documents it); no
+ * production code reads it, so knip is told it is used.
  */
 export function latestConfigEvaluations(account: AccountState): Map<string, ConfigEvaluation> {
   const out = new Map<string, ConfigEvaluation>();
@@ -250,7 +252,7 @@ export type Principal =
     }
   | { readonly kind: 'default'; readonly accountId: string; readonly accessKeyId: string };
 
-export interface TemporaryCredentials {
+interface TemporaryCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken: string;
@@ -289,7 +291,7 @@ export interface StsSettings {
   sessionsExpire: boolean;
 }
 
-export const DEFAULT_STS_SETTINGS: StsSettings = { maxSessionSeconds: 43_200, sessionsExpire: true };
+const DEFAULT_STS_SETTINGS: StsSettings = { maxSessionSeconds: 43_200, sessionsExpire: true };
 
 export interface EmulatorState {
   readonly clock: EmulatorClock;

@@ -23,7 +23,7 @@ export interface WorldAccessKey {
   readonly region?: string;
 }
 
-export interface WorldLoginProfile {
+interface WorldLoginProfile {
   /** Default: the user's `createdDaysAgo`. The login profile's CreateDate (GetLoginProfile). */
   readonly createdDaysAgo?: number;
   /**
@@ -82,13 +82,13 @@ export interface WorldRoot {
   readonly accessKeys?: readonly WorldRootAccessKey[];
 }
 
-export interface WorldNamedPath {
+interface WorldNamedPath {
   readonly name: string;
   /** Default `/`. */
   readonly path?: string;
 }
 
-export interface WorldSsmParameter {
+interface WorldSsmParameter {
   readonly name: string;
   readonly value: string;
   /** Default `String`. A `StringList` value is comma-separated. */
@@ -96,7 +96,7 @@ export interface WorldSsmParameter {
   readonly description?: string;
 }
 
-export interface WorldSnsTopic {
+interface WorldSnsTopic {
   readonly name: string;
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -150,7 +150,7 @@ export interface WorldOrganization {
 }
 
 /** Emulator behaviour a world may ask for. */
-export interface WorldSts {
+interface WorldSts {
   /**
    * Default true: requests signed with temporary credentials past their `Expiration` (on the
    * emulator clock) get `ExpiredToken`, as in AWS. False keeps sessions valid forever, for stories

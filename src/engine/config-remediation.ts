@@ -25,7 +25,7 @@ export type RemediateSummary =
     } & RemediationSummary);
 
 /** Some remediation actions failed: the invocation fails, so Config's remediation retries it. */
-export class RemediationFailedError extends RunFailedError {
+class RemediationFailedError extends RunFailedError {
   override readonly name = 'RemediationFailedError';
 }
 

@@ -36,7 +36,7 @@ export interface ConfigRuleSummary {
 }
 
 /** AWS Config refused some evaluations even after the retries; the invocation fails so it shows. */
-export class EvaluationsNotDeliveredError extends RunFailedError {
+class EvaluationsNotDeliveredError extends RunFailedError {
   override readonly name = 'EvaluationsNotDeliveredError';
 }
 

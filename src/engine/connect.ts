@@ -18,7 +18,6 @@ export {
   type AwsConnection,
   DEFAULT_TIMEOUTS,
   TIMEOUT_SETTINGS,
-  type Timeouts,
   timeoutsFrom,
 } from '../sdk/connection.js';
 

@@ -19,7 +19,7 @@ import { HandlerConfigError } from './errors.js';
  * effect within five minutes, and a burst of Config rule or remediation invocations reads SSM once.
  * POWERTOOLS_PARAMETERS_MAX_AGE (Powertools' own variable) overrides it; 0 reads it every time.
  */
-export const POLICY_CACHE_SECONDS = 300;
+const POLICY_CACHE_SECONDS = 300;
 
 /** The variable that overrides {@link POLICY_CACHE_SECONDS}. */
 const MAX_AGE_VARIABLE = 'POWERTOOLS_PARAMETERS_MAX_AGE';

@@ -25,7 +25,7 @@ import type { Clock } from './types.js';
 export abstract class RunFailedError extends Error {}
 
 /** A log line's attributes: ids and counts, never a secret. */
-export type LogAttributes = { [key: string]: unknown };
+type LogAttributes = { [key: string]: unknown };
 
 /** Structured log lines (Powertools' Logger is one). */
 export interface RunLog {

@@ -32,10 +32,10 @@ export const NO_LEASE: LeaseScope = { accountId: null, keep: async () => {} };
  * interval old, one older than two intervals belongs to a run that stopped, and that still leaves
  * an interval before it lapses.
  */
-export const HEARTBEATS_PER_TERM = 3;
+const HEARTBEATS_PER_TERM = 3;
 
 /** The default heartbeat: an unref'd `setInterval`, so it never keeps the process alive. */
-export const intervalHeartbeat: HeartbeatTimer = (intervalMs, beat) => {
+const intervalHeartbeat: HeartbeatTimer = (intervalMs, beat) => {
   const timer = setInterval(() => void beat(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
@@ -47,9 +47,9 @@ export const intervalHeartbeat: HeartbeatTimer = (intervalMs, beat) => {
  * `lapsed` (free to take). The heartbeat is the holder's: its term (`until - renewedAt`) over
  * {@link HEARTBEATS_PER_TERM}, so runs with different `leaseSeconds` judge each other right.
  */
-export type LeaseState = 'live' | 'stopped-heartbeating' | 'lapsed';
+type LeaseState = 'live' | 'stopped-heartbeating' | 'lapsed';
 
-export function leaseState(lease: AccountLease, now: Date): LeaseState {
+function leaseState(lease: AccountLease, now: Date): LeaseState {
   const untilMs = Date.parse(lease.until);
   const renewedMs = Date.parse(lease.renewedAt);
   if (untilMs < now.getTime()) return 'lapsed';
@@ -58,7 +58,7 @@ export function leaseState(lease: AccountLease, now: Date): LeaseState {
 }
 
 /** The file journal's lock, held by a run in a process that is still running. */
-export interface JournalLockHold extends JournalLockHolder {
+interface JournalLockHold extends JournalLockHolder {
   readonly kind: 'journal-lock';
   /** The journal file. */
   readonly location: string;

@@ -24,7 +24,7 @@ const ORG_FILTER_FIELDS = {
 export type OrgFilterField = keyof typeof ORG_FILTER_FIELDS;
 
 /** The selection's inputs. */
-export interface OrgFilters {
+interface OrgFilters {
   readonly ous: readonly string[];
   readonly include: readonly string[] | null;
   readonly exclude: readonly string[];

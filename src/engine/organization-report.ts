@@ -44,7 +44,7 @@ import {
 const DIGEST_FAILED_ACCOUNTS = 50;
 
 /** One account's line of the organization report. */
-export interface OrganizationAccountRow {
+interface OrganizationAccountRow {
   readonly accountId: string;
   readonly status: 'ok' | 'error';
   readonly error: string | null;
@@ -56,7 +56,7 @@ export interface OrganizationAccountRow {
   readonly report: string | null;
 }
 
-export interface RemediationTotals {
+interface RemediationTotals {
   readonly done: number;
   readonly failed: number;
   readonly deferred: number;

@@ -18,7 +18,7 @@ import { NotFoundError } from './errors.js';
 import { type HeldElsewhere, type LeaseScope, underAccountLease } from './lease.js';
 import type { RemediationDeps } from './types.js';
 
-export interface WaitForSwitch {
+interface WaitForSwitch {
   readonly pollMs: number;
   readonly timeoutMs: number;
   /** Told once, when waiting starts. */
@@ -36,7 +36,7 @@ export interface RotateOptions {
   readonly waitForSwitch?: WaitForSwitch;
 }
 
-export type SwitchOutcome =
+type SwitchOutcome =
   | { readonly kind: 'timeout'; readonly newAccessKeyId: string; readonly oldAccessKeyId: string }
   | { readonly kind: 'old-key-still-used'; readonly reason: string }
   | { readonly kind: 'deactivated'; readonly execution: ExecuteResult };

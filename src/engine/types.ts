@@ -1,7 +1,8 @@
 /**
  * What every use case of the engine is given: the account's clients, the journal, the notifier and
- * the clock. The CLI, the demo, the tests and the Lambda handlers build these; none of them repeats
- * the sequence a use case runs.
+ * the clock. The CLI, the demo and the tests put these together from the engine's pieces (the
+ * clients and clock of connectAccount, the journal, the notifier); the Lambda handlers get them from
+ * src/engine/handler-deps.ts. None of them repeats the sequence a use case runs.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Notifier } from '../channels/types.js';

@@ -48,19 +48,6 @@ export interface KeywardenAccountStackProps extends StackProps {
   readonly ruleNamePrefix?: string;
 }
 
-/** The stack's CloudFormation parameters, by name; docs/deploy.md documents each. */
-export const ACCOUNT_PARAMETERS = [
-  'ScheduleExpression',
-  'MaxActions',
-  'ConfigRuleFrequency',
-  'RemediationMaxAttempts',
-  'RemediationRetrySeconds',
-  'GlobalResourcesRegion',
-  'NotificationEmail',
-  'CentralTopicArn',
-  'CentralTopicKeyArn',
-] as const;
-
 export class KeywardenAccountStack extends Stack {
   readonly journal: JournalTable;
   readonly notifications: EncryptedTopic;

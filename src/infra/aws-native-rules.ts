@@ -10,10 +10,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard } from './nag.js';
 
-export const REVOKE_RUNBOOK = 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials';
+const REVOKE_RUNBOOK = 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials';
 
 /** The runbook's documented permissions (AWS Systems Manager Automation runbook reference). */
-export const REVOKE_RUNBOOK_IAM_ACTIONS = [
+const REVOKE_RUNBOOK_IAM_ACTIONS = [
   'iam:DeleteAccessKey',
   'iam:DeleteLoginProfile',
   'iam:GetAccessKeyLastUsed',

@@ -14,16 +14,6 @@ export interface KeywardenAwsNativeStackProps extends StackProps {
   readonly policy: Policy;
 }
 
-/** The stack's CloudFormation parameters, by name; docs/deploy.md documents each. */
-export const AWS_NATIVE_PARAMETERS = [
-  'MaxAccessKeyAge',
-  'MaxCredentialUsageAge',
-  'ConfigRuleFrequency',
-  'RemediationMaxAttempts',
-  'RemediationRetrySeconds',
-  'GlobalResourcesRegion',
-] as const;
-
 export class KeywardenAwsNativeStack extends Stack {
   readonly rules: AwsNativeRules;
 

@@ -14,7 +14,7 @@ import type { RuleId } from '../core/rules/registry.js';
 import { ruleConstructId } from './config-rules.js';
 
 /** aws:invokeLambdaFunction runs at most 300 seconds. */
-export const INVOKE_STEP_TIMEOUT_SECONDS = 300;
+const INVOKE_STEP_TIMEOUT_SECONDS = 300;
 
 export interface ConfigRemediationProps {
   /** The Config rules to remediate, by Keywarden rule id. */

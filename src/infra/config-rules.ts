@@ -33,7 +33,7 @@ export interface KeywardenConfigRulesProps {
 }
 
 /** The Config rule name of a Keywarden rule: `keywarden-key-rotation`. */
-export function configRuleName(prefix: string, ruleId: RuleId): string {
+function configRuleName(prefix: string, ruleId: RuleId): string {
   return `${prefix}-${ruleId.toLowerCase().replaceAll('_', '-')}`;
 }
 

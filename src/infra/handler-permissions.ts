@@ -4,7 +4,7 @@
  * policy as the handlers run it, plus the DynamoDB journal.
  */
 
-import { ACCOUNT_HANDLER_NAMES, ORG_HANDLER_NAMES, withNotifyTopic } from '../core/deployment.js';
+import { ACCOUNT_HANDLER_NAMES, type ORG_HANDLER_NAMES, withNotifyTopic } from '../core/deployment.js';
 import type { Permission } from '../core/permission.js';
 import type { Policy } from '../core/policy/types.js';
 import { configRulePermissions, lambdaRemediationPermissions } from '../engine/permissions.js';
@@ -15,7 +15,6 @@ export const HANDLER_NAMES = ACCOUNT_HANDLER_NAMES;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** The organization stack's handlers (src/infra/organization-permissions.ts gives their permissions). */
-export { ORG_HANDLER_NAMES };
 export type OrgHandlerName = (typeof ORG_HANDLER_NAMES)[number];
 
 /** Every handler with an entry in src/lambda. */
@@ -30,7 +29,7 @@ export const JOURNAL_TABLE_PERMISSIONS: readonly Permission[] = [
   'sts:GetCallerIdentity',
 ];
 /** Reading the journal only (the Config rule recognizes Keywarden's rotations in progress). */
-export const JOURNAL_READ_PERMISSIONS: readonly Permission[] = [
+const JOURNAL_READ_PERMISSIONS: readonly Permission[] = [
   'dynamodb:DescribeTable',
   'dynamodb:GetItem',
   'dynamodb:Query',

@@ -8,7 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
 /** The key schema and TTL attribute shared with src/journal (the DynamoDB journal). */
-export const JOURNAL_TABLE_SCHEMA = {
+const JOURNAL_TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',

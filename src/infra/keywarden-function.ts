@@ -17,7 +17,7 @@ import { handlerEntry } from './entries.js';
 import type { AnyHandlerName } from './handler-permissions.js';
 
 /** The Lambda runtime: the newest Node.js (cfn-lint refuses nodejs20.x, cdk-nag wants the latest). */
-export const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export interface KeywardenFunctionProps {
   /** Which handler of src/lambda this function runs. */

@@ -45,7 +45,7 @@ export const MEMBER_TEMPLATE_PARAMETERS = {
 } as const;
 
 /** The statements KeywardenMemberRole holds under `policy`, in its own account. */
-export function memberRoleStatements(policy: Policy): StatementSpec[] {
+function memberRoleStatements(policy: Policy): StatementSpec[] {
   const pseudo = { partition: Aws.PARTITION, accountId: Aws.ACCOUNT_ID, region: Aws.REGION };
   const permissions = memberRolePermissions(policy);
   const exclusions = policy.exemptions.ssmParameter?.name;
@@ -64,12 +64,12 @@ export function memberRoleStatements(policy: Policy): StatementSpec[] {
   return [...allow, ...(secretKey ? [secretKey] : []), ...(deny ? [deny] : [])];
 }
 
-export interface KeywardenMemberRoleStackProps extends StackProps {
+interface KeywardenMemberRoleStackProps extends StackProps {
   readonly policy: Policy;
 }
 
 /** The member account's stack: one role. Deployed by the StackSets, never by `cdk deploy`. */
-export class KeywardenMemberRoleStack extends Stack {
+class KeywardenMemberRoleStack extends Stack {
   readonly role: iam.CfnRole;
   readonly statements: readonly StatementSpec[];
 

@@ -7,28 +7,11 @@ import { CfnCondition, CfnParameter, Fn } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { maxActionsParameter, scheduleExpressionParameter } from './stack-parameters.js';
 
-/** The stack's CloudFormation parameters, by name; docs/deploy.md documents each. */
-export const ORGANIZATION_PARAMETERS = [
-  'OrganizationId',
-  'ScheduleExpression',
-  'MaxConcurrency',
-  'ToleratedFailurePercentage',
-  'MaxActions',
-  'AuditOrganizationalUnitIds',
-  'IncludeAccountIds',
-  'ExcludeAccountIds',
-  'MemberOrganizationalUnitIds',
-  'MemberAccountIds',
-  'StackSetCallAs',
-  'MemberExternalId',
-  'ReportRetentionDays',
-] as const;
-
 const IDS = '(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})';
 const ACCOUNTS = '\\d{12}';
 const list = (item: string) => `^$|^${item}(,${item})*$`;
 
-/** The parameters, in ORGANIZATION_PARAMETERS' order, and the two member-target conditions. */
+/** The parameters, in the order docs/deploy.md lists them, and the two member-target conditions. */
 export interface OrganizationParameters {
   readonly organizationId: CfnParameter;
   readonly scheduleExpression: CfnParameter;

@@ -28,7 +28,7 @@ export const ORGANIZATION_STATES = {
 } as const;
 
 /** The prefix Step Functions writes the Map run's results under (real AWS only; see ResultWriter). */
-export const MAP_RESULTS_PREFIX = 'map-results';
+const MAP_RESULTS_PREFIX = 'map-results';
 
 export interface OrganizationRunProps {
   /** The hub's handlers, one per task. */

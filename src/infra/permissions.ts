@@ -38,7 +38,7 @@ export type ResourceScope =
  * The resource scope of every permission Keywarden declares. A new declared permission needs a
  * line here (test/infra/permissions.test.ts checks the registry against this table).
  */
-export const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
+const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'iam:GenerateCredentialReport': 'account',
   'iam:GetCredentialReport': 'account',
   'iam:GetAccountAuthorizationDetails': 'account',
@@ -116,7 +116,7 @@ export interface StatementSpec {
 }
 
 /** Thrown when a permission has no scope or a scope has no resource: the role cannot be built. */
-export class PermissionScopeError extends Error {
+class PermissionScopeError extends Error {
   override readonly name = 'PermissionScopeError';
 }
 
@@ -217,7 +217,7 @@ export function allowStatements(permissions: readonly Permission[], r: ScopeReso
 }
 
 /** True for a permission that changes an IAM user (its keys or its login profile). */
-export function changesUser(permission: Permission): boolean {
+function changesUser(permission: Permission): boolean {
   const [service, action = ''] = permission.split(':');
   return service === 'iam' && scopeOf(permission) === 'iam-user' && !/^(Get|List)/.test(action);
 }

@@ -158,7 +158,7 @@ function unreadable(path: string): JournalLockHolder {
 }
 
 /** True while the holder's process runs; a holder on another host is assumed to. */
-export function isAlive(holder: JournalLockHolder): boolean {
+function isAlive(holder: JournalLockHolder): boolean {
   if (holder.hostname !== hostname()) return true;
   if (holder.pid === process.pid) return holder.processStart === processStart(process.pid);
   try {

@@ -62,7 +62,7 @@ export interface AccountLease {
   readonly until: string;
 }
 
-export type RunLockAttempt =
+type RunLockAttempt =
   | { readonly kind: 'acquired'; readonly release: () => Promise<void> }
   /** Another run, in a process that is still running, holds the journal. */
   | { readonly kind: 'held'; readonly holder: JournalLockHolder };

@@ -1,7 +1,8 @@
 /**
  * Picks and opens a journal from its location as written (`--journal`, `KEYWARDEN_JOURNAL`, the
- * policy's `journal.location`, a Lambda's environment): a file path, or `dynamodb://TABLE`. The CLI
- * and the Lambda handlers both open journals here.
+ * policy's `journal.location`, a Lambda's environment): a file path, or `dynamodb://TABLE`. Every
+ * journal is opened here, through the engine: the CLI's (src/engine/journal.ts) and the Lambda
+ * handlers' (src/engine/handler-deps.ts).
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_LEASE_SECONDS, type JournalSpec, parseJournalSpec } from '../core/policy/journal.js';
@@ -12,7 +13,7 @@ import { type Journal, JournalError } from './journal.js';
 export type { JournalSpec } from '../core/policy/journal.js';
 
 /** A journal location that is neither a path nor `dynamodb://TABLE`. */
-export class JournalSpecError extends JournalError {
+class JournalSpecError extends JournalError {
   override readonly name = 'JournalSpecError';
 }
 

@@ -14,7 +14,7 @@ export interface AgeThreshold {
   readonly kind: 'limit' | 'lifecycle';
 }
 
-export interface AgeBucket {
+interface AgeBucket {
   /** First age in the bucket (whole days). */
   readonly fromDays: number;
   /** Last age in the bucket, inclusive. */

@@ -15,9 +15,10 @@ import { isOpen } from '../core/audit-summary.js';
 import { RULE_IDS, RULES_BY_ID, type RuleId } from '../core/rules/registry.js';
 import type { Severity } from '../core/rules/types.js';
 
-export const SARIF_SCHEMA_URI =
+const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const SARIF_FINGERPRINT = 'keywarden/v1';
+/** The key of `fingerprints`: a dashboard matches findings across runs by it, so it never changes. */
+const SARIF_FINGERPRINT = 'keywarden/v1';
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -30,7 +31,7 @@ interface SarifMessage {
   readonly text: string;
 }
 
-export interface SarifRule {
+interface SarifRule {
   readonly id: RuleId;
   readonly name: string;
   readonly shortDescription: SarifMessage;
@@ -41,7 +42,7 @@ export interface SarifRule {
   readonly properties: { readonly tags: readonly string[]; readonly 'security-severity': string };
 }
 
-export interface SarifResult {
+interface SarifResult {
   readonly ruleId: RuleId;
   readonly ruleIndex: number;
   readonly kind: 'fail';
@@ -94,8 +95,8 @@ export interface SarifLog {
   ];
 }
 
-/** Builds the SARIF log as data (for tests and callers that add to it). */
-export function toSarif(report: AuditReport): SarifLog {
+/** The SARIF log as data. */
+function toSarif(report: AuditReport): SarifLog {
   const enabled = new Set(report.policy.enabledRules);
   const rules: SarifRule[] = RULE_IDS.map((id) => {
     const rule = RULES_BY_ID[id];

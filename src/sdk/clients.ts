@@ -57,7 +57,7 @@ export function withoutSdkLogger<C extends { readonly middlewareStack: { remove(
 /**
  * A client Keywarden built for `connection`, made ready: no SDK logger middleware, and a session of
  * an assumed role that the service refuses as expired is renewed and the request sent again
- * (src/aws/session-credentials.ts).
+ * (src/sdk/session-credentials.ts).
  */
 export function prepareClient<
   I extends object,

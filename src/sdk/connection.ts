@@ -26,7 +26,7 @@ export interface AwsConnection {
 /**
  * Every call is bounded, so a service that accepts connections and never answers cannot hang a
  * run. A timed-out read is retried like any transient failure; a timed-out write that AWS does not
- * make idempotent is an unknown outcome, settled from live state (src/aws/errors.ts).
+ * make idempotent is an unknown outcome, settled from live state (src/sdk/errors.ts).
  */
 export interface Timeouts {
   /** To open a connection. */

@@ -296,7 +296,7 @@ export async function orNullWhenMissing<T>(code: MissingCode, lookUp: () => Prom
  * The answers AWS gives a request signed with a session that has expired: aws-sdk-go's
  * `credsExpiredCodes`, less EC2's `RequestExpired` (Keywarden calls no EC2).
  */
-export const EXPIRED_SESSION_CODES: readonly AwsErrorCode[] = [
+const EXPIRED_SESSION_CODES: readonly AwsErrorCode[] = [
   AwsErrorCode.ExpiredToken,
   AwsErrorCode.ExpiredTokenException,
 ];

@@ -11,7 +11,7 @@ import type {
 import { isExpiredSession } from './errors.js';
 
 /** A session is renewed this long before its expiry (the SDK's own margin). */
-export const REFRESH_MARGIN_MS = 5 * 60_000;
+const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** One temporary session as STS issued it. */
 export interface IssuedSession {
@@ -72,7 +72,7 @@ export function sessionCredentials(
   }) as SessionCredentials;
 }
 
-export function isSessionCredentials(value: unknown): value is SessionCredentials {
+function isSessionCredentials(value: unknown): value is SessionCredentials {
   return typeof value === 'function' && typeof (value as Partial<SessionCredentials>).expire === 'function';
 }
 

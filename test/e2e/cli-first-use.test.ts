@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/cli/policy-loader.js';
-import { visibleWidth } from '../../src/cli/render/fit.js';
 import { PRESET_NAMES } from '../../src/core/policy/types.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { BIN, runCli, runProcess } from '../support/cli.js';
 import { FIXED_NOW, useEmulator } from '../support/emulator.js';
 import { homeEnv } from '../support/env.js';
+import { visibleWidth } from '../support/terminal.js';
 
 const ACCOUNT = '555555555555';
 const WORLD: World = {

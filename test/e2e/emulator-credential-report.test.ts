@@ -12,15 +12,37 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClock } from '../../src/emulator/clock.js';
 import type { Emulator, EmulatorOptions } from '../../src/emulator/server.js';
-import {
-  CREDENTIAL_REPORT_COLUMNS,
-  renderCredentialReport,
-} from '../../src/emulator/services/credential-report.js';
+import { renderCredentialReport } from '../../src/emulator/services/credential-report.js';
 import { addAccessKey, addAccount, addUser, createState, getAccount } from '../../src/emulator/state.js';
 import { rejection } from '../support/aws-errors.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
 const ACCOUNT_ID = '000000000000';
+/** The credential report's columns, in AWS's order (IAM User Guide, "Getting credential reports"). */
+const AWS_COLUMNS = [
+  'user',
+  'arn',
+  'user_creation_time',
+  'password_enabled',
+  'password_last_used',
+  'password_last_changed',
+  'password_next_rotation',
+  'mfa_active',
+  'access_key_1_active',
+  'access_key_1_last_rotated',
+  'access_key_1_last_used_date',
+  'access_key_1_last_used_region',
+  'access_key_1_last_used_service',
+  'access_key_2_active',
+  'access_key_2_last_rotated',
+  'access_key_2_last_used_date',
+  'access_key_2_last_used_region',
+  'access_key_2_last_used_service',
+  'cert_1_active',
+  'cert_1_last_rotated',
+  'cert_2_active',
+  'cert_2_last_rotated',
+];
 const HOUR_IN_DAYS = 1 / 24;
 const DAY_MS = 86_400_000;
 
@@ -83,7 +105,7 @@ describe('credential report lifecycle', () => {
       status: 404,
     });
     expect(report.generatedAt).toEqual(FIXED_NOW);
-    expect(report.csv.split('\n')[0]).toBe(CREDENTIAL_REPORT_COLUMNS.join(','));
+    expect(report.csv.split('\n')[0]).toBe(AWS_COLUMNS.join(','));
   });
 
   it('answers INPROGRESS to Generate while building, then COMPLETE', async () => {
@@ -354,6 +376,6 @@ describe('renderCredentialReport', () => {
     const lines = renderCredentialReport(account, FIXED_NOW, 'none').split('\n');
 
     expect(lines[2]).toMatch(/^a,b,arn:aws:iam::111122223333:user\/team,x\/a,b,2026-01-01T00:00:00\+00:00,/);
-    expect(lines[2]?.split(',')).toHaveLength(CREDENTIAL_REPORT_COLUMNS.length + 3);
+    expect(lines[2]?.split(',')).toHaveLength(AWS_COLUMNS.length + 3);
   });
 });

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { versionIdFor } from '../../src/aws/secrets.js';
+import { storeAccessKeySecret } from '../../src/aws/secrets.js';
 import type { ActionResult } from '../../src/core/plan/outcome.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { addAccessKey } from '../../src/emulator/state.js';
@@ -145,12 +145,15 @@ describe('a CreateAccessKey whose answer is lost', () => {
     await hold.arrived;
     const theirs = anotherActorCreatesKey('alice');
     const sm = new SecretsManagerClient(clientConfig(emu));
-    await sm.send(
-      new CreateSecretCommand({
-        Name: `keywarden/${ACCOUNT}/alice`,
-        SecretString: JSON.stringify({ AccessKeyId: theirs }),
-        ClientRequestToken: versionIdFor(theirs),
-      }),
+    await storeAccessKeySecret(
+      sm,
+      {
+        AccessKeyId: theirs,
+        SecretAccessKey: 'theirs',
+        UserName: 'alice',
+        CreateDate: '2026-01-01T00:00:00Z',
+      },
+      { secretName: `keywarden/${ACCOUNT}/alice`, kmsKeyId: null, tags: {} },
     );
     sm.destroy();
     hold.release();

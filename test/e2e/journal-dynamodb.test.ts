@@ -13,7 +13,6 @@ import {
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { JournalRecord } from '../../src/core/journal/records.js';
-import { JournalTableMissingError } from '../../src/journal/dynamodb/calls.js';
 import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
 import { createJournalTable } from '../../src/journal/dynamodb/table.js';
 import {
@@ -170,7 +169,7 @@ describe('a table that does not exist', () => {
     const attempt = use(journal);
 
     // Assess
-    await expect(attempt).rejects.toThrow(JournalTableMissingError);
+    await expect(attempt).rejects.toMatchObject({ name: 'JournalTableMissingError' });
     await expect(use(journal)).rejects.toThrow(
       'dynamodb://no-such-table: the DynamoDB table no-such-table does not exist in this account and region; create it with: keywarden journal create dynamodb://no-such-table',
     );

@@ -8,8 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport, Compliance, Evaluation } from '../../src/core/audit-report.js';
-import { annotationText, USER_RULE_IDS } from '../../src/core/config-rule.js';
+import { configEvaluations } from '../../src/core/config-rule.js';
 import { ROOT_USER_NAME } from '../../src/core/model.js';
+import { RULES } from '../../src/core/rules/registry.js';
 import { generateWorld } from '../../src/emulator/generate-world.js';
 import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import { createConfigRuleHandler } from '../../src/lambda/config-rule.js';
@@ -22,6 +23,13 @@ const WORLD = generateWorld({ accounts: 1, usersPerAccount: 80, seed: 7 });
 const ACCOUNT = WORLD.accounts[0]!.id;
 // Every user rule on, MFA included, so each is compared.
 const POLICY = 'version: 1\nrules:\n  CONSOLE_WITHOUT_MFA: { enabled: true }\n';
+
+/** The rules a Config rule for IAM users can name: those judged once per user. */
+const USER_RULE_IDS = RULES.filter((r) => r.scope === 'user').map((r) => r.id);
+
+/** The Annotation AWS Config holds for the audit's evaluation `e` of the rule it judges alone. */
+const annotationHeld = (e: Evaluation | undefined) =>
+  e === undefined ? null : (configEvaluations([e], e.rule, FIXED_NOW)[0]?.annotation ?? null);
 
 /** The audit's verdicts per user: by rule, and combined as the Config rule without `rule` combines them. */
 function combined(evaluations: readonly Evaluation[]): Compliance {
@@ -75,7 +83,7 @@ describe('Config rule verdicts equal keywarden audit verdicts on a generated acc
     const sameText = rule !== 'MULTIPLE_ACTIVE_KEYS';
     const expected = [...byUser].map(([id, list]) => {
       const own = list.find((e) => e.rule === rule);
-      return [id, own?.compliance, sameText ? annotationText(own?.annotation ?? null) : 'any'];
+      return [id, own?.compliance, sameText ? annotationHeld(own) : 'any'];
     });
     expect(
       [...byUser.keys()].map((id) => [

@@ -8,7 +8,6 @@ import { addDays } from '../../src/core/days.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
 import { latestConfigEvaluations } from '../../src/emulator/state.js';
 import type { World } from '../../src/emulator/world-types.js';
-import { EvaluationsNotDeliveredError } from '../../src/engine/config-rule-run.js';
 import { HandlerConfigError } from '../../src/engine/errors.js';
 import { configRulePermissions } from '../../src/engine/permissions.js';
 import { createConfigRuleHandler } from '../../src/lambda/config-rule.js';
@@ -303,7 +302,8 @@ describe('config-rule handler on the emulator', () => {
 
     const run = handler(logs)(scheduledEvent(NOTIFIED_AT));
 
-    await expect(run).rejects.toBeInstanceOf(EvaluationsNotDeliveredError);
+    // Lambda reports the error's name as the invocation's errorType.
+    await expect(run).rejects.toMatchObject({ name: 'EvaluationsNotDeliveredError' });
     await expect(run).rejects.toThrow(`refused 1 of 5 evaluation(s) after retries, first ${userId('bob')}`);
     const error = logs.lines().find((l) => l.level === 'ERROR');
     expect(error).toMatchObject({ failedEvaluations: [userId('bob')], handler: 'config-rule' });

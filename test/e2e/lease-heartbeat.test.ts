@@ -6,7 +6,7 @@
  * the emulator's clock is moved: nothing waits for time to pass.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { leaseState, underAccountLease } from '../../src/engine/lease.js';
+import { listLeases, underAccountLease } from '../../src/engine/lease.js';
 import type { HeartbeatTimer } from '../../src/engine/types.js';
 import { openDynamoJournal } from '../../src/journal/dynamodb/journal.js';
 import { createJournalTable } from '../../src/journal/dynamodb/table.js';
@@ -161,15 +161,19 @@ describe('a run that finds the account held', () => {
   });
 });
 
-describe('leaseState', () => {
-  const lease = (renewedAt: Date): AccountLease => ({
-    accountId: ACCOUNT,
-    runId: 'run-a',
-    command: 'apply',
-    since: minutes(-30).toISOString(),
-    renewedAt: renewedAt.toISOString(),
-    until: new Date(renewedAt.getTime() + LEASE_SECONDS * 1000).toISOString(),
-  });
+describe('a lease as another run judges it (listLeases)', () => {
+  /** A journal on a new table whose one lease was last renewed at `renewedAt`, for the full term. */
+  const journalRenewedAt = async (renewedAt: Date): Promise<Journal> => {
+    const tableName = `judged-${++tables}`;
+    await createJournalTable(dynamo.client, tableName, { sleep: async () => {} });
+    const journal = openDynamoJournal({ tableName, client: dynamo.client, leaseSeconds: LEASE_SECONDS });
+    const taken = await leaseAttempt(
+      journal.leases?.acquire({ accountId: ACCOUNT, runId: 'run-a', command: 'apply', now: minutes(-30) }),
+    );
+    if (taken?.kind !== 'acquired') throw new Error('run-a did not get the lease');
+    await journal.leases?.renew(taken.lease, renewedAt);
+    return journal;
+  };
 
   it.each([
     ['renewed one heartbeat ago', minutes(-5), 'live'],
@@ -181,7 +185,8 @@ describe('leaseState', () => {
     ],
     ['lapsing right now', minutes(-15), 'stopped-heartbeating'],
     ['lapsed a second ago', new Date(minutes(-15).getTime() - 1000), 'lapsed'],
-  ] as const)('%s: $2', (_, renewedAt, state) => {
-    expect(leaseState(lease(renewedAt), FIXED_NOW)).toBe(state);
+  ] as const)('%s: $2', async (_, renewedAt, state) => {
+    const listed = await listLeases(await journalRenewedAt(renewedAt), () => FIXED_NOW);
+    expect(listed?.leases.map((l) => l.state)).toEqual([state]);
   });
 });

@@ -2,9 +2,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/core/policy/resolve.js';
 import { DEFAULT_POLICY } from '../../src/core/policy/types.js';
-import { ACCOUNT_PARAMETERS } from '../../src/infra/account-stack.js';
 import { handlerPermissions } from '../../src/infra/handler-permissions.js';
 import {
+  ACCOUNT_PARAMETERS,
   actionsOf,
   type CfnResource,
   fastApp,

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { REVOKE_RUNBOOK, REVOKE_RUNBOOK_IAM_ACTIONS } from '../../src/infra/aws-native-rules.js';
-import { AWS_NATIVE_PARAMETERS } from '../../src/infra/aws-native-stack.js';
-import { fastApp, policyFrom, resourceNamed, resourcesOf } from './support.js';
+import { AWS_NATIVE_PARAMETERS, fastApp, policyFrom, resourceNamed, resourcesOf } from './support.js';
+
+/** AWS's managed runbook the Config rules' remediation runs. */
+const REVOKE_RUNBOOK = 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials';
+/** The runbook's documented permissions (AWS Systems Manager Automation runbook reference). */
+const REVOKE_RUNBOOK_IAM_ACTIONS = [
+  'iam:DeleteAccessKey',
+  'iam:DeleteLoginProfile',
+  'iam:GetAccessKeyLastUsed',
+  'iam:GetLoginProfile',
+  'iam:GetUser',
+  'iam:ListAccessKeys',
+  'iam:UpdateAccessKey',
+];
 
 const { awsNativeTemplate: template } = fastApp();
 const arnOf = (prefix: string, type: string) => ({

@@ -7,12 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CDK_APP_ENTRY, DEPLOYABLE_STACKS } from '../../src/cli/commands/deploy.js';
 import { parsePolicy } from '../../src/core/policy/resolve.js';
 import { STACK_NAMES } from '../../src/infra/app.js';
 import { REPO_ROOT, runCli, runProcess } from '../support/cli.js';
 import { emptyDir } from '../support/env.js';
 import { policyFrom } from './support.js';
+
+/** The CDK app the CDK CLI runs: the built entry, so it works from an installed package too. */
+const CDK_APP_ENTRY = join(REPO_ROOT, 'dist', 'infra', 'main.js');
 
 interface Recorded {
   readonly argv: string[];
@@ -170,7 +172,11 @@ describe('keywarden deploy', () => {
   it('has --help with examples, and deploys exactly the stacks the app has', async () => {
     const result = await runCli(['deploy', '--help']);
     expect(result.stdout).toContain('Examples:\n  $ keywarden deploy --profile prod\n');
-    expect([...DEPLOYABLE_STACKS]).toEqual(Object.values(STACK_NAMES));
+    const unknown = await runCli(['deploy', 'NoSuchStack']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain(
+      `stack: must be one of ${Object.values(STACK_NAMES).join(', ')} (got "NoSuchStack")`,
+    );
   });
 });
 

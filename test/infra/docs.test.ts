@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_PARAMETERS } from '../../src/infra/account-stack.js';
-import { AWS_NATIVE_PARAMETERS } from '../../src/infra/aws-native-stack.js';
-import { ORGANIZATION_PARAMETERS } from '../../src/infra/organization-parameters.js';
-import { fastApp } from './support.js';
+import { ACCOUNT_PARAMETERS, AWS_NATIVE_PARAMETERS, fastApp, ORGANIZATION_PARAMETERS } from './support.js';
 
 const DOC = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

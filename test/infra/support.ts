@@ -7,6 +7,48 @@ import { parsePolicy } from '../../src/core/policy/resolve.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/types.js';
 import { buildApp, type KeywardenApp } from '../../src/infra/app.js';
 
+/**
+ * Each stack's CloudFormation parameters, in template order (the organization's: in docs/deploy.md's
+ * order). Operators pass them by name at deploy time, so a rename is a breaking change; docs/deploy.md
+ * documents each.
+ */
+export const ACCOUNT_PARAMETERS = [
+  'ScheduleExpression',
+  'MaxActions',
+  'ConfigRuleFrequency',
+  'RemediationMaxAttempts',
+  'RemediationRetrySeconds',
+  'GlobalResourcesRegion',
+  'NotificationEmail',
+  'CentralTopicArn',
+  'CentralTopicKeyArn',
+] as const;
+
+export const AWS_NATIVE_PARAMETERS = [
+  'MaxAccessKeyAge',
+  'MaxCredentialUsageAge',
+  'ConfigRuleFrequency',
+  'RemediationMaxAttempts',
+  'RemediationRetrySeconds',
+  'GlobalResourcesRegion',
+] as const;
+
+export const ORGANIZATION_PARAMETERS = [
+  'OrganizationId',
+  'ScheduleExpression',
+  'MaxConcurrency',
+  'ToleratedFailurePercentage',
+  'MaxActions',
+  'AuditOrganizationalUnitIds',
+  'IncludeAccountIds',
+  'ExcludeAccountIds',
+  'MemberOrganizationalUnitIds',
+  'MemberAccountIds',
+  'StackSetCallAs',
+  'MemberExternalId',
+  'ReportRetentionDays',
+] as const;
+
 /** A policy from policy-file YAML, resolved like `keywarden validate` does; throws on an invalid one. */
 export function policyFrom(yaml: string): Policy {
   const parsed = parsePolicy(yaml, 'test-policy.yaml');

@@ -7,7 +7,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthFailure } from '../../src/cli/commands/synth.js';
 import { parsePolicy } from '../../src/core/policy/resolve.js';
 import { runCli, runProcess, spawnCli } from '../support/cli.js';
 import { emptyDir } from '../support/env.js';
@@ -159,29 +158,5 @@ describe('keywarden synth: bad input', () => {
     const result = await runCli(['synth', '--help']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Examples:\n  $ keywarden synth\n');
-  });
-});
-
-describe('synthFailure', () => {
-  it('passes a failed check’s report on whole and sums it up in one line', () => {
-    const error = Object.assign(
-      new Error(
-        'ERROR The IAM entity contains wildcard permissions\nA copy of this report can be found in: /x/report.json',
-      ),
-      { name: 'ValidationFailed' },
-    );
-    const failure = synthFailure(error);
-    expect(failure.report).toContain('wildcard permissions');
-    expect(failure.error).toMatchObject({
-      exitCode: 1,
-      message: 'synth failed: the checks above found problems (report: /x/report.json)',
-    });
-  });
-
-  it('keeps any other failure to its first line', () => {
-    expect(synthFailure(new Error('Bundling failed\nat esbuild'))).toMatchObject({
-      report: null,
-      error: { exitCode: 1, message: 'synth failed: Bundling failed' },
-    });
   });
 });

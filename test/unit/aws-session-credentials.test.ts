@@ -6,13 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   type IssuedSession,
-  isSessionCredentials,
-  REFRESH_MARGIN_MS,
+  renewExpiredSessions,
   sessionCredentials,
 } from '../../src/sdk/session-credentials.js';
 
 const ISSUED_AT = Date.parse('2026-11-22T12:00:00Z');
 const HOUR = 3_600_000;
+/** A session is renewed five minutes before its expiry, as the SDK's own memo does. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** STS as a fake: each session numbered, valid for an hour from the service time it was issued at. */
 function fakeSts(serviceNow: () => number) {
@@ -139,9 +140,15 @@ describe('sessionCredentials', () => {
     expect(identity.expiration?.getTime()).toBe(ISSUED_AT + 5_000);
   });
 
-  it('is recognised as session credentials; a static identity is not', () => {
-    expect(isSessionCredentials(setup().credentials)).toBe(true);
-    expect(isSessionCredentials({ accessKeyId: 'AKID', secretAccessKey: 'x' })).toBe(false);
-    expect(isSessionCredentials(async () => ({ accessKeyId: 'AKID', secretAccessKey: 'x' }))).toBe(false);
+  it('is recognised as session credentials (a client learns to renew it); a static identity is not', () => {
+    /** How many middlewares `renewExpiredSessions` adds to a client with these credentials. */
+    const added = (credentials: Parameters<typeof renewExpiredSessions>[1]) => {
+      let count = 0;
+      renewExpiredSessions({ middlewareStack: { use: () => void count++ } }, credentials);
+      return count;
+    };
+    expect(added(setup().credentials)).toBe(1);
+    expect(added({ accessKeyId: 'AKID', secretAccessKey: 'x' })).toBe(0);
+    expect(added(async () => ({ accessKeyId: 'AKID', secretAccessKey: 'x' }))).toBe(0);
   });
 });

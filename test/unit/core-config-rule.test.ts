@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { evaluateAccount } from '../../src/core/audit-account.js';
 import type { Evaluation } from '../../src/core/audit-report.js';
 import {
-  annotationText,
   changedUserEvaluation,
   configEvaluations,
   configRulePolicy,
   evaluationBatches,
-  MAX_ANNOTATION_LENGTH,
   parseRuleParameters,
-  userVerdict,
 } from '../../src/core/config-rule.js';
 import type { ChangedResource } from '../../src/core/config-rule-event.js';
 import { ROOT_USER_NAME } from '../../src/core/model.js';
@@ -28,6 +25,29 @@ function evaluation(overrides: Partial<Evaluation>): Evaluation {
     ...overrides,
   };
 }
+
+/** AWS's bound on an evaluation's Annotation. */
+const MAX_ANNOTATION_LENGTH = 256;
+
+/** The verdict Config gets for alice (AIDAALICE) when she changed, from the audit's `evaluations` of her. */
+function verdictOfAlice(evaluations: readonly Evaluation[], rule: Evaluation['rule'] | null) {
+  const changed: ChangedResource = {
+    resourceType: 'AWS::IAM::User',
+    resourceId: 'AIDAALICE',
+    resourceName: 'alice',
+    status: 'OK',
+    capturedAt: NOW,
+  };
+  const { complianceType, annotation } = changedUserEvaluation(changed, evaluations, rule, {
+    userName: 'alice',
+    userId: 'AIDAALICE',
+  });
+  return { complianceType, annotation };
+}
+
+/** The Annotation Config gets for an evaluation whose text is `text`. */
+const annotationText = (text: string | null) =>
+  verdictOfAlice([evaluation({ annotation: text })], 'KEY_ROTATION').annotation;
 
 describe('parseRuleParameters', () => {
   it('takes no parameters as every enabled rule', () => {
@@ -125,7 +145,7 @@ describe('configRulePolicy', () => {
   });
 });
 
-describe('annotationText', () => {
+describe('the Annotation', () => {
   it('keeps a text of exactly 256 characters', () => {
     const text = 'a'.repeat(MAX_ANNOTATION_LENGTH);
 
@@ -146,7 +166,7 @@ describe('annotationText', () => {
   });
 });
 
-describe('userVerdict', () => {
+describe('a user’s verdict', () => {
   const failing = evaluation({
     rule: 'KEY_ROTATION',
     compliance: 'NON_COMPLIANT',
@@ -166,31 +186,31 @@ describe('userVerdict', () => {
   const na = evaluation({ rule: 'CONSOLE_WITHOUT_MFA', compliance: 'NOT_APPLICABLE' });
 
   it('without a rule, is NON_COMPLIANT when any rule is, naming the first and counting the rest', () => {
-    expect(userVerdict([plain, failing, unused], null)).toEqual({
+    expect(verdictOfAlice([plain, failing, unused], null)).toEqual({
       complianceType: 'NON_COMPLIANT',
       annotation: 'KEY_ROTATION: Active access key AKIAX is 120 days old (max 90) (+1 more rule)',
     });
   });
 
   it('without a rule, is COMPLIANT with the exemption named, else plainly', () => {
-    expect(userVerdict([plain, exempt], null)).toEqual({
+    expect(verdictOfAlice([plain, exempt], null)).toEqual({
       complianceType: 'COMPLIANT',
       annotation: 'MULTIPLE_ACTIVE_KEYS: exempt: vendor (tag keywarden:exempt)',
     });
-    expect(userVerdict([plain, na], null)).toEqual({ complianceType: 'COMPLIANT', annotation: null });
+    expect(verdictOfAlice([plain, na], null)).toEqual({ complianceType: 'COMPLIANT', annotation: null });
   });
 
   it('is NOT_APPLICABLE when no rule had anything to judge', () => {
-    expect(userVerdict([na], null)).toEqual({ complianceType: 'NOT_APPLICABLE', annotation: null });
-    expect(userVerdict([], null).complianceType).toBe('NOT_APPLICABLE');
+    expect(verdictOfAlice([na], null)).toEqual({ complianceType: 'NOT_APPLICABLE', annotation: null });
+    expect(verdictOfAlice([], null).complianceType).toBe('NOT_APPLICABLE');
   });
 
   it('with a rule, is that rule evaluation as it is', () => {
-    expect(userVerdict([failing, exempt], 'MULTIPLE_ACTIVE_KEYS')).toEqual({
+    expect(verdictOfAlice([failing, exempt], 'MULTIPLE_ACTIVE_KEYS')).toEqual({
       complianceType: 'COMPLIANT',
       annotation: 'exempt: vendor (tag keywarden:exempt)',
     });
-    expect(userVerdict([failing], 'UNUSED_CREDENTIALS').complianceType).toBe('NOT_APPLICABLE');
+    expect(verdictOfAlice([failing], 'UNUSED_CREDENTIALS').complianceType).toBe('NOT_APPLICABLE');
   });
 });
 

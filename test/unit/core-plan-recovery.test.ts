@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_MS, type KeyOwnership, keyOwnership } from '../../src/core/plan/ownership.js';
+import { type KeyOwnership, keyOwnership } from '../../src/core/plan/ownership.js';
 import {
-  LEGACY_CALL_WINDOW_MS,
   type OrphanedKey,
   orphanOwnership,
   planOrphanRecovery,
@@ -13,6 +12,10 @@ const INTENT_AT = '2026-12-01T10:00:00.000Z';
 const ANSWER_BY = '2026-12-01T10:01:10.000Z';
 const at = (offsetMs: number) => new Date(Date.parse(INTENT_AT) + offsetMs);
 const END = Date.parse(ANSWER_BY) - Date.parse(INTENT_AT);
+/** How far outside a call's window a key may be made and still be the call's (clock skew): 1 minute. */
+const CLOCK_SKEW_MS = 60_000;
+/** The window assumed for an intent journaled before `answerBy` existed: 2 minutes. */
+const LEGACY_CALL_WINDOW_MS = 120_000;
 
 const store: StoreSecretAction = {
   id: '111122223333/alice/AKIAOLD/store-secret/rotate',

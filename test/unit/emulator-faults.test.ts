@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultInjector, isWriteOperation } from '../../src/emulator/faults.js';
+import { FaultInjector } from '../../src/emulator/faults.js';
 
 /** Decides `n` calls to iam:ListUsers and returns their outcomes. */
 function outcomes(faults: FaultInjector, n: number, service = 'iam', operation = 'ListUsers') {
@@ -166,7 +166,14 @@ describe('FaultInjector', () => {
   });
 });
 
-describe('isWriteOperation', () => {
+describe('writeCalls', () => {
+  /** The calls the injector counts as writes after it has seen one call of `operation`. */
+  const writesAfter = (operation: string) => {
+    const faults = new FaultInjector();
+    faults.decide('iam', operation);
+    return faults.writeCalls().map((c) => c.operation);
+  };
+
   it.each([
     'CreateAccessKey',
     'UpdateAccessKey',
@@ -181,7 +188,7 @@ describe('isWriteOperation', () => {
     'UploadSSHPublicKey',
     'ChangePassword',
   ])('counts %s as a write', (operation) => {
-    expect(isWriteOperation(operation)).toBe(true);
+    expect(writesAfter(operation)).toEqual([operation]);
   });
 
   it.each([
@@ -193,6 +200,6 @@ describe('isWriteOperation', () => {
     'AssumeRole',
     'GetParameter',
   ])('counts %s as a read', (operation) => {
-    expect(isWriteOperation(operation)).toBe(false);
+    expect(writesAfter(operation)).toEqual([]);
   });
 });

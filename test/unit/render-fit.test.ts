@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { fitRow, oneLine, stripAnsi, visibleWidth } from '../../src/cli/render/fit.js';
+import { fitRow } from '../../src/cli/render/fit.js';
+import { stripAnsi, visibleWidth } from '../support/terminal.js';
 
 const c = pc.createColors(true);
 
@@ -65,13 +66,14 @@ describe('fitRow', () => {
   });
 });
 
-describe('oneLine', () => {
+describe('a cell with line breaks or tabs', () => {
   it.each([
     ['a\nb', 'a b'],
     ['a \r\n b', 'a b'],
     ['a\tb', 'a b'],
     ['plain', 'plain'],
-  ])('%j', (text, expected) => {
-    expect(oneLine(text)).toBe(expected);
+  ])('%j is one line', (text, expected) => {
+    // A cell is kept whole, so what it shows is exactly the value made one line.
+    expect(fitRow('', [text], null, 80)).toEqual([expected]);
   });
 });

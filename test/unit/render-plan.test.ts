@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { stripAnsi, visibleWidth } from '../../src/cli/render/fit.js';
 import { renderPlan } from '../../src/cli/render/plan.js';
 import { renderResults } from '../../src/cli/render/results.js';
 import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import type { ActionResult } from '../../src/core/plan/outcome.js';
 import { planAccount } from '../../src/core/plan/planner.js';
+import { stripAnsi, visibleWidth } from '../support/terminal.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 
 const flat = (text: string) => stripAnsi(text).replace(/\s+/g, ' ');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { stripAnsi, visibleWidth } from '../../src/cli/render/fit.js';
-import { renderTable, timeAgo } from '../../src/cli/render/table.js';
+import { renderTable } from '../../src/cli/render/table.js';
 import { evaluateAccount } from '../../src/core/audit-account.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import { buildAuditReport } from '../../src/core/audit-summary.js';
+import { stripAnsi, visibleWidth } from '../support/terminal.js';
 import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 import { sampleReport } from './render-helpers.js';
 
@@ -89,7 +90,19 @@ describe('renderTable', () => {
   });
 });
 
-describe('timeAgo', () => {
+describe('the credential report age in the summary line', () => {
+  /** The sample report with every credential report generated `ageMs` before the audit. */
+  const reportAged = (ageMs: number): AuditReport => {
+    const report = sampleReport();
+    const generatedAt = new Date(Date.parse(report.evaluatedAt) - ageMs).toISOString();
+    return {
+      ...report,
+      accounts: report.accounts.map((a) =>
+        a.inventory === null ? a : { ...a, inventory: { ...a.inventory, reportGeneratedAt: generatedAt } },
+      ),
+    };
+  };
+
   it.each([
     { ms: -5_000, text: 'just now' },
     { ms: 59_999, text: 'just now' },
@@ -97,6 +110,7 @@ describe('timeAgo', () => {
     { ms: 2 * 3_600_000, text: '2h ago' },
     { ms: 72 * 3_600_000, text: '3d ago' },
   ])('$ms ms', ({ ms, text }) => {
-    expect(timeAgo(ms)).toBe(text);
+    const lines = renderTable(reportAged(ms), { color: false, columns: 200 }).trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(new RegExp(`· report generated ${text}$`));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * What IAM holds for one user right before a change: the input of the live re-check's verdicts
- * (src/core/plan/live-checks.ts).
+ * (each action's, in src/core/actions/<type>.ts; the terms in src/core/plan/live-checks.ts).
  */
 import {
   GetAccessKeyLastUsedCommand,

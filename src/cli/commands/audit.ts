@@ -46,7 +46,7 @@ import { connect, type Session } from '../session.js';
 
 const FAIL_ON = ['any', 'high', 'none'] as const;
 
-export interface AuditFlags extends AccountFlags {
+interface AuditFlags extends AccountFlags {
   readonly config?: string;
   readonly preset?: string;
   readonly format?: string;

@@ -14,21 +14,21 @@ import { loadPolicy } from '../policy-loader.js';
 import { outDir } from './synth.js';
 
 /** The stacks `keywarden synth` writes (src/infra/app.ts STACK_NAMES; kept here so --help loads no CDK). */
-export const DEPLOYABLE_STACKS = ['KeywardenAccount', 'KeywardenAwsNative', 'KeywardenOrganization'] as const;
-export const APPROVAL_LEVELS = ['never', 'any-change', 'broadening'] as const;
+const DEPLOYABLE_STACKS = ['KeywardenAccount', 'KeywardenAwsNative', 'KeywardenOrganization'] as const;
+const APPROVAL_LEVELS = ['never', 'any-change', 'broadening'] as const;
 
 /** The package root (this file is src/cli/commands or dist/cli/commands). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The CDK app the CDK CLI runs: the built entry, so it works from an installed package too. */
-export const CDK_APP_ENTRY = join(PACKAGE_ROOT, 'dist', 'infra', 'main.js');
+const CDK_APP_ENTRY = join(PACKAGE_ROOT, 'dist', 'infra', 'main.js');
 
 /** The CDK CLI to run: KEYWARDEN_CDK_CLI if set, else the aws-cdk package Keywarden depends on. */
-export function cdkCli(env: NodeJS.ProcessEnv): string {
+function cdkCli(env: NodeJS.ProcessEnv): string {
   return env.KEYWARDEN_CDK_CLI || createRequire(import.meta.url).resolve('aws-cdk/bin/cdk');
 }
 
-export interface CdkDeployArgs {
+interface CdkDeployArgs {
   readonly stacks: readonly string[];
   readonly policyFile: string;
   readonly policySource: string | null;
@@ -39,7 +39,7 @@ export interface CdkDeployArgs {
 }
 
 /** The CDK CLI's arguments for `keywarden deploy`. */
-export function cdkDeployArgs(a: CdkDeployArgs): string[] {
+function cdkDeployArgs(a: CdkDeployArgs): string[] {
   return [
     'deploy',
     ...a.stacks,

@@ -21,7 +21,7 @@ import type { Session } from '../session.js';
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = { '.json': 'json', '.csv': 'csv' };
-export const DEFAULT_FORECAST_DAYS = 30;
+const DEFAULT_FORECAST_DAYS = 30;
 
 interface ForecastFlags extends Omit<RemediationFlags, 'maxActions'> {
   readonly days: string;

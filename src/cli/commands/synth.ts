@@ -23,7 +23,7 @@ export function outDir(cwd: string, out: string): string {
  * What the user reads when the synth fails. A failed check (cdk-nag, the CloudFormation validation)
  * comes with its report, which goes to stderr whole; anything else is one line.
  */
-export function synthFailure(error: unknown): { readonly report: string | null; readonly error: CliError } {
+function synthFailure(error: unknown): { readonly report: string | null; readonly error: CliError } {
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof Error && error.name === 'ValidationFailed') {
     const file = /report can be found in: (\S+)/.exec(text)?.[1];

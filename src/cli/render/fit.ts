@@ -14,17 +14,17 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
 const HAS_ANSI = /\u001b\[/;
 
-export function stripAnsi(text: string): string {
+function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
 /** Columns `text` takes on a terminal: color codes take none. */
-export function visibleWidth(text: string): number {
+function visibleWidth(text: string): number {
   return stripAnsi(text).length;
 }
 
 /** Line breaks and tabs inside a value (an exemption reason, an AWS message) as single spaces. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/[ \t]*[\r\n\t]+[ \t]*/g, ' ');
 }
 

@@ -69,7 +69,7 @@ export function renderPlan(
 }
 
 /** One line when the plan has notices and the policy no channel to carry them; null otherwise. */
-export function noChannelWarning(plan: Plan): string | null {
+function noChannelWarning(plan: Plan): string | null {
   const notices = plan.actions.filter((a) => a.type === 'notify').length;
   if (notices === 0 || plan.channels.length > 0) return null;
   return (

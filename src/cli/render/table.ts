@@ -189,7 +189,7 @@ function inventoryFreshness(report: AuditReport): string | null {
 }
 
 /** `just now`, `5m ago`, `2h ago`, `3d ago`: rounded down, never negative. */
-export function timeAgo(ageMs: number): string {
+function timeAgo(ageMs: number): string {
   const minutes = Math.floor(Math.max(0, ageMs) / 60_000);
   if (minutes < 1) return 'just now';
   if (minutes < 60) return `${minutes}m ago`;

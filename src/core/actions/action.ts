@@ -16,7 +16,7 @@ import type { Permission } from '../permission.js';
  * yields its own actions (and its own notification, sent once). `remediate`: a rule's finding,
  * remediated by the action its rule names (src/core/plan/findings.ts).
  */
-export const STAGES = [
+const STAGES = [
   'warn',
   'rotate',
   'blocked',
@@ -92,9 +92,7 @@ export type PlannedOf<T extends string, F extends Shape> = Frozen<
 >;
 
 /** A recovery action, as the journal reads it. */
-export type RecoveryOf<T extends string, F extends Shape> = Frozen<
-  z.output<z.ZodObject<RecoveryShape<T, F>>>
->;
+type RecoveryOf<T extends string, F extends Shape> = Frozen<z.output<z.ZodObject<RecoveryShape<T, F>>>>;
 
 /** What undoing a done action takes: nothing, making its key Active again, or it cannot be undone. */
 export type Undo =
@@ -115,7 +113,7 @@ export interface Finding {
  * key id, {@link PASSWORD_SUBJECT}, or another word for the user as a whole); or why it cannot act
  * on it, which blocks the finding for a person to look at.
  */
-export type FindingPlan<Fields> =
+type FindingPlan<Fields> =
   | { readonly subject: string; readonly fields: Fields }
   | { readonly blocked: string };
 

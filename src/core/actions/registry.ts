@@ -54,8 +54,7 @@ export type ActionOf<D> = D extends PlannedDefinition
 export type Action = ActionOf<PlannedDefinitions>;
 export type ActionType = Action['type'];
 /** Actions that repair or reverse a run rather than follow from the policy. */
-export type RecoveryAction = ActionOf<RecoveryDefinitions>;
-export type RecoveryActionType = RecoveryAction['type'];
+type RecoveryAction = ActionOf<RecoveryDefinitions>;
 /** Everything the apply step carries out and the journal records. */
 export type AnyAction = Action | RecoveryAction;
 export type AnyActionType = AnyAction['type'];
@@ -73,9 +72,6 @@ const PLANNED: readonly PlannedDefinition[] = [...new Set(RULES.flatMap(remediat
 
 /** Every action definition: planned, then recovery. */
 export const ACTIONS: readonly AnyDefinition[] = [...PLANNED, ...RECOVERY];
-
-export const ACTION_TYPES = PLANNED.map((d) => d.type) as readonly ActionType[];
-export const RECOVERY_ACTION_TYPES: readonly RecoveryActionType[] = RECOVERY.map((d) => d.type);
 
 const BY_TYPE: ReadonlyMap<string, AnyDefinition> = new Map(ACTIONS.map((d) => [d.type, d]));
 

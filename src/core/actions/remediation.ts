@@ -17,6 +17,8 @@ export function lifecycle<const A extends readonly PlannedDefinition[]>(...actio
  * Each finding of the rule is remediated with `action` (its `remedy` turns the finding into the
  * action), and the owner is told; in `recommended` mode only (src/core/plan/findings.ts).
  * `ownerAction`: what the owner is asked to do in that notice.
+ * @public For rule authors (docs/audit.md): no built-in rule remediates this way yet, so only the
+ * rule test/e2e/add-rule.test.ts adds calls it.
  */
 export function eachFinding<const D extends RemedyDefinition>(
   action: D,

@@ -17,7 +17,7 @@ import { formatIssues, genericMessage } from '../policy-errors.js';
  * organization worker; `remediate`, the handler AWS Config remediation invokes.
  */
 export type RunCommand = 'apply' | 'rotate' | 'undo' | 'resume' | 'scheduled' | 'remediate';
-export const RUN_COMMANDS = [
+const RUN_COMMANDS = [
   'apply',
   'rotate',
   'undo',
@@ -104,7 +104,7 @@ type Parsed<T extends keyof typeof recordSchemas> = Readonly<z.output<(typeof re
 export type IntentRecord = Parsed<'intent'>;
 export type OutcomeRecord = Parsed<'outcome'>;
 export type StartedRecord = Parsed<'run-started'>;
-export type FinishedRecord = Parsed<'run-finished'>;
+type FinishedRecord = Parsed<'run-finished'>;
 export type JournalRecord = StartedRecord | IntentRecord | OutcomeRecord | FinishedRecord;
 /** A journal line that is not a record; `line` is 1-based. */
 export class JournalParseError extends Error {

@@ -330,7 +330,7 @@ export function toSkipped(ctx: BuildContext, d: GatedDecision, reason: string): 
   };
 }
 
-export function stageOf(d: Decision): Stage {
+function stageOf(d: Decision): Stage {
   switch (d.kind) {
     case 'warn':
     case 'rotate':

@@ -19,7 +19,7 @@ import type { CreateKeyAction, NotifyAction } from './types.js';
  * How far outside the call's window a key's creation time may lie and still be the call's: the
  * window is stamped by this machine's idea of AWS's clock (the service clock), the key by AWS's.
  */
-export const CLOCK_SKEW_MS = 60_000;
+const CLOCK_SKEW_MS = 60_000;
 
 /** A key of the user as IAM lists it now. */
 export interface ListedKey {
@@ -40,7 +40,7 @@ export interface CreateCall {
 }
 
 /** A key that is Keywarden's own. */
-export interface OwnKey {
+interface OwnKey {
   readonly accessKeyId: string;
   /** True when proven by its creation time, not named by IAM's answer: removed only if never used. */
   readonly foundByTime: boolean;

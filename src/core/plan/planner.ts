@@ -159,7 +159,7 @@ function undeliveredNotices(
 }
 
 /** The channels a policy's notifications section turns on. */
-export function configuredChannels(policy: Policy): NotificationChannel[] {
+function configuredChannels(policy: Policy): NotificationChannel[] {
   const n = policy.notifications;
   const channels: NotificationChannel[] = [];
   if (n.sns !== null) channels.push('sns');

@@ -69,7 +69,7 @@ export interface OrphanedKey {
 }
 
 /** The call window assumed for an intent journaled before `answerBy` existed. */
-export const LEGACY_CALL_WINDOW_MS = 120_000;
+const LEGACY_CALL_WINDOW_MS = 120_000;
 
 /**
  * Which of the user's keys the orphan's call made, and which new keys Keywarden cannot prove it

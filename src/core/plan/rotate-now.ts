@@ -10,7 +10,7 @@ import { planAccount } from './planner.js';
 import type { JournalFacts, Plan } from './types.js';
 
 /** The policy with the rotation due at age 0, the same switch-over and delete windows, and no revoking. */
-export function rotateNowPolicy(policy: Policy): Policy {
+function rotateNowPolicy(policy: Policy): Policy {
   const r = policy.rotation;
   const switchOverDays = r.deactivateAfterDays - r.rotateAfterDays;
   return {

@@ -20,17 +20,13 @@ import type { RemediationMode } from '../policy/types.js';
 import type { RemediationRule, RuleId } from '../rules/registry.js';
 import type { KeyEvent } from './key-history.js';
 
-export { STAGES, type Stage } from '../actions/action.js';
+export type { Stage } from '../actions/action.js';
 export {
-  ACTION_TYPES,
   type Action,
   type ActionType,
   type AnyAction,
   type AnyActionType,
   changesAws,
-  RECOVERY_ACTION_TYPES,
-  type RecoveryAction,
-  type RecoveryActionType,
 } from '../actions/registry.js';
 export type { RemediationRule } from '../rules/registry.js';
 

@@ -8,7 +8,7 @@ export type JournalSpec =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'dynamodb'; readonly tableName: string };
 
-export const DYNAMODB_SCHEME = 'dynamodb://';
+const DYNAMODB_SCHEME = 'dynamodb://';
 
 /** DynamoDB's own rule for a table name. */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -43,9 +43,4 @@ export function parseJournalSpec(raw: string): { readonly spec: JournalSpec } | 
     };
   }
   return { spec: { kind: 'file', path: text } };
-}
-
-/** The location as a user writes it: the path, or `dynamodb://TABLE`. */
-export function journalSpecText(spec: JournalSpec): string {
-  return spec.kind === 'file' ? spec.path : `${DYNAMODB_SCHEME}${spec.tableName}`;
 }

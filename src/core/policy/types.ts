@@ -34,23 +34,23 @@ export interface ExemptionCommon {
   /** Rules covered; null = all rules (a rule marked never-exempt is never covered). */
   readonly rules: readonly RuleId[] | null;
 }
-export interface UserExemption extends ExemptionCommon {
+interface UserExemption extends ExemptionCommon {
   /** Exact user name or picomatch glob, compared case-insensitively like IAM does. */
   readonly name: string;
 }
-export interface PathExemption extends ExemptionCommon {
+interface PathExemption extends ExemptionCommon {
   /** IAM path prefix, e.g. `/service-accounts/`. */
   readonly path: string;
 }
-export interface GroupExemption extends ExemptionCommon {
+interface GroupExemption extends ExemptionCommon {
   readonly group: string;
 }
-export interface TagExemptionConfig {
+interface TagExemptionConfig {
   readonly enabled: boolean;
   readonly key: string;
   readonly reasonKey: string;
 }
-export interface SsmExemptionConfig {
+interface SsmExemptionConfig {
   readonly name: string;
   readonly reason: string;
   readonly rules: readonly RuleId[] | null;

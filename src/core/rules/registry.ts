@@ -47,8 +47,3 @@ export const RULE_IDS = RULES.map((r) => r.id) as unknown as readonly [RuleId, .
 export const RULES_BY_ID: { readonly [R in AnyRule as R['id']]: R } = Object.fromEntries(
   RULES.map((r) => [r.id, r]),
 ) as never;
-
-/** The rule with this id; for code that holds an id read from data (a policy, a journal). */
-export function ruleById(id: RuleId): AnyRule {
-  return RULES_BY_ID[id];
-}

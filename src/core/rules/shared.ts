@@ -3,7 +3,7 @@ import type { RuleVerdict, Violation } from './types.js';
 
 /** Shared, frozen verdicts so the common (compliant) path allocates nothing. */
 export const NOT_APPLICABLE: RuleVerdict = Object.freeze({ kind: 'not-applicable' });
-export const COMPLIANT: RuleVerdict = Object.freeze({ kind: 'evaluated', violations: Object.freeze([]) });
+const COMPLIANT: RuleVerdict = Object.freeze({ kind: 'evaluated', violations: Object.freeze([]) });
 
 /** Wraps collected violations; an empty or missing list is the shared COMPLIANT verdict. */
 export function verdict(violations: Violation[] | undefined): RuleVerdict {

@@ -20,7 +20,7 @@
  */
 import type { AccountState, CredentialReportSettings, IamUser, KeyLastUsed } from '../state.js';
 
-export const CREDENTIAL_REPORT_COLUMNS = [
+const CREDENTIAL_REPORT_COLUMNS = [
   'user',
   'arn',
   'user_creation_time',

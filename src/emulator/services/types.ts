@@ -31,9 +31,9 @@ export interface XmlObject {
 /** Returns the content of `<ActionResult>`, or undefined for operations that return no result element. */
 export type QueryOperation = (ctx: RequestContext, params: QueryParams) => XmlObject | undefined;
 
-export type JsonOperation = (ctx: RequestContext, input: Readonly<Record<string, unknown>>) => unknown;
+type JsonOperation = (ctx: RequestContext, input: Readonly<Record<string, unknown>>) => unknown;
 
-export type RestJsonOperation = (ctx: RequestContext, input: Readonly<Record<string, unknown>>) => unknown;
+type RestJsonOperation = (ctx: RequestContext, input: Readonly<Record<string, unknown>>) => unknown;
 
 export interface QueryService {
   readonly protocol: 'query';
@@ -51,7 +51,7 @@ export interface JsonService {
   readonly operations: Readonly<Record<string, JsonOperation>>;
 }
 
-export interface RestJsonRoute {
+interface RestJsonRoute {
   readonly method: string;
   /** Path such as `/v2/email/outbound-emails`. */
   readonly path: string;

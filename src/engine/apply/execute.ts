@@ -3,9 +3,9 @@
  * intent before and an outcome after each. It decides nothing: the core says what to do with each
  * action and outcome (src/core/plan/execution.ts: chains broken by a skip or failure, when a
  * chain's notices are queued, which keys are cleaned up), and every change's executor re-reads the
- * user's live state and asks the core's verdict (src/core/plan/live-checks.ts). Notices go to the
- * notifier once, at the end; their intents are journaled as soon as they are queued, so a resume
- * can still send them after a crash.
+ * user's live state and asks its action's verdict on it (src/core/actions/<type>.ts, in the terms of
+ * src/core/plan/live-checks.ts). Notices go to the notifier once, at the end; their intents are
+ * journaled as soon as they are queued, so a resume can still send them after a crash.
  */
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';

@@ -4,7 +4,7 @@ import type { NotifyAction } from '../../core/plan/types.js';
 import { errorLine } from '../../sdk/errors.js';
 import type { RunRecorder } from './recorder.js';
 
-export const NO_CHANNEL = 'no notification channel configured';
+const NO_CHANNEL = 'no notification channel configured';
 
 /**
  * Hands the notices (their intents already journaled) to the notifier in one call and journals

@@ -54,7 +54,7 @@ export function callWindowMs(timeouts: Timeouts): number {
 }
 
 /** Why an action another run holds is not attempted. */
-export function heldElsewhere(holder: IntentHolder): string {
+function heldElsewhere(holder: IntentHolder): string {
   return `run ${holder.runId} holds this action: its intent (${holder.since}) has no outcome yet, so this run leaves it alone`;
 }
 

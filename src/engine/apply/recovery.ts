@@ -3,8 +3,8 @@
  * first): its secret died with the process. Notices whose chain had completed are handed to the
  * next plan, which sends every notice not yet delivered.
  * Everything else is left to a fresh plan from live state. What to clean up is decided by the core
- * (orphanCandidates, planOrphanRecovery); this module is given the journal as the run read it, reads
- * IAM and Secrets Manager, and carries the recovery out.
+ * (incompleteRuns, orphanOwnership, planOrphanRecovery); this module is given the journal as the run
+ * read it, reads IAM and Secrets Manager, and carries the recovery out.
  */
 
 import { cleanupKey } from '../../aws/apply/cleanup-key.js';
@@ -20,7 +20,7 @@ import { errorLine } from '../../sdk/errors.js';
 import { type RecorderOptions, RunRecorder } from './recorder.js';
 
 /** Why a recovered run's notice is not sent by the recovery itself. */
-export const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';
+const CARRIED_OVER = 'carried over: the next plan sends every notice not yet delivered';
 
 export interface RecoverOptions extends RecorderOptions {
   /** The first resume run's id; later ones get `-2`, `-3`, ... */

@@ -14,7 +14,7 @@ import { JournalError } from '../journal.js';
 import type { ItemKey } from './items.js';
 
 /** The table named by a journal does not exist (in this account and region). */
-export class JournalTableMissingError extends JournalError {
+class JournalTableMissingError extends JournalError {
   override readonly name = 'JournalTableMissingError';
   constructor(
     readonly tableName: string,

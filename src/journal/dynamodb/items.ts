@@ -7,7 +7,7 @@
  * |----------|--------------------|--------------------------|------------|
  * | sequence | `journal`          | `sequence`               | `n`: the last record number handed out |
  * | record   | `journal`          | `record#<15-digit n>`    | `record` (the record's JSON, as a file line), `runId`, `type`, `at` |
- * | run      | `run#<runId>`      | `run`                    | `state` (started, finished), `command`, `resumeOf`, `accountId`, `startedAt`, `finishedAt`, `recoveredBy` |
+ * | run      | `run#<runId>`      | `run`                    | `state` (started, finished), `command`, `resumeOf`, `accountId`, `startedAt`, `finishedAt`, `recoveredBy`, `recoveredAt` |
  * | claim    | `intent#<actionId>`| `claim`                  | `runId`, `accountId`, `since`: the run whose intent of that action has no outcome yet |
  * | lease    | `lease#<accountId>`| `lease`                  | `accountId`, `runId`, `command`, `since`, `renewedAt`, `until`, `untilMs`, `expiresAt` (TTL: a day after it lapses) |
  */
