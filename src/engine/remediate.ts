@@ -109,6 +109,7 @@ async function remediateUnderLease(
     ...(options.userNames ? { userNames: options.userNames } : {}),
     journal: { records: journal.records(), warnings: journal.warnings },
   });
+  journal.release();
   const stopped = () => deps.shouldStop?.() === true;
   if (planned.plan.actions.length === 0) {
     return stopped()
