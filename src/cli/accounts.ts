@@ -160,8 +160,12 @@ export function connectAccount(
   accountId: string,
 ): Connected & { assume(): Promise<void> } {
   const member = connectResolved(connection, resolved, accountId);
+  const { iam, sts, ssm, secretsManager } = member.clients;
   return {
-    ...member.clients,
+    iam,
+    sts,
+    ssm,
+    secretsManager,
     serviceNow: member.clock,
     calibrate: member.calibrate,
     close: member.close,

@@ -39,5 +39,6 @@ export interface Connected extends AccountClients {
 export function connect(session: Session, connection: AwsConnection): Connected {
   session.connection = connection;
   const { clients, clock, calibrate, close } = connectAccount(connection);
-  return { ...clients, serviceNow: clock, calibrate, close };
+  const { iam, sts, ssm, secretsManager } = clients;
+  return { iam, sts, ssm, secretsManager, serviceNow: clock, calibrate, close };
 }

@@ -54,13 +54,22 @@ export function connectAccount(connection: AwsConnection, options: ConnectOption
     built.push(client);
     return client;
   };
+  const serviceClock = new ServiceClock();
+  const watched = <C extends Parameters<ServiceClock['watch']>[0]>(client: C): C => {
+    if (options.clock === undefined) serviceClock.watch(client);
+    return client;
+  };
+  let config = given.config;
   const clients: ConnectedClients = {
     ...base,
     secretsManager:
       given.secretsManager ??
       build(prepareClient(new SecretsManagerClient(clientConfig(connection)), connection)),
-    config:
-      given.config ?? build(prepareClient(new ConfigServiceClient(clientConfig(connection)), connection)),
+    // Only the Config rule's handler reports to Config: its client is built when first asked for.
+    get config() {
+      config ??= watched(build(prepareClient(new ConfigServiceClient(clientConfig(connection)), connection)));
+      return config;
+    },
   };
   for (const name of ['iam', 'sts', 'ssm'] as const) if (given[name] === undefined) built.push(clients[name]);
   const close = () => {
@@ -69,12 +78,11 @@ export function connectAccount(connection: AwsConnection, options: ConnectOption
   if (options.clock !== undefined) {
     return { connection, clients, clock: options.clock, calibrate: async () => {}, close };
   }
-  const serviceClock = new ServiceClock();
   serviceClock.watch(clients.iam);
   serviceClock.watch(clients.sts);
   serviceClock.watch(clients.ssm);
   serviceClock.watch(clients.secretsManager);
-  serviceClock.watch(clients.config);
+  if (given.config !== undefined) serviceClock.watch(given.config);
   return {
     connection,
     clients,
