@@ -11,9 +11,7 @@ import { type AwsConnection, DEFAULT_MEMBER_ROLE } from '../engine/connect.js';
 import { connectResolved, PARENT_ID_PATTERN, type ResolvedAccounts } from '../engine/resolve-accounts.js';
 import { CliError, parseIntegerOption } from './errors.js';
 import type { CliIO } from './io.js';
-import type { Connected, Session } from './session.js';
-
-export { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
+import type { Connected } from './session.js';
 
 export interface AccountFlags {
   readonly org?: boolean;
@@ -150,11 +148,9 @@ export function parseAccountTarget(flags: AccountFlags): AccountTarget {
  * The clients for one of the resolved accounts: the caller's own for its own account, an assumed
  * role elsewhere (src/engine/resolve-accounts.ts). `assume()` gets the role's credentials up front,
  * so a role that cannot be assumed fails as `sts:AssumeRole <arn> failed: …` before anything else
- * is tried in that account. The session keeps the caller's connection: errors name the endpoint and
- * profile the user gave.
+ * is tried in that account.
  */
-export function connectAccount(
-  _session: Session,
+export function connectOrgAccount(
   connection: AwsConnection,
   resolved: ResolvedAccounts,
   accountId: string,

@@ -19,14 +19,8 @@ import { auditAccount } from '../engine/audit.js';
 import type { AwsConnection } from '../engine/connect.js';
 import type { Journal } from '../engine/journal.js';
 import { organizationAudit } from '../engine/organization-audit.js';
-import {
-  type AccountTarget,
-  accountProgress,
-  connectAccount,
-  type ResolvedAccounts,
-  resolveAccounts,
-  skippedLines,
-} from './accounts.js';
+import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
+import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { awsFailure } from './connection.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './paths.js';
@@ -153,7 +147,7 @@ export async function multiAccountAudit(
     resolved.selected.map((a) => a.id),
     { concurrency: target.concurrency },
     async (accountId) => {
-      const clients = connectAccount(session, connection, resolved, accountId);
+      const clients = connectOrgAccount(connection, resolved, accountId);
       try {
         await clients.assume();
         if (options.now === null) await clients.calibrate();

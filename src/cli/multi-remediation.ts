@@ -25,7 +25,7 @@ import { type PlannedAccount, planRemediation } from '../engine/plan.js';
 import { type RemediateResult, remediateAccount } from '../engine/remediate.js';
 import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
 import type { RemediationDeps } from '../engine/types.js';
-import { type AccountTarget, accountProgress, connectAccount, skippedLines } from './accounts.js';
+import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
@@ -136,14 +136,14 @@ async function start(io: CliIO, session: Session, options: MultiRemediationOptio
  * `extra` (the notifier, the stop check). A failure is said in one line naming the caller's endpoint.
  */
 async function inAccount<T>(
-  session: Session,
+  _session: Session,
   resolved: ResolvedAccounts,
   accountId: string,
   options: MultiRemediationOptions,
   extra: Partial<RemediationDeps>,
   use: (deps: RemediationDeps) => Promise<T>,
 ): Promise<T> {
-  const clients = connectAccount(session, options.connection, resolved, accountId);
+  const clients = connectOrgAccount(options.connection, resolved, accountId);
   try {
     await clients.assume();
     if (options.now === null) await clients.calibrate();

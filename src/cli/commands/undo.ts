@@ -5,7 +5,7 @@ import type { UndoPlan } from '../../core/plan/recovery.js';
 import { DEFAULT_POLICY } from '../../core/policy/types.js';
 import { resolveAccounts } from '../../engine/resolve-accounts.js';
 import { undoRun } from '../../engine/undo.js';
-import { type AccountFlags, addAccountOptions, connectAccount, parseAccountTarget } from '../accounts.js';
+import { type AccountFlags, addAccountOptions, connectOrgAccount, parseAccountTarget } from '../accounts.js';
 import { type AwsFlags, addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseIntegerOption } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
@@ -131,7 +131,7 @@ apply --org has its own run id; see keywarden history), through --role-name like
               `<run-id>: run ${runId} acted in account ${accountId}, which the account flags do not select`,
             );
           }
-          const member = connectAccount(session, connection, resolved, accountId);
+          const member = connectOrgAccount(connection, resolved, accountId);
           caller.close();
           clients = member;
           await member.assume().catch((error: unknown) => {

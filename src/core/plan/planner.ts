@@ -11,7 +11,7 @@ import { RULES, RULES_BY_ID, type RuleId } from '../rules/registry.js';
 import type { Rule, Violation } from '../rules/types.js';
 import { unusedCredentials } from '../rules/unused-credentials.js';
 import { buildActions, keysOf, toSkipped, usableId } from './build-actions.js';
-import { planFindings } from './findings.js';
+import { type FindingContext, planFindings } from './findings.js';
 import { actionId, chainId } from './ids.js';
 import { closesInactiveRecord, openInactiveRecord } from './key-history.js';
 import type { Gate, GatedDecision, UnusedVerdicts } from './lifecycle.js';
@@ -168,16 +168,8 @@ function configuredChannels(policy: Policy): NotificationChannel[] {
   return channels;
 }
 
-interface UserContext {
-  readonly inventory: AccountInventory;
-  readonly policy: Policy;
-  readonly now: Date;
-  readonly facts: JournalFacts;
-  readonly user: UserRecord;
-  readonly actions: Action[];
-  readonly blocked: BlockedItem[];
-  readonly skipped: SkippedItem[];
-}
+/** What planning one user works on: the finding planner's context, less what it adds. */
+type UserContext = Omit<FindingContext, 'gate' | 'heldReason'>;
 
 function planUser(ctx: UserContext): void {
   const { inventory, policy, now, user } = ctx;
