@@ -10,6 +10,7 @@ export const ASFF_TYPE = 'Software and Configuration Checks/AWS Security Best Pr
 export type AsffSeverityLabel = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 /** Keywarden's severity as ASFF's label. */
 export const ASFF_SEVERITY_LABEL: Readonly<Record<Severity, AsffSeverityLabel>> = {
+  critical: 'CRITICAL',
   high: 'HIGH',
   medium: 'MEDIUM',
   low: 'LOW',

@@ -5,6 +5,7 @@
  */
 import type { ZodRawShape } from 'zod';
 import type { AccountAudit, Compliance, Evaluation, Finding, KeyAgeCount } from './audit-report.js';
+import { type ComplianceRef, complianceRefs } from './compliance.js';
 import { daysBetween } from './days.js';
 import { findExemption, tagExemptionWarning } from './exemptions.js';
 import type { AccountInventory, UserRecord } from './model.js';
@@ -83,7 +84,7 @@ export function evaluateAccount(
         compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
         annotation = firstViolation(result.violations);
         for (const v of result.violations) {
-          findings.push(toFinding(principal, rule.id, rule.severity, v, { kind: 'none' }, null));
+          findings.push(toFinding(principal, rule, v, { kind: 'none' }, null));
         }
         break;
       default:
@@ -180,7 +181,7 @@ function judge(
       for (const v of result.violations) {
         const covering = coveringRotation(rule, v, rotation);
         if (covering === null) allInProgress = false;
-        findings.push(toFinding(principal, rule.id, rule.severity, v, exemption, covering));
+        findings.push(toFinding(principal, rule, v, exemption, covering));
       }
       if (exemption.kind !== 'exempt' && allInProgress && rotation !== null) {
         const until =
@@ -252,10 +253,14 @@ function firstViolation(violations: readonly Violation[]): string | null {
   return violations.length === 1 ? first.text : `${first.text} (+${violations.length - 1} more)`;
 }
 
+/** Each rule's controls, built once: every finding of a rule shares its list. */
+const COMPLIANCE = Object.fromEntries(
+  RULES.map((r) => [r.id, complianceRefs(r.compliance)]),
+) as unknown as Readonly<Record<RuleId, readonly ComplianceRef[]>>;
+
 function toFinding(
   principal: { readonly accountId: string; readonly userName: string; readonly userArn: string },
-  rule: RuleId,
-  severity: Severity,
+  { id: rule, severity }: { readonly id: RuleId; readonly severity: Severity },
   v: Violation,
   exemption: ReturnType<typeof findExemption>,
   rotation: RotationInProgress | null,
@@ -283,6 +288,7 @@ function toFinding(
     accessKeyCreateDate: key === null ? null : key.createDate.toISOString(),
     accessKeyIdAmbiguous: ambiguous,
     severity,
+    compliance: COMPLIANCE[rule],
     ageDays: v.ageDays,
     lastUsedDaysAgo: v.lastUsedDaysAgo,
     exempt: exemption.kind === 'exempt',

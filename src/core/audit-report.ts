@@ -3,10 +3,11 @@
  * rule), one account's audit, and the whole report every output format and consumer reads. Plain
  * JSON-ready data; other tools parse these shapes.
  */
+import type { ComplianceRef } from './compliance.js';
 import type { InventorySource } from './model.js';
 import type { PresetName } from './policy/types.js';
 import type { RuleId } from './rules/registry.js';
-import type { CredentialType, Severity } from './rules/types.js';
+import { type CredentialType, SEVERITIES, type Severity } from './rules/types.js';
 
 /** The three verdicts AWS Config and cdk-nag use. */
 export type Compliance = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
@@ -34,6 +35,8 @@ export interface Finding {
   /** Two keys share a creation second, so the report row could not be tied to one key id. */
   readonly accessKeyIdAmbiguous: boolean;
   readonly severity: Severity;
+  /** The standards' controls the finding's rule implements (src/core/compliance.ts). */
+  readonly compliance: readonly ComplianceRef[];
   readonly ageDays: number | null;
   readonly lastUsedDaysAgo: number | null;
   readonly exempt: boolean;
@@ -166,4 +169,6 @@ export interface AuditReport {
   readonly activeKeyAges: readonly KeyAgeCount[];
 }
 
-export type FailOn = 'any' | 'high' | 'none';
+/** Every `--fail-on` level: a severity (that severity or worse), any open finding, or never. */
+export const FAIL_ON_LEVELS = [...SEVERITIES, 'any', 'none'] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];

@@ -14,9 +14,8 @@ import type {
 } from './audit-report.js';
 import { enabledRuleIds, type Policy } from './policy/types.js';
 import { RULE_IDS, type RuleId } from './rules/registry.js';
-import type { CredentialType, Severity } from './rules/types.js';
+import { type CredentialType, SEVERITY_RANK } from './rules/types.js';
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
 const CREDENTIAL_RANK: Readonly<Record<CredentialType, number>> = { 'access-key': 0, password: 1, user: 2 };
 const RULE_RANK = Object.fromEntries(RULE_IDS.map((id, i) => [id, i])) as Readonly<Record<RuleId, number>>;
 
@@ -166,10 +165,11 @@ export function hasFailure(report: AuditReport, failOn: FailOn): boolean {
       return false;
     case 'any':
       return report.findings.some((f) => isOpen(f));
-    case 'high':
-      return report.findings.some((f) => isOpen(f) && f.severity === 'high');
-    default:
-      return assertNever(failOn);
+    default: {
+      // A severity: that severity or worse.
+      const rank = SEVERITY_RANK[failOn];
+      return report.findings.some((f) => isOpen(f) && SEVERITY_RANK[f.severity] <= rank);
+    }
   }
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../core/forecast.js';
 import type { RuleId } from '../core/rules/registry.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
-import type { Severity } from '../core/rules/types.js';
+import { SEVERITIES, SEVERITY_RANK, type Severity } from '../core/rules/types.js';
 import { escapeHtml as esc } from './escape.js';
 import { type AgeThreshold, renderAgeHistogram } from './histogram.js';
 
@@ -38,8 +38,6 @@ export interface HtmlReportOptions {
   readonly forecastUnavailable?: string;
 }
 
-const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
 const EVENT_TEXT: Readonly<Record<ForecastEvent, string>> = {
   warning: 'warning',
   rotation: 'rotation',
@@ -116,7 +114,7 @@ function header(report: AuditReport): string {
 }
 
 function openBySeverity(findings: readonly Finding[]): Record<Severity, number> {
-  const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const f of findings) if (isOpen(f)) counts[f.severity]++;
   return counts;
 }

@@ -23,9 +23,19 @@ const SARIF_FINGERPRINT = 'keywarden/v1';
 type Level = 'error' | 'warning' | 'note';
 
 /** high → error, medium → warning, low → note. */
-const LEVEL: Readonly<Record<Severity, Level>> = { high: 'error', medium: 'warning', low: 'note' };
+const LEVEL: Readonly<Record<Severity, Level>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+};
 /** The 0-10 score GitHub code scanning reads from `security-severity` (high ≥ 7, medium ≥ 4). */
-const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { high: '8.0', medium: '5.5', low: '3.0' };
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+};
 
 interface SarifMessage {
   readonly text: string;

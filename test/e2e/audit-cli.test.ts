@@ -120,7 +120,7 @@ describe('keywarden audit on the demo world', () => {
     const { report } = await auditJson([], '111111111111');
     const root = find(report, '<root_account>', 'ROOT_ACCESS_KEY');
     expect(root).toHaveLength(1);
-    expect(root[0]?.severity).toBe('high');
+    expect(root[0]?.severity).toBe('critical');
   });
 
   it.each(Object.keys({ '111111111111': 1, '222222222222': 1, '333333333333': 1 }))(
@@ -185,9 +185,11 @@ describe('keywarden audit on the demo world', () => {
     expect(piped.stderr).toBe('');
   });
 
-  it('exits by --fail-on: any → 1, high (no high finding in prod) → 0, none → 0', async () => {
+  it('exits by --fail-on: any/medium → 1, high (no high finding in prod) → 0, none → 0; critical by the root key', async () => {
     expect((await audit(['--format', 'json', '--fail-on', 'any'])).exitCode).toBe(1);
+    expect((await audit(['--format', 'json', '--fail-on', 'medium'])).exitCode).toBe(1);
     expect((await audit(['--format', 'json', '--fail-on', 'high'])).exitCode).toBe(0);
+    expect((await audit(['--format', 'json', '--fail-on', 'critical'], '111111111111')).exitCode).toBe(1);
     expect((await audit(['--format', 'json', '--fail-on', 'none'])).exitCode).toBe(0);
     expect((await audit(['--format', 'json', '--fail-on', 'high'], '111111111111')).exitCode).toBe(1);
   });
@@ -281,7 +283,7 @@ describe('keywarden audit input errors (one line, exit 2, no AWS call)', () => {
 
   it.each([
     [['--format', 'xml'], /--format: must be one of table, json, csv, html, sarif, asff \(got "xml"\)/],
-    [['--fail-on', 'sometimes'], /--fail-on: must be one of any, high, none/],
+    [['--fail-on', 'sometimes'], /--fail-on: must be one of critical, high, medium, low, any, none/],
     [['--inventory', 'guess'], /--inventory: must be one of report, live/],
     [['--now', 'yesterday'], /--now: must be an ISO-8601 time/],
     [['--now', '2026-02-30'], /--now: must be an ISO-8601 time .*\(got "2026-02-30"\)/],

@@ -93,7 +93,7 @@ describe('buildAuditReport', () => {
       id: `${ACCOUNT_ID}/<root_account>/ROOT_ACCESS_KEY/key-slot-1`,
       userName: '<root_account>',
       accessKeyId: null,
-      severity: 'high',
+      severity: 'critical',
       ageDays: 700,
     });
   });
@@ -353,9 +353,18 @@ describe('hasFailure', () => {
 
   it.each([
     { name: 'open medium finding', inv: sampleInventory({ root: null }), failOn: 'any', expected: true },
+    { name: 'open medium finding', inv: sampleInventory({ root: null }), failOn: 'low', expected: true },
+    { name: 'open medium finding', inv: sampleInventory({ root: null }), failOn: 'medium', expected: true },
     { name: 'open medium finding', inv: sampleInventory({ root: null }), failOn: 'high', expected: false },
-    { name: 'open high finding', inv: sampleInventory(), failOn: 'high', expected: true },
-    { name: 'open high finding', inv: sampleInventory(), failOn: 'none', expected: false },
+    {
+      name: 'open medium finding',
+      inv: sampleInventory({ root: null }),
+      failOn: 'critical',
+      expected: false,
+    },
+    { name: 'open critical finding', inv: sampleInventory(), failOn: 'critical', expected: true },
+    { name: 'open critical finding', inv: sampleInventory(), failOn: 'high', expected: true },
+    { name: 'open critical finding', inv: sampleInventory(), failOn: 'none', expected: false },
     {
       name: 'only exempt findings',
       inv: sampleInventory({ root: null }),

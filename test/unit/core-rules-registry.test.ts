@@ -8,7 +8,7 @@ describe('rule registry', () => {
   });
 
   it.each([
-    { id: 'ROOT_ACCESS_KEY', severity: 'high', scope: 'account', neverExempt: true },
+    { id: 'ROOT_ACCESS_KEY', severity: 'critical', scope: 'account', neverExempt: true },
     { id: 'CONSOLE_WITHOUT_MFA', severity: 'high', scope: 'user', neverExempt: false },
     { id: 'KEY_ROTATION', severity: 'medium', scope: 'user', neverExempt: false },
     { id: 'UNUSED_CREDENTIALS', severity: 'medium', scope: 'user', neverExempt: false },

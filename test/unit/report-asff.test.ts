@@ -84,7 +84,7 @@ describe('ASFF', () => {
         .Label;
     expect(label('alice', 'KEY_ROTATION')).toBe('MEDIUM');
     expect(label('bob', 'MULTIPLE_ACTIVE_KEYS')).toBe('LOW');
-    expect(label('<root_account>', 'ROOT_ACCESS_KEY')).toBe('HIGH');
+    expect(label('<root_account>', 'ROOT_ACCESS_KEY')).toBe('CRITICAL');
     for (const f of list) expect(f.FindingProviderFields.Severity).toEqual(f.Severity);
   });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AuditReport, FailOn } from '../../core/audit-report.js';
+import { type AuditReport, FAIL_ON_LEVELS, type FailOn } from '../../core/audit-report.js';
 import { buildAuditReport, hasFailure } from '../../core/audit-summary.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { NowBeforeData } from '../../core/now-check.js';
@@ -43,8 +43,6 @@ import {
 } from '../render/audit-formats.js';
 import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { connect, type Session } from '../session.js';
-
-const FAIL_ON = ['any', 'high', 'none'] as const;
 
 interface AuditFlags extends AccountFlags {
   readonly config?: string;
@@ -143,7 +141,11 @@ export function registerAudit(
     )
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--now <iso-time>', 'evaluate as of this time (what-if); default: now')
-    .option('--fail-on <level>', 'exit 1 when a non-exempt finding reaches: any, high, none', 'any')
+    .option(
+      '--fail-on <level>',
+      'exit 1 when an open finding reaches this severity or worse: critical, high, medium, low, any, none',
+      'any',
+    )
     .option('--inventory <mode>', 'report (credential report, few calls) or live (per-user API calls)')
     .option(
       '--key-ids <mode>',
@@ -196,7 +198,7 @@ Examples:
       flags.format === undefined
         ? (formatFromOutput(flags.output, AUDIT_FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
         : parseChoice('--format', flags.format, AUDIT_FORMATS);
-    const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON);
+    const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON_LEVELS);
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
     const target = parseAccountTarget(flags);
     if (target.kind === 'many' && flags.toSecurityHub) {

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { AccountStatus, AuditReport, Finding } from '../../core/audit-report.js';
 import { isOpen } from '../../core/audit-summary.js';
+import { SEVERITY_RANK } from '../../core/rules/types.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 export interface TableOptions {
@@ -12,7 +13,6 @@ export interface TableOptions {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
 const NO_OPEN_FINDING = 3;
 
 interface UserGroup {
@@ -130,6 +130,7 @@ function severityLabel(f: Finding, c: Colors): string {
   const label = f.severity.toUpperCase().padEnd(6);
   if (!isOpen(f)) return c.dim(label);
   switch (f.severity) {
+    case 'critical':
     case 'high':
       return c.red(label);
     case 'medium':

@@ -12,6 +12,12 @@ export const consoleWithoutMfa = userRule({
   severity: 'high',
   description: 'A user with a console password and no MFA device.',
   recommendation: 'Assign an MFA device to the user, or delete the console password if it is not needed.',
+  compliance: {
+    cis: { '1.2.0': '1.2', '1.4.0': '1.10', '3.0.0': '1.10' },
+    securityHub: ['IAM.5'],
+    awsConfigRule: 'mfa-enabled-for-iam-console-access',
+    nist80053r5: ['AC-2(1)', 'AC-3(15)', 'IA-2(1)', 'IA-2(2)', 'IA-2(6)', 'IA-2(8)'],
+  },
   params: {},
   defaults: { enabled: false },
   // Live mode reads each user's MFA devices only for this rule.

@@ -24,6 +24,12 @@ export const keyRotation = userRule({
     'An active access key older than maxKeyAgeDays (strictly) is NON_COMPLIANT (AWS Config access-keys-rotated).',
   recommendation:
     'Create a new access key, move the applications to it, then deactivate and delete the old key (keywarden rotate --user NAME, or keywarden apply).',
+  compliance: {
+    cis: { '1.2.0': '1.4', '1.4.0': '1.14', '3.0.0': '1.14' },
+    securityHub: ['IAM.3'],
+    awsConfigRule: 'access-keys-rotated',
+    nist80053r5: ['AC-2(1)', 'AC-2(3)', 'AC-3(15)'],
+  },
   duringRotation: 'replaced-key',
   params: { maxKeyAgeDays: days },
   defaults: { enabled: true, maxKeyAgeDays: 90 },

@@ -12,6 +12,13 @@ export const multipleActiveKeys = userRule({
   description: 'A user with two active access keys (CIS 1.13).',
   recommendation: 'Keep one active access key per user: deactivate the key that is no longer used.',
   duringRotation: 'user',
+  // Neither Security Hub nor AWS Config has a control for it.
+  compliance: {
+    cis: { '1.4.0': '1.13', '3.0.0': '1.13' },
+    securityHub: [],
+    awsConfigRule: null,
+    nist80053r5: [],
+  },
   params: {},
   defaults: { enabled: true },
   evaluateUser(user) {

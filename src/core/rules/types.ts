@@ -2,8 +2,34 @@ import type * as z from 'zod';
 import type { PlannedDefinition, RemedyDefinition } from '../actions/action.js';
 import type { AccessKeyRecord, RootRecord, UserRecord } from '../model.js';
 
-/** How bad a finding is; drives sort order, `--fail-on high` and notification urgency. */
-export type Severity = 'high' | 'medium' | 'low';
+/** Every severity, worst first: the one order for sorting, `--fail-on` and `--severity`. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+
+/** How bad a finding is; drives sort order, `--fail-on` and notification urgency. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank of a severity: 0 for the worst (critical). */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+/** The CIS AWS Foundations Benchmark versions a rule can name a control in (src/core/compliance.ts). */
+export const CIS_VERSIONS = ['1.2.0', '1.4.0', '3.0.0'] as const;
+export type CisVersion = (typeof CIS_VERSIONS)[number];
+
+/**
+ * The published controls a rule implements, each checked against the standard's own document
+ * (docs/reports.md cites them): src/core/compliance.ts turns them into the `compliance` list every
+ * output format carries.
+ */
+export interface RuleCompliance {
+  /** The CIS AWS Foundations Benchmark control per version; a version without the control is absent. */
+  readonly cis: Partial<Readonly<Record<CisVersion, string>>>;
+  /** AWS Security Hub control ids (e.g. `IAM.3`); empty when Security Hub has none. */
+  readonly securityHub: readonly string[];
+  /** The AWS Config managed rule (its identifier in lower-case-dash form), or null when there is none. */
+  readonly awsConfigRule: string | null;
+  /** NIST SP 800-53 Rev. 5 controls, as AWS maps them to the Security Hub controls; empty when none. */
+  readonly nist80053r5: readonly string[];
+}
 
 /** Which credential a finding is about: one access key, the console password, or the user as a whole. */
 export type CredentialType = 'access-key' | 'password' | 'user';
@@ -69,6 +95,8 @@ interface RuleBase<Id extends string, S extends z.ZodRawShape, R extends RuleRem
   readonly params: S;
   /** The settings when neither a preset nor a file sets them. */
   readonly defaults: RuleSettings<S>;
+  /** The standards' controls the rule implements. */
+  readonly compliance: RuleCompliance;
   /** True when no exemption can cover the rule's findings (the root user's keys). */
   readonly neverExempt: boolean;
   /**

@@ -22,6 +22,13 @@ export const unusedCredentials = userRule({
     'An active key or console password not used for unusedDays or more (never used: counted from creation) is NON_COMPLIANT (AWS Config iam-user-unused-credentials-check).',
   recommendation:
     'Deactivate or delete the unused access key or console password, or exempt it with a reason (keywarden apply revokes it).',
+  // IAM.8 and CIS 1.2.0 1.3 check 90 days, IAM.22 and CIS 1.4.0/3.0.0 1.12 check 45: the threshold decides.
+  compliance: {
+    cis: { '1.2.0': '1.3', '1.4.0': '1.12', '3.0.0': '1.12' },
+    securityHub: ['IAM.8', 'IAM.22'],
+    awsConfigRule: 'iam-user-unused-credentials-check',
+    nist80053r5: ['AC-2', 'AC-2(1)', 'AC-2(3)', 'AC-3(15)', 'AC-3(7)', 'AC-6'],
+  },
   params: { unusedDays: days },
   defaults: { enabled: true, unusedDays: 90 },
   // Deactivate the unused key (deleted later by the rotation lifecycle), delete the unused password.
