@@ -22,10 +22,14 @@ export const USER_BY_ID_PERMISSIONS: readonly Permission[] = ['iam:ListUsers'];
 /** Reading the exclusion list. */
 export const SSM_EXCLUSION_PERMISSIONS: readonly Permission[] = ['ssm:GetParameter'];
 
-/** Reading what an earlier import left active, importing and archiving. */
+/**
+ * Reading what an earlier import left, importing, resolving and archiving; the workflow of a resolved
+ * or re-opened finding (BatchImportFindings cannot change it once the finding exists).
+ */
 export const SECURITY_HUB_PERMISSIONS: readonly Permission[] = [
   'securityhub:GetFindings',
   'securityhub:BatchImportFindings',
+  'securityhub:BatchUpdateFindings',
 ];
 
 /**

@@ -70,7 +70,7 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
   { name: 'notifications: email', purpose: 'notifications.email (SES v2)', permissions: EMAIL_PERMISSIONS },
   {
     name: 'audit --to-security-hub',
-    purpose: 'import open findings, archive the fixed ones',
+    purpose: 'import the findings, resolve and archive the fixed ones, re-open the ones that come back',
     permissions: SECURITY_HUB_PERMISSIONS,
   },
   {

@@ -1,4 +1,7 @@
-/** The Security Hub export of an audit: its open findings as ASFF, imported, and the gone ones archived. */
+/**
+ * The Security Hub export of an audit: its findings as ASFF imported (open ones FAILED, exempt or
+ * rotating ones WARNING), the gone ones resolved and archived, the returning ones re-opened.
+ */
 import {
   createSecurityHubClient,
   importFindings,
@@ -11,8 +14,9 @@ import { toAsff } from '../report/asff.js';
 import type { AwsConnection } from '../sdk/connection.js';
 
 /**
- * Imports the report's open findings and archives the ones that went away since the last import,
- * with a Security Hub client on `connection` that is released afterwards.
+ * Imports the report's findings, resolves and archives the ones that went away since the last
+ * import and re-opens the ones that came back, with a Security Hub client on `connection` that is
+ * released afterwards.
  */
 export async function importReport(
   connection: AwsConnection,

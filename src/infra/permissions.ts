@@ -72,6 +72,7 @@ const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'ses:SendEmail': 'ses-identity',
   'securityhub:GetFindings': 'security-hub-hub',
   'securityhub:BatchImportFindings': 'security-hub-product',
+  'securityhub:BatchUpdateFindings': 'security-hub-hub',
   'dynamodb:GetItem': 'journal-table',
   'dynamodb:PutItem': 'journal-table',
   'dynamodb:UpdateItem': 'journal-table',

@@ -1,12 +1,19 @@
 /**
- * The audit report in the AWS Security Finding Format (ASFF), as BatchImportFindings takes it.
- * Pure: report in, findings out. One finding per OPEN audit finding (exempt ones need no action).
+ * The audit report in the AWS Security Finding Format (ASFF 2018-10-08), as BatchImportFindings
+ * takes it. Pure: report in, findings out. One ASFF finding per audit finding, all `ACTIVE`:
  *
+ * - `Compliance.Status` is `FAILED` for an open finding and `WARNING` for one that is exempt or part
+ *   of a rotation Keywarden has in progress, with the reason in `Compliance.StatusReasons` (the
+ *   check fails, but nobody has to act: neither PASSED nor FAILED is true);
+ * - `Compliance.SecurityControlId` is the rule's Security Hub control (for unused credentials IAM.22
+ *   when the policy's threshold is 45 days or less, else IAM.8), `Compliance.RelatedRequirements`
+ *   its CIS and NIST SP 800-53 r5 requirements as Security Hub writes them, and `Types` adds each of
+ *   those standards' taxonomy type;
  * - `Id` = `keywarden/<finding id>`: stable across runs, so a re-import updates the same finding;
  * - `ProductArn` = the account's default product (`product/<account>/default`): Security Hub
  *   accepts a default-product finding only from the account it is about;
  * - `GeneratorId` = `keywarden/<rule>`; `Types` in the "Software and Configuration Checks" namespace;
- * - `Severity.Label` follows Keywarden's severity (high → HIGH, medium → MEDIUM, low → LOW), also
+ * - `Severity.Label` follows Keywarden's severity (critical → CRITICAL, high → HIGH...), also
  *   given in `FindingProviderFields` (what Security Hub reads when a finding is updated);
  * - `Resources`: the IAM user (`AwsIamUser`) and, when the key id is known, the access key
  *   (`AwsIamAccessKey`); the root user's findings name the account (`AwsAccount`).
@@ -14,16 +21,19 @@
 import {
   ASFF_GENERATOR_PREFIX,
   ASFF_ID_PREFIX,
+  ASFF_MAX_RELATED_REQUIREMENTS,
   ASFF_SCHEMA_VERSION,
   ASFF_SEVERITY_LABEL,
+  ASFF_STANDARD_TYPES,
   ASFF_TYPE,
+  type AsffCompliance,
   type AsffFinding,
   type AsffResource,
   defaultProductArn,
   partitionOf,
+  securityControlId,
 } from '../core/asff.js';
 import type { AuditReport, Finding } from '../core/audit-report.js';
-import { isOpen } from '../core/audit-summary.js';
 import { ROOT_USER_NAME } from '../core/model.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
 
@@ -32,9 +42,9 @@ export interface AsffOptions {
   readonly region: string;
 }
 
-/** The open findings of `report` as ASFF, dated `report.evaluatedAt`. */
+/** Every finding of `report` as ASFF, dated `report.evaluatedAt`. */
 export function toAsff(report: AuditReport, options: AsffOptions): AsffFinding[] {
-  return report.findings.filter(isOpen).map((f) => asffFinding(f, report, options));
+  return report.findings.map((f) => asffFinding(f, report, options));
 }
 
 /** `{"Findings": [...]}`: the BatchImportFindings request body (at most 100 findings per call). */
@@ -47,13 +57,14 @@ function asffFinding(f: Finding, report: AuditReport, options: AsffOptions): Asf
   const partition = partitionOf(f.userArn);
   const severity = { Label: ASFF_SEVERITY_LABEL[f.severity], Original: f.severity };
   const at = report.evaluatedAt;
+  const types = standardTypes(f);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: `${ASFF_ID_PREFIX}${f.id}`,
     ProductArn: defaultProductArn(partition, options.region, f.accountId),
     GeneratorId: `${ASFF_GENERATOR_PREFIX}${f.rule}`,
     AwsAccountId: f.accountId,
-    Types: [ASFF_TYPE],
+    Types: types,
     CreatedAt: at,
     UpdatedAt: at,
     FirstObservedAt: at,
@@ -64,10 +75,57 @@ function asffFinding(f: Finding, report: AuditReport, options: AsffOptions): Asf
     Remediation: { Recommendation: { Text: rule.recommendation } },
     ProductFields: productFields(f, report),
     Resources: resources(f, partition, options.region),
-    Compliance: { Status: 'FAILED' },
-    FindingProviderFields: { Severity: severity, Types: [ASFF_TYPE] },
+    Compliance: compliance(f, report),
+    FindingProviderFields: { Severity: severity, Types: types },
     RecordState: 'ACTIVE',
   };
+}
+
+/** The Security Hub words of the finding's controls, and FAILED or WARNING with the reason. */
+function compliance(f: Finding, report: AuditReport): AsffCompliance {
+  const ids = f.compliance.filter((c) => c.standard === 'security-hub').map((c) => c.control);
+  const control = securityControlId(ids, report.policy.unusedDays);
+  const requirements = f.compliance
+    .filter((c) => c.standard === 'cis' || c.standard === 'nist-800-53')
+    .map((c) => c.label)
+    .slice(0, ASFF_MAX_RELATED_REQUIREMENTS);
+  const reason = notOpenReason(f);
+  return {
+    Status: reason === null ? 'FAILED' : 'WARNING',
+    ...(reason === null ? {} : { StatusReasons: [reason] }),
+    ...(control === null ? {} : { SecurityControlId: control }),
+    ...(requirements.length === 0 ? {} : { RelatedRequirements: requirements }),
+  };
+}
+
+/** Why a finding needs no action (exempt, or part of a rotation in progress); null for an open one. */
+function notOpenReason(f: Finding): NonNullable<AsffCompliance['StatusReasons']>[number] | null {
+  if (f.exempt) {
+    const until = f.exemptUntil === null ? '' : ` until ${f.exemptUntil}`;
+    const source = f.exemptSource === null ? '' : ` (${f.exemptSource})`;
+    return {
+      ReasonCode: 'KEYWARDEN_EXEMPT',
+      Description: truncate(`Exempt${until}${source}: ${f.exemptReason ?? 'no reason given'}`, 1024),
+    };
+  }
+  const rotation = f.rotationInProgress;
+  if (rotation === null) return null;
+  const from =
+    rotation.deactivateFrom === null ? '' : `; the old key is deactivated from ${rotation.deactivateFrom}`;
+  return {
+    ReasonCode: 'KEYWARDEN_ROTATION_IN_PROGRESS',
+    Description: `Keywarden rotation ${rotation.runId} in progress: new key ${rotation.newAccessKeyId}${from}`,
+  };
+}
+
+/** The general type, then one per standard the finding maps to (CIS, NIST SP 800-53). */
+function standardTypes(f: Finding): string[] {
+  const types = [ASFF_TYPE];
+  for (const ref of f.compliance) {
+    const type = ASFF_STANDARD_TYPES[ref.standard];
+    if (type !== undefined && !types.includes(type)) types.push(type);
+  }
+  return types;
 }
 
 function resources(f: Finding, partition: string, region: string): AsffResource[] {
@@ -115,6 +173,8 @@ function productFields(f: Finding, report: AuditReport): Record<string, string> 
   };
   if (f.ageDays !== null) fields['keywarden/AgeDays'] = String(f.ageDays);
   if (f.lastUsedDaysAgo !== null) fields['keywarden/LastUsedDaysAgo'] = String(f.lastUsedDaysAgo);
+  const configRule = f.compliance.find((c) => c.standard === 'aws-config');
+  if (configRule !== undefined) fields['keywarden/AwsConfigRule'] = configRule.control;
   return fields;
 }
 

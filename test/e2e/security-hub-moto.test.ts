@@ -2,15 +2,17 @@
  * `keywarden audit --to-security-hub` end to end: IAM is our emulator, Security Hub is moto's
  * (EnableSecurityHub, BatchImportFindings and GetFindings; moto ignores GetFindings filters), reached
  * through a loopback proxy that counts the calls, can throttle one (HTTP 429) and can spoil one
- * finding. The CLI runs in-process with the real SDK; AWS_ENDPOINT_URL_SECURITYHUB sends only the
- * Security Hub calls to the proxy.
+ * finding. moto 5.2.1 has no BatchUpdateFindings (PATCH /findings/batchupdate): the proxy records
+ * those calls and answers them itself, every finding processed; what Security Hub does with a
+ * workflow update is covered by test/unit/aws-security-hub.test.ts. The CLI runs in-process with the
+ * real SDK; AWS_ENDPOINT_URL_SECURITYHUB sends only the Security Hub calls to the proxy.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteAccessKeyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import {
   type AwsSecurityFinding,
   EnableSecurityHubCommand,
@@ -28,7 +30,10 @@ import { type Moto, motoAvailable, startMoto } from '../support/moto.js';
 
 const ACCOUNT = '555555555555';
 const FIX_ME_KEY = 'AKIAFIXME00000000001';
-/** 45 users with two old active keys (3 findings each) and one user whose finding gets fixed: 136. */
+/**
+ * 45 users with two old active keys (3 findings each) and one user whose finding gets fixed and comes
+ * back: 136 open; vendor's finding is exempt.
+ */
 const USERS = 45;
 const WORLD: World = {
   accounts: [
@@ -53,6 +58,8 @@ const WORLD: World = {
   ],
 };
 const OPEN = USERS * 3 + 1;
+/** The open findings and vendor's exempt one (WARNING). */
+const HELD = OPEN + 1;
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDAUDITOR', AWS_SECRET_ACCESS_KEY: 'x' };
 
 interface ProxyCall {
@@ -61,9 +68,16 @@ interface ProxyCall {
   readonly findings: number;
 }
 
+/** A BatchUpdateFindings request body. */
+interface WorkflowUpdate {
+  readonly FindingIdentifiers: readonly { readonly Id: string; readonly ProductArn: string }[];
+  readonly Workflow: { readonly Status: string };
+}
+
 /** Forwards to moto; records each call; answers the next `throttle` imports with 429; can spoil one finding. */
 function startProxy(target: string) {
   const calls: ProxyCall[] = [];
+  const updates: WorkflowUpdate[] = [];
   const state = { throttle: 0, spoil: false };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -71,6 +85,15 @@ function startProxy(target: string) {
     req.on('end', () => {
       let body = Buffer.concat(chunks);
       const path = req.url ?? '/';
+      if (req.method === 'PATCH' && path.startsWith('/findings/batchupdate')) {
+        // Not in moto: answered here, every finding processed.
+        const update = JSON.parse(body.toString('utf8')) as WorkflowUpdate;
+        updates.push(update);
+        calls.push({ path, status: 200, findings: update.FindingIdentifiers.length });
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'batchupdate' });
+        res.end(JSON.stringify({ ProcessedFindings: update.FindingIdentifiers, UnprocessedFindings: [] }));
+        return;
+      }
       const isImport = req.method === 'POST' && path.startsWith('/findings/import');
       let findings = 0;
       if (isImport) {
@@ -107,19 +130,24 @@ function startProxy(target: string) {
       upstream.end(body);
     });
   });
-  return new Promise<{ url: string; calls: ProxyCall[]; state: typeof state; close: () => Promise<void> }>(
-    (resolve) => {
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          calls,
-          state,
-          close: () => new Promise((done) => server.close(() => done())),
-        });
+  return new Promise<{
+    url: string;
+    calls: ProxyCall[];
+    updates: WorkflowUpdate[];
+    state: typeof state;
+    close: () => Promise<void>;
+  }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        calls,
+        updates,
+        state,
+        close: () => new Promise((done) => server.close(() => done())),
       });
-    },
-  );
+    });
+  });
 }
 
 let emu: Emulator;
@@ -177,10 +205,18 @@ async function stored(): Promise<AwsSecurityFinding[]> {
 
 const importCalls = () => proxy.calls.filter((c) => c.path.startsWith('/findings/import'));
 const fixMeId = `keywarden/${ACCOUNT}/fix-me/KEY_ROTATION/${FIX_ME_KEY}`;
+const PRODUCT = `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default`;
 const DAY_1 = addDays(FIXED_NOW, 1);
+const DAY_2 = addDays(FIXED_NOW, 2);
+
+async function setFixMeKey(status: 'Active' | 'Inactive'): Promise<void> {
+  const iam = new IAMClient(clientConfig(emu));
+  await iam.send(new UpdateAccessKeyCommand({ UserName: 'fix-me', AccessKeyId: FIX_ME_KEY, Status: status }));
+  iam.destroy();
+}
 
 describe('audit --to-security-hub against moto', () => {
-  it('imports every open finding in batches of at most 100, riding out a throttled call', async () => {
+  it('imports every finding in batches of at most 100, riding out a throttled call', async () => {
     // Prepare
     proxy.state.throttle = 1;
     // Act
@@ -188,34 +224,51 @@ describe('audit --to-security-hub against moto', () => {
     // Assess
     expect(result.exitCode, result.stderr).toBe(1); // findings, no error
     expect(result.stderr).toContain(
-      `Security Hub (us-east-1): ${OPEN} open finding(s) imported, 0 archived, 0 failed, in 2 BatchImportFindings call(s)`,
+      `Security Hub (us-east-1): ${OPEN} open finding(s) imported, 1 exempt or rotating (WARNING), ` +
+        '0 resolved and archived, 0 re-opened, 0 failed, in 2 BatchImportFindings and 0 BatchUpdateFindings call(s)',
     );
-    expect(importCalls().map((c) => `${c.status} ${c.findings}`)).toEqual(['429 100', '200 100', '200 36']);
+    expect(importCalls().map((c) => `${c.status} ${c.findings}`)).toEqual(['429 100', '200 100', '200 37']);
     const held = await stored();
     const written = (JSON.parse(readFileSync(join(dir, 'run1.json'), 'utf8')) as { Findings: AsffFinding[] })
       .Findings;
-    expect(held).toHaveLength(OPEN);
+    expect(held).toHaveLength(HELD);
     expect(new Set(held.map((f) => f.Id))).toEqual(new Set(written.map((f) => f.Id)));
     expect(held.every((f) => f.RecordState === 'ACTIVE')).toBe(true);
-    expect(held.some((f) => f.Id?.includes('/vendor/'))).toBe(false);
+    const vendor = held.filter((f) => f.Id?.includes('/vendor/'));
+    expect(vendor.map((f) => f.Compliance?.Status)).toEqual(['WARNING']);
+    expect(vendor[0]?.Compliance?.StatusReasons?.[0]?.ReasonCode).toBe('KEYWARDEN_EXEMPT');
+    expect(held.find((f) => f.Id === fixMeId)?.Compliance).toMatchObject({
+      Status: 'FAILED',
+      SecurityControlId: 'IAM.3',
+    });
+    expect(proxy.updates).toEqual([]);
   });
 
-  it('archives a finding fixed between runs and adds no second copy of the others', async () => {
-    // Prepare: fix-me's key is deleted; a day passes (a new credential report)
-    const iam = new IAMClient(clientConfig(emu));
-    await iam.send(new DeleteAccessKeyCommand({ UserName: 'fix-me', AccessKeyId: FIX_ME_KEY }));
-    iam.destroy();
+  it('resolves a finding fixed between runs (PASSED, ARCHIVED, workflow RESOLVED), adding no copy', async () => {
+    // Prepare: fix-me's key is deactivated; a day passes (a new credential report)
+    await setFixMeKey('Inactive');
     emu.clock.set(DAY_1);
     proxy.calls.length = 0;
     // Act
     const result = await audit(DAY_1, 'run2.json');
     // Assess
-    expect(result.stderr).toContain(`${OPEN - 1} open finding(s) imported, 1 archived, 0 failed`);
+    expect(result.stderr).toContain(
+      `${OPEN - 1} open finding(s) imported, 1 exempt or rotating (WARNING), 1 resolved and archived, 0 re-opened, 0 failed, ` +
+        'in 2 BatchImportFindings and 1 BatchUpdateFindings call(s)',
+    );
     const held = await stored();
-    expect(held).toHaveLength(OPEN);
-    expect(new Set(held.map((f) => f.Id)).size).toBe(OPEN);
+    expect(held).toHaveLength(HELD);
+    expect(new Set(held.map((f) => f.Id)).size).toBe(HELD);
     const fixed = held.find((f) => f.Id === fixMeId);
-    expect(fixed).toMatchObject({ RecordState: 'ARCHIVED', UpdatedAt: DAY_1.toISOString() });
+    expect(fixed).toMatchObject({
+      RecordState: 'ARCHIVED',
+      Compliance: { Status: 'PASSED', SecurityControlId: 'IAM.3' },
+      UpdatedAt: DAY_1.toISOString(),
+      CreatedAt: FIXED_NOW.toISOString(),
+    });
+    expect(proxy.updates).toEqual([
+      { FindingIdentifiers: [{ Id: fixMeId, ProductArn: PRODUCT }], Workflow: { Status: 'RESOLVED' } },
+    ]);
     const still = held.filter((f) => f.Id !== fixMeId);
     expect(still.every((f) => f.RecordState === 'ACTIVE')).toBe(true);
     // First seen on day 0, updated on day 1
@@ -223,16 +276,47 @@ describe('audit --to-security-hub against moto', () => {
   });
 
   it('changes nothing on a third run with nothing new', async () => {
+    proxy.updates.length = 0;
     const result = await audit(DAY_1, 'run3.json');
-    expect(result.stderr).toContain(`${OPEN - 1} open finding(s) imported, 0 archived, 0 failed`);
-    expect(await stored()).toHaveLength(OPEN);
+    expect(result.stderr).toContain(
+      `${OPEN - 1} open finding(s) imported, 1 exempt or rotating (WARNING), 0 resolved and archived, 0 re-opened`,
+    );
+    expect(await stored()).toHaveLength(HELD);
+    expect(proxy.updates).toEqual([]);
+  });
+
+  it('re-opens a fixed finding that comes back: one finding with that Id, ACTIVE, FAILED, workflow NEW', async () => {
+    // Prepare: the key is active again the next day
+    await setFixMeKey('Active');
+    emu.clock.set(DAY_2);
+    // Act
+    const result = await audit(DAY_2, 'run4.json');
+    // Assess
+    expect(result.stderr).toContain(
+      `${OPEN} open finding(s) imported, 1 exempt or rotating (WARNING), 0 resolved and archived, 1 re-opened, 0 failed, ` +
+        'in 2 BatchImportFindings and 1 BatchUpdateFindings call(s)',
+    );
+    const held = await stored();
+    expect(held).toHaveLength(HELD);
+    const back = held.filter((f) => f.Id === fixMeId);
+    expect(back).toHaveLength(1);
+    expect(back[0]).toMatchObject({
+      RecordState: 'ACTIVE',
+      Compliance: { Status: 'FAILED' },
+      CreatedAt: FIXED_NOW.toISOString(),
+      FirstObservedAt: FIXED_NOW.toISOString(),
+      UpdatedAt: DAY_2.toISOString(),
+    });
+    expect(proxy.updates).toEqual([
+      { FindingIdentifiers: [{ Id: fixMeId, ProductArn: PRODUCT }], Workflow: { Status: 'NEW' } },
+    ]);
   });
 
   it('lists a finding Security Hub refuses and exits 2, after writing the report', async () => {
     // Prepare: the proxy removes the first finding's Resources, which moto refuses
     proxy.state.spoil = true;
     // Act
-    const result = await audit(DAY_1, 'run4.json');
+    const result = await audit(DAY_2, 'run5.json');
     // Assess
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(
@@ -241,6 +325,6 @@ describe('audit --to-security-hub against moto', () => {
     expect(result.stderr).toContain(
       'keywarden: Security Hub refused 1 finding(s) (listed above); the others were imported',
     );
-    expect(readFileSync(join(dir, 'run4.json'), 'utf8')).toContain('"Findings"');
+    expect(readFileSync(join(dir, 'run5.json'), 'utf8')).toContain('"Findings"');
   });
 });

@@ -1,6 +1,12 @@
+/**
+ * importFindings against a stub Security Hub. moto (test/e2e/security-hub-moto.test.ts) has no
+ * BatchUpdateFindings, and ignores GetFindings filters and UpdatedAt ordering, so the workflow
+ * updates, the refusals and the paging are checked here.
+ */
 import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
   GetFindingsCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
@@ -50,10 +56,18 @@ function asff(n: number, overrides: Partial<AsffFinding> = {}): AsffFinding {
   };
 }
 
-/** A Security Hub that holds findings by Id, pages GetFindings by 100 and refuses the Ids in `refuse`. */
-function fakeHub(stored: AwsSecurityFinding[], refuse: ReadonlySet<string> = new Set()) {
+/**
+ * A Security Hub that holds findings by Id, pages GetFindings by 100, refuses the Ids in `refuse`
+ * and records BatchUpdateFindings (leaving out the Ids in `unprocessed`).
+ */
+function fakeHub(
+  stored: AwsSecurityFinding[],
+  refuse: ReadonlySet<string> = new Set(),
+  unprocessed: ReadonlySet<string> = new Set(),
+) {
   const byId = new Map(stored.map((f) => [f.Id, f]));
   const batches: AwsSecurityFinding[][] = [];
+  const updates: { readonly ids: (string | undefined)[]; readonly status: string | undefined }[] = [];
   const client = {
     async send(command: unknown) {
       if (command instanceof GetFindingsCommand) {
@@ -78,10 +92,20 @@ function fakeHub(stored: AwsSecurityFinding[], refuse: ReadonlySet<string> = new
           })),
         };
       }
+      if (command instanceof BatchUpdateFindingsCommand) {
+        const ids = (command.input.FindingIdentifiers ?? []).map((f) => f.Id);
+        updates.push({ ids, status: command.input.Workflow?.Status });
+        return {
+          ProcessedFindings: command.input.FindingIdentifiers?.filter((f) => !unprocessed.has(f.Id ?? '')),
+          UnprocessedFindings: command.input.FindingIdentifiers?.filter((f) =>
+            unprocessed.has(f.Id ?? ''),
+          ).map((f) => ({ FindingIdentifier: f, ErrorCode: 'FindingNotFound', ErrorMessage: 'not found' })),
+        };
+      }
       throw new Error(`unexpected command ${String(command)}`);
     },
   };
-  return { client: client as unknown as SecurityHubClient, batches, byId };
+  return { client: client as unknown as SecurityHubClient, batches, byId, updates };
 }
 
 describe('importFindings', () => {
@@ -93,14 +117,26 @@ describe('importFindings', () => {
     const result = await importFindings(hub.client, findings, [SCOPE], NOW);
     // Assess
     expect(hub.batches.map((b) => b.length)).toEqual([100, 100, 50]);
-    expect(result).toEqual({ imported: 250, archived: 0, failed: [], batches: 3 });
+    expect(result).toEqual({
+      imported: 250,
+      notOpen: 0,
+      archived: 0,
+      reopened: 0,
+      failed: [],
+      batches: 3,
+      workflowBatches: 0,
+    });
   });
 
   it('archives what is gone, keeps the first CreatedAt of what stays, and never adds a second copy', async () => {
     // Prepare: three findings imported earlier; 1 is fixed now
     const earlier = '2026-11-01T00:00:00.000Z';
     const before = [0, 1, 2].map((n) => ({
-      ...(asff(n, { CreatedAt: earlier, FirstObservedAt: earlier }) as unknown as AwsSecurityFinding),
+      ...(asff(n, {
+        CreatedAt: earlier,
+        FirstObservedAt: earlier,
+        UpdatedAt: earlier,
+      }) as unknown as AwsSecurityFinding),
     }));
     const hub = fakeHub(before);
     // Act
@@ -108,7 +144,11 @@ describe('importFindings', () => {
     // Assess
     expect(result).toMatchObject({ imported: 3, archived: 1, failed: [] });
     const sent = new Map(hub.batches.flat().map((f) => [f.Id, f]));
-    expect(sent.get(asff(1).Id)).toMatchObject({ RecordState: 'ARCHIVED', UpdatedAt: NOW.toISOString() });
+    expect(sent.get(asff(1).Id)).toMatchObject({
+      RecordState: 'ARCHIVED',
+      UpdatedAt: NOW.toISOString(),
+      Compliance: { Status: 'PASSED' },
+    });
     expect(sent.get(asff(0).Id)).toMatchObject({
       RecordState: 'ACTIVE',
       CreatedAt: earlier,
@@ -133,13 +173,14 @@ describe('importFindings', () => {
     // Act
     const result = await importFindings(hub.client, [], [SCOPE], NOW);
     // Assess
-    expect(result).toEqual({ imported: 0, archived: 0, failed: [], batches: 0 });
+    expect(result).toMatchObject({ imported: 0, archived: 0, reopened: 0, failed: [], batches: 0 });
+    expect(hub.updates).toEqual([]);
   });
 
   it('reports each finding Security Hub refused and does not count it as imported', async () => {
     const hub = fakeHub([], new Set([asff(1).Id]));
     const result = await importFindings(hub.client, [asff(0), asff(1)], [SCOPE], NOW);
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       imported: 1,
       archived: 0,
       failed: [{ Id: asff(1).Id, ErrorCode: 'InvalidInput', ErrorMessage: 'refused' }],
@@ -155,5 +196,104 @@ describe('importFindings', () => {
     // Assess
     expect(result.archived).toBe(230);
     expect(hub.batches.map((b) => b.length)).toEqual([100, 100, 30]);
+    expect(hub.updates.map((u) => u.ids.length)).toEqual([100, 100, 30]);
+  });
+
+  it('resolves a fixed finding: PASSED, ARCHIVED, and its workflow RESOLVED by BatchUpdateFindings', async () => {
+    // Prepare: a finding imported earlier as a WARNING (exempt), now gone
+    const earlier = '2026-11-01T00:00:00.000Z';
+    const exempt = asff(1, {
+      UpdatedAt: earlier,
+      Compliance: {
+        Status: 'WARNING',
+        SecurityControlId: 'IAM.3',
+        StatusReasons: [{ ReasonCode: 'KEYWARDEN_EXEMPT', Description: 'Exempt: vendor' }],
+      },
+    });
+    const hub = fakeHub([exempt as unknown as AwsSecurityFinding]);
+    // Act
+    const result = await importFindings(hub.client, [], [SCOPE], NOW);
+    // Assess
+    expect(result).toMatchObject({ archived: 1, reopened: 0, failed: [], workflowBatches: 1 });
+    const [sent] = hub.batches.flat();
+    expect(sent).toMatchObject({ Id: exempt.Id, RecordState: 'ARCHIVED', CreatedAt: exempt.CreatedAt });
+    // The control stays; the reasons of the WARNING go
+    expect(sent?.Compliance).toEqual({ Status: 'PASSED', SecurityControlId: 'IAM.3' });
+    expect(sent?.Workflow).toBeUndefined(); // BatchImportFindings would ignore it
+    expect(hub.updates).toEqual([{ ids: [exempt.Id], status: 'RESOLVED' }]);
+  });
+
+  it('re-opens a finding that comes back: same Id, ACTIVE, first seen kept, workflow NEW', async () => {
+    // Prepare: resolved and archived by an earlier run
+    const earlier = '2026-11-01T00:00:00.000Z';
+    const resolved = {
+      ...(asff(1, {
+        CreatedAt: earlier,
+        FirstObservedAt: earlier,
+        UpdatedAt: earlier,
+      }) as unknown as AwsSecurityFinding),
+      RecordState: 'ARCHIVED' as const,
+      Compliance: { Status: 'PASSED' as const },
+      Workflow: { Status: 'RESOLVED' as const },
+    };
+    const hub = fakeHub([resolved]);
+    // Act
+    const result = await importFindings(hub.client, [asff(1), asff(2)], [SCOPE], NOW);
+    // Assess
+    expect(result).toMatchObject({ imported: 2, archived: 0, reopened: 1, failed: [], workflowBatches: 1 });
+    expect(hub.byId.size).toBe(2);
+    expect(hub.byId.get(asff(1).Id)).toMatchObject({
+      RecordState: 'ACTIVE',
+      Compliance: { Status: 'FAILED' },
+      CreatedAt: earlier,
+      FirstObservedAt: earlier,
+      UpdatedAt: NOW.toISOString(),
+    });
+    // Only the returning finding's workflow is touched; a new one starts NEW by itself
+    expect(hub.updates).toEqual([{ ids: [asff(1).Id], status: 'NEW' }]);
+  });
+
+  it('leaves the workflow of a finding that stays open to the people working on it', async () => {
+    const hub = fakeHub([
+      { ...(asff(1) as unknown as AwsSecurityFinding), Workflow: { Status: 'NOTIFIED' as const } },
+    ]);
+    const result = await importFindings(hub.client, [asff(1)], [SCOPE], NOW);
+    expect(result).toMatchObject({ imported: 1, reopened: 0, workflowBatches: 0 });
+    expect(hub.updates).toEqual([]);
+  });
+
+  it('counts exempt or rotating findings (WARNING) apart from the open ones', async () => {
+    const hub = fakeHub([]);
+    const warning = asff(2, { Compliance: { Status: 'WARNING' } });
+    const result = await importFindings(hub.client, [asff(1), warning], [SCOPE], NOW);
+    expect(result).toMatchObject({ imported: 1, notOpen: 1 });
+  });
+
+  it('moves UpdatedAt past the stored one, else Security Hub would ignore the update', async () => {
+    // Prepare: stored with an UpdatedAt at NOW (a run with the same --now); one active, one to archive
+    const at = NOW.toISOString();
+    const hub = fakeHub([asff(1), asff(2)].map((f) => f as unknown as AwsSecurityFinding));
+    // Act: run again at the same instant, asff(2) gone
+    await importFindings(hub.client, [asff(1)], [SCOPE], NOW);
+    // Assess
+    const oneMsLater = new Date(NOW.getTime() + 1).toISOString();
+    expect(hub.byId.get(asff(1).Id)?.UpdatedAt).toBe(oneMsLater);
+    expect(hub.byId.get(asff(2).Id)).toMatchObject({ RecordState: 'ARCHIVED', UpdatedAt: oneMsLater });
+    expect(hub.byId.get(asff(1).Id)?.CreatedAt).toBe(at);
+  });
+
+  it('reports a finding whose workflow Security Hub could not update', async () => {
+    const hub = fakeHub([asff(1) as unknown as AwsSecurityFinding], new Set(), new Set([asff(1).Id]));
+    const result = await importFindings(hub.client, [], [SCOPE], NOW);
+    expect(result.failed).toEqual([
+      { Id: asff(1).Id, ErrorCode: 'FindingNotFound', ErrorMessage: 'workflow RESOLVED not set: not found' },
+    ]);
+  });
+
+  it('does not update the workflow of a finding whose import was refused', async () => {
+    const hub = fakeHub([asff(1) as unknown as AwsSecurityFinding], new Set([asff(1).Id]));
+    const result = await importFindings(hub.client, [], [SCOPE], NOW);
+    expect(result).toMatchObject({ archived: 0, workflowBatches: 0 });
+    expect(hub.updates).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AsffFinding } from '../../src/core/asff.js';
+import { type AsffFinding, securityControlId } from '../../src/core/asff.js';
 import { evaluateAccount } from '../../src/core/audit-account.js';
+import type { AuditReport } from '../../src/core/audit-report.js';
 import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { addDays } from '../../src/core/days.js';
 import { renderAsff, toAsff } from '../../src/report/asff.js';
@@ -22,8 +23,18 @@ const REQUIRED = [
   'UpdatedAt',
 ] as const;
 
+const BASE_TYPE = 'Software and Configuration Checks/AWS Security Best Practices';
+const CIS_TYPE =
+  'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark';
+const NIST_TYPE =
+  'Software and Configuration Checks/Industry and Regulatory Standards/NIST 800-53 Controls (USA)';
+
 /** alice: a 120-day-old key (KEY_ROTATION); bob: two same-second keys (ids unknown); vendor: exempt; root key. */
 function findings(now = NOW): AsffFinding[] {
+  return toAsff(auditReport(now), { region: 'eu-west-1' });
+}
+
+function auditReport(now = NOW): AuditReport {
   const p = policy({ exemptions: { users: [{ name: 'vendor', reason: 'vendor rotates it' }] } });
   const inv = inventory({
     users: [
@@ -42,8 +53,7 @@ function findings(now = NOW): AsffFinding[] {
     ],
     root: root({ accessKeys: [{ slot: 1, active: true, lastRotated: daysAgo(700), lastUsedDate: null }] }),
   });
-  const report = buildAuditReport([evaluateAccount(inv, p, now)], p, now, TOOL);
-  return toAsff(report, { region: 'eu-west-1' });
+  return buildAuditReport([evaluateAccount(inv, p, now)], p, now, TOOL);
 }
 
 const byUser = (list: AsffFinding[], name: string) =>
@@ -55,7 +65,8 @@ describe('ASFF', () => {
       for (const field of REQUIRED) expect(f[field], `${f.Id} ${field}`).toBeDefined();
       expect(f.SchemaVersion).toBe('2018-10-08');
       expect(f.AwsAccountId).toMatch(/^\d{12}$/);
-      expect(f.Types).toEqual(['Software and Configuration Checks/AWS Security Best Practices']);
+      expect(f.Types[0]).toBe(BASE_TYPE);
+      expect(f.FindingProviderFields.Types).toEqual(f.Types);
       expect(f.Title.length).toBeLessThanOrEqual(256);
       expect(f.Description.length).toBeGreaterThan(0);
       expect(f.Description.length).toBeLessThanOrEqual(1024);
@@ -123,8 +134,113 @@ describe('ASFF', () => {
     ]);
   });
 
-  it('leaves exempt findings out', () => {
-    expect(byUser(findings(), 'vendor')).toEqual([]);
+  it('sends an exempt finding as WARNING, with its exemption as the reason', () => {
+    const [vendor] = byUser(findings(), 'vendor');
+    expect(vendor?.RecordState).toBe('ACTIVE');
+    expect(vendor?.Compliance.Status).toBe('WARNING');
+    expect(vendor?.Compliance.StatusReasons).toEqual([
+      { ReasonCode: 'KEYWARDEN_EXEMPT', Description: 'Exempt (exemptions.users[0]): vendor rotates it' },
+    ]);
+    // The open ones are FAILED, with no reason
+    for (const f of findings().filter((x) => x !== vendor && byUser([x], 'vendor').length === 0)) {
+      expect(f.Compliance.Status).toBe('FAILED');
+      expect(f.Compliance.StatusReasons).toBeUndefined();
+    }
+  });
+
+  it('sends a finding of a rotation in progress as WARNING, naming the rotation', () => {
+    // Prepare: alice's finding is what a rotation in progress makes expected
+    const report = auditReport();
+    const rotating = {
+      ...report,
+      findings: report.findings.map((f) =>
+        f.userName === 'alice'
+          ? {
+              ...f,
+              rotationInProgress: {
+                runId: 'run-1',
+                newAccessKeyId: 'AKIANEW',
+                deactivateFrom: '2026-11-29T12:00:00.000Z',
+              },
+            }
+          : f,
+      ),
+    };
+    // Act
+    const [alice] = byUser(toAsff(rotating, { region: 'eu-west-1' }), 'alice');
+    // Assess
+    expect(alice?.Compliance).toMatchObject({
+      Status: 'WARNING',
+      StatusReasons: [
+        {
+          ReasonCode: 'KEYWARDEN_ROTATION_IN_PROGRESS',
+          Description:
+            'Keywarden rotation run-1 in progress: new key AKIANEW; the old key is deactivated from 2026-11-29T12:00:00.000Z',
+        },
+      ],
+    });
+  });
+
+  it('names the Security Hub control, the CIS and NIST requirements and their standards types', () => {
+    const list = findings();
+    const [alice] = byUser(list, 'alice');
+    expect(alice?.Compliance.SecurityControlId).toBe('IAM.3');
+    expect(alice?.Compliance.RelatedRequirements).toEqual([
+      'CIS AWS Foundations Benchmark v3.0.0/1.14',
+      'CIS AWS Foundations Benchmark v1.4.0/1.14',
+      'CIS AWS Foundations Benchmark v1.2.0/1.4',
+      'NIST.800-53.r5 AC-2(1)',
+      'NIST.800-53.r5 AC-2(3)',
+      'NIST.800-53.r5 AC-3(15)',
+    ]);
+    expect(alice?.Types).toEqual([BASE_TYPE, CIS_TYPE, NIST_TYPE]);
+    expect(alice?.ProductFields['keywarden/AwsConfigRule']).toBe('access-keys-rotated');
+    const [root] = byUser(list, '<root_account>');
+    expect(root?.Compliance.SecurityControlId).toBe('IAM.4');
+    // MULTIPLE_ACTIVE_KEYS has a CIS control only: no Security Hub control, no NIST type
+    const multiple = byUser(list, 'bob').find((f) => f.GeneratorId === 'keywarden/MULTIPLE_ACTIVE_KEYS');
+    expect(multiple?.Compliance.SecurityControlId).toBeUndefined();
+    expect(multiple?.Compliance.RelatedRequirements).toEqual([
+      'CIS AWS Foundations Benchmark v3.0.0/1.13',
+      'CIS AWS Foundations Benchmark v1.4.0/1.13',
+    ]);
+    expect(multiple?.Types).toEqual([BASE_TYPE, CIS_TYPE]);
+    expect(multiple?.ProductFields['keywarden/AwsConfigRule']).toBeUndefined();
+  });
+
+  it('picks IAM.22 for unused credentials at a threshold of 45 days or less, IAM.8 above', () => {
+    expect(securityControlId(['IAM.8', 'IAM.22'], 45)).toBe('IAM.22');
+    expect(securityControlId(['IAM.8', 'IAM.22'], 46)).toBe('IAM.8');
+    expect(securityControlId(['IAM.8', 'IAM.22'], 90)).toBe('IAM.8');
+    expect(securityControlId(['IAM.3'], 45)).toBe('IAM.3');
+    expect(securityControlId([], 45)).toBeNull();
+    // Through the report: the policy's threshold decides
+    const at = (unusedDays: number) => {
+      const p = policy({ rules: { UNUSED_CREDENTIALS: { unusedDays } } });
+      const inv = inventory({
+        users: [user({ accessKeys: [key({ createDate: daysAgo(10), lastUsedDate: daysAgo(100) })] })],
+      });
+      const report = buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, TOOL);
+      return toAsff(report, { region: 'us-east-1' }).find(
+        (f) => f.GeneratorId === 'keywarden/UNUSED_CREDENTIALS',
+      )?.Compliance.SecurityControlId;
+    };
+    expect(at(45)).toBe('IAM.22');
+    expect(at(46)).toBe('IAM.8');
+  });
+
+  it('keeps at most 32 related requirements, as ASFF allows', () => {
+    const report = auditReport();
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      standard: 'nist-800-53' as const,
+      version: 'r5',
+      control: `AC-${i}`,
+      label: `NIST.800-53.r5 AC-${i}`,
+    }));
+    const wide = { ...report, findings: report.findings.map((f) => ({ ...f, compliance: many })) };
+    const requirements = toAsff(wide, { region: 'us-east-1' })[0]?.Compliance.RelatedRequirements;
+    expect(requirements).toHaveLength(32);
+    expect(requirements?.[31]).toBe('NIST.800-53.r5 AC-31');
   });
 
   it('keeps ids stable from run to run', () => {

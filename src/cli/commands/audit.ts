@@ -106,7 +106,9 @@ async function toSecurityHub(
   const result = await importReport(connection, report, { region, now });
   io.stderr.write(
     `keywarden: Security Hub (${region}): ${result.imported} open finding(s) imported, ` +
-      `${result.archived} archived, ${result.failed.length} failed, in ${result.batches} BatchImportFindings call(s)\n`,
+      `${result.notOpen} exempt or rotating (WARNING), ${result.archived} resolved and archived, ` +
+      `${result.reopened} re-opened, ${result.failed.length} failed, in ${result.batches} BatchImportFindings ` +
+      `and ${result.workflowBatches} BatchUpdateFindings call(s)\n`,
   );
   for (const f of result.failed) {
     io.stderr.write(`keywarden: Security Hub refused finding ${f.Id}: ${f.ErrorCode}: ${f.ErrorMessage}\n`);
@@ -156,7 +158,7 @@ export function registerAudit(
     .option('--no-color', 'no ANSI colors in the table')
     .option(
       '--to-security-hub',
-      'also import the open findings into AWS Security Hub (BatchImportFindings) and archive the fixed ones',
+      'also import the findings into AWS Security Hub: open ones FAILED, exempt ones WARNING; fixed ones are resolved and archived, returning ones re-opened',
     )
     .option(
       '--journal <location>',
