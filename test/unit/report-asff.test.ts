@@ -250,6 +250,38 @@ describe('ASFF', () => {
     expect(new Set(ids(later)).size).toBe(later.length);
   });
 
+  it('keeps to the constraints of the Security Hub API reference and the ASFF types taxonomy', () => {
+    // Written down from the API reference (AwsSecurityFinding, Compliance) and the user guide's
+    // types taxonomy: Types are namespace[/category[/classifier]] in one of the five namespaces;
+    // Compliance.Status is one of four values, RelatedRequirements at most 32 non-blank items;
+    // ProductFields at most 50 pairs, keys up to 128 characters, values up to 2048.
+    const NAMESPACES = [
+      'Software and Configuration Checks',
+      'TTPs',
+      'Effects',
+      'Unusual Behaviors',
+      'Sensitive Data Identifications',
+    ];
+    for (const f of findings()) {
+      for (const type of [...f.Types, ...f.FindingProviderFields.Types]) {
+        const parts = type.split('/');
+        expect(parts.length, type).toBeLessThanOrEqual(3);
+        expect(NAMESPACES, type).toContain(parts[0]);
+      }
+      expect(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']).toContain(f.Compliance.Status);
+      expect(f.Compliance.RelatedRequirements?.length ?? 0).toBeLessThanOrEqual(32);
+      for (const r of f.Compliance.RelatedRequirements ?? []) expect(r).toMatch(/\S/);
+      for (const reason of f.Compliance.StatusReasons ?? []) expect(reason.ReasonCode).toMatch(/\S/);
+      expect(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(f.Severity.Label);
+      const fields = Object.entries(f.ProductFields);
+      expect(fields.length).toBeLessThanOrEqual(50);
+      for (const [k, v] of fields) {
+        expect(k.length).toBeLessThanOrEqual(128);
+        expect(v.length).toBeLessThanOrEqual(2048);
+      }
+    }
+  });
+
   it('renders the BatchImportFindings request body', () => {
     const p = policy();
     const inv = inventory({ users: [user({ accessKeys: [key({ createDate: daysAgo(100) })] })] });
