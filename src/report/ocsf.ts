@@ -1,7 +1,6 @@
 /**
  * The audit report as OCSF (Open Cybersecurity Schema Framework) 1.1.0 Detection Findings (class
- * 2004), the version Prowler's OCSF output and Amazon Security Lake's custom sources use. Pure: report
- * in, text out.
+ * 2004), the class and version of Prowler's OCSF output. Pure: report in, text out.
  *
  * - a JSON array with one Detection Finding per audit finding, as Prowler writes them;
  * - `metadata.version` names the OCSF version, `metadata.product` Keywarden and its version;

@@ -178,8 +178,8 @@ Formats: table (people), json (schemaVersion 1), csv, html (one self-contained p
 30-day rotation calendar), sarif (SARIF 2.1.0 as GitHub code scanning takes it; results point at the
 policy file, else keywarden.yaml: run from the repository root), asff (AWS Security Finding Format,
 the BatchImportFindings body), ocsf (a JSON array of OCSF 1.1.0 Detection Findings, class 2004, as
-Prowler writes and Security Lake takes). --output picks the format from its extension (.json, .csv,
-.html, .sarif, .ocsf.json) unless --format is given.
+Prowler writes them). --output picks the format from its extension (.json, .csv, .html, .sarif,
+.ocsf.json) unless --format is given.
 
 Examples:
   $ keywarden audit
