@@ -9,7 +9,8 @@
  *   `status_id` 1 (New) when open, 3 (Suppressed) when exempt or when a rotation Keywarden has in
  *   progress explains it, `status_detail` saying why;
  * - `finding_info.uid` is the finding id (`<account>/<user>/<rule>/<key id | ...>`), the same
- *   from run to run; `time` and `finding_info.created_time` are the audit's time in epoch ms;
+ *   from run to run, `finding_info.analytic` the rule (type Rule); `confidence_id` 3 (High): a
+ *   rule reads exact data; `time` and `finding_info.created_time` are the audit's time in epoch ms;
  * - `cloud` names AWS, the account and the region (IAM is global: the region findings are sent to);
  *   `resources` the IAM user (its ARN) and, when known, the access key; the root user's findings
  *   name the account;
@@ -79,6 +80,8 @@ export interface OcsfDetectionFinding {
   readonly status_id: 1 | 3;
   readonly status: 'New' | 'Suppressed';
   readonly status_detail?: string;
+  readonly confidence_id: 3;
+  readonly confidence: 'High';
   readonly time: number;
   readonly message: string;
   readonly finding_info: {
@@ -87,6 +90,12 @@ export interface OcsfDetectionFinding {
     readonly desc: string;
     readonly types: readonly string[];
     readonly created_time: number;
+    readonly analytic: {
+      readonly uid: string;
+      readonly name: string;
+      readonly type_id: 1;
+      readonly type: 'Rule';
+    };
   };
   readonly cloud: {
     readonly provider: 'AWS';
@@ -159,6 +168,9 @@ function detectionFinding(
     status_id: open ? 1 : 3,
     status: open ? 'New' : 'Suppressed',
     ...(detail === null ? {} : { status_detail: detail }),
+    // A rule reads exact data (ages, dates, flags): what it reports is so, not a guess.
+    confidence_id: 3,
+    confidence: 'High',
     time,
     message: f.message,
     finding_info: {
@@ -167,6 +179,7 @@ function detectionFinding(
       desc: rule.description,
       types: [FINDING_TYPE],
       created_time: time,
+      analytic: { uid: f.rule, name: rule.title, type_id: 1, type: 'Rule' },
     },
     cloud: {
       provider: 'AWS',

@@ -108,7 +108,9 @@ describe('OCSF', () => {
         title: 'Access keys rotated: alice',
         types: ['Software and Configuration Checks/AWS Security Best Practices'],
         created_time: NOW.getTime(),
+        analytic: { uid: 'KEY_ROTATION', name: 'Access keys rotated', type_id: 1, type: 'Rule' },
       },
+      confidence_id: 3,
       cloud: { provider: 'AWS', account: { uid: '123456789012', type_id: 10 }, region: 'eu-west-1' },
       resources: [
         {
