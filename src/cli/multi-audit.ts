@@ -5,8 +5,8 @@
  * - json streams one document whose `accounts` array holds each account's own report (the
  *   single-account schema) or its error, in the order accounts finish, then the totals;
  * - csv streams one row per finding;
- * - table, html, sarif and asff need every account at once, so they keep each account's findings and
- *   counts (never its inventory or per-credential evaluations) and render at the end.
+ * - table, html, sarif, asff and ocsf need every account at once, so they keep each account's
+ *   findings and counts (never its inventory or per-credential evaluations) and render at the end.
  * An account that cannot be assumed or fails is reported with `status: "error"`; the others complete,
  * and the exit code is 3 (a partial result).
  */
@@ -44,7 +44,7 @@ export interface MultiAuditOptions {
   readonly failOn: FailOn;
   /** Read only: rotations in progress. */
   readonly journal: Journal;
-  /** Renders a report that holds every account (table, html, sarif, asff). */
+  /** Renders a report that holds every account (table, html, sarif, asff, ocsf). */
   readonly render: (report: AuditReport) => string;
 }
 
@@ -122,7 +122,7 @@ export async function multiAccountAudit(
   }
   warn(io, skippedLines(resolved));
   const streamed = options.format === 'json' || options.format === 'csv';
-  // For table, html, sarif and asff the aggregate keeps each account's findings and counts, never
+  // For table, html, sarif, asff and ocsf the aggregate keeps each account's findings and counts, never
   // its evaluations.
   const audit = organizationAudit({
     policy,

@@ -18,6 +18,8 @@ import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
 import { DEV, MANAGEMENT_ENV, MGMT, PROD, ROLE } from '../support/demo-organization.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
+import { githubIngestionProblems } from '../support/github-sarif-rules.js';
+import { ocsfDetectionFindingErrors } from '../support/ocsf-schema.js';
 
 interface MultiReport {
   readonly kind: 'multi-account';
@@ -149,6 +151,33 @@ describe('audit across accounts', () => {
       DEV,
     ]);
     expect(result.stderr).toContain(`account ${MGMT} (management) skipped: in --exclude-accounts`);
+  });
+
+  it('SARIF and OCSF hold every account: GitHub-valid SARIF, schema-valid OCSF, the same findings as JSON', async () => {
+    const accounts = ['--accounts', `${PROD},${DEV}`, ...ROLE, '--fail-on', 'none'];
+    const json = JSON.parse((await audit([...accounts, '--format', 'json'])).stdout) as MultiReport;
+    const ids = json.accounts
+      .flatMap((a) => (a.status === 'ok' ? a.report.findings.map((f) => f.id) : []))
+      .sort();
+    expect(ids.length).toBeGreaterThan(0);
+
+    const sarif = await audit([...accounts, '--format', 'sarif']);
+    expect(sarif.exitCode, sarif.stderr).toBe(0);
+    expect(githubIngestionProblems(sarif.stdout)).toEqual([]);
+    const log = JSON.parse(sarif.stdout) as {
+      runs: { results: { partialFingerprints: Record<string, string> }[] }[];
+    };
+    expect(log.runs[0]?.results.map((r) => r.partialFingerprints['keywarden/v1']).sort()).toEqual(ids);
+
+    const ocsf = await audit([...accounts, '--format', 'ocsf']);
+    expect(ocsf.exitCode, ocsf.stderr).toBe(0);
+    const findings = JSON.parse(ocsf.stdout) as {
+      finding_info: { uid: string };
+      cloud: { account: { uid: string } };
+    }[];
+    for (const f of findings) expect(ocsfDetectionFindingErrors(f)).toEqual([]);
+    expect(findings.map((f) => f.finding_info.uid).sort()).toEqual(ids);
+    expect(new Set(findings.map((f) => f.cloud.account.uid))).toEqual(new Set([PROD, DEV]));
   });
 
   it('the table holds every account and exits 1 on open findings', async () => {

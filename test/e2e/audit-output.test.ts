@@ -3,7 +3,7 @@
  * CSV cells a spreadsheet would run as formulas (a user named `=1+2`) neutralized, through the CLI
  * (in-process) and the real SDK against the emulator.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -13,6 +13,8 @@ import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { FIXED_NOW, startTestEmulator } from '../support/emulator.js';
+import { githubIngestionProblems } from '../support/github-sarif-rules.js';
+import { ocsfDetectionFindingErrors } from '../support/ocsf-schema.js';
 import { sarifSchemaErrors } from '../support/sarif-schema.js';
 
 const ACCOUNT = '444444444444';
@@ -30,6 +32,23 @@ const WORLD: World = {
   ],
 };
 const ENV = { AWS_ACCESS_KEY_ID: 'AKIDAUDITOR', AWS_SECRET_ACCESS_KEY: 'x' };
+
+interface SarifShape {
+  readonly runs: readonly {
+    readonly results: readonly {
+      readonly locations: readonly { physicalLocation: { artifactLocation: { uri: string } } }[];
+    }[];
+  }[];
+}
+
+/** The distinct files a SARIF log's results point at. */
+const artifactUris = (log: SarifShape): string[] => [
+  ...new Set(
+    log.runs.flatMap((r) =>
+      r.results.flatMap((x) => x.locations.map((l) => l.physicalLocation.artifactLocation.uri)),
+    ),
+  ),
+];
 
 let emu: Emulator;
 let dir: string;
@@ -68,6 +87,7 @@ describe('audit --output', () => {
     ['report.json', 'json'],
     ['report.html', 'html'],
     ['report.sarif', 'sarif'],
+    ['findings.ocsf.json', 'ocsf'],
   ])('infers the format of %s from its extension (as a terminal would get a table)', async (file, format) => {
     // Act: on a terminal the default would be a table; the extension wins
     const result = await audit(['--output', file], true);
@@ -77,18 +97,52 @@ describe('audit --output', () => {
     if (format === 'csv') expect(text.split('\r\n')[0]).toMatch(/^accountId,userName,/);
     else if (format === 'html') expect(text).toMatch(/^<!doctype html>/);
     else if (format === 'sarif') expect((JSON.parse(text) as { version: string }).version).toBe('2.1.0');
+    else if (format === 'ocsf')
+      expect((JSON.parse(text) as { class_uid: number }[])[0]?.class_uid).toBe(2004);
     else expect((JSON.parse(text) as AuditReport).summary.users).toBe(4);
   });
 
-  it('writes SARIF that validates against the SARIF 2.1.0 schema, one result per open finding', async () => {
+  it("writes SARIF that validates against the SARIF 2.1.0 schema and GitHub's rules, one result per finding", async () => {
     // Act
     const sarif = await audit(['--format', 'sarif']);
     const json = await audit(['--format', 'json']);
     // Assess
-    const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] };
+    const log = JSON.parse(sarif.stdout) as SarifShape;
     expect(sarifSchemaErrors(log)).toEqual([]);
+    expect(githubIngestionProblems(sarif.stdout)).toEqual([]);
     const report = JSON.parse(json.stdout) as AuditReport;
-    expect(log.runs[0]?.results).toHaveLength(report.summary.open);
+    expect(log.runs[0]?.results).toHaveLength(report.findings.length);
+    // No policy file in the working directory: results point at the one Keywarden would read.
+    expect(artifactUris(log)).toEqual(['keywarden.yaml']);
+  });
+
+  it('points SARIF results at the policy file given with --config, relative to the working directory', async () => {
+    // Prepare
+    mkdirSync(join(dir, 'security policies'), { recursive: true });
+    writeFileSync(join(dir, 'security policies', 'keywarden.yaml'), 'version: 1\n');
+    // Act
+    const sarif = await audit(['--format', 'sarif', '--config', 'security policies/keywarden.yaml']);
+    // Assess
+    expect(sarif.stderr).toBe('');
+    expect(artifactUris(JSON.parse(sarif.stdout) as SarifShape)).toEqual([
+      'security%20policies/keywarden.yaml',
+    ]);
+    expect(githubIngestionProblems(sarif.stdout)).toEqual([]);
+  });
+
+  it('writes OCSF: one Detection Finding per finding, each valid against OCSF 1.1.0, in --region', async () => {
+    // Act
+    const ocsf = await audit(['--format', 'ocsf', '--region', 'eu-central-1']);
+    // Assess
+    expect(ocsf.exitCode).toBe(1);
+    const findings = JSON.parse(ocsf.stdout) as {
+      metadata: { version: string };
+      cloud: { region: string; account: { uid: string } };
+    }[];
+    expect(findings).toHaveLength(4);
+    for (const f of findings) expect(ocsfDetectionFindingErrors(f)).toEqual([]);
+    expect(findings.every((f) => f.metadata.version === '1.1.0')).toBe(true);
+    expect(findings[0]?.cloud).toMatchObject({ region: 'eu-central-1', account: { uid: ACCOUNT } });
   });
 
   it('writes ASFF only when asked: .json stays the JSON report', async () => {

@@ -17,6 +17,7 @@ import type { Journal } from '../../engine/journal.js';
 import { importReport } from '../../engine/security-hub.js';
 import type { AuditDeps } from '../../engine/types.js';
 import { HTML_CALENDAR_DAYS } from '../../report/html.js';
+import { sarifArtifactUri } from '../../report/sarif.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
@@ -139,7 +140,7 @@ export function registerAudit(
     .option('--preset <name>', 'start from a preset: aws-config, cis, rotation-165-180-185')
     .option(
       '--format <format>',
-      'table, json, csv, html, sarif or asff (default: from the --output extension, else table on a terminal, json otherwise)',
+      'table, json, csv, html, sarif, asff or ocsf (default: from the --output extension, else table on a terminal, json otherwise)',
     )
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--now <iso-time>', 'evaluate as of this time (what-if); default: now')
@@ -176,14 +177,17 @@ account uses the caller's credentials), --concurrency accounts at a time. json a
 by account.
 
 Formats: table (people), json (schemaVersion 1), csv, html (one self-contained page with charts and a
-30-day rotation calendar), sarif (SARIF 2.1.0 for code-scanning dashboards), asff (AWS Security
-Finding Format, the BatchImportFindings body). --output picks the format from its extension (.json,
-.csv, .html, .sarif) unless --format is given.
+30-day rotation calendar), sarif (SARIF 2.1.0 as GitHub code scanning takes it; results point at the
+policy file, else keywarden.yaml: run from the repository root), asff (AWS Security Finding Format,
+the BatchImportFindings body), ocsf (a JSON array of OCSF 1.1.0 Detection Findings, class 2004, as
+Prowler writes them). --output picks the format from its extension (.json, .csv, .html, .sarif,
+.ocsf.json) unless --format is given.
 
 Examples:
   $ keywarden audit
   $ keywarden audit --output audit.html             # the HTML report for people
   $ keywarden audit --output findings.sarif         # SARIF for a dashboard
+  $ keywarden audit --output findings.ocsf.json      # OCSF Detection Findings
   $ keywarden audit --format asff --output asff.json
   $ keywarden audit --to-security-hub --region eu-west-1 --fail-on none
   $ keywarden audit --preset cis --format json --output audit.json
@@ -236,6 +240,7 @@ Examples:
     const color =
       flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const columns = flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS;
+    const artifactUri = sarifArtifactUri(io.cwd, loaded.path);
     const connection = connectionFrom(flags, io.env);
     // The journal (read only) tells Keywarden's own rotations in progress apart.
     const journal = openCommandJournal(
@@ -262,6 +267,7 @@ Examples:
               color,
               columns,
               region,
+              artifactUri,
               forecast: null,
               forecastUnavailable: 'the rotation calendar is drawn for one account at a time',
             }),
@@ -309,6 +315,7 @@ Examples:
       color,
       columns,
       region,
+      artifactUri,
       forecast: html?.forecast ?? null,
       ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),
     });

@@ -1,24 +1,27 @@
 /**
  * The audit report in each `--format`, and the `--output` extensions that choose one: the table,
- * json and csv renderers here, the html, sarif and asff ones in src/report.
+ * json and csv renderers here, the html, sarif, asff and ocsf ones in src/report.
  */
 import type { AuditReport } from '../../core/audit-report.js';
 import type { Forecast } from '../../core/forecast.js';
 import { renderAsff } from '../../report/asff.js';
 import { renderHtml } from '../../report/html.js';
+import { renderOcsf } from '../../report/ocsf.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderTable } from './table.js';
 
-export const AUDIT_FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff'] as const;
+export const AUDIT_FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff', 'ocsf'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 /**
- * `--output` extensions that choose the format when `--format` is not given. ASFF is JSON, so
- * `.json` means json: `--format asff` is always explicit.
+ * `--output` extensions that choose the format when `--format` is not given (the longest that ends
+ * the file name wins, so `x.ocsf.json` is ocsf and `x.json` json). ASFF is JSON, so `.json` means
+ * json: `--format asff` is always explicit.
  */
 export const AUDIT_FORMAT_BY_EXTENSION: Readonly<Record<string, AuditFormat>> = {
   '.json': 'json',
+  '.ocsf.json': 'ocsf',
   '.csv': 'csv',
   '.html': 'html',
   '.htm': 'html',
@@ -29,8 +32,10 @@ export interface AuditRenderContext {
   readonly color: boolean;
   /** The table's width. */
   readonly columns: number;
-  /** The Security Hub region ASFF findings name (their ProductArn and resources). */
+  /** The Security Hub region ASFF findings name (their ProductArn and resources); OCSF's `cloud.region`. */
   readonly region: string;
+  /** The repository-relative file SARIF results point at (src/report/sarif.ts `sarifArtifactUri`). */
+  readonly artifactUri: string;
   /** For html: the rotation calendar's forecast, or why there is none. */
   readonly forecast: Forecast | null;
   readonly forecastUnavailable?: string;
@@ -51,8 +56,10 @@ export function renderAuditReport(report: AuditReport, format: AuditFormat, ctx:
         ...(ctx.forecastUnavailable === undefined ? {} : { forecastUnavailable: ctx.forecastUnavailable }),
       });
     case 'sarif':
-      return renderSarif(report);
+      return renderSarif(report, { artifactUri: ctx.artifactUri });
     case 'asff':
       return renderAsff(report, { region: ctx.region });
+    case 'ocsf':
+      return renderOcsf(report, { region: ctx.region });
   }
 }
