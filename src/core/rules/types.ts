@@ -135,6 +135,9 @@ export type Rule<Id extends string = string, S extends z.ZodRawShape = z.ZodRawS
   | UserRule<Id, S>
   | AccountRule<Id, S>;
 
+/** A rule of one's own that implements no published control (absent `compliance`). */
+const NO_CONTROLS: RuleCompliance = { cis: {}, securityHub: [], awsConfigRule: null, nist80053r5: [] };
+
 /**
  * Declares a user-level rule; the generic parameters keep its id literal, its settings typed and
  * its remediation's actions known.
@@ -144,7 +147,8 @@ export function userRule<
   const S extends z.ZodRawShape,
   const R extends RuleRemediation | null = null,
 >(
-  rule: Omit<UserRule<Id, S, R>, 'scope' | 'neverExempt' | 'inventory' | 'remediation'> & {
+  rule: Omit<UserRule<Id, S, R>, 'scope' | 'neverExempt' | 'inventory' | 'remediation' | 'compliance'> & {
+    readonly compliance?: RuleCompliance;
     readonly neverExempt?: boolean;
     readonly inventory?: readonly InventoryNeed[];
     readonly remediation?: R;
@@ -153,6 +157,7 @@ export function userRule<
   return {
     ...rule,
     scope: 'user',
+    compliance: rule.compliance ?? NO_CONTROLS,
     neverExempt: rule.neverExempt ?? false,
     inventory: rule.inventory ?? [],
     // Absent, R is its default: null.
@@ -162,7 +167,8 @@ export function userRule<
 
 /** Declares an account-level rule (judged on the root user); Keywarden never remediates one. */
 export function accountRule<const Id extends string, const S extends z.ZodRawShape>(
-  rule: Omit<AccountRule<Id, S>, 'scope' | 'neverExempt' | 'inventory' | 'remediation'> & {
+  rule: Omit<AccountRule<Id, S>, 'scope' | 'neverExempt' | 'inventory' | 'remediation' | 'compliance'> & {
+    readonly compliance?: RuleCompliance;
     readonly neverExempt?: boolean;
     readonly inventory?: readonly InventoryNeed[];
   },
@@ -170,6 +176,7 @@ export function accountRule<const Id extends string, const S extends z.ZodRawSha
   return {
     ...rule,
     scope: 'account',
+    compliance: rule.compliance ?? NO_CONTROLS,
     neverExempt: rule.neverExempt ?? false,
     inventory: rule.inventory ?? [],
     remediation: null,
