@@ -88,6 +88,7 @@ export function openCommandJournal(
 ): Journal {
   return openJournalAt(session, spec, {
     clientConfig: journalClientConfig(connection, io.env),
+    ...(connection.onCall === undefined ? {} : { onCall: connection.onCall }),
     ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
   });
 }
