@@ -199,8 +199,8 @@ function leasedMessage(held: HeldElsewhere, where: LeaseWhere): string {
 /** Says who holds the account (one stderr line) and returns the exit code for it. */
 export function reportLeased(io: CliIO, held: HeldElsewhere, where: LeaseWhere): number {
   const message = leasedMessage(held, where);
-  // A live holder: nothing done, exit 0 (a warning); a stopped one: exit 4 (an error).
-  if (held.holder === 'live') logOf(io).warn(message);
+  // A live holder is doing the work: exit 0, info; a stopped one explains exit 4: an error.
+  if (held.holder === 'live') logOf(io).info(message);
   else logOf(io).error(message);
   return held.holder === 'live' ? 0 : HELD_BY_STOPPED_RUN_EXIT_CODE;
 }
