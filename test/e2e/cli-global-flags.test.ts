@@ -14,6 +14,8 @@ import { useEmulator } from '../support/emulator.js';
 import { emptyDir } from '../support/env.js';
 
 const ACCOUNT = '123456789012';
+/** A second account, reached through a role assumed there. */
+const MEMBER = '210987654321';
 const WORLD: World = {
   accounts: [
     {
@@ -25,6 +27,11 @@ const WORLD: World = {
         },
         { name: 'ci', accessKeys: [{ id: 'AKIACIDEPLOYER000001', createdDaysAgo: 120, lastUsedDaysAgo: 1 }] },
       ],
+    },
+    {
+      id: MEMBER,
+      roles: [{ name: 'OrganizationAccountAccessRole' }],
+      users: [{ name: 'app', accessKeys: [{ id: 'AKIAMEMBERAPP0000001', createdDaysAgo: 10 }] }],
     },
   ],
 };
@@ -163,6 +170,20 @@ describe('--verbose', () => {
     expect(operations).toContain('iam:CreateAccessKey');
     expect(result.stderr).not.toContain(created?.secretAccessKey);
     expect(result.stderr).not.toContain(ENV.AWS_SECRET_ACCESS_KEY);
+  });
+
+  it('in a many-account run, names the member account each call went to', async () => {
+    const result = await audit(['--accounts', MEMBER, '--format', 'json', '--verbose']);
+
+    expect(result.exitCode, result.stderr).toBeLessThan(2);
+    const calls = callLines(result.stderr);
+    expect(calls.map((m) => `${m[1]}:${m[2]}`)).toContain('sts:AssumeRole');
+    const member = calls.filter((m) => m[2] === 'GetAccountAuthorizationDetails');
+    expect(member.length).toBeGreaterThan(0);
+    for (const m of member) expect(m[3]).toBe(MEMBER);
+    // The role is assumed with the caller's credentials, in the caller's account.
+    const assumed = calls.filter((m) => m[2] === 'AssumeRole');
+    for (const m of assumed) expect(m[3]).toBe(ACCOUNT);
   });
 
   it('without it, no call is logged', async () => {
