@@ -13,7 +13,7 @@
  *   so repeating it is safe even for a write.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { clientConfig, withoutSdkLogger } from '../sdk/clients.js';
+import { clientConfig, observeCalls, withoutSdkLogger } from '../sdk/clients.js';
 import type { AwsConnection } from '../sdk/connection.js';
 import { callAws } from '../sdk/errors.js';
 import { type SessionCredentials, sessionCredentials } from '../sdk/session-credentials.js';
@@ -56,7 +56,7 @@ export interface MemberSession {
  */
 export function memberSession(connection: AwsConnection, accountId: string, role: MemberRole): MemberSession {
   const roleArn = memberRoleArn(accountId, role);
-  const sts = withoutSdkLogger(new STSClient(clientConfig(connection)));
+  const sts = observeCalls(withoutSdkLogger(new STSClient(clientConfig(connection))), connection);
   const clock = new ServiceClock();
   clock.watch(sts);
   const credentials = sessionCredentials(

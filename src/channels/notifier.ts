@@ -7,7 +7,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { NotificationsConfig } from '../core/policy/types.js';
-import { clientConfig } from '../sdk/clients.js';
+import { clientConfig, observeCalls } from '../sdk/clients.js';
 import type { AwsConnection } from '../sdk/connection.js';
 import { type Digest, renderDigests } from './digest.js';
 import { emailChannel } from './email.js';
@@ -54,7 +54,9 @@ export function createNotifier(config: NotificationsConfig, deps: NotifierDeps):
       );
     }
     // SNS only accepts a publish in the topic's own region, wherever the caller runs.
-    const client = lazy(() => deps.sns ?? new SNSClient({ ...clientConfig(connection), region }));
+    const client = lazy(
+      () => deps.sns ?? observeCalls(new SNSClient({ ...clientConfig(connection), region }), connection),
+    );
     channels.push(snsChannel({ topicArn, client }));
   }
 
@@ -71,7 +73,7 @@ export function createNotifier(config: NotificationsConfig, deps: NotifierDeps):
         webhookUrlEnv,
         webhookUrlSsmParameter,
         env: deps.env,
-        ssm: lazy(() => deps.ssm ?? new SSMClient(clientConfig(connection))),
+        ssm: lazy(() => deps.ssm ?? observeCalls(new SSMClient(clientConfig(connection)), connection)),
         fetch: deps.fetch ?? globalThis.fetch,
       }),
     );
@@ -82,7 +84,7 @@ export function createNotifier(config: NotificationsConfig, deps: NotifierDeps):
       emailChannel({
         from: config.email.from,
         securityTeamEmail: config.securityTeamEmail,
-        client: lazy(() => deps.sesv2 ?? new SESv2Client(clientConfig(connection))),
+        client: lazy(() => deps.sesv2 ?? observeCalls(new SESv2Client(clientConfig(connection)), connection)),
       }),
     );
   }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { clientConfig } from '../sdk/clients.js';
+import { clientConfig, observeCalls } from '../sdk/clients.js';
 import type { AwsConnection } from '../sdk/connection.js';
 import { callAws, errorLine } from '../sdk/errors.js';
 import type { Digest } from './digest.js';
@@ -31,7 +31,7 @@ export async function publishToTopic(
 ): Promise<string | null> {
   const region = topicRegion(topicArn);
   if (region === null) throw new Error(`not an SNS topic ARN (got ${JSON.stringify(topicArn)})`);
-  const sns = new SNSClient({ ...clientConfig(connection), region });
+  const sns = observeCalls(new SNSClient({ ...clientConfig(connection), region }), connection);
   try {
     const out = await callAws('sns:Publish', `to ${topicArn}`, () =>
       sns.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.text })),

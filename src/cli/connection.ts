@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { type AwsConnection, DEFAULT_TIMEOUTS, TIMEOUT_SETTINGS, timeoutsFrom } from '../engine/connect.js';
 import { failureLine } from '../engine/errors.js';
 import { CliError } from './errors.js';
+import type { CliIO } from './io.js';
+import { logOf } from './log.js';
 
 export interface AwsFlags {
   readonly profile?: string;
@@ -61,7 +63,15 @@ function profileDefined(profile: string, env: NodeJS.ProcessEnv): boolean {
   });
 }
 
-export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConnection {
+/**
+ * The connection the flags and the environment describe; with `--verbose` (io.stderr is the CLI's
+ * log), every call its clients make is logged.
+ */
+export function connectionFrom(
+  flags: AwsFlags,
+  io: Pick<CliIO, 'env'> & { readonly stderr?: CliIO['stderr'] },
+): AwsConnection {
+  const env = io.env;
   if (flags.profile !== undefined && !profileDefined(flags.profile, env)) {
     const [config, credentials] = sharedConfigFiles(env).map((f) => f.shown);
     throw new CliError(`--profile: profile ${flags.profile} not found in ${config} or ${credentials}`);
@@ -93,6 +103,7 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
   const retryMode = retryModeFrom(env.AWS_RETRY_MODE);
   const timeouts = timeoutsFrom(flags, env);
   if ('error' in timeouts) throw new CliError(timeouts.error);
+  const onCall = io.stderr === undefined ? undefined : logOf({ stderr: io.stderr }).callObserver;
   return {
     timeouts: timeouts.timeouts,
     ...(region ? { region } : {}),
@@ -101,6 +112,7 @@ export function connectionFrom(flags: AwsFlags, env: NodeJS.ProcessEnv): AwsConn
     ...(staticCredentials ? { credentials: staticCredentials } : {}),
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     ...(retryMode === undefined ? {} : { retryMode }),
+    ...(onCall === undefined ? {} : { onCall }),
   };
 }
 

@@ -20,6 +20,7 @@ import type { RemediationDeps } from '../engine/types.js';
 import { undoRun } from '../engine/undo.js';
 import { CliError } from './errors.js';
 import { type CliIO, outputColumns } from './io.js';
+import { logOf } from './log.js';
 import { renderPlan } from './render/plan.js';
 import { renderResults } from './render/results.js';
 
@@ -44,9 +45,11 @@ async function assumeRemediator(
   role: string,
   policy: Policy,
   journal: Journal,
+  io: CliIO,
 ): Promise<{ readonly deps: RemediationDeps; close(): void }> {
+  const onCall = logOf(io).callObserver;
   const prod = connectMember(
-    { endpoint: emulator.url, credentials: DEMO_CREDENTIALS },
+    { endpoint: emulator.url, credentials: DEMO_CREDENTIALS, ...(onCall ? { onCall } : {}) },
     PROD,
     { roleName: role, partition: 'aws', sessionName: 'keywarden-demo' },
     { clock: () => emulator.clock.now() },
@@ -82,7 +85,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
   rmSync(options.journalPath, { force: true });
   const journal = openJournal({ kind: 'file', path: options.journalPath });
   // One AssumeRole session per day of the story: sessions expire, as AWS's do after an hour.
-  let session = await assumeRemediator(emulator, options.role, policy, journal);
+  let session = await assumeRemediator(emulator, options.role, policy, journal, io);
   // `keywarden apply --yes`: the same use case, under the journal's lock and after the
   // interrupted-run check; the plan is shown before it is carried out.
   const apply = async (): Promise<DemoRun> => {
@@ -114,7 +117,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
 
     emulator.clock.advance(policy.rotation.deactivateAfterDays - policy.rotation.rotateAfterDays);
     session.close();
-    session = await assumeRemediator(emulator, options.role, policy, journal);
+    session = await assumeRemediator(emulator, options.role, policy, journal, io);
     heading(
       `Two weeks later (${emulator.clock.now().toISOString().slice(0, 10)}): the other applications kept using their old keys`,
     );

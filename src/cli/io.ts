@@ -12,6 +12,10 @@ export function exitCodeFor(signal: StopSignal): number {
 export interface CliIO {
   /** `columns`: the terminal's width, when stdout is one. */
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /**
+   * What a command gets here is the CLI's log (src/cli/log.ts): the global flags decide what of it
+   * reaches the real stderr, and `isTTY` is false when progress lines are not wanted.
+   */
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;

@@ -23,6 +23,7 @@ import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accoun
 import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { awsFailure } from './connection.js';
 import type { CliIO } from './io.js';
+import { logOf } from './log.js';
 import { VERSION } from './paths.js';
 import { accountWarner, warn } from './remediation.js';
 import { renderCsv } from './render/csv.js';
@@ -168,7 +169,7 @@ export async function multiAccountAudit(
       progress.clear();
       warnings.push(...warnAccount(entry.accountId, report.warnings));
       if (entry.kind === 'error') {
-        io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
+        logOf(io).error(`account ${entry.accountId} failed: ${entry.error}`);
       }
       progress.accountDone(entry.kind === 'ok' ? entry.users : 0);
       sink?.account(entry, entry.kind === 'ok' ? report : null);
@@ -183,11 +184,13 @@ export async function multiAccountAudit(
     io.stderr.write(`keywarden: wrote ${options.format} report to ${options.output}\n`);
   }
   const { accounts, accountErrors } = totals.summary;
-  io.stderr.write(
-    `keywarden: ${accounts - accountErrors} of ${accounts} account(s) audited` +
-      (accountErrors > 0 ? `, ${accountErrors} failed (partial result, exit ${PARTIAL_EXIT_CODE})` : '') +
-      '\n',
-  );
+  // With a failed account it explains exit 3, so --quiet keeps it.
+  const audited = `${accounts - accountErrors} of ${accounts} account(s) audited`;
+  if (accountErrors > 0) {
+    logOf(io).error(`${audited}, ${accountErrors} failed (partial result, exit ${PARTIAL_EXIT_CODE})`);
+  } else {
+    logOf(io).info(audited);
+  }
   if (accountErrors > 0) return PARTIAL_EXIT_CODE;
   return totals.fails ? 1 : 0;
 }

@@ -28,6 +28,7 @@ import type { RemediationDeps } from '../engine/types.js';
 import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
+import { logOf } from './log.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
 import {
   accountWarner,
@@ -72,7 +73,7 @@ export async function inManyAccounts(
 ): Promise<number> {
   try {
     warn(io, ctx.warnings);
-    const connection = connectionFrom(flags, io.env);
+    const connection = connectionFrom(flags, io);
     session.connection = connection;
     return await run({
       connection,
@@ -122,8 +123,7 @@ async function start(io: CliIO, session: Session, options: MultiRemediationOptio
     emit(entry: AccountEntry, text: string) {
       if (doc) doc.item(entry);
       else io.stdout.write(`Account ${entry.accountId}\n${text}\n`);
-      if (entry.status === 'error')
-        io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
+      if (entry.status === 'error') logOf(io).error(`account ${entry.accountId} failed: ${entry.error}`);
     },
     finish(extra: Readonly<Record<string, unknown>>) {
       doc?.close(extra);
@@ -311,7 +311,7 @@ export async function multiAccountApply(
       },
     );
     if (summary.notStarted.length > 0) {
-      io.stderr.write(`keywarden: not started: ${summary.notStarted.join(', ')}\n`);
+      logOf(io).error(`not started: ${summary.notStarted.join(', ')}`);
     }
   } finally {
     progress.clear();
@@ -328,7 +328,7 @@ export async function multiAccountApply(
   }
   const signalled: StopSignal | null = stopSignal;
   if (signalled !== null) {
-    io.stderr.write(`keywarden: stopped; finish with: ${options.resumeCommand}\n`);
+    logOf(io).error(`stopped; finish with: ${options.resumeCommand}`);
     return exitCodeFor(signalled);
   }
   if (failedAccounts > 0) return PARTIAL_EXIT_CODE;

@@ -20,6 +20,7 @@ import type { AccountFlags } from './accounts.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from './connection.js';
 import { CliError, parseChoice, parseIntegerOption, parseNow } from './errors.js';
 import type { CliIO } from './io.js';
+import { logOf } from './log.js';
 import { stateDirectory } from './paths.js';
 import { type LoadedPolicy, loadPolicy } from './policy-loader.js';
 import { connect, openJournalAt, type Session } from './session.js';
@@ -87,6 +88,7 @@ export function openCommandJournal(
 ): Journal {
   return openJournalAt(session, spec, {
     clientConfig: journalClientConfig(connection, io.env),
+    ...(connection.onCall === undefined ? {} : { onCall: connection.onCall }),
     ...(leaseSeconds === undefined ? {} : { leaseSeconds }),
   });
 }
@@ -196,7 +198,10 @@ function leasedMessage(held: HeldElsewhere, where: LeaseWhere): string {
 
 /** Says who holds the account (one stderr line) and returns the exit code for it. */
 export function reportLeased(io: CliIO, held: HeldElsewhere, where: LeaseWhere): number {
-  io.stderr.write(`keywarden: ${leasedMessage(held, where)}\n`);
+  const message = leasedMessage(held, where);
+  // A live holder is doing the work: exit 0, info; a stopped one explains exit 4: an error.
+  if (held.holder === 'live') logOf(io).info(message);
+  else logOf(io).error(message);
   return held.holder === 'live' ? 0 : HELD_BY_STOPPED_RUN_EXIT_CODE;
 }
 
@@ -273,7 +278,7 @@ export function remediationContext(
       : parseIntegerOption('--max-actions', flags.maxActions, 0, 10_000);
   const policy = remediationPolicy(loaded.policy, inventoryMode ?? null);
   const spec = journalSpec(flags.journal, io, policyJournal(loaded, io));
-  const connection = connectionFrom(flags, io.env);
+  const connection = connectionFrom(flags, io);
   const journal = openCommandJournal(session, spec, connection, io, policy.journal.leaseSeconds);
   const clients = connect(session, connection);
   // A what-if (--now) plans at that time; otherwise at the service's time, which stamps the keys'
@@ -307,9 +312,10 @@ export function remediationContext(
   };
 }
 
-/** Writes each warning as one stderr line. */
+/** Writes each warning as one stderr line (`--quiet` keeps them). */
 export function warn(io: CliIO, warnings: readonly string[]): void {
-  for (const w of warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
+  const log = logOf(io);
+  for (const w of warnings) log.warn(w);
 }
 
 /**
@@ -337,7 +343,10 @@ export async function confirm(io: CliIO, question: string): Promise<boolean> {
   return io.confirm ? io.confirm(question) : false;
 }
 
-/** A one-line progress indicator on a terminal's stderr, cleared by `done()`. */
+/**
+ * A one-line progress indicator on a terminal's stderr, cleared by `done()`. Not with `--quiet` or
+ * `--log-format json`: the log then says stderr is no terminal.
+ */
 export function progressLine(io: CliIO): { readonly update: (m: string) => void; readonly done: () => void } {
   if (!io.stderr.isTTY) return { update: () => {}, done: () => {} };
   return {

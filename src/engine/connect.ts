@@ -15,6 +15,7 @@ import type { AccountClients, Clock } from './types.js';
 export { DEFAULT_MEMBER_ROLE, type MemberRole } from '../aws/assume-role.js';
 export { DEFAULT_REGION } from '../sdk/clients.js';
 export {
+  type AwsCallRecord,
   type AwsConnection,
   DEFAULT_TIMEOUTS,
   TIMEOUT_SETTINGS,
@@ -113,7 +114,7 @@ export function connectMember(
   options: Omit<ConnectOptions, 'clients'> = {},
 ): MemberConnection {
   const member = memberSession(connection, accountId, role);
-  const connected = connectAccount(sessionConnection(connection, member), options);
+  const connected = connectAccount({ ...sessionConnection(connection, member), accountId }, options);
   return {
     ...connected,
     assume: () => member.assume(),

@@ -6,6 +6,8 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_LEASE_SECONDS, type JournalSpec, parseJournalSpec } from '../core/policy/journal.js';
+import { observeCalls } from '../sdk/clients.js';
+import type { AwsConnection } from '../sdk/connection.js';
 import { openDynamoJournal } from './dynamodb/journal.js';
 import { openFileJournal } from './file-journal.js';
 import { type Journal, JournalError } from './journal.js';
@@ -32,6 +34,8 @@ export function parseJournalLocation(raw: string, field: string): JournalSpec {
 export interface OpenJournalOptions {
   /** The DynamoDB client's region, credentials and endpoint; unused for a file. */
   readonly clientConfig?: DynamoDBClientConfig;
+  /** Told of every call of the DynamoDB client built here (`keywarden --verbose`). */
+  readonly onCall?: AwsConnection['onCall'];
   /** A DynamoDB client to use instead of building one (it is not destroyed by `close()`). */
   readonly dynamodb?: DynamoDBClient;
   /** How long a run's lease on an account holds unless renewed (default 900). */
@@ -46,7 +50,12 @@ export function openJournal(spec: JournalSpec, options: OpenJournalOptions = {})
     case 'dynamodb':
       return openDynamoJournal({
         tableName: spec.tableName,
-        client: options.dynamodb ?? new DynamoDBClient(options.clientConfig ?? {}),
+        client:
+          options.dynamodb ??
+          observeCalls(
+            new DynamoDBClient(options.clientConfig ?? {}),
+            options.onCall === undefined ? {} : { onCall: options.onCall },
+          ),
         ownsClient: options.dynamodb === undefined,
         leaseSeconds: options.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
       });

@@ -7,8 +7,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
-import type { MetadataBearer, Pluggable } from '@smithy/types';
-import { type AwsConnection, DEFAULT_TIMEOUTS } from './connection.js';
+import type { MetadataBearer, Pluggable, ResponseMetadata } from '@smithy/types';
+import { type AwsConnection, type CallObserver, DEFAULT_TIMEOUTS } from './connection.js';
+import { awsErrorCode } from './errors.js';
 import { renewExpiredSessions } from './session-credentials.js';
 
 export interface AwsClients {
@@ -54,10 +55,83 @@ export function withoutSdkLogger<C extends { readonly middlewareStack: { remove(
   return client;
 }
 
+/** The caller's account as sts:GetCallerIdentity answered it, per observer (one per CLI run). */
+const callerAccounts = new WeakMap<CallObserver, string>();
+
+/** `IAMClient` → `iam`: the prefix IAM actions use, as callAws names calls. */
+function servicePrefix(clientName: string): string {
+  const name = clientName.replace(/Client$/, '').toLowerCase();
+  return name === 'configservice' ? 'config' : name === 'sesv2' ? 'ses' : name;
+}
+
 /**
- * A client Keywarden built for `connection`, made ready: no SDK logger middleware, and a session of
- * an assumed role that the service refuses as expired is renewed and the request sent again
- * (src/sdk/session-credentials.ts).
+ * Tells `connection.onCall` of every call `client` makes, once it has finished with all its
+ * retries: service, operation, account, region, duration and the SDK's attempt count. Only names
+ * and numbers leave the middleware, never a parameter or an answer. The caller's own account is
+ * learnt from its first sts:GetCallerIdentity answer; nothing is called to find it out.
+ */
+export function observeCalls<
+  I extends object,
+  O extends MetadataBearer,
+  C extends { readonly middlewareStack: { use(pluggable: Pluggable<I, O>): void }; readonly config?: object },
+>(client: C, connection: AwsConnection): C {
+  const onCall = connection.onCall;
+  if (onCall === undefined) return client;
+  const regionOf = async (): Promise<string> => {
+    const region = (client.config as { region?: unknown } | undefined)?.region;
+    const value = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
+    return typeof value === 'string' ? value : (connection.region ?? DEFAULT_REGION);
+  };
+  client.middlewareStack.use({
+    applyToStack: (stack) => {
+      stack.add(
+        (next, context) => async (args) => {
+          const started = performance.now();
+          const service = servicePrefix(context.clientName ?? 'unknown');
+          const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');
+          const report = async (metadata: ResponseMetadata | undefined, errorCode: string | null) => {
+            onCall({
+              service,
+              operation,
+              accountId: connection.accountId ?? callerAccounts.get(onCall) ?? null,
+              region: await regionOf(),
+              durationMs: Math.round(performance.now() - started),
+              attempts: metadata?.attempts ?? 1,
+              totalRetryDelayMs: metadata?.totalRetryDelay ?? 0,
+              errorCode,
+            });
+          };
+          try {
+            const result = await next(args);
+            const output = result.output as O & { readonly Account?: unknown };
+            if (
+              connection.accountId === undefined &&
+              service === 'sts' &&
+              operation === 'GetCallerIdentity' &&
+              typeof output.Account === 'string'
+            ) {
+              callerAccounts.set(onCall, output.Account);
+            }
+            await report(output.$metadata, null);
+            return result;
+          } catch (error) {
+            const metadata = (error as { readonly $metadata?: ResponseMetadata } | null)?.$metadata;
+            await report(metadata, awsErrorCode(error) ?? 'Error');
+            throw error;
+          }
+        },
+        // Outside the retries: one report per call, with the attempts it took.
+        { step: 'initialize', priority: 'high', name: 'keywardenCallObserver' },
+      );
+    },
+  });
+  return client;
+}
+
+/**
+ * A client Keywarden built for `connection`, made ready: no SDK logger middleware, every call told
+ * to `connection.onCall` when set, and a session of an assumed role that the service refuses as
+ * expired is renewed and the request sent again (src/sdk/session-credentials.ts).
  */
 export function prepareClient<
   I extends object,
@@ -66,7 +140,7 @@ export function prepareClient<
     readonly middlewareStack: { remove(name: string): boolean; use(pluggable: Pluggable<I, O>): void };
   },
 >(client: C, connection: AwsConnection): C {
-  renewExpiredSessions(withoutSdkLogger(client), connection.credentials);
+  renewExpiredSessions(observeCalls<I, O, C>(withoutSdkLogger(client), connection), connection.credentials);
   return client;
 }
 

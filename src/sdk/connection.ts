@@ -21,7 +21,38 @@ export interface AwsConnection {
   readonly retryMode?: 'adaptive' | 'standard';
   /** How long a call may take; default {@link DEFAULT_TIMEOUTS}. */
   readonly timeouts?: Timeouts;
+  /**
+   * The account these credentials reach, when known without a call (a member account's assumed
+   * role). Unset: learnt from the first sts:GetCallerIdentity answer, else reported as unknown.
+   */
+  readonly accountId?: string;
+  /** Told of every call the clients built from this connection make (`keywarden --verbose`). */
+  readonly onCall?: CallObserver;
 }
+
+/**
+ * One AWS call once it has finished, retries included: what it was and how it went, never its
+ * parameters or its answer (either may hold a secret: CreateAccessKey's answer does).
+ */
+export interface AwsCallRecord {
+  /** The IAM action prefix: `iam`, `sts`, `secretsmanager`, ... */
+  readonly service: string;
+  /** The API operation: `ListUsers`. */
+  readonly operation: string;
+  /** null: not known without asking STS. */
+  readonly accountId: string | null;
+  readonly region: string;
+  /** From the first attempt sent to the last answer, back-off included. */
+  readonly durationMs: number;
+  /** The SDK's `$metadata.attempts`: 1 when the first attempt answered. */
+  readonly attempts: number;
+  /** The SDK's `$metadata.totalRetryDelay`: time spent backing off between attempts. */
+  readonly totalRetryDelayMs: number;
+  /** The error code of a call that failed (`Throttling`, `NoSuchEntity`, `TimeoutError`); null if it succeeded. */
+  readonly errorCode: string | null;
+}
+
+export type CallObserver = (call: AwsCallRecord) => void;
 
 /**
  * Every call is bounded, so a service that accepts connections and never answers cannot hang a

@@ -37,7 +37,7 @@ describe('retry settings', () => {
     [{ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '1' }, 'adaptive', 1],
   ])('env %j → %s, %d attempts', async (env, mode, attempts) => {
     // Act
-    const { iam } = createClients(connectionFrom({}, env));
+    const { iam } = createClients(connectionFrom({}, { env }));
     // Assess
     expect(await iam.config.retryStrategy()).toMatchObject({ mode });
     expect(await iam.config.maxAttempts()).toBe(attempts);
@@ -48,6 +48,6 @@ describe('retry settings', () => {
     [{ AWS_RETRY_MODE: 'legacy' }, 'AWS_RETRY_MODE: adaptive or standard (got "legacy")'],
     [{ AWS_MAX_ATTEMPTS: '0' }, 'AWS_MAX_ATTEMPTS: a whole number from 1 to 20 (got "0")'],
   ])('env %j is refused in one line', (env, message) => {
-    expect(() => connectionFrom({}, env)).toThrow(message);
+    expect(() => connectionFrom({}, { env })).toThrow(message);
   });
 });

@@ -6,6 +6,7 @@ import { remediateAccount } from '../../engine/remediate.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { CliError, parseChoice } from '../errors.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from '../io.js';
+import { logOf } from '../log.js';
 import { inManyAccounts, multiAccountApply } from '../multi-remediation.js';
 import {
   addRemediationOptions,
@@ -183,16 +184,16 @@ others complete (exit 3).`,
           return;
         case 'stopped': {
           if (out.execution === null) {
-            io.stderr.write(`keywarden: stopped by ${signal()} before any change\n`);
+            logOf(io).error(`stopped by ${signal()} before any change`);
             setExitCode(exitCodeFor(signal()));
             return;
           }
           sayRecovered(out);
           const results = [...(out.recovery?.results ?? []), ...out.execution.results];
           showResults(out.execution.runId, out.planned.plan, results);
-          io.stderr.write(
-            `keywarden: stopped by ${signal()} after ${results.length} action(s); nothing else was started. ` +
-              `Finish with: ${resume}\n`,
+          logOf(io).error(
+            `stopped by ${signal()} after ${results.length} action(s); nothing else was started. ` +
+              `Finish with: ${resume}`,
           );
           setExitCode(exitCodeFor(signal()));
           return;
@@ -201,9 +202,7 @@ others complete (exit 3).`,
           sayRecovered(out);
           const results = [...(out.recovery?.results ?? []), ...out.execution.results];
           showResults(out.execution.runId, out.planned.plan, results);
-          io.stderr.write(
-            `keywarden: stopped: ${out.reason}; nothing else was started. Finish with: ${resume}\n`,
-          );
+          logOf(io).error(`stopped: ${out.reason}; nothing else was started. Finish with: ${resume}`);
           setExitCode(1);
           return;
         }

@@ -56,7 +56,6 @@ interface AuditFlags extends AccountFlags {
   readonly keyIds?: string;
   readonly maxKeyAgeDays?: string;
   readonly unusedDays?: string;
-  readonly color?: boolean;
   readonly profile?: string;
   readonly region?: string;
   readonly endpointUrl?: string;
@@ -100,7 +99,7 @@ async function toSecurityHub(
 ): Promise<void> {
   const connection = connectionFrom(
     { ...flags, endpointUrl: flags.endpointUrl ?? io.env.AWS_ENDPOINT_URL_SECURITYHUB },
-    io.env,
+    io,
   );
   session.connection = connection;
   const region = connection.region ?? DEFAULT_REGION;
@@ -156,7 +155,6 @@ export function registerAudit(
     )
     .option('--max-key-age-days <n>', 'KEY_ROTATION threshold (overrides the policy)')
     .option('--unused-days <n>', 'UNUSED_CREDENTIALS threshold (overrides the policy)')
-    .option('--no-color', 'no ANSI colors in the table')
     .option(
       '--to-security-hub',
       'also import the findings into AWS Security Hub: open ones FAILED, exempt ones WARNING; fixed ones are resolved and archived, returning ones re-opened',
@@ -237,11 +235,10 @@ Examples:
       throw keyIdsInLiveMode(keyIds, 'inventory.mode: live in the policy');
     }
     const region = flags.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
-    const color =
-      flags.color !== false && !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
+    const color = !io.env.NO_COLOR && (flags.output === undefined ? !!io.stdout.isTTY : false);
     const columns = flags.output === undefined ? outputColumns(io) : DEFAULT_COLUMNS;
     const artifactUri = sarifArtifactUri(io.cwd, loaded.path);
-    const connection = connectionFrom(flags, io.env);
+    const connection = connectionFrom(flags, io);
     // The journal (read only) tells Keywarden's own rotations in progress apart.
     const journal = openCommandJournal(
       session,

@@ -10,6 +10,7 @@ import { connectMember } from '../../engine/connect.js';
 import { DEMO_CREDENTIALS, demoRemediation } from '../demo-remediation.js';
 import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { logOf } from '../log.js';
 import { writeOutputFile } from '../output-file.js';
 import { DEMO_POLICY_PATH, DEMO_WORLD_PATH, VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
@@ -65,7 +66,8 @@ Examples:
         const journalPath = resolve(io.cwd, flags.journal ?? join(folder ?? io.cwd, 'journal.jsonl'));
         const emulator = await startEmulator({ world, clock: { frozen: true } });
         const now = emulator.clock.now();
-        const base = { endpoint: emulator.url, credentials: DEMO_CREDENTIALS };
+        const onCall = logOf(io).callObserver;
+        const base = { endpoint: emulator.url, credentials: DEMO_CREDENTIALS, ...(onCall ? { onCall } : {}) };
         const role = { roleName: DEMO_ROLE, partition: 'aws', sessionName: 'keywarden-demo' };
         try {
           io.stdout.write(

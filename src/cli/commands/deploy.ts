@@ -124,7 +124,7 @@ Examples:
         }
       }
       // A named profile that does not exist is one line here, not a CDK stack trace later.
-      if (flags.profile !== undefined) connectionFrom({ profile: flags.profile }, io.env);
+      if (flags.profile !== undefined) connectionFrom({ profile: flags.profile }, io);
       const loaded = loadPolicy({ cwd: io.cwd, config: flags.config });
       for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
       const outdir = outDir(io.cwd, flags.out);

@@ -45,7 +45,7 @@ Examples:
     const loaded = flags.journal === undefined ? policyIfAny(flags, io) : null;
     const spec = journalSpec(flags.journal, io, loaded === null ? null : policyJournal(loaded, io));
     // A file journal needs no AWS connection (nor a valid profile).
-    const connection = spec.kind === 'dynamodb' ? connectionFrom(flags, io.env) : {};
+    const connection = spec.kind === 'dynamodb' ? connectionFrom(flags, io) : {};
     const journal = openCommandJournal(session, spec, connection, io);
     try {
       const { records, warnings } = await journal.read();

@@ -23,6 +23,7 @@ import { createScheduledHandler } from '../../lambda/scheduled.js';
 import { type AwsFlags, addAwsOptions, connectionFrom } from '../connection.js';
 import { CliError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { logOf } from '../log.js';
 import { DEFAULT_POLICY_FILES } from '../policy-loader.js';
 import { journalSpec } from '../remediation.js';
 import type { Session } from '../session.js';
@@ -152,7 +153,7 @@ Examples:
   );
   command.action(async (name: HandlerName, flags: InvokeFlags) => {
     const env = handlerEnv(name, flags, io);
-    const connection = connectionFrom(flags, io.env);
+    const connection = connectionFrom(flags, io);
     const event = await readEvent(flags.event, io);
     session.connection = connection;
     const handler = createHandler(name, {
@@ -173,7 +174,7 @@ Examples:
         io.stdout.write(
           `${JSON.stringify({ errorType: error.name, errorMessage: error.message }, null, 2)}\n`,
         );
-        io.stderr.write(`keywarden: ${name} failed: ${error.message}\n`);
+        logOf(io).error(`${name} failed: ${error.message}`);
         setExitCode(1);
         return;
       }

@@ -85,7 +85,7 @@ Examples:
         `<location>: journal create makes a DynamoDB table, give dynamodb://TABLE; a file journal is created by the first run that writes it (got ${JSON.stringify(location)})`,
       );
     }
-    const connection = connectionFrom(flags, io.env);
+    const connection = connectionFrom(flags, io);
     session.connection = connection;
     const result = await createSharedJournal(connection, io.env, spec.tableName);
     warn(io, result.warnings);
@@ -314,7 +314,7 @@ async function withLeaseJournal(
       : null;
   const spec = journalSpec(flags.journal, io, policy);
   // A file journal needs no AWS connection (nor a valid profile).
-  const connection = spec.kind === 'dynamodb' ? connectionFrom(flags, io.env) : {};
+  const connection = spec.kind === 'dynamodb' ? connectionFrom(flags, io) : {};
   const journal = openCommandJournal(session, spec, connection, io);
   try {
     if (journal.leases === undefined) {

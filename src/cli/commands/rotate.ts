@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { rotateUser } from '../../engine/rotate.js';
 import { CliError } from '../errors.js';
 import { type CliIO, outputColumns } from '../io.js';
+import { logOf } from '../log.js';
 import {
   addRemediationOptions,
   type RemediationFlags,
@@ -98,7 +99,7 @@ Examples:
           setExitCode(reportLeased(io, out, { journal: ctx.journal.location, flags }));
           return;
         case 'nothing-to-rotate':
-          io.stderr.write(`keywarden: nothing to rotate for ${userName}\n`);
+          logOf(io).error(`nothing to rotate for ${userName}`);
           setExitCode(1);
           return;
         case 'declined':
@@ -111,9 +112,9 @@ Examples:
       }
       io.stdout.write(renderResults(out.rotation.runId, out.rotation.results, { color, columns }));
       if (out.rotation.unsettled !== undefined) {
-        io.stderr.write(
-          `keywarden: stopped: ${out.rotation.unsettled}; nothing else was started. ` +
-            `Finish with: ${resumeCommand(flags, ctx.journal.location, io.cwd)}\n`,
+        logOf(io).error(
+          `stopped: ${out.rotation.unsettled}; nothing else was started. ` +
+            `Finish with: ${resumeCommand(flags, ctx.journal.location, io.cwd)}`,
         );
         setExitCode(1);
         return;
@@ -127,13 +128,13 @@ Examples:
       if (switchOver === null) return;
       switch (switchOver.kind) {
         case 'timeout':
-          io.stderr.write(
-            `keywarden: ${switchOver.newAccessKeyId} was not used within the timeout; ${switchOver.oldAccessKeyId} stays active\n`,
+          logOf(io).error(
+            `${switchOver.newAccessKeyId} was not used within the timeout; ${switchOver.oldAccessKeyId} stays active`,
           );
           setExitCode(1);
           return;
         case 'old-key-still-used':
-          io.stderr.write(`keywarden: ${switchOver.reason}\n`);
+          logOf(io).error(switchOver.reason);
           setExitCode(1);
           return;
         case 'deactivated': {

@@ -105,7 +105,7 @@ apply --org has its own run id; see keywarden history), through --role-name like
     const loaded = instead.length > 0 ? policyIfAny(flags, io, instead.join(', ')) : null;
     const hold = holdDays(flags, loaded);
     const spec = journalSpec(flags.journal, io, loaded === null ? null : policyJournal(loaded, io));
-    const connection = connectionFrom(flags, io.env);
+    const connection = connectionFrom(flags, io);
     const journal = openCommandJournal(session, spec, connection, io, loaded?.policy.journal.leaseSeconds);
     let clients = connect(session, connection);
     try {
