@@ -8,8 +8,9 @@
  * - a credential in use (last used fewer than `rotation.inUseGraceDays` days before the forecast's
  *   start) is used every day; any other credential is never used again;
  * - owners follow the rotation notice: from the day its replacement is created, the replacement
- *   is used instead of the old key, whose last use stays that day; a key deactivated while in use
- *   passes its use to the user's other Active key, if any;
+ *   is used instead of the old key, whose last use stays that day (a user whose keys are in use
+ *   and who already has two Active keys uses the newer one from the start); a key deactivated
+ *   while in use passes its use to the user's other Active key, if any;
  * - nobody but Keywarden changes a credential.
  */
 import { daysBetween } from './days.js';
@@ -30,7 +31,7 @@ interface SimUser {
  * The name the simulation gives the key that replaces `oldId`: `AKIA...+1`, then `+2` for its own
  * replacement, so a table shows what it replaces. AWS picks the real id when the key is created.
  */
-export function simulatedKeyId(oldId: string): string {
+function simulatedKeyId(oldId: string): string {
   const m = /^(.*)\+(\d+)$/.exec(oldId);
   return m === null ? `${oldId}+1` : `${m[1]}+${Number(m[2]) + 1}`;
 }
@@ -54,11 +55,13 @@ export class SimulatedAccount {
     for (const user of base.users) {
       // A user with no credential and no notice pending is never planned anything: not simulated.
       if (user.accessKeys.length === 0 && user.loginProfile === null && !pending.has(user.userName)) continue;
+      const active = user.accessKeys
+        .filter((k) => k.status === 'Active' && k.accessKeyId !== null)
+        .sort((a, b) => a.createDate.getTime() - b.createDate.getTime());
       const keysInUse = new Set<string>();
-      for (const k of user.accessKeys) {
-        if (k.accessKeyId !== null && k.status === 'Active' && inUse(k.lastUsedDate))
-          keysInUse.add(k.accessKeyId);
-      }
+      // A rotation already under way: whoever uses the user's keys moves to the newest one.
+      const newest = active.at(-1)?.accessKeyId;
+      if (newest != null && active.some((k) => inUse(k.lastUsedDate))) keysInUse.add(newest);
       this.users.set(user.userName, {
         record: user,
         keysInUse,

@@ -56,7 +56,7 @@ export const FORECAST_EVENTS = [
 export type ForecastEvent = (typeof FORECAST_EVENTS)[number];
 
 /** Keywarden runs daily as configured (the default), or nobody acts at all. */
-export const FORECAST_VIEWS = ['simulated', 'if-nobody-acts'] as const;
+const FORECAST_VIEWS = ['simulated', 'if-nobody-acts'] as const;
 export type ForecastView = (typeof FORECAST_VIEWS)[number];
 
 /** What each view takes for granted, as the output states it. */
@@ -65,7 +65,7 @@ const ASSUMPTIONS: Readonly<Record<ForecastView, readonly string[]>> = {
     'Keywarden runs once a day as configured and carries out each run, at most remediation.maxActions changes a run; the rest waits for the next day',
     'every notice is delivered',
     'a credential used within the last inUseGraceDays days keeps being used daily; any other is not used again',
-    "owners switch to a replacement key the day it is created, so the old key's last use stays that day",
+    "owners switch to a replacement key the day it is created (to one that exists already, from the start), so the old key's last use stays that day",
     'nobody else changes a credential',
   ],
   'if-nobody-acts': [
@@ -247,9 +247,20 @@ export function countEvents(entries: readonly ForecastEntry[]): Record<ForecastE
   return counts;
 }
 
-/** True for an entry that records something in the journal only: listed, never counted. */
-export function journalOnly(e: ForecastEntry): boolean {
-  return e.kind === 'action' && !e.changesAws && e.type !== 'notify';
+/**
+ * For the entries that change nothing in AWS on their own, what they are instead: `journal only`
+ * (a note in Keywarden's journal) or `notice` (a message about a change made another day, or no
+ * change); null for a change, a warning or an exemption ending. Shown in place of the event.
+ */
+export function noChangeLabels(
+  entries: readonly ForecastEntry[],
+): (e: ForecastEntry) => 'journal only' | 'notice' | null {
+  const changing = new Set<string>();
+  for (const e of entries) if (e.kind === 'action' && e.changesAws) changing.add(e.chainId);
+  return (e) => {
+    if (e.kind !== 'action' || e.event === 'warning' || changing.has(e.chainId)) return null;
+    return e.type === 'notify' ? 'notice' : 'journal only';
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   type Forecast,
   type ForecastEntry,
   type ForecastEvent,
-  journalOnly,
+  noChangeLabels,
 } from '../core/forecast.js';
 import type { RuleId } from '../core/rules/registry.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
@@ -383,7 +383,7 @@ function actionText(e: ForecastEntry): string {
   if (e.kind === 'exemption-expiry') {
     return `exemption ended ${esc(e.until)} (${esc(e.reason)}); ${esc(e.rules.join(', '))} apply again`;
   }
-  const note = journalOnly(e) ? ', journal only' : '';
+  const note = e.type === 'note-inactive' || e.type === 'note-active' ? ', journal only' : '';
   return `${esc(e.accessKeyId ?? 'console password')}: ${esc(e.type)} (${esc(e.stage)}${note})`;
 }
 
@@ -468,6 +468,8 @@ function calendar(options: HtmlReportOptions): string {
   const lead = (start.getUTCDay() + 6) % 7;
   for (let i = 0; i < lead; i++) cells.push('<li class="blank" aria-hidden="true"></li>');
   const entries = f.entries.filter((e) => e.day <= days);
+  const noChange = noChangeLabels(f.entries);
+  const label = (e: ForecastEntry) => noChange(e) ?? EVENT_TEXT[e.event];
   for (let d = 0; d <= days; d++) {
     const date = new Date(start.getTime() + d * 86_400_000).toISOString().slice(0, 10);
     const today = entries.filter((e) => e.day === d);
@@ -478,11 +480,7 @@ function calendar(options: HtmlReportOptions): string {
           `<span class="ev ev-${ev}" data-event="${ev}" data-count="${counts[ev]}">${counts[ev]} ${esc(EVENT_TEXT[ev])}</span>`,
       )
       .join('');
-    const who = [
-      ...new Set(
-        today.map((e) => `${e.userName} (${journalOnly(e) ? 'journal only' : EVENT_TEXT[e.event]})`),
-      ),
-    ].join(', ');
+    const who = [...new Set(today.map((e) => `${e.userName} (${label(e)})`))].join(', ');
     cells.push(
       `<li class="day${d === 0 ? ' today' : ''}${today.length === 0 ? ' quiet' : ''}" data-day="${d}" data-date="${date}"` +
         `${who === '' ? '' : ` title="${esc(who)}"`}><span class="date">${d === 0 ? 'today' : esc(shortDate(date))}</span>${chips}</li>`,
@@ -499,9 +497,9 @@ function calendar(options: HtmlReportOptions): string {
       {
         header: 'Event',
         cell: (e) =>
-          journalOnly(e)
-            ? '<span class="ev">journal only</span>'
-            : `<span class="ev ev-${e.event}">${esc(EVENT_TEXT[e.event])}</span>`,
+          noChange(e) === null
+            ? `<span class="ev ev-${e.event}">${esc(EVENT_TEXT[e.event])}</span>`
+            : `<span class="ev">${esc(label(e))}</span>`,
       },
       { header: 'Account', cell: (e) => esc(e.accountId) },
       { header: 'User', cell: (e) => esc(e.userName) },

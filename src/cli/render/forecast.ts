@@ -6,7 +6,7 @@ import {
   type Forecast,
   type ForecastEntry,
   type ForecastEvent,
-  journalOnly,
+  noChangeLabels,
 } from '../../core/forecast.js';
 import { csvField } from './csv.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
@@ -32,7 +32,7 @@ function what(e: ForecastEntry): string {
   if (e.kind === 'exemption-expiry') {
     return `exemption ended ${e.until} (${e.source}: ${e.reason}); ${e.rules.join(', ')} apply again`;
   }
-  const note = journalOnly(e) ? ', journal only' : '';
+  const note = e.type === 'note-inactive' || e.type === 'note-active' ? ', journal only' : '';
   return `${e.accessKeyId ?? 'console password'}  ${e.type} (${e.stage}${note})`;
 }
 
@@ -59,15 +59,17 @@ export function renderForecastTable(
   lines.push(
     ...fitRow('', ['Assuming'], `${forecast.assumptions.join('; ')}.`, width, { separator: ' ', hang: '  ' }),
   );
+  const noChange = noChangeLabels(forecast.entries);
   let lastDay = -1;
   for (const e of forecast.entries) {
     if (e.day !== lastDay) {
       lines.push(`  ${c.bold(e.date)} ${c.dim(e.day === 0 ? '(today: due now)' : `(day ${e.day})`)}`);
       lastDay = e.day;
     }
-    const label = journalOnly(e) ? 'journal only' : e.event;
+    const quiet = noChange(e);
+    const label = quiet ?? e.event;
     const event =
-      e.event === 'warning' || journalOnly(e) ? c.dim(label.padEnd(16)) : c.yellow(label.padEnd(16));
+      e.event === 'warning' || quiet !== null ? c.dim(label.padEnd(16)) : c.yellow(label.padEnd(16));
     lines.push(
       ...fitRow('    ', [event], `${e.accountId}/${e.userName}  ${what(e)}`, width, { separator: ' ' }),
     );
