@@ -307,6 +307,22 @@ describe('forecastAccount, simulated daily runs', () => {
     ]);
   });
 
+  it('takes a user who already holds a replacement to use it: the old key is deactivated after the window', () => {
+    // Prepare: the old key was used yesterday; its replacement, 5 days old, not yet
+    const users = [
+      user({ userName: 'mid', accessKeys: [activeKey('AKIAOLD', 100), activeKey('AKIANEW', 5, null, 2)] }),
+    ];
+    // Act
+    const f = simulate(users, 30);
+    // Assess: the replacement turns 14 days old on day 9; the old key, last used on day -1, is out of
+    // the grace by then, so it is not held as still in use
+    expect(changes(f)).toEqual([
+      '9 mid deactivate-key/deactivate AKIAOLD',
+      '23 mid delete-key/delete AKIAOLD',
+    ]);
+    expect(f.entries.filter((e) => e.event === 'warning')).toEqual([]);
+  });
+
   it('does not hold a key nobody uses: deactivated when the switch-over window ends', () => {
     // Prepare: last used 10 days ago, outside the 7-day grace: not in use, nor is its replacement
     const f = simulate([user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', 100, 10)] })], 30);
