@@ -1,27 +1,44 @@
 /**
- * The forecast: what the policy will do, day by day, if nobody acts. Pure: the same planner as
- * `keywarden plan`, run at `now`, `now + 1 day`, ... `now + days`, on one unchanged inventory and
- * one unchanged set of journal facts.
+ * The forecast: what happens to the account's credentials day by day, in one of two views, both
+ * made with the same planner as `keywarden plan` (planAccount), run at `now`, `now + 1 day`, ...
+ * `now + days`. Pure. Semantics and assumptions: docs/reports.md.
  *
- * Semantics (docs/reports.md):
+ * `simulated` (the default): Keywarden runs daily as configured. Each day's plan, held to the
+ * policy's `remediation.maxActions` like a run, is applied to a simulated inventory and journal
+ * (src/core/forecast-state.ts, whose header lists the assumptions), which the next day's plan
+ * reads: day D holds the actions that day's run carries out, each action once.
+ *
+ * `if-nobody-acts`: one unchanged inventory and one unchanged set of journal facts.
  * - day 0 holds every action of today's plan (due now, or overdue);
  * - day D >= 1 holds each action (by its stable id) that the plan at D contains and the plan at
  *   D - 1 did not, so an action appears once, on the first day it becomes due;
- * - nobody acts: no key is used, created or changed, and no notification is sent, so a stage that
- *   needs an earlier one carried out (deactivating a key needs its replacement) appears only when
- *   that earlier stage already holds today;
- * - the action cap (`remediation.maxActions`) is ignored: capped actions are due all the same;
- * - an exemption expiring is a user no longer exempt from a rule on day D that was on day D - 1
- *   (a policy `until` date or an end-dated exemption tag; an exemption that never ends never expires).
+ * - no key is used, created or changed, and no notification is sent, so a stage that needs an
+ *   earlier one carried out (deactivating a key needs its replacement) appears only when that
+ *   earlier stage already holds today;
+ * - the action cap (`remediation.maxActions`) is ignored: capped actions are due all the same.
+ *
+ * In both, an exemption expiring is a user no longer exempt from a rule on day D that was on day
+ * D - 1 (a policy `until` date or an end-dated exemption tag; one that never ends never expires),
+ * and only actions that change AWS count as rotations, deactivations and deletions
+ * ({@link countEvents}): a journal-only note is listed, never counted.
  */
 
 import { actionAccessKeyId, remedyEvent } from './actions/registry.js';
 import { addDays } from './days.js';
 import { type ExemptionMatch, findExemption } from './exemptions.js';
+import { SimulatedAccount } from './forecast-state.js';
 import type { AccountInventory, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
+import { capPlan } from './plan/cap.js';
 import { planAccount } from './plan/planner.js';
-import type { Action, ActionType, JournalFacts, RemediationRule, Stage } from './plan/types.js';
+import {
+  type Action,
+  type ActionType,
+  changesAws,
+  type JournalFacts,
+  type RemediationRule,
+  type Stage,
+} from './plan/types.js';
 import { enabledRuleIds, type Policy } from './policy/types.js';
 import { RULES_BY_ID, type RuleId } from './rules/registry.js';
 
@@ -37,6 +54,25 @@ export const FORECAST_EVENTS = [
   'exemption-expiry',
 ] as const;
 export type ForecastEvent = (typeof FORECAST_EVENTS)[number];
+
+/** Keywarden runs daily as configured (the default), or nobody acts at all. */
+const FORECAST_VIEWS = ['simulated', 'if-nobody-acts'] as const;
+export type ForecastView = (typeof FORECAST_VIEWS)[number];
+
+/** What each view takes for granted, as the output states it. */
+const ASSUMPTIONS: Readonly<Record<ForecastView, readonly string[]>> = {
+  simulated: [
+    'Keywarden runs once a day as configured and carries out each run, at most remediation.maxActions changes a run; the rest waits for the next day',
+    'every notice is delivered',
+    'a credential used within the last inUseGraceDays days keeps being used daily; any other is not used again',
+    "owners switch to a replacement key the day it is created (to one that exists already, from the start), so the old key's last use stays that day",
+    'nobody else changes a credential',
+  ],
+  'if-nobody-acts': [
+    'nobody acts: Keywarden applies nothing, no key is used, created or changed, and no notice is sent',
+    'the action cap is ignored',
+  ],
+};
 
 interface EntryBase {
   /** Days after `generatedAt`: 0 is today. */
@@ -62,6 +98,8 @@ interface ForecastActionEntry extends EntryBase {
   readonly reason: string;
   /** A notification's deadline for the owner (ISO timestamp), e.g. the rotation date a warning names. */
   readonly dueDate: string | null;
+  /** False for a notice or a journal-only note: then it never counts as a change ({@link countEvents}). */
+  readonly changesAws: boolean;
 }
 
 /** A user's exemption from some rules ending. */
@@ -79,6 +117,10 @@ export type ForecastEntry = ForecastActionEntry | ForecastExemptionEntry;
 
 export interface Forecast {
   readonly schemaVersion: 1;
+  /** `simulated`: Keywarden runs daily; `if-nobody-acts`: nothing changes. */
+  readonly view: ForecastView;
+  /** What the view assumes, in words. */
+  readonly assumptions: readonly string[];
   /** Day 0: the `now` the forecast was made for. */
   readonly generatedAt: string;
   /** The horizon: entries run from day 0 to day `days`. */
@@ -88,21 +130,77 @@ export interface Forecast {
 }
 
 /**
- * Forecasts one account over `days` days (1 to {@link MAX_FORECAST_DAYS}). Costs `days + 1`
- * planner runs; throws on a `days` outside the range (the CLI validates it first).
+ * Forecasts one account over `days` days (1 to {@link MAX_FORECAST_DAYS}) in the given view.
+ * Costs `days + 1` planner runs (the simulated view plans only users with a credential or a notice
+ * pending); throws on a `days` outside the range (the CLI validates it first).
  */
 export function forecastAccount(
   inventory: AccountInventory,
   policy: Policy,
   now: Date,
   facts: JournalFacts,
-  days: number,
+  options: { readonly days: number; readonly view: ForecastView },
 ): Forecast {
+  const { days, view } = options;
   if (!Number.isInteger(days) || days < MIN_FORECAST_DAYS || days > MAX_FORECAST_DAYS) {
     throw new Error(
       `forecast: days must be an integer from ${MIN_FORECAST_DAYS} to ${MAX_FORECAST_DAYS} (got ${days})`,
     );
   }
+  const entries =
+    view === 'simulated'
+      ? simulatedEntries(inventory, policy, now, facts, days)
+      : nobodyActsEntries(inventory, policy, now, facts, days);
+  entries.push(...exemptionExpiries(inventory, policy, now, days));
+  entries.sort(compareEntries);
+  return {
+    schemaVersion: 1,
+    view,
+    assumptions: ASSUMPTIONS[view],
+    generatedAt: now.toISOString(),
+    days,
+    entries,
+  };
+}
+
+/** Each day: plan as a run would, capped, list what is new, apply it to the simulated account. */
+function simulatedEntries(
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  facts: JournalFacts,
+  days: number,
+): ForecastEntry[] {
+  const account = new SimulatedAccount(inventory, facts, policy, now);
+  const entries: ForecastEntry[] = [];
+  const seen = new Set<string>();
+  for (let day = 0; day <= days; day++) {
+    const at = addDays(now, day);
+    if (day > 0) account.use(at);
+    const plan = capPlan(
+      planAccount(account.inventory(), policy, at, account.facts),
+      policy.remediation.maxActions,
+    );
+    const remedied = remediationEvents(plan.actions);
+    for (const action of plan.actions) {
+      // A journal-only note that a key is Active again forecasts nothing; one action is listed once.
+      if (action.type === 'note-active' || seen.has(action.id)) continue;
+      seen.add(action.id);
+      entries.push(actionEntry(action, day, at, remedied));
+    }
+    account.apply(plan.actions, at);
+  }
+  return entries;
+}
+
+/** Each day: the plan of an unchanged account; what it holds that the day before's did not. */
+function nobodyActsEntries(
+  inventory: AccountInventory,
+  policy: Policy,
+  now: Date,
+  facts: JournalFacts,
+  days: number,
+): ForecastEntry[] {
   const entries: ForecastEntry[] = [];
   let previous = new Set<string>();
   for (let day = 0; day <= days; day++) {
@@ -118,14 +216,14 @@ export function forecastAccount(
     }
     previous = ids;
   }
-  entries.push(...exemptionExpiries(inventory, policy, now, days));
-  entries.sort(compareEntries);
-  return { schemaVersion: 1, generatedAt: now.toISOString(), days, entries };
+  return entries;
 }
 
 /**
  * How many of each event the entries hold: a stage of one credential (a chain: create, store and
- * notify) counts once, each exemption ending once.
+ * notify) counts once, each exemption ending once. A rotation, deactivation or deletion counts only
+ * when its chain changes AWS: a journal-only note (a key first seen inactive) or a notice alone
+ * changes nothing, so it is never counted as one.
  */
 export function countEvents(entries: readonly ForecastEntry[]): Record<ForecastEvent, number> {
   const counts: Record<ForecastEvent, number> = {
@@ -135,15 +233,34 @@ export function countEvents(entries: readonly ForecastEntry[]): Record<ForecastE
     deletion: 0,
     'exemption-expiry': 0,
   };
+  const changing = new Set<string>();
+  for (const e of entries) if (e.kind === 'action' && e.changesAws) changing.add(e.chainId);
   const chains = new Set<string>();
   for (const e of entries) {
     if (e.kind === 'action') {
       if (chains.has(e.chainId)) continue;
+      if (e.event !== 'warning' && !changing.has(e.chainId)) continue;
       chains.add(e.chainId);
     }
     counts[e.event]++;
   }
   return counts;
+}
+
+/**
+ * For the entries that change nothing in AWS on their own, what they are instead: `journal only`
+ * (a note in Keywarden's journal) or `notice` (a message about a change made another day, or no
+ * change); null for a change, a warning or an exemption ending. Shown in place of the event.
+ */
+export function noChangeLabels(
+  entries: readonly ForecastEntry[],
+): (e: ForecastEntry) => 'journal only' | 'notice' | null {
+  const changing = new Set<string>();
+  for (const e of entries) if (e.kind === 'action' && e.changesAws) changing.add(e.chainId);
+  return (e) => {
+    if (e.kind !== 'action' || e.event === 'warning' || changing.has(e.chainId)) return null;
+    return e.type === 'notify' ? 'notice' : 'journal only';
+  };
 }
 
 /**
@@ -212,6 +329,7 @@ function actionEntry(
     accessKeyId: actionAccessKeyId(action),
     reason: action.reason,
     dueDate: action.type === 'notify' ? action.dueDate : null,
+    changesAws: changesAws(action),
   };
 }
 

@@ -1,5 +1,8 @@
-/** What the policy will do day by day if nobody acts: the account read as `plan` reads it, forecast. */
-import { type Forecast, forecastAccount } from '../core/forecast.js';
+/**
+ * What happens day by day, the account read as `plan` reads it: by default as Keywarden's daily
+ * runs would change it (the HTML report's calendar too), or if nobody acts.
+ */
+import { type Forecast, type ForecastView, forecastAccount } from '../core/forecast.js';
 import type { NowBeforeData } from '../core/now-check.js';
 import type { Policy } from '../core/policy/types.js';
 import type { Journal } from '../journal/journal.js';
@@ -10,6 +13,7 @@ export async function forecastRemediation(
   deps: AuditDeps & { readonly journal: Journal },
   policy: Policy,
   days: number,
+  view: ForecastView = 'simulated',
 ): Promise<{
   readonly forecast: Forecast;
   readonly warnings: readonly string[];
@@ -17,5 +21,9 @@ export async function forecastRemediation(
   readonly nowBeforeData: NowBeforeData | null;
 }> {
   const { now, inventory, facts, warnings, nowBeforeData } = await readForPlanning(deps, policy);
-  return { forecast: forecastAccount(inventory, policy, now, facts, days), warnings, nowBeforeData };
+  return {
+    forecast: forecastAccount(inventory, policy, now, facts, { days, view }),
+    warnings,
+    nowBeforeData,
+  };
 }

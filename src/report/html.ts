@@ -19,6 +19,7 @@ import {
   type Forecast,
   type ForecastEntry,
   type ForecastEvent,
+  noChangeLabels,
 } from '../core/forecast.js';
 import type { RuleId } from '../core/rules/registry.js';
 import { RULES_BY_ID } from '../core/rules/registry.js';
@@ -382,7 +383,8 @@ function actionText(e: ForecastEntry): string {
   if (e.kind === 'exemption-expiry') {
     return `exemption ended ${esc(e.until)} (${esc(e.reason)}); ${esc(e.rules.join(', '))} apply again`;
   }
-  return `${esc(e.accessKeyId ?? 'console password')}: ${esc(e.type)} (${esc(e.stage)})`;
+  const note = e.type === 'note-inactive' || e.type === 'note-active' ? ', journal only' : '';
+  return `${esc(e.accessKeyId ?? 'console password')}: ${esc(e.type)} (${esc(e.stage)}${note})`;
 }
 
 interface Deadline {
@@ -401,6 +403,8 @@ function userDeadlines(f: Forecast): Deadline[] {
   const start = Date.parse(f.generatedAt);
   const byUser = new Map<string, Deadline>();
   for (const e of f.entries) {
+    // A journal-only note, or a notice of a change made earlier, changes nothing on its day.
+    if (e.kind === 'action' && e.event !== 'warning' && !e.changesAws) continue;
     let date = e.date;
     let what = EVENT_TEXT[e.event];
     if (e.kind === 'action' && e.event === 'warning') {
@@ -464,6 +468,8 @@ function calendar(options: HtmlReportOptions): string {
   const lead = (start.getUTCDay() + 6) % 7;
   for (let i = 0; i < lead; i++) cells.push('<li class="blank" aria-hidden="true"></li>');
   const entries = f.entries.filter((e) => e.day <= days);
+  const noChange = noChangeLabels(f.entries);
+  const label = (e: ForecastEntry) => noChange(e) ?? EVENT_TEXT[e.event];
   for (let d = 0; d <= days; d++) {
     const date = new Date(start.getTime() + d * 86_400_000).toISOString().slice(0, 10);
     const today = entries.filter((e) => e.day === d);
@@ -474,7 +480,7 @@ function calendar(options: HtmlReportOptions): string {
           `<span class="ev ev-${ev}" data-event="${ev}" data-count="${counts[ev]}">${counts[ev]} ${esc(EVENT_TEXT[ev])}</span>`,
       )
       .join('');
-    const who = [...new Set(today.map((e) => `${e.userName} (${EVENT_TEXT[e.event]})`))].join(', ');
+    const who = [...new Set(today.map((e) => `${e.userName} (${label(e)})`))].join(', ');
     cells.push(
       `<li class="day${d === 0 ? ' today' : ''}${today.length === 0 ? ' quiet' : ''}" data-day="${d}" data-date="${date}"` +
         `${who === '' ? '' : ` title="${esc(who)}"`}><span class="date">${d === 0 ? 'today' : esc(shortDate(date))}</span>${chips}</li>`,
@@ -488,7 +494,13 @@ function calendar(options: HtmlReportOptions): string {
     'Every forecast entry in the calendar period',
     [
       { header: 'Date', cell: (e: ForecastEntry) => esc(e.date), sort: (e) => e.day },
-      { header: 'Event', cell: (e) => `<span class="ev ev-${e.event}">${esc(EVENT_TEXT[e.event])}</span>` },
+      {
+        header: 'Event',
+        cell: (e) =>
+          noChange(e) === null
+            ? `<span class="ev ev-${e.event}">${esc(EVENT_TEXT[e.event])}</span>`
+            : `<span class="ev">${esc(label(e))}</span>`,
+      },
       { header: 'Account', cell: (e) => esc(e.accountId) },
       { header: 'User', cell: (e) => esc(e.userName) },
       { header: 'What', cell: actionText },
@@ -500,9 +512,11 @@ function calendar(options: HtmlReportOptions): string {
   return section(
     'calendar',
     'Rotation calendar',
-    `<p>What the policy does on each of the next ${days} days if nobody acts (<code>keywarden forecast ` +
-      `--days ${days}</code> with the audit's inventory mode gives the same). Today shows what is already due. ` +
-      'Counts are per credential and stage; hover a day for the users.</p>' +
+    `<p>${f.view === 'simulated' ? 'What Keywarden does' : 'What falls due'} on each of the next ${days} days ` +
+      `${f.view === 'simulated' ? 'if it runs daily as configured' : 'if nobody acts'} (<code>keywarden forecast ` +
+      `--days ${days}${f.view === 'simulated' ? '' : ' --if-nobody-acts'}</code> with the audit's inventory mode ` +
+      'gives the same). Today shows what is already due. Counts are per credential and stage, changes to AWS ' +
+      `only; hover a day for the users. Assuming ${esc(f.assumptions.join('; '))}.</p>` +
       `<ol class="calendar">${weekdays}${cells.join('')}</ol>${list}`,
   );
 }

@@ -1,9 +1,11 @@
 /**
- * `keywarden forecast` end to end on the demo world: the forecast made on day 0 must be what
- * `keywarden plan` says when the emulator's clock really is on each later day. For each account,
- * forecast once, then move the clock one day at a time and plan: the forecast's actions of day D
- * are exactly the plan's actions of day D that the plan of day D - 1 did not have. The policy is the
- * demo policy with end dates added to two exemptions, so exemptions also expire in the window.
+ * `keywarden forecast` end to end on the demo world. `--if-nobody-acts`: the forecast made on day 0
+ * must be what `keywarden plan` says when the emulator's clock really is on each later day. For
+ * each account, forecast once, then move the clock one day at a time and plan: the forecast's
+ * actions of day D are exactly the plan's actions of day D that the plan of day D - 1 did not have.
+ * The default view: the changes it forecasts are the changes `keywarden apply` really makes when
+ * run once a day, on a second emulator. The policy is the demo policy with end dates added to two
+ * exemptions, so exemptions also expire in the window.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +15,10 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { DEMO_POLICY_PATH, DEMO_WORLD_PATH } from '../../src/cli/paths.js';
+import { actionAccessKeyId } from '../../src/core/actions/registry.js';
 import type { Forecast } from '../../src/core/forecast.js';
-import type { Plan } from '../../src/core/plan/types.js';
+import type { JournalRecord } from '../../src/core/journal/records.js';
+import { type Action, changesAws, type Plan } from '../../src/core/plan/types.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
@@ -92,15 +96,22 @@ async function planIds(accountId: string): Promise<{ ids: Set<string>; skippedUs
 }
 
 describe('keywarden forecast on the demo world', () => {
-  it.each(ACCOUNTS)('account %s: each day of the forecast is what plan then adds', async (accountId) => {
+  it.each(ACCOUNTS)('account %s: each day of --if-nobody-acts is what plan then adds', async (accountId) => {
     // Prepare
     emu.clock.set(FIXED_NOW);
     // Act
-    const result = await cli(['forecast', '--days', String(DAYS), '--format', 'json'], accountId);
+    const result = await cli(
+      ['forecast', '--if-nobody-acts', '--days', String(DAYS), '--format', 'json'],
+      accountId,
+    );
     // Assess
     expect(result.exitCode, result.stderr).toBe(0);
     const forecast = JSON.parse(result.stdout) as Forecast;
-    expect(forecast).toMatchObject({ days: DAYS, generatedAt: FIXED_NOW.toISOString() });
+    expect(forecast).toMatchObject({
+      days: DAYS,
+      generatedAt: FIXED_NOW.toISOString(),
+      view: 'if-nobody-acts',
+    });
     let previous: Awaited<ReturnType<typeof planIds>> | null = null;
     for (let day = 0; day <= DAYS; day++) {
       if (day > 0) emu.clock.advance(1);
@@ -134,8 +145,17 @@ describe('keywarden forecast on the demo world', () => {
     const csv = await cli(['forecast', '--days', '7', '--output', 'forecast.csv'], prod);
     const json = JSON.parse((await cli(['forecast', '--days', '7'], prod)).stdout) as Forecast;
     // Assess
-    expect(table.stdout).toMatch(/^Forecast from 2026-11-22 over 7 days, if nobody acts: .*\d+ rotations/);
+    expect(table.stdout).toMatch(
+      /^Forecast from 2026-11-22 over 7 days, if Keywarden runs daily as configured:[\s\S]*\d+ rotations/,
+    );
+    expect(table.stdout).toMatch(/^Assuming Keywarden runs once a day as configured/m);
     expect(table.stdout).toContain('2026-11-22 (today: due now)');
+    // A journal-only note of a key first seen inactive, and its notice, are not labelled deletions
+    expect(table.stdout).toMatch(/journal only +222222222222\/archived-integration \S+ note-inactive/);
+    expect(table.stdout).toMatch(/notice +222222222222\/archived-integration \S+ notify \(inactive-seen\)/);
+    const nobody = await cli(['forecast', '--days', '7', '--format', 'table', '--if-nobody-acts'], prod);
+    expect(nobody.stdout).toMatch(/^Forecast from 2026-11-22 over 7 days, if nobody acts: /);
+    expect(json).toMatchObject({ view: 'simulated' });
     expect(csv.stderr).toContain('wrote csv forecast to forecast.csv');
     const rows = parseCsv(readFileSync(join(dir, 'forecast.csv'), 'utf8'), { columns: true }) as Record<
       string,
@@ -159,5 +179,91 @@ describe('keywarden forecast on the demo world', () => {
     // Assess
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`keywarden: ${message}\n`);
+  });
+});
+
+describe('keywarden forecast, default view, against keywarden apply run daily', () => {
+  const PROD = '222222222222';
+  let applyEmu: Emulator;
+  let applyDir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    applyEmu = await startTestEmulator({
+      world: await loadWorldFile(DEMO_WORLD_PATH),
+      credentialReport: { inProgressPolls: 0 },
+      sts: { sessionsExpire: false },
+    });
+    applyDir = mkdtempSync(join(tmpdir(), 'kw-forecast-apply-'));
+    const sts = new STSClient(clientConfig(applyEmu));
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${PROD}:role/KeywardenAuditRole`,
+        RoleSessionName: 'forecast-apply-e2e',
+      }),
+    );
+    sts.destroy();
+    env = {
+      AWS_ACCESS_KEY_ID: out.Credentials?.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: out.Credentials?.SecretAccessKey,
+      AWS_SESSION_TOKEN: out.Credentials?.SessionToken,
+    };
+  });
+  afterAll(() => applyEmu.stop());
+
+  const run = (args: readonly string[]) =>
+    runCli(
+      [
+        ...args,
+        '--endpoint-url',
+        applyEmu.url,
+        '--config',
+        policyPath,
+        '--journal',
+        join(applyDir, 'journal.jsonl'),
+      ],
+      { env, cwd: applyDir },
+    );
+
+  it('forecasts, day by day, the changes that daily apply runs make', async () => {
+    // Prepare
+    applyEmu.clock.set(FIXED_NOW);
+    const result = await run(['forecast', '--days', String(DAYS), '--format', 'json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const forecast = JSON.parse(result.stdout) as Forecast;
+    // Act: one apply a day, on the emulator's clock
+    for (let day = 0; day <= DAYS; day++) {
+      if (day > 0) applyEmu.clock.advance(1);
+      const applied = await run(['apply', '--yes', '--format', 'json']);
+      expect(applied.stderr).not.toMatch(/keywarden: error/i);
+    }
+    // Assess: the journal's done changes, by day, with a created key named as the forecast names it
+    const records = readFileSync(join(applyDir, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as JournalRecord);
+    const intents = new Map<string, Action>();
+    const simulatedName = new Map<string, string>();
+    const done: string[] = [];
+    for (const r of records) {
+      if (r.type === 'intent') intents.set(`${r.runId}|${r.actionId}`, r.action as Action);
+      if (r.type !== 'outcome' || r.status !== 'done') continue;
+      const a = intents.get(`${r.runId}|${r.actionId}`);
+      if (a === undefined || !changesAws(a)) continue;
+      if (a.type === 'create-key' && r.newAccessKeyId !== undefined) {
+        simulatedName.set(r.newAccessKeyId, `${a.replacesAccessKeyId}+1`);
+      }
+      const day = Math.floor((Date.parse(r.at) - FIXED_NOW.getTime()) / 86_400_000);
+      const id = actionAccessKeyId(a);
+      done.push(`${day} ${a.userName} ${a.type}/${a.stage} ${simulatedName.get(id ?? '') ?? id}`);
+    }
+    const forecastChanges = forecast.entries.flatMap((e) =>
+      e.kind === 'action' && e.changesAws
+        ? [`${e.day} ${e.userName} ${e.type}/${e.stage} ${e.accessKeyId}`]
+        : [],
+    );
+    expect(done.length).toBeGreaterThan(3);
+    expect(done.some((d) => d.includes('deactivate-key/deactivate'))).toBe(true);
+    expect(forecastChanges.sort()).toEqual(done.sort());
   });
 });

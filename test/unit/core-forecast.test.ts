@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../src/core/days.js';
-import { type Forecast, type ForecastEntry, forecastAccount } from '../../src/core/forecast.js';
+import {
+  countEvents,
+  type Forecast,
+  type ForecastEntry,
+  type ForecastView,
+  forecastAccount,
+} from '../../src/core/forecast.js';
 import type { UserRecord } from '../../src/core/model.js';
 import { journalFactsFrom, NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
@@ -16,8 +22,9 @@ function forecast(
   days = 30,
   p: Policy = RECOMMENDED,
   facts: JournalFacts = NO_JOURNAL_FACTS,
+  view: ForecastView = 'if-nobody-acts',
 ): Forecast {
-  return forecastAccount(inventory({ users }), p, NOW, facts, days);
+  return forecastAccount(inventory({ users }), p, NOW, facts, { days, view });
 }
 
 /** `day user event type/stage` per entry, compact enough to compare whole. */
@@ -37,7 +44,7 @@ const activeKey = (id: string, ageDays: number, usedDaysAgo: number | null = 1, 
     lastUsedDate: usedDaysAgo === null ? null : daysAgo(usedDaysAgo),
   });
 
-describe('forecastAccount', () => {
+describe('forecastAccount, if nobody acts', () => {
   it('puts the warning on the day the key turns 76 and the rotation on the day it turns 90', () => {
     // Act: a 70-day-old key in use
     const f = forecast([user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', 70)] })]);
@@ -200,7 +207,7 @@ describe('forecastAccount', () => {
     ];
     const inv = inventory({ users });
     // Act
-    const f = forecastAccount(inv, RECOMMENDED, NOW, NO_JOURNAL_FACTS, 40);
+    const f = forecastAccount(inv, RECOMMENDED, NOW, NO_JOURNAL_FACTS, { days: 40, view: 'if-nobody-acts' });
     // Assess
     expect(f.entries.length).toBeGreaterThan(5);
     const ids = (d: number) =>
@@ -218,5 +225,240 @@ describe('forecastAccount', () => {
 
   it.each([1, 366])('accepts %s days', (days) => {
     expect(forecast([user({ accessKeys: [activeKey('AKIAX', 10)] })], days).days).toBe(days);
+  });
+});
+
+/** `day user event type/stage key` per AWS-changing action, the simulation's milestones. */
+function changes(f: Forecast): string[] {
+  return f.entries.flatMap((e) =>
+    e.kind === 'action' && e.changesAws
+      ? [`${e.day} ${e.userName} ${e.type}/${e.stage} ${e.accessKeyId}`]
+      : [],
+  );
+}
+
+const simulate = (
+  users: readonly UserRecord[],
+  days: number,
+  p: Policy = RECOMMENDED,
+  facts = NO_JOURNAL_FACTS,
+) => forecast(users, days, p, facts, 'simulated');
+
+describe('forecastAccount, simulated daily runs', () => {
+  it.each([
+    // [age today, warn day, rotate day, deactivate day, delete day]: warn at 76, rotate at 90, the old
+    // key deactivated 14 days after its replacement (unused since that day, past the 7-day grace) and
+    // deleted 14 days after that, no sooner than at age 118.
+    [70, 6, 20, 34, 48],
+    [100, null, 0, 14, 28],
+    [110, null, 0, 14, 28],
+    [80, 0, 10, 24, 38],
+  ])(
+    'a key %i days old and in use: warned day %s, rotated day %i, deactivated day %i, deleted day %i',
+    (age, warn, rotate, deactivate, del) => {
+      // Act
+      const f = simulate([user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', age)] })], 60);
+      // Assess
+      expect(changes(f)).toEqual([
+        `${rotate} app create-key/rotate AKIAAPP`,
+        `${rotate} app store-secret/rotate AKIAAPP`,
+        `${deactivate} app deactivate-key/deactivate AKIAAPP`,
+        `${del} app delete-key/delete AKIAAPP`,
+      ]);
+      const warnings = f.entries.filter((e) => e.event === 'warning').map((e) => e.day);
+      expect(warnings).toEqual(warn === null ? [] : [warn]);
+      expect(f).toMatchObject({ view: 'simulated' });
+      expect(f.assumptions.join(' ')).toContain('owners switch to a replacement key the day it is created');
+    },
+  );
+
+  it('lists each action once, on the day its run carries it out, and rotates the replacement in turn', () => {
+    // Act: 366 days of a key rotated today; its replacement AKIAAPP+1 turns 90 on day 90
+    const f = simulate([user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', 95)] })], 366);
+    // Assess
+    const ids = f.entries.flatMap((e) => (e.kind === 'action' ? [e.actionId] : []));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(changes(f).filter((c) => c.includes('create-key'))).toEqual([
+      '0 app create-key/rotate AKIAAPP',
+      '90 app create-key/rotate AKIAAPP+1',
+      '180 app create-key/rotate AKIAAPP+2',
+      '270 app create-key/rotate AKIAAPP+3',
+      '360 app create-key/rotate AKIAAPP+4',
+    ]);
+    expect(f.entries.filter((e) => e.event === 'warning').map((e) => e.day)).toEqual([76, 166, 256, 346]);
+  });
+
+  it('holds a deactivation while the old key is within the in-use grace, then deactivates it', () => {
+    // Prepare: a 5-day switch-over window, shorter than the 7-day grace; the key is in use, so its
+    // last use is the rotation day (day 0)
+    const p = policy({ rotation: { deactivateAfterDays: 95, deleteAfterDays: 110 } });
+    // Act
+    const f = simulate([user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', 100)] })], 30, p);
+    // Assess: told on day 5 that the key is still in use, deactivated on day 7, deleted 15 days later
+    const warnings = f.entries.flatMap((e) =>
+      e.kind === 'action' && e.event === 'warning' ? [`${e.day} ${e.stage}`] : [],
+    );
+    expect(warnings).toEqual(['5 still-in-use']);
+    expect(changes(f)).toEqual([
+      '0 app create-key/rotate AKIAAPP',
+      '0 app store-secret/rotate AKIAAPP',
+      '7 app deactivate-key/deactivate AKIAAPP',
+      '22 app delete-key/delete AKIAAPP',
+    ]);
+  });
+
+  it('takes a user who already holds a replacement to use it: the old key is deactivated after the window', () => {
+    // Prepare: the old key was used yesterday; its replacement, 5 days old, not yet
+    const users = [
+      user({ userName: 'mid', accessKeys: [activeKey('AKIAOLD', 100), activeKey('AKIANEW', 5, null, 2)] }),
+    ];
+    // Act
+    const f = simulate(users, 30);
+    // Assess: the replacement turns 14 days old on day 9; the old key, last used on day -1, is out of
+    // the grace by then, so it is not held as still in use
+    expect(changes(f)).toEqual([
+      '9 mid deactivate-key/deactivate AKIAOLD',
+      '23 mid delete-key/delete AKIAOLD',
+    ]);
+    expect(f.entries.filter((e) => e.event === 'warning')).toEqual([]);
+  });
+
+  it('does not hold a key nobody uses: deactivated when the switch-over window ends', () => {
+    // Prepare: last used 10 days ago, outside the 7-day grace: not in use, nor is its replacement
+    const f = simulate([user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', 100, 10)] })], 30);
+    // Assess
+    expect(changes(f)).toEqual([
+      '0 app create-key/rotate AKIAAPP',
+      '0 app store-secret/rotate AKIAAPP',
+      '14 app deactivate-key/deactivate AKIAAPP',
+      '28 app delete-key/delete AKIAAPP',
+    ]);
+  });
+
+  it('starts the sequence on the day an exemption ends', () => {
+    // Prepare: exempt through 2026-12-01: the first day without it is day 10
+    const p = policy({
+      exemptions: { users: [{ name: 'vendor', reason: 'vendor rotates it', until: '2026-12-01' }] },
+    });
+    // Act
+    const f = simulate([user({ userName: 'vendor', accessKeys: [activeKey('AKIAVENDOR', 100)] })], 60, p);
+    // Assess
+    expect(f.entries[0]).toMatchObject({ day: 10, kind: 'exemption-expiry' });
+    expect(changes(f)).toEqual([
+      '10 vendor create-key/rotate AKIAVENDOR',
+      '10 vendor store-secret/rotate AKIAVENDOR',
+      '24 vendor deactivate-key/deactivate AKIAVENDOR',
+      '38 vendor delete-key/delete AKIAVENDOR',
+    ]);
+  });
+
+  it('deactivates an unused key, then deletes it once the deactivate-to-delete window has passed', () => {
+    // Prepare: never used in 95 days; deletion no sooner than at age 118 (day 23) and 14 days after
+    // the deactivation (day 14)
+    const f = simulate([user({ userName: 'idle', accessKeys: [activeKey('AKIAIDLE', 95, null)] })], 30);
+    // Assess
+    expect(changes(f)).toEqual([
+      '0 idle deactivate-key/revoke-unused AKIAIDLE',
+      '23 idle delete-key/delete AKIAIDLE',
+    ]);
+    expect(countEvents(f.entries)).toMatchObject({ deactivation: 1, deletion: 1, rotation: 0 });
+  });
+
+  it('invents no use: a key last used 60 days ago becomes unused and is revoked, not switched over', () => {
+    // Prepare: 70 days old, last used 60 days ago: rotated at 90 (day 20), unused at 90 days (day 30)
+    const f = simulate([user({ userName: 'gone', accessKeys: [activeKey('AKIAGONE', 70, 60)] })], 50);
+    // Assess: revoked as unused on day 30, deleted at age 118 (day 48); its replacement stays
+    expect(changes(f)).toEqual([
+      '20 gone create-key/rotate AKIAGONE',
+      '20 gone store-secret/rotate AKIAGONE',
+      '30 gone deactivate-key/revoke-unused AKIAGONE',
+      '48 gone delete-key/delete AKIAGONE',
+    ]);
+  });
+
+  it("spreads changes over days under the policy's maxActions, as daily runs would", () => {
+    // Prepare: four keys due for rotation today; each rotation is 2 changes (create, store)
+    const p = policy({ remediation: { maxActions: 4 } });
+    const users = ['a', 'b', 'c', 'd'].map((name) =>
+      user({ userName: name, accessKeys: [activeKey(`AKIA${name.toUpperCase()}`, 95)] }),
+    );
+    // Act
+    const f = simulate(users, 30, p);
+    // Assess: two rotations a day, in plan order
+    const rotations = changes(f).filter((c) => c.includes('create-key'));
+    expect(rotations.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['0 a', '0 b', '1 c', '1 d']);
+    for (let day = 0; day <= 30; day++) {
+      expect(changes(f).filter((c) => c.startsWith(`${day} `)).length).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('keeps the "if nobody acts" view apart: days 1 to 30 there hold no deactivation', () => {
+    const users = [user({ userName: 'app', accessKeys: [activeKey('AKIAAPP', 100)] })];
+    expect(countEvents(forecast(users, 30).entries)).toMatchObject({ rotation: 1, deactivation: 0 });
+    expect(countEvents(simulate(users, 30).entries)).toMatchObject({
+      rotation: 1,
+      deactivation: 1,
+      deletion: 1,
+    });
+  });
+});
+
+describe('countEvents', () => {
+  it('counts a journal-only note as no deletion: "3 deletions" were 2 real ones', () => {
+    // Prepare: two keys Keywarden deactivated 20 days ago (deleted today) and one inactive key it has
+    // no record of (journaled as first seen inactive today, deleted 14 days later)
+    const inactive = (id: string) =>
+      key({ accessKeyId: id, status: 'Inactive', createDate: daysAgo(200), lastUsedDate: daysAgo(150) });
+    const facts = journalFactsFrom({
+      inactiveSince: { [`${ACCOUNT_ID}/AKIAOFF1`]: daysAgo(20), [`${ACCOUNT_ID}/AKIAOFF2`]: daysAgo(20) },
+    });
+    const users = [
+      user({ userName: 'off1', accessKeys: [inactive('AKIAOFF1')] }),
+      user({ userName: 'off2', accessKeys: [inactive('AKIAOFF2')] }),
+      user({ userName: 'unknown', accessKeys: [inactive('AKIAUNKNOWN')] }),
+    ];
+    // Act
+    const nobody = forecast(users, 10, RECOMMENDED, facts);
+    const daily = simulate(users, 30, RECOMMENDED, facts);
+    // Assess: the note is listed, journal only, and not counted
+    const note = nobody.entries.find((e) => e.kind === 'action' && e.type === 'note-inactive');
+    expect(note).toMatchObject({ day: 0, userName: 'unknown', event: 'deletion', changesAws: false });
+    expect(countEvents(nobody.entries).deletion).toBe(2);
+    expect(countEvents(nobody.entries.filter((e) => e.day === 0)).deletion).toBe(2);
+    // Daily runs journal the sighting today and delete the key 14 days later: 3 real deletions
+    expect(changes(daily)).toEqual([
+      '0 off1 delete-key/delete AKIAOFF1',
+      '0 off2 delete-key/delete AKIAOFF2',
+      '14 unknown delete-key/delete AKIAUNKNOWN',
+    ]);
+    expect(countEvents(daily.entries).deletion).toBe(3);
+  });
+
+  it('counts a notice alone (no change that day) as nothing, and a warning as a warning', () => {
+    const base = {
+      kind: 'action',
+      day: 0,
+      date: '2026-11-22',
+      accountId: ACCOUNT_ID,
+      userName: 'u',
+      stage: 'deactivate',
+      rule: 'KEY_ROTATION',
+      accessKeyId: 'AKIAX',
+      reason: 'r',
+      dueDate: null,
+    } as const;
+    const entries: ForecastEntry[] = [
+      { ...base, event: 'deactivation', actionId: 'n1', chainId: 'c1', type: 'notify', changesAws: false },
+      {
+        ...base,
+        event: 'warning',
+        stage: 'warn',
+        actionId: 'n2',
+        chainId: 'c2',
+        type: 'notify',
+        changesAws: false,
+      },
+    ];
+    expect(countEvents(entries)).toMatchObject({ deactivation: 0, warning: 1 });
   });
 });

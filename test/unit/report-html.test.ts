@@ -27,7 +27,10 @@ function page(options: { withForecast?: boolean } = {}) {
     ],
   });
   const report = buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, TOOL);
-  const forecast = options.withForecast === false ? null : forecastAccount(inv, p, NOW, NO_JOURNAL_FACTS, 30);
+  const forecast =
+    options.withForecast === false
+      ? null
+      : forecastAccount(inv, p, NOW, NO_JOURNAL_FACTS, { days: 30, view: 'simulated' });
   return { report, html: renderHtml(report, { forecast, forecastUnavailable: 'AccessDenied: not allowed' }) };
 }
 
@@ -95,6 +98,14 @@ describe('renderHtml', () => {
     );
     const deadlines = html.slice(html.indexOf('id="deadlines"'), html.indexOf('id="calendar"'));
     expect(deadlines.indexOf('data-user="alice"')).toBeLessThan(deadlines.indexOf('data-user="bob"'));
+    // Daily runs: alice's old key (replaced today) is deactivated on day 14 and deleted on day 28
+    expect(html).toMatch(
+      /data-day="14"[^>]*><span class="date">[^<]*<\/span><span class="ev ev-deactivation" data-event="deactivation" data-count="1">/,
+    );
+    expect(html).toMatch(
+      /data-day="28"[^>]*><span class="date">[^<]*<\/span><span class="ev ev-deletion" data-event="deletion" data-count="1">/,
+    );
+    expect(html).toContain('if it runs daily as configured');
   });
 
   it('says why there is no calendar when there is no forecast', () => {

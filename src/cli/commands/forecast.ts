@@ -27,13 +27,14 @@ interface ForecastFlags extends Omit<RemediationFlags, 'maxActions'> {
   readonly days: string;
   readonly format?: string;
   readonly output?: string;
+  readonly ifNobodyActs?: boolean;
 }
 
 export function registerForecast(program: Command, io: CliIO, session: Session): void {
   const command = program
     .command('forecast')
     .description(
-      'What the policy will do day by day if nobody acts: warnings, rotations, deactivations, deletions, exemptions ending; changes nothing',
+      'What Keywarden will do day by day if it runs daily as configured (or, with --if-nobody-acts, what falls due if nobody acts): warnings, rotations, deactivations, deletions, exemptions ending; changes nothing',
     )
     .option(
       '--days <n>',
@@ -45,6 +46,10 @@ export function registerForecast(program: Command, io: CliIO, session: Session):
       'table, json or csv (default: from the --output extension, else table on a terminal, json otherwise)',
     )
     .option('--output <file>', 'write the forecast to a file')
+    .option(
+      '--if-nobody-acts',
+      'what falls due if nobody acts (no run applies anything), instead of simulating daily runs',
+    )
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
     .option('--preset <name>', 'aws-config (the AWS runbook), cis, rotation-165-180-185')
     .option('--now <iso-time>', 'forecast from this time (what-if); default: now')
@@ -53,14 +58,21 @@ export function registerForecast(program: Command, io: CliIO, session: Session):
   addAwsOptions(command).addHelpText(
     'after',
     `
-Day 0 is what \`keywarden plan\` shows today; each later day lists the actions that first become due
-that day (the same action ids plan shows then), assuming nobody acts: no key is used or changed and
-Keywarden applies nothing. A deactivation therefore appears only where the replacement key already
-exists. The action cap (--max-actions) is ignored. Read-only: it calls only what plan calls.
+By default Keywarden's daily runs are simulated with the same planner as \`keywarden plan\`: day 0 is
+today's run, and each later day lists the actions that day's run carries out, once each, after the
+earlier days' actions (a new key is created, the old one deactivated after the switch-over window,
+then deleted). Each run is held to the policy's remediation.maxActions. It assumes every notice is
+delivered, credentials used within inUseGraceDays keep being used (others are not), owners switch
+to a new key the day it is created, and nobody else changes a credential; the output states this.
+--if-nobody-acts instead lists each action on the first day plan would show it, assuming nothing
+changes: a deactivation then appears only where the replacement key already exists, and the cap is
+ignored. Counts of rotations, deactivations and deletions include only changes to AWS, not
+journal-only notes. Read-only: it calls only what plan calls.
 
 Examples:
   $ keywarden forecast
   $ keywarden forecast --days 90 --format csv --output forecast.csv
+  $ keywarden forecast --if-nobody-acts --days 30
   $ keywarden forecast --preset rotation-165-180-185 --days 366 --format json
   $ keywarden forecast --now 2027-03-01T00:00:00Z --days 14`,
   );
@@ -76,7 +88,12 @@ Examples:
     try {
       warn(io, ctx.warnings);
       const deps = { ...(await ctx.deps({ notify: false })), onProgress: progress.update };
-      const { forecast, warnings, nowBeforeData } = await forecastRemediation(deps, ctx.policy, days);
+      const { forecast, warnings, nowBeforeData } = await forecastRemediation(
+        deps,
+        ctx.policy,
+        days,
+        flags.ifNobodyActs === true ? 'if-nobody-acts' : 'simulated',
+      );
       progress.done();
       warn(io, warnings);
       if (flags.now !== undefined && nowBeforeData !== null) {

@@ -6,6 +6,7 @@ import {
   type Forecast,
   type ForecastEntry,
   type ForecastEvent,
+  noChangeLabels,
 } from '../../core/forecast.js';
 import { csvField } from './csv.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
@@ -31,10 +32,16 @@ function what(e: ForecastEntry): string {
   if (e.kind === 'exemption-expiry') {
     return `exemption ended ${e.until} (${e.source}: ${e.reason}); ${e.rules.join(', ')} apply again`;
   }
-  return `${e.accessKeyId ?? 'console password'}  ${e.type} (${e.stage})`;
+  const note = e.type === 'note-inactive' || e.type === 'note-active' ? ', journal only' : '';
+  return `${e.accessKeyId ?? 'console password'}  ${e.type} (${e.stage}${note})`;
 }
 
-/** By day, fitted to `columns` (default 100). */
+const VIEW_TITLE: Readonly<Record<Forecast['view'], string>> = {
+  simulated: 'if Keywarden runs daily as configured',
+  'if-nobody-acts': 'if nobody acts',
+};
+
+/** By day, fitted to `columns` (default 100); the view's assumptions under the counts. */
 export function renderForecastTable(
   forecast: Forecast,
   options: { readonly color: boolean; readonly columns?: number },
@@ -45,17 +52,24 @@ export function renderForecastTable(
   // The header breaks only between its counts.
   const counts = countParts(forecast.entries);
   const header = [
-    `Forecast from ${start} over ${forecast.days} days, if nobody acts:`,
+    `Forecast from ${start} over ${forecast.days} days, ${VIEW_TITLE[forecast.view]}:`,
     ...counts.map((part, i) => (i < counts.length - 1 ? `${part},` : part)),
   ].map((part) => c.bold(part));
   const lines = fitRow('', header, null, width, { separator: ' ', hang: '  ' });
+  lines.push(
+    ...fitRow('', ['Assuming'], `${forecast.assumptions.join('; ')}.`, width, { separator: ' ', hang: '  ' }),
+  );
+  const noChange = noChangeLabels(forecast.entries);
   let lastDay = -1;
   for (const e of forecast.entries) {
     if (e.day !== lastDay) {
       lines.push(`  ${c.bold(e.date)} ${c.dim(e.day === 0 ? '(today: due now)' : `(day ${e.day})`)}`);
       lastDay = e.day;
     }
-    const event = e.event === 'warning' ? c.dim(e.event.padEnd(16)) : c.yellow(e.event.padEnd(16));
+    const quiet = noChange(e);
+    const label = quiet ?? e.event;
+    const event =
+      e.event === 'warning' || quiet !== null ? c.dim(label.padEnd(16)) : c.yellow(label.padEnd(16));
     lines.push(
       ...fitRow('    ', [event], `${e.accountId}/${e.userName}  ${what(e)}`, width, { separator: ' ' }),
     );
