@@ -1,7 +1,7 @@
 /**
  * The audit of one account: every enabled rule over its inventory, each verdict judged against the
- * exemptions and the rotations Keywarden has in progress, into findings and one evaluation per
- * (user, enabled rule). Pure.
+ * exemptions and the rotations Keywarden has in progress (or, with no journal to read, the ones that
+ * look like it), into findings and one evaluation per (user, enabled rule). Pure.
  */
 import type { ZodRawShape } from 'zod';
 import type { AccountAudit, Compliance, Evaluation, Finding, KeyAgeCount } from './audit-report.js';
@@ -12,6 +12,7 @@ import type { AccountInventory, UserRecord } from './model.js';
 import { ROOT_USER_NAME } from './model.js';
 import type { RotationInProgress } from './plan/types.js';
 import type { Policy } from './policy/types.js';
+import { type LikelyRotation, likelyRotation } from './rotation-likely.js';
 import { RULES, type RuleId } from './rules/registry.js';
 import type { AccountRule, RuleSettings, RuleVerdict, Severity, UserRule, Violation } from './rules/types.js';
 
@@ -19,9 +20,17 @@ import type { AccountRule, RuleSettings, RuleVerdict, Severity, UserRule, Violat
 export interface AuditContext {
   /** Rotations Keywarden made in the account (from its journal), for findings they make expected. */
   readonly rotationsInProgress: readonly RotationInProgress[];
+  /**
+   * `absent`: there was no journal to read (none at its location), so a user whose keys look like a
+   * rotation in progress gets findings marked `rotationLikely`, still open. Default `read`.
+   */
+  readonly journal?: 'read' | 'absent';
 }
 
 const NO_CONTEXT: AuditContext = { rotationsInProgress: [] };
+
+/** How the finding's note tells a CI run to let the audit see Keywarden's rotations. */
+const SHARE_THE_JOURNAL = 'share the journal (--journal dynamodb://TABLE or KEYWARDEN_JOURNAL) to confirm it';
 
 /**
  * Runs every enabled rule over one account's inventory. Pure: same inventory, policy and `now`,
@@ -34,6 +43,7 @@ export function evaluateAccount(
   context: AuditContext = NO_CONTEXT,
 ): AccountAudit {
   const rotations = ongoingRotations(inventory, context, now);
+  const guess = context.journal === 'absent';
   const userRules: { readonly rule: UserRule<RuleId>; readonly settings: RuleSettings<ZodRawShape> }[] = [];
   const accountRules: { readonly rule: AccountRule<RuleId>; readonly settings: RuleSettings<ZodRawShape> }[] =
     [];
@@ -65,7 +75,7 @@ export function evaluateAccount(
     for (const { rule, settings } of userRules) {
       const result = rule.evaluateUser(user, settings, now);
       const rotation = rotations.get(user.userName) ?? null;
-      evaluations.push(judge(result, user, rule, inventory, policy, now, findings, rotation));
+      evaluations.push(judge(result, user, rule, inventory, policy, now, findings, rotation, guess));
     }
   }
 
@@ -84,7 +94,7 @@ export function evaluateAccount(
         compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
         annotation = firstViolation(result.violations);
         for (const v of result.violations) {
-          findings.push(toFinding(principal, rule, v, { kind: 'none' }, null));
+          findings.push(toFinding(principal, rule, v, { kind: 'none' }, null, null));
         }
         break;
       default:
@@ -159,6 +169,18 @@ function coveringRotation(
   return v.key?.accessKeyId === rotation.oldAccessKeyId && !v.key.idAmbiguous ? rotation : null;
 }
 
+/** The likely rotation that would make this violation expected, by the same rule property. */
+function coveringLikely(
+  rule: UserRule<RuleId>,
+  v: Violation,
+  likely: LikelyRotation | null,
+): LikelyRotation | null {
+  if (likely === null || rule.duringRotation === undefined) return null;
+  if (rule.duringRotation === 'user') return likely;
+  // A user's key slots are distinct: the slot names the key even when its id is not known.
+  return v.key?.slot === likely.oldKey.slot ? likely : null;
+}
+
 function judge(
   result: RuleVerdict,
   user: UserRecord,
@@ -168,6 +190,7 @@ function judge(
   now: Date,
   findings: Finding[],
   rotation: RotationInProgress | null,
+  guess: boolean,
 ): Evaluation {
   switch (result.kind) {
     case 'not-applicable':
@@ -178,10 +201,13 @@ function judge(
       const exemption = findExemption(user, rule, policy, inventory, now);
       const principal = { accountId: inventory.accountId, userName: user.userName, userArn: user.arn };
       let allInProgress = true;
+      // Only a rule a rotation can explain asks whether the user's keys look like one.
+      const likely =
+        guess && rule.duringRotation !== undefined ? likelyRotation(user, policy.rotation, now) : null;
       for (const v of result.violations) {
         const covering = coveringRotation(rule, v, rotation);
         if (covering === null) allInProgress = false;
-        findings.push(toFinding(principal, rule, v, exemption, covering));
+        findings.push(toFinding(principal, rule, v, exemption, covering, coveringLikely(rule, v, likely)));
       }
       if (exemption.kind !== 'exempt' && allInProgress && rotation !== null) {
         const until =
@@ -264,6 +290,7 @@ function toFinding(
   v: Violation,
   exemption: ReturnType<typeof findExemption>,
   rotation: RotationInProgress | null,
+  likely: LikelyRotation | null,
 ): Finding {
   const key = v.key;
   const ambiguous = key?.idAmbiguous ?? false;
@@ -276,6 +303,7 @@ function toFinding(
       : (accessKeyId ??
         (createDate === null || ambiguous ? `key-slot-${slot ?? 0}` : `key-slot-${slot}-${createDate}`));
   const expired = exemption.kind === 'expired' ? { reason: exemption.reason, until: exemption.until } : null;
+  const rotationLikely = likely === null ? null : likelyNote(likely);
   return {
     id: `${principal.accountId}/${principal.userName}/${rule}/${suffix}`,
     accountId: principal.accountId,
@@ -303,11 +331,31 @@ function toFinding(
             newAccessKeyId: rotation.newAccessKeyId,
             deactivateFrom: rotation.deactivateFrom?.toISOString() ?? null,
           },
+    rotationLikely,
     exemptionExpired: expired,
     message:
-      expired === null
+      (expired === null
         ? `${v.text}.`
-        : `${v.text}; exemption expired on ${expired.until} (${expired.reason}).`,
+        : `${v.text}; exemption expired on ${expired.until} (${expired.reason}).`) +
+      (rotationLikely === null
+        ? ''
+        : ` Rotation likely in progress: ${rotationLikely.reason}; ${SHARE_THE_JOURNAL}.`),
+  };
+}
+
+function likelyNote(likely: LikelyRotation): NonNullable<Finding['rotationLikely']> {
+  const k = likely.newKey;
+  const id = k.idAmbiguous ? null : k.accessKeyId;
+  const days = likely.newKeyAgeDays;
+  // Named as the table names a key without its id (`--key-ids none`): slot and creation day.
+  const name = id ?? `${k.slot} (created ${day(k.createDate)})`;
+  return {
+    newAccessKeyId: id,
+    newKeyCreated: k.createDate.toISOString(),
+    reason:
+      `key ${name} is ${days} day${days === 1 ? '' : 's'} old, within the policy's ` +
+      `${likely.switchOverDays}-day switch-over window, beside an older active key; ` +
+      'no journal was read to confirm it is a rotation Keywarden made',
   };
 }
 

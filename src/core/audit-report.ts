@@ -55,6 +55,20 @@ export interface Finding {
     /** ISO timestamp; null when the journal does not say. */
     readonly deactivateFrom: string | null;
   } | null;
+  /**
+   * Set when no journal was there to read (none at its location) and the finding is what a rotation
+   * would make expected: the user has one active key younger than the policy's switch-over window
+   * beside an older one (src/core/rotation-likely.ts). A guess, so the finding still counts as open;
+   * only the journal confirms a rotation (`rotationInProgress`).
+   */
+  readonly rotationLikely: {
+    /** The young key's id; null when the audit has none for it (`--key-ids none`, ambiguous). */
+    readonly newAccessKeyId: string | null;
+    /** ISO timestamp: the young key's CreateDate. */
+    readonly newKeyCreated: string;
+    /** Why it looks like a rotation, in one sentence without the final period. */
+    readonly reason: string;
+  } | null;
   /** Set when the only matching exemption has run out; the finding is then not exempt. */
   readonly exemptionExpired: { readonly reason: string; readonly until: string } | null;
   readonly message: string;
@@ -151,6 +165,8 @@ export interface AuditSummary {
   readonly inProgress: number;
   /** findings - exempt - inProgress: what someone has to act on. */
   readonly open: number;
+  /** Open findings that look like a rotation in progress no journal confirms (`rotationLikely`). */
+  readonly rotationLikely: number;
   readonly byRule: Readonly<Partial<Record<RuleId, RuleCounts>>>;
 }
 

@@ -104,8 +104,10 @@ export function buildAuditReport(
   for (const id of enabled) byRule[id] = { findings: 0, exempt: 0 };
   let exempt = 0;
   let inProgress = 0;
+  let rotationLikely = 0;
   for (const f of findings) {
     if (!f.exempt && f.rotationInProgress !== null) inProgress++;
+    if (isOpen(f) && f.rotationLikely !== null) rotationLikely++;
     const counts = byRule[f.rule];
     if (counts !== undefined) {
       counts.findings++;
@@ -143,6 +145,7 @@ export function buildAuditReport(
       exempt,
       inProgress,
       open: findings.length - exempt - inProgress,
+      rotationLikely,
       byRule,
     },
     warnings,

@@ -58,3 +58,22 @@ export function withNotifyTopic(
       : [];
   return { policy: { ...policy, notifications: { ...policy.notifications, sns: { topicArn } } }, warnings };
 }
+
+/**
+ * What KeywardenAwsNative does when ACCESS_KEYS_ROTATED finds a key too old. `notify` (the default):
+ * a notice to the stack's topic, since only a person (or KeywardenAccount) can rotate a key in use.
+ * `revoke-unused-credentials`: also the pairing AWS-native articles build, the managed runbook
+ * AWSConfigRemediation-RevokeUnusedIAMUserCredentials, which revokes and never rotates.
+ */
+export const ACCESS_KEYS_ROTATED_REMEDIATIONS = ['notify', 'revoke-unused-credentials'] as const;
+export type AccessKeysRotatedRemediation = (typeof ACCESS_KEYS_ROTATED_REMEDIATIONS)[number];
+
+/** The CDK context key that chooses it (`keywarden synth`/`deploy --access-keys-rotated-remediation`). */
+export const ACCESS_KEYS_ROTATED_CONTEXT_KEY = 'keywarden:access-keys-rotated-remediation';
+
+/** What `synth`, `deploy` and the CDK app say when the revoke runbook remediates ACCESS_KEYS_ROTATED. */
+export const REVOKE_RUNBOOK_PAIRING_WARNING =
+  'KeywardenAwsNative: ACCESS_KEYS_ROTATED is remediated by AWSConfigRemediation-RevokeUnusedIAMUserCredentials ' +
+  '(--access-keys-rotated-remediation revoke-unused-credentials). That runbook revokes and never rotates: no old ' +
+  'key gets a replacement, and a runbook version that judges a key by its creation date deactivates one still in ' +
+  'use (an outage). See docs/deploy.md';

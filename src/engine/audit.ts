@@ -5,7 +5,7 @@
  * policy's `inventory.keyIds` is `none`) and the login profiles whose creation time decides a verdict.
  */
 import { collectInventory } from '../aws/inventory.js';
-import { evaluateAccount } from '../core/audit-account.js';
+import { type AuditContext, evaluateAccount } from '../core/audit-account.js';
 import type { AccountAudit } from '../core/audit-report.js';
 import { factsFromJournal } from '../core/journal/views.js';
 import { type NowBeforeData, nowBeforeData } from '../core/now-check.js';
@@ -28,9 +28,12 @@ export async function auditAccount(
   const now = deps.clock();
   const journalWarnings: string[] = [];
   let facts = NO_JOURNAL_FACTS;
+  // Nothing at the journal's location (a CI runner's fresh state directory): rotations are guessed.
+  let absent = false;
   if (deps.journal !== undefined) {
     try {
       const read = await deps.journal.read();
+      absent = read.absent === true;
       facts = factsFromJournal(read.records);
       journalWarnings.push(...read.warnings);
     } catch (error) {
@@ -53,13 +56,32 @@ export async function auditAccount(
   });
   const stale = staleReportWarning(inventory, policy, now);
   const before = [...journalWarnings, ...warnings, ...(stale === null ? [] : [stale])];
-  const context = { rotationsInProgress: facts.rotationsInProgress(inventory.accountId) };
+  const context: AuditContext = {
+    rotationsInProgress: facts.rotationsInProgress(inventory.accountId),
+    journal: absent ? 'absent' : 'read',
+  };
   const audit = evaluateAccount(inventory, policy, now, context);
+  const guessed =
+    deps.journal !== undefined && audit.findings.some((f) => f.rotationLikely !== null)
+      ? [noJournalWarning(deps.journal.location)]
+      : [];
   return {
     ...audit,
-    warnings: [...before, ...audit.warnings],
+    warnings: [...before, ...guessed, ...audit.warnings],
     nowBeforeData: nowBeforeData(inventory, now),
   };
+}
+
+/**
+ * Said once per run (it starts with the journal's location, as the journal's own warnings do): the
+ * audit guessed rotations because the journal it would confirm them from is not there.
+ */
+function noJournalWarning(location: string): string {
+  return (
+    `${location}: no journal here, so Keywarden's rotations in progress cannot be confirmed; findings that ` +
+    'look like one are marked rotationLikely and still count as open: run with the journal Keywarden ' +
+    'remediates with (--journal dynamodb://TABLE or KEYWARDEN_JOURNAL) to confirm them'
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
  * under a second.
  */
 import { App } from 'aws-cdk-lib';
+import type { AccessKeysRotatedRemediation } from '../core/deployment.js';
 import type { Policy } from '../core/policy/types.js';
 import { KeywardenAccountStack } from './account-stack.js';
 import { KeywardenAwsNativeStack } from './aws-native-stack.js';
@@ -30,6 +31,8 @@ export interface KeywardenAppOptions {
   readonly validation?: boolean;
   /** Run cdk-nag's AwsSolutions pack on every stack; a finding fails the synth. @default true */
   readonly nag?: boolean;
+  /** KeywardenAwsNative's remedy for ACCESS_KEYS_ROTATED (see the stack's prop). @default 'notify' */
+  readonly accessKeysRotatedRemediation?: AccessKeysRotatedRemediation;
 }
 
 export interface KeywardenApp {
@@ -52,7 +55,12 @@ export function buildApp(options: KeywardenAppOptions): KeywardenApp {
     policy: options.policy,
     ...(options.policySource === undefined ? {} : { policySource: options.policySource }),
   });
-  const awsNative = new KeywardenAwsNativeStack(app, STACK_NAMES.awsNative, { policy: options.policy });
+  const awsNative = new KeywardenAwsNativeStack(app, STACK_NAMES.awsNative, {
+    policy: options.policy,
+    ...(options.accessKeysRotatedRemediation === undefined
+      ? {}
+      : { accessKeysRotatedRemediation: options.accessKeysRotatedRemediation }),
+  });
   const organization = new KeywardenOrganizationStack(app, STACK_NAMES.organization, {
     policy: options.policy,
     ...(options.policySource === undefined ? {} : { policySource: options.policySource }),

@@ -1,13 +1,15 @@
 /**
- * AWS's own pieces only, as the AWS-native articles build them by hand: the managed Config rules
- * ACCESS_KEYS_ROTATED and IAM_USER_UNUSED_CREDENTIALS_CHECK, each remediated automatically by the
- * managed runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials, with the role the runbook
- * documents it needs.
+ * AWS's own pieces only: the managed Config rules ACCESS_KEYS_ROTATED and
+ * IAM_USER_UNUSED_CREDENTIALS_CHECK; the unused credentials remediated automatically by the managed
+ * runbook AWSConfigRemediation-RevokeUnusedIAMUserCredentials, with the role the runbook documents it
+ * needs. The runbook remediates ACCESS_KEYS_ROTATED too only when asked (`revoke-unused-credentials`),
+ * as the AWS-native articles pair them: it revokes, it never rotates.
  */
 import { Aws, type CfnCondition, Token } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { AccessKeysRotatedRemediation } from '../core/deployment.js';
 import { acknowledgeWildcard } from './nag.js';
 
 const REVOKE_RUNBOOK = 'AWSConfigRemediation-RevokeUnusedIAMUserCredentials';
@@ -36,12 +38,19 @@ export interface AwsNativeRulesProps {
   readonly retryAttemptSeconds: number;
   /** Deploy rules and remediations only where this holds. @default always */
   readonly condition?: CfnCondition;
+  /**
+   * `revoke-unused-credentials` also remediates ACCESS_KEYS_ROTATED with the revoke runbook (which
+   * never rotates); `notify` leaves that rule to notices. @default 'notify'
+   */
+  readonly accessKeysRotatedRemediation?: AccessKeysRotatedRemediation;
 }
 
 export class AwsNativeRules extends Construct {
   readonly accessKeysRotated: config.CfnConfigRule;
   readonly unusedCredentials: config.CfnConfigRule;
   readonly automationRole: iam.Role;
+  /** The runbook's remediation of ACCESS_KEYS_ROTATED; null unless `revoke-unused-credentials`. */
+  readonly accessKeysRotatedRemediation: config.CfnRemediationConfiguration | null;
 
   constructor(scope: Construct, id: string, props: AwsNativeRulesProps) {
     super(scope, id);
@@ -140,8 +149,12 @@ export class AwsNativeRules extends Construct {
       if (props.condition) remediation.cfnOptions.condition = props.condition;
       return remediation;
     };
-    // AWS's note on the runbook: match MaxCredentialUsageAge to access-keys-rotated's maxAccessKeyAge.
-    remediate('AccessKeysRotatedRemediation', this.accessKeysRotated, props.maxAccessKeyAgeDays);
     remediate('UnusedCredentialsRemediation', this.unusedCredentials, props.maxCredentialUsageAgeDays);
+    // Only when asked: the runbook never rotates a key (see REVOKE_RUNBOOK_PAIRING_WARNING). AWS's note
+    // on the pairing: match MaxCredentialUsageAge to access-keys-rotated's maxAccessKeyAge.
+    this.accessKeysRotatedRemediation =
+      (props.accessKeysRotatedRemediation ?? 'notify') === 'revoke-unused-credentials'
+        ? remediate('AccessKeysRotatedRemediation', this.accessKeysRotated, props.maxAccessKeyAgeDays)
+        : null;
   }
 }

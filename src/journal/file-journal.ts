@@ -99,7 +99,9 @@ export function openFileJournal(path: string): Journal {
       try {
         text = readFileSync(path, 'utf8');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [] };
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          return { records: [], warnings: [], absent: true };
+        }
         throw new JournalError(
           `cannot read the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
           { cause: error },

@@ -20,8 +20,11 @@ export interface Journal {
    * action (see {@link JournalIntentClaims}).
    */
   append(record: JournalRecord): Promise<void>;
-  /** Every record so far; a journal that does not exist yet is empty. */
-  read(): Promise<{ records: JournalRecord[]; warnings: string[] }>;
+  /**
+   * Every record so far; a journal that does not exist yet is empty, and says so with `absent`
+   * (no file at its path: nothing was ever journaled there, which an audit tells from empty).
+   */
+  read(): Promise<{ records: JournalRecord[]; warnings: string[]; absent?: boolean }>;
   /**
    * One run acts on an account at a time. Absent (the file journal): its {@link lockRun} lets one
    * run at a time use the whole file instead; share a DynamoDB journal to run concurrently.

@@ -37,6 +37,10 @@ function withoutKeyNames(report: AuditReport): unknown {
       id: f.id.replace(/\/(AKIA[0-9A-Z]{16}|key-slot-[12]-[^/]+)$/, '/KEY'),
       accessKeyId: null,
       message: text(f.message),
+      rotationLikely:
+        f.rotationLikely === null
+          ? null
+          : { ...f.rotationLikely, newAccessKeyId: null, reason: text(f.rotationLikely.reason) },
     })),
     evaluations: report.evaluations.map((e) => ({ ...e, annotation: text(e.annotation) })),
   };
@@ -67,7 +71,15 @@ describe.each([1, 2, 3])('generated account (seed %i)', (seed) => {
       const exact = await audit(emu, ['--format', 'json', '--key-ids', 'findings']);
 
       // Assess
-      expect([exact.exitCode, exact.stderr, none.exitCode, none.stderr]).toEqual([0, '', 0, '']);
+      // No journal in the test's home: both say once that rotations are guessed, and nothing else.
+      const besides = (stderr: string) =>
+        stderr.replace(/^keywarden: warning: .*: no journal here, .*\n/m, '');
+      expect([exact.exitCode, besides(exact.stderr), none.exitCode, besides(none.stderr)]).toEqual([
+        0,
+        '',
+        0,
+        '',
+      ]);
       const withIds = JSON.parse(exact.stdout) as AuditReport;
       const withoutIds = JSON.parse(none.stdout) as AuditReport;
       const keyFindings = withoutIds.findings.filter((f) => f.credential === 'access-key');

@@ -148,8 +148,8 @@ describe.each(IMPLEMENTATIONS)('the $name journal', (impl) => {
     // Act
     const read = await journal.read();
 
-    // Assess
-    expect(read).toEqual({ records: [], warnings: [] });
+    // Assess (a file journal also says it is absent: see test/unit/journal-file.test.ts)
+    expect({ records: read.records, warnings: read.warnings }).toEqual({ records: [], warnings: [] });
   });
 
   it('reads back every record exactly as appended, in order, from another handle', async () => {

@@ -152,11 +152,33 @@ describe('keywarden deploy', () => {
       'keywarden: --parameter: must be STACK:NAME=VALUE, e.g. KeywardenAccount:MaxActions=20 (got "MaxActions=3")',
     ],
     [['deploy', '--config', 'nope.yaml'], 'keywarden: --config: policy file not found: nope.yaml'],
+    [
+      ['deploy', '--access-keys-rotated-remediation', 'revoke'],
+      'keywarden: --access-keys-rotated-remediation: must be one of notify, revoke-unused-credentials (got "revoke")',
+    ],
   ])('refuses %j in one line, exit 2, without running the CDK CLI', async (args, message) => {
     const cdk = fakeCdk();
     const result = await runCli(args, { env: { KEYWARDEN_CDK_CLI: cdk.cli } });
     expect(result).toMatchObject({ exitCode: 2, stdout: '', stderr: `${message}\n` });
     expect(() => cdk.recorded()).toThrow(/ENOENT/);
+  });
+
+  it('passes the revoke runbook pairing as context, with the warning on stderr', async () => {
+    const cdk = fakeCdk();
+    const result = await runCli(
+      ['deploy', 'KeywardenAwsNative', '--access-keys-rotated-remediation', 'revoke-unused-credentials'],
+      { env: { KEYWARDEN_CDK_CLI: cdk.cli } },
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^keywarden: warning: KeywardenAwsNative: ACCESS_KEYS_ROTATED is remediated by /,
+    );
+    const argv = cdk.recorded().argv;
+    const at = argv.indexOf('keywarden:access-keys-rotated-remediation=revoke-unused-credentials');
+    expect(argv[at - 1]).toBe('--context');
+    const plain = fakeCdk();
+    await runCli(['deploy', 'KeywardenAwsNative'], { env: { KEYWARDEN_CDK_CLI: plain.cli } });
+    expect(plain.recorded().argv.join(' ')).not.toContain('access-keys-rotated-remediation');
   });
 
   it('names a profile that does not exist before running the CDK CLI', async () => {
@@ -207,6 +229,8 @@ describe('the aws-cdk CLI Keywarden installs', () => {
         `keywarden:config=${policyFile}`,
         '--context',
         'keywarden:source=prod.yaml',
+        '--context',
+        'keywarden:access-keys-rotated-remediation=revoke-unused-credentials',
         '--output',
         join(dir, 'out'),
       ],
@@ -219,8 +243,14 @@ describe('the aws-cdk CLI Keywarden installs', () => {
     const template = (stack: string) => readFileSync(join(dir, 'out', `${stack}.template.json`), 'utf8');
     const awsNative = JSON.parse(template('KeywardenAwsNative')) as {
       Parameters: Record<string, { Default?: unknown }>;
+      Resources: Record<string, { Type: string }>;
     };
     expect(awsNative.Parameters.MaxAccessKeyAge?.Default).toBe(60);
+    // The pairing given as context: the runbook remediates both rules.
+    const remediations = Object.values(awsNative.Resources).filter(
+      (r) => r.Type === 'AWS::Config::RemediationConfiguration',
+    );
+    expect(remediations).toHaveLength(2);
     expect(/"Description": "(Keywarden policy[^"]*)"/.exec(template('KeywardenAccount'))?.[1]).toBe(
       'Keywarden policy (prod.yaml), written by keywarden synth',
     );

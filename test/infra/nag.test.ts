@@ -27,6 +27,17 @@ describe('cdk-nag AwsSolutions', () => {
     expect(() => fast().app.synth()).not.toThrow();
   });
 
+  it('stays clean with the revoke runbook paired with ACCESS_KEYS_ROTATED (the explicit choice)', () => {
+    const app = buildApp({
+      policy: DEFAULT_POLICY,
+      bundling: false,
+      validation: false,
+      nag: true,
+      accessKeysRotatedRemediation: 'revoke-unused-credentials',
+    });
+    expect(() => app.app.synth()).not.toThrow();
+  });
+
   it('stays clean for a policy that names parameters, channels and every user rule', () => {
     const policy = policyFrom(`
 version: 1

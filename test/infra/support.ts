@@ -3,6 +3,7 @@
  * validation off: well under a second per stack) and policies written as policy files.
  */
 import { Template } from 'aws-cdk-lib/assertions';
+import type { AccessKeysRotatedRemediation } from '../../src/core/deployment.js';
 import { parsePolicy } from '../../src/core/policy/resolve.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/types.js';
 import { buildApp, type KeywardenApp } from '../../src/infra/app.js';
@@ -31,6 +32,7 @@ export const AWS_NATIVE_PARAMETERS = [
   'RemediationMaxAttempts',
   'RemediationRetrySeconds',
   'GlobalResourcesRegion',
+  'NotificationEmail',
 ] as const;
 
 export const ORGANIZATION_PARAMETERS = [
@@ -62,8 +64,19 @@ export interface FastApp extends KeywardenApp {
 }
 
 /** Both stacks for `policy`, synthesized the fast way; cdk-nag off unless asked (test/infra/nag.test.ts). */
-export function fastApp(policy: Policy = DEFAULT_POLICY, options: { nag?: boolean } = {}): FastApp {
-  const built = buildApp({ policy, bundling: false, validation: false, nag: options.nag ?? false });
+export function fastApp(
+  policy: Policy = DEFAULT_POLICY,
+  options: { nag?: boolean; accessKeysRotatedRemediation?: AccessKeysRotatedRemediation } = {},
+): FastApp {
+  const built = buildApp({
+    policy,
+    bundling: false,
+    validation: false,
+    nag: options.nag ?? false,
+    ...(options.accessKeysRotatedRemediation === undefined
+      ? {}
+      : { accessKeysRotatedRemediation: options.accessKeysRotatedRemediation }),
+  });
   return {
     ...built,
     accountTemplate: Template.fromStack(built.account),

@@ -68,13 +68,34 @@ describe('keywarden synth (full synth, then cfn-lint)', () => {
     const cwd = emptyDir('synth-');
     writeFileSync(join(cwd, 'policy.yaml'), POLICY);
 
-    // Act
+    // Act: with the AWS articles' pairing, so the template linted has every resource the stack can have.
     const result = await exitOf(
-      spawnCli(['synth', '--config', 'policy.yaml', '--out', 'build/cdk.out'], { cwd, env: GARBAGE_AWS }),
+      spawnCli(
+        [
+          'synth',
+          '--config',
+          'policy.yaml',
+          '--out',
+          'build/cdk.out',
+          '--access-keys-rotated-remediation',
+          'revoke-unused-credentials',
+        ],
+        { cwd, env: GARBAGE_AWS },
+      ),
     );
 
     // Assess
     expect(result.code, result.stderr).toBe(0);
+    // The pairing is said once on stderr, in one line.
+    expect(
+      result.stderr
+        .split('\n')
+        .filter((l) => l.includes('AWSConfigRemediation-RevokeUnusedIAMUserCredentials')),
+    ).toEqual([
+      expect.stringMatching(
+        /^keywarden: warning: KeywardenAwsNative: ACCESS_KEYS_ROTATED is remediated by .*never rotates.*outage/,
+      ),
+    ]);
     expect(result.stdout).toContain('KeywardenAccount      build/cdk.out/KeywardenAccount.template.json');
     expect(result.stdout).toContain('KeywardenAwsNative    build/cdk.out/KeywardenAwsNative.template.json');
     expect(result.stdout).toContain(
@@ -118,6 +139,14 @@ describe('keywarden synth (full synth, then cfn-lint)', () => {
     const member = join(cwd, 'member-role.template.json');
     writeFileSync(member, stackSet?.Properties.TemplateBody ?? '');
 
+    const awsNative = JSON.parse(readFileSync(templates[1]!, 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
+    const remediations = Object.values(awsNative.Resources).filter(
+      (r) => r.Type === 'AWS::Config::RemediationConfiguration',
+    );
+    expect(remediations).toHaveLength(2);
+
     const lint = await cfnLint([...templates, member]);
     expect(lint.exitCode, `${lint.stdout}${lint.stderr}`).toBe(0);
   });
@@ -141,6 +170,17 @@ describe('keywarden synth: bad input', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^keywarden: .*maxKeyAgeDays/);
     expect(result.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('refuses an unknown --access-keys-rotated-remediation in one line, before reading the policy', async () => {
+    const cwd = emptyDir('synth-');
+    const result = await runCli(['synth', '--access-keys-rotated-remediation', 'rotate'], { cwd });
+    expect(result).toMatchObject({
+      exitCode: 2,
+      stderr:
+        'keywarden: --access-keys-rotated-remediation: must be one of notify, revoke-unused-credentials (got "rotate")\n',
+    });
+    expect(existsSync(join(cwd, 'cdk.out'))).toBe(false);
   });
 
   it('refuses an --out that is a file', async () => {

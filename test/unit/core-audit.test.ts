@@ -110,6 +110,7 @@ describe('buildAuditReport', () => {
       exempt: 0,
       inProgress: 0,
       open: 2,
+      rotationLikely: 0,
       byRule: {
         KEY_ROTATION: { findings: 1, exempt: 0 },
         UNUSED_CREDENTIALS: { findings: 0, exempt: 0 },

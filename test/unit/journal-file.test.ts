@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,8 +39,14 @@ describe('openFileJournal', () => {
     // Act
     const read = await openJournal(join(dir, 'none.jsonl')).read();
 
-    // Assess
-    expect(read).toEqual({ records: [], warnings: [] });
+    // Assess: absent, which an audit tells from an empty journal
+    expect(read).toEqual({ records: [], warnings: [], absent: true });
+  });
+
+  it('reads an empty file as an empty journal that is there', async () => {
+    const path = join(dir, 'empty.jsonl');
+    writeFileSync(path, '');
+    expect(await openJournal(path).read()).toEqual({ records: [], warnings: [] });
   });
 
   it('keeps earlier content and starts a new line after a record torn by a crash', async () => {

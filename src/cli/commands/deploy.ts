@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { ACCESS_KEYS_ROTATED_CONTEXT_KEY } from '../../core/deployment.js';
 import { policyFileForm } from '../../core/policy/file-form.js';
 import { connectionFrom } from '../connection.js';
 import { CliError, parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { loadPolicy } from '../policy-loader.js';
-import { outDir } from './synth.js';
+import { ACCESS_KEYS_ROTATED_HELP, accessKeysRotatedRemediation, outDir } from './synth.js';
 
 /** The stacks `keywarden synth` writes (src/infra/app.ts STACK_NAMES; kept here so --help loads no CDK). */
 const DEPLOYABLE_STACKS = ['KeywardenAccount', 'KeywardenAwsNative', 'KeywardenOrganization'] as const;
@@ -36,6 +37,7 @@ interface CdkDeployArgs {
   readonly profile?: string;
   readonly requireApproval?: string;
   readonly parameters: readonly string[];
+  readonly accessKeysRotatedRemediation?: string;
 }
 
 /** The CDK CLI's arguments for `keywarden deploy`. */
@@ -49,6 +51,9 @@ function cdkDeployArgs(a: CdkDeployArgs): string[] {
     '--context',
     `keywarden:config=${a.policyFile}`,
     ...(a.policySource === null ? [] : ['--context', `keywarden:source=${a.policySource}`]),
+    ...(a.accessKeysRotatedRemediation === undefined
+      ? []
+      : ['--context', `${ACCESS_KEYS_ROTATED_CONTEXT_KEY}=${a.accessKeysRotatedRemediation}`]),
     '--output',
     a.outdir,
     '--no-notices',
@@ -65,6 +70,7 @@ interface DeployFlags {
   readonly region?: string;
   readonly requireApproval?: string;
   readonly parameter: string[];
+  readonly accessKeysRotatedRemediation?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -92,6 +98,7 @@ export function registerDeploy(program: Command, io: CliIO): void {
       collect,
       [],
     )
+    .option('--access-keys-rotated-remediation <remedy>', ACCESS_KEYS_ROTATED_HELP)
     .option('--out <dir>', 'the cloud assembly folder', 'cdk.out')
     .addHelpText(
       'after',
@@ -123,6 +130,7 @@ Examples:
           );
         }
       }
+      const remedy = accessKeysRotatedRemediation(flags.accessKeysRotatedRemediation, io);
       // A named profile that does not exist is one line here, not a CDK stack trace later.
       if (flags.profile !== undefined) connectionFrom({ profile: flags.profile }, io);
       const loaded = loadPolicy({ cwd: io.cwd, config: flags.config });
@@ -141,6 +149,7 @@ Examples:
         ...(flags.profile === undefined ? {} : { profile: flags.profile }),
         ...(flags.requireApproval === undefined ? {} : { requireApproval: flags.requireApproval }),
         parameters: flags.parameter,
+        ...(remedy === undefined ? {} : { accessKeysRotatedRemediation: remedy }),
       });
       const env: NodeJS.ProcessEnv = {
         ...io.env,

@@ -1,13 +1,38 @@
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
+import {
+  ACCESS_KEYS_ROTATED_REMEDIATIONS,
+  type AccessKeysRotatedRemediation,
+  REVOKE_RUNBOOK_PAIRING_WARNING,
+} from '../../core/deployment.js';
+import { CliError, parseChoice } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { loadPolicy } from '../policy-loader.js';
 
 interface SynthFlags {
   readonly out: string;
   readonly config?: string;
+  readonly accessKeysRotatedRemediation?: string;
+}
+
+/** The `--access-keys-rotated-remediation` option's help, the same on `synth` and `deploy`. */
+export const ACCESS_KEYS_ROTATED_HELP =
+  "KeywardenAwsNative's remedy for ACCESS_KEYS_ROTATED: notify (default: a notice to the stack's topic) or revoke-unused-credentials (also the revoke runbook, which never rotates; warned)";
+
+/**
+ * The `--access-keys-rotated-remediation` flag, checked; `revoke-unused-credentials` is warned about
+ * on stderr, since that pairing can switch off a key in use with no replacement.
+ */
+export function accessKeysRotatedRemediation(
+  flag: string | undefined,
+  io: CliIO,
+): AccessKeysRotatedRemediation | undefined {
+  if (flag === undefined) return undefined;
+  const choice = parseChoice('--access-keys-rotated-remediation', flag, ACCESS_KEYS_ROTATED_REMEDIATIONS);
+  if (choice === 'revoke-unused-credentials')
+    io.stderr.write(`keywarden: warning: ${REVOKE_RUNBOOK_PAIRING_WARNING}\n`);
+  return choice;
 }
 
 /** The folder `--out` names, or a one-line error when a file is in the way. */
@@ -50,6 +75,7 @@ export function registerSynth(program: Command, io: CliIO): void {
       '--config <file>',
       'the policy the handlers run (default: ./keywarden.yaml if present, else the defaults)',
     )
+    .option('--access-keys-rotated-remediation <remedy>', ACCESS_KEYS_ROTATED_HELP)
     .addHelpText(
       'after',
       `
@@ -62,10 +88,12 @@ Exit codes: 0 written, 1 the synth failed (findings are printed above), 2 bad fl
 Examples:
   $ keywarden synth
   $ keywarden synth --config keywarden.yaml --out build/cdk.out
+  $ keywarden synth --access-keys-rotated-remediation revoke-unused-credentials   # the AWS articles' pairing (warned)
   $ cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
   $ keywarden deploy KeywardenAccount --config keywarden.yaml --profile prod`,
     )
     .action(async (flags: SynthFlags) => {
+      const remedy = accessKeysRotatedRemediation(flags.accessKeysRotatedRemediation, io);
       const loaded = loadPolicy({ cwd: io.cwd, config: flags.config });
       for (const w of loaded.warnings) io.stderr.write(`keywarden: warning: ${w}\n`);
       const outdir = outDir(io.cwd, flags.out);
@@ -76,6 +104,7 @@ Examples:
         result = synthesizeApp({
           policy: loaded.policy,
           ...(loaded.source === null ? {} : { policySource: loaded.source }),
+          ...(remedy === undefined ? {} : { accessKeysRotatedRemediation: remedy }),
           outdir,
         });
       } catch (error) {

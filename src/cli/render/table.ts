@@ -98,9 +98,11 @@ function renderAccount(
               `ROTATION IN PROGRESS (run ${f.rotationInProgress.runId}` +
                 `${f.rotationInProgress.deactivateFrom === null ? '' : `, old key deactivated from ${f.rotationInProgress.deactivateFrom.slice(0, 10)}`})`,
             )
-          : f.exemptionExpired === null
-            ? null
-            : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
+          : f.rotationLikely !== null
+            ? c.yellow('ROTATION LIKELY (no journal)')
+            : f.exemptionExpired === null
+              ? null
+              : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
       lines.push(...fitRow('    ', cells, note, width));
     }
   }
@@ -167,6 +169,11 @@ function summaryParts(report: AuditReport): string[] {
     `${count(s.accessKeys, 'access key')} (${s.activeAccessKeys} active)`,
     `${count(s.findings, 'finding')} (${s.exempt} exempt${s.inProgress > 0 ? `, ${s.inProgress} rotation in progress` : ''})`,
   ];
+  if (s.rotationLikely > 0) {
+    parts.push(
+      `${count(s.rotationLikely, 'open finding')} look${s.rotationLikely === 1 ? 's' : ''} like a rotation in progress; share the journal to confirm`,
+    );
+  }
   if (s.accountErrors > 0) parts.push(`${count(s.accountErrors, 'account')} failed`);
   const freshness = inventoryFreshness(report);
   if (freshness !== null) parts.push(freshness);
