@@ -13,6 +13,7 @@
  *   while in use passes its use to the user's other Active key, if any;
  * - nobody but Keywarden changes a credential.
  */
+import { simulatedUser } from './actions/registry.js';
 import { daysBetween } from './days.js';
 import type { AccessKeyRecord, AccountInventory, UserRecord } from './model.js';
 import { type KeyEvent, type KeyEventKind, openInactiveRecord } from './plan/key-history.js';
@@ -156,7 +157,8 @@ export class SimulatedAccount {
         case 'store-secret':
           break;
         default:
-          assertNever(a);
+          // An action of one's own declares its effect in its definition (src/core/actions).
+          u.record = simulatedUser(a, u.record, at);
       }
     }
   }
@@ -181,8 +183,4 @@ export class SimulatedAccount {
     const key = `${accountId}/${id}`;
     this.events.set(key, [...(this.events.get(key) ?? []), { kind, at }]);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }

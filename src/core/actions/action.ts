@@ -143,6 +143,12 @@ interface DefinitionBase<T extends string, F extends Shape, A> {
   summary(action: A): string;
   /** What undoing it takes, once it was done (`newAccessKeyId`: a key it made). */
   undo(action: A, newAccessKeyId: string | null): Undo;
+  /**
+   * What it does to its user's credentials, for the forecast's day-by-day simulation
+   * (src/core/forecast-state.ts simulates the built-in actions itself). Absent: the simulation takes
+   * it to change nothing the planner reads.
+   */
+  simulate?(user: UserRecord, action: A, at: Date): UserRecord;
 }
 
 /** An action a rule plans (see `remediation` in src/core/rules/types.ts). */

@@ -7,6 +7,7 @@
  * from this list: no second copy to keep in step.
  */
 import * as z from 'zod';
+import type { UserRecord } from '../model.js';
 import { type AnyRule, REMEDIATION_RULE_IDS, RULES } from '../rules/registry.js';
 import {
   type AnyDefinition,
@@ -135,6 +136,7 @@ interface Functions<A> {
   summary(action: A): string;
   undo(action: A, newAccessKeyId: string | null): Undo;
   rank?(action: A): number;
+  simulate?(user: UserRecord, action: A, at: Date): UserRecord;
 }
 
 /**
@@ -155,6 +157,11 @@ export function changesAws(action: AnyAction): boolean {
 /** The key an action is about: the key it changes (create/store: the key replaced); null for a password. */
 export function actionAccessKeyId(action: AnyAction): string | null {
   return definitionOf(action).accessKeyId(action);
+}
+
+/** The user's credentials after the action, as its definition simulates it (unchanged when it declares nothing). */
+export function simulatedUser(action: Action, user: UserRecord, at: Date): UserRecord {
+  return definitionOf(action).simulate?.(user, action, at) ?? user;
 }
 
 /** What the action acts on, in a few words (the plan's table). */
