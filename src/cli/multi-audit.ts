@@ -2,9 +2,9 @@
  * `keywarden audit --org | --accounts`: the same account audit, in many accounts at once. Accounts
  * are worked on `--concurrency` at a time and each one's result is written or folded in as soon as
  * it is known, then dropped:
- * - json streams one document whose `accounts` array holds each account's own report (the
- *   single-account schema) or its error, in the order accounts finish, then the totals;
- * - csv streams one row per finding;
+ * - json streams one document of the single-account report's shape: every finding at the top level
+ *   as its account finishes, then each account's status and counts, the totals and the warnings;
+ * - jsonl streams one finding per line; csv one row per finding;
  * - table, html, sarif and asff need every account at once, so they keep each account's findings and
  *   counts (never its inventory or per-credential evaluations) and render at the end.
  * An account that cannot be assumed or fails is reported with `status: "error"`; the others complete,
@@ -12,7 +12,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AccountAuditOrError, AuditReport, AuditSummary, FailOn } from '../core/audit-report.js';
+import type { AccountAuditOrError, AccountStatus, AuditReport, FailOn } from '../core/audit-report.js';
+import type { AuditTotals } from '../core/audit-totals.js';
+import type { FindingFilter } from '../core/finding-filter.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { auditAccount } from '../engine/audit.js';
@@ -22,10 +24,12 @@ import { organizationAudit } from '../engine/organization-audit.js';
 import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
 import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { awsFailure } from './connection.js';
+import { FINDINGS, filteredOutLine } from './filter-options.js';
 import type { CliIO } from './io.js';
 import { VERSION } from './paths.js';
 import { accountWarner, warn } from './remediation.js';
 import { renderCsv } from './render/csv.js';
+import { renderJsonl } from './render/json.js';
 import { streamJsonDocument } from './render/json-stream.js';
 import { connect, type Session } from './session.js';
 
@@ -42,6 +46,8 @@ export interface MultiAuditOptions {
   readonly format: string;
   readonly output: string | undefined;
   readonly failOn: FailOn;
+  /** `--rule`, `--severity`, `--user`; null when none is given. */
+  readonly filter: FindingFilter | null;
   /** Read only: rotations in progress. */
   readonly journal: Journal;
   /** Renders a report that holds every account (table, html, sarif, asff). */
@@ -49,8 +55,9 @@ export interface MultiAuditOptions {
 }
 
 interface Sink {
-  account(entry: AccountAuditOrError, report: AuditReport | null): void;
-  finish(summary: AuditSummary, warnings: readonly string[]): void;
+  /** One account's audit, or its error, and its single-account report (an error's has no finding). */
+  account(entry: AccountAuditOrError, report: AuditReport): void;
+  finish(totals: AuditTotals, warnings: readonly string[]): void;
 }
 
 /** Writes to --output or stdout, as a stream, so nothing waits for the last account to be written. */
@@ -69,24 +76,51 @@ function openSink(
   };
 }
 
+/**
+ * The json document of many accounts: the single-account report's shape (schemaVersion 2), written
+ * as it is produced. Its head, then every finding at the top level as each account finishes (each
+ * finding names its account), then what is small and known only at the end: the accounts' statuses
+ * (by account id), the summary, the filter's counts, the warnings and the key ages added up. Per-user
+ * evaluations are left out (an organization's are millions; audit one account for them), so
+ * `evaluations` is empty.
+ */
 function jsonSink(write: (text: string) => void, head: AuditReport): Sink {
-  const { tool, evaluatedAt, policy } = head;
-  const doc = streamJsonDocument(
-    write,
-    { schemaVersion: 1, kind: 'multi-account', tool, evaluatedAt, policy },
-    'accounts',
-  );
+  const { schemaVersion, tool, evaluatedAt, policy } = head;
+  const doc = streamJsonDocument(write, { schemaVersion, tool, evaluatedAt, policy }, 'findings');
+  const accounts: AccountStatus[] = [];
+  const keyAges = new Map<number, number>();
   return {
-    account(entry, report) {
-      doc.item(
-        entry.kind === 'ok'
-          ? { accountId: entry.accountId, status: 'ok', report }
-          : { accountId: entry.accountId, status: 'error', error: entry.error },
-      );
+    account(_entry, report) {
+      for (const status of report.accounts) accounts.push(status);
+      for (const finding of report.findings) doc.item(finding);
+      for (const { ageDays, keys } of report.activeKeyAges) {
+        keyAges.set(ageDays, (keyAges.get(ageDays) ?? 0) + keys);
+      }
     },
-    finish(summary, warnings) {
-      doc.close({ summary, warnings });
+    finish(totals, warnings) {
+      doc.close({
+        filter: head.filter === null ? null : { ...head.filter, filteredOut: totals.filteredOut },
+        accounts: accounts.sort((a, b) =>
+          a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+        ),
+        evaluations: [],
+        summary: totals.summary,
+        warnings,
+        activeKeyAges: [...keyAges.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([ageDays, keys]) => ({ ageDays, keys })),
+      });
     },
+  };
+}
+
+/** jsonl: one finding per line, each a complete JSON object, written as each account finishes. */
+function jsonlSink(write: (text: string) => void): Sink {
+  return {
+    account(_entry, report) {
+      if (report.findings.length > 0) write(renderJsonl(report));
+    },
+    finish() {},
   };
 }
 
@@ -95,7 +129,7 @@ function csvSink(write: (text: string) => void, head: AuditReport): Sink {
   write(renderCsv(head));
   return {
     account(_entry, report) {
-      if (report === null) return;
+      if (report.findings.length === 0) return;
       write(renderCsv(report).split('\r\n').slice(1).join('\r\n'));
     },
     finish() {},
@@ -121,7 +155,7 @@ export async function multiAccountAudit(
     caller.close();
   }
   warn(io, skippedLines(resolved));
-  const streamed = options.format === 'json' || options.format === 'csv';
+  const streamed = options.format === 'json' || options.format === 'jsonl' || options.format === 'csv';
   // For table, html, sarif and asff the aggregate keeps each account's findings and counts, never
   // its evaluations.
   const audit = organizationAudit({
@@ -130,14 +164,17 @@ export async function multiAccountAudit(
     tool: TOOL,
     failOn: options.failOn,
     keep: !streamed,
+    filter: options.filter,
   });
   const out = openSink(io, options.output);
   const sink: Sink | null =
     options.format === 'json'
       ? jsonSink(out.write, audit.head)
-      : options.format === 'csv'
-        ? csvSink(out.write, audit.head)
-        : null;
+      : options.format === 'jsonl'
+        ? jsonlSink(out.write)
+        : options.format === 'csv'
+          ? csvSink(out.write, audit.head)
+          : null;
   const warnings: string[] = [];
   const progress = accountProgress(io, resolved.selected.length);
   progress.start();
@@ -171,16 +208,19 @@ export async function multiAccountAudit(
         io.stderr.write(`keywarden: account ${entry.accountId} failed: ${entry.error}\n`);
       }
       progress.accountDone(entry.kind === 'ok' ? entry.users : 0);
-      sink?.account(entry, entry.kind === 'ok' ? report : null);
+      sink?.account(entry, report);
     },
   );
   progress.clear();
   const totals = audit.totals();
-  if (sink) sink.finish(totals.summary, warnings);
+  if (sink) sink.finish(totals, warnings);
   else out.write(options.render(audit.report()));
   await out.end();
   if (options.output !== undefined) {
     io.stderr.write(`keywarden: wrote ${options.format} report to ${options.output}\n`);
+  }
+  if (options.filter !== null && options.format !== 'table') {
+    io.stderr.write(`keywarden: ${filteredOutLine(options.filter, totals.filteredOut.findings, FINDINGS)}\n`);
   }
   const { accounts, accountErrors } = totals.summary;
   io.stderr.write(

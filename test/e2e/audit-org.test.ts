@@ -12,21 +12,15 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORLD_PATH } from '../../src/cli/paths.js';
-import type { AuditReport, AuditSummary } from '../../src/core/audit-report.js';
+import type { AuditReport, Finding } from '../../src/core/audit-report.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
 import { DEV, MANAGEMENT_ENV, MGMT, PROD, ROLE } from '../support/demo-organization.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
 
-interface MultiReport {
-  readonly kind: 'multi-account';
-  readonly accounts: readonly (
-    | { accountId: string; status: 'ok'; report: AuditReport }
-    | { accountId: string; status: 'error'; error: string }
-  )[];
-  readonly summary: AuditSummary;
-}
+/** The many-account json has the single-account report's shape. */
+type MultiReport = AuditReport;
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -70,20 +64,27 @@ describe('audit across accounts', () => {
 
     expect(result.exitCode, result.stderr).toBe(0);
     const multi = JSON.parse(result.stdout) as MultiReport;
-    expect(multi.kind).toBe('multi-account');
-    expect(multi.accounts.map((a) => `${a.accountId}:${a.status}`).sort()).toEqual([
-      `${MGMT}:ok`,
-      `${PROD}:ok`,
-      `${DEV}:ok`,
-    ]);
+    expect(multi.accounts.map((a) => `${a.accountId}:${a.status}`)).toEqual(
+      [`${MGMT}:ok`, `${DEV}:ok`, `${PROD}:ok`].sort(),
+    );
     let findings = 0;
     for (const entry of multi.accounts) {
-      if (entry.status !== 'ok') continue;
       const single = await singleAudit(entry.accountId);
-      expect(entry.report.findings, entry.accountId).toEqual(single.findings);
+      // Every finding at the top level, each naming its account: `jq '.findings[]'` reads both shapes.
+      expect(
+        multi.findings.filter((f) => f.accountId === entry.accountId),
+        entry.accountId,
+      ).toEqual(single.findings);
+      expect(entry.summary, entry.accountId).toEqual(single.summary);
+      expect(Object.keys(multi).sort()).toEqual(Object.keys(single).sort());
+      expect(multi.schemaVersion).toBe(single.schemaVersion);
       findings += single.summary.findings;
     }
+    expect(multi.findings).toHaveLength(findings);
     expect(multi.summary).toMatchObject({ accounts: 3, accountErrors: 0, findings });
+    // Per-user evaluations stay out of a many-account document.
+    expect(multi.evaluations).toEqual([]);
+    expect(multi.filter).toBeNull();
     expect(result.stderr).not.toMatch(/accounts \d+\/3/); // no progress when stderr is not a terminal
   });
 
@@ -149,6 +150,58 @@ describe('audit across accounts', () => {
       DEV,
     ]);
     expect(result.stderr).toContain(`account ${MGMT} (management) skipped: in --exclude-accounts`);
+  });
+
+  it('an account that fails is in `accounts` with its error, and no finding names it (json)', async () => {
+    const result = await audit([
+      '--accounts',
+      `${PROD},444444444444`,
+      ...ROLE,
+      '-f',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(3);
+    const multi = JSON.parse(result.stdout) as MultiReport;
+    expect(multi.accounts.find((a) => a.accountId === '444444444444')).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/AccessDenied/),
+      summary: null,
+    });
+    expect(multi.findings.length).toBeGreaterThan(0);
+    expect(multi.findings.every((f) => f.accountId === PROD)).toBe(true);
+  });
+
+  it('--format jsonl streams one finding per line, the same findings as json', async () => {
+    const json = JSON.parse(
+      (await audit(['--org', ...ROLE, '-f', 'json', '--fail-on', 'none'])).stdout,
+    ) as MultiReport;
+    const result = await audit(['--org', ...ROLE, '-f', 'jsonl', '--fail-on', 'none']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    const findings = lines.map((line) => JSON.parse(line) as Finding);
+    expect(findings.map((f) => f.id).sort()).toEqual(json.findings.map((f) => f.id).sort());
+  });
+
+  it('--severity filters every account; the totals say what was filtered out', async () => {
+    const all = JSON.parse(
+      (await audit(['--org', ...ROLE, '-f', 'json', '--fail-on', 'none'])).stdout,
+    ) as MultiReport;
+    const result = await audit(['--org', ...ROLE, '-f', 'json', '--fail-on', 'none', '--severity', 'high']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const multi = JSON.parse(result.stdout) as MultiReport;
+    const kept = all.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
+    expect(multi.findings.map((f) => f.id).sort()).toEqual(kept.map((f) => f.id).sort());
+    expect(multi.summary.findings).toBe(kept.length);
+    expect(multi.filter).toMatchObject({
+      severity: 'high',
+      filteredOut: { findings: all.findings.length - kept.length },
+    });
+    expect(result.stderr).toContain(
+      `${all.findings.length - kept.length} findings filtered out by --severity high`,
+    );
   });
 
   it('the table holds every account and exits 1 on open findings', async () => {
