@@ -172,7 +172,7 @@ describe('keywarden audit on the demo world', () => {
     const out = join(dir, 'audit.json');
     const written = await audit(['--format', 'json', '--output', out]);
     expect(written.stdout).toBe('');
-    expect((JSON.parse(readFileSync(out, 'utf8')) as AuditReport).schemaVersion).toBe(1);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as AuditReport).schemaVersion).toBe(2);
   });
 
   it('on a terminal: table by default and progress on stderr; piped: JSON and a quiet stderr', async () => {
@@ -181,7 +181,7 @@ describe('keywarden audit on the demo world', () => {
     expect(tty.stdout).toMatch(/users · \d+ access keys/);
     expect(tty.stderr).toMatch(/generating the credential report/);
     const piped = await runCli(args, { env: envFor[PROD] });
-    expect((JSON.parse(piped.stdout) as AuditReport).schemaVersion).toBe(1);
+    expect((JSON.parse(piped.stdout) as AuditReport).schemaVersion).toBe(2);
     expect(piped.stderr).toBe('');
   });
 
