@@ -282,7 +282,10 @@ describe('keywarden audit input errors (one line, exit 2, no AWS call)', () => {
   };
 
   it.each([
-    [['--format', 'xml'], /--format: must be one of table, json, csv, html, sarif, asff \(got "xml"\)/],
+    [
+      ['--format', 'xml'],
+      /--format: must be one of table, json, jsonl, csv, html, sarif, asff \(got "xml"\)/,
+    ],
     [['--fail-on', 'sometimes'], /--fail-on: must be one of critical, high, medium, low, any, none/],
     [['--inventory', 'guess'], /--inventory: must be one of report, live/],
     [['--now', 'yesterday'], /--now: must be an ISO-8601 time/],

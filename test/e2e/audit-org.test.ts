@@ -204,6 +204,37 @@ describe('audit across accounts', () => {
     );
   });
 
+  it('plan --org with a filter shows in each account only what it matches, and counts the rest', async () => {
+    const args = [
+      'plan',
+      '--org',
+      ...ROLE,
+      '-f',
+      'json',
+      '--endpoint-url',
+      emu.url,
+      '--now',
+      FIXED_NOW.toISOString(),
+    ];
+    const all = await runCli(args, { env: MANAGEMENT_ENV });
+    const result = await runCli([...args, '--user', 'no-such-user-*'], { env: MANAGEMENT_ENV });
+    expect(result.exitCode, result.stderr).toBe(0);
+    type PlanDoc = {
+      accounts: { plan?: { actions: unknown[] } }[];
+      filter: { users: string[]; filteredOut: { actions: number } } | null;
+    };
+    const count = (doc: PlanDoc) => doc.accounts.reduce((n, a) => n + (a.plan?.actions.length ?? 0), 0);
+    const full = JSON.parse(all.stdout) as PlanDoc;
+    const filtered = JSON.parse(result.stdout) as PlanDoc;
+    expect(full.filter).toBeNull();
+    expect(count(full)).toBeGreaterThan(0);
+    expect(count(filtered)).toBe(0);
+    expect(filtered.filter).toMatchObject({
+      users: ['no-such-user-*'],
+      filteredOut: { actions: count(full) },
+    });
+  });
+
   it('the table holds every account and exits 1 on open findings', async () => {
     const result = await audit(['--accounts', `${PROD},${DEV}`, ...ROLE, '--format', 'table']);
     expect(result.exitCode, result.stderr).toBe(1);
