@@ -15,12 +15,16 @@ import { SEVERITIES } from '../core/rules/types.js';
 import { CliError, parseChoice } from './errors.js';
 
 export interface FilterFlags {
-  readonly rule: readonly string[];
+  readonly rule?: readonly string[];
   readonly severity?: string;
-  readonly user: readonly string[];
+  readonly user?: readonly string[];
 }
 
-const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
+/** A repeatable flag's values (no default, so help shows none). */
+const collect = (value: string, previous: readonly string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 /** Adds the three filter flags; `what` names what they filter (findings, actions, entries). */
 export function addFilterOptions(command: Command, what: string): Command {
@@ -29,30 +33,29 @@ export function addFilterOptions(command: Command, what: string): Command {
       '--rule <id>',
       `only ${what} of this rule (repeatable, or comma-separated): ${RULE_IDS.join(', ')}`,
       collect,
-      [],
     )
     .option('--severity <level>', `only ${what} of this severity or worse: ${SEVERITIES.join(', ')}`)
     .option(
       '--user <name-or-glob>',
       `only ${what} of users matching this name or glob, case-insensitively (repeatable)`,
       collect,
-      [],
     );
 }
 
 /** The filter the flags give, or null when none is given; a bad value is one line naming the flag. */
 export function parseFilter(flags: FilterFlags): FindingFilter | null {
   const rules: RuleId[] = [];
-  for (const raw of flags.rule.flatMap((r) => r.split(','))) {
+  for (const raw of (flags.rule ?? []).flatMap((r) => r.split(','))) {
     const id = parseChoice('--rule', raw.trim(), RULE_IDS);
     if (!rules.includes(id)) rules.push(id);
   }
   const severity =
     flags.severity === undefined ? null : parseChoice('--severity', flags.severity, SEVERITIES);
-  for (const user of flags.user) {
+  const users = flags.user ?? [];
+  for (const user of users) {
     if (user.trim() === '') throw new CliError('--user: must be a user name or glob such as ci-* (got "")');
   }
-  const filter: FindingFilter = { rules, severity, users: [...flags.user] };
+  const filter: FindingFilter = { rules, severity, users: [...users] };
   return isEmptyFilter(filter) ? null : filter;
 }
 

@@ -1,6 +1,6 @@
 /**
  * A JSON document written as it is produced: its leading fields, then one array whose items are
- * written one at a time (each account's entry, as soon as that account is done), then its trailing
+ * written one at a time (a finding, or an account's plan, as soon as its account is done), then its trailing
  * fields. Nothing is held back, so a run over many accounts never keeps their reports in memory.
  */
 export interface JsonStream {
