@@ -3,15 +3,19 @@
  * are worked on `--concurrency` at a time and each one's result is written or folded in as soon as
  * it is known, then dropped:
  * - json streams one document of the single-account report's shape: every finding at the top level
- *   as its account finishes, then each account's status and counts, the totals and the warnings;
+ *   as its account finishes, then the evaluations (kept in a temporary file meanwhile), each
+ *   account's status and counts, the totals and the warnings;
  * - jsonl streams one finding per line; csv one row per finding;
  * - table, html, sarif and asff need every account at once, so they keep each account's findings and
  *   counts (never its inventory or per-credential evaluations) and render at the end.
  * An account that cannot be assumed or fails is reported with `status: "error"`; the others complete,
  * and the exit code is 3 (a partial result).
  */
-import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import type { AccountAuditOrError, AccountStatus, AuditReport, FailOn } from '../core/audit-report.js';
 import type { AuditTotals } from '../core/audit-totals.js';
 import type { FindingFilter } from '../core/finding-filter.js';
@@ -57,54 +61,92 @@ export interface MultiAuditOptions {
 interface Sink {
   /** One account's audit, or its error, and its single-account report (an error's has no finding). */
   account(entry: AccountAuditOrError, report: AuditReport): void;
-  finish(totals: AuditTotals, warnings: readonly string[]): void;
+  finish(totals: AuditTotals, warnings: readonly string[]): Promise<void>;
+}
+
+interface Out {
+  write(text: string): void;
+  /** Resolves once the output has taken what was written (at once when nothing is buffered). */
+  drained(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /** Writes to --output or stdout, as a stream, so nothing waits for the last account to be written. */
-function openSink(
-  io: CliIO,
-  output: string | undefined,
-): { write: (text: string) => void; end: () => Promise<void> } {
-  if (output === undefined) {
-    return { write: (text) => io.stdout.write(text), end: async () => {} };
-  }
-  const file = createWriteStream(resolve(io.cwd, output));
+function openSink(io: CliIO, output: string | undefined): Out {
+  const file = output === undefined ? null : createWriteStream(resolve(io.cwd, output));
+  const stream: Writable = file ?? (io.stdout as Writable);
   return {
-    write: (text) => file.write(text),
-    end: () =>
-      new Promise((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done()))),
+    write: (text) => {
+      stream.write(text);
+    },
+    drained: () =>
+      stream.writableNeedDrain
+        ? new Promise((done) => stream.once('drain', () => done()))
+        : Promise.resolve(),
+    end: () => (file === null ? Promise.resolve() : endStream(file)),
   };
+}
+
+/** Ends a write stream and waits until its file is written. */
+function endStream(stream: WriteStream): Promise<void> {
+  return new Promise((done, fail) => stream.end((error?: Error | null) => (error ? fail(error) : done())));
 }
 
 /**
  * The json document of many accounts: the single-account report's shape (schemaVersion 2), written
  * as it is produced. Its head, then every finding at the top level as each account finishes (each
- * finding names its account), then what is small and known only at the end: the accounts' statuses
- * (by account id), the summary, the filter's counts, the warnings and the key ages added up. Per-user
- * evaluations are left out (an organization's are millions; audit one account for them), so
- * `evaluations` is empty.
+ * finding names its account); then the per-user evaluations, which would otherwise have to be held
+ * until the findings end: each account's go to a temporary file as it finishes and are copied in,
+ * waiting for the output to drain; then what is small and known only at the end: the accounts'
+ * statuses (by account id), the summary, the filter's counts, the warnings and the key ages added up.
  */
-function jsonSink(write: (text: string) => void, head: AuditReport): Sink {
+function jsonSink(out: Out, head: AuditReport): Sink {
   const { schemaVersion, tool, evaluatedAt, policy } = head;
-  const doc = streamJsonDocument(write, { schemaVersion, tool, evaluatedAt, policy }, 'findings');
+  const doc = streamJsonDocument(out.write, { schemaVersion, tool, evaluatedAt, policy }, 'findings');
+  const spoolDir = mkdtempSync(join(tmpdir(), 'keywarden-evaluations-'));
+  const spoolPath = join(spoolDir, 'evaluations.jsonl');
+  const spool = createWriteStream(spoolPath);
+  // Said when the document is finished (a full temporary disk), never an uncaught error.
+  let spoolError: unknown = null;
+  spool.on('error', (error) => {
+    spoolError = error;
+  });
   const accounts: AccountStatus[] = [];
   const keyAges = new Map<number, number>();
   return {
     account(_entry, report) {
       for (const status of report.accounts) accounts.push(status);
       for (const finding of report.findings) doc.item(finding);
+      if (report.evaluations.length > 0) {
+        spool.write(report.evaluations.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      }
       for (const { ageDays, keys } of report.activeKeyAges) {
         keyAges.set(ageDays, (keyAges.get(ageDays) ?? 0) + keys);
       }
     },
-    finish(totals, warnings) {
+    async finish(totals, warnings) {
+      try {
+        await endStream(spool);
+        if (spoolError !== null) throw spoolError;
+        doc.nextArray('evaluations');
+        const lines = createInterface({
+          input: createReadStream(spoolPath),
+          crlfDelay: Number.POSITIVE_INFINITY,
+        });
+        for await (const line of lines) {
+          if (line === '') continue;
+          doc.itemJson(line);
+          await out.drained();
+        }
+      } finally {
+        rmSync(spoolDir, { recursive: true, force: true });
+      }
       doc.close({
-        filter: head.filter === null ? null : { ...head.filter, filteredOut: totals.filteredOut },
         accounts: accounts.sort((a, b) =>
           a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
         ),
-        evaluations: [],
         summary: totals.summary,
+        filter: head.filter === null ? null : { ...head.filter, filteredOut: totals.filteredOut },
         warnings,
         activeKeyAges: [...keyAges.entries()]
           .sort((a, b) => a[0] - b[0])
@@ -120,7 +162,7 @@ function jsonlSink(write: (text: string) => void): Sink {
     account(_entry, report) {
       if (report.findings.length > 0) write(renderJsonl(report));
     },
-    finish() {},
+    async finish() {},
   };
 }
 
@@ -132,7 +174,7 @@ function csvSink(write: (text: string) => void, head: AuditReport): Sink {
       if (report.findings.length === 0) return;
       write(renderCsv(report).split('\r\n').slice(1).join('\r\n'));
     },
-    finish() {},
+    async finish() {},
   };
 }
 
@@ -169,7 +211,7 @@ export async function multiAccountAudit(
   const out = openSink(io, options.output);
   const sink: Sink | null =
     options.format === 'json'
-      ? jsonSink(out.write, audit.head)
+      ? jsonSink(out, audit.head)
       : options.format === 'jsonl'
         ? jsonlSink(out.write)
         : options.format === 'csv'
@@ -213,7 +255,7 @@ export async function multiAccountAudit(
   );
   progress.clear();
   const totals = audit.totals();
-  if (sink) sink.finish(totals, warnings);
+  if (sink) await sink.finish(totals, warnings);
   else out.write(options.render(audit.report()));
   await out.end();
   if (options.output !== undefined) {

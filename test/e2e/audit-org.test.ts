@@ -68,6 +68,7 @@ describe('audit across accounts', () => {
       [`${MGMT}:ok`, `${DEV}:ok`, `${PROD}:ok`].sort(),
     );
     let findings = 0;
+    let evaluations = 0;
     for (const entry of multi.accounts) {
       const single = await singleAudit(entry.accountId);
       // Every finding at the top level, each naming its account: `jq '.findings[]'` reads both shapes.
@@ -79,11 +80,16 @@ describe('audit across accounts', () => {
       expect(Object.keys(multi).sort()).toEqual(Object.keys(single).sort());
       expect(multi.schemaVersion).toBe(single.schemaVersion);
       findings += single.summary.findings;
+      evaluations += single.evaluations.length;
+      expect(
+        multi.evaluations.filter((e) => e.accountId === entry.accountId),
+        entry.accountId,
+      ).toEqual(single.evaluations);
     }
     expect(multi.findings).toHaveLength(findings);
     expect(multi.summary).toMatchObject({ accounts: 3, accountErrors: 0, findings });
-    // Per-user evaluations stay out of a many-account document.
-    expect(multi.evaluations).toEqual([]);
+    // Every account's evaluations, at the top level too.
+    expect(multi.evaluations).toHaveLength(evaluations);
     expect(multi.filter).toBeNull();
     expect(result.stderr).not.toMatch(/accounts \d+\/3/); // no progress when stderr is not a terminal
   });
