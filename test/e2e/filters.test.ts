@@ -168,3 +168,20 @@ describe('bad filters and output paths: one line, exit 2, no AWS call', () => {
     expect(emu.current.faults.count()).toBe(0);
   });
 });
+
+describe('-f on the other commands that take --format', () => {
+  it('history -f json and apply -f json (a dry run) answer in JSON', async () => {
+    const history = await runCli(['history', '-f', 'json', '--journal', join(cwd, 'journal.jsonl')], {
+      env: ENV,
+      cwd,
+    });
+    expect(history.exitCode, history.stderr).toBe(0);
+    expect(() => JSON.parse(history.stdout) as unknown).not.toThrow();
+    const apply = await runCli(
+      ['apply', '-f', 'json', '--endpoint-url', emu.current.url, '--journal', join(cwd, 'journal.jsonl')],
+      { env: ENV, cwd },
+    );
+    expect(apply.stderr).not.toMatch(/unknown option/);
+    expect(() => JSON.parse(apply.stdout) as unknown).not.toThrow();
+  });
+});
