@@ -2,17 +2,23 @@
  * `keywarden audit --org | --accounts`: the same account audit, in many accounts at once. Accounts
  * are worked on `--concurrency` at a time and each one's result is written or folded in as soon as
  * it is known, then dropped:
- * - json streams one document whose `accounts` array holds each account's own report (the
- *   single-account schema) or its error, in the order accounts finish, then the totals;
- * - csv streams one row per finding;
+ * - json streams one document of the single-account report's shape: every finding at the top level
+ *   as its account finishes, then the evaluations (kept in a temporary file meanwhile), each
+ *   account's status and counts, the totals and the warnings;
+ * - jsonl streams one finding per line; csv one row per finding;
  * - table, html, sarif, asff and ocsf need every account at once, so they keep each account's
  *   findings and counts (never its inventory or per-credential evaluations) and render at the end.
  * An account that cannot be assumed or fails is reported with `status: "error"`; the others complete,
  * and the exit code is 3 (a partial result).
  */
-import { createWriteStream } from 'node:fs';
-import { resolve } from 'node:path';
-import type { AccountAuditOrError, AuditReport, AuditSummary, FailOn } from '../core/audit-report.js';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import type { AccountAuditOrError, AccountStatus, AuditReport, FailOn } from '../core/audit-report.js';
+import type { AuditTotals } from '../core/audit-totals.js';
+import type { FindingFilter } from '../core/finding-filter.js';
 import type { Policy } from '../core/policy/types.js';
 import { forEachAccount } from '../engine/accounts.js';
 import { auditAccount } from '../engine/audit.js';
@@ -22,11 +28,13 @@ import { organizationAudit } from '../engine/organization-audit.js';
 import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accounts.js';
 import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { awsFailure } from './connection.js';
+import { FINDINGS, filteredOutLine } from './filter-options.js';
 import type { CliIO } from './io.js';
 import { logOf } from './log.js';
 import { VERSION } from './paths.js';
 import { accountWarner, warn } from './remediation.js';
 import { renderCsv } from './render/csv.js';
+import { renderJsonl } from './render/json.js';
 import { streamJsonDocument } from './render/json-stream.js';
 import { connect, type Session } from './session.js';
 
@@ -43,6 +51,8 @@ export interface MultiAuditOptions {
   readonly format: string;
   readonly output: string | undefined;
   readonly failOn: FailOn;
+  /** `--rule`, `--severity`, `--user`; null when none is given. */
+  readonly filter: FindingFilter | null;
   /** Read only: rotations in progress. */
   readonly journal: Journal;
   /** Renders a report that holds every account (table, html, sarif, asff, ocsf). */
@@ -50,44 +60,110 @@ export interface MultiAuditOptions {
 }
 
 interface Sink {
-  account(entry: AccountAuditOrError, report: AuditReport | null): void;
-  finish(summary: AuditSummary, warnings: readonly string[]): void;
+  /** One account's audit, or its error, and its single-account report (an error's has no finding). */
+  account(entry: AccountAuditOrError, report: AuditReport): void;
+  finish(totals: AuditTotals, warnings: readonly string[]): Promise<void>;
+}
+
+interface Out {
+  write(text: string): void;
+  /** Resolves once the output has taken what was written (at once when nothing is buffered). */
+  drained(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /** Writes to --output or stdout, as a stream, so nothing waits for the last account to be written. */
-function openSink(
-  io: CliIO,
-  output: string | undefined,
-): { write: (text: string) => void; end: () => Promise<void> } {
-  if (output === undefined) {
-    return { write: (text) => io.stdout.write(text), end: async () => {} };
-  }
-  const file = createWriteStream(resolve(io.cwd, output));
+function openSink(io: CliIO, output: string | undefined): Out {
+  const file = output === undefined ? null : createWriteStream(resolve(io.cwd, output));
+  const stream: Writable = file ?? (io.stdout as Writable);
   return {
-    write: (text) => file.write(text),
-    end: () =>
-      new Promise((done, fail) => file.end((error?: Error | null) => (error ? fail(error) : done()))),
+    write: (text) => {
+      stream.write(text);
+    },
+    drained: () =>
+      stream.writableNeedDrain
+        ? new Promise((done) => stream.once('drain', () => done()))
+        : Promise.resolve(),
+    end: () => (file === null ? Promise.resolve() : endStream(file)),
   };
 }
 
-function jsonSink(write: (text: string) => void, head: AuditReport): Sink {
-  const { tool, evaluatedAt, policy } = head;
-  const doc = streamJsonDocument(
-    write,
-    { schemaVersion: 1, kind: 'multi-account', tool, evaluatedAt, policy },
-    'accounts',
-  );
+/** Ends a write stream and waits until its file is written. */
+function endStream(stream: WriteStream): Promise<void> {
+  return new Promise((done, fail) => stream.end((error?: Error | null) => (error ? fail(error) : done())));
+}
+
+/**
+ * The json document of many accounts: the single-account report's shape (schemaVersion 2), written
+ * as it is produced. Its head, then every finding at the top level as each account finishes (each
+ * finding names its account); then the per-user evaluations, which would otherwise have to be held
+ * until the findings end: each account's go to a temporary file as it finishes and are copied in,
+ * waiting for the output to drain; then what is small and known only at the end: the accounts'
+ * statuses (by account id), the summary, the filter's counts, the warnings and the key ages added up.
+ */
+function jsonSink(out: Out, head: AuditReport): Sink {
+  const { schemaVersion, tool, evaluatedAt, policy } = head;
+  const doc = streamJsonDocument(out.write, { schemaVersion, tool, evaluatedAt, policy }, 'findings');
+  const spoolDir = mkdtempSync(join(tmpdir(), 'keywarden-evaluations-'));
+  const spoolPath = join(spoolDir, 'evaluations.jsonl');
+  const spool = createWriteStream(spoolPath);
+  // Said when the document is finished (a full temporary disk), never an uncaught error.
+  let spoolError: unknown = null;
+  spool.on('error', (error) => {
+    spoolError = error;
+  });
+  const accounts: AccountStatus[] = [];
+  const keyAges = new Map<number, number>();
   return {
-    account(entry, report) {
-      doc.item(
-        entry.kind === 'ok'
-          ? { accountId: entry.accountId, status: 'ok', report }
-          : { accountId: entry.accountId, status: 'error', error: entry.error },
-      );
+    account(_entry, report) {
+      for (const status of report.accounts) accounts.push(status);
+      for (const finding of report.findings) doc.item(finding);
+      if (report.evaluations.length > 0) {
+        spool.write(report.evaluations.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      }
+      for (const { ageDays, keys } of report.activeKeyAges) {
+        keyAges.set(ageDays, (keyAges.get(ageDays) ?? 0) + keys);
+      }
     },
-    finish(summary, warnings) {
-      doc.close({ summary, warnings });
+    async finish(totals, warnings) {
+      try {
+        await endStream(spool);
+        if (spoolError !== null) throw spoolError;
+        doc.nextArray('evaluations');
+        const lines = createInterface({
+          input: createReadStream(spoolPath),
+          crlfDelay: Number.POSITIVE_INFINITY,
+        });
+        for await (const line of lines) {
+          if (line === '') continue;
+          doc.itemJson(line);
+          await out.drained();
+        }
+      } finally {
+        rmSync(spoolDir, { recursive: true, force: true });
+      }
+      doc.close({
+        accounts: accounts.sort((a, b) =>
+          a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+        ),
+        summary: totals.summary,
+        filter: head.filter === null ? null : { ...head.filter, filteredOut: totals.filteredOut },
+        warnings,
+        activeKeyAges: [...keyAges.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([ageDays, keys]) => ({ ageDays, keys })),
+      });
     },
+  };
+}
+
+/** jsonl: one finding per line, each a complete JSON object, written as each account finishes. */
+function jsonlSink(write: (text: string) => void): Sink {
+  return {
+    account(_entry, report) {
+      if (report.findings.length > 0) write(renderJsonl(report));
+    },
+    async finish() {},
   };
 }
 
@@ -96,10 +172,10 @@ function csvSink(write: (text: string) => void, head: AuditReport): Sink {
   write(renderCsv(head));
   return {
     account(_entry, report) {
-      if (report === null) return;
+      if (report.findings.length === 0) return;
       write(renderCsv(report).split('\r\n').slice(1).join('\r\n'));
     },
-    finish() {},
+    async finish() {},
   };
 }
 
@@ -122,7 +198,7 @@ export async function multiAccountAudit(
     caller.close();
   }
   warn(io, skippedLines(resolved));
-  const streamed = options.format === 'json' || options.format === 'csv';
+  const streamed = options.format === 'json' || options.format === 'jsonl' || options.format === 'csv';
   // For table, html, sarif, asff and ocsf the aggregate keeps each account's findings and counts, never
   // its evaluations.
   const audit = organizationAudit({
@@ -131,14 +207,17 @@ export async function multiAccountAudit(
     tool: TOOL,
     failOn: options.failOn,
     keep: !streamed,
+    filter: options.filter,
   });
   const out = openSink(io, options.output);
   const sink: Sink | null =
     options.format === 'json'
-      ? jsonSink(out.write, audit.head)
-      : options.format === 'csv'
-        ? csvSink(out.write, audit.head)
-        : null;
+      ? jsonSink(out, audit.head)
+      : options.format === 'jsonl'
+        ? jsonlSink(out.write)
+        : options.format === 'csv'
+          ? csvSink(out.write, audit.head)
+          : null;
   const warnings: string[] = [];
   const progress = accountProgress(io, resolved.selected.length);
   progress.start();
@@ -172,16 +251,19 @@ export async function multiAccountAudit(
         logOf(io).error(`account ${entry.accountId} failed: ${entry.error}`);
       }
       progress.accountDone(entry.kind === 'ok' ? entry.users : 0);
-      sink?.account(entry, entry.kind === 'ok' ? report : null);
+      sink?.account(entry, report);
     },
   );
   progress.clear();
   const totals = audit.totals();
-  if (sink) sink.finish(totals.summary, warnings);
+  if (sink) await sink.finish(totals, warnings);
   else out.write(options.render(audit.report()));
   await out.end();
   if (options.output !== undefined) {
     io.stderr.write(`keywarden: wrote ${options.format} report to ${options.output}\n`);
+  }
+  if (options.filter !== null && options.format !== 'table') {
+    logOf(io).info(filteredOutLine(options.filter, totals.filteredOut.findings, FINDINGS));
   }
   const { accounts, accountErrors } = totals.summary;
   // With a failed account it explains exit 3, so --quiet keeps it.

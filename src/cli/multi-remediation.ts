@@ -13,6 +13,7 @@
  * complete, and the exit code is 3.
  */
 
+import { type FindingFilter, filterPlan, type PlanFilteredOut } from '../core/finding-filter.js';
 import type { ActionResult } from '../core/plan/outcome.js';
 import { changesAws } from '../core/plan/types.js';
 import type { Policy } from '../core/policy/types.js';
@@ -27,6 +28,7 @@ import { type ResolvedAccounts, resolveAccounts } from '../engine/resolve-accoun
 import type { RemediationDeps } from '../engine/types.js';
 import { type AccountTarget, accountProgress, connectOrgAccount, skippedLines } from './accounts.js';
 import { type AwsFlags, awsFailure, connectionFrom } from './connection.js';
+import { planFilterLine } from './filter-options.js';
 import { type CliIO, exitCodeFor, outputColumns, type StopSignal } from './io.js';
 import { logOf } from './log.js';
 import { PARTIAL_EXIT_CODE } from './multi-audit.js';
@@ -58,6 +60,8 @@ export interface MultiRemediationOptions extends RunBase {
   /** `--now` (plan only), else each account's service clock. */
   readonly now: Date | null;
   readonly format: 'table' | 'json';
+  /** plan's `--rule`, `--severity`, `--user`: each account's plan shows what they match. */
+  readonly filter?: FindingFilter | null;
 }
 
 /**
@@ -175,6 +179,8 @@ export async function multiAccountPlan(
 ): Promise<number> {
   const out = await start(io, session, options);
   const budget = new ActionBudget(options.maxActions);
+  const filter = options.filter ?? null;
+  let filteredOut: PlanFilteredOut = { actions: 0, deferred: 0, blocked: 0, skipped: 0 };
   const progress = accountProgress(io, out.resolved.selected.length);
   let failed = 0;
   try {
@@ -191,7 +197,9 @@ export async function multiAccountPlan(
           failed++;
           out.emit(errorEntry(outcome.accountId, outcome.error), '');
         } else {
-          const { plan } = outcome.value;
+          const filtered = filter === null ? null : filterPlan(outcome.value.plan, filter);
+          const plan = filtered?.plan ?? outcome.value.plan;
+          if (filtered !== null) filteredOut = addFilteredOut(filteredOut, filtered.filteredOut);
           out.warn(outcome.accountId, outcome.value);
           out.emit(
             { accountId: outcome.accountId, status: 'ok', plan },
@@ -205,7 +213,12 @@ export async function multiAccountPlan(
     progress.clear();
     out.caller.close();
   }
-  out.finish({ maxActions: options.maxActions });
+  const applied = filter === null ? null : { ...filter, filteredOut };
+  if (applied !== null) {
+    if (options.format === 'table') io.stdout.write(`${planFilterLine(applied)}\n`);
+    else io.stderr.write(`keywarden: ${planFilterLine(applied)}\n`);
+  }
+  out.finish({ maxActions: options.maxActions, filter: applied });
   return failed > 0 ? PARTIAL_EXIT_CODE : 0;
 }
 
@@ -334,4 +347,13 @@ export async function multiAccountApply(
   if (failedAccounts > 0) return PARTIAL_EXIT_CODE;
   if (failedActions > 0) return 1;
   return heldByStoppedRuns > 0 ? HELD_BY_STOPPED_RUN_EXIT_CODE : 0;
+}
+
+function addFilteredOut(a: PlanFilteredOut, b: PlanFilteredOut): PlanFilteredOut {
+  return {
+    actions: a.actions + b.actions,
+    deferred: a.deferred + b.deferred,
+    blocked: a.blocked + b.blocked,
+    skipped: a.skipped + b.skipped,
+  };
 }

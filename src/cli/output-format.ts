@@ -1,16 +1,75 @@
-import { basename } from 'node:path';
+/**
+ * `--format` and `--output` together: the format a command writes, and the mistakes refused before
+ * any AWS call. `--output` is always a file path; a bare format name there (`--output json`) is
+ * almost surely a `--format` typed wrong, and an extension Keywarden does not know would otherwise
+ * be written in a format the user did not pick.
+ */
+import { basename, extname } from 'node:path';
+import { CliError, parseChoice } from './errors.js';
+
+/** Every format name any command writes: `--output` refuses each as a bare file name. */
+const FORMAT_NAMES: ReadonlySet<string> = new Set([
+  'table',
+  'json',
+  'jsonl',
+  'csv',
+  'html',
+  'htm',
+  'sarif',
+  'asff',
+  'ocsf',
+  'text',
+  'txt',
+]);
+
+export interface FormatChoice<T extends string> {
+  /** `--format` as given. */
+  readonly format: string | undefined;
+  /** `--output` as given. */
+  readonly output: string | undefined;
+  /** The command's formats. */
+  readonly formats: readonly T[];
+  /** The `--output` extensions (lower case, with the dot) that choose a format without `--format`. */
+  readonly byExtension: Readonly<Record<string, T>>;
+  /** The format for stdout when `--format` is not given. */
+  readonly fallback: T;
+}
 
 /**
- * The format an `--output` file's extension names (case-insensitive; the longest key of
- * `byExtension` that ends the file name, so a double extension such as `.ocsf.json` wins over
- * `.json`), or undefined when there is no `--output` or no key matches; the caller then keeps its
- * default.
+ * The format to write, or a one-line CliError:
+ * - `--output NAME`, where NAME is a format's name with no extension and no directory, asks whether
+ *   `--format NAME` was meant (`--format json --output ./json` writes a file called json);
+ * - with `--format`, any `--output` file is fine (`--format asff --output asff.json`);
+ * - without it, the extension chooses, and one the command does not know is refused, naming those
+ *   it knows.
  */
-export function formatFromOutput<T extends string>(
-  output: string | undefined,
+export function chooseFormat<T extends string>(choice: FormatChoice<T>): T {
+  const { format, output, formats, byExtension } = choice;
+  if (output !== undefined && FORMAT_NAMES.has(output.toLowerCase())) {
+    throw new CliError(
+      `--output: takes a file path, and ${JSON.stringify(output)} is a format's name: did you mean --format ${output.toLowerCase()}?`,
+    );
+  }
+  if (format !== undefined) return parseChoice('--format', format, formats);
+  if (output === undefined) return choice.fallback;
+  const chosen = formatOfExtension(output, byExtension);
+  if (chosen !== undefined) return chosen;
+  const extension = extname(output).toLowerCase();
+  const known = Object.keys(byExtension).join(', ');
+  throw new CliError(
+    `--output: ${extension === '' ? `${JSON.stringify(output)} has no extension` : `Keywarden does not know the extension ${JSON.stringify(extension)}`}` +
+      ` (it knows ${known}); add --format ${formats.join('|')} to write ${output} anyway`,
+  );
+}
+
+/**
+ * The format the file name's extension names (case-insensitive): the longest key of `byExtension`
+ * that ends the name, so a double extension such as `.ocsf.json` wins over `.json`.
+ */
+function formatOfExtension<T extends string>(
+  output: string,
   byExtension: Readonly<Record<string, T>>,
 ): T | undefined {
-  if (output === undefined) return undefined;
   const name = basename(output).toLowerCase();
   const match = Object.keys(byExtension)
     .filter((ext) => name.endsWith(ext) && name.length > ext.length)

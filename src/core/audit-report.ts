@@ -4,6 +4,7 @@
  * JSON-ready data; other tools parse these shapes.
  */
 import type { ComplianceRef } from './compliance.js';
+import type { AppliedFilter } from './finding-filter.js';
 import type { InventorySource } from './model.js';
 import type { PresetName } from './policy/types.js';
 import type { RuleId } from './rules/registry.js';
@@ -131,6 +132,8 @@ export interface AccountStatus {
   readonly error: string | null;
   /** Null for accounts with status `error`. */
   readonly inventory: InventoryInfo | null;
+  /** The account's own counts (its findings after the filter); null for accounts with status `error`. */
+  readonly summary: AuditSummary | null;
 }
 
 export interface PolicySummary {
@@ -170,13 +173,22 @@ export interface AuditSummary {
   readonly byRule: Readonly<Partial<Record<RuleId, RuleCounts>>>;
 }
 
-/** The whole audit as plain JSON-ready data (schemaVersion 1). */
+/** What `--rule`, `--severity` and `--user` left out of an audit: findings, and how many were open. */
+export type AuditFilter = AppliedFilter<{ readonly findings: number; readonly open: number }>;
+
+/**
+ * The whole audit as plain JSON-ready data. Version 2: one shape for one account and for many
+ * (`--org`), every finding at the top level, and the filter the run applied.
+ */
 export interface AuditReport {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly tool: { readonly name: string; readonly version: string };
   readonly evaluatedAt: string;
   readonly policy: PolicySummary;
+  /** The filter applied (`--rule`, `--severity`, `--user`); null when none was. */
+  readonly filter: AuditFilter | null;
   readonly accounts: readonly AccountStatus[];
+  /** The findings the filter kept; `summary` counts these. */
   readonly findings: readonly Finding[];
   readonly evaluations: readonly Evaluation[];
   readonly summary: AuditSummary;

@@ -7,11 +7,13 @@ import type {
   AccountAuditOrError,
   AccountStatus,
   AuditReport,
+  AuditSummary,
   Evaluation,
   FailOn,
   Finding,
   KeyAgeCount,
 } from './audit-report.js';
+import { type FindingFilter, filterMatcher, isEmptyFilter } from './finding-filter.js';
 import { enabledRuleIds, type Policy } from './policy/types.js';
 import { RULE_IDS, type RuleId } from './rules/registry.js';
 import { type CredentialType, SEVERITY_RANK } from './rules/types.js';
@@ -46,17 +48,62 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+interface InventoryCounts {
+  readonly accounts: number;
+  readonly accountErrors: number;
+  readonly users: number;
+  readonly accessKeys: number;
+  readonly activeAccessKeys: number;
+}
+
+/** The summary of `findings` (every enabled rule counted, even at zero) over an inventory's counts. */
+function summarize(
+  findings: readonly Finding[],
+  enabled: readonly RuleId[],
+  counts: InventoryCounts,
+): AuditSummary {
+  const byRule: Partial<Record<RuleId, { findings: number; exempt: number }>> = {};
+  for (const id of enabled) byRule[id] = { findings: 0, exempt: 0 };
+  let exempt = 0;
+  let inProgress = 0;
+  let rotationLikely = 0;
+  for (const f of findings) {
+    if (!f.exempt && f.rotationInProgress !== null) inProgress++;
+    if (isOpen(f) && f.rotationLikely !== null) rotationLikely++;
+    const ruleCounts = byRule[f.rule];
+    if (ruleCounts !== undefined) {
+      ruleCounts.findings++;
+      if (f.exempt) ruleCounts.exempt++;
+    }
+    if (f.exempt) exempt++;
+  }
+  return {
+    ...counts,
+    findings: findings.length,
+    exempt,
+    inProgress,
+    open: findings.length - exempt - inProgress,
+    rotationLikely,
+    byRule,
+  };
+}
+
 /**
  * Assembles per-account results into the single report every output format and consumer reads.
- * Failed accounts are kept (status `error`) so a partial audit never looks like a clean one.
+ * Failed accounts are kept (status `error`) so a partial audit never looks like a clean one. A
+ * `filter` (`--rule`, `--severity`, `--user`) keeps the findings and evaluations it matches; the
+ * summaries count what it kept, and the report's `filter` says what it left out. The inventory's
+ * counts (users, keys, key ages) are the accounts' whole, whatever the filter.
  */
 export function buildAuditReport(
   accounts: readonly AccountAuditOrError[],
   policy: Policy,
   now: Date,
   tool: { readonly name: string; readonly version: string },
+  filter: FindingFilter | null = null,
 ): AuditReport {
   const enabled = enabledRuleIds(policy);
+  const keep = filter === null || isEmptyFilter(filter) ? null : filterMatcher(filter);
   const ordered = [...accounts].sort((a, b) => compareText(a.accountId, b.accountId));
   const statuses: AccountStatus[] = [];
   const findings: Finding[] = [];
@@ -66,25 +113,38 @@ export function buildAuditReport(
   let accessKeys = 0;
   let activeAccessKeys = 0;
   let accountErrors = 0;
+  let filteredOut = 0;
+  let filteredOutOpen = 0;
   const keyAges: (readonly KeyAgeCount[])[] = [];
 
   for (const account of ordered) {
     switch (account.kind) {
-      case 'ok':
+      case 'ok': {
+        const kept = keep === null ? account.findings : account.findings.filter(keep);
+        filteredOut += account.findings.length - kept.length;
+        if (keep !== null) filteredOutOpen += account.findings.filter((f) => isOpen(f) && !keep(f)).length;
         statuses.push({
           accountId: account.accountId,
           status: 'ok',
           error: null,
           inventory: account.inventory,
+          summary: summarize(kept, enabled, {
+            accounts: 1,
+            accountErrors: 0,
+            users: account.users,
+            accessKeys: account.accessKeys,
+            activeAccessKeys: account.activeAccessKeys,
+          }),
         });
-        for (const f of account.findings) findings.push(f);
-        for (const e of account.evaluations) evaluations.push(e);
+        for (const f of kept) findings.push(f);
+        for (const e of account.evaluations) if (keep === null || keep(e)) evaluations.push(e);
         warnings.push(...account.warnings);
         users += account.users;
         accessKeys += account.accessKeys;
         activeAccessKeys += account.activeAccessKeys;
         keyAges.push(account.activeKeyAges);
         break;
+      }
       case 'error':
         accountErrors++;
         statuses.push({
@@ -92,6 +152,7 @@ export function buildAuditReport(
           status: 'error',
           error: account.error,
           inventory: null,
+          summary: null,
         });
         break;
       default:
@@ -100,24 +161,8 @@ export function buildAuditReport(
   }
   findings.sort(compareFindings);
 
-  const byRule: Partial<Record<RuleId, { findings: number; exempt: number }>> = {};
-  for (const id of enabled) byRule[id] = { findings: 0, exempt: 0 };
-  let exempt = 0;
-  let inProgress = 0;
-  let rotationLikely = 0;
-  for (const f of findings) {
-    if (!f.exempt && f.rotationInProgress !== null) inProgress++;
-    if (isOpen(f) && f.rotationLikely !== null) rotationLikely++;
-    const counts = byRule[f.rule];
-    if (counts !== undefined) {
-      counts.findings++;
-      if (f.exempt) counts.exempt++;
-    }
-    if (f.exempt) exempt++;
-  }
-
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: tool.name, version: tool.version },
     evaluatedAt: now.toISOString(),
     policy: {
@@ -132,22 +177,20 @@ export function buildAuditReport(
         deleteAfterDays: policy.rotation.deleteAfterDays,
       },
     },
+    filter:
+      filter === null || keep === null
+        ? null
+        : { ...filter, filteredOut: { findings: filteredOut, open: filteredOutOpen } },
     accounts: statuses,
     findings,
     evaluations,
-    summary: {
+    summary: summarize(findings, enabled, {
       accounts: ordered.length,
       accountErrors,
       users,
       accessKeys,
       activeAccessKeys,
-      findings: findings.length,
-      exempt,
-      inProgress,
-      open: findings.length - exempt - inProgress,
-      rotationLikely,
-      byRule,
-    },
+    }),
     warnings,
     activeKeyAges: mergeKeyAges(keyAges),
   };

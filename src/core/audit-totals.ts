@@ -10,6 +10,8 @@ export interface AuditTotals {
   readonly summary: AuditSummary;
   /** True once any account's report fails `failOn`. */
   readonly fails: boolean;
+  /** What the filter left out so far (zero without a filter). */
+  readonly filteredOut: { readonly findings: number; readonly open: number };
 }
 
 export function emptyTotals(): AuditTotals {
@@ -28,6 +30,7 @@ export function emptyTotals(): AuditTotals {
       byRule: {},
     },
     fails: false,
+    filteredOut: { findings: 0, open: 0 },
   };
 }
 
@@ -57,5 +60,9 @@ export function addToTotals(totals: AuditTotals, report: AuditReport, failOn: Fa
       byRule,
     },
     fails: totals.fails || hasFailure(report, failOn),
+    filteredOut: {
+      findings: totals.filteredOut.findings + (report.filter?.filteredOut.findings ?? 0),
+      open: totals.filteredOut.open + (report.filter?.filteredOut.open ?? 0),
+    },
   };
 }

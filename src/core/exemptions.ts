@@ -57,8 +57,11 @@ function entry(
   };
 }
 
-/** Exact names compare case-insensitively (IAM user names are case-insensitive); globs via picomatch. */
-function nameMatcher(pattern: string): (userName: string) => boolean {
+/**
+ * Exact names compare case-insensitively (IAM user names are case-insensitive); globs via picomatch.
+ * Exemptions and `--user` match user names the same way.
+ */
+export function nameMatcher(pattern: string): (userName: string) => boolean {
   if (picomatch.scan(pattern).isGlob) {
     return picomatch(pattern, { nocase: true, dot: true, windows: false });
   }

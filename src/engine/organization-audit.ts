@@ -7,6 +7,7 @@
 import type { AccountAuditOrError, AuditReport, FailOn } from '../core/audit-report.js';
 import { buildAuditReport } from '../core/audit-summary.js';
 import { type AuditTotals, addToTotals, emptyTotals } from '../core/audit-totals.js';
+import type { FindingFilter } from '../core/finding-filter.js';
 import type { Policy } from '../core/policy/types.js';
 
 export interface OrganizationAuditOptions {
@@ -17,6 +18,8 @@ export interface OrganizationAuditOptions {
   readonly failOn: FailOn;
   /** Keep each account for {@link OrganizationAudit.report}; false when every account is streamed. */
   readonly keep: boolean;
+  /** `--rule`, `--severity`, `--user`: each account's report keeps what it matches. Absent: none. */
+  readonly filter?: FindingFilter | null;
 }
 
 export interface OrganizationAudit {
@@ -32,18 +35,27 @@ export interface OrganizationAudit {
 
 export function organizationAudit(options: OrganizationAuditOptions): OrganizationAudit {
   const { policy, evaluatedAt, tool, failOn, keep } = options;
-  const head = buildAuditReport([], policy, evaluatedAt, tool);
+  const filter = options.filter ?? null;
+  const head = buildAuditReport([], policy, evaluatedAt, tool, filter);
   const kept: AccountAuditOrError[] = [];
   let totals = emptyTotals();
   return {
     head,
     add(entry) {
-      const report = buildAuditReport([entry], policy, evaluatedAt, tool);
+      const report = buildAuditReport([entry], policy, evaluatedAt, tool, filter);
       totals = addToTotals(totals, report, failOn);
-      if (keep) kept.push(entry.kind === 'ok' ? { ...entry, evaluations: [] } : entry);
+      // Kept as the filter left it; `report()` adds the filtered-out counts from the totals.
+      if (keep) {
+        kept.push(entry.kind === 'ok' ? { ...entry, findings: report.findings, evaluations: [] } : entry);
+      }
       return report;
     },
     totals: () => totals,
-    report: () => buildAuditReport(kept, policy, evaluatedAt, tool),
+    report: () => {
+      const report = buildAuditReport(kept, policy, evaluatedAt, tool, filter);
+      return report.filter === null
+        ? report
+        : { ...report, filter: { ...report.filter, filteredOut: totals.filteredOut } };
+    },
   };
 }

@@ -172,7 +172,7 @@ describe('keywarden audit on the demo world', () => {
     const out = join(dir, 'audit.json');
     const written = await audit(['--format', 'json', '--output', out]);
     expect(written.stdout).toBe('');
-    expect((JSON.parse(readFileSync(out, 'utf8')) as AuditReport).schemaVersion).toBe(1);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as AuditReport).schemaVersion).toBe(2);
   });
 
   it('on a terminal: table by default and progress on stderr; piped: JSON and a quiet stderr', async () => {
@@ -181,7 +181,7 @@ describe('keywarden audit on the demo world', () => {
     expect(tty.stdout).toMatch(/users · \d+ access keys/);
     expect(tty.stderr).toMatch(/generating the credential report/);
     const piped = await runCli(args, { env: envFor[PROD] });
-    expect((JSON.parse(piped.stdout) as AuditReport).schemaVersion).toBe(1);
+    expect((JSON.parse(piped.stdout) as AuditReport).schemaVersion).toBe(2);
     expect(piped.stderr).toBe('');
   });
 
@@ -282,7 +282,10 @@ describe('keywarden audit input errors (one line, exit 2, no AWS call)', () => {
   };
 
   it.each([
-    [['--format', 'xml'], /--format: must be one of table, json, csv, html, sarif, asff, ocsf \(got "xml"\)/],
+    [
+      ['--format', 'xml'],
+      /--format: must be one of table, json, jsonl, csv, html, sarif, asff, ocsf \(got "xml"\)/,
+    ],
     [['--fail-on', 'sometimes'], /--fail-on: must be one of critical, high, medium, low, any, none/],
     [['--inventory', 'guess'], /--inventory: must be one of report, live/],
     [['--now', 'yesterday'], /--now: must be an ISO-8601 time/],

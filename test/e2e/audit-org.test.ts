@@ -12,7 +12,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORLD_PATH } from '../../src/cli/paths.js';
-import type { AuditReport, AuditSummary } from '../../src/core/audit-report.js';
+import type { AuditReport, Finding } from '../../src/core/audit-report.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import { loadWorldFile } from '../../src/emulator/world.js';
 import { runCli } from '../support/cli.js';
@@ -21,14 +21,8 @@ import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.
 import { githubIngestionProblems } from '../support/github-sarif-rules.js';
 import { ocsfDetectionFindingErrors } from '../support/ocsf-schema.js';
 
-interface MultiReport {
-  readonly kind: 'multi-account';
-  readonly accounts: readonly (
-    | { accountId: string; status: 'ok'; report: AuditReport }
-    | { accountId: string; status: 'error'; error: string }
-  )[];
-  readonly summary: AuditSummary;
-}
+/** The many-account json has the single-account report's shape. */
+type MultiReport = AuditReport;
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -72,20 +66,33 @@ describe('audit across accounts', () => {
 
     expect(result.exitCode, result.stderr).toBe(0);
     const multi = JSON.parse(result.stdout) as MultiReport;
-    expect(multi.kind).toBe('multi-account');
-    expect(multi.accounts.map((a) => `${a.accountId}:${a.status}`).sort()).toEqual([
-      `${MGMT}:ok`,
-      `${PROD}:ok`,
-      `${DEV}:ok`,
-    ]);
+    expect(multi.accounts.map((a) => `${a.accountId}:${a.status}`)).toEqual(
+      [`${MGMT}:ok`, `${DEV}:ok`, `${PROD}:ok`].sort(),
+    );
     let findings = 0;
+    let evaluations = 0;
     for (const entry of multi.accounts) {
-      if (entry.status !== 'ok') continue;
       const single = await singleAudit(entry.accountId);
-      expect(entry.report.findings, entry.accountId).toEqual(single.findings);
+      // Every finding at the top level, each naming its account: `jq '.findings[]'` reads both shapes.
+      expect(
+        multi.findings.filter((f) => f.accountId === entry.accountId),
+        entry.accountId,
+      ).toEqual(single.findings);
+      expect(entry.summary, entry.accountId).toEqual(single.summary);
+      expect(Object.keys(multi).sort()).toEqual(Object.keys(single).sort());
+      expect(multi.schemaVersion).toBe(single.schemaVersion);
       findings += single.summary.findings;
+      evaluations += single.evaluations.length;
+      expect(
+        multi.evaluations.filter((e) => e.accountId === entry.accountId),
+        entry.accountId,
+      ).toEqual(single.evaluations);
     }
+    expect(multi.findings).toHaveLength(findings);
     expect(multi.summary).toMatchObject({ accounts: 3, accountErrors: 0, findings });
+    // Every account's evaluations, at the top level too.
+    expect(multi.evaluations).toHaveLength(evaluations);
+    expect(multi.filter).toBeNull();
     expect(result.stderr).not.toMatch(/accounts \d+\/3/); // no progress when stderr is not a terminal
   });
 
@@ -156,9 +163,7 @@ describe('audit across accounts', () => {
   it('SARIF and OCSF hold every account: GitHub-valid SARIF, schema-valid OCSF, the same findings as JSON', async () => {
     const accounts = ['--accounts', `${PROD},${DEV}`, ...ROLE, '--fail-on', 'none'];
     const json = JSON.parse((await audit([...accounts, '--format', 'json'])).stdout) as MultiReport;
-    const ids = json.accounts
-      .flatMap((a) => (a.status === 'ok' ? a.report.findings.map((f) => f.id) : []))
-      .sort();
+    const ids = json.findings.map((f) => f.id).sort();
     expect(ids.length).toBeGreaterThan(0);
 
     const sarif = await audit([...accounts, '--format', 'sarif']);
@@ -178,6 +183,89 @@ describe('audit across accounts', () => {
     for (const f of findings) expect(ocsfDetectionFindingErrors(f)).toEqual([]);
     expect(findings.map((f) => f.finding_info.uid).sort()).toEqual(ids);
     expect(new Set(findings.map((f) => f.cloud.account.uid))).toEqual(new Set([PROD, DEV]));
+  });
+
+  it('an account that fails is in `accounts` with its error, and no finding names it (json)', async () => {
+    const result = await audit([
+      '--accounts',
+      `${PROD},444444444444`,
+      ...ROLE,
+      '-f',
+      'json',
+      '--fail-on',
+      'none',
+    ]);
+    expect(result.exitCode, result.stderr).toBe(3);
+    const multi = JSON.parse(result.stdout) as MultiReport;
+    expect(multi.accounts.find((a) => a.accountId === '444444444444')).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/AccessDenied/),
+      summary: null,
+    });
+    expect(multi.findings.length).toBeGreaterThan(0);
+    expect(multi.findings.every((f) => f.accountId === PROD)).toBe(true);
+  });
+
+  it('--format jsonl streams one finding per line, the same findings as json', async () => {
+    const json = JSON.parse(
+      (await audit(['--org', ...ROLE, '-f', 'json', '--fail-on', 'none'])).stdout,
+    ) as MultiReport;
+    const result = await audit(['--org', ...ROLE, '-f', 'jsonl', '--fail-on', 'none']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    const findings = lines.map((line) => JSON.parse(line) as Finding);
+    expect(findings.map((f) => f.id).sort()).toEqual(json.findings.map((f) => f.id).sort());
+  });
+
+  it('--severity filters every account; the totals say what was filtered out', async () => {
+    const all = JSON.parse(
+      (await audit(['--org', ...ROLE, '-f', 'json', '--fail-on', 'none'])).stdout,
+    ) as MultiReport;
+    const result = await audit(['--org', ...ROLE, '-f', 'json', '--fail-on', 'none', '--severity', 'high']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const multi = JSON.parse(result.stdout) as MultiReport;
+    const kept = all.findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
+    expect(multi.findings.map((f) => f.id).sort()).toEqual(kept.map((f) => f.id).sort());
+    expect(multi.summary.findings).toBe(kept.length);
+    expect(multi.filter).toMatchObject({
+      severity: 'high',
+      filteredOut: { findings: all.findings.length - kept.length },
+    });
+    expect(result.stderr).toContain(
+      `${all.findings.length - kept.length} findings filtered out by --severity high`,
+    );
+  });
+
+  it('plan --org with a filter shows in each account only what it matches, and counts the rest', async () => {
+    const args = [
+      'plan',
+      '--org',
+      ...ROLE,
+      '-f',
+      'json',
+      '--endpoint-url',
+      emu.url,
+      '--now',
+      FIXED_NOW.toISOString(),
+    ];
+    const all = await runCli(args, { env: MANAGEMENT_ENV });
+    const result = await runCli([...args, '--user', 'no-such-user-*'], { env: MANAGEMENT_ENV });
+    expect(result.exitCode, result.stderr).toBe(0);
+    type PlanDoc = {
+      accounts: { plan?: { actions: unknown[] } }[];
+      filter: { users: string[]; filteredOut: { actions: number } } | null;
+    };
+    const count = (doc: PlanDoc) => doc.accounts.reduce((n, a) => n + (a.plan?.actions.length ?? 0), 0);
+    const full = JSON.parse(all.stdout) as PlanDoc;
+    const filtered = JSON.parse(result.stdout) as PlanDoc;
+    expect(full.filter).toBeNull();
+    expect(count(full)).toBeGreaterThan(0);
+    expect(count(filtered)).toBe(0);
+    expect(filtered.filter).toMatchObject({
+      users: ['no-such-user-*'],
+      filteredOut: { actions: count(full) },
+    });
   });
 
   it('the table holds every account and exits 1 on open findings', async () => {

@@ -3,12 +3,12 @@
  * CSV cells a spreadsheet would run as formulas (a user named `=1+2`) neutralized, through the CLI
  * (in-process) and the real SDK against the emulator.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/core/audit-report.js';
+import type { AuditReport, Finding } from '../../src/core/audit-report.js';
 import type { Emulator } from '../../src/emulator/server.js';
 import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
@@ -158,13 +158,56 @@ describe('audit --output', () => {
     expect(findings.some((f) => f.Id.startsWith(`keywarden/${ACCOUNT}/=1+2/KEY_ROTATION/`))).toBe(true);
   });
 
-  it('keeps the default for an unknown extension, and --format beats the extension', async () => {
-    // Act
-    const unknown = await audit(['--output', 'report.txt']);
-    const forced = await audit(['--output', 'forced.csv', '--format', 'json']);
-    // Assess: not a terminal, so the default is JSON
-    expect(unknown.stderr).toContain('wrote json report to report.txt');
-    expect((JSON.parse(readFileSync(join(dir, 'report.txt'), 'utf8')) as AuditReport).schemaVersion).toBe(1);
+  it.each([
+    [
+      'report.txt',
+      /^keywarden: --output: Keywarden does not know the extension "\.txt" \(it knows \.json, \.jsonl, \.csv, \.html, \.htm, \.sarif\); add --format /,
+    ],
+    ['findings.asff', /^keywarden: --output: Keywarden does not know the extension "\.asff"/],
+    ['report', /^keywarden: --output: "report" has no extension/],
+    [
+      'json',
+      /^keywarden: --output: takes a file path, and "json" is a format's name: did you mean --format json\?$/,
+    ],
+    ['SARIF', /did you mean --format sarif\?$/],
+    ['jsonl', /did you mean --format jsonl\?$/],
+  ])(
+    'refuses --output %s without --format: one line, exit 2, no AWS call, no file',
+    async (file, message) => {
+      emu.faults.resetCounts();
+      const result = await audit(['--output', file]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+      expect(emu.faults.count()).toBe(0);
+      expect(existsSync(join(dir, file))).toBe(false);
+    },
+  );
+
+  it('refuses a bare format name even with --format (it is surely a typo for the format)', async () => {
+    const result = await audit(['--format', 'csv', '--output', 'json']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/did you mean --format json\?/);
+  });
+
+  it('with --format any file is fine, and --format beats the extension', async () => {
+    const txt = await audit(['--output', 'report.txt', '--format', 'json']);
+    const forced = await audit(['-o', 'forced.csv', '-f', 'json']);
+    const asff = await audit(['--format', 'asff', '--output', 'asff.json']);
+    const named = await audit(['--format', 'json', '--output', './json']);
+    expect(txt.stderr).toContain('wrote json report to report.txt');
+    expect((JSON.parse(readFileSync(join(dir, 'report.txt'), 'utf8')) as AuditReport).schemaVersion).toBe(2);
     expect(forced.stderr).toContain('wrote json report to forced.csv');
+    expect(asff.stderr).toContain('wrote asff report to asff.json');
+    expect(JSON.parse(readFileSync(join(dir, 'asff.json'), 'utf8'))).toHaveProperty('Findings');
+    expect(named.stderr).toContain('wrote json report to ./json');
+  });
+
+  it('-o x.jsonl writes one finding per line, the findings of the json report', async () => {
+    const json = JSON.parse((await audit(['-f', 'json'])).stdout) as AuditReport;
+    const result = await audit(['-o', 'findings.jsonl']);
+    expect(result.stderr).toContain('wrote jsonl report to findings.jsonl');
+    const lines = readFileSync(join(dir, 'findings.jsonl'), 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => JSON.parse(l) as Finding)).toEqual(json.findings);
   });
 });

@@ -44,6 +44,7 @@ describe('buildAuditReport', () => {
       'tool',
       'evaluatedAt',
       'policy',
+      'filter',
       'accounts',
       'findings',
       'evaluations',
@@ -51,7 +52,8 @@ describe('buildAuditReport', () => {
       'warnings',
       'activeKeyAges',
     ]);
-    expect(r.schemaVersion).toBe(1);
+    expect(r.schemaVersion).toBe(2);
+    expect(r.filter).toBeNull();
     expect(r.evaluatedAt).toBe('2026-11-22T12:00:00.000Z');
     expect(r.policy).toEqual({
       preset: null,
@@ -66,6 +68,8 @@ describe('buildAuditReport', () => {
         status: 'ok',
         error: null,
         inventory: { source: 'credential-report', reportGeneratedAt: '2026-11-22T10:00:00.000Z' },
+        // One account: its counts are the report's.
+        summary: r.summary,
       },
     ]);
   });
@@ -244,6 +248,7 @@ describe('buildAuditReport', () => {
       status: 'error',
       error: 'AccessDenied: sts:AssumeRole',
       inventory: null,
+      summary: null,
     });
     expect(r.summary.accountErrors).toBe(1);
   });

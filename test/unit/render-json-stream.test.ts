@@ -33,4 +33,28 @@ describe('streamJsonDocument', () => {
   it('writes each item as it is given, not at the end', () => {
     expect(written([{ a: 1 }, { b: 2 }]).perItem).toBe(2);
   });
+
+  it('writes a second array after the first, with items given as JSON text', () => {
+    const chunks: string[] = [];
+    const doc = streamJsonDocument((text) => chunks.push(text), { v: 2 }, 'findings');
+    doc.item({ id: 'a' });
+    doc.nextArray('evaluations');
+    doc.itemJson('{"rule":"X"}');
+    doc.itemJson('{"rule":"Y"}');
+    doc.close({ summary: {} });
+
+    const parsed = JSON.parse(chunks.join('')) as Record<string, unknown>;
+
+    expect(Object.keys(parsed)).toEqual(['v', 'findings', 'evaluations', 'summary']);
+    expect(parsed.findings).toEqual([{ id: 'a' }]);
+    expect(parsed.evaluations).toEqual([{ rule: 'X' }, { rule: 'Y' }]);
+  });
+
+  it('an empty second array is still valid JSON', () => {
+    const chunks: string[] = [];
+    const doc = streamJsonDocument((text) => chunks.push(text), {}, 'a');
+    doc.nextArray('b');
+    doc.close();
+    expect(JSON.parse(chunks.join(''))).toEqual({ a: [], b: [] });
+  });
 });

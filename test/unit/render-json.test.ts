@@ -10,7 +10,7 @@ describe('renderJson', () => {
     const text = renderJson(report);
     // Assess
     expect(text.endsWith('}\n')).toBe(true);
-    expect(text).toContain('\n  "schemaVersion": 1,');
+    expect(text).toContain('\n  "schemaVersion": 2,');
     expect(JSON.parse(text)).toEqual(report);
   });
 });

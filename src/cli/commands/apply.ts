@@ -44,7 +44,7 @@ export function registerApply(
       '--resume',
       'first finish an interrupted run: delete keys created but never stored, then plan again',
     )
-    .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)');
+    .option('-f, --format <format>', 'table or json (default: table on a terminal, json otherwise)');
   addAccountOptions(addRemediationOptions(command, { whatIf: false })).addHelpText(
     'after',
     `

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type AuditReport, FAIL_ON_LEVELS, type FailOn } from '../../core/audit-report.js';
 import { buildAuditReport, hasFailure } from '../../core/audit-summary.js';
+import { describeFilter } from '../../core/finding-filter.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { NowBeforeData } from '../../core/now-check.js';
 import {
@@ -21,11 +22,18 @@ import { sarifArtifactUri } from '../../report/sarif.js';
 import { type AccountFlags, addAccountOptions, parseAccountTarget } from '../accounts.js';
 import { addAwsOptions, awsFailure, connectionFrom } from '../connection.js';
 import { CliError, parseChoice, parseNow } from '../errors.js';
+import {
+  addFilterOptions,
+  FINDINGS,
+  type FilterFlags,
+  filteredOutLine,
+  parseFilter,
+} from '../filter-options.js';
 import { type CliIO, outputColumns } from '../io.js';
 import { multiAccountAudit } from '../multi-audit.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
-import { formatFromOutput } from '../output-format.js';
+import { chooseFormat } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
 import {
@@ -45,7 +53,7 @@ import {
 import { DEFAULT_COLUMNS } from '../render/fit.js';
 import { connect, type Session } from '../session.js';
 
-interface AuditFlags extends AccountFlags {
+interface AuditFlags extends AccountFlags, FilterFlags {
   readonly config?: string;
   readonly preset?: string;
   readonly format?: string;
@@ -138,10 +146,13 @@ export function registerAudit(
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
     .option('--preset <name>', 'start from a preset: aws-config, cis, rotation-165-180-185')
     .option(
-      '--format <format>',
-      'table, json, csv, html, sarif, asff or ocsf (default: from the --output extension, else table on a terminal, json otherwise)',
+      '-f, --format <format>',
+      `${AUDIT_FORMATS.join(', ')} (default: from the --output extension, else table on a terminal, json otherwise)`,
     )
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '-o, --output <file>',
+      `write the report to a file instead of stdout; its extension (${Object.keys(AUDIT_FORMAT_BY_EXTENSION).join(', ')}) picks the format unless --format is given`,
+    )
     .option('--now <iso-time>', 'evaluate as of this time (what-if); default: now')
     .option(
       '--fail-on <level>',
@@ -163,23 +174,29 @@ export function registerAudit(
       '--journal <location>',
       `journal (a file or dynamodb://TABLE), read only: rotations in progress and the html report's calendar (default: KEYWARDEN_JOURNAL, else the policy's journal.location, else ${DEFAULT_JOURNAL})`,
     );
+  addFilterOptions(command, 'findings');
   addAccountOptions(addAwsOptions(command)).addHelpText(
     'after',
     `
 Exit codes: 0 no finding at --fail-on, 1 findings, 2 usage, policy or credentials error, 3 some
 accounts failed (--org/--accounts; the others are in the report with status "ok").
 
+Filters: --rule, --severity and --user keep the findings they match (all three: the findings that
+match each); the summary counts those and says how many were filtered out, and --fail-on judges only
+them. Users and keys counted are the whole account's.
+
 Many accounts: --org lists the organization's active accounts (--ous, --include-accounts,
 --exclude-accounts filter it); --accounts names them. Keywarden assumes --role-name in each (its own
-account uses the caller's credentials), --concurrency accounts at a time. json and csv stream account
-by account.
+account uses the caller's credentials), --concurrency accounts at a time. json, jsonl and csv stream
+account by account; json has the single-account shape (every finding in the top-level "findings").
 
-Formats: table (people), json (schemaVersion 1), csv, html (one self-contained page with charts and a
-30-day rotation calendar), sarif (SARIF 2.1.0 as GitHub code scanning takes it; results point at the
-policy file, else keywarden.yaml: run from the repository root), asff (AWS Security Finding Format,
-the BatchImportFindings body), ocsf (a JSON array of OCSF 1.1.0 Detection Findings, class 2004, as
-Prowler writes them). --output picks the format from its extension (.json, .csv, .html, .sarif,
-.ocsf.json) unless --format is given.
+Formats: table (people), json (schemaVersion 2), jsonl (one finding per line), csv, html (one
+self-contained page with charts and a 30-day rotation calendar), sarif (SARIF 2.1.0 as GitHub code
+scanning takes it; results point at the policy file, else keywarden.yaml: run from the repository
+root), asff (AWS Security Finding Format, the BatchImportFindings body), ocsf (a JSON array of OCSF
+1.1.0 Detection Findings, class 2004, as Prowler writes them). --output is a file path: its extension
+(.json, .jsonl, .csv, .html, .sarif, .ocsf.json) picks the format unless --format is given, and an
+extension Keywarden does not know is refused without --format.
 
 Examples:
   $ keywarden audit
@@ -190,6 +207,9 @@ Examples:
   $ keywarden audit --to-security-hub --region eu-west-1 --fail-on none
   $ keywarden audit --preset cis --format json --output audit.json
   $ keywarden audit --profile prod --fail-on high
+  $ keywarden audit --severity high --user 'ci-*' -f json     # only high and critical, CI users
+  $ keywarden audit --rule KEY_ROTATION --rule UNUSED_CREDENTIALS -o keys.csv
+  $ keywarden audit --org -o findings.jsonl                  # one finding per line, streamed
   $ keywarden audit --inventory live --max-key-age-days 180
   $ keywarden audit --key-ids none --format json --fail-on high   # a fast CI gate: no ListAccessKeys
   $ keywarden audit --endpoint-url http://127.0.0.1:4566 --now 2027-03-01T00:00:00Z
@@ -198,15 +218,27 @@ Examples:
   $ keywarden audit --accounts 111122223333,444455556666 --role-name KeywardenAuditRole`,
   );
   command.action(async (flags: AuditFlags) => {
-    const format: AuditFormat =
-      flags.format === undefined
-        ? (formatFromOutput(flags.output, AUDIT_FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
-        : parseChoice('--format', flags.format, AUDIT_FORMATS);
-    const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON_LEVELS);
+    // A path that cannot be written is said first; then what the path and --format mean together.
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
+    const format: AuditFormat = chooseFormat({
+      format: flags.format,
+      output: flags.output,
+      formats: AUDIT_FORMATS,
+      byExtension: AUDIT_FORMAT_BY_EXTENSION,
+      fallback: io.stdout.isTTY ? 'table' : 'json',
+    });
+    const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON_LEVELS);
+    const filter = parseFilter(flags);
     const target = parseAccountTarget(flags);
     if (target.kind === 'many' && flags.toSecurityHub) {
       throw new CliError('--to-security-hub: one account at a time for now (not with --org or --accounts)');
+    }
+    if (filter !== null && flags.toSecurityHub) {
+      // Security Hub archives what an import leaves out: a filtered import would mark the
+      // filtered-out findings resolved.
+      throw new CliError(
+        `--to-security-hub: not with ${describeFilter(filter)} (Security Hub would archive the findings the filter leaves out as fixed)`,
+      );
     }
     const now = flags.now === undefined ? null : parseNow(flags.now);
     const mode: InventoryMode | undefined =
@@ -258,6 +290,7 @@ Examples:
           format,
           output: flags.output,
           failOn,
+          filter,
           journal,
           render: (report) =>
             renderAuditReport(report, format, {
@@ -290,7 +323,7 @@ Examples:
       const deps: AuditDeps = { clients, clock: () => at, onProgress: progress.update };
       const audit = await auditAccount({ ...deps, journal }, policy);
       early = audit.nowBeforeData;
-      report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION });
+      report = buildAuditReport([audit], policy, at, { name: 'keywarden', version: VERSION }, filter);
       if (format === 'html' && policy.inventory.mode === 'report' && policy.inventory.keyIds === 'none') {
         // The calendar plans, and plans name keys by id: not what an audit without key ids reads.
         html = {
@@ -316,6 +349,11 @@ Examples:
       forecast: html?.forecast ?? null,
       ...(html?.unavailable === undefined ? {} : { forecastUnavailable: html.unavailable }),
     });
+    if (report.filter !== null && format !== 'table') {
+      io.stderr.write(
+        `keywarden: ${filteredOutLine(report.filter, report.filter.filteredOut.findings, FINDINGS)}\n`,
+      );
+    }
     if (flags.output !== undefined) {
       writeOutputFile('--output', io.cwd, flags.output, text);
       io.stderr.write(`keywarden: wrote ${format} report to ${flags.output}\n`);

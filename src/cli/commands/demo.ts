@@ -26,7 +26,10 @@ export function registerDemo(program: Command, io: CliIO, setExitCode: (code: nu
     .description(
       'Audit a demo AWS organization (3 accounts, ~40 users) served by the built-in emulator; no AWS account needed',
     )
-    .option('--output <file>', 'where to write the JSON report (default: demo-audit.json in the demo folder)')
+    .option(
+      '-o, --output <file>',
+      'where to write the JSON report (default: demo-audit.json in the demo folder)',
+    )
     .option('--world <file>', 'a world file to use instead of the demo world')
     .option('--config <file>', 'a policy file to use instead of the demo policy (worlds/demo-policy.yaml)')
     .option('--audit-only', 'stop after the audit (skip the remediation story)')

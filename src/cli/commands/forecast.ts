@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
+import { type AppliedFilter, type FindingFilter, filterMatcher } from '../../core/finding-filter.js';
 import { type Forecast, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from '../../core/forecast.js';
 import { forecastRemediation } from '../../engine/forecast.js';
 import { addAwsOptions } from '../connection.js';
-import { parseChoice, parseIntegerOption } from '../errors.js';
+import { parseIntegerOption } from '../errors.js';
+import { addFilterOptions, type FilterFlags, filteredOutLine, parseFilter } from '../filter-options.js';
 import { type CliIO, outputColumns } from '../io.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
 import { checkOutputFile, writeOutputFile } from '../output-file.js';
-import { formatFromOutput } from '../output-format.js';
+import { chooseFormat } from '../output-format.js';
 import {
   JOURNAL_HELP,
   progressLine,
@@ -23,7 +25,7 @@ type Format = (typeof FORMATS)[number];
 const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = { '.json': 'json', '.csv': 'csv' };
 const DEFAULT_FORECAST_DAYS = 30;
 
-interface ForecastFlags extends Omit<RemediationFlags, 'maxActions'> {
+interface ForecastFlags extends Omit<RemediationFlags, 'maxActions'>, FilterFlags {
   readonly days: string;
   readonly format?: string;
   readonly output?: string;
@@ -42,10 +44,13 @@ export function registerForecast(program: Command, io: CliIO, session: Session):
       String(DEFAULT_FORECAST_DAYS),
     )
     .option(
-      '--format <format>',
+      '-f, --format <format>',
       'table, json or csv (default: from the --output extension, else table on a terminal, json otherwise)',
     )
-    .option('--output <file>', 'write the forecast to a file')
+    .option(
+      '-o, --output <file>',
+      'write the forecast to a file (.json or .csv, else name the format with --format)',
+    )
     .option(
       '--if-nobody-acts',
       'what falls due if nobody acts (no run applies anything), instead of simulating daily runs',
@@ -55,6 +60,7 @@ export function registerForecast(program: Command, io: CliIO, session: Session):
     .option('--now <iso-time>', 'forecast from this time (what-if); default: now')
     .option('--journal <location>', `${JOURNAL_HELP}; read only`)
     .option('--inventory <mode>', 'live (default, as plan reads it) or report');
+  addFilterOptions(command, 'entries');
   addAwsOptions(command).addHelpText(
     'after',
     `
@@ -74,36 +80,50 @@ Examples:
   $ keywarden forecast --days 90 --format csv --output forecast.csv
   $ keywarden forecast --if-nobody-acts --days 30
   $ keywarden forecast --preset rotation-165-180-185 --days 366 --format json
-  $ keywarden forecast --now 2027-03-01T00:00:00Z --days 14`,
+  $ keywarden forecast --now 2027-03-01T00:00:00Z --days 14
+  $ keywarden forecast --user 'ci-*' --rule KEY_ROTATION   # only these users' rotations
+
+Filters (--rule, --severity, --user) keep the entries of the rules and users they match (an
+exemption ending is kept when one of its rules matches); the counts are of what they kept.`,
   );
   command.action(async (flags: ForecastFlags) => {
     const days = parseIntegerOption('--days', flags.days, MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
-    const format: Format =
-      flags.format === undefined
-        ? (formatFromOutput(flags.output, FORMAT_BY_EXTENSION) ?? (io.stdout.isTTY ? 'table' : 'json'))
-        : parseChoice('--format', flags.format, FORMATS);
+    // A path that cannot be written is said first; then what the path and --format mean together.
     if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
+    const format: Format = chooseFormat({
+      format: flags.format,
+      output: flags.output,
+      formats: FORMATS,
+      byExtension: FORMAT_BY_EXTENSION,
+      fallback: io.stdout.isTTY ? 'table' : 'json',
+    });
+    const filter = parseFilter(flags);
     const ctx = remediationContext(flags, io, session, { changesAws: false });
     const progress = progressLine(io);
     try {
       warn(io, ctx.warnings);
       const deps = { ...(await ctx.deps({ notify: false })), onProgress: progress.update };
-      const { forecast, warnings, nowBeforeData } = await forecastRemediation(
+      const forecasted = await forecastRemediation(
         deps,
         ctx.policy,
         days,
         flags.ifNobodyActs === true ? 'if-nobody-acts' : 'simulated',
       );
+      const { warnings, nowBeforeData } = forecasted;
+      const { forecast, applied } = filterForecast(forecasted.forecast, filter);
       progress.done();
       warn(io, warnings);
       if (flags.now !== undefined && nowBeforeData !== null) {
         warn(io, [nowBeforeDataWarning(deps.clock(), nowBeforeData)]);
       }
       const toTerminal = flags.output === undefined;
-      const text = render(forecast, format, {
+      const text = render(forecast, applied, format, {
         color: !!io.stdout.isTTY && !io.env.NO_COLOR && toTerminal,
         columns: toTerminal ? outputColumns(io) : DEFAULT_COLUMNS,
       });
+      if (applied !== null && format === 'csv') {
+        io.stderr.write(`keywarden: ${filteredOutLine(applied, applied.filteredOut.entries, ENTRIES)}\n`);
+      }
       if (flags.output !== undefined) {
         writeOutputFile('--output', io.cwd, flags.output, text);
         io.stderr.write(`keywarden: wrote ${format} forecast to ${flags.output}\n`);
@@ -117,16 +137,46 @@ Examples:
   });
 }
 
+type ForecastFilter = AppliedFilter<{ readonly entries: number }>;
+const ENTRIES = ['entry', 'entries'] as const;
+
+/**
+ * The forecast with only the entries the filter matches: an action by its rule and user, an
+ * exemption ending when one of its rules matches (it is kept whole).
+ */
+function filterForecast(
+  forecast: Forecast,
+  filter: FindingFilter | null,
+): { readonly forecast: Forecast; readonly applied: ForecastFilter | null } {
+  if (filter === null) return { forecast, applied: null };
+  const matches = filterMatcher(filter);
+  const entries = forecast.entries.filter((e) =>
+    e.kind === 'exemption-expiry'
+      ? e.rules.some((rule) => matches({ rule, userName: e.userName }))
+      : matches(e),
+  );
+  return {
+    forecast: { ...forecast, entries },
+    applied: { ...filter, filteredOut: { entries: forecast.entries.length - entries.length } },
+  };
+}
+
 function render(
   forecast: Forecast,
+  filter: ForecastFilter | null,
   format: Format,
   table: { readonly color: boolean; readonly columns: number },
 ): string {
   switch (format) {
-    case 'table':
-      return renderForecastTable(forecast, table);
+    case 'table': {
+      const text = renderForecastTable(forecast, table);
+      return filter === null
+        ? text
+        : `${text}${filteredOutLine(filter, filter.filteredOut.entries, ENTRIES)}\n`;
+    }
     case 'json':
-      return `${JSON.stringify(forecast, null, 2)}\n`;
+      // `filter` is null when none was given, as in the audit's JSON.
+      return `${JSON.stringify({ ...forecast, filter }, null, 2)}\n`;
     case 'csv':
       return renderForecastCsv(forecast);
   }

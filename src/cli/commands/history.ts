@@ -27,7 +27,7 @@ export function registerHistory(program: Command, io: CliIO, session: Session): 
       '--config <file>',
       'policy file, read only for journal.location (default: ./keywarden.yaml if present)',
     )
-    .option('--format <format>', 'table or json', 'table');
+    .option('-f, --format <format>', 'table or json', 'table');
   addAwsOptions(command).addHelpText(
     'after',
     `

@@ -132,7 +132,7 @@ function registerLeases(journal: Command, io: CliIO, session: Session): void {
       'List the account leases of a shared journal: which run holds each account, and whether it is alive',
     )
     .option('--account <id>', 'only this account (reads one item; without it the table is scanned)')
-    .option('--format <format>', 'table or json', 'table');
+    .option('-f, --format <format>', 'table or json', 'table');
   addLeaseOptions(command).addHelpText(
     'after',
     `

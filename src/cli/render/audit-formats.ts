@@ -1,6 +1,6 @@
 /**
  * The audit report in each `--format`, and the `--output` extensions that choose one: the table,
- * json and csv renderers here, the html, sarif, asff and ocsf ones in src/report.
+ * json, jsonl and csv renderers here, the html, sarif, asff and ocsf ones in src/report.
  */
 import type { AuditReport } from '../../core/audit-report.js';
 import type { Forecast } from '../../core/forecast.js';
@@ -8,20 +8,22 @@ import { renderAsff } from '../../report/asff.js';
 import { renderHtml } from '../../report/html.js';
 import { renderOcsf } from '../../report/ocsf.js';
 import { renderSarif } from '../../report/sarif.js';
+import { FINDINGS, filteredOutLine } from '../filter-options.js';
 import { renderCsv } from './csv.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonl } from './json.js';
 import { renderTable } from './table.js';
 
-export const AUDIT_FORMATS = ['table', 'json', 'csv', 'html', 'sarif', 'asff', 'ocsf'] as const;
+export const AUDIT_FORMATS = ['table', 'json', 'jsonl', 'csv', 'html', 'sarif', 'asff', 'ocsf'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 /**
  * `--output` extensions that choose the format when `--format` is not given (the longest that ends
- * the file name wins, so `x.ocsf.json` is ocsf and `x.json` json). ASFF is JSON, so `.json` means
- * json: `--format asff` is always explicit.
+ * the file name wins, so `x.ocsf.json` is ocsf and `x.json` json); any other is refused unless
+ * `--format` names the format. ASFF is JSON, so `.json` means json: `--format asff` is always explicit.
  */
 export const AUDIT_FORMAT_BY_EXTENSION: Readonly<Record<string, AuditFormat>> = {
   '.json': 'json',
   '.ocsf.json': 'ocsf',
+  '.jsonl': 'jsonl',
   '.csv': 'csv',
   '.html': 'html',
   '.htm': 'html',
@@ -44,10 +46,17 @@ export interface AuditRenderContext {
 /** The report as text in `format`. */
 export function renderAuditReport(report: AuditReport, format: AuditFormat, ctx: AuditRenderContext): string {
   switch (format) {
-    case 'table':
-      return renderTable(report, { color: ctx.color, columns: ctx.columns });
+    case 'table': {
+      const table = renderTable(report, { color: ctx.color, columns: ctx.columns });
+      const { filter } = report;
+      return filter === null
+        ? table
+        : `${table}${filteredOutLine(filter, filter.filteredOut.findings, FINDINGS)} (${filter.filteredOut.open} open)\n`;
+    }
     case 'json':
       return renderJson(report);
+    case 'jsonl':
+      return renderJsonl(report);
     case 'csv':
       return renderCsv(report);
     case 'html':

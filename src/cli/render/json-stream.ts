@@ -1,11 +1,16 @@
 /**
- * A JSON document written as it is produced: its leading fields, then one array whose items are
- * written one at a time (each account's entry, as soon as that account is done), then its trailing
- * fields. Nothing is held back, so a run over many accounts never keeps their reports in memory.
+ * A JSON document written as it is produced: its leading fields, then arrays whose items are
+ * written one at a time (a finding, or an account's plan, as soon as its account is done), then its
+ * trailing fields. Nothing is held back, so a run over many accounts never keeps their reports in
+ * memory.
  */
 export interface JsonStream {
-  /** Writes one item of the array. */
+  /** Writes one item of the current array. */
   item(value: unknown): void;
+  /** Writes one item already serialized (one line of JSON). */
+  itemJson(json: string): void;
+  /** Closes the current array and opens the next one, `arrayKey`. */
+  nextArray(arrayKey: string): void;
   /** Closes the array, writes the trailing fields and closes the document. */
   close(tail?: Readonly<Record<string, unknown>>): void;
 }
@@ -20,10 +25,16 @@ export function streamJsonDocument(
 ): JsonStream {
   write(`{\n${[...fields(head), `  ${JSON.stringify(arrayKey)}: [`].join(',\n')}`);
   let first = true;
+  const itemJson = (json: string) => {
+    write(`${first ? '\n' : ',\n'}    ${json}`);
+    first = false;
+  };
   return {
-    item(value) {
-      write(`${first ? '\n' : ',\n'}    ${JSON.stringify(value)}`);
-      first = false;
+    item: (value) => itemJson(JSON.stringify(value)),
+    itemJson,
+    nextArray(key) {
+      write(`\n  ],\n  ${JSON.stringify(key)}: [`);
+      first = true;
     },
     close(tail = {}) {
       write(
