@@ -213,12 +213,14 @@ complete -F _keywarden keywarden
 `;
 }
 
-const ZSH_INSTALL = `keywarden completion zsh > "\${fpath[1]}/_keywarden" (or eval "$(keywarden completion zsh)" in ~/.zshrc)`;
+const ZSH_INSTALL = `eval "$(keywarden completion zsh)"   # in ~/.zshrc, after compinit`;
 
-/** zsh runs the bash function through its bash-completion emulation (bashcompinit), built in since zsh 4.3. */
+/**
+ * zsh runs the bash function through its bash-completion emulation (bashcompinit, part of zsh), so
+ * the script is evaluated from ~/.zshrc after compinit, not autoloaded from $fpath.
+ */
 function zshScript(program: CommandSpec, version: string): string {
-  return `#compdef keywarden
-${header('zsh', version, ZSH_INSTALL)}autoload -U +X bashcompinit && bashcompinit
+  return `${header('zsh', version, ZSH_INSTALL)}autoload -U +X bashcompinit && bashcompinit
 ${bashFunction(program)}
 complete -F _keywarden keywarden
 `;
@@ -296,8 +298,7 @@ It is generated from the program itself, so regenerate it after upgrading Keywar
 Examples:
   $ keywarden completion bash > ~/.local/share/bash-completion/completions/keywarden
   $ echo 'source <(keywarden completion bash)' >> ~/.bashrc          # or load it from .bashrc
-  $ keywarden completion zsh > "\${fpath[1]}/_keywarden"              # then: compinit
-  $ echo 'eval "$(keywarden completion zsh)"' >> ~/.zshrc
+  $ echo 'eval "$(keywarden completion zsh)"' >> ~/.zshrc             # after compinit
   $ keywarden completion fish > ~/.config/fish/completions/keywarden.fish`,
     )
     // commander refuses any other shell (exit 2), naming the choices.
