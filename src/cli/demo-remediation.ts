@@ -22,7 +22,7 @@ import { CliError } from './errors.js';
 import { type CliIO, outputColumns } from './io.js';
 import { logOf } from './log.js';
 import { renderPlan } from './render/plan.js';
-import { renderResults } from './render/results.js';
+import { renderCannotUndo, renderResults } from './render/results.js';
 
 const PROD = '222222222222';
 const DEMO_APP = 'demo-app';
@@ -133,7 +133,7 @@ export async function demoRemediation(options: DemoRemediationOptions): Promise<
       const undo = await undoRun(session.deps, run2.runId, { holdDays: policy.rotation.inUseGraceDays });
       if (undo.kind === 'undone') {
         out(renderResults(undo.runId, undo.results, { color, columns }));
-        for (const c of undo.cannotUndo) out(`  cannot undo ${c.actionId}: ${c.reason}\n`);
+        out(renderCannotUndo(undo.cannotUndo, { columns }));
       }
     }
 

@@ -31,9 +31,15 @@ export interface CliIO {
   readonly confirm?: (question: string) => Promise<boolean>;
 }
 
-/** Tables are fitted to the terminal's width; 100 columns when stdout is not a terminal. */
+/**
+ * Tables are fitted to the terminal's width; when stdout is not a terminal (a pipe, CI's log), to
+ * `COLUMNS` if it is a whole number, else 100 columns. Never under 40. A terminal's own width wins
+ * over `COLUMNS`, as in `ls`: an exported `COLUMNS` goes stale when the window is resized.
+ */
 export function outputColumns(io: CliIO): number {
-  return io.stdout.isTTY && io.stdout.columns ? Math.max(40, io.stdout.columns) : DEFAULT_COLUMNS;
+  if (io.stdout.isTTY && io.stdout.columns) return Math.max(40, io.stdout.columns);
+  const columns = io.env.COLUMNS?.trim() ?? '';
+  return /^\d+$/.test(columns) && Number(columns) > 0 ? Math.max(40, Number(columns)) : DEFAULT_COLUMNS;
 }
 
 async function ask(question: string): Promise<boolean> {

@@ -12,6 +12,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerAudit } from './commands/audit.js';
+import { registerCompletion } from './commands/completion.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerForecast } from './commands/forecast.js';
@@ -75,7 +76,8 @@ export function buildProgram(given: CliIO, session: Session, setExitCode: (code:
   };
   const program = new Command('keywarden')
     .description('Keeps AWS IAM user credentials healthy: audit, rotate, revoke, notify.')
-    .version(VERSION, '-V, --version')
+    // The Node version too: bug reports need both, and the engines field allows several.
+    .version(`keywarden ${VERSION} (node ${process.version})`, '-V, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -116,6 +118,7 @@ Examples:
   registerInvoke(program, io, session, setExitCode);
   registerSynth(program, io);
   registerDeploy(program, io);
+  registerCompletion(program, io, VERSION);
   for (const command of program.commands) {
     command
       .exitOverride()

@@ -17,6 +17,7 @@ import type { World } from '../../src/emulator/world-types.js';
 import { runCli } from '../support/cli.js';
 import { clientConfig, startTestEmulator } from '../support/emulator.js';
 import { sightingRun, writeJournal } from '../support/journal.js';
+import { visibleWidth } from '../support/terminal.js';
 
 const ACCOUNT = '222222222222';
 const CENTRAL = '111111111111';
@@ -105,7 +106,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.stop());
 
-async function cli(args: string[]) {
+async function cli(args: string[], options: { tty?: boolean; columns?: number } = {}) {
   const result = await runCli(
     [
       ...args,
@@ -116,7 +117,7 @@ async function cli(args: string[]) {
       // undo reads no policy
       ...(args[0] === 'undo' ? [] : ['--config', policyPath]),
     ],
-    { env: ENV, cwd: dir },
+    { env: ENV, cwd: dir, ...options },
   );
   outputs.push(result.stdout, result.stderr);
   return result;
@@ -292,8 +293,10 @@ describe('remediation lifecycle through the CLI', () => {
     const run = await applyJson();
     expect(userResults(run.results, 'app-rotate')).toContain('delete-key:done');
     expect(statusOf('app-rotate', OLD_KEY)).toBe('gone');
-    const undo = await cli(['undo', firstRun, '--yes']);
+    // On an 80-column terminal: every line fits, and each "cannot undo" names the user on its first line.
+    const undo = await cli(['undo', firstRun, '--yes'], { tty: true, columns: 80 });
     expect(undo.stdout).toMatch(/cannot undo .*AKIAAPPSPAREOLD00001|cannot undo .*app-spare/);
+    for (const line of undo.stdout.split('\n')) expect(visibleWidth(line), line).toBeLessThanOrEqual(80);
   });
 
   it('never touched the exempt user', () => {

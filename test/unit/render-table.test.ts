@@ -4,7 +4,7 @@ import { evaluateAccount } from '../../src/core/audit-account.js';
 import type { AuditReport } from '../../src/core/audit-report.js';
 import { buildAuditReport } from '../../src/core/audit-summary.js';
 import { stripAnsi, visibleWidth } from '../support/terminal.js';
-import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
+import { daysAgo, inventory, key, NOW, policy, root, user } from './builders.js';
 import { sampleReport } from './render-helpers.js';
 
 /** Text as a reader sees it across wrapped lines: colors gone, runs of whitespace one space. */
@@ -66,6 +66,67 @@ describe('renderTable', () => {
       expect(renderTable(report, { color: false, columns: 200 })).toMatch(
         /EXEMPT \(vendor system: rotated .* CISO\)\n/,
       );
+    });
+  });
+
+  describe('with a critical finding, a long user name and a long reason', () => {
+    const longName = `svc-${'very-long-integration-name-'.repeat(2)}x`;
+    const p = policy({ exemptions: { users: [{ name: 'carol', reason: 'approved '.repeat(20).trim() }] } });
+    const inv = inventory({
+      root: root({
+        accessKeys: [{ slot: 1, active: true, lastRotated: daysAgo(500), lastUsedDate: daysAgo(30) }],
+      }),
+      users: [
+        user({
+          userName: longName,
+          accessKeys: [key({ accessKeyId: 'AKIALONG000000000001', createDate: daysAgo(120) })],
+        }),
+        user({
+          userName: 'carol',
+          accessKeys: [key({ accessKeyId: 'AKIACAROL00000000001', createDate: daysAgo(200) })],
+        }),
+        user({
+          userName: 'dave',
+          accessKeys: [key({ accessKeyId: 'AKIADAVE000000000001', createDate: daysAgo(95) })],
+        }),
+      ],
+    });
+    const report = buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, {
+      name: 'keywarden',
+      version: '0',
+    });
+    const words = (text: string) => stripAnsi(text).split(/\s+/).filter(Boolean);
+    const unfitted = renderTable(report, { color: false, columns: 1000 });
+
+    it.each([80, 200])('fits %i columns, splits no word, names every user', (columns) => {
+      for (const color of [false, true]) {
+        const text = renderTable(report, { color, columns });
+        for (const line of text.split('\n')) expect(visibleWidth(line), line).toBeLessThanOrEqual(columns);
+        expect(words(text)).toEqual(words(unfitted));
+        for (const name of [longName, 'carol', 'dave', '<root_account>']) expect(text).toContain(name);
+      }
+    });
+
+    it('pads severities to CRITICAL, so rule names line up', () => {
+      const lines = renderTable(report, { color: false, columns: 200 }).split('\n');
+      const rows = lines.filter((l) => /^ {4}(CRITICAL|HIGH|MEDIUM|LOW) /.test(l));
+      expect(rows.length).toBeGreaterThan(3);
+      const ruleColumns = new Set(rows.map((l) => /^ {4}[A-Z]+ +/.exec(l)?.[0].length));
+      expect([...ruleColumns]).toEqual(['    CRITICAL  '.length]);
+    });
+
+    it('gives each finding two lines when a row does not fit, the dates and note under the rule', () => {
+      const lines = renderTable(report, { color: false, columns: 80 }).split('\n');
+      const at = lines.findIndex((l) => l.includes('AKIACAROL00000000001'));
+      expect(lines[at]).toMatch(/^ {4}MEDIUM {4}KEY_ROTATION +AKIACAROL00000000001$/);
+      expect(lines[at + 1]).toMatch(/^ {14}age 200d +last used 1d ago$/);
+      expect(lines[at + 2]).toMatch(/^ {14}EXEMPT \(approved/);
+      expect(lines[at + 3]).toMatch(/^ {16}approved/);
+    });
+
+    it('ends a row with its note when both fit on one line', () => {
+      const text = renderTable(report, { color: false, columns: 300 });
+      expect(text).toMatch(/AKIACAROL00000000001 +age 200d +last used 1d ago +EXEMPT \(approved/);
     });
   });
 

@@ -19,7 +19,8 @@ import {
   reportLeased,
   warn,
 } from '../remediation.js';
-import { renderResults } from '../render/results.js';
+import { fitRow } from '../render/fit.js';
+import { renderCannotUndo, renderResults } from '../render/results.js';
 import { connect, type Session } from '../session.js';
 
 /** Undo needs the journal and the account, not the policy: a broken policy file must not block it. */
@@ -147,7 +148,7 @@ apply --org has its own run id; see keywarden history), through --role-name like
         confirm: async (plan, warnings) => {
           warn(io, warnings);
           if (flags.yes === true) return true;
-          io.stdout.write(renderUndoPlan(runId, plan, hold));
+          io.stdout.write(renderUndoPlan(runId, plan, hold, outputColumns(io)));
           return io.confirm !== undefined && (await io.confirm(`Undo run ${runId}?`));
         },
       });
@@ -159,14 +160,14 @@ apply --org has its own run id; see keywarden history), through --role-name like
         io.stderr.write('keywarden: dry run: nothing changed (pass --yes to undo)\n');
         return;
       }
+      const columns = outputColumns(io);
       io.stdout.write(
-        renderResults(out.runId, out.results, {
-          color: !!io.stdout.isTTY && !io.env.NO_COLOR,
-          columns: outputColumns(io),
-        }),
+        renderResults(out.runId, out.results, { color: !!io.stdout.isTTY && !io.env.NO_COLOR, columns }),
       );
-      for (const c of out.cannotUndo) io.stdout.write(`  cannot undo ${c.actionId}: ${c.reason}\n`);
-      if (out.results.some((r) => r.status === 'done')) io.stdout.write(exemptionHint(out.results, hold));
+      io.stdout.write(renderCannotUndo(out.cannotUndo, { columns }));
+      if (out.results.some((r) => r.status === 'done')) {
+        io.stdout.write(exemptionHint(out.results, hold, columns));
+      }
       setExitCode(out.results.some((r) => r.status === 'failed') ? 1 : 0);
     } finally {
       clients.close();
@@ -175,20 +176,31 @@ apply --org has its own run id; see keywarden history), through --role-name like
   });
 }
 
-/** What an undo would do, for the dry run. */
-function renderUndoPlan(runId: string, plan: UndoPlan, hold: number): string {
-  const lines = [`Undo of run ${runId}: ${plan.actions.length} key(s) to reactivate, held ${hold} day(s)`];
-  for (const a of plan.actions) lines.push(`  reactivate-key ${a.accountId}/${a.userName} ${a.accessKeyId}`);
-  for (const c of plan.cannotUndo) lines.push(`  cannot undo ${c.actionId}: ${c.reason}`);
-  return `${lines.join('\n')}\n`;
+/** What an undo would do, for the dry run, fitted to `columns`. */
+function renderUndoPlan(runId: string, plan: UndoPlan, hold: number, columns: number): string {
+  const lines = fitRow(
+    '',
+    [],
+    `Undo of run ${runId}: ${plan.actions.length} key(s) to reactivate, held ${hold} day(s)`,
+    columns,
+    { hang: '  ' },
+  );
+  for (const a of plan.actions) {
+    lines.push(
+      ...fitRow('  ', ['reactivate-key'], `${a.accountId}/${a.userName} ${a.accessKeyId}`, columns, {
+        separator: ' ',
+      }),
+    );
+  }
+  return `${lines.join('\n')}\n${renderCannotUndo(plan.cannotUndo, { columns })}`;
 }
 
 /** How to make the reprieve permanent: the hold only lasts `hold` days. */
-function exemptionHint(results: readonly ActionResult[], hold: number): string {
+function exemptionHint(results: readonly ActionResult[], hold: number, columns: number): string {
   const users = [...new Set(results.filter((r) => r.status === 'done').map((r) => r.userName))];
-  return (
+  const hint =
     `The reactivated keys are held for ${hold} day(s): no run deactivates them again before then. To keep ` +
     `Keywarden away from ${users.join(', ')} for good, exempt the user: tag it keywarden:exempt=true ` +
-    '(with keywarden:exempt-reason), or list it under exemptions.users in the policy with a reason.\n'
-  );
+    '(with keywarden:exempt-reason), or list it under exemptions.users in the policy with a reason.';
+  return `${fitRow('', [], hint, columns, { hang: '' }).join('\n')}\n`;
 }

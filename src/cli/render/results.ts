@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { ActionResult } from '../../core/plan/outcome.js';
+import type { CannotUndo } from '../../core/plan/recovery.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 /**
@@ -36,4 +37,26 @@ export function renderResults(
     `run ${runId}: ${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed, ${count('deferred')} deferred`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What an undo leaves as it is (a deleted key, a replacement key), one entry per action, fitted to
+ * `columns`: each starts with `cannot undo` and its action type, so it can be grepped.
+ */
+export function renderCannotUndo(
+  cannotUndo: readonly CannotUndo[],
+  options: { readonly columns?: number },
+): string {
+  const width = options.columns ?? DEFAULT_COLUMNS;
+  const typeWidth = Math.max(0, ...cannotUndo.map((c) => c.type.length));
+  const lines = cannotUndo.flatMap((c) =>
+    fitRow(
+      '  ',
+      ['cannot undo', c.type.padEnd(typeWidth)],
+      `${c.accountId}/${c.userName}${c.accessKeyId === null ? '' : ` ${c.accessKeyId}`}: ${c.reason}`,
+      width,
+      { separator: ' ' },
+    ),
+  );
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

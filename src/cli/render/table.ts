@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { AccountStatus, AuditReport, Finding } from '../../core/audit-report.js';
 import { isOpen } from '../../core/audit-summary.js';
-import { SEVERITY_RANK } from '../../core/rules/types.js';
+import { SEVERITIES, SEVERITY_RANK } from '../../core/rules/types.js';
 import { DEFAULT_COLUMNS, fitRow } from './fit.js';
 
 export interface TableOptions {
@@ -13,7 +13,15 @@ export interface TableOptions {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-const NO_OPEN_FINDING = 3;
+/** Ranks after every severity: a user with nothing open comes last. */
+const NO_OPEN_FINDING = SEVERITIES.length;
+
+const ROW_INDENT = '    ';
+const CELL_SEPARATOR = '  ';
+/** `age 1234d`, `last used 1234d ago`, padded so the notes after them line up. */
+const AGE_WIDTH = 10;
+const LAST_USED_WIDTH = 18;
+const DATES_WIDTH = AGE_WIDTH + CELL_SEPARATOR.length + LAST_USED_WIDTH;
 
 interface UserGroup {
   readonly userName: string;
@@ -71,42 +79,60 @@ function renderAccount(
   const lines = fitRow('', [], c.bold(`Account ${account.accountId}`) + c.dim(source), width, { hang: '  ' });
   if (findings.length === 0) return [...lines, c.green('  no findings')];
 
-  let ruleWidth = 0;
-  let credWidth = 0;
+  const widths = { severity: 0, rule: 0, credential: 0 };
   for (const f of findings) {
-    ruleWidth = Math.max(ruleWidth, f.rule.length);
-    credWidth = Math.max(credWidth, credentialLabel(f).length);
+    widths.severity = Math.max(widths.severity, f.severity.length);
+    widths.rule = Math.max(widths.rule, f.rule.length);
+    widths.credential = Math.max(widths.credential, credentialLabel(f).length);
   }
+  // One row per finding when the widest fits; else each finding takes two lines, its dates (and
+  // note) under the rule column, so every finding of the account reads the same way.
+  const dateColumn = ROW_INDENT.length + widths.severity + CELL_SEPARATOR.length;
+  const oneLine =
+    dateColumn + widths.rule + widths.credential + 2 * CELL_SEPARATOR.length + DATES_WIDTH <= width;
   for (const user of groupUsers(findings)) {
     const open = user.open === 0 ? 'all exempt' : `${user.open} open`;
-    lines.push(`  ${c.bold(user.userName)} ${c.dim(`(${open})`)}`);
+    lines.push(...fitRow('  ', [c.bold(user.userName), c.dim(`(${open})`)], null, width, { separator: ' ' }));
     for (const f of user.findings) {
-      const cells = [
-        severityLabel(f, c),
-        f.rule.padEnd(ruleWidth),
-        credentialLabel(f).padEnd(credWidth),
-        `age ${f.ageDays === null ? '-' : `${f.ageDays}d`}`.padEnd(10),
+      const what = [
+        severityLabel(f, widths.severity, c),
+        f.rule.padEnd(widths.rule),
+        credentialLabel(f).padEnd(widths.credential),
+      ];
+      const dates = [
+        `age ${f.ageDays === null ? '-' : `${f.ageDays}d`}`.padEnd(AGE_WIDTH),
         // No age means no dates at all (a user-level finding, or a root key seen only in live mode).
         `last used ${f.ageDays === null ? '-' : f.lastUsedDaysAgo === null ? 'never' : `${f.lastUsedDaysAgo}d ago`}`.padEnd(
-          18,
+          LAST_USED_WIDTH,
         ),
       ];
-      const note = f.exempt
-        ? c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`)
-        : f.rotationInProgress !== null
-          ? c.cyan(
-              `ROTATION IN PROGRESS (run ${f.rotationInProgress.runId}` +
-                `${f.rotationInProgress.deactivateFrom === null ? '' : `, old key deactivated from ${f.rotationInProgress.deactivateFrom.slice(0, 10)}`})`,
-            )
-          : f.rotationLikely !== null
-            ? c.yellow('ROTATION LIKELY (no journal)')
-            : f.exemptionExpired === null
-              ? null
-              : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
-      lines.push(...fitRow('    ', cells, note, width));
+      const note = findingNote(f, c);
+      if (oneLine) {
+        lines.push(...withNote(ROW_INDENT, [...what, ...dates], note, dateColumn, width));
+      } else {
+        lines.push(...fitRow(ROW_INDENT, what, null, width));
+        lines.push(...withNote(' '.repeat(dateColumn), dates, note, dateColumn, width));
+      }
     }
   }
   return lines;
+}
+
+/**
+ * A row and its note: the note ends the row when the whole fits on one line; else it gets lines of
+ * its own under the rule column, where it has the most room, continued two columns further in.
+ */
+function withNote(
+  indent: string,
+  cells: readonly string[],
+  note: string | null,
+  noteColumn: number,
+  width: number,
+): string[] {
+  const row = fitRow(indent, cells, note, width);
+  if (note === null || row.length === 1) return row;
+  const under = ' '.repeat(noteColumn);
+  return [...fitRow(indent, cells, null, width), ...fitRow(under, [], note, width, { hang: `${under}  ` })];
 }
 
 function groupUsers(findings: readonly Finding[]): UserGroup[] {
@@ -128,8 +154,24 @@ function groupUsers(findings: readonly Finding[]): UserGroup[] {
   );
 }
 
-function severityLabel(f: Finding, c: Colors): string {
-  const label = f.severity.toUpperCase().padEnd(6);
+/** What a finding's row ends with: why it is exempt, rotating, or no longer exempt; null for none. */
+function findingNote(f: Finding, c: Colors): string | null {
+  if (f.exempt) return c.cyan(`EXEMPT (${f.exemptReason ?? 'no reason given'})`);
+  if (f.rotationInProgress !== null) {
+    const deactivate = f.rotationInProgress.deactivateFrom;
+    return c.cyan(
+      `ROTATION IN PROGRESS (run ${f.rotationInProgress.runId}` +
+        `${deactivate === null ? '' : `, old key deactivated from ${deactivate.slice(0, 10)}`})`,
+    );
+  }
+  if (f.rotationLikely !== null) return c.yellow('ROTATION LIKELY (no journal)');
+  return f.exemptionExpired === null
+    ? null
+    : c.yellow(`exemption expired ${f.exemptionExpired.until} (${f.exemptionExpired.reason})`);
+}
+
+function severityLabel(f: Finding, width: number, c: Colors): string {
+  const label = f.severity.toUpperCase().padEnd(width);
   if (!isOpen(f)) return c.dim(label);
   switch (f.severity) {
     case 'critical':
