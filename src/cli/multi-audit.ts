@@ -70,10 +70,10 @@ function openSink(
 }
 
 function jsonSink(write: (text: string) => void, head: AuditReport): Sink {
-  const { tool, evaluatedAt, policy } = head;
+  const { tool, evaluatedAt, policy, benchmark } = head;
   const doc = streamJsonDocument(
     write,
-    { schemaVersion: 1, kind: 'multi-account', tool, evaluatedAt, policy },
+    { schemaVersion: 1, kind: 'multi-account', tool, evaluatedAt, policy, benchmark },
     'accounts',
   );
   return {

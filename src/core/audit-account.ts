@@ -13,7 +13,16 @@ import { ROOT_USER_NAME } from './model.js';
 import type { RotationInProgress } from './plan/types.js';
 import type { Policy } from './policy/types.js';
 import { RULES, type RuleId } from './rules/registry.js';
-import type { AccountRule, RuleSettings, RuleVerdict, Severity, UserRule, Violation } from './rules/types.js';
+import {
+  type AccountRule,
+  CIS_VERSIONS,
+  type CisVersion,
+  type RuleSettings,
+  type RuleVerdict,
+  type Severity,
+  type UserRule,
+  type Violation,
+} from './rules/types.js';
 
 /** What the journal tells the audit of an account. */
 export interface AuditContext {
@@ -84,7 +93,7 @@ export function evaluateAccount(
         compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
         annotation = firstViolation(result.violations);
         for (const v of result.violations) {
-          findings.push(toFinding(principal, rule, v, { kind: 'none' }, null));
+          findings.push(toFinding(principal, rule, v, { kind: 'none' }, null, complianceOf(policy)[rule.id]));
         }
         break;
       default:
@@ -181,7 +190,7 @@ function judge(
       for (const v of result.violations) {
         const covering = coveringRotation(rule, v, rotation);
         if (covering === null) allInProgress = false;
-        findings.push(toFinding(principal, rule, v, exemption, covering));
+        findings.push(toFinding(principal, rule, v, exemption, covering, complianceOf(policy)[rule.id]));
       }
       if (exemption.kind !== 'exempt' && allInProgress && rotation !== null) {
         const until =
@@ -253,10 +262,23 @@ function firstViolation(violations: readonly Violation[]): string | null {
   return violations.length === 1 ? first.text : `${first.text} (+${violations.length - 1} more)`;
 }
 
-/** Each rule's controls, built once: every finding of a rule shares its list. */
-const COMPLIANCE = Object.fromEntries(
-  RULES.map((r) => [r.id, complianceRefs(r.compliance)]),
-) as unknown as Readonly<Record<RuleId, readonly ComplianceRef[]>>;
+/**
+ * Each rule's controls for each choice of CIS version (every version, or one), built once at load:
+ * every finding of a rule shares its list.
+ */
+const COMPLIANCE_BY_CIS = Object.fromEntries(
+  [null, ...CIS_VERSIONS].map((version) => [
+    version ?? 'all',
+    Object.fromEntries(
+      RULES.map((r) => [r.id, complianceRefs(r.compliance, version === null ? CIS_VERSIONS : [version])]),
+    ),
+  ]),
+) as unknown as Readonly<Record<CisVersion | 'all', Readonly<Record<RuleId, readonly ComplianceRef[]>>>>;
+
+/** The controls the policy's findings name, per rule. */
+function complianceOf(policy: Policy): Readonly<Record<RuleId, readonly ComplianceRef[]>> {
+  return COMPLIANCE_BY_CIS[policy.compliance.cisVersion ?? 'all'];
+}
 
 function toFinding(
   principal: { readonly accountId: string; readonly userName: string; readonly userArn: string },
@@ -264,6 +286,7 @@ function toFinding(
   v: Violation,
   exemption: ReturnType<typeof findExemption>,
   rotation: RotationInProgress | null,
+  compliance: readonly ComplianceRef[],
 ): Finding {
   const key = v.key;
   const ambiguous = key?.idAmbiguous ?? false;
@@ -288,7 +311,7 @@ function toFinding(
     accessKeyCreateDate: key === null ? null : key.createDate.toISOString(),
     accessKeyIdAmbiguous: ambiguous,
     severity,
-    compliance: COMPLIANCE[rule],
+    compliance,
     ageDays: v.ageDays,
     lastUsedDaysAgo: v.lastUsedDaysAgo,
     exempt: exemption.kind === 'exempt',

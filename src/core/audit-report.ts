@@ -7,7 +7,7 @@ import type { ComplianceRef } from './compliance.js';
 import type { InventorySource } from './model.js';
 import type { PresetName } from './policy/types.js';
 import type { RuleId } from './rules/registry.js';
-import { type CredentialType, SEVERITIES, type Severity } from './rules/types.js';
+import { type CisVersion, type CredentialType, SEVERITIES, type Severity } from './rules/types.js';
 
 /** The three verdicts AWS Config and cdk-nag use. */
 export type Compliance = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
@@ -154,12 +154,23 @@ export interface AuditSummary {
   readonly byRule: Readonly<Partial<Record<RuleId, RuleCounts>>>;
 }
 
+/** The benchmark a report is against (the `cis` presets, `compliance.cisVersion`). */
+export interface Benchmark {
+  readonly name: 'CIS AWS Foundations Benchmark';
+  readonly version: CisVersion;
+}
+
 /** The whole audit as plain JSON-ready data (schemaVersion 1). */
 export interface AuditReport {
   readonly schemaVersion: 1;
   readonly tool: { readonly name: string; readonly version: string };
   readonly evaluatedAt: string;
   readonly policy: PolicySummary;
+  /**
+   * The one benchmark version the findings' CIS controls are from; null when they name every
+   * version Keywarden maps.
+   */
+  readonly benchmark: Benchmark | null;
   readonly accounts: readonly AccountStatus[];
   readonly findings: readonly Finding[];
   readonly evaluations: readonly Evaluation[];

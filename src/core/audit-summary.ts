@@ -130,6 +130,10 @@ export function buildAuditReport(
         deleteAfterDays: policy.rotation.deleteAfterDays,
       },
     },
+    benchmark:
+      policy.compliance.cisVersion === null
+        ? null
+        : { name: 'CIS AWS Foundations Benchmark', version: policy.compliance.cisVersion },
     accounts: statuses,
     findings,
     evaluations,

@@ -84,6 +84,11 @@ describe('audit across accounts', () => {
       findings += single.summary.findings;
     }
     expect(multi.summary).toMatchObject({ accounts: 3, accountErrors: 0, findings });
+    // Every finding carries its controls, as in a single-account audit; no one benchmark is named.
+    const all = multi.accounts.flatMap((a) => (a.status === 'ok' ? a.report.findings : []));
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.every((f) => f.compliance.some((r) => r.standard === 'cis'))).toBe(true);
+    expect(multi).toHaveProperty('benchmark', null);
     expect(result.stderr).not.toMatch(/accounts \d+\/3/); // no progress when stderr is not a terminal
   });
 

@@ -134,7 +134,10 @@ export function registerAudit(
     .command('audit')
     .description('Judge every IAM user credential in an account against the policy (read-only)')
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
-    .option('--preset <name>', 'start from a preset: aws-config, cis, rotation-165-180-185')
+    .option(
+      '--preset <name>',
+      'start from a preset: aws-config, cis (CIS v3.0.0), cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185',
+    )
     .option(
       '--format <format>',
       'table, json, csv, html, sarif or asff (default: from the --output extension, else table on a terminal, json otherwise)',
@@ -184,7 +187,8 @@ Examples:
   $ keywarden audit --output findings.sarif         # SARIF for a dashboard
   $ keywarden audit --format asff --output asff.json
   $ keywarden audit --to-security-hub --region eu-west-1 --fail-on none
-  $ keywarden audit --preset cis --format json --output audit.json
+  $ keywarden audit --preset cis --format json --output audit.json   # against CIS v3.0.0
+  $ keywarden audit --preset cis-1.4.0 --output cis.html            # findings name CIS v1.4.0 controls
   $ keywarden audit --profile prod --fail-on high
   $ keywarden audit --inventory live --max-key-age-days 180
   $ keywarden audit --key-ids none --format json --fail-on high   # a fast CI gate: no ListAccessKeys
