@@ -351,22 +351,21 @@ function allFindings(report: AuditReport): string {
 
 /** Short tokens (`CIS v3.0.0 1.14`, `IAM.3`, `NIST AC-2(1)`), each titled with its full label. */
 function complianceCell(refs: readonly ComplianceRef[]): string {
-  return refs
-    .map((r) => {
-      const short =
-        r.standard === 'cis'
-          ? `CIS v${r.version ?? ''} ${r.control}`
-          : r.standard === 'nist-800-53'
-            ? `NIST ${r.control}`
-            : r.control;
-      return `<span class="ctl" title="${esc(r.label)}">${esc(short)}</span>`;
-    })
-    .join(' ');
+  const spans = refs.map((r) => {
+    const short =
+      r.standard === 'cis'
+        ? `CIS v${r.version ?? ''} ${r.control}`
+        : r.standard === 'nist-800-53'
+          ? `NIST ${r.control}`
+          : r.control;
+    return `<span class="ctl" title="${esc(r.label)}">${esc(short)}</span>`;
+  });
+  return spans.length === 0 ? '' : `<div class="ctls">${spans.join(' ')}</div>`;
 }
 
 /**
- * A select of every control the findings name, standard by standard in the order the findings list
- * them; choosing one shows only the findings that map to it (rows carry `data-controls`).
+ * A select of every control the findings name, by standard (CIS newest version first), controls in
+ * numeric order; choosing one shows only the findings that map to it (rows carry `data-controls`).
  */
 function controlFilter(tableId: string, findings: readonly Finding[]): string {
   const labels = new Map<string, ComplianceRef>();
@@ -668,7 +667,7 @@ th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] bu
 .num{text-align:right;font-variant-numeric:tabular-nums}tr.exempt td{color:var(--dim)}
 table.compact{width:auto}.filter{margin:6px 0}.filter input{font:inherit;padding:3px 6px;width:260px}
 .count{color:var(--dim);font-size:12px;margin-left:8px}.filter select{font:inherit;padding:2px 4px}
-.ctl{white-space:nowrap;font-size:12px}.empty{color:var(--dim);font-style:italic}
+.ctls{min-width:13em}.ctl{white-space:nowrap;font-size:12px}.empty{color:var(--dim);font-style:italic}
 .sev{font-weight:600}.sev-high{color:var(--high)}.sev-medium{color:var(--medium)}.sev-low{color:var(--low)}
 .histogram{width:100%;height:auto;max-height:320px;font-size:11px}
 .histogram .bar.ok{fill:var(--ok)}.histogram .bar.over{fill:var(--over)}
