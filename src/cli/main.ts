@@ -22,6 +22,7 @@ import { registerInvoke } from './commands/invoke.js';
 import { registerJournal } from './commands/journal.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRotate } from './commands/rotate.js';
+import { registerRules } from './commands/rules.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerSynth } from './commands/synth.js';
 import { registerUndo } from './commands/undo.js';
@@ -114,6 +115,7 @@ Examples:
   registerHistory(program, io, session);
   registerJournal(program, io, session);
   registerValidate(program, io);
+  registerRules(program, io);
   registerSandbox(program, io);
   registerInvoke(program, io, session, setExitCode);
   registerSynth(program, io);

@@ -102,8 +102,12 @@ function endStream(stream: WriteStream): Promise<void> {
  * statuses (by account id), the summary, the filter's counts, the warnings and the key ages added up.
  */
 function jsonSink(out: Out, head: AuditReport): Sink {
-  const { schemaVersion, tool, evaluatedAt, policy } = head;
-  const doc = streamJsonDocument(out.write, { schemaVersion, tool, evaluatedAt, policy }, 'findings');
+  const { schemaVersion, tool, evaluatedAt, policy, benchmark } = head;
+  const doc = streamJsonDocument(
+    out.write,
+    { schemaVersion, tool, evaluatedAt, policy, benchmark },
+    'findings',
+  );
   const spoolDir = mkdtempSync(join(tmpdir(), 'keywarden-evaluations-'));
   const spoolPath = join(spoolDir, 'evaluations.jsonl');
   const spool = createWriteStream(spoolPath);

@@ -221,7 +221,10 @@ export interface RemediationFlags extends AwsFlags {
 export function addRemediationOptions(command: Command, options: { readonly whatIf: boolean }): Command {
   command
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
-    .option('--preset <name>', 'aws-config (the AWS runbook), cis, rotation-165-180-185')
+    .option(
+      '--preset <name>',
+      'aws-config (the AWS runbook), cis (CIS v3.0.0), cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185',
+    )
     .addOption(
       options.whatIf
         ? new Option('--now <iso-time>', "plan as of this time (what-if); default: the service's time now")

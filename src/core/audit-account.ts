@@ -14,7 +14,16 @@ import type { RotationInProgress } from './plan/types.js';
 import type { Policy } from './policy/types.js';
 import { type LikelyRotation, likelyRotation } from './rotation-likely.js';
 import { RULES, type RuleId } from './rules/registry.js';
-import type { AccountRule, RuleSettings, RuleVerdict, Severity, UserRule, Violation } from './rules/types.js';
+import {
+  type AccountRule,
+  CIS_VERSIONS,
+  type CisVersion,
+  type RuleSettings,
+  type RuleVerdict,
+  type Severity,
+  type UserRule,
+  type Violation,
+} from './rules/types.js';
 
 /** What the journal tells the audit of an account. */
 export interface AuditContext {
@@ -94,7 +103,9 @@ export function evaluateAccount(
         compliance = result.violations.length === 0 ? 'COMPLIANT' : 'NON_COMPLIANT';
         annotation = firstViolation(result.violations);
         for (const v of result.violations) {
-          findings.push(toFinding(principal, rule, v, { kind: 'none' }, null, null));
+          findings.push(
+            toFinding(principal, rule, v, { kind: 'none' }, null, null, complianceOf(policy)[rule.id]),
+          );
         }
         break;
       default:
@@ -207,7 +218,17 @@ function judge(
       for (const v of result.violations) {
         const covering = coveringRotation(rule, v, rotation);
         if (covering === null) allInProgress = false;
-        findings.push(toFinding(principal, rule, v, exemption, covering, coveringLikely(rule, v, likely)));
+        findings.push(
+          toFinding(
+            principal,
+            rule,
+            v,
+            exemption,
+            covering,
+            coveringLikely(rule, v, likely),
+            complianceOf(policy)[rule.id],
+          ),
+        );
       }
       if (exemption.kind !== 'exempt' && allInProgress && rotation !== null) {
         const until =
@@ -279,10 +300,23 @@ function firstViolation(violations: readonly Violation[]): string | null {
   return violations.length === 1 ? first.text : `${first.text} (+${violations.length - 1} more)`;
 }
 
-/** Each rule's controls, built once: every finding of a rule shares its list. */
-const COMPLIANCE = Object.fromEntries(
-  RULES.map((r) => [r.id, complianceRefs(r.compliance)]),
-) as unknown as Readonly<Record<RuleId, readonly ComplianceRef[]>>;
+/**
+ * Each rule's controls for each choice of CIS version (every version, or one), built once at load:
+ * every finding of a rule shares its list.
+ */
+const COMPLIANCE_BY_CIS = Object.fromEntries(
+  [null, ...CIS_VERSIONS].map((version) => [
+    version ?? 'all',
+    Object.fromEntries(
+      RULES.map((r) => [r.id, complianceRefs(r.compliance, version === null ? CIS_VERSIONS : [version])]),
+    ),
+  ]),
+) as unknown as Readonly<Record<CisVersion | 'all', Readonly<Record<RuleId, readonly ComplianceRef[]>>>>;
+
+/** The controls the policy's findings name, per rule. */
+function complianceOf(policy: Policy): Readonly<Record<RuleId, readonly ComplianceRef[]>> {
+  return COMPLIANCE_BY_CIS[policy.compliance.cisVersion ?? 'all'];
+}
 
 function toFinding(
   principal: { readonly accountId: string; readonly userName: string; readonly userArn: string },
@@ -291,6 +325,7 @@ function toFinding(
   exemption: ReturnType<typeof findExemption>,
   rotation: RotationInProgress | null,
   likely: LikelyRotation | null,
+  compliance: readonly ComplianceRef[],
 ): Finding {
   const key = v.key;
   const ambiguous = key?.idAmbiguous ?? false;
@@ -316,7 +351,7 @@ function toFinding(
     accessKeyCreateDate: key === null ? null : key.createDate.toISOString(),
     accessKeyIdAmbiguous: ambiguous,
     severity,
-    compliance: COMPLIANCE[rule],
+    compliance,
     ageDays: v.ageDays,
     lastUsedDaysAgo: v.lastUsedDaysAgo,
     exempt: exemption.kind === 'exempt',

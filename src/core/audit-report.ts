@@ -8,7 +8,7 @@ import type { AppliedFilter } from './finding-filter.js';
 import type { InventorySource } from './model.js';
 import type { PresetName } from './policy/types.js';
 import type { RuleId } from './rules/registry.js';
-import { type CredentialType, SEVERITIES, type Severity } from './rules/types.js';
+import { type CisVersion, type CredentialType, SEVERITIES, type Severity } from './rules/types.js';
 
 /** The three verdicts AWS Config and cdk-nag use. */
 export type Compliance = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
@@ -176,6 +176,12 @@ export interface AuditSummary {
 /** What `--rule`, `--severity` and `--user` left out of an audit: findings, and how many were open. */
 export type AuditFilter = AppliedFilter<{ readonly findings: number; readonly open: number }>;
 
+/** The benchmark a report is against (the `cis` presets, `compliance.cisVersion`). */
+export interface Benchmark {
+  readonly name: 'CIS AWS Foundations Benchmark';
+  readonly version: CisVersion;
+}
+
 /**
  * The whole audit as plain JSON-ready data. Version 2: one shape for one account and for many
  * (`--org`), every finding at the top level, and the filter the run applied.
@@ -187,6 +193,11 @@ export interface AuditReport {
   readonly policy: PolicySummary;
   /** The filter applied (`--rule`, `--severity`, `--user`); null when none was. */
   readonly filter: AuditFilter | null;
+  /**
+   * The one benchmark version the findings' CIS controls are from; null when they name every
+   * version Keywarden maps.
+   */
+  readonly benchmark: Benchmark | null;
   readonly accounts: readonly AccountStatus[];
   /** The findings the filter kept; `summary` counts these. */
   readonly findings: readonly Finding[];

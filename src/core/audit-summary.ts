@@ -181,6 +181,10 @@ export function buildAuditReport(
       filter === null || keep === null
         ? null
         : { ...filter, filteredOut: { findings: filteredOut, open: filteredOutOpen } },
+    benchmark:
+      policy.compliance.cisVersion === null
+        ? null
+        : { name: 'CIS AWS Foundations Benchmark', version: policy.compliance.cisVersion },
     accounts: statuses,
     findings,
     evaluations,

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { AccountStatus, AuditReport, Finding } from '../core/audit-report.js';
 import { isOpen } from '../core/audit-summary.js';
+import type { ComplianceRef } from '../core/compliance.js';
 import {
   countEvents,
   FORECAST_EVENTS,
@@ -98,6 +99,12 @@ function header(report: AuditReport): string {
       `(keys rotated within ${report.policy.maxKeyAgeDays} days, used within ${report.policy.unusedDays} days) · ` +
       `rules: ${report.policy.enabledRules.map(esc).join(', ')}</p>`,
   ];
+  if (report.benchmark !== null) {
+    lines.push(
+      `<p class="meta" data-benchmark="${esc(report.benchmark.version)}">Against the ${esc(report.benchmark.name)} ` +
+        `v${esc(report.benchmark.version)}: findings name that version's controls.</p>`,
+    );
+  }
   if (failed.length > 0) {
     lines.push(
       `<p class="alert" role="alert">${failed.length} account(s) could not be audited, so this report is incomplete: ` +
@@ -167,7 +174,13 @@ function table<T>(
   caption: string,
   columns: readonly Column<T>[],
   rows: readonly T[],
-  options: { readonly filter: boolean; readonly empty: string; readonly rowAttrs?: (row: T) => string },
+  options: {
+    readonly filter: boolean;
+    readonly empty: string;
+    readonly rowAttrs?: (row: T) => string;
+    /** More filter controls (escaped HTML), after the text box. */
+    readonly moreFilters?: string;
+  },
 ): string {
   if (rows.length === 0) return `<p class="empty" data-empty="${id}">${esc(options.empty)}</p>`;
   const head = columns
@@ -190,7 +203,7 @@ function table<T>(
     .join('\n');
   const filter = options.filter
     ? `<div class="filter"><label>Filter <input type="search" data-filter="${id}" placeholder="user, account, rule…"></label> ` +
-      `<span class="count" id="${id}-count">${rows.length} of ${rows.length}</span></div>`
+      `${options.moreFilters ?? ''}<span class="count" id="${id}-count">${rows.length} of ${rows.length}</span></div>`
     : '';
   return (
     `${filter}<div class="scroll"><table id="${id}" data-sortable><caption>${esc(caption)}</caption>` +
@@ -322,14 +335,59 @@ function allFindings(report: AuditReport): string {
           sort: (f) => (f.exempt ? 1 : 0),
         },
         { header: 'Message', cell: (f) => esc(f.message) },
+        { header: 'Compliance', cell: (f) => complianceCell(f.compliance) },
       ],
       report.findings,
       {
         filter: true,
         empty: 'No findings: every credential complies with the policy.',
-        rowAttrs: (f) => `data-finding="${esc(f.id)}"${f.exempt ? ' class="exempt"' : ''}`,
+        rowAttrs: (f) =>
+          `data-finding="${esc(f.id)}" data-controls="${esc(f.compliance.map((r) => r.label).join('|'))}"` +
+          `${f.exempt ? ' class="exempt"' : ''}`,
+        moreFilters: controlFilter('findings-table', report.findings),
       },
     ),
+  );
+}
+
+/** Short tokens (`CIS v3.0.0 1.14`, `IAM.3`, `NIST AC-2(1)`), each titled with its full label. */
+function complianceCell(refs: readonly ComplianceRef[]): string {
+  const spans = refs.map((r) => {
+    const short =
+      r.standard === 'cis'
+        ? `CIS v${r.version ?? ''} ${r.control}`
+        : r.standard === 'nist-800-53'
+          ? `NIST ${r.control}`
+          : r.control;
+    return `<span class="ctl" title="${esc(r.label)}">${esc(short)}</span>`;
+  });
+  return spans.length === 0 ? '' : `<div class="ctls">${spans.join(' ')}</div>`;
+}
+
+/**
+ * A select of every control the findings name, by standard (CIS newest version first), controls in
+ * numeric order; choosing one shows only the findings that map to it (rows carry `data-controls`).
+ */
+function controlFilter(tableId: string, findings: readonly Finding[]): string {
+  const labels = new Map<string, ComplianceRef>();
+  for (const f of findings) for (const r of f.compliance) if (!labels.has(r.label)) labels.set(r.label, r);
+  if (labels.size === 0) return '';
+  const order: Readonly<Record<ComplianceRef['standard'], number>> = {
+    cis: 0,
+    'security-hub': 1,
+    'aws-config': 2,
+    'nist-800-53': 3,
+  };
+  const sorted = [...labels.values()].sort(
+    (a, b) =>
+      order[a.standard] - order[b.standard] ||
+      (b.version ?? '').localeCompare(a.version ?? '') ||
+      a.control.localeCompare(b.control, 'en', { numeric: true }),
+  );
+  const options = sorted.map((r) => `<option value="${esc(r.label)}">${esc(r.label)}</option>`).join('');
+  return (
+    `<label>Control <select data-control-filter="${tableId}"><option value="">every control</option>` +
+    `${options}</select></label> `
   );
 }
 
@@ -622,7 +680,8 @@ th{background:var(--panel);position:sticky;top:0}th button{all:unset;cursor:poin
 th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
 .num{text-align:right;font-variant-numeric:tabular-nums}tr.exempt td{color:var(--dim)}
 table.compact{width:auto}.filter{margin:6px 0}.filter input{font:inherit;padding:3px 6px;width:260px}
-.count{color:var(--dim);font-size:12px;margin-left:8px}.empty{color:var(--dim);font-style:italic}
+.count{color:var(--dim);font-size:12px;margin-left:8px}.filter select{font:inherit;padding:2px 4px}
+.ctls{min-width:13em}.ctl{white-space:nowrap;font-size:12px}.empty{color:var(--dim);font-style:italic}
 .sev{font-weight:600}.sev-high{color:var(--high)}.sev-medium{color:var(--medium)}.sev-low{color:var(--low)}
 .histogram{width:100%;height:auto;max-height:320px;font-size:11px}
 .histogram .bar.ok{fill:var(--ok)}.histogram .bar.over{fill:var(--over)}
@@ -642,7 +701,10 @@ footer{margin-top:32px;color:var(--dim);font-size:12px}
 @media print{.filter,th button::after{display:none}th{position:static}}
 `;
 
-/** Sorting (click a column header) and filtering (type in the box above a table); nothing else. */
+/**
+ * Sorting (click a column header) and filtering (type in the box above a table; the findings also
+ * by control); nothing else.
+ */
 const SCRIPT = `
 (function () {
   'use strict';
@@ -677,18 +739,24 @@ const SCRIPT = `
     });
   });
   document.querySelectorAll('input[data-filter]').forEach(function (input) {
-    var table = document.getElementById(input.getAttribute('data-filter'));
-    var count = document.getElementById(input.getAttribute('data-filter') + '-count');
-    input.addEventListener('input', function () {
+    var id = input.getAttribute('data-filter');
+    var table = document.getElementById(id);
+    var count = document.getElementById(id + '-count');
+    var select = document.querySelector('select[data-control-filter="' + id + '"]');
+    function apply() {
       var q = input.value.trim().toLowerCase();
+      var control = select ? select.value : '';
       var rows = table.tBodies[0].rows, shown = 0;
       for (var i = 0; i < rows.length; i++) {
-        var hit = q === '' || rows[i].textContent.toLowerCase().indexOf(q) >= 0;
+        var hit = (q === '' || rows[i].textContent.toLowerCase().indexOf(q) >= 0) &&
+          (control === '' || (rows[i].getAttribute('data-controls') || '').split('|').indexOf(control) >= 0);
         rows[i].hidden = !hit;
         if (hit) shown++;
       }
       count.textContent = shown + ' of ' + rows.length;
-    });
+    }
+    input.addEventListener('input', apply);
+    if (select) select.addEventListener('change', apply);
   });
 })();
 `;

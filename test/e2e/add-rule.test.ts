@@ -35,6 +35,8 @@ export const staleInactiveKey = userRule({
   severity: 'low',
   description: 'An inactive access key kept for more than maxInactiveDays after its last use.',
   recommendation: 'Delete the inactive access key, or reactivate it if it is still needed.',
+  // No published control checks this: every list is empty.
+  compliance: { cis: {}, securityHub: [], awsConfigRule: null, nist80053r5: [] },
   params: { maxInactiveDays: days },
   defaults: { enabled: true, maxInactiveDays: 30 },
   evaluateUser(user, settings, now) {
@@ -262,6 +264,8 @@ export const oldConsolePassword = userRule({
   severity: 'low',
   description: 'A console password set more than maxPasswordAgeDays ago.',
   recommendation: 'Choose a new console password.',
+  // No published control checks this: every list is empty.
+  compliance: { cis: {}, securityHub: [], awsConfigRule: null, nist80053r5: [] },
   params: { maxPasswordAgeDays: days },
   defaults: { enabled: true, maxPasswordAgeDays: 90 },
   remediation: eachFinding(requirePasswordReset, { ownerAction: 'Choose a new password when you next sign in' }),

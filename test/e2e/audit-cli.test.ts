@@ -164,6 +164,21 @@ describe('keywarden audit on the demo world', () => {
     expect(rows.find((r) => r.userName === 'orders-api')?.ageDays).toBe('91');
   });
 
+  it('--preset cis-1.4.0 reports against CIS v1.4.0: JSON, CSV and table name it', async () => {
+    const json = JSON.parse(
+      (await audit(['--preset', 'cis-1.4.0', '--format', 'json', '--fail-on', 'none'])).stdout,
+    ) as AuditReport;
+    expect(json.benchmark).toEqual({ name: 'CIS AWS Foundations Benchmark', version: '1.4.0' });
+    const cis = json.findings.flatMap((f) => f.compliance.filter((r) => r.standard === 'cis'));
+    expect(cis.length).toBeGreaterThan(0);
+    expect(cis.every((r) => r.version === '1.4.0')).toBe(true);
+    const csv = await audit(['--preset', 'cis-1.4.0', '--format', 'csv', '--fail-on', 'none']);
+    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows[0]?.compliance).toMatch(/^CIS AWS Foundations Benchmark v1\.4\.0\/1\.\d+; AWS /);
+    const table = await audit(['--preset', 'cis-1.4.0', '--format', 'table', '--fail-on', 'none']);
+    expect(table.stdout.split('\n')[0]).toBe('Against the CIS AWS Foundations Benchmark v1.4.0');
+  });
+
   it('prints a table grouped by user with a summary line, and writes --output files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kw-audit-'));
     const table = await audit(['--format', 'table']);
@@ -291,7 +306,10 @@ describe('keywarden audit input errors (one line, exit 2, no AWS call)', () => {
     [['--now', 'yesterday'], /--now: must be an ISO-8601 time/],
     [['--now', '2026-02-30'], /--now: must be an ISO-8601 time .*\(got "2026-02-30"\)/],
     [['--now', '2026-11-22T25:00:00Z'], /--now: must be an ISO-8601 time .*\(got "2026-11-22T25:00:00Z"\)/],
-    [['--preset', 'nist'], /--preset: must be one of aws-config, cis, rotation-165-180-185 \(got "nist"\)/],
+    [
+      ['--preset', 'nist'],
+      /--preset: must be one of aws-config, cis, cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185 \(got "nist"\)/,
+    ],
     [['--max-key-age-days', '0'], /--max-key-age-days: must be an integer from 1 to 10000 \(got "?0"?\)/],
     [['--unused-days', 'abc'], /--unused-days: .*"abc"/],
     [['--config', 'missing.yaml'], /--config: policy file not found: missing.yaml/],

@@ -93,6 +93,10 @@ describe('audit across accounts', () => {
     // Every account's evaluations, at the top level too.
     expect(multi.evaluations).toHaveLength(evaluations);
     expect(multi.filter).toBeNull();
+    // Every finding carries its controls, as in a single-account audit; no one benchmark is named.
+    expect(multi.findings.length).toBeGreaterThan(0);
+    expect(multi.findings.every((f) => f.compliance.some((r) => r.standard === 'cis'))).toBe(true);
+    expect(multi).toHaveProperty('benchmark', null);
     expect(result.stderr).not.toMatch(/accounts \d+\/3/); // no progress when stderr is not a terminal
   });
 

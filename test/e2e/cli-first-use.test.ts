@@ -214,6 +214,7 @@ notifications:
   sns: { topicArn: "arn:aws:sns:us-east-1:111111111111:keywarden-security" }
   slack: { webhookUrlSsmParameter: /keywarden/slack }
   email: { from: keywarden@example.com }
+compliance: { cisVersion: 1.4.0 }
 `;
 
 describe('validate --print reads back', () => {

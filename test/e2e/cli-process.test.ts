@@ -20,6 +20,7 @@ describe('keywarden as a process', () => {
       'init',
       'sandbox',
       'validate',
+      'rules',
       'plan',
       'apply',
       'rotate',

@@ -1,8 +1,8 @@
 /**
  * The HTML report in a real browser: `keywarden audit --output report.html` on the demo world's
  * prod account (emulator, real SDK), opened from disk in headless Chromium. No console error, no
- * network request, the figures on the page are the JSON report's, the tables sort and filter, and
- * a 1280×800 screenshot (kept in test-artifacts/) is not blank.
+ * network request, the figures on the page are the JSON report's, the tables sort and filter (the
+ * findings by control too), and a 1280×800 screenshot (kept in test-artifacts/) is not blank.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,6 +171,36 @@ describe('the HTML report in Chromium', () => {
     await age.locator('button').click();
     const descending = await ages();
     expect(descending).toEqual([...ascending].sort((a, b) => b - a));
+  });
+
+  it('filters the findings by control, with the text filter too', async () => {
+    // Prepare
+    const select = page.locator('select[data-control-filter="findings-table"]');
+    const visible = page.locator('#findings-table tbody tr:not([hidden])');
+    const labels = report.findings.flatMap((f) => f.compliance.map((r) => r.label));
+    const options = (await select.locator('option').allTextContents()).slice(1);
+    expect(new Set(options)).toEqual(new Set(labels));
+    const control = 'AWS Security Hub IAM.3';
+    const mapped = report.findings.filter((f) => f.compliance.some((r) => r.label === control));
+    expect(mapped.length).toBeGreaterThan(0);
+    expect(mapped.length).toBeLessThan(report.findings.length);
+    // Act: one control
+    await select.selectOption(control);
+    // Assess
+    expect(await visible.count()).toBe(mapped.length);
+    expect(await page.locator('#findings-table-count').textContent()).toBe(
+      `${mapped.length} of ${report.findings.length}`,
+    );
+    // Act: and a user
+    const user = mapped[0]?.userName ?? '';
+    await page.locator('input[data-filter="findings-table"]').fill(user);
+    // Assess
+    expect(await visible.count()).toBe(mapped.filter((f) => f.userName.includes(user)).length);
+    // Act: every control again
+    await page.locator('input[data-filter="findings-table"]').fill('');
+    await select.selectOption('');
+    // Assess
+    expect(await visible.count()).toBe(report.findings.length);
   });
 
   it('takes a non-blank 1280×800 screenshot (kept in test-artifacts/)', async () => {

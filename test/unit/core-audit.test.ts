@@ -34,6 +34,70 @@ function sampleInventory(overrides: Partial<AccountInventory> = {}): AccountInve
   });
 }
 
+describe('compliance on findings', () => {
+  const labels = (p: Policy, rule: string) =>
+    report(sampleInventory(), p)
+      .findings.find((f) => f.rule === rule)
+      ?.compliance.filter((r) => r.standard === 'cis')
+      .map((r) => r.label);
+
+  it('names every CIS version by default, and the report no benchmark', () => {
+    // Act
+    const r = report(sampleInventory());
+    // Assess
+    expect(r.benchmark).toBeNull();
+    expect(labels(policy(), 'KEY_ROTATION')).toEqual([
+      'CIS AWS Foundations Benchmark v3.0.0/1.14',
+      'CIS AWS Foundations Benchmark v1.4.0/1.14',
+      'CIS AWS Foundations Benchmark v1.2.0/1.4',
+    ]);
+    expect(r.findings.find((f) => f.rule === 'ROOT_ACCESS_KEY')?.compliance.map((c) => c.control)).toContain(
+      'IAM.4',
+    );
+  });
+
+  it.each([
+    { preset: 'cis', version: '3.0.0', control: '1.14' },
+    { preset: 'cis-1.4.0', version: '1.4.0', control: '1.14' },
+    { preset: 'cis-1.2.0', version: '1.2.0', control: '1.4' },
+  ] as const)(
+    '--preset $preset names only CIS v$version, and the report says so',
+    ({ preset, version, control }) => {
+      // Prepare
+      const p = policy({ preset });
+      // Act
+      const r = report(sampleInventory(), p);
+      // Assess
+      expect(r.benchmark).toEqual({ name: 'CIS AWS Foundations Benchmark', version });
+      expect(labels(p, 'KEY_ROTATION')).toEqual([`CIS AWS Foundations Benchmark v${version}/${control}`]);
+      // The other standards stay.
+      expect(r.findings.find((f) => f.rule === 'KEY_ROTATION')?.compliance.map((c) => c.control)).toContain(
+        'IAM.3',
+      );
+    },
+  );
+
+  it('names no CIS control for a rule the version lacks (one active key in v1.2.0)', () => {
+    // Prepare: two active keys, every rule on, CIS v1.2.0
+    const p = policy({
+      rules: { MULTIPLE_ACTIVE_KEYS: { enabled: true } },
+      compliance: { cisVersion: '1.2.0' },
+    });
+    const inv = inventory({
+      users: [
+        user({
+          userName: 'dave',
+          accessKeys: [key({ accessKeyId: 'AKIAD1' }), key({ slot: 2, accessKeyId: 'AKIAD2' })],
+        }),
+      ],
+    });
+    // Act
+    const finding = report(inv, p).findings.find((f) => f.rule === 'MULTIPLE_ACTIVE_KEYS');
+    // Assess
+    expect(finding?.compliance).toEqual([]);
+  });
+});
+
 describe('buildAuditReport', () => {
   it('produces the documented top-level shape', () => {
     // Act
@@ -45,6 +109,7 @@ describe('buildAuditReport', () => {
       'evaluatedAt',
       'policy',
       'filter',
+      'benchmark',
       'accounts',
       'findings',
       'evaluations',

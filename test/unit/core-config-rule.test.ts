@@ -91,7 +91,7 @@ describe('parseRuleParameters', () => {
     [{ rule: 'ROOT_ACCESS_KEY' }, 'use the managed rule iam-root-access-key-check'],
     [
       { preset: 'strict' },
-      'ruleParameters.preset: must be one of aws-config, cis, rotation-165-180-185 (got "strict")',
+      'ruleParameters.preset: must be one of aws-config, cis, cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185 (got "strict")',
     ],
     [
       { maxKeyAge: '90' },

@@ -39,10 +39,11 @@ describe('parsePolicy', () => {
         mfa: false,
         root: true,
         rotateAfterDays: 90,
+        cisVersion: null,
       },
     },
-    {
-      preset: 'cis',
+    ...(['cis', 'cis-3.0.0', 'cis-1.4.0'] as const).map((preset) => ({
+      preset,
       check: {
         maxKeyAgeDays: 90,
         unusedDays: 45,
@@ -50,6 +51,20 @@ describe('parsePolicy', () => {
         mfa: true,
         root: true,
         rotateAfterDays: 90,
+        cisVersion: preset === 'cis-1.4.0' ? '1.4.0' : '3.0.0',
+      },
+    })),
+    {
+      // v1.2.0 checks unused credentials at 90 days and has no one-active-key control.
+      preset: 'cis-1.2.0',
+      check: {
+        maxKeyAgeDays: 90,
+        unusedDays: 90,
+        multiple: false,
+        mfa: true,
+        root: true,
+        rotateAfterDays: 90,
+        cisVersion: '1.2.0',
       },
     },
     {
@@ -61,6 +76,7 @@ describe('parsePolicy', () => {
         mfa: false,
         root: true,
         rotateAfterDays: 165,
+        cisVersion: null,
       },
     },
   ])('preset $preset', ({ preset, check }) => {
@@ -75,7 +91,17 @@ describe('parsePolicy', () => {
       mfa: p?.rules.CONSOLE_WITHOUT_MFA.enabled,
       root: p?.rules.ROOT_ACCESS_KEY.enabled,
       rotateAfterDays: p?.rotation.rotateAfterDays,
+      cisVersion: p?.compliance.cisVersion,
     }).toEqual(check);
+  });
+
+  it('takes compliance.cisVersion from the file over the preset, and null for every version', () => {
+    const pinned = parsePolicy('version: 1\npreset: cis\ncompliance: { cisVersion: 1.4.0 }\n', SOURCE);
+    expect(pinned.errors).toEqual([]);
+    expect(pinned.value?.compliance.cisVersion).toBe('1.4.0');
+    const every = parsePolicy('version: 1\npreset: cis\ncompliance: { cisVersion: null }\n', SOURCE);
+    expect(every.value?.compliance.cisVersion).toBeNull();
+    expect(parsePolicy('version: 1\n', SOURCE).value?.compliance.cisVersion).toBeNull();
   });
 
   it('accepts the example policy without warnings', () => {
@@ -91,7 +117,14 @@ describe('parsePolicy', () => {
   });
 
   it('covers every preset name', () => {
-    expect(PRESET_NAMES).toEqual(['aws-config', 'cis', 'rotation-165-180-185']);
+    expect(PRESET_NAMES).toEqual([
+      'aws-config',
+      'cis',
+      'cis-3.0.0',
+      'cis-1.4.0',
+      'cis-1.2.0',
+      'rotation-165-180-185',
+    ]);
     expect(RULE_IDS).toHaveLength(5);
   });
 
@@ -160,6 +193,16 @@ describe('parsePolicy', () => {
         error: `${SOURCE}: rules.KEY_ROTATION.maxKeyAgeDays: must be an integer from 1 to 10000 (got "abc")`,
       },
       {
+        name: 'CIS version Keywarden does not map',
+        yaml: 'compliance: { cisVersion: 2.0.0 }',
+        error: `${SOURCE}: compliance.cisVersion: must be one of: 1.2.0, 1.4.0, 3.0.0 (got "2.0.0")`,
+      },
+      {
+        name: 'CIS version as a number',
+        yaml: 'compliance: { cisVersion: 3 }',
+        error: `${SOURCE}: compliance.cisVersion: must be one of: 1.2.0, 1.4.0, 3.0.0 (got 3)`,
+      },
+      {
         name: 'unknown rule',
         yaml: 'rules:\n  KEY_ROTATON: { enabled: true }',
         error: `${SOURCE}: rules.KEY_ROTATON: unknown key; expected one of: ${RULE_IDS.join(', ')}`,
@@ -167,7 +210,7 @@ describe('parsePolicy', () => {
       {
         name: 'unknown top-level key',
         yaml: 'exemption: {}',
-        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation, notifications, journal`,
+        error: `${SOURCE}: exemption: unknown key; expected one of: version, preset, rules, exemptions, inventory, rotation, remediation, notifications, journal, compliance`,
       },
       {
         name: 'bad date',
@@ -192,7 +235,7 @@ describe('parsePolicy', () => {
       {
         name: 'bad preset',
         yaml: 'preset: nist',
-        error: `${SOURCE}: preset: must be one of: aws-config, cis, rotation-165-180-185 (got "nist")`,
+        error: `${SOURCE}: preset: must be one of: aws-config, cis, cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185 (got "nist")`,
       },
       {
         name: 'bad IAM path',
@@ -374,7 +417,7 @@ describe('resolvePolicy', () => {
 
   it('rejects an unknown --preset', () => {
     expect(resolvePolicy({ preset: 'nist' }).errors).toEqual([
-      '--preset: must be one of aws-config, cis, rotation-165-180-185 (got "nist")',
+      '--preset: must be one of aws-config, cis, cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185 (got "nist")',
     ]);
   });
 

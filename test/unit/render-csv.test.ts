@@ -1,9 +1,13 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { csvField, renderCsv } from '../../src/cli/render/csv.js';
+import { complianceRefs } from '../../src/core/compliance.js';
+import { RULES_BY_ID } from '../../src/core/rules/registry.js';
 import { sampleReport } from './render-helpers.js';
 
 const HEADER =
-  'accountId,userName,userArn,rule,credential,accessKeyId,severity,ageDays,lastUsedDaysAgo,exempt,exemptReason,message';
+  'accountId,userName,userArn,rule,credential,accessKeyId,severity,ageDays,lastUsedDaysAgo,exempt,exemptReason,message,compliance';
+const ROTATION_LABELS = complianceRefs(RULES_BY_ID.KEY_ROTATION.compliance).map((r) => r.label);
 
 describe('csvField', () => {
   it.each([
@@ -50,7 +54,21 @@ describe('renderCsv', () => {
     // Assess
     expect(bob).toBe(
       '123456789012,bob,arn:aws:iam::123456789012:user/bob,KEY_ROTATION,access-key,AKIABOB,medium,200,,true,' +
-        '"vendor, ""legacy"" system","Key is old, really ""old""."',
+        `"vendor, ""legacy"" system","Key is old, really ""old"".",${ROTATION_LABELS.join('; ')}`,
     );
+  });
+
+  it('puts every compliance label in one cell, joined with "; ", and csv-parse reads them back', () => {
+    // Prepare
+    const report = sampleReport();
+    // Act
+    const rows: Record<string, string>[] = parse(renderCsv(report), { columns: true });
+    // Assess
+    expect(rows).toHaveLength(report.findings.length);
+    for (const [i, row] of rows.entries()) {
+      const finding = report.findings[i];
+      expect(row.compliance?.split('; ')).toEqual(finding?.compliance.map((r) => r.label));
+    }
+    expect(rows.find((r) => r.rule === 'KEY_ROTATION')?.compliance?.split('; ')).toEqual(ROTATION_LABELS);
   });
 });

@@ -115,6 +115,46 @@ describe('renderHtml', () => {
   });
 });
 
+describe('renderHtml compliance', () => {
+  function cisPage(file: Parameters<typeof policy>[0]) {
+    const p = policy(file);
+    const inv = inventory({
+      users: [
+        user({
+          userName: 'alice',
+          accessKeys: [key({ accessKeyId: 'AKIAALICE', createDate: daysAgo(120) })],
+        }),
+      ],
+    });
+    return renderHtml(buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, TOOL), { forecast: null });
+  }
+
+  it("lists each finding's controls in a column, and every control once in the filter", () => {
+    // Act
+    const html = cisPage({});
+    // Assess
+    const row = /<tr data-finding="[^"]*KEY_ROTATION[^"]*" data-controls="([^"]*)">(.*?)<\/tr>/.exec(html);
+    expect(row?.[1]?.split('|')).toContain('AWS Security Hub IAM.3');
+    expect(row?.[2]).toContain(
+      '<span class="ctl" title="CIS AWS Foundations Benchmark v3.0.0/1.14">CIS v3.0.0 1.14</span>',
+    );
+    const options = [...html.matchAll(/<option value="([^"]*)">/g)].map((m) => m[1]);
+    expect(options[0]).toBe('');
+    expect(options).toContain('AWS Security Hub IAM.3');
+    expect(new Set(options).size).toBe(options.length);
+    expect(html).not.toContain('data-benchmark');
+  });
+
+  it('names the benchmark version in the header and filters on its controls only', () => {
+    // Act
+    const html = cisPage({ preset: 'cis-1.4.0' });
+    // Assess
+    expect(html).toContain('data-benchmark="1.4.0">Against the CIS AWS Foundations Benchmark v1.4.0');
+    expect(html).toContain('<option value="CIS AWS Foundations Benchmark v1.4.0/1.14">');
+    expect(html).not.toContain('v3.0.0/1.14');
+  });
+});
+
 describe('key age histogram', () => {
   it('splits each bucket at the age limit: 90 days is within, 91 over', () => {
     // Act

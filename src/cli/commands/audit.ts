@@ -144,7 +144,10 @@ export function registerAudit(
     .command('audit')
     .description('Judge every IAM user credential in an account against the policy (read-only)')
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
-    .option('--preset <name>', 'start from a preset: aws-config, cis, rotation-165-180-185')
+    .option(
+      '--preset <name>',
+      'start from a preset: aws-config, cis (CIS v3.0.0), cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185',
+    )
     .option(
       '-f, --format <format>',
       `${AUDIT_FORMATS.join(', ')} (default: from the --output extension, else table on a terminal, json otherwise)`,
@@ -205,7 +208,8 @@ Examples:
   $ keywarden audit --output findings.ocsf.json      # OCSF Detection Findings
   $ keywarden audit --format asff --output asff.json
   $ keywarden audit --to-security-hub --region eu-west-1 --fail-on none
-  $ keywarden audit --preset cis --format json --output audit.json
+  $ keywarden audit --preset cis --format json --output audit.json   # against CIS v3.0.0
+  $ keywarden audit --preset cis-1.4.0 --output cis.html            # findings name CIS v1.4.0 controls
   $ keywarden audit --profile prod --fail-on high
   $ keywarden audit --severity high --user 'ci-*' -f json     # only high and critical, CI users
   $ keywarden audit --rule KEY_ROTATION --rule UNUSED_CREDENTIALS -o keys.csv

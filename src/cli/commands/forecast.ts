@@ -56,7 +56,10 @@ export function registerForecast(program: Command, io: CliIO, session: Session):
       'what falls due if nobody acts (no run applies anything), instead of simulating daily runs',
     )
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
-    .option('--preset <name>', 'aws-config (the AWS runbook), cis, rotation-165-180-185')
+    .option(
+      '--preset <name>',
+      'aws-config (the AWS runbook), cis (CIS v3.0.0), cis-3.0.0, cis-1.4.0, cis-1.2.0, rotation-165-180-185',
+    )
     .option('--now <iso-time>', 'forecast from this time (what-if); default: now')
     .option('--journal <location>', `${JOURNAL_HELP}; read only`)
     .option('--inventory <mode>', 'live (default, as plan reads it) or report');

@@ -22,7 +22,10 @@ export function registerValidate(program: Command, io: CliIO): void {
       'Check a policy file (and flags) without calling AWS; print the effective policy with --print',
     )
     .option('--config <file>', 'policy file (default: ./keywarden.yaml if present)')
-    .option('--preset <name>', 'aws-config, cis or rotation-165-180-185')
+    .option(
+      '--preset <name>',
+      'aws-config, cis (v3.0.0), cis-3.0.0, cis-1.4.0, cis-1.2.0 or rotation-165-180-185',
+    )
     .option('--max-key-age-days <n>', 'KEY_ROTATION threshold override')
     .option('--unused-days <n>', 'UNUSED_CREDENTIALS threshold override')
     .option(

@@ -13,7 +13,11 @@ const COLUMNS = [
   'exempt',
   'exemptReason',
   'message',
+  'compliance',
 ] as const satisfies readonly (keyof Finding)[];
+
+/** Between a finding's compliance labels in its one `compliance` cell (no label holds it). */
+const COMPLIANCE_SEPARATOR = '; ';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 /** What spreadsheets read as the start of a formula (OWASP "CSV injection"). */
@@ -31,11 +35,22 @@ export function csvField(value: string | number | boolean | null): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** One row per finding (exempt ones included, flagged), CRLF line endings as RFC 4180 asks. */
+/**
+ * One row per finding (exempt ones included, flagged), CRLF line endings as RFC 4180 asks. The last
+ * column, `compliance`, holds the finding's control labels joined with `; `.
+ */
 export function renderCsv(report: AuditReport): string {
   const lines = [COLUMNS.join(',')];
   for (const finding of report.findings) {
-    lines.push(COLUMNS.map((column) => csvField(finding[column])).join(','));
+    lines.push(
+      COLUMNS.map((column) =>
+        csvField(
+          column === 'compliance'
+            ? finding.compliance.map((r) => r.label).join(COMPLIANCE_SEPARATOR)
+            : finding[column],
+        ),
+      ).join(','),
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }

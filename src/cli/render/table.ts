@@ -44,6 +44,10 @@ export function renderTable(report: AuditReport, options: TableOptions): string 
     else list.push(f);
   }
   const lines: string[] = [];
+  if (report.benchmark !== null) {
+    const { name, version } = report.benchmark;
+    lines.push(...fitRow('', [], c.bold(`Against the ${name} v${version}`), width, { hang: '  ' }), '');
+  }
   for (const account of report.accounts) {
     lines.push(...renderAccount(account, byAccount.get(account.accountId) ?? [], c, width), '');
   }

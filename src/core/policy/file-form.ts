@@ -61,5 +61,6 @@ export function policyFileForm(policy: Policy): PolicyInput {
       ...(policy.journal.location === null ? {} : { location: policy.journal.location }),
       leaseSeconds: policy.journal.leaseSeconds,
     },
+    compliance: { cisVersion: policy.compliance.cisVersion },
   };
 }

@@ -35,7 +35,8 @@ version: 1
 # Start from a preset and override single values below:
 #   aws-config            the AWS Config managed rules (rotation 90, unused 90, root keys);
 #                         remediation is the AWS runbook: revoke unused credentials, never rotate
-#   cis                   CIS AWS Foundations (unused 45, one active key, MFA for console users)
+#   cis                   CIS AWS Foundations Benchmark v3.0.0 (unused 45, one active key, MFA for
+#                         console users); cis-3.0.0, cis-1.4.0 and cis-1.2.0 pin a version
 #   rotation-165-180-185  rotate at 165 days, deactivate at 180, delete at 185
 # preset: aws-config
 
@@ -88,4 +89,9 @@ notifications:
 journal:
   location: null               # a file path or dynamodb://TABLE; --journal and KEYWARDEN_JOURNAL override it
   leaseSeconds: 900            # a crashed run's lease on its account lapses after this long
+
+# The CIS AWS Foundations Benchmark version findings name their CIS control in, and the report
+# names: 1.2.0, 1.4.0 or 3.0.0 (the cis presets set it). null: every version Keywarden maps.
+compliance:
+  cisVersion: null
 `;

@@ -201,6 +201,10 @@ function applyInput(base: Policy, input: PolicyInput): Policy {
       location: input.journal?.location === undefined ? base.journal.location : input.journal.location,
       leaseSeconds: input.journal?.leaseSeconds ?? base.journal.leaseSeconds,
     },
+    compliance: {
+      cisVersion:
+        input.compliance?.cisVersion === undefined ? base.compliance.cisVersion : input.compliance.cisVersion,
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { RULE_IDS, RULES, type RuleId, type RulesConfig } from '../rules/registry.js';
+import { CIS_VERSIONS } from '../rules/types.js';
 import { boundedInt, dateOnly, days, text } from './fields.js';
 import { MAX_LEASE_SECONDS, MIN_LEASE_SECONDS, parseJournalSpec } from './journal.js';
 import { INVENTORY_MODES, KEY_ID_MODES, PRESET_NAMES, REMEDIATION_MODES } from './types.js';
@@ -150,6 +151,7 @@ export const policyFileSchema = z.strictObject({
     })
     .optional(),
   journal: journalSchema.optional(),
+  compliance: z.strictObject({ cisVersion: z.enum(CIS_VERSIONS).nullable().optional() }).optional(),
 });
 
 type ParsedFile = z.output<typeof policyFileSchema>;

@@ -1,11 +1,22 @@
 /** The effective policy: every field filled in, and the defaults a policy file starts from. */
 import { RULES, type RuleId, type RulesConfig } from '../rules/registry.js';
+import type { CisVersion } from '../rules/types.js';
 import { DEFAULT_LEASE_SECONDS } from './journal.js';
 
 export type { RuleId, RulesConfig } from '../rules/registry.js';
 
-/** Named starting points a policy can build on; the file's own values override the preset. */
-export const PRESET_NAMES = ['aws-config', 'cis', 'rotation-165-180-185'] as const;
+/**
+ * Named starting points a policy can build on; the file's own values override the preset. `cis` is
+ * the newest CIS AWS Foundations Benchmark Keywarden maps (v3.0.0); `cis-<version>` pins one.
+ */
+export const PRESET_NAMES = [
+  'aws-config',
+  'cis',
+  'cis-3.0.0',
+  'cis-1.4.0',
+  'cis-1.2.0',
+  'rotation-165-180-185',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export const INVENTORY_MODES = ['report', 'live'] as const;
@@ -131,6 +142,16 @@ export interface Policy {
   readonly remediation: RemediationConfig;
   readonly notifications: NotificationsConfig;
   readonly journal: JournalConfig;
+  readonly compliance: ComplianceConfig;
+}
+
+/**
+ * Which standard versions the report names. `cisVersion`: the one CIS AWS Foundations Benchmark
+ * version findings list their CIS control in, and the report names; null lists every version
+ * Keywarden maps. The `cis` presets set it.
+ */
+export interface ComplianceConfig {
+  readonly cisVersion: CisVersion | null;
 }
 
 /** The recommended policy used when neither a preset nor a file says otherwise. */
@@ -164,6 +185,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   notifications: { securityTeamEmail: null, sns: null, slack: null, email: null },
   journal: { location: null, leaseSeconds: DEFAULT_LEASE_SECONDS },
+  compliance: { cisVersion: null },
 };
 
 /** The rules a policy turns on, in report order. */

@@ -19,7 +19,7 @@ export const rootAccessKey = accountRule({
     cis: { '1.2.0': '1.12', '1.4.0': '1.4', '3.0.0': '1.4' },
     securityHub: ['IAM.4'],
     awsConfigRule: 'iam-root-access-key-check',
-    nist80053r5: ['AC-2(1)', 'AC-3(15)', 'AC-3(7)', 'AC-6(10)', 'AC-6(2)'],
+    nist80053r5: ['AC-2(1)', 'AC-3(15)', 'AC-3(7)', 'AC-6', 'AC-6(10)', 'AC-6(2)'],
   },
   neverExempt: true,
   evaluateRoot(root, _settings, now) {

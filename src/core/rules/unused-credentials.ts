@@ -27,7 +27,7 @@ export const unusedCredentials = userRule({
     cis: { '1.2.0': '1.3', '1.4.0': '1.12', '3.0.0': '1.12' },
     securityHub: ['IAM.8', 'IAM.22'],
     awsConfigRule: 'iam-user-unused-credentials-check',
-    nist80053r5: ['AC-2', 'AC-2(1)', 'AC-2(3)', 'AC-3(15)', 'AC-3(7)', 'AC-6'],
+    nist80053r5: ['AC-2', 'AC-2(1)', 'AC-2(3)', 'AC-3', 'AC-3(15)', 'AC-3(7)', 'AC-6'],
   },
   params: { unusedDays: days },
   defaults: { enabled: true, unusedDays: 90 },
