@@ -161,7 +161,7 @@ describe('audit --output', () => {
   it.each([
     [
       'report.txt',
-      /^keywarden: --output: Keywarden does not know the extension "\.txt" \(it knows \.json, \.jsonl, \.csv, \.html, \.htm, \.sarif\); add --format /,
+      /^keywarden: --output: Keywarden does not know the extension "\.txt" \(it knows \.json, \.ocsf\.json, \.jsonl, \.csv, \.html, \.htm, \.sarif\); add --format /,
     ],
     ['findings.asff', /^keywarden: --output: Keywarden does not know the extension "\.asff"/],
     ['report', /^keywarden: --output: "report" has no extension/],

@@ -97,7 +97,7 @@ describe('bash', () => {
     { words: ['keywarden', 'audit', '--fo'], offered: ['--format'] },
     {
       words: ['keywarden', 'audit', '--format', ''],
-      offered: ['table', 'json', 'csv', 'html', 'sarif', 'asff'],
+      offered: ['table', 'json', 'jsonl', 'csv', 'html', 'sarif', 'asff', 'ocsf'],
     },
     { words: ['keywarden', 'audit', '--format', 's'], offered: ['sarif'] },
     {
@@ -112,7 +112,9 @@ describe('bash', () => {
     { words: ['keywarden', 'invoke', 'org-'], offered: ['org-accounts', 'org-worker', 'org-report'] },
     { words: ['keywarden', 'invoke', 'scheduled', 'org-'], offered: [] },
     { words: ['keywarden', 'completion', ''], offered: ['bash', 'zsh', 'fish'] },
-    { words: ['keywarden', '--ver'], offered: ['--version'] },
+    { words: ['keywarden', '--vers'], offered: ['--version'] },
+    { words: ['keywarden', '--ver'], offered: ['--version', '--verbose'] },
+    { words: ['keywarden', 'audit', '--log-format', ''], offered: ['text', 'json'] },
     { words: ['keywarden', 'undo', '--h'], offered: ['--hold-days', '--help'] },
   ])('$words', async ({ words, offered }) => {
     expect(await complete(words)).toEqual(offered);
@@ -135,9 +137,11 @@ describe('values agree with what the commands accept', () => {
   /** `path|--option` to the values the bash script completes. */
   const completed = () =>
     new Map(
-      [...scripts.bash.matchAll(/^ {6}"([^"|]*)\|(--[\w-]+)"(?:\|"[^"]*")*\) words="([^"]*)" ;;$/gm)].map(
-        (m) => [`${m[1]}|${m[2]}`, (m[3] ?? '').split(' ')],
-      ),
+      // `"audit|-f"|"audit|--format") words="..." ;;`: keyed by the long form, whatever the order.
+      [...scripts.bash.matchAll(/^ {6}((?:"[^"]*"\|?)+)\) words="([^"]*)" ;;$/gm)].map((m) => [
+        /"([^"|]*\|--[\w-]+)"/.exec(m[1] ?? '')?.[1] ?? '',
+        (m[2] ?? '').split(' '),
+      ]),
     );
   /** Arguments a command needs before its options are checked. */
   const REQUIRED: Readonly<Record<string, readonly string[]>> = {
@@ -166,7 +170,9 @@ describe('values agree with what the commands accept', () => {
       });
       // Assess: refused, naming the values it accepts: exactly those completed.
       expect(result.exitCode, probe).toBe(2);
-      const accepted = /must be one of (.*) \(got "__bad__"\)/.exec(result.stderr)?.[1]?.split(', ');
+      // Keywarden's own refusal, or commander's for an option it declares choices for (--log-format).
+      const accepted = (/must be one of (.*) \(got "__bad__"\)/.exec(result.stderr) ??
+        /Allowed choices are (.*)\.$/m.exec(result.stderr))?.[1]?.split(', ');
       expect(values.get(probe), `${probe}: ${result.stderr}`).toEqual(accepted);
     }
   });

@@ -30,6 +30,7 @@ const KNOWN_VALUES: Readonly<Record<string, readonly string[]>> = {
   'forecast|--format': ['table', 'json', 'csv'],
   'history|--format': ['table', 'json'],
   'journal leases|--format': ['table', 'json'],
+  'rules|--format': ['table', 'json'],
   'deploy|--require-approval': ['never', 'any-change', 'broadening'],
 };
 
