@@ -5,6 +5,7 @@
  * forecast entry is filtered exactly as the finding it comes from.
  */
 import { nameMatcher } from './exemptions.js';
+import type { Forecast } from './forecast.js';
 import type { Action, Plan } from './plan/types.js';
 import { RULES_BY_ID, type RuleId } from './rules/registry.js';
 import { SEVERITY_RANK, type Severity } from './rules/types.js';
@@ -94,5 +95,29 @@ export function filterPlan(
       blocked: plan.blocked.length - blocked.length,
       skipped: plan.skipped.length - skipped.length,
     },
+  };
+}
+
+/** What `--rule`, `--severity` and `--user` left out of a forecast: its entries. */
+export type ForecastFilter = AppliedFilter<{ readonly entries: number }>;
+
+/**
+ * The forecast with only the entries the filter matches: an action by its rule and user, an
+ * exemption ending when one of its rules matches (it is kept whole).
+ */
+export function filterForecast(
+  forecast: Forecast,
+  filter: FindingFilter | null,
+): { readonly forecast: Forecast; readonly applied: ForecastFilter | null } {
+  if (filter === null) return { forecast, applied: null };
+  const matches = filterMatcher(filter);
+  const entries = forecast.entries.filter((e) =>
+    e.kind === 'exemption-expiry'
+      ? e.rules.some((rule) => matches({ rule, userName: e.userName }))
+      : matches(e),
+  );
+  return {
+    forecast: { ...forecast, entries },
+    applied: { ...filter, filteredOut: { entries: forecast.entries.length - entries.length } },
   };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type AppliedFilter, type FindingFilter, filterMatcher } from '../../core/finding-filter.js';
+import { type ForecastFilter, filterForecast } from '../../core/finding-filter.js';
 import { type Forecast, MAX_FORECAST_DAYS, MIN_FORECAST_DAYS } from '../../core/forecast.js';
 import { forecastRemediation } from '../../engine/forecast.js';
 import { addAwsOptions } from '../connection.js';
@@ -140,29 +140,7 @@ exemption ending is kept when one of its rules matches); the counts are of what 
   });
 }
 
-type ForecastFilter = AppliedFilter<{ readonly entries: number }>;
 const ENTRIES = ['entry', 'entries'] as const;
-
-/**
- * The forecast with only the entries the filter matches: an action by its rule and user, an
- * exemption ending when one of its rules matches (it is kept whole).
- */
-function filterForecast(
-  forecast: Forecast,
-  filter: FindingFilter | null,
-): { readonly forecast: Forecast; readonly applied: ForecastFilter | null } {
-  if (filter === null) return { forecast, applied: null };
-  const matches = filterMatcher(filter);
-  const entries = forecast.entries.filter((e) =>
-    e.kind === 'exemption-expiry'
-      ? e.rules.some((rule) => matches({ rule, userName: e.userName }))
-      : matches(e),
-  );
-  return {
-    forecast: { ...forecast, entries },
-    applied: { ...filter, filteredOut: { entries: forecast.entries.length - entries.length } },
-  };
-}
 
 function render(
   forecast: Forecast,
