@@ -4,9 +4,11 @@ import { buildAuditReport, hasFailure } from '../../src/core/audit-summary.js';
 import {
   describeFilter,
   type FindingFilter,
+  filterForecast,
   filterMatcher,
   filterPlan,
 } from '../../src/core/finding-filter.js';
+import { forecastAccount } from '../../src/core/forecast.js';
 import type { AccountInventory } from '../../src/core/model.js';
 import { NO_JOURNAL_FACTS } from '../../src/core/plan/facts.js';
 import { planAccount } from '../../src/core/plan/planner.js';
@@ -164,5 +166,23 @@ describe('filterPlan', () => {
     expect(filtered.actions.map((a) => a.userName)).not.toContain('ci-build');
     expect(filtered.maxActions).toBe(full.maxActions);
     expect(filtered.mode).toBe(full.mode);
+  });
+});
+
+describe('filterForecast', () => {
+  const forecast = forecastAccount(world(), policy(), NOW, NO_JOURNAL_FACTS, { days: 30, view: 'simulated' });
+
+  it('keeps the entries of the users it matches and counts the rest', () => {
+    const users = new Set(forecast.entries.map((e) => e.userName));
+    expect(users.has('ci-build')).toBe(true);
+    expect(users.size).toBeGreaterThan(1);
+    const { forecast: kept, applied } = filterForecast(forecast, { ...NONE, users: ['ci-b*'] });
+    expect(kept.entries.length).toBeGreaterThan(0);
+    expect(kept.entries.every((e) => e.userName === 'ci-build')).toBe(true);
+    expect(applied?.filteredOut.entries).toBe(forecast.entries.length - kept.entries.length);
+  });
+
+  it('is the forecast unchanged, with nothing applied, without a filter', () => {
+    expect(filterForecast(forecast, null)).toEqual({ forecast, applied: null });
   });
 });
