@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import type { AccountStatus, AuditReport, Finding } from '../core/audit-report.js';
 import { isOpen } from '../core/audit-summary.js';
 import type { ComplianceRef } from '../core/compliance.js';
+import { describeFilter } from '../core/finding-filter.js';
 import {
   countEvents,
   FORECAST_EVENTS,
@@ -103,6 +104,13 @@ function header(report: AuditReport): string {
     lines.push(
       `<p class="meta" data-benchmark="${esc(report.benchmark.version)}">Against the ${esc(report.benchmark.name)} ` +
         `v${esc(report.benchmark.version)}: findings name that version's controls.</p>`,
+    );
+  }
+  if (report.filter !== null) {
+    const { findings, open } = report.filter.filteredOut;
+    lines.push(
+      `<p class="meta" data-filter="${esc(describeFilter(report.filter))}">Filtered: only the findings ` +
+        `${esc(describeFilter(report.filter))} keeps are shown; ${findings} finding(s) left out, ${open} of them open.</p>`,
     );
   }
   if (failed.length > 0) {

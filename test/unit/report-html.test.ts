@@ -155,6 +155,31 @@ describe('renderHtml compliance', () => {
   });
 });
 
+describe('a filtered report', () => {
+  const p = policy({});
+  const inv = inventory({
+    users: [
+      user({ userName: 'alice', accessKeys: [key({ accessKeyId: 'AKIAALICE', createDate: daysAgo(120) })] }),
+      user({ userName: 'bob', accessKeys: [key({ accessKeyId: 'AKIABOB', createDate: daysAgo(120) })] }),
+    ],
+  });
+  const render = (filter: Parameters<typeof buildAuditReport>[4]) =>
+    renderHtml(buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, TOOL, filter), { forecast: null });
+
+  it('says in its header which filter ran and what it left out', () => {
+    // Act
+    const html = render({ rules: [], severity: null, users: ['alice'] });
+    // Assess
+    expect(html).toContain('data-filter="--user alice">Filtered:');
+    expect(html).toMatch(/1 finding\(s\) left out, 1 of them open/);
+    expect(html).not.toContain('AKIABOB');
+  });
+
+  it('says nothing of a filter when none ran', () => {
+    expect(render(null)).not.toContain('Filtered:');
+  });
+});
+
 describe('key age histogram', () => {
   it('splits each bucket at the age limit: 90 days is within, 91 over', () => {
     // Act
