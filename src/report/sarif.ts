@@ -4,7 +4,8 @@
  * text out.
  *
  * - one `reportingDescriptor` (rule) per Keywarden rule, in report order, whose `properties.tags`
- *   are `security` and the rule's compliance controls, and whose `helpUri` is the rule's AWS
+ *   are `security` and the rule's compliance controls (only the benchmark version's CIS control when
+ *   the report names one), and whose `helpUri` is the rule's AWS
  *   Security Hub control page, else its AWS Config rule page (none when it has neither);
  * - one result per finding: open findings as they are; exempt findings and those of a rotation
  *   Keywarden has in progress with a `suppressions` entry (kind `external`, status `accepted`, the
@@ -164,7 +165,9 @@ function toSarif(report: AuditReport, options: SarifOptions): SarifLog {
   const enabled = new Set(report.policy.enabledRules);
   const rules: SarifRule[] = RULE_IDS.map((id) => {
     const rule = RULES_BY_ID[id];
-    const compliance = complianceRefs(rule.compliance).map((c) => c.label);
+    // Under a one-version preset (report.benchmark), only that CIS version's control, as the findings.
+    const cis = report.benchmark === null ? undefined : [report.benchmark.version];
+    const compliance = complianceRefs(rule.compliance, cis).map((c) => c.label);
     const helpUri = ruleHelpUri(rule.compliance);
     return {
       id,

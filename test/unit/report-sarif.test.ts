@@ -211,6 +211,24 @@ describe('SARIF', () => {
     expect(unused?.properties.compliance).toContain('NIST.800-53.r5 AC-6');
   });
 
+  it("under a one-version CIS preset, a rule's tags name only that version's CIS control", () => {
+    const p = policy({ preset: 'cis-1.4.0' });
+    const inv = inventory({
+      users: [
+        user({
+          userName: 'alice',
+          accessKeys: [key({ accessKeyId: 'AKIAALICE', createDate: daysAgo(120) })],
+        }),
+      ],
+    });
+    const rules = toSarif(buildAuditReport([evaluateAccount(inv, p, NOW)], p, NOW, TOOL)).runs[0].tool.driver
+      .rules;
+    const cis = rules
+      .find((r) => r.id === 'KEY_ROTATION')
+      ?.properties.compliance.filter((c) => c.startsWith('CIS'));
+    expect(cis).toEqual(['CIS AWS Foundations Benchmark v1.4.0/1.14']);
+  });
+
   it('a critical finding (root access key) is level error with security-severity 9.5', () => {
     const run = toSarif(fullReport()).runs[0];
     const rule = run.tool.driver.rules.find((r) => r.id === 'ROOT_ACCESS_KEY');
