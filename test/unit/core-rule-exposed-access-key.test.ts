@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateAccount } from '../../src/core/audit-account.js';
+import { inventoryNeeds } from '../../src/core/inventory-needs.js';
+import { exposedAccessKey } from '../../src/core/rules/exposed-access-key.js';
+import { verdict } from '../support/rule-verdict.js';
+import { inventory, key, NOW, policy, user } from './builders.js';
+
+const p = policy();
+const AWS = 'arn:aws:iam::aws:policy/';
+
+describe('EXPOSED_ACCESS_KEY', () => {
+  it.each([
+    {
+      name: 'AWSCompromisedKeyQuarantine fires',
+      attached: [`${AWS}AWSCompromisedKeyQuarantine`],
+      expected: 'non-compliant',
+    },
+    { name: 'V2 fires', attached: [`${AWS}AWSCompromisedKeyQuarantineV2`], expected: 'non-compliant' },
+    { name: 'V3 fires', attached: [`${AWS}AWSCompromisedKeyQuarantineV3`], expected: 'non-compliant' },
+    { name: 'another managed policy does not', attached: [`${AWS}ReadOnlyAccess`], expected: 'compliant' },
+    {
+      name: 'a customer policy named like it does not',
+      attached: ['arn:aws:iam::123456789012:policy/AWSCompromisedKeyQuarantineV2'],
+      expected: 'compliant',
+    },
+    { name: 'no attached policy is compliant', attached: [], expected: 'compliant' },
+  ])('$name', ({ attached, expected }) => {
+    // Prepare
+    const alice = user({ attachedPolicyArns: attached, accessKeys: [key({ accessKeyId: 'AKIAALICE' })] });
+    // Act
+    const result = exposedAccessKey.evaluateUser(alice, p.rules.EXPOSED_ACCESS_KEY, NOW);
+    // Assess
+    expect(verdict(result)).toBe(expected);
+  });
+
+  it('reports one user finding naming the policy, the active keys and who removes the policy', () => {
+    const alice = user({
+      attachedPolicyArns: [`${AWS}ReadOnlyAccess`, `${AWS}AWSCompromisedKeyQuarantineV2`],
+      accessKeys: [key({ accessKeyId: 'AKIAONE' }), key({ slot: 2, accessKeyId: 'AKIATWO' })],
+    });
+    const result = exposedAccessKey.evaluateUser(alice, p.rules.EXPOSED_ACCESS_KEY, NOW);
+    const violations = result.kind === 'evaluated' ? result.violations : [];
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.credential).toBe('user');
+    expect(violations[0]?.text).toContain(
+      'AWSCompromisedKeyQuarantineV2 attached; active access keys AKIAONE, AKIATWO',
+    );
+    expect(violations[0]?.text).not.toContain('ReadOnlyAccess');
+    expect(violations[0]?.text).toContain('Keywarden never removes that policy');
+    expect(violations[0]?.text).toContain('https://repost.aws/');
+  });
+
+  it('names no key when the user has no active one', () => {
+    const alice = user({
+      attachedPolicyArns: [`${AWS}AWSCompromisedKeyQuarantineV3`],
+      accessKeys: [key({ accessKeyId: 'AKIAOLD', status: 'Inactive' })],
+    });
+    const result = exposedAccessKey.evaluateUser(alice, p.rules.EXPOSED_ACCESS_KEY, NOW);
+    expect(result.kind === 'evaluated' ? result.violations[0]?.text : '').toContain('no active access key');
+  });
+
+  it('is on by default, critical, and never exempt even when the user is', () => {
+    // Prepare
+    const exempting = policy({ exemptions: { users: [{ name: 'alice', reason: 'migration' }] } });
+    const inv = inventory({ users: [user({ attachedPolicyArns: [`${AWS}AWSCompromisedKeyQuarantineV2`] })] });
+    // Act
+    const findings = evaluateAccount(inv, exempting, NOW);
+    // Assess
+    const finding =
+      'findings' in findings ? findings.findings.find((f) => f.rule === 'EXPOSED_ACCESS_KEY') : undefined;
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      exempt: false,
+      credential: 'user',
+      userName: 'alice',
+    });
+  });
+
+  it('makes live mode list attached policies only while enabled', () => {
+    expect(inventoryNeeds(p)['attached-policies']).toBe(true);
+    expect(
+      inventoryNeeds(policy({ rules: { EXPOSED_ACCESS_KEY: { enabled: false } } }))['attached-policies'],
+    ).toBe(false);
+  });
+});
