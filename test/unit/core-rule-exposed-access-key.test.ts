@@ -24,9 +24,19 @@ describe('EXPOSED_ACCESS_KEY', () => {
       expected: 'compliant',
     },
     { name: 'no attached policy is compliant', attached: [], expected: 'compliant' },
-  ])('$name', ({ attached, expected }) => {
+    { name: 'no policy and no key is not applicable', attached: [], keys: 0, expected: 'not-applicable' },
+    { name: 'an inactive key is still judged', attached: [], inactive: true, expected: 'compliant' },
+    {
+      name: 'the policy with no key left still fires',
+      attached: [`${AWS}AWSCompromisedKeyQuarantineV2`],
+      keys: 0,
+      expected: 'non-compliant',
+    },
+  ])('$name', ({ attached, expected, keys = 1, inactive = false }) => {
     // Prepare
-    const alice = user({ attachedPolicyArns: attached, accessKeys: [key({ accessKeyId: 'AKIAALICE' })] });
+    const accessKeys =
+      keys === 0 ? [] : [key({ accessKeyId: 'AKIAALICE', status: inactive ? 'Inactive' : 'Active' })];
+    const alice = user({ attachedPolicyArns: attached, accessKeys });
     // Act
     const result = exposedAccessKey.evaluateUser(alice, p.rules.EXPOSED_ACCESS_KEY, NOW);
     // Assess

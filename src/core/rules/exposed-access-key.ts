@@ -1,4 +1,4 @@
-import { keyLabel, verdict } from './shared.js';
+import { keyLabel, NOT_APPLICABLE, verdict } from './shared.js';
 import { userRule } from './types.js';
 
 /**
@@ -18,8 +18,9 @@ const AWS_GUIDANCE_URL =
 /**
  * A user AWS has quarantined: one of its keys was found in public. Severity critical and never
  * exempt, like the root key: the key is known to an attacker. One finding per user, naming its
- * active keys (AWS's notice names the exposed one; the user's inventory cannot tell which). Reported
- * only: Keywarden never removes the quarantine policy, a person does after review.
+ * active keys (AWS's notice names the exposed one; the user's inventory cannot tell which). A user
+ * with neither the policy nor any access key is NOT_APPLICABLE. Reported only: Keywarden never
+ * removes the quarantine policy, a person does after review.
  */
 export const exposedAccessKey = userRule({
   id: 'EXPOSED_ACCESS_KEY',
@@ -36,7 +37,8 @@ export const exposedAccessKey = userRule({
   inventory: ['attached-policies'],
   evaluateUser(user) {
     const attached = user.attachedPolicyArns.filter((arn) => QUARANTINE_POLICY_ARNS.includes(arn));
-    if (attached.length === 0) return verdict(undefined);
+    // A user with no key and no quarantine has nothing that could have been exposed.
+    if (attached.length === 0) return user.accessKeys.length === 0 ? NOT_APPLICABLE : verdict(undefined);
     const names = attached.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)).join(', ');
     const active = user.accessKeys.filter((k) => k.status === 'Active').map(keyLabel);
     const keys =
