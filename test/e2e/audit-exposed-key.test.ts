@@ -1,6 +1,6 @@
 /**
- * EXPOSED_ACCESS_KEY end to end on the emulator: a user AWS quarantined (V2 attached) is one critical
- * finding in report mode (from the authorization details) and in live mode (ListAttachedUserPolicies,
+ * EXPOSED_ACCESS_KEY end to end on the emulator and moto: a user AWS quarantined (V2 attached) with one
+ * active key is one critical finding naming that key in report mode (from the authorization details) and in live mode (ListAttachedUserPolicies,
  * read only while the rule is enabled); the emulator attaches, detaches and lists the policies.
  */
 import {
@@ -17,6 +17,7 @@ import type { World } from '../../src/emulator/world-types.js';
 import { rejection } from '../support/aws-errors.js';
 import { runCli } from '../support/cli.js';
 import { clientConfig, FIXED_NOW, startTestEmulator } from '../support/emulator.js';
+import { type Moto, motoAvailable, startMoto } from '../support/moto.js';
 
 const ENV = { AWS_ACCESS_KEY_ID: 'AKIDAUDITOR', AWS_SECRET_ACCESS_KEY: 'x' };
 const POLICY = 'arn:aws:iam::aws:policy/';
@@ -62,12 +63,12 @@ async function listCallsDuring(run: () => Promise<unknown>): Promise<number> {
   return count() - before;
 }
 
-async function audit(mode: 'report' | 'live', extra: string[] = []) {
+async function audit(mode: 'report' | 'live', extra: string[] = [], endpoint = emu.url) {
   const result = await runCli(
     [
       'audit',
       '--endpoint-url',
-      emu.url,
+      endpoint,
       '--now',
       FIXED_NOW.toISOString(),
       '--format',
@@ -98,7 +99,8 @@ describe('EXPOSED_ACCESS_KEY on the emulator', () => {
       expect(exposed[0]).toMatchObject({
         userName: 'leaked',
         severity: 'critical',
-        credential: 'user',
+        credential: 'access-key',
+        accessKeyId: LEAKED_KEY,
         exempt: false,
       });
       expect(exposed[0]?.message).toContain('AWSCompromisedKeyQuarantineV2');
@@ -111,6 +113,33 @@ describe('EXPOSED_ACCESS_KEY on the emulator', () => {
   it('live mode lists no attached policies while the rule is off', async () => {
     const lists = await listCallsDuring(() => audit('live', ['--preset', 'cis']));
     expect(lists).toBe(0);
+  });
+});
+
+describe('EXPOSED_ACCESS_KEY on moto (which ships the quarantine policies)', () => {
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    const check = await motoAvailable();
+    if (!check.ok) throw new Error(check.reason);
+    const account = WORLD.accounts[0];
+    if (account === undefined) throw new Error('the world has no account');
+    // moto generates its own key ids: the world's are left out.
+    const users = (account.users ?? []).map((u) => ({
+      ...u,
+      accessKeys: (u.accessKeys ?? []).map(({ id: _id, ...key }) => key),
+    }));
+    moto = await startMoto({ now: FIXED_NOW, account: { ...account, users } });
+  });
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  it.each(['report', 'live'] as const)('%s mode: the same one critical finding, exit 1', async (mode) => {
+    const { exitCode, report } = await audit(mode, [], moto?.endpoint);
+    const exposed = report.findings.filter((f) => f.rule === 'EXPOSED_ACCESS_KEY');
+    expect(exposed.map((f) => [f.userName, f.severity])).toEqual([['leaked', 'critical']]);
+    expect(exposed[0]?.accessKeyId).toBe(moto?.keys.leaked?.[0]);
+    expect(exitCode).toBe(1);
   });
 });
 

@@ -3,7 +3,7 @@ import { evaluateAccount } from '../../src/core/audit-account.js';
 import { inventoryNeeds } from '../../src/core/inventory-needs.js';
 import { exposedAccessKey } from '../../src/core/rules/exposed-access-key.js';
 import { verdict } from '../support/rule-verdict.js';
-import { inventory, key, NOW, policy, user } from './builders.js';
+import { daysAgo, inventory, key, NOW, policy, user } from './builders.js';
 
 const p = policy();
 const AWS = 'arn:aws:iam::aws:policy/';
@@ -43,30 +43,37 @@ describe('EXPOSED_ACCESS_KEY', () => {
     expect(verdict(result)).toBe(expected);
   });
 
-  it('reports one user finding naming the policy, the active keys and who removes the policy', () => {
+  it('reports each active key with its age and last use, naming the policy and who removes it', () => {
     const alice = user({
       attachedPolicyArns: [`${AWS}ReadOnlyAccess`, `${AWS}AWSCompromisedKeyQuarantineV2`],
-      accessKeys: [key({ accessKeyId: 'AKIAONE' }), key({ slot: 2, accessKeyId: 'AKIATWO' })],
+      accessKeys: [
+        key({ accessKeyId: 'AKIAONE', createDate: daysAgo(30), lastUsedDate: daysAgo(1) }),
+        key({ slot: 2, accessKeyId: 'AKIATWO', createDate: daysAgo(5), lastUsedDate: null }),
+        key({ accessKeyId: 'AKIAOFF', status: 'Inactive' }),
+      ],
     });
     const result = exposedAccessKey.evaluateUser(alice, p.rules.EXPOSED_ACCESS_KEY, NOW);
     const violations = result.kind === 'evaluated' ? result.violations : [];
-    expect(violations).toHaveLength(1);
-    expect(violations[0]?.credential).toBe('user');
-    expect(violations[0]?.text).toContain(
-      'AWSCompromisedKeyQuarantineV2 attached; active access keys AKIAONE, AKIATWO',
-    );
+    expect(violations.map((v) => [v.credential, v.key?.accessKeyId, v.ageDays, v.lastUsedDaysAgo])).toEqual([
+      ['access-key', 'AKIAONE', 30, 1],
+      ['access-key', 'AKIATWO', 5, null],
+    ]);
+    expect(violations[0]?.text).toContain('Access key AKIAONE is active while AWS has quarantined the user');
+    expect(violations[0]?.text).toContain('AWSCompromisedKeyQuarantineV2 attached');
     expect(violations[0]?.text).not.toContain('ReadOnlyAccess');
     expect(violations[0]?.text).toContain('Keywarden never removes that policy');
     expect(violations[0]?.text).toContain('https://repost.aws/');
   });
 
-  it('names no key when the user has no active one', () => {
+  it('reports the user once when no key is active any more', () => {
     const alice = user({
       attachedPolicyArns: [`${AWS}AWSCompromisedKeyQuarantineV3`],
       accessKeys: [key({ accessKeyId: 'AKIAOLD', status: 'Inactive' })],
     });
     const result = exposedAccessKey.evaluateUser(alice, p.rules.EXPOSED_ACCESS_KEY, NOW);
-    expect(result.kind === 'evaluated' ? result.violations[0]?.text : '').toContain('no active access key');
+    const violations = result.kind === 'evaluated' ? result.violations : [];
+    expect(violations.map((v) => v.credential)).toEqual(['user']);
+    expect(violations[0]?.text).toContain('no access key of it is active');
   });
 
   it('is on by default, critical, and never exempt even when the user is', () => {
