@@ -657,8 +657,8 @@ function roleDetail(role: IamRole): XmlObject {
 }
 
 /**
- * Users, then groups, then roles, each by name, paged as one sequence. Managed policies are not modelled:
- * `Policies` is empty when asked for.
+ * Users, then groups, then roles, each by name, paged as one sequence. A user's attached AWS managed
+ * policies are listed; the policies themselves have no document here: `Policies` is empty when asked for.
  */
 const GetAccountAuthorizationDetails: QueryOperation = (ctx, params) => {
   const requested = listParam(params, 'Filter');
