@@ -110,6 +110,21 @@ describe('EXPOSED_ACCESS_KEY on the emulator', () => {
     },
   );
 
+  it('plan leaves it alone for now: reported only, nothing planned or skipped for the key', async () => {
+    // Act
+    const result = await runCli(
+      ['plan', '--endpoint-url', emu.url, '--now', FIXED_NOW.toISOString(), '--format', 'json'],
+      { env: ENV },
+    );
+    // Assess
+    const plan = JSON.parse(result.stdout) as {
+      actions: { userName: string }[];
+      skipped: { userName: string }[];
+    };
+    expect(plan.actions.filter((a) => a.userName === 'leaked')).toEqual([]);
+    expect(plan.skipped.filter((s) => s.userName === 'leaked')).toEqual([]);
+  });
+
   it('live mode lists no attached policies while the rule is off', async () => {
     const lists = await listCallsDuring(() => audit('live', ['--preset', 'cis']));
     expect(lists).toBe(0);
