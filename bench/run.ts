@@ -171,6 +171,7 @@ function evaluationThroughput(
       loginProfile: null,
       passwordLastUsed: null,
       mfaActive: false,
+      attachedPolicyArns: [],
       accessKeys: keys,
     });
   }

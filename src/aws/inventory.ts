@@ -31,7 +31,12 @@ export async function collectInventory(
   if (policy.inventory.mode === 'live') {
     // Only read what a configured exemption or enabled rule needs.
     const needs = inventoryNeeds(policy);
-    return collectLiveInventory(clients, { ...common, needGroups: needs.groups, needMfa: needs.mfa });
+    return collectLiveInventory(clients, {
+      ...common,
+      needGroups: needs.groups,
+      needMfa: needs.mfa,
+      needAttachedPolicies: needs['attached-policies'],
+    });
   }
   return collectReportInventory(clients, {
     ...common,

@@ -11,6 +11,7 @@ import {
   ListAccessKeysCommand,
   ListGroupsForUserCommand,
   ListMFADevicesCommand,
+  paginateListAttachedUserPolicies,
   type User,
 } from '@aws-sdk/client-iam';
 import type { AccessKeyRecord, UserRecord } from '../core/model.js';
@@ -53,12 +54,25 @@ async function keyRecords(
   );
 }
 
+/** The ARNs of the managed policies attached to the user itself, every page. */
+async function attachedPolicies(iam: IAMClient, userName: string): Promise<string[]> {
+  const arns: string[] = [];
+  await callAws('iam:ListAttachedUserPolicies', `for ${userName}`, async () => {
+    for await (const page of paginateListAttachedUserPolicies({ client: iam }, { UserName: userName })) {
+      for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn !== undefined) arns.push(p.PolicyArn);
+    }
+  });
+  return arns;
+}
+
 /** What a live read of a user reads beyond its keys, login profile and GetUser. */
 export interface LiveUserNeeds {
   /** Read group membership (src/core/inventory-needs.ts says when). */
   readonly needGroups: boolean;
   /** Read MFA devices (src/core/inventory-needs.ts says when). */
   readonly needMfa: boolean;
+  /** Read the managed policies attached to the user (src/core/inventory-needs.ts says when). */
+  readonly needAttachedPolicies: boolean;
 }
 
 /**
@@ -72,7 +86,7 @@ export async function readUserLive(
   options: LiveUserNeeds,
 ): Promise<UserRecord> {
   const userName = listed.UserName ?? '';
-  const [keys, detail, loginProfile, groups, mfa] = await Promise.all([
+  const [keys, detail, loginProfile, groups, mfa, attachedPolicyArns] = await Promise.all([
     callAws('iam:ListAccessKeys', `for ${userName}`, () =>
       iam.send(new ListAccessKeysCommand({ UserName: userName })),
     ),
@@ -88,6 +102,7 @@ export async function readUserLive(
           iam.send(new ListMFADevicesCommand({ UserName: userName })),
         )
       : Promise.resolve(null),
+    options.needAttachedPolicies ? attachedPolicies(iam, userName) : Promise.resolve([]),
   ]);
   const user = detail.User ?? listed;
   const tags: Record<string, string> = {};
@@ -104,6 +119,7 @@ export async function readUserLive(
     loginProfile: loginProfile ? { createDate: loginProfile } : null,
     passwordLastUsed: user.PasswordLastUsed ?? null,
     mfaActive: (mfa?.MFADevices ?? []).length > 0,
+    attachedPolicyArns,
     accessKeys: await keyRecords(iam, userName, keys.AccessKeyMetadata ?? []),
   };
 }

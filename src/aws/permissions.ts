@@ -2,7 +2,7 @@ import type { Permission } from '../core/permission.js';
 
 export const ASSUME_ROLE_PERMISSIONS: readonly Permission[] = ['sts:AssumeRole'];
 
-/** What live mode calls, user by user (groups and MFA devices only when the policy needs them). */
+/** What live mode calls, user by user (groups, MFA devices and attached policies only when the policy needs them). */
 export const LIVE_INVENTORY_PERMISSIONS: readonly Permission[] = [
   'iam:ListUsers',
   'iam:GetUser',
@@ -12,6 +12,7 @@ export const LIVE_INVENTORY_PERMISSIONS: readonly Permission[] = [
   'iam:GetAccountSummary',
   'iam:ListGroupsForUser',
   'iam:ListMFADevices',
+  'iam:ListAttachedUserPolicies',
   'sts:GetCallerIdentity',
 ];
 

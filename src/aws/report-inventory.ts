@@ -58,8 +58,11 @@ interface ReportIndex {
   readonly unreadable: ReadonlySet<string>;
 }
 
-/** A user read live because its row could not be read: groups come from its details, MFA is read. */
-const LIVE_NEEDS = { needGroups: false, needMfa: true } as const;
+/**
+ * A user read live because its row could not be read: groups and attached policies come from its
+ * details, MFA is read.
+ */
+const LIVE_NEEDS = { needGroups: false, needMfa: true, needAttachedPolicies: false } as const;
 
 /** No per-user reads: the report and the details only. */
 const NO_LOOKUPS: ReportLookups = { keyIds: () => false, loginProfile: () => false };
@@ -163,8 +166,16 @@ function userRecord(row: ReportRow, detail: UserDetail, accountId: string): User
       : null,
     passwordLastUsed: row.passwordLastUsed,
     mfaActive: row.mfaActive,
+    attachedPolicyArns: policyArns(detail),
     accessKeys: reportKeys(row),
   };
+}
+
+/** The managed policies attached to the user itself, as the details list them (no extra call). */
+function policyArns(detail: UserDetail): string[] {
+  return (detail.AttachedManagedPolicies ?? []).flatMap((p) =>
+    p.PolicyArn === undefined ? [] : [p.PolicyArn],
+  );
 }
 
 const second = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : Number.NaN);
@@ -225,7 +236,11 @@ export async function collectReportInventory(
         readLive.add(userName);
         pool.add(async () => {
           const user = await readUserLive(clients.iam, account, detail, LIVE_NEEDS);
-          records.set(userName, { ...user, groups: [...(detail.GroupList ?? [])] });
+          records.set(userName, {
+            ...user,
+            groups: [...(detail.GroupList ?? [])],
+            attachedPolicyArns: policyArns(detail),
+          });
         });
       }
       return;

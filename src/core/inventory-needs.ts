@@ -16,6 +16,7 @@ export function inventoryNeeds(policy: Policy): InventoryNeeds {
   }
   return {
     mfa: needed.has('mfa'),
+    'attached-policies': needed.has('attached-policies'),
     groups: needed.has('groups') || policy.exemptions.groups.length > 0,
   };
 }

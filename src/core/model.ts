@@ -46,6 +46,11 @@ export interface UserRecord {
    */
   readonly passwordLastUsed: Date | null;
   readonly mfaActive: boolean;
+  /**
+   * ARNs of the managed policies attached to the user itself (not through a group). Live mode reads
+   * them only when an enabled rule needs them (`attached-policies`); otherwise empty.
+   */
+  readonly attachedPolicyArns: readonly string[];
   readonly accessKeys: readonly AccessKeyRecord[];
 }
 

@@ -53,7 +53,25 @@ export interface IamUser {
   /** When the console password was last set; drives the report's `password_last_changed`. */
   passwordLastChanged: Date | null;
   mfaDevices: MfaDevice[];
+  /** ARNs of the managed policies attached to the user itself, in attachment order. */
+  attachedPolicyArns: string[];
 }
+
+/**
+ * The AWS managed policies the emulator knows (it models no customer managed policy): the three
+ * versions of the quarantine policy AWS attaches to a user whose key it found in public, and two
+ * common ones to attach for contrast.
+ */
+export const AWS_MANAGED_POLICY_NAMES = [
+  'AWSCompromisedKeyQuarantine',
+  'AWSCompromisedKeyQuarantineV2',
+  'AWSCompromisedKeyQuarantineV3',
+  'ReadOnlyAccess',
+  'IAMUserChangePassword',
+] as const;
+
+/** The ARN of an AWS managed policy (they all live at the path `/`). */
+export const awsManagedPolicyArn = (name: string): string => `arn:aws:iam::aws:policy/${name}`;
 
 export interface IamGroup {
   readonly groupName: string;
@@ -415,6 +433,7 @@ export function addUser(
     passwordLastUsed: null,
     passwordLastChanged: null,
     mfaDevices: [],
+    attachedPolicyArns: [],
   };
   account.iam.users.set(user.userName, user);
   return user;

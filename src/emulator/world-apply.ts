@@ -140,6 +140,7 @@ function applyUser(
       enableDate: user.loginProfile?.createDate ?? user.createDate,
     });
   }
+  for (const arn of new Set(spec.attachedPolicies ?? [])) user.attachedPolicyArns.push(arn);
   for (const key of spec.accessKeys ?? []) {
     addAccessKey(state, account, user, {
       accessKeyId: key.id,

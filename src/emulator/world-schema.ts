@@ -4,6 +4,7 @@
  * names the field path and shows the bad value. Checks that span fields live in world-validate.ts.
  */
 import * as z from 'zod';
+import { AWS_MANAGED_POLICY_NAMES, awsManagedPolicyArn } from './state.js';
 
 const MAX_DAYS = 36_500;
 const DAYS_MESSAGE = 'must be a number ≥ 0';
@@ -87,6 +88,11 @@ const userSchema = z.strictObject({
   tags: tags.optional(),
   groups: list(iamName(128)).optional(),
   mfa: z.boolean().optional(),
+  attachedPolicies: list(
+    z.enum(AWS_MANAGED_POLICY_NAMES.map(awsManagedPolicyArn) as [string, ...string[]], {
+      message: `must be the ARN of an AWS managed policy the emulator knows: ${AWS_MANAGED_POLICY_NAMES.map(awsManagedPolicyArn).join(', ')}`,
+    }),
+  ).optional(),
   loginProfile: loginProfileSchema.nullable().optional(),
   passwordLastUsedDaysAgo: lastUsedDaysAgo.optional(),
   accessKeys: list(accessKeySchema).optional(),

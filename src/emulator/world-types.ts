@@ -51,6 +51,11 @@ export interface WorldUser {
   readonly groups?: readonly string[];
   /** A virtual MFA device; default false. */
   readonly mfa?: boolean;
+  /**
+   * ARNs of AWS managed policies attached to the user, e.g. `arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2`
+   * (only those the emulator knows: `AWS_MANAGED_POLICY_NAMES` in state.ts).
+   */
+  readonly attachedPolicies?: readonly string[];
   /** A console password; absent or null = none. */
   readonly loginProfile?: WorldLoginProfile | null;
   /**

@@ -51,7 +51,8 @@ export const PERMISSION_GROUPS: readonly PermissionGroup[] = [
   },
   {
     name: 'audit (live mode)',
-    purpose: 'users, keys, last use, login profiles, root summary; groups and MFA only when needed',
+    purpose:
+      'users, keys, last use, login profiles, root summary; groups, MFA and attached policies only when needed',
     permissions: LIVE_INVENTORY_PERMISSIONS,
   },
   {

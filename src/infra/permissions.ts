@@ -52,6 +52,7 @@ const PERMISSION_SCOPES: Readonly<Record<Permission, ResourceScope>> = {
   'iam:GetLoginProfile': 'iam-user',
   'iam:ListGroupsForUser': 'iam-user',
   'iam:ListMFADevices': 'iam-user',
+  'iam:ListAttachedUserPolicies': 'iam-user',
   'iam:CreateAccessKey': 'iam-user',
   'iam:UpdateAccessKey': 'iam-user',
   'iam:DeleteAccessKey': 'iam-user',

@@ -69,7 +69,7 @@ const key = (id: string) => ({ accessKeyId: id, idAmbiguous: false, slot: 1 as c
   createDate: ago(200), lastUsedDate: ago(60), lastUsedService: null, lastUsedRegion: null });
 const user = (userName: string, tags: Record<string, string> = {}) => ({ accountId: '123456789012', userName,
   userId: 'AIDA' + userName.toUpperCase(), arn: 'arn:aws:iam::123456789012:user/' + userName, path: '/',
-  createDate: ago(400), tags, groups: [], loginProfile: null, passwordLastUsed: null, mfaActive: false,
+  createDate: ago(400), tags, groups: [], loginProfile: null, passwordLastUsed: null, mfaActive: false, attachedPolicyArns: [],
   accessKeys: [key('AKIA' + userName.toUpperCase())] });
 const file = parsePolicy('version: 1\\nrules:\\n  STALE_INACTIVE_KEY: { maxInactiveDays: 45 }\\n', 'p.yaml');
 const bad = parsePolicy('version: 1\\nrules:\\n  STALE_INACTIVE_KEY: { maxInactiveDays: 0 }\\n', 'p.yaml');
@@ -100,7 +100,7 @@ describe('adding a rule', () => {
         "import { rootAccessKey } from './root-access-key.js';",
         (line) => `${line}\nimport { staleInactiveKey } from './stale-inactive-key.js';`,
       )
-      .replace('  consoleWithoutMfa,\n] as const;', '  consoleWithoutMfa,\n  staleInactiveKey,\n] as const;');
+      .replace('  exposedAccessKey,\n] as const;', '  exposedAccessKey,\n  staleInactiveKey,\n] as const;');
     expect(registry).toContain('staleInactiveKey,\n] as const;');
     writeFileSync(registryPath, registry);
     writeFileSync(
@@ -226,7 +226,7 @@ const inactive = (id: string, lastUsed: number) => ({ accessKeyId: id, idAmbiguo
 const user = (userName: string, key: ReturnType<typeof inactive>, tags: Record<string, string> = {}) => ({
   accountId: '123456789012', userName, userId: 'AIDA' + userName.toUpperCase(),
   arn: 'arn:aws:iam::123456789012:user/' + userName, path: '/', createDate: ago(400), tags, groups: [],
-  loginProfile: null, passwordLastUsed: null, mfaActive: false, accessKeys: [key] });
+  loginProfile: null, passwordLastUsed: null, mfaActive: false, attachedPolicyArns: [], accessKeys: [key] });
 const inventory = { accountId: '123456789012', source: 'live' as const, reportGeneratedAt: null, root: null,
   ssmExcludedUsers: null, users: [user('kept', inactive('AKIAKEPT', 60), { 'keywarden:owner': 'ops@example.com' }),
     user('recent', inactive('AKIARECENT', 10)), user('vendor', inactive('AKIAVENDOR', 60), { 'keywarden:exempt': 'true' })] };

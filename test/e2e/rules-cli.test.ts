@@ -81,7 +81,7 @@ describe('keywarden rules', () => {
     expect(root).toMatch(/CRITICAL/);
     expect(root).toMatch(/remediation +reported only/);
     expect(blocks.find((b) => b.startsWith('MULTIPLE_ACTIVE_KEYS'))).toMatch(/AWS Config +-\n/);
-    expect(result.stdout).toMatch(/\n5 rules · /);
+    expect(result.stdout).toMatch(/\n6 rules · /);
   });
 
   it.each([80, 200])('fits a %i-column terminal, ids kept whole', async (columns) => {

@@ -36,8 +36,8 @@ describe('KeywardenAccount: resources', () => {
       'AWS::SQS::Queue': 2,
       'AWS::CloudWatch::Alarm': 8,
       'AWS::Events::Rule': 1,
-      'AWS::Config::ConfigRule': 3,
-      'AWS::Config::RemediationConfiguration': 3,
+      'AWS::Config::ConfigRule': 4,
+      'AWS::Config::RemediationConfiguration': 4,
       'AWS::SSM::Document': 1,
       'AWS::SSM::Parameter': 1,
       'AWS::DynamoDB::Table': 1,
@@ -220,6 +220,7 @@ describe('KeywardenAccount: Config rules and remediation', () => {
       Object.values(rules).map((r) => [r.Properties.ConfigRuleName as string, r] as const),
     );
     expect(Object.keys(byName).sort()).toEqual([
+      'keywarden-exposed-access-key',
       'keywarden-key-rotation',
       'keywarden-multiple-active-keys',
       'keywarden-unused-credentials',
@@ -498,7 +499,7 @@ notifications:
 
   it('refuses a policy with no rule a Config rule could report', () => {
     const policy = policyFrom(
-      'version: 1\nrules:\n  KEY_ROTATION: { enabled: false }\n  UNUSED_CREDENTIALS: { enabled: false }\n  MULTIPLE_ACTIVE_KEYS: { enabled: false }\n',
+      'version: 1\nrules:\n  KEY_ROTATION: { enabled: false }\n  UNUSED_CREDENTIALS: { enabled: false }\n  MULTIPLE_ACTIVE_KEYS: { enabled: false }\n  EXPOSED_ACCESS_KEY: { enabled: false }\n',
     );
     expect(() => fastApp(policy)).toThrow(/no enabled rule judges IAM users/);
   });

@@ -6,7 +6,7 @@ scenarios against it catches misreadings of AWS that our own emulator would shar
 Usage: python3 test/support/moto_world.py [spec.json]   (the spec is one JSON line on stdin otherwise)
 
 The spec is {"now": "<ISO time>", "account": <one account of a Keywarden world>}: the same fields
-as src/emulator/world.ts (users with createdDaysAgo, tags, groups, mfa, loginProfile,
+as src/emulator/world.ts (users with createdDaysAgo, tags, groups, mfa, attachedPolicies, loginProfile,
 passwordLastUsedDaysAgo and accessKeys; ssmParameters). Everything is created through the API with
 boto3, then dated `now - days` in moto's in-process backend, because moto has no API that sets a
 creation or last-use time. When the server is ready the script prints ONE JSON line
@@ -117,6 +117,8 @@ def create_through_api(endpoint, account):
                 iam.create_group(GroupName=group)
                 groups.add(group)
             iam.add_user_to_group(GroupName=group, UserName=name)
+        for policy_arn in user.get("attachedPolicies") or []:
+            iam.attach_user_policy(UserName=name, PolicyArn=policy_arn)
         profile = user.get("loginProfile")
         if profile is not None:  # `{}` is a login profile with every default, so not a truthiness test
             iam.create_login_profile(UserName=name, Password="Seeded-Passw0rd!")
@@ -202,6 +204,8 @@ def create_in_backend(account_id, account):
             keys[name].append(created.access_key_id)
     if account.get("ssmParameters"):
         raise Unsupported('ssmParameters: not with "via": "backend"; seed them through the API')
+    if any(user.get("attachedPolicies") for user in account.get("users") or []):
+        raise Unsupported('attachedPolicies: not with "via": "backend"; seed them through the API')
     return keys
 
 
@@ -271,6 +275,10 @@ def main():
         # Every request lands in this account, whatever key signs it: get_current_account in
         # moto/core/responses.py reads MOTO_ACCOUNT_ID before looking at the signing key.
         os.environ["MOTO_ACCOUNT_ID"] = account_id
+    if any(user.get("attachedPolicies") for user in account.get("users") or []):
+        # moto 5 knows AWS's managed policies (the quarantine ones among them) only when asked to
+        # load them, which slows its start: only for a world that attaches one.
+        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on stderr
     from moto.server import ThreadedMotoServer
 

@@ -41,6 +41,7 @@ export function user(overrides: Partial<UserRecord> = {}): UserRecord {
     loginProfile: null,
     passwordLastUsed: null,
     mfaActive: false,
+    attachedPolicyArns: [],
     accessKeys: [],
     ...overrides,
   };

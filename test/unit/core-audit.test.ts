@@ -122,7 +122,13 @@ describe('buildAuditReport', () => {
     expect(r.evaluatedAt).toBe('2026-11-22T12:00:00.000Z');
     expect(r.policy).toEqual({
       preset: null,
-      enabledRules: ['KEY_ROTATION', 'UNUSED_CREDENTIALS', 'MULTIPLE_ACTIVE_KEYS', 'ROOT_ACCESS_KEY'],
+      enabledRules: [
+        'KEY_ROTATION',
+        'UNUSED_CREDENTIALS',
+        'MULTIPLE_ACTIVE_KEYS',
+        'ROOT_ACCESS_KEY',
+        'EXPOSED_ACCESS_KEY',
+      ],
       maxKeyAgeDays: 90,
       unusedDays: 90,
       rotation: { warnBeforeDays: 14, rotateAfterDays: 90, deactivateAfterDays: 104, deleteAfterDays: 118 },
@@ -185,6 +191,7 @@ describe('buildAuditReport', () => {
         UNUSED_CREDENTIALS: { findings: 0, exempt: 0 },
         MULTIPLE_ACTIVE_KEYS: { findings: 0, exempt: 0 },
         ROOT_ACCESS_KEY: { findings: 1, exempt: 0 },
+        EXPOSED_ACCESS_KEY: { findings: 0, exempt: 0 },
       },
     });
   });
@@ -204,13 +211,20 @@ describe('buildAuditReport', () => {
       'carol:KEY_ROTATION': 'NOT_APPLICABLE',
       'carol:UNUSED_CREDENTIALS': 'NOT_APPLICABLE',
       'carol:MULTIPLE_ACTIVE_KEYS': 'NOT_APPLICABLE',
+      'alice:EXPOSED_ACCESS_KEY': 'COMPLIANT',
+      'bob:EXPOSED_ACCESS_KEY': 'COMPLIANT',
+      'carol:EXPOSED_ACCESS_KEY': 'NOT_APPLICABLE',
       '<root_account>:ROOT_ACCESS_KEY': 'NON_COMPLIANT',
     });
   });
 
   it('skips root when it is unknown and disabled rules entirely', () => {
     const p = policy({
-      rules: { MULTIPLE_ACTIVE_KEYS: { enabled: false }, UNUSED_CREDENTIALS: { enabled: false } },
+      rules: {
+        MULTIPLE_ACTIVE_KEYS: { enabled: false },
+        UNUSED_CREDENTIALS: { enabled: false },
+        EXPOSED_ACCESS_KEY: { enabled: false },
+      },
     });
     const r = report(sampleInventory({ root: null }), p);
     expect(new Set(r.evaluations.map((e) => e.rule))).toEqual(new Set(['KEY_ROTATION']));

@@ -86,7 +86,7 @@ describe('parseRuleParameters', () => {
     [{ maxCredentialUsageAge: '4.5' }, 'ruleParameters.maxCredentialUsageAge: must be a whole number'],
     [
       { rule: 'NOPE' },
-      'ruleParameters.rule: must be one of KEY_ROTATION, UNUSED_CREDENTIALS, MULTIPLE_ACTIVE_KEYS, CONSOLE_WITHOUT_MFA (got "NOPE")',
+      'ruleParameters.rule: must be one of KEY_ROTATION, UNUSED_CREDENTIALS, MULTIPLE_ACTIVE_KEYS, CONSOLE_WITHOUT_MFA, EXPOSED_ACCESS_KEY (got "NOPE")',
     ],
     [{ rule: 'ROOT_ACCESS_KEY' }, 'use the managed rule iam-root-access-key-check'],
     [

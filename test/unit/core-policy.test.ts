@@ -125,7 +125,7 @@ describe('parsePolicy', () => {
       'cis-1.2.0',
       'rotation-165-180-185',
     ]);
-    expect(RULE_IDS).toHaveLength(5);
+    expect(RULE_IDS).toHaveLength(6);
   });
 
   it('lets file values override the preset', () => {

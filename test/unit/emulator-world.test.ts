@@ -291,6 +291,11 @@ describe('parseWorld', () => {
       line: 'w.yaml: accounts[0].users[0].accessKeys[0].lastUsedDaysAgo: must be a number ≥ 0, or never (got "sometimes")',
     },
     {
+      kind: 'a policy the emulator does not know',
+      yaml: `${ONE_ACCOUNT}      - name: a\n        attachedPolicies: [arn:aws:iam::aws:policy/NoSuchPolicy]\n`,
+      line: 'w.yaml: accounts[0].users[0].attachedPolicies[0]: must be the ARN of an AWS managed policy the emulator knows: arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine, arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2, arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3, arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::aws:policy/IAMUserChangePassword (got "arn:aws:iam::aws:policy/NoSuchPolicy")',
+    },
+    {
       kind: 'an unquoted account id',
       yaml: 'accounts:\n  - id: 111111111111\n',
       line: 'w.yaml: accounts[0].id: must be a 12-digit account id in quotes, e.g. "111111111111" (got 111111111111)',
@@ -305,7 +310,7 @@ describe('parseWorld', () => {
       yaml: `${ONE_ACCOUNT}      - name: a\n        mfaa: true\n`,
       line:
         'w.yaml: accounts[0].users[0].mfaa: unknown key; expected one of: name, description, path, createdDaysAgo, ' +
-        'tags, groups, mfa, loginProfile, passwordLastUsedDaysAgo, accessKeys',
+        'tags, groups, mfa, attachedPolicies, loginProfile, passwordLastUsedDaysAgo, accessKeys',
     },
     {
       kind: 'a bad status',

@@ -1,4 +1,5 @@
 import { consoleWithoutMfa } from './console-without-mfa.js';
+import { exposedAccessKey } from './exposed-access-key.js';
 import { keyRotation } from './key-rotation.js';
 import { multipleActiveKeys } from './multiple-active-keys.js';
 import { rootAccessKey } from './root-access-key.js';
@@ -17,6 +18,7 @@ export const RULES = [
   multipleActiveKeys,
   rootAccessKey,
   consoleWithoutMfa,
+  exposedAccessKey,
 ] as const;
 
 export type AnyRule = (typeof RULES)[number];

@@ -66,7 +66,7 @@ export type RuleSettings<S extends z.ZodRawShape> = { readonly enabled: boolean 
  * What a rule needs the live inventory to read beyond users, keys, their last use and login
  * profiles (the credential report has MFA; report mode reads groups with the users' details).
  */
-export type InventoryNeed = 'mfa' | 'groups';
+export type InventoryNeed = 'mfa' | 'groups' | 'attached-policies';
 
 /**
  * How Keywarden remediates a rule's findings (src/core/actions/remediation.ts builds one): `actions`

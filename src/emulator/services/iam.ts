@@ -12,9 +12,11 @@ import { listParam, paginateMarker, requiredParam, structListParam } from '../pr
 import {
   type AccessKey,
   type AccountState,
+  AWS_MANAGED_POLICY_NAMES,
   addAccessKey,
   addGroup,
   addUser,
+  awsManagedPolicyArn,
   type IamGroup,
   type IamRole,
   type IamUser,
@@ -299,6 +301,7 @@ const DeleteUser: QueryOperation = (ctx, params) => {
   if (user.loginProfile) throw deleteConflict('delete login profile');
   if (user.mfaDevices.length > 0) throw deleteConflict('delete MFA device');
   if (user.groups.length > 0) throw deleteConflict('remove user from all groups');
+  if (user.attachedPolicyArns.length > 0) throw deleteConflict('detach all policies');
   removeUser(ctx.state, ctx.account, user);
   return undefined;
 };
@@ -513,6 +516,48 @@ const ListMFADevices: QueryOperation = (ctx, params) => {
   return { MFADevices: page, IsTruncated, Marker };
 };
 
+// ---- managed policies ----
+
+/** An attached policy as IAM lists it: its name is the ARN's last segment. */
+function attachedPolicyElement(arn: string): XmlObject {
+  return { PolicyName: arn.slice(arn.lastIndexOf('/') + 1), PolicyArn: arn };
+}
+
+const KNOWN_POLICY_ARNS: ReadonlySet<string> = new Set(AWS_MANAGED_POLICY_NAMES.map(awsManagedPolicyArn));
+
+/** A known policy's ARN; IAM answers an unknown (or customer managed, not modelled) one with NoSuchEntity. */
+function policyArnParam(params: QueryParams): string {
+  const arn = requiredParam(params, 'PolicyArn');
+  if (!arn.startsWith('arn:')) throw new AwsServiceError('InvalidInput', `ARN ${arn} is not valid.`, 400);
+  if (!KNOWN_POLICY_ARNS.has(arn)) {
+    throw new AwsServiceError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, 404);
+  }
+  return arn;
+}
+
+const AttachUserPolicy: QueryOperation = (ctx, params) => {
+  const user = userNamed(ctx, requiredName(params, 'UserName'));
+  const arn = policyArnParam(params);
+  if (!user.attachedPolicyArns.includes(arn)) user.attachedPolicyArns.push(arn);
+  return undefined;
+};
+
+const DetachUserPolicy: QueryOperation = (ctx, params) => {
+  const user = userNamed(ctx, requiredName(params, 'UserName'));
+  const arn = policyArnParam(params);
+  if (!user.attachedPolicyArns.includes(arn)) {
+    throw new AwsServiceError('NoSuchEntity', `Policy ${arn} was not found.`, 404);
+  }
+  user.attachedPolicyArns = user.attachedPolicyArns.filter((a) => a !== arn);
+  return undefined;
+};
+
+const ListAttachedUserPolicies: QueryOperation = (ctx, params) => {
+  const user = userNamed(ctx, requiredName(params, 'UserName'));
+  const { page, IsTruncated, Marker } = paginateMarker(user.attachedPolicyArns, params);
+  return { AttachedPolicies: page.map(attachedPolicyElement), IsTruncated, Marker };
+};
+
 // ---- credential report ----
 
 function reportAgeSeconds(ctx: RequestContext, generatedAt: Date): number {
@@ -588,7 +633,7 @@ function userDetail(user: IamUser): XmlObject {
     ...userIdentity(user),
     UserPolicyList: [],
     GroupList: [...user.groups],
-    AttachedManagedPolicies: [],
+    AttachedManagedPolicies: user.attachedPolicyArns.map(attachedPolicyElement),
     Tags: tagElements(user.tags),
   };
 }
@@ -612,8 +657,8 @@ function roleDetail(role: IamRole): XmlObject {
 }
 
 /**
- * Users, then groups, then roles, each by name, paged as one sequence. Managed policies are not modelled:
- * `Policies` is empty when asked for.
+ * Users, then groups, then roles, each by name, paged as one sequence. A user's attached AWS managed
+ * policies are listed; the policies themselves have no document here: `Policies` is empty when asked for.
  */
 const GetAccountAuthorizationDetails: QueryOperation = (ctx, params) => {
   const requested = listParam(params, 'Filter');
@@ -716,6 +761,9 @@ export const iamService: QueryService = {
     UpdateLoginProfile,
     DeleteLoginProfile,
     ListMFADevices,
+    AttachUserPolicy,
+    DetachUserPolicy,
+    ListAttachedUserPolicies,
     GenerateCredentialReport,
     GetCredentialReport,
     GetAccountAuthorizationDetails,
