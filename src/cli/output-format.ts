@@ -6,6 +6,7 @@
  */
 import { basename, extname } from 'node:path';
 import { CliError, parseChoice } from './errors.js';
+import { checkOutputFile } from './output-file.js';
 
 /** Every format name any command writes: `--output` refuses each as a bare file name. */
 const FORMAT_NAMES: ReadonlySet<string> = new Set([
@@ -22,36 +23,40 @@ const FORMAT_NAMES: ReadonlySet<string> = new Set([
   'txt',
 ]);
 
-export interface FormatChoice<T extends string> {
-  /** `--format` as given. */
-  readonly format: string | undefined;
-  /** `--output` as given. */
-  readonly output: string | undefined;
-  /** The command's formats. */
-  readonly formats: readonly T[];
-  /** The `--output` extensions (lower case, with the dot) that choose a format without `--format`. */
-  readonly byExtension: Readonly<Record<string, T>>;
-  /** The format for stdout when `--format` is not given. */
-  readonly fallback: T;
+/** `--format` and `--output` as given. */
+interface FormatFlags {
+  readonly format?: string;
+  readonly output?: string;
 }
 
 /**
- * The format to write, or a one-line CliError:
+ * The format to write, or a one-line CliError, before any AWS call:
+ * - an `--output` path that cannot be written is said first (src/cli/output-file.ts);
  * - `--output NAME`, where NAME is a format's name with no extension and no directory, asks whether
  *   `--format NAME` was meant (`--format json --output ./json` writes a file called json);
  * - with `--format`, any `--output` file is fine (`--format asff --output asff.json`);
  * - without it, the extension chooses, and one the command does not know is refused, naming those
- *   it knows.
+ *   it knows;
+ * - with neither, `table` on a terminal and `json` otherwise (pipelines get JSON).
  */
-export function chooseFormat<T extends string>(choice: FormatChoice<T>): T {
-  const { format, output, formats, byExtension } = choice;
+export function chooseFormat<T extends string>(
+  { format, output }: FormatFlags,
+  where: { readonly cwd: string; readonly interactive: boolean },
+  formats: readonly T[],
+  byExtension: Readonly<Record<string, T>>,
+): T {
+  if (output !== undefined) checkOutputFile('--output', where.cwd, output);
   if (output !== undefined && FORMAT_NAMES.has(output.toLowerCase())) {
     throw new CliError(
       `--output: takes a file path, and ${JSON.stringify(output)} is a format's name: did you mean --format ${output.toLowerCase()}?`,
     );
   }
   if (format !== undefined) return parseChoice('--format', format, formats);
-  if (output === undefined) return choice.fallback;
+  if (output === undefined) {
+    const fallback = formats.find((f) => f === (where.interactive ? 'table' : 'json'));
+    if (fallback === undefined) throw new Error(`chooseFormat: no table or json among ${formats.join(', ')}`);
+    return fallback;
+  }
   const chosen = formatOfExtension(output, byExtension);
   if (chosen !== undefined) return chosen;
   const extension = extname(output).toLowerCase();

@@ -1,11 +1,19 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseFormat } from '../../src/cli/output-format.js';
 
 const FORMATS = ['table', 'json', 'jsonl', 'csv'] as const;
 const BY_EXTENSION = { '.json': 'json', '.jsonl': 'jsonl', '.csv': 'csv' } as const;
 
+/** A working directory where the paths below can be written (`out/`, `dir/`). */
+const CWD = mkdtempSync(join(tmpdir(), 'kw-output-format-'));
+mkdirSync(join(CWD, 'out'));
+mkdirSync(join(CWD, 'dir'));
+
 function choose(format: string | undefined, output: string | undefined) {
-  return chooseFormat({ format, output, formats: FORMATS, byExtension: BY_EXTENSION, fallback: 'table' });
+  return chooseFormat({ format, output }, { cwd: CWD, interactive: true }, FORMATS, BY_EXTENSION);
 }
 
 describe('chooseFormat', () => {

@@ -1,15 +1,16 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseFormat } from '../../src/cli/output-format.js';
 import { AUDIT_FORMAT_BY_EXTENSION, AUDIT_FORMATS } from '../../src/cli/render/audit-formats.js';
 
-const choose = (output: string | undefined, format?: string) =>
-  chooseFormat({
-    format,
-    output,
-    formats: AUDIT_FORMATS,
-    byExtension: AUDIT_FORMAT_BY_EXTENSION,
-    fallback: 'table',
-  });
+/** A working directory where the paths below can be written (`out/`). */
+const CWD = mkdtempSync(join(tmpdir(), 'kw-output-format-'));
+mkdirSync(join(CWD, 'out'));
+
+const choose = (output: string | undefined, format?: string, interactive = true) =>
+  chooseFormat({ format, output }, { cwd: CWD, interactive }, AUDIT_FORMATS, AUDIT_FORMAT_BY_EXTENSION);
 
 describe('chooseFormat by the --output extension', () => {
   it.each([
@@ -35,7 +36,8 @@ describe('chooseFormat by the --output extension', () => {
     expect(choose('asff.json', 'asff')).toBe('asff');
   });
 
-  it('falls back without --output', () => {
+  it('falls back without --output: table on a terminal, json otherwise', () => {
     expect(choose(undefined)).toBe('table');
+    expect(choose(undefined, undefined, false)).toBe('json');
   });
 });

@@ -32,7 +32,7 @@ import {
 import { type CliIO, outputColumns } from '../io.js';
 import { multiAccountAudit } from '../multi-audit.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
-import { checkOutputFile, writeOutputFile } from '../output-file.js';
+import { writeOutputFile } from '../output-file.js';
 import { chooseFormat } from '../output-format.js';
 import { VERSION } from '../paths.js';
 import { loadPolicy } from '../policy-loader.js';
@@ -222,15 +222,12 @@ Examples:
   $ keywarden audit --accounts 111122223333,444455556666 --role-name KeywardenAuditRole`,
   );
   command.action(async (flags: AuditFlags) => {
-    // A path that cannot be written is said first; then what the path and --format mean together.
-    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
-    const format: AuditFormat = chooseFormat({
-      format: flags.format,
-      output: flags.output,
-      formats: AUDIT_FORMATS,
-      byExtension: AUDIT_FORMAT_BY_EXTENSION,
-      fallback: io.stdout.isTTY ? 'table' : 'json',
-    });
+    const format: AuditFormat = chooseFormat(
+      flags,
+      { cwd: io.cwd, interactive: !!io.stdout.isTTY },
+      AUDIT_FORMATS,
+      AUDIT_FORMAT_BY_EXTENSION,
+    );
     const failOn: FailOn = parseChoice('--fail-on', flags.failOn, FAIL_ON_LEVELS);
     const filter = parseFilter(flags);
     const target = parseAccountTarget(flags);

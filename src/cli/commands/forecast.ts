@@ -7,7 +7,7 @@ import { parseIntegerOption } from '../errors.js';
 import { addFilterOptions, type FilterFlags, filteredOutLine, parseFilter } from '../filter-options.js';
 import { type CliIO, outputColumns } from '../io.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
-import { checkOutputFile, writeOutputFile } from '../output-file.js';
+import { writeOutputFile } from '../output-file.js';
 import { chooseFormat } from '../output-format.js';
 import {
   JOURNAL_HELP,
@@ -91,15 +91,12 @@ exemption ending is kept when one of its rules matches); the counts are of what 
   );
   command.action(async (flags: ForecastFlags) => {
     const days = parseIntegerOption('--days', flags.days, MIN_FORECAST_DAYS, MAX_FORECAST_DAYS);
-    // A path that cannot be written is said first; then what the path and --format mean together.
-    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
-    const format: Format = chooseFormat({
-      format: flags.format,
-      output: flags.output,
-      formats: FORMATS,
-      byExtension: FORMAT_BY_EXTENSION,
-      fallback: io.stdout.isTTY ? 'table' : 'json',
-    });
+    const format: Format = chooseFormat(
+      flags,
+      { cwd: io.cwd, interactive: !!io.stdout.isTTY },
+      FORMATS,
+      FORMAT_BY_EXTENSION,
+    );
     const filter = parseFilter(flags);
     const ctx = remediationContext(flags, io, session, { changesAws: false });
     const progress = progressLine(io);

@@ -7,7 +7,7 @@ import { addFilterOptions, type FilterFlags, parseFilter, planFilterLine } from 
 import { type CliIO, outputColumns } from '../io.js';
 import { inManyAccounts, multiAccountPlan } from '../multi-remediation.js';
 import { nowBeforeDataWarning } from '../now-warning.js';
-import { checkOutputFile, writeOutputFile } from '../output-file.js';
+import { writeOutputFile } from '../output-file.js';
 import { chooseFormat } from '../output-format.js';
 import {
   addRemediationOptions,
@@ -63,15 +63,12 @@ Many accounts (--org, --accounts): one section (table) or one entry (json) per a
 finishes; --max-actions caps the whole run; an account that fails is reported and exits 3.`,
   );
   command.action(async (flags: PlanFlags) => {
-    // A path that cannot be written is said first; then what the path and --format mean together.
-    if (flags.output !== undefined) checkOutputFile('--output', io.cwd, flags.output);
-    const format = chooseFormat({
-      format: flags.format,
-      output: flags.output,
-      formats: FORMATS,
-      byExtension: FORMAT_BY_EXTENSION,
-      fallback: io.stdout.isTTY ? 'table' : 'json',
-    });
+    const format = chooseFormat(
+      flags,
+      { cwd: io.cwd, interactive: !!io.stdout.isTTY },
+      FORMATS,
+      FORMAT_BY_EXTENSION,
+    );
     const filter = parseFilter(flags);
     const target = parseAccountTarget(flags);
     if (target.kind === 'many' && flags.output !== undefined) {
